@@ -1,0 +1,35 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { compileSpec } from '../../compile';
+import { UsageError } from '../../errors';
+import { isDialect, DIALECTS } from '../../sql/dialects';
+import { loadSpec } from '../../spec/load';
+import type { Io } from '../io';
+import { printDiagnostics } from '../output';
+
+/** `uvpv generate <spec> [--dialect flink|oceanus] [-o FILE] [--reveal-secrets]`. */
+export function register(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('generate')
+    .description('compile a pipeline spec into one Flink SQL script')
+    .argument('<spec>', 'pipeline spec (YAML)')
+    .option('-d, --dialect <name>', `SQL dialect: ${Object.keys(DIALECTS).join(' | ')}`, 'flink')
+    .option('-o, --output <file>', 'write the SQL to a file instead of standard output')
+    .option('--reveal-secrets', 'write secrets (the Redis password) into the SQL instead of ${VAR} placeholders')
+    .action((file: string, opts: { dialect: string; output?: string; revealSecrets?: boolean }) => {
+      if (!isDialect(opts.dialect)) {
+        throw new UsageError(`unknown dialect '${opts.dialect}'; expected one of ${Object.keys(DIALECTS).join(', ')}`);
+      }
+      const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, revealSecrets: Boolean(opts.revealSecrets) });
+      printDiagnostics(io, loaded.warnings, 'warning');
+      const { sql } = compileSpec(loaded, opts.dialect);
+      if (opts.output) {
+        writeFileSync(resolve(io.cwd, opts.output), sql);
+        io.stderr(`wrote ${opts.output} (${opts.dialect} dialect)\n`);
+      } else {
+        io.stdout(sql);
+      }
+      done(0);
+    });
+}

@@ -1,0 +1,9 @@
+/** Every command, one file each. */
+import type { Command } from 'commander';
+import type { Io } from '../io';
+import * as generate from './generate';
+import * as validate from './validate';
+
+export type Register = (program: Command, io: Io, done: (code: number) => void) => void;
+
+export const COMMANDS: readonly Register[] = [validate.register, generate.register];

@@ -1,0 +1,64 @@
+/**
+ * The CLI entry: `run(argv, io)` returns an exit code and never throws, so tests call it in
+ * process. This is the one place where typed errors become exit codes and messages.
+ */
+import { Command, CommanderError } from 'commander';
+import { RuntimeFailure, SpecError, UsageError, UvpvError } from '../errors';
+import { COMMANDS } from './commands';
+import { processIo, type Io } from './io';
+import { printDiagnostics } from './output';
+
+const VERSION = '0.1.0';
+
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let exitCode: number | undefined;
+  const done = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('uvpv')
+    .description('Real-time UV / PV / conversion-rate pipelines on Flink: generate, deploy, verify, watch.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(run uvpv --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+  for (const register of COMMANDS) register(program, io, done);
+  program.commands.forEach((c) => c.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) }));
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode ?? 0;
+  } catch (e) {
+    return report(e, io);
+  }
+}
+
+function report(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    // Commander already printed its message; help and version exit 0.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (e instanceof SpecError) {
+    printDiagnostics(io, e.diagnostics);
+    io.stderr(`${e.message}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof UsageError) {
+    io.stderr(`error: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof RuntimeFailure) {
+    io.stderr(`error: ${e.message}\n`);
+    if (e.detail) io.stderr(`${e.detail.trimEnd()}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof UvpvError) {
+    io.stderr(`error: ${e.message}\n`);
+    return e.exitCode;
+  }
+  // A bug in uvpv: say so plainly; the stack only on request.
+  io.stderr(`internal error: ${(e as Error)?.message ?? String(e)}\n`);
+  if (io.env.UVPV_DEBUG) io.stderr(`${(e as Error)?.stack ?? ''}\n`);
+  else io.stderr('(set UVPV_DEBUG=1 for details, and please report it)\n');
+  return 1;
+}

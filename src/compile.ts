@@ -1,0 +1,27 @@
+/** Spec → plan → SQL for one dialect, with the dialect's objections located in the spec. */
+import { SpecError } from './errors';
+import { buildPlan, type PlanOverrides } from './plan/build';
+import type { Plan } from './plan/nodes';
+import type { DialectName } from './sql/compiler';
+import { DIALECTS } from './sql/dialects';
+import type { Loaded } from './spec/load';
+
+export interface Compiled {
+  plan: Plan;
+  sql: string;
+}
+
+export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: PlanOverrides = {}): Compiled {
+  const compiler = DIALECTS[dialect]();
+  const plan = buildPlan(loaded.spec, overrides);
+  const problems = compiler.check(plan);
+  if (problems.length) {
+    throw new SpecError(
+      problems.map((p) => {
+        const index = loaded.spec.metrics.findIndex((m) => m.name === p.metric);
+        return loaded.locate(['metrics', index, ...p.field.split('.')], `${p.message} (dialect ${dialect})`);
+      }),
+    );
+  }
+  return { plan, sql: compiler.compile(plan) };
+}

@@ -1,0 +1,44 @@
+/**
+ * Typed errors. Commands throw these; `cli/run.ts` is the one place that turns them into
+ * exit codes and messages, so no stack trace ever reaches a user for a bad input.
+ */
+
+/** One problem in a spec or expectation file, located at file:line:col. */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  col: number;
+  /** Dotted path of the key, e.g. `metrics[0].redis.type`. Empty for the document itself. */
+  path: string;
+  message: string;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = `${d.file}:${d.line}:${d.col}`;
+  return d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`;
+}
+
+export abstract class UvpvError extends Error {
+  abstract readonly exitCode: number;
+}
+
+/** Bad command-line usage (unknown flag, missing argument, unreadable file). Exit 2. */
+export class UsageError extends UvpvError {
+  readonly exitCode = 2;
+}
+
+/** A spec or expectation file that does not validate. Every problem at once. Exit 2. */
+export class SpecError extends UvpvError {
+  readonly exitCode = 2;
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(`${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in the spec`);
+  }
+}
+
+/** Something failed at run time: a service down, a job that failed, a mismatch. Exit 1. */
+export class RuntimeFailure extends UvpvError {
+  readonly exitCode = 1;
+  constructor(message: string, readonly detail?: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * What a metric type is, in one place: its schema, which Redis types it may write, which events
+ * and columns it reads, how it becomes plan nodes, and how the reference model computes it.
+ */
+import type { z } from 'zod';
+import type { CountNode, ValueNode } from '../plan/nodes';
+import type { Metric, RedisType } from '../spec/types';
+
+export interface CountRequest {
+  readonly kind: CountNode['kind'];
+  readonly event: string;
+  readonly column?: string;
+}
+
+/** The counts of one window for one metric, as the reference model computes them. */
+export interface WindowTally {
+  /** Rows matching `event`. */
+  rows(event: string): number;
+  /** Distinct non-NULL values of `column` among rows matching `event`. */
+  distinct(event: string, column: string): number;
+}
+
+export interface MetricDefinition<M extends Metric = Metric> {
+  readonly type: M['type'];
+  readonly schema: z.ZodType;
+  readonly allowedRedis: readonly RedisType[];
+  /** Spec fields (and values) naming events, for reference checks. */
+  events(m: M): { field: string; event: string }[];
+  /** The column a `set`/`hll` write adds as members (uv only). */
+  memberColumn?(m: M): { event: string; column: string };
+  /** The counts the metric's value needs, in order. */
+  counts(m: M): CountRequest[];
+  /** The value in terms of the aliases given for `counts(m)`, and which one says "present". */
+  value(m: M, aliases: string[]): { value: ValueNode; presentWhen: string };
+  /** Reference model: the value for one window, or undefined when the window does not exist. */
+  evaluate(m: M, tally: WindowTally): number | string | undefined;
+}

@@ -1,0 +1,142 @@
+/** Spec → plan: decides what the job computes, once, for every dialect. */
+import { metricDefinition } from '../metrics';
+import type { Spec } from '../spec/types';
+import type { CountNode, JobOption, KeyPart, Plan, RedisConnection, SinkNode, SourceNode, WindowNode } from './nodes';
+
+/** What a run may change without touching the spec (verify and bench use these). */
+export interface PlanOverrides {
+  /** Read this topic instead of the spec's. */
+  topic?: string;
+  bootstrapServers?: string;
+  groupId?: string;
+  /** Read from the earliest offset and stop at the latest one seen at start. */
+  bounded?: boolean;
+  /** Write to this Redis instead of the spec's. */
+  redis?: Partial<RedisConnection>;
+}
+
+export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
+  const source = sourceNode(spec, overrides);
+  const counts: CountNode[] = [];
+  const countAlias = (kind: CountNode['kind'], event: string, column?: string): string => {
+    const alias = kind === 'rows' ? `${event}_rows` : `${event}_distinct_${column}`;
+    if (!counts.some((c) => c.alias === alias)) {
+      const filter = eventFilter(spec, event);
+      counts.push(kind === 'rows' ? { kind, alias, event, filter } : { kind, alias, event, filter, column: column! });
+    }
+    return alias;
+  };
+
+  const redis: RedisConnection = { ...spec.redis, ...overrides.redis };
+  const taken = new Set([spec.source.table, source.timedView]);
+  const sinks: SinkNode[] = spec.metrics.map((m) => {
+    const def = metricDefinition(m);
+    const table = uniqueName(`redis_${m.name}`, taken);
+    const base = { metric: m.name, table, key: parseKey(m.redis.key), redis };
+    if (m.redis.type === 'set' || m.redis.type === 'hll') {
+      const member = def.memberColumn!(m);
+      const window = base.key.every((k) => 'text' in k) ? finestTumble(spec) : specWindow(spec);
+      return { ...base, kind: 'members', redisType: m.redis.type, window, filter: eventFilter(spec, member.event), column: member.column };
+    }
+    const aliases = def.counts(m).map((c) => countAlias(c.kind, c.event, c.column));
+    const { value, presentWhen } = def.value(m, aliases);
+    return { ...base, kind: 'scalar', redisType: m.redis.type, value, presentWhen, listCommand: m.redis.command ?? 'lpush' };
+  });
+
+  return {
+    pipelineName: spec.name,
+    specFile: spec.file,
+    jobOptions: jobOptions(spec, counts),
+    source,
+    window: specWindow(spec),
+    counts,
+    sinks,
+  };
+}
+
+function sourceNode(spec: Spec, o: PlanOverrides): SourceNode {
+  const s = spec.source;
+  const eventColumn = s.columns.find((c) => c.name === s.eventTime)!;
+  const precision = eventColumn.type.precision ?? 6;
+  const names = new Set(s.columns.map((c) => c.name));
+  const rowtime = precision <= 3 ? { name: s.eventTime, computed: false } : { name: uniqueName('rowtime', names), computed: true };
+  return {
+    table: s.table,
+    topic: o.topic ?? s.topic,
+    bootstrapServers: o.bootstrapServers ?? s.bootstrapServers,
+    groupId: o.groupId ?? s.groupId,
+    startupMode: o.bounded ? 'earliest-offset' : s.startupMode,
+    bounded: o.bounded ?? false,
+    ignoreParseErrors: s.ignoreParseErrors,
+    failOnMissingField: s.failOnMissingField,
+    columns: s.columns,
+    eventTime: s.eventTime,
+    rowtime,
+    watermarkDelay: s.watermarkDelay,
+    timedView: `${s.table}_timed`,
+  };
+}
+
+function jobOptions(spec: Spec, counts: CountNode[]): JobOption[] {
+  const options: JobOption[] = [
+    {
+      key: 'pipeline.name',
+      value: spec.name,
+      why: 'Names the Flink job after the pipeline, so that deploy, status and stop can find it.',
+    },
+    {
+      key: 'parallelism.default',
+      value: String(spec.job.parallelism),
+      why:
+        spec.job.parallelism === 1
+          ? 'One task per operator: windows then reach Redis in window_end order (newest list entry first).'
+          : 'Parallel tasks per operator (spec job.parallelism); list order is only guaranteed at 1.',
+    },
+    {
+      key: 'execution.checkpointing.interval',
+      value: `${spec.job.checkpointInterval.millis / 1000} s`,
+      why: 'Checkpoints Kafka offsets and window state, so a restart resumes without losing or re-counting rows.',
+    },
+  ];
+  if (counts.some((c) => c.kind === 'distinct')) {
+    options.push({
+      key: 'table.optimizer.distinct-agg.split.enabled',
+      value: 'true',
+      why: 'Splits COUNT(DISTINCT) for UV into two aggregation levels, so one hot window or user cannot overload a task.',
+    });
+  }
+  return options;
+}
+
+function specWindow(spec: Spec): WindowNode {
+  return { type: spec.window.type, size: spec.window.size, slide: spec.window.slide, step: spec.window.step };
+}
+
+/** The tumbling window whose union over time covers exactly the rows of the spec's windows. */
+function finestTumble(spec: Spec): WindowNode {
+  const w = spec.window;
+  return { type: 'tumble', size: w.type === 'hop' ? w.slide! : w.type === 'cumulate' ? w.step! : w.size };
+}
+
+function eventFilter(spec: Spec, name: string) {
+  return spec.events.find((e) => e.name === name)!.filter;
+}
+
+export function parseKey(key: string): KeyPart[] {
+  const parts: KeyPart[] = [];
+  let last = 0;
+  for (const m of key.matchAll(/\{(window_start|window_end)\}/g)) {
+    if (m.index! > last) parts.push({ text: key.slice(last, m.index) });
+    parts.push({ placeholder: m[1] as 'window_start' | 'window_end' });
+    last = m.index! + m[0].length;
+  }
+  if (last < key.length) parts.push({ text: key.slice(last) });
+  return parts;
+}
+
+function uniqueName(wanted: string, taken: Set<string>): string {
+  let name = wanted;
+  for (let i = 2; taken.has(name); i++) name = `${wanted}_${i}`;
+  taken.add(name);
+  return name;
+}

@@ -1,0 +1,117 @@
+/**
+ * The typed plan a spec compiles to: small immutable nodes that say *what* the job does,
+ * independent of SQL dialect. Dialects (`sql/dialects`) decide only *how* it is written.
+ */
+import type { Duration } from '../spec/duration';
+import type { FilterExpr } from '../spec/filter';
+import type { SqlType } from '../spec/sql-types';
+import type { RedisType, Secret, StartupMode, WindowType } from '../spec/types';
+
+export interface Plan {
+  readonly pipelineName: string;
+  readonly specFile: string;
+  readonly jobOptions: readonly JobOption[];
+  readonly source: SourceNode;
+  readonly window: WindowNode;
+  /** The shared per-window counts that scalar metrics read; empty when no metric needs them. */
+  readonly counts: readonly CountNode[];
+  readonly sinks: readonly SinkNode[];
+}
+
+export interface JobOption {
+  readonly key: string;
+  readonly value: string;
+  /** Why it is set, printed above it. */
+  readonly why: string;
+}
+
+export interface SourceNode {
+  readonly table: string;
+  readonly topic: string;
+  readonly bootstrapServers: string;
+  readonly groupId?: string;
+  readonly startupMode: StartupMode;
+  /** Stop at the offsets that were latest when the job started (verify, bench). */
+  readonly bounded: boolean;
+  readonly ignoreParseErrors: boolean;
+  readonly failOnMissingField: boolean;
+  readonly columns: readonly { readonly name: string; readonly type: SqlType }[];
+  /** The event-time column as declared. */
+  readonly eventTime: string;
+  /**
+   * The column the watermark is declared on. Flink needs TIMESTAMP(0..3) for a time attribute,
+   * so a TIMESTAMP(6) event time gets a computed `CAST(... AS TIMESTAMP(3))` column.
+   */
+  readonly rowtime: { readonly name: string; readonly computed: boolean };
+  readonly watermarkDelay: Duration;
+  /** A view of the source without rows whose event time is NULL: they must never fail the job. */
+  readonly timedView: string;
+}
+
+export interface WindowNode {
+  readonly type: WindowType;
+  readonly size: Duration;
+  /** hop: slide; cumulate: step; tumble: none. */
+  readonly slide?: Duration;
+  readonly step?: Duration;
+}
+
+/** One aggregate in the shared per-window counts. */
+export type CountNode =
+  | { readonly kind: 'rows'; readonly alias: string; readonly event: string; readonly filter: FilterExpr }
+  | {
+      readonly kind: 'distinct';
+      readonly alias: string;
+      readonly event: string;
+      readonly filter: FilterExpr;
+      readonly column: string;
+    };
+
+/** The value a scalar metric writes per window, in terms of count aliases. */
+export type ValueNode =
+  | { readonly kind: 'count'; readonly count: string }
+  | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string; readonly precision: number };
+
+/** A Redis key: literal text and window placeholders, rendered `yyyy-MM-ddTHH:mm:ss`. */
+export type KeyPart = { readonly text: string } | { readonly placeholder: 'window_start' | 'window_end' };
+
+export interface RedisConnection {
+  readonly host: string;
+  readonly port: number;
+  readonly password: Secret;
+  readonly database: number;
+}
+
+interface SinkBase {
+  readonly metric: string;
+  /** The sink table's name in the generated SQL. */
+  readonly table: string;
+  readonly key: readonly KeyPart[];
+  readonly redis: RedisConnection;
+}
+
+/** SADD / PFADD each distinct non-NULL value of a column, per window. */
+export interface MembersSink extends SinkBase {
+  readonly kind: 'members';
+  /**
+   * The windows members are deduplicated in. With a key that has no window placeholder the
+   * member sets of all windows land in one Redis key, so the finest tumbling window that
+   * covers the same rows (hop: slide, cumulate: step) gives the same result with fewer writes.
+   */
+  readonly window: WindowNode;
+  readonly redisType: Extract<RedisType, 'set' | 'hll'>;
+  readonly filter: FilterExpr;
+  readonly column: string;
+}
+
+/** One value per window: SET, LPUSH/RPUSH a JSON entry, or HSET under the window end. */
+export interface ScalarSink extends SinkBase {
+  readonly kind: 'scalar';
+  readonly redisType: Extract<RedisType, 'string' | 'list' | 'hash'>;
+  readonly value: ValueNode;
+  /** The count that must be above 0 for the window to exist for this metric. */
+  readonly presentWhen: string;
+  readonly listCommand: 'lpush' | 'rpush';
+}
+
+export type SinkNode = MembersSink | ScalarSink;

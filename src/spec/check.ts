@@ -1,0 +1,442 @@
+/**
+ * Decodes the resolved YAML tree into a typed `Spec`, section by section, collecting every
+ * problem instead of stopping at the first. A section that fails its schema is skipped by the
+ * checks that depend on it, so one typo does not hide the other errors.
+ */
+import type { z } from 'zod';
+import type { Diagnostic } from '../errors';
+import { METRIC_TYPES } from '../metrics';
+import { parseDuration, type Duration } from './duration';
+import { parseFilter } from './filter';
+import { DEFERRED, isSecretPath, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
+import { parseSqlType } from './sql-types';
+import type {
+  Column, EventSpec, JobSpec, Metric, RedisSpec, Secret, SourceSpec, Target, WindowSpec,
+} from './types';
+import { pathText, type Path, type YamlFile } from './yaml-doc';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const JOB_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/;
+const WINDOW_COLUMNS = new Set(['window_start', 'window_end', 'window_time']);
+const KEY_PLACEHOLDER = /\{([^{}]*)\}/g;
+
+type Tree = Record<string, unknown>;
+
+export interface Decoded {
+  version?: 1;
+  name?: string;
+  source?: SourceSpec;
+  events?: EventSpec[];
+  window?: WindowSpec;
+  redis?: RedisSpec;
+  metrics?: Metric[];
+  job?: JobSpec;
+  target?: Target;
+  targetNames: string[];
+}
+
+export class SpecChecker {
+  readonly errors: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
+
+  constructor(
+    private readonly yaml: YamlFile,
+    private readonly secrets: Map<string, Secret>,
+    private readonly chosenTarget?: string,
+  ) {}
+
+  private error(path: Path, message: string, onKey = false): void {
+    this.errors.push(this.yaml.diag(path, message, onKey));
+  }
+
+  decode(tree: unknown): Decoded {
+    const out: Decoded = { targetNames: [] };
+    if (!tree || typeof tree !== 'object' || Array.isArray(tree)) {
+      this.error([], 'a spec is a YAML map with keys version, name, source, events, window, redis, metrics');
+      return out;
+    }
+    const t = tree as Tree;
+    for (const key of Object.keys(t)) {
+      if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) this.unknownKey([key], key, TOP_LEVEL_KEYS);
+    }
+    for (const key of REQUIRED_TOP_LEVEL) {
+      if (t[key] === undefined || t[key] === null) this.error([key], `is required`);
+    }
+    out.version = this.version(t.version);
+    out.name = this.name(t.name);
+    out.source = this.source(t.source);
+    out.events = this.events(t.events, out.source);
+    out.window = this.window(t.window);
+    out.redis = this.redis(t.redis);
+    out.job = this.job(t.job);
+    out.metrics = this.metrics(t.metrics, out.events, out.source);
+    const targets = this.targets(t.targets);
+    out.targetNames = targets.names;
+    out.target = targets.chosen;
+    return out;
+  }
+
+  private parse<S extends z.ZodType>(schema: S, value: unknown, path: Path): z.infer<S> | undefined {
+    if (value === undefined || value === null) return undefined;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) this.zodIssue(schema, issue, value, [...path, ...(issue.path as Path)]);
+    return undefined;
+  }
+
+  private zodIssue(schema: z.ZodType, issue: z.core.$ZodIssue, root: unknown, path: Path): void {
+    const rel = path.slice(path.length - issue.path.length);
+    const given = valueAt(root, rel);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          this.unknownKey([...path, key], key, allowedKeysAt(schema, rel));
+        }
+        return;
+      case 'invalid_value':
+        this.error(path, `got ${show(given)}; expected one of ${issue.values.map((v) => String(v)).join(' | ')}`);
+        return;
+      case 'invalid_type':
+        if (given === undefined) this.error(path, 'is required');
+        else this.error(path, `got ${show(given)}; ${issue.message.startsWith('expected') ? issue.message : `expected ${issue.expected}`}`);
+        return;
+      case 'too_small':
+      case 'too_big':
+        this.error(path, issue.message.startsWith('Too') ? `got ${show(given)}; ${issue.message}` : issue.message);
+        return;
+      default:
+        this.error(path, given === undefined ? issue.message : `got ${show(given)}; ${issue.message}`);
+    }
+  }
+
+  private unknownKey(path: Path, key: string, allowed: readonly string[]): void {
+    const near = closest(key, allowed);
+    const hint = near ? `did you mean '${near}'? ` : '';
+    this.error(path, `unknown key '${key}'; ${hint}allowed here: ${allowed.join(', ')}`, true);
+  }
+
+  private version(v: unknown): 1 | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (v === 1) return 1;
+    this.error(['version'], `got ${show(v)}; this uvpv reads spec version 1 (write 'version: 1')`);
+    return undefined;
+  }
+
+  private name(v: unknown): string | undefined {
+    const name = this.parse(schemas.name, v, ['name']);
+    if (name === undefined) return undefined;
+    if (!JOB_NAME.test(name)) {
+      this.error(['name'], `got ${show(name)}; a job name is 1 to 50 letters, digits, '-', '_' or '.'`);
+      return undefined;
+    }
+    return name;
+  }
+
+  private source(v: unknown): SourceSpec | undefined {
+    const s = this.parse(schemas.source, v, ['source']);
+    if (!s) return undefined;
+    let ok = true;
+    const fail = (path: Path, message: string) => {
+      this.error(['source', ...path], message);
+      ok = false;
+    };
+    if (!IDENTIFIER.test(s.table)) fail(['table'], `got ${show(s.table)}; a table name is letters, digits and '_', not starting with a digit`);
+    if (!DEFERRED.test(s.topic) && !TOPIC.test(s.topic)) fail(['topic'], `got ${show(s.topic)}; a Kafka topic is 1 to 249 letters, digits, '.', '_' or '-'`);
+    if (!DEFERRED.test(s.bootstrapServers)) {
+      const bad = s.bootstrapServers.split(',').map((x) => x.trim()).filter((x) => !HOST_PORT.test(x));
+      if (bad.length || !s.bootstrapServers.trim()) {
+        fail(['bootstrapServers'], `got ${show(s.bootstrapServers)}; expected host:port[,host:port...] such as 127.0.0.1:9092`);
+      }
+    }
+    const columns: Column[] = [];
+    const names = Object.keys(s.columns);
+    if (names.length === 0) fail(['columns'], 'declare at least one column');
+    for (const name of names) {
+      if (!IDENTIFIER.test(name)) {
+        this.error(['source', 'columns', name], `column name ${show(name)} must be letters, digits and '_', not starting with a digit`, true);
+        ok = false;
+        continue;
+      }
+      if (WINDOW_COLUMNS.has(name.toLowerCase())) {
+        this.error(['source', 'columns', name], `'${name}' is reserved: window functions add a column of that name`, true);
+        ok = false;
+      }
+      const type = parseSqlType(s.columns[name]);
+      if (typeof type === 'string') fail(['columns', name], type);
+      else columns.push({ name, type });
+    }
+    const eventColumn = columns.find((c) => c.name === s.eventTime);
+    if (!names.includes(s.eventTime)) {
+      fail(['eventTime'], `got ${show(s.eventTime)}; it must name a declared column (${names.join(', ')})`);
+    } else if (eventColumn && eventColumn.type.family !== 'timestamp') {
+      fail(['eventTime'], `column '${s.eventTime}' is ${eventColumn.type.sql}; the event-time column must be a TIMESTAMP (e.g. TIMESTAMP or TIMESTAMP(3))`);
+    }
+    const watermarkDelay = this.duration(s.watermarkDelay, ['source', 'watermarkDelay']);
+    if (!ok || !watermarkDelay || columns.length !== names.length) return undefined;
+    return { ...s, columns, watermarkDelay };
+  }
+
+  private events(v: unknown, source: SourceSpec | undefined): EventSpec[] | undefined {
+    const raw = this.parse(schemas.events, v, ['events']);
+    if (!raw) return undefined;
+    const names = Object.keys(raw);
+    if (names.length === 0) this.error(['events'], 'declare at least one event, e.g. browse: record_type = 0');
+    const out: EventSpec[] = [];
+    for (const name of names) {
+      if (!IDENTIFIER.test(name)) {
+        this.error(['events', name], `event name ${show(name)} must be letters, digits and '_', not starting with a digit`, true);
+        continue;
+      }
+      if (!source) continue; // filters are checked against the columns, which did not decode
+      const columns = new Map(source.columns.map((c) => [c.name, c.type]));
+      const filter = parseFilter(raw[name], columns);
+      if (typeof filter === 'string') this.error(['events', name], filter);
+      else out.push({ name, text: raw[name], filter });
+    }
+    return out.length === names.length ? out : undefined;
+  }
+
+  private window(v: unknown): WindowSpec | undefined {
+    const w = this.parse(schemas.window, v, ['window']);
+    if (!w) return undefined;
+    const size = this.duration(w.size, ['window', 'size']);
+    const slide = w.slide === undefined ? undefined : this.duration(w.slide, ['window', 'slide']);
+    const step = w.step === undefined ? undefined : this.duration(w.step, ['window', 'step']);
+    const needs = { hop: 'slide', cumulate: 'step', tumble: undefined } as const;
+    const wanted = needs[w.type];
+    let ok = size !== undefined;
+    for (const key of ['slide', 'step'] as const) {
+      if (w[key] !== undefined && key !== wanted) {
+        this.error(['window', key], `a ${w.type} window has no '${key}'${wanted ? `; it uses '${wanted}'` : ''}`, true);
+        ok = false;
+      }
+    }
+    if (wanted && w[wanted] === undefined) {
+      this.error(['window', 'type'], `a ${w.type} window needs '${wanted}' (e.g. ${wanted}: 5 minutes)`);
+      ok = false;
+    }
+    const inner = wanted === 'slide' ? slide : wanted === 'step' ? step : undefined;
+    if (size && inner && size.millis % inner.millis !== 0) {
+      this.error(['window', 'size'], `size ${size.text} must be a whole multiple of ${wanted} ${inner.text}`);
+      ok = false;
+    }
+    if (!ok || !size || (wanted && !inner)) return undefined;
+    return { type: w.type, size, slide, step };
+  }
+
+  private redis(v: unknown): RedisSpec | undefined {
+    const r = this.parse(schemas.redis, v, ['redis']);
+    if (!r) return undefined;
+    let ok = true;
+    if (!DEFERRED.test(r.host) && !/^[A-Za-z0-9.:-]+$/.test(r.host)) {
+      this.error(['redis', 'host'], `got ${show(r.host)}; expected a host name or IP address`);
+      ok = false;
+    }
+    const port = this.intIn(r.port, ['redis', 'port'], 1, 65535);
+    const database = this.intIn(r.database, ['redis', 'database'], 0, 1_000_000);
+    const password = this.secrets.get('redis.password') ?? { placeholder: '', empty: true };
+    if (password.placeholder === '******' && !password.empty) {
+      this.warnings.push(this.yaml.diag(['redis', 'password'], 'a literal password in the spec; prefer ${REDIS_PASSWORD} so it stays out of files'));
+    }
+    if (!ok || port === undefined || database === undefined) return undefined;
+    return { host: r.host, port, password, database };
+  }
+
+  private job(v: unknown): JobSpec | undefined {
+    const j = this.parse(schemas.job, v ?? {}, ['job']);
+    if (!j) return undefined;
+    const parallelism = this.intIn(j.parallelism, ['job', 'parallelism'], 1, 10_000);
+    const checkpointInterval = this.duration(j.checkpointInterval, ['job', 'checkpointInterval']);
+    if (parallelism === undefined || !checkpointInterval) return undefined;
+    return { parallelism, checkpointInterval };
+  }
+
+  private metrics(v: unknown, events: EventSpec[] | undefined, source: SourceSpec | undefined): Metric[] | undefined {
+    const list = this.parse(schemas.metrics, v, ['metrics']);
+    if (!list) return undefined;
+    const out: Metric[] = [];
+    const seenNames = new Map<string, number>();
+    const seenKeys = new Map<string, number>();
+    list.forEach((raw, i) => {
+      const at = (...p: Path): Path => ['metrics', i, ...p];
+      const type = (raw as Tree | null)?.type;
+      const def = typeof type === 'string' ? METRIC_TYPES[type as Metric['type']] : undefined;
+      if (!def) {
+        const types = Object.keys(METRIC_TYPES).join(' | ');
+        this.error(type === undefined ? at() : at('type'), type === undefined ? `'type' is required: one of ${types}` : `got ${show(type)}; expected one of ${types}`);
+        return;
+      }
+      const m = this.parse(def.schema, raw, at()) as Metric | undefined;
+      if (!m) return;
+      let ok = true;
+      const fail = (path: Path, message: string) => {
+        this.error(path, message);
+        ok = false;
+      };
+      if (!IDENTIFIER.test(m.name)) fail(at('name'), `got ${show(m.name)}; a metric name is letters, digits and '_', not starting with a digit`);
+      if (seenNames.has(m.name)) fail(at('name'), `'${m.name}' is already the name of metrics[${seenNames.get(m.name)}]`);
+      seenNames.set(m.name, i);
+      if (events) {
+        for (const ref of def.events(m)) {
+          if (!events.some((e) => e.name === ref.event)) {
+            fail(at(ref.field), `got ${show(ref.event)}; it must name an event (${events.map((e) => e.name).join(', ') || 'none declared'})`);
+          }
+        }
+      }
+      if (m.type === 'uv' && source && !source.columns.some((c) => c.name === m.column)) {
+        fail(at('column'), `got ${show(m.column)}; it must name a declared column (${source.columns.map((c) => c.name).join(', ')})`);
+      }
+      if (!def.allowedRedis.includes(m.redis.type)) {
+        fail(at('redis', 'type'), `a ${m.type} metric cannot be written as a Redis ${m.redis.type}; allowed: ${def.allowedRedis.join(' | ')}`);
+      }
+      if (m.redis.command && m.redis.type !== 'list') {
+        fail(at('redis', 'command'), `'command' applies to a list only (lpush | rpush), not to a ${m.redis.type}`);
+      }
+      const keyProblem = checkKey(m.redis.key);
+      if (keyProblem) fail(at('redis', 'key'), keyProblem);
+      const other = seenKeys.get(m.redis.key);
+      if (other !== undefined) fail(at('redis', 'key'), `key ${show(m.redis.key)} is already written by metrics[${other}]; each metric needs its own key`);
+      seenKeys.set(m.redis.key, i);
+      if (ok) out.push(m);
+    });
+    return out.length === list.length ? out : undefined;
+  }
+
+  private targets(v: unknown): { names: string[]; chosen?: Target } {
+    const map = this.parse(schemas.targets, v, ['targets']);
+    if (!map) return { names: [] };
+    let chosen: Target | undefined;
+    for (const [name, raw] of Object.entries(map)) {
+      if (!IDENTIFIER.test(name)) this.error(['targets', name], `target name ${show(name)} must be letters, digits and '_'`, true);
+      const type = (raw as Tree | null)?.type;
+      const schema = typeof type === 'string' ? targetSchemas[type as keyof typeof targetSchemas] : undefined;
+      if (!schema) {
+        this.error(type === undefined ? ['targets', name] : ['targets', name, 'type'], `${type === undefined ? "'type' is required" : `got ${show(type)}`}; expected one of ${Object.keys(targetSchemas).join(' | ')}`);
+        continue;
+      }
+      const t = this.parse(schema, raw, ['targets', name]);
+      if (!t || name !== this.chosenTarget) continue;
+      chosen = this.target(name, t);
+    }
+    return { names: Object.keys(map), chosen };
+  }
+
+  private target(name: string, t: z.infer<(typeof targetSchemas)[keyof typeof targetSchemas]>): Target | undefined {
+    const at = (...p: Path): Path => ['targets', name, ...p];
+    const url = (key: string, value: string) => {
+      if (!/^https?:\/\/[^\s/]+/.test(value)) {
+        this.error(at(key), `got ${show(value)}; expected an http:// or https:// URL`);
+        return false;
+      }
+      return true;
+    };
+    if (t.type === 'gateway') {
+      return url('gateway', t.gateway) && url('flinkRest', t.flinkRest) ? { name, ...t } : undefined;
+    }
+    const secret = (key: string): Secret => this.secrets.get(pathText(at(key))) ?? { placeholder: '', empty: true };
+    const parallelism = this.intIn(t.parallelism, at('parallelism'), 1, 10_000);
+    const cuMem = this.intIn(t.cuMem, at('cuMem'), 1, 16);
+    const region = /^[a-z]+-[a-z0-9-]+$/.test(t.region);
+    if (!region) this.error(at('region'), `got ${show(t.region)}; expected a Tencent Cloud region such as ap-guangzhou`);
+    if (!url('endpoint', t.endpoint) || !region || parallelism === undefined || cuMem === undefined) return undefined;
+    return {
+      name, type: 'oceanus', region: t.region, clusterId: t.clusterId, workspaceId: t.workspaceId, flinkVersion: t.flinkVersion,
+      parallelism, cuMem, endpoint: t.endpoint, properties: t.properties,
+      secretId: secret('secretId'), secretKey: secret('secretKey'), token: secret('token'),
+    };
+  }
+
+  private duration(text: string, path: Path): Duration | undefined {
+    const d = parseDuration(text);
+    if (typeof d === 'string') {
+      this.error(path, d);
+      return undefined;
+    }
+    return d;
+  }
+
+  private intIn(v: number | string, path: Path, min: number, max: number): number | undefined {
+    if (typeof v === 'string') return Number.NaN; // an unresolved variable the command does not need
+    if (v < min || v > max) {
+      this.error(path, `got ${v}; expected a whole number from ${min} to ${max}`);
+      return undefined;
+    }
+    return v;
+  }
+}
+
+/** A Redis key may use `{window_start}` and `{window_end}`; any other `{...}` is a mistake. */
+function checkKey(key: string): string | undefined {
+  if (!key) return 'a Redis key must not be empty';
+  for (const m of key.matchAll(KEY_PLACEHOLDER)) {
+    if (m[1] !== 'window_start' && m[1] !== 'window_end') {
+      return `unknown placeholder '{${m[1]}}' in key ${show(key)}; allowed: {window_start}, {window_end}`;
+    }
+  }
+  const rest = key.replace(KEY_PLACEHOLDER, '');
+  if (rest.includes('{') || rest.includes('}')) return `unbalanced '{' or '}' in key ${show(key)}`;
+  return undefined;
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let v: unknown = root;
+  for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+  return v;
+}
+
+/** The keys the schema allows for the object at `path` below `schema` (for unknown-key messages). */
+function allowedKeysAt(schema: z.ZodType, path: Path): string[] {
+  let s: unknown = schema;
+  for (const seg of [...path, null]) {
+    // Unwrap .default(), .optional() and friends down to the object.
+    for (let guard = 0; guard < 5; guard++) {
+      const def = (s as { _zod?: { def?: { innerType?: unknown } } })._zod?.def;
+      if (!def?.innerType) break;
+      s = def.innerType;
+    }
+    const shape = (s as { shape?: Record<string, unknown> }).shape;
+    if (!shape) return [];
+    if (seg === null) return Object.keys(shape);
+    s = shape[String(seg)];
+  }
+  return [];
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  return String(v);
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+export { isSecretPath };

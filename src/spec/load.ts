@@ -1,0 +1,91 @@
+/** Reading a spec file: parse YAML with positions, resolve what the command needs, decode, check. */
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath, relative } from 'node:path';
+import { SpecError, UsageError, type Diagnostic } from '../errors';
+import { SpecChecker } from './check';
+import { resolveTree, type ResolveOptions } from './interpolation-pass';
+import type { Spec, Target } from './types';
+import { YamlFile, type Path } from './yaml-doc';
+
+export interface LoadOptions extends Partial<ResolveOptions> {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export interface Loaded {
+  spec: Spec;
+  warnings: Diagnostic[];
+  /** Locates a path of the spec, for checks made later (e.g. by a dialect). */
+  locate(path: Path, message: string): Diagnostic;
+}
+
+/** The built-in target used when a spec declares no `targets`: the local stack. */
+export const BUILTIN_LOCAL = 'local';
+
+export function loadSpec(file: string, opts: LoadOptions): Loaded {
+  const absolute = resolvePath(opts.cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `spec file not found: ${file}` : `cannot read spec file ${file}: ${code ?? (e as Error).message}`);
+  }
+  const shown = relative(opts.cwd, absolute) || file;
+  return loadSpecText(shown, text, opts);
+}
+
+export function loadSpecText(file: string, text: string, opts: LoadOptions): Loaded {
+  const { yaml, errors: syntax } = YamlFile.parse(file, text);
+  if (syntax.length) throw new SpecError(syntax);
+  const resolved = resolveTree(yaml.toJS(), yaml, {
+    env: opts.env,
+    mode: opts.mode ?? 'strict',
+    revealSecrets: opts.revealSecrets ?? false,
+    target: opts.target,
+  });
+  const checker = new SpecChecker(yaml, resolved.secrets, opts.target);
+  const d = checker.decode(resolved.tree);
+  const errors = [...resolved.errors, ...checker.errors];
+
+  let target: Target | undefined = d.target;
+  if (opts.target && !target && !errors.length) {
+    if (d.targetNames.includes(opts.target)) {
+      // It was declared but did not decode: its errors are already reported.
+    } else if (opts.target === BUILTIN_LOCAL && d.targetNames.length === 0) {
+      target = builtinLocal(opts.env);
+    } else {
+      const known = d.targetNames.length ? d.targetNames.join(', ') : `none declared (the built-in '${BUILTIN_LOCAL}' applies only without a targets block)`;
+      errors.push(yaml.diag(['targets'], `no target named '${opts.target}'; targets: ${known}`));
+    }
+  }
+  if (errors.length) throw new SpecError(sortDiagnostics(errors));
+
+  const spec: Spec = {
+    file,
+    version: d.version!,
+    name: d.name!,
+    source: d.source!,
+    events: d.events!,
+    window: d.window!,
+    redis: d.redis!,
+    metrics: d.metrics!,
+    job: d.job!,
+    target,
+    targetNames: d.targetNames,
+  };
+  return { spec, warnings: checker.warnings, locate: (path, message) => yaml.diag(path, message) };
+}
+
+function builtinLocal(env: NodeJS.ProcessEnv): Target {
+  return {
+    name: BUILTIN_LOCAL,
+    type: 'gateway',
+    gateway: env.FLINK_SQL_GATEWAY || 'http://127.0.0.1:8083',
+    flinkRest: env.FLINK_REST || 'http://127.0.0.1:8081',
+  };
+}
+
+export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  return [...ds].sort((a, b) => a.line - b.line || a.col - b.col || a.path.localeCompare(b.path));
+}

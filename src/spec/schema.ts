@@ -1,0 +1,111 @@
+/**
+ * The structural schema of a spec: which keys exist, their primitive types and enums.
+ * Strict everywhere: an unknown key is an error. Meaning (durations, types, filters,
+ * cross-references) is checked afterwards in `check.ts`, section by section.
+ */
+import { z } from 'zod';
+
+/** A template left unresolved on purpose (a secret, or a variable the command does not need). */
+export const DEFERRED = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/;
+
+const text = z.union([z.string(), z.number()], { error: 'expected a string' }).transform(String);
+const int = z.union([z.number().int(), z.string().regex(DEFERRED)], { error: 'expected a whole number' });
+const bool = z.boolean({ error: 'expected true or false' });
+const name = z.string({ error: 'expected a name' });
+
+export const SOURCE_KEYS = [
+  'table', 'topic', 'bootstrapServers', 'groupId', 'startupMode', 'format',
+  'ignoreParseErrors', 'failOnMissingField', 'columns', 'eventTime', 'watermarkDelay',
+] as const;
+
+export const schemas = {
+  version: z.number({ error: 'expected the number 1' }),
+  name: text,
+  source: z.strictObject({
+    table: name,
+    topic: text,
+    bootstrapServers: text,
+    groupId: text.optional(),
+    startupMode: z.enum(['earliest-offset', 'latest-offset', 'group-offsets']).default('earliest-offset'),
+    format: z.enum(['json']).default('json'),
+    ignoreParseErrors: bool.default(true),
+    failOnMissingField: bool.default(false),
+    columns: z.record(z.string(), text, { error: 'expected a map of column name to Flink SQL type' }),
+    eventTime: name,
+    watermarkDelay: text,
+  }),
+  events: z.record(z.string(), text, { error: 'expected a map of event name to a boolean SQL expression' }),
+  window: z.strictObject({
+    type: z.enum(['hop', 'tumble', 'cumulate']),
+    size: text,
+    slide: text.optional(),
+    step: text.optional(),
+  }),
+  redis: z.strictObject({
+    host: text,
+    port: int.default(6379),
+    password: text.optional(),
+    database: int.default(0),
+  }),
+  metrics: z.array(z.unknown(), { error: 'expected a list of metrics' }).min(1, { error: 'declare at least one metric' }),
+  job: z
+    .strictObject({
+      parallelism: int.default(1),
+      checkpointInterval: text.default('1 minute'),
+    })
+    .default({ parallelism: 1, checkpointInterval: '1 minute' }),
+  targets: z.record(z.string(), z.unknown(), { error: 'expected a map of target name to target' }),
+};
+
+const redisSink = z.strictObject({
+  type: z.enum(['set', 'hll', 'string', 'list', 'hash']),
+  key: text,
+  command: z.enum(['lpush', 'rpush']).optional(),
+});
+
+const metricBase = { name, redis: redisSink };
+
+/** One schema per metric type; adding a metric type adds one entry here and one in `metrics/`. */
+export const metricSchemas = {
+  uv: z.strictObject({ ...metricBase, type: z.literal('uv'), event: name, column: name }),
+  pv: z.strictObject({ ...metricBase, type: z.literal('pv'), event: name }),
+  ratio: z.strictObject({
+    ...metricBase,
+    type: z.literal('ratio'),
+    numerator: name,
+    denominator: name,
+    precision: z.number().int().min(0).max(18).default(4),
+  }),
+};
+
+export const targetSchemas = {
+  gateway: z.strictObject({
+    type: z.literal('gateway'),
+    gateway: text,
+    flinkRest: text,
+  }),
+  oceanus: z.strictObject({
+    type: z.literal('oceanus'),
+    region: text,
+    clusterId: text,
+    workspaceId: text.default(''),
+    flinkVersion: text.default('Flink-1.16'),
+    parallelism: int.default(1),
+    cuMem: int.default(4),
+    secretId: text,
+    secretKey: text,
+    token: text.optional(),
+    endpoint: text.default('https://oceanus.tencentcloudapi.com'),
+    properties: z.record(z.string(), text).default({}),
+  }),
+};
+
+export const TOP_LEVEL_KEYS = ['version', 'name', 'source', 'events', 'window', 'redis', 'metrics', 'job', 'targets'] as const;
+export const REQUIRED_TOP_LEVEL = ['version', 'name', 'source', 'events', 'window', 'redis', 'metrics'] as const;
+
+/** Keys whose values are secrets: never printed, resolved only when a command must send them. */
+export function isSecretPath(path: readonly (string | number)[]): boolean {
+  const last = String(path[path.length - 1]);
+  if (path[0] === 'redis' && last === 'password') return true;
+  return path[0] === 'targets' && /^(secretId|secretKey|token|password)$/.test(last);
+}

@@ -1,0 +1,134 @@
+/** The decoded, validated pipeline spec (contract: pipeline-spec-v1). */
+import type { Duration } from './duration';
+import type { FilterExpr } from './filter';
+import type { SqlType } from './sql-types';
+
+export type StartupMode = 'earliest-offset' | 'latest-offset' | 'group-offsets';
+export type WindowType = 'hop' | 'tumble' | 'cumulate';
+export type RedisType = 'set' | 'hll' | 'string' | 'list' | 'hash';
+export type MetricType = 'uv' | 'pv' | 'ratio';
+
+export interface Column {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+export interface SourceSpec {
+  readonly table: string;
+  readonly topic: string;
+  readonly bootstrapServers: string;
+  readonly groupId?: string;
+  readonly startupMode: StartupMode;
+  readonly format: 'json';
+  readonly ignoreParseErrors: boolean;
+  readonly failOnMissingField: boolean;
+  readonly columns: readonly Column[];
+  readonly eventTime: string;
+  readonly watermarkDelay: Duration;
+}
+
+export interface EventSpec {
+  readonly name: string;
+  readonly text: string;
+  readonly filter: FilterExpr;
+}
+
+export interface WindowSpec {
+  readonly type: WindowType;
+  readonly size: Duration;
+  readonly slide?: Duration;
+  readonly step?: Duration;
+}
+
+/** A secret as the spec wrote it: shown only as `placeholder` unless resolved on purpose. */
+export interface Secret {
+  /** What output shows instead of the value: the spec's `${VAR}` text, or a mask. */
+  readonly placeholder: string;
+  /** The value, when the command resolved it (deploy, verify, --reveal-secrets). */
+  readonly value?: string;
+  /** True when the secret is known to be empty (no password): nothing to send or mask. */
+  readonly empty: boolean;
+}
+
+export interface RedisSpec {
+  readonly host: string;
+  readonly port: number;
+  readonly password: Secret;
+  readonly database: number;
+}
+
+export interface RedisSinkSpec {
+  readonly type: RedisType;
+  readonly key: string;
+  /** Lists only: `lpush` (default, newest window first) or `rpush`. */
+  readonly command?: 'lpush' | 'rpush';
+}
+
+interface MetricBase {
+  readonly name: string;
+  readonly redis: RedisSinkSpec;
+}
+export interface UvMetric extends MetricBase {
+  readonly type: 'uv';
+  readonly event: string;
+  readonly column: string;
+}
+export interface PvMetric extends MetricBase {
+  readonly type: 'pv';
+  readonly event: string;
+}
+export interface RatioMetric extends MetricBase {
+  readonly type: 'ratio';
+  readonly numerator: string;
+  readonly denominator: string;
+  /** Digits after the decimal point, default 4. */
+  readonly precision: number;
+}
+export type Metric = UvMetric | PvMetric | RatioMetric;
+
+export interface JobSpec {
+  readonly parallelism: number;
+  readonly checkpointInterval: Duration;
+}
+
+export interface GatewayTarget {
+  readonly name: string;
+  readonly type: 'gateway';
+  readonly gateway: string;
+  readonly flinkRest: string;
+}
+
+export interface OceanusTarget {
+  readonly name: string;
+  readonly type: 'oceanus';
+  readonly region: string;
+  readonly clusterId: string;
+  readonly workspaceId: string;
+  readonly flinkVersion: string;
+  readonly parallelism: number;
+  readonly cuMem: number;
+  readonly secretId: Secret;
+  readonly secretKey: Secret;
+  readonly token: Secret;
+  readonly endpoint: string;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+export type Target = GatewayTarget | OceanusTarget;
+
+export interface Spec {
+  /** The file it was read from, for messages. */
+  readonly file: string;
+  readonly version: 1;
+  readonly name: string;
+  readonly source: SourceSpec;
+  readonly events: readonly EventSpec[];
+  readonly window: WindowSpec;
+  readonly redis: RedisSpec;
+  readonly metrics: readonly Metric[];
+  readonly job: JobSpec;
+  /** The target the command chose, resolved; undefined when the command needs none. */
+  readonly target?: Target;
+  /** Names of all declared targets (only the chosen one is resolved). */
+  readonly targetNames: readonly string[];
+}

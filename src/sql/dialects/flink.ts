@@ -1,0 +1,42 @@
+/**
+ * Open-source Flink 1.20 with the `io.github.jeff-zou:flink-connector-redis` SQL connector.
+ * Its sink maps columns in order onto the command's arguments: (key, value) for SET, SADD,
+ * PFADD, LPUSH, RPUSH; (key, field, value) for HSET.
+ */
+import type { SinkNode } from '../../plan/nodes';
+import { SqlCompiler, type Capabilities } from '../compiler';
+
+const COMMANDS: Record<SinkNode['redisType'], string> = {
+  set: 'sadd',
+  hll: 'pfadd',
+  string: 'set',
+  list: 'lpush',
+  hash: 'hset',
+};
+
+export class FlinkCompiler extends SqlCompiler {
+  readonly dialect = 'flink' as const;
+  readonly describe = 'open-source Flink 1.20 with the flink-connector-redis SQL connector';
+  readonly capabilities: Capabilities = { hll: true, rpush: true, hashKeyFromColumn: true };
+
+  protected redisOptions(sink: SinkNode): [string, string][] {
+    const command = sink.kind === 'scalar' && sink.redisType === 'list' ? sink.listCommand : COMMANDS[sink.redisType];
+    const options: [string, string][] = [
+      ['connector', 'redis'],
+      ['redis-mode', 'single'],
+      ['host', sink.redis.host],
+      ['port', String(sink.redis.port)],
+      ['database', String(sink.redis.database)],
+      ['command', command],
+    ];
+    const password = this.password(sink);
+    if (password !== undefined) options.push(['password', password]);
+    if (this.ordered(sink)) options.push(['sink.parallelism', '1']);
+    return options;
+  }
+
+  /** A string's last write and a list's order depend on window order: one writer keeps it. */
+  private ordered(sink: SinkNode): boolean {
+    return sink.redisType === 'string' || sink.redisType === 'list';
+  }
+}
