@@ -45,9 +45,12 @@ export class SpecChecker {
     private readonly yaml: YamlFile,
     private readonly secrets: Map<string, Secret>,
     private readonly chosenTarget?: string,
+    /** Paths already reported (a malformed template): no second message about the same value. */
+    private readonly reported: ReadonlySet<string> = new Set(),
   ) {}
 
   private error(path: Path, message: string, onKey = false): void {
+    if (this.reported.has(pathText(path))) return;
     this.errors.push(this.yaml.diag(path, message, onKey));
   }
 
@@ -104,10 +107,10 @@ export class SpecChecker {
         return;
       case 'too_small':
       case 'too_big':
-        this.error(path, issue.message.startsWith('Too') ? `got ${show(given)}; ${issue.message}` : issue.message);
+        this.error(path, typeof given === 'number' ? `got ${given}; ${issue.message}` : issue.message);
         return;
       default:
-        this.error(path, given === undefined ? issue.message : `got ${show(given)}; ${issue.message}`);
+        this.error(path, given === undefined ? 'is required' : `got ${show(given)}; ${issue.message}`);
     }
   }
 
@@ -192,8 +195,10 @@ export class SpecChecker {
       if (!source) continue; // filters are checked against the columns, which did not decode
       const columns = new Map(source.columns.map((c) => [c.name, c.type]));
       const filter = parseFilter(raw[name], columns);
-      if (typeof filter === 'string') this.error(['events', name], filter);
-      else out.push({ name, text: raw[name], filter });
+      if ('message' in filter) {
+        const at = ['events', name];
+        this.errors.push(filter.offset === undefined ? this.yaml.diag(at, filter.message) : this.yaml.diagInValue(at, filter.offset, filter.message));
+      } else out.push({ name, text: raw[name], filter });
     }
     return out.length === names.length ? out : undefined;
   }

@@ -27,15 +27,30 @@ export const FILTER_HELP =
 
 class FilterProblem extends Error {}
 
-/** Parses a filter; returns the tree or a message saying what is wrong. */
-export function parseFilter(text: string, columns: ReadonlyMap<string, SqlType>): FilterExpr | string {
+/** A problem with a filter, and where in its text it is (when known). */
+export interface FilterError {
+  message: string;
+  offset?: number;
+}
+
+const PREFIX = 'SELECT * FROM t WHERE ';
+
+/** Parses a filter; returns the tree or what is wrong. */
+export function parseFilter(text: string, columns: ReadonlyMap<string, SqlType>): FilterExpr | FilterError {
+  const r = parseFilterText(text, columns);
+  return typeof r === 'string' ? { message: r } : r;
+}
+
+function parseFilterText(text: string, columns: ReadonlyMap<string, SqlType>): FilterExpr | FilterError | string {
   const outside = stripStringLiterals(text);
-  if (outside.includes(';')) return "must be a single expression: ';' is not allowed";
-  if (outside.includes('--') || outside.includes('/*') || outside.includes('#')) return 'comments are not allowed';
+  const semicolon = outside.indexOf(';');
+  if (semicolon >= 0) return { message: "must be a single expression: ';' is not allowed", offset: semicolon };
+  const comment = outside.search(/--|\/\*|#/);
+  if (comment >= 0) return { message: 'comments are not allowed', offset: comment };
   if (!text.trim()) return 'is empty; write a boolean expression such as record_type = 0';
   let where: unknown;
   try {
-    const ast = new Parser().astify(`SELECT * FROM t WHERE ${text}`, { database: 'FlinkSQL' });
+    const ast = new Parser().astify(`${PREFIX}${text}`, { database: 'FlinkSQL' });
     if (Array.isArray(ast)) return 'must be a single expression';
     const select = ast as { type: string; where: unknown; groupby: unknown; orderby: unknown; limit: unknown };
     if (select.type !== 'select' || select.groupby || select.orderby || (select.limit as { value?: unknown[] })?.value?.length) {
@@ -43,7 +58,10 @@ export function parseFilter(text: string, columns: ReadonlyMap<string, SqlType>)
     }
     where = select.where;
   } catch (e) {
-    return `is not a valid SQL expression: ${firstLine((e as Error).message)}`;
+    const err = e as { found?: string | null; location?: { start: { offset: number } } };
+    const offset = err.location ? Math.max(0, err.location.start.offset - PREFIX.length) : undefined;
+    const near = err.found == null ? 'at the end' : `near '${text.slice(offset ?? 0, (offset ?? 0) + 12)}'`;
+    return { message: `is not a valid SQL expression: unexpected ${err.found == null ? 'end' : `'${err.found}'`} ${near}`, offset };
   }
   try {
     const expr = convert(where, columns);
@@ -60,11 +78,6 @@ export function parseFilter(text: string, columns: ReadonlyMap<string, SqlType>)
 /** Replaces the contents of '...' literals so that checks on the text ignore what is quoted. */
 function stripStringLiterals(text: string): string {
   return text.replace(/'(?:[^']|'')*'/g, "''");
-}
-
-function firstLine(message: string): string {
-  const line = message.split('\n')[0];
-  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
 }
 
 type Node = { type: string; [k: string]: unknown };

@@ -23,11 +23,14 @@ export interface Resolved {
   tree: unknown;
   secrets: Map<string, Secret>;
   errors: Diagnostic[];
+  /** Paths with an error already reported, so that later checks stay quiet about them. */
+  reported: Set<string>;
 }
 
 export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions): Resolved {
   const secrets = new Map<string, Secret>();
   const errors: Diagnostic[] = [];
+  const reported = new Set<string>();
 
   const visit = (value: unknown, path: Path): unknown => {
     if (Array.isArray(value)) return value.map((v, i) => visit(v, [...path, i]));
@@ -50,6 +53,7 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
     const parts = parseTemplate(value);
     if (typeof parts === 'string') {
       errors.push(yaml.diag(path, parts));
+      reported.add(pathText(path));
       return value;
     }
     const inOtherTarget = path[0] === 'targets' && path[1] !== opts.target;
@@ -59,6 +63,7 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
       if (opts.mode === 'strict' && (!secret || opts.revealSecrets)) {
         const vars = resolution.missing.map((v) => `\${${v}}`).join(', ');
         errors.push(yaml.diag(path, `${vars} is not set and has no default; set it in the environment or write \${VAR:-default}`));
+        reported.add(pathText(path));
       }
       if (secret) secrets.set(pathText(path), { placeholder: value, empty: false });
       return value;
@@ -75,7 +80,7 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
     return /^-?\d+$/.test(resolution.value) && DEFERRED_WHOLE.test(value) ? Number(resolution.value) : resolution.value;
   };
 
-  return { tree: visit(raw, []), secrets, errors };
+  return { tree: visit(raw, []), secrets, errors, reported };
 }
 
 const DEFERRED_WHOLE = /^\$\{[^}]*\}$/;

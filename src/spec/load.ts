@@ -44,7 +44,7 @@ export function loadSpecText(file: string, text: string, opts: LoadOptions): Loa
     revealSecrets: opts.revealSecrets ?? false,
     target: opts.target,
   });
-  const checker = new SpecChecker(yaml, resolved.secrets, opts.target);
+  const checker = new SpecChecker(yaml, resolved.secrets, opts.target, resolved.reported);
   const d = checker.decode(resolved.tree);
   const errors = [...resolved.errors, ...checker.errors];
 

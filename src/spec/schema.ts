@@ -74,7 +74,7 @@ export const metricSchemas = {
     type: z.literal('ratio'),
     numerator: name,
     denominator: name,
-    precision: z.number().int().min(0).max(18).default(4),
+    precision: z.number({ error: 'expected a whole number from 0 to 18' }).int({ error: 'expected a whole number from 0 to 18' }).min(0, { error: 'expected a whole number from 0 to 18' }).max(18, { error: 'expected a whole number from 0 to 18' }).default(4),
   }),
 };
 

@@ -20,7 +20,13 @@ export class YamlFile {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
     const yaml = new YamlFile(file, doc, lines);
-    const errors = doc.errors.map((e) => yaml.at(e.pos[0], [], e.message.split('\n')[0]));
+    // Later YAML errors mostly follow from the first; one clear message is more use.
+    const errors = doc.errors.slice(0, 1).map((e) => {
+      const duplicate = e.message.startsWith('Map keys must be unique');
+      const key = text.slice(e.pos[0]).split('\n')[0].split(':')[0].trim();
+      const message = duplicate ? `duplicate key '${key}': each key may appear once in a map` : `YAML syntax error: ${e.message.split('\n')[0]}`;
+      return yaml.at(e.pos[0], [], message);
+    });
     return { yaml, errors };
   }
 
@@ -31,6 +37,16 @@ export class YamlFile {
   /** A diagnostic at the value of `path` (or its key with `onKey`; or the nearest parent that exists). */
   diag(path: Path, message: string, onKey = false): Diagnostic {
     return this.at(this.offsetOf(path, onKey), path, message);
+  }
+
+  /** A diagnostic at a character inside a one-line scalar value (e.g. where a filter goes wrong). */
+  diagInValue(path: Path, offsetInValue: number, message: string): Diagnostic {
+    const node = this.doc.getIn(path, true) as Node | undefined;
+    if (!isScalar(node) || !node.range || (node.type !== 'PLAIN' && node.type !== 'QUOTE_DOUBLE' && node.type !== 'QUOTE_SINGLE')) {
+      return this.diag(path, message);
+    }
+    const quote = node.type === 'PLAIN' ? 0 : 1;
+    return this.at(node.range[0] + quote + offsetInValue, path, message);
   }
 
   private at(offset: number, path: Path, message: string): Diagnostic {

@@ -228,7 +228,7 @@ export abstract class SqlCompiler {
     if (v.kind === 'count') return `CAST(${quoteIdent(v.count)} AS STRING)`;
     // DECIMAL division then a cast to `precision` digits: Flink rounds DECIMAL casts half-up and
     // prints DECIMAL in plain notation, e.g. 0.3333, never 3.333E-1.
-    const quotient = `CAST(${quoteIdent(v.numerator)} AS DECIMAL(19, 0)) / ${quoteIdent(v.denominator)}`;
+    const quotient = `CAST(${quoteIdent(v.numerator)} AS DECIMAL(19, 0)) / NULLIF(${quoteIdent(v.denominator)}, 0)`;
     return `CAST(CAST(${quotient} AS DECIMAL(${20 + v.precision}, ${v.precision})) AS STRING)`;
   }
 

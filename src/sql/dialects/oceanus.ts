@@ -1,9 +1,12 @@
 /**
- * Tencent Cloud Oceanus with its built-in Redis connector: `nodes` instead of host and port,
- * the first column is the key and the second the value, and HSET takes its key from the
- * `additional-key` option (so the columns are field and value).
+ * Tencent Cloud Oceanus with its built-in Redis connector (Tencent Cloud's Oceanus connector
+ * docs, "Redis"): `nodes` instead of host and port; the first column is the key and the second
+ * the value; HSET takes its key from the `additional-key` option (so the columns are field and
+ * value). Its documented sink commands are set, lpush, sadd, hset and zadd: no PFADD, no RPUSH.
+ * Oceanus's SET statement takes the option key unquoted: `SET key = 'value';`.
  */
-import type { SinkNode } from '../../plan/nodes';
+import type { Plan, SinkNode } from '../../plan/nodes';
+import { quoteString } from '../escape';
 import { SqlCompiler, type Capabilities } from '../compiler';
 
 const COMMANDS: Record<SinkNode['redisType'], string> = {
@@ -17,13 +20,14 @@ const COMMANDS: Record<SinkNode['redisType'], string> = {
 export class OceanusCompiler extends SqlCompiler {
   readonly dialect = 'oceanus' as const;
   readonly describe = "Oceanus's built-in Redis connector";
-  readonly capabilities: Capabilities = { hll: false, rpush: true, hashKeyFromColumn: false };
+  readonly capabilities: Capabilities = { hll: false, rpush: false, hashKeyFromColumn: false };
 
   protected redisOptions(sink: SinkNode): [string, string][] {
     const command = sink.kind === 'scalar' && sink.redisType === 'list' ? sink.listCommand : COMMANDS[sink.redisType];
     const options: [string, string][] = [
       ['connector', 'redis'],
       ['command', command],
+      ['redis-mode', 'standalone'],
       ['nodes', `${sink.redis.host}:${sink.redis.port}`],
       ['database', String(sink.redis.database)],
     ];
@@ -31,5 +35,9 @@ export class OceanusCompiler extends SqlCompiler {
     if (password !== undefined) options.push(['password', password]);
     if (sink.redisType === 'hash') options.push(['additional-key', this.keyText(sink.key)]);
     return options;
+  }
+
+  protected override jobOptions(plan: Plan): string[] {
+    return plan.jobOptions.map((o) => `-- ${o.why}\nSET ${o.key} = ${quoteString(o.value)};`);
   }
 }

@@ -1,0 +1,97 @@
+/** The CLI as a user meets it: exit codes, where output goes, and that secrets stay secret. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { memoryIo } from '../../src/cli/io';
+import { run } from '../../src/cli/run';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SPEC = join(ROOT, 'pipelines', 'uvpv.yaml');
+
+async function uvpv(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+  const io = memoryIo(env, cwd);
+  const code = await run(args, io);
+  return { code, out: io.out, err: io.err };
+}
+
+test('the shipped pipeline is the reference pipeline, kept in sync with its golden case', () => {
+  expect(readFileSync(SPEC, 'utf8')).toBe(readFileSync(join(ROOT, 'test/cases/reference/pipeline.yaml'), 'utf8'));
+});
+
+test('generate prints the SQL and exits 0', async () => {
+  const r = await uvpv(['generate', 'pipelines/uvpv.yaml']);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain('CREATE TABLE `input_web_record`');
+  expect(r.out).toContain('EXECUTE STATEMENT SET');
+  expect(r.err).toBe('');
+});
+
+test('generate -o writes the file and says so on stderr', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-'));
+  const r = await uvpv(['generate', SPEC, '--dialect', 'oceanus', '-o', join(dir, 'job.sql')]);
+  expect(r.code).toBe(0);
+  expect(r.out).toBe('');
+  expect(readFileSync(join(dir, 'job.sql'), 'utf8')).toContain("'nodes' = '127.0.0.1:6379'");
+});
+
+test('a secret is a placeholder unless revealed on purpose', async () => {
+  const env = { REDIS_PASSWORD: 's3cr3t-pw' };
+  const hidden = await uvpv(['generate', SPEC], env);
+  expect(hidden.out).toContain("'password' = '${REDIS_PASSWORD:-}'");
+  expect(hidden.out + hidden.err).not.toContain('s3cr3t-pw');
+  const shown = await uvpv(['generate', SPEC, '--reveal-secrets'], env);
+  expect(shown.out).toContain("'password' = 's3cr3t-pw'");
+});
+
+test('an empty password sends no password option at all', async () => {
+  const r = await uvpv(['generate', SPEC]);
+  expect(r.out).not.toContain("'password'");
+});
+
+test('secrets in errors are not printed either', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-'));
+  const spec = readFileSync(SPEC, 'utf8').replace('  port: 6379', '  port: 0').replace('${REDIS_PASSWORD:-}', 'literal-pw-123');
+  writeFileSync(join(dir, 'p.yaml'), spec);
+  const r = await uvpv(['validate', 'p.yaml'], {}, dir);
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('redis.port: got 0');
+  expect(r.err).not.toContain('literal-pw-123');
+});
+
+test('validate needs no target variables; generate fails only for what it needs', async () => {
+  const r = await uvpv(['validate', SPEC]);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain('valid');
+});
+
+test('validate --json lists errors with positions for editors', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-'));
+  writeFileSync(join(dir, 'p.yaml'), readFileSync(SPEC, 'utf8').replace('type: hop', 'type: sliding'));
+  const r = await uvpv(['validate', 'p.yaml', '--json'], {}, dir);
+  expect(r.code).toBe(2);
+  const json = JSON.parse(r.out);
+  expect(json.valid).toBe(false);
+  expect(json.errors).toEqual([
+    expect.objectContaining({ file: 'p.yaml', line: 29, col: 9, path: 'window.type', message: expect.stringContaining("'sliding'") }),
+  ]);
+});
+
+test.each([
+  [['generate'], /missing required argument/],
+  [['generate', SPEC, '--dialect', 'spark'], /unknown dialect 'spark'/],
+  [['generate', 'nope.yaml'], /spec file not found: nope.yaml/],
+  [['frobnicate'], /unknown command/],
+  [['validate', SPEC, '--bogus'], /unknown option/],
+])('bad usage %j exits 2 with a clear message', async (args, message) => {
+  const r = await uvpv(args as string[]);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(message);
+  expect(r.err).not.toMatch(/\n\s+at /);
+});
+
+test('--help and --version exit 0', async () => {
+  expect((await uvpv(['--help'])).code).toBe(0);
+  const v = await uvpv(['--version']);
+  expect(v.code).toBe(0);
+  expect(v.out).toMatch(/^\d+\.\d+\.\d+/);
+});
