@@ -1,9 +1,18 @@
 /** Every command, one file each. */
 import type { Command } from 'commander';
 import type { Io } from '../io';
+import * as deploy from './deploy';
 import * as generate from './generate';
+import * as status from './status';
+import * as stop from './stop';
 import * as validate from './validate';
 
 export type Register = (program: Command, io: Io, done: (code: number) => void) => void;
 
-export const COMMANDS: readonly Register[] = [validate.register, generate.register];
+export const COMMANDS: readonly Register[] = [
+  validate.register,
+  generate.register,
+  deploy.register,
+  status.register,
+  stop.register,
+];

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { deployerFor } from '../../deploy';
+import type { Io } from '../io';
+import { progress } from '../progress';
+import { sqlForTarget } from '../target-spec';
+
+/** `uvpv deploy <spec> [--target NAME] [--dry-run] [--replace] [--from-savepoint PATH]`. */
+export function register(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('deploy')
+    .description('submit the pipeline to a target (a Flink SQL Gateway, or Oceanus) and wait until it runs')
+    .argument('<spec>', 'pipeline spec (YAML)')
+    .option('-t, --target <name>', "target from the spec's targets (default: local)")
+    .option('--dry-run', 'print what would be submitted, secrets masked, and change nothing')
+    .option('--replace', 'replace a running job of the same pipeline (gateway: stop with a savepoint, start from it)')
+    .option('--from-savepoint <path>', 'start the job from this savepoint')
+    .action(async (file: string, opts: { target?: string; dryRun?: boolean; replace?: boolean; fromSavepoint?: string }) => {
+      const { loaded, target, sql, dryRunSql } = sqlForTarget(file, opts.target, io);
+      const deployer = deployerFor(target, { env: io.env, progress: progress(io) });
+      const result = await deployer.deploy({
+        spec: loaded.spec,
+        sql,
+        dryRunSql,
+        dryRun: Boolean(opts.dryRun),
+        replace: Boolean(opts.replace),
+        fromSavepoint: opts.fromSavepoint,
+      });
+      for (const line of result.lines) io.stdout(`${line}\n`);
+      done(0);
+    });
+}

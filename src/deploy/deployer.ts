@@ -1,0 +1,55 @@
+/**
+ * What `deploy`, `status` and `stop` need from a target. Each target type (a Flink SQL Gateway,
+ * Oceanus) implements it in its own folder; the commands do not know which one they talk to.
+ */
+import type { Progress } from '../cli/progress';
+import type { Spec, Target } from '../spec/types';
+
+export interface DeployRequest {
+  spec: Spec;
+  /** The SQL to submit, secrets resolved (never print it; `dryRunSql` is the printable one). */
+  sql: string;
+  /** The same SQL with secrets as placeholders, for --dry-run and messages. */
+  dryRunSql: string;
+  dryRun: boolean;
+  /** Replace a running job of the same name (gateway: stop with savepoint, start from it). */
+  replace: boolean;
+  fromSavepoint?: string;
+}
+
+export interface JobState {
+  /** The target's job id (a Flink job id, or an Oceanus `cql-…` id). */
+  jobId: string;
+  name: string;
+  /** Normalised: RUNNING, FINISHED, FAILED, CANCELED, STOPPED, PAUSED, CREATED, STARTING, ... */
+  state: string;
+  /** Extra lines worth showing (status text, last operation result, root cause). */
+  details: string[];
+}
+
+export interface DeployResult {
+  /** Lines to print (for --dry-run: what would be done). */
+  lines: string[];
+  job?: JobState;
+}
+
+export interface StopOptions {
+  /** Take a savepoint into this directory while stopping (gateway). */
+  savepointDir?: string;
+  /** Pause instead of stop (Oceanus). */
+  pause?: boolean;
+}
+
+export interface Deployer {
+  deploy(req: DeployRequest): Promise<DeployResult>;
+  /** The job of this pipeline (by name), or undefined when there is none. */
+  status(spec: Spec): Promise<JobState | undefined>;
+  stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[]; savepoint?: string }>;
+}
+
+export interface DeployerContext {
+  env: NodeJS.ProcessEnv;
+  progress: Progress;
+}
+
+export type DeployerFactory<T extends Target = Target> = (target: T, ctx: DeployerContext) => Deployer;
