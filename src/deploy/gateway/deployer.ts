@@ -1,10 +1,142 @@
-import { RuntimeFailure } from '../../errors';
-import type { GatewayTarget } from '../../spec/types';
-import type { Deployer, DeployerContext } from '../deployer';
+/**
+ * Deploying to a Flink session cluster through its SQL Gateway: one session, the statements of
+ * the generated script in order, then wait until Flink says the job runs. A pipeline is one job,
+ * found by its `pipeline.name`, so a second deploy of a running pipeline is refused unless
+ * `--replace` (stop with a savepoint, start the new SQL from it).
+ */
+import { RuntimeFailure, UsageError } from '../../errors';
+import { quoteString } from '../../sql/escape';
+import { splitStatements } from '../../sql/split';
+import type { GatewayTarget, Spec } from '../../spec/types';
+import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
+import { DEFAULT_TIMING, GatewayClient, type FlinkJob } from './client';
 
-export function createGatewayDeployer(_target: GatewayTarget, _ctx: DeployerContext): Deployer {
-  const missing = async (): Promise<never> => {
-    throw new RuntimeFailure('the gateway target is not implemented yet');
+const ACTIVE = new Set(['RUNNING', 'CREATED', 'INITIALIZING', 'RESTARTING', 'RECONCILING', 'FAILING', 'CANCELLING', 'SUSPENDED']);
+
+export function createGatewayDeployer(target: GatewayTarget, ctx: DeployerContext): Deployer {
+  const timing = {
+    intervalMs: Number(ctx.env.UVPV_POLL_MS) || DEFAULT_TIMING.intervalMs,
+    timeoutMs: Number(ctx.env.UVPV_TIMEOUT_MS) || DEFAULT_TIMING.timeoutMs,
   };
-  return { deploy: missing, status: missing, stop: missing };
+  const client = new GatewayClient({ gateway: target.gateway, flinkRest: target.flinkRest }, timing);
+  return new GatewayDeployer(target, client, ctx);
+}
+
+export class GatewayDeployer implements Deployer {
+  constructor(
+    private readonly target: GatewayTarget,
+    private readonly client: GatewayClient,
+    private readonly ctx: DeployerContext,
+  ) {}
+
+  async deploy(req: DeployRequest): Promise<DeployResult> {
+    if (req.dryRun) return { lines: this.dryRun(req) };
+    const reach = this.ctx.progress.step(`connecting to ${this.target.gateway}`);
+    const info = await this.reachable();
+    reach(`${info.productName} ${info.version}`);
+
+    let savepoint = req.fromSavepoint;
+    const running = await this.activeJob(req.spec.name);
+    const lines: string[] = [];
+    if (running) {
+      if (!req.replace) {
+        throw new UsageError(
+          `pipeline ${req.spec.name} already runs as Flink job ${running.jid} (${running.state}); ` +
+            `use --replace to stop it with a savepoint and start the new SQL from it, or 'uvpv stop' first`,
+        );
+      }
+      const stop = this.ctx.progress.step(`stopping job ${running.jid} with a savepoint`);
+      savepoint = await this.client.stopWithSavepoint(running.jid);
+      stop(savepoint);
+      lines.push(`stopped job ${running.jid} with savepoint ${savepoint}`);
+    }
+
+    const jobId = await this.submit(req, savepoint);
+    lines.push(`submitted ${req.spec.name} as Flink job ${jobId}${savepoint ? ` from savepoint ${savepoint}` : ''}`);
+    const wait = this.ctx.progress.step(`waiting for job ${jobId} to run`);
+    const state = await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED']);
+    wait(state);
+    lines.push(`job ${jobId} is ${state}: ${this.target.flinkRest.replace(/\/$/, '')}/#/job/running/${jobId}/overview`);
+    return { lines, job: { jobId, name: req.spec.name, state, details: [] } };
+  }
+
+  /** Submits the script; returns the job id. Statements run in one session, closed afterwards. */
+  async submit(req: Pick<DeployRequest, 'spec' | 'sql'>, savepoint?: string): Promise<string> {
+    const statements = splitStatements(req.sql);
+    const step = this.ctx.progress.step(`submitting ${statements.length} statements`);
+    const session = await this.client.openSession(`uvpv-${req.spec.name}`);
+    try {
+      if (savepoint) await this.client.execute(session, `SET 'execution.savepoint.path' = ${quoteString(savepoint)}`);
+      let jobId: string | undefined;
+      for (const statement of statements) {
+        const r = await this.client.execute(session, statement);
+        jobId = r.jobId ?? jobId;
+      }
+      if (!jobId) throw new RuntimeFailure('the SQL Gateway accepted the script but reported no job id');
+      step(`job ${jobId}`);
+      return jobId;
+    } finally {
+      await this.client.closeSession(session);
+    }
+  }
+
+  async status(spec: Spec): Promise<JobState | undefined> {
+    await this.reachable();
+    const jobs = (await this.client.jobs()).filter((j) => j.name === spec.name).sort((a, b) => b['start-time'] - a['start-time']);
+    const job = jobs.find((j) => ACTIVE.has(j.state)) ?? jobs[0];
+    if (!job) return undefined;
+    const details: string[] = [`started ${new Date(job['start-time']).toISOString()}`];
+    if (job.state === 'FAILED') {
+      const cause = await this.client.rootCause(job.jid);
+      if (cause) details.push(...cause.split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 5));
+    }
+    return { jobId: job.jid, name: job.name, state: job.state, details };
+  }
+
+  async stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[]; savepoint?: string }> {
+    if (opts.pause) throw new UsageError('--pause applies to Oceanus targets; a Flink job is stopped, optionally with --savepoint');
+    await this.reachable();
+    const job = await this.activeJob(spec.name);
+    if (!job) throw new RuntimeFailure(`pipeline ${spec.name} has no running job on target ${this.target.name}`);
+    if (opts.savepointDir) {
+      const step = this.ctx.progress.step(`stopping job ${job.jid} with a savepoint`);
+      const savepoint = await this.client.stopWithSavepoint(job.jid, opts.savepointDir);
+      step(savepoint);
+      return { lines: [`stopped job ${job.jid} (${spec.name}) with savepoint ${savepoint}`], savepoint };
+    }
+    const step = this.ctx.progress.step(`cancelling job ${job.jid}`);
+    await this.client.cancel(job.jid);
+    await this.client.waitForJob(job.jid, ['CANCELED']).catch((e) => {
+      if (!(e instanceof RuntimeFailure && /CANCELED/.test(e.message))) throw e;
+    });
+    step();
+    return { lines: [`cancelled job ${job.jid} (${spec.name}); no savepoint taken (use --savepoint DIR to keep its state)`] };
+  }
+
+  private async activeJob(name: string): Promise<FlinkJob | undefined> {
+    return (await this.client.jobs()).find((j) => j.name === name && ACTIVE.has(j.state));
+  }
+
+  private async reachable() {
+    try {
+      return await this.client.info();
+    } catch (e) {
+      if (e instanceof RuntimeFailure && /did not answer/.test(e.message)) {
+        const hint = this.target.name === 'local' ? "; start the local stack with 'uvpv stack up'" : '';
+        throw new RuntimeFailure(`${e.message}${hint}`);
+      }
+      throw e;
+    }
+  }
+
+  private dryRun(req: DeployRequest): string[] {
+    const statements = splitStatements(req.dryRunSql);
+    return [
+      `-- would open a session on ${this.target.gateway} and run these ${statements.length} statements in order,`,
+      `-- then wait for job '${req.spec.name}' to be RUNNING on ${this.target.flinkRest}` +
+        (req.fromSavepoint ? `, starting from savepoint ${req.fromSavepoint}` : '') +
+        (req.replace ? '; a running job of the same name would first be stopped with a savepoint' : ''),
+      ...statements.map((s) => `${s};\n`),
+    ];
+  }
 }
