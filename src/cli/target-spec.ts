@@ -12,15 +12,15 @@ export interface TargetSpec {
   target: Target;
 }
 
-export function loadForTarget(file: string, targetName: string | undefined, io: Io, revealSecrets: boolean): TargetSpec {
-  const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, target: targetName ?? BUILTIN_LOCAL, revealSecrets });
+export function loadForTarget(file: string, targetName: string | undefined, io: Io, revealSecrets: boolean, requireSecrets = true): TargetSpec {
+  const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, target: targetName ?? BUILTIN_LOCAL, revealSecrets, requireSecrets });
   printDiagnostics(io, loaded.warnings, 'warning');
   return { loaded, target: loaded.spec.target! };
 }
 
 /** The SQL to submit (secrets resolved) and the same SQL safe to show. */
-export function sqlForTarget(file: string, targetName: string | undefined, io: Io, overrides: PlanOverrides = {}) {
-  const real = loadForTarget(file, targetName, io, true);
+export function sqlForTarget(file: string, targetName: string | undefined, io: Io, overrides: PlanOverrides = {}, requireSecrets = true) {
+  const real = loadForTarget(file, targetName, io, true, requireSecrets);
   const shown = loadSpec(file, { env: io.env, cwd: io.cwd, target: targetName ?? BUILTIN_LOCAL, revealSecrets: false });
   const dialect = TARGET_DIALECT[real.target.type];
   return {

@@ -342,7 +342,11 @@ export class SpecChecker {
     }
     const secret = (key: string): Secret => this.secrets.get(pathText(at(key))) ?? { placeholder: '', empty: true };
     const parallelism = this.intIn(t.parallelism, at('parallelism'), 1, 10_000);
-    const cuMem = this.intIn(t.cuMem, at('cuMem'), 1, 16);
+    let cuMem = this.intIn(t.cuMem, at('cuMem'), 1, 16);
+    if (cuMem !== undefined && !Number.isNaN(cuMem) && ![2, 4, 8, 16].includes(cuMem)) {
+      this.error(at('cuMem'), `got ${cuMem}; Oceanus takes 2, 4, 8 or 16 (GB of memory per CU)`);
+      cuMem = undefined;
+    }
     const region = /^[a-z]+-[a-z0-9-]+$/.test(t.region);
     if (!region) this.error(at('region'), `got ${show(t.region)}; expected a Tencent Cloud region such as ap-guangzhou`);
     if (!url('endpoint', t.endpoint) || !region || parallelism === undefined || cuMem === undefined) return undefined;

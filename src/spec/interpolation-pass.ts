@@ -15,6 +15,8 @@ export interface ResolveOptions {
   mode: 'strict' | 'lenient';
   /** Resolve secrets' values (deploy, verify, `--reveal-secrets`). */
   revealSecrets: boolean;
+  /** With revealSecrets: a missing secret is an error (default), or left unresolved (--dry-run). */
+  requireSecrets?: boolean;
   /** The target the command uses; other targets' values are not resolved. */
   target?: string;
 }
@@ -60,7 +62,7 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
     if (inOtherTarget) return value;
     const resolution = resolveTemplate(parts, opts.env);
     if ('missing' in resolution) {
-      if (opts.mode === 'strict' && (!secret || opts.revealSecrets)) {
+      if (opts.mode === 'strict' && (!secret || (opts.revealSecrets && opts.requireSecrets !== false))) {
         const vars = resolution.missing.map((v) => `\${${v}}`).join(', ');
         errors.push(yaml.diag(path, `${vars} is not set and has no default; set it in the environment or write \${VAR:-default}`));
         reported.add(pathText(path));

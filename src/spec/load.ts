@@ -42,6 +42,7 @@ export function loadSpecText(file: string, text: string, opts: LoadOptions): Loa
     env: opts.env,
     mode: opts.mode ?? 'strict',
     revealSecrets: opts.revealSecrets ?? false,
+    requireSecrets: opts.requireSecrets,
     target: opts.target,
   });
   const checker = new SpecChecker(yaml, resolved.secrets, opts.target, resolved.reported);

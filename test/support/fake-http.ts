@@ -14,6 +14,7 @@ export interface FakeHttp {
 export async function startFakeHttp(): Promise<FakeHttp> {
   const routes: { method: string; path: RegExp; handler: Handler }[] = [];
   const calls: FakeHttp['calls'] = [];
+  const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
@@ -26,7 +27,7 @@ export async function startFakeHttp(): Promise<FakeHttp> {
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer.body ?? {}));
       };
-      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      if (answer.delayMs) timers.add(setTimeout(send, answer.delayMs));
       else send();
     });
   });
@@ -38,6 +39,7 @@ export async function startFakeHttp(): Promise<FakeHttp> {
     route: (method, path, handler) => routes.unshift({ method, path, handler }),
     close: () =>
       new Promise((r) => {
+        timers.forEach(clearTimeout);
         server.closeAllConnections();
         server.close(() => r());
       }),

@@ -15,7 +15,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--replace', 'replace a running job of the same pipeline (gateway: stop with a savepoint, start from it)')
     .option('--from-savepoint <path>', 'start the job from this savepoint')
     .action(async (file: string, opts: { target?: string; dryRun?: boolean; replace?: boolean; fromSavepoint?: string }) => {
-      const { loaded, target, sql, dryRunSql } = sqlForTarget(file, opts.target, io);
+      // A dry run may go without credentials: it says what it would call, and calls nothing that changes.
+      const { loaded, target, sql, dryRunSql } = sqlForTarget(file, opts.target, io, {}, !opts.dryRun);
       const deployer = deployerFor(target, { env: io.env, progress: progress(io) });
       const result = await deployer.deploy({
         spec: loaded.spec,

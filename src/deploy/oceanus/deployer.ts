@@ -1,11 +1,255 @@
-import { RuntimeFailure } from '../../errors';
-import type { OceanusTarget } from '../../spec/types';
-import type { Deployer, DeployerContext } from '../deployer';
+/**
+ * The Oceanus target (Tencent Cloud's managed Flink, API 2019-04-22). `deploy` is idempotent by
+ * pipeline name: it finds the job (DescribeJobs by Name) or creates it once (CreateJob), uploads a
+ * configuration version holding exactly the Oceanus SQL (CreateJobConfig), starts it, restarting
+ * a running job with the new version (StopJobs, RunJobs), and polls DescribeJobs until the job runs
+ * or fails. The new version is uploaded before anything is stopped, so a rejected upload leaves the
+ * running job alone.
+ *
+ * Settings from the environment: UVPV_OCEANUS_ENDPOINT (overrides the target's endpoint),
+ * UVPV_OCEANUS_POLL_MS, UVPV_OCEANUS_TIMEOUT_MS, UVPV_OCEANUS_RETRY_MS, UVPV_OCEANUS_ATTEMPTS,
+ * UVPV_OCEANUS_REQUEST_TIMEOUT_MS.
+ */
+import { RuntimeFailure, UsageError } from '../../errors';
+import { parseTemplate, templateVariables } from '../../spec/interpolate';
+import type { OceanusTarget, Secret, Spec } from '../../spec/types';
+import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
+import { JobStatus, jobState, OCEANUS_VERSION, RunType, SQL_JOB, StopType, type JobV1 } from './api';
+import { OceanusClient, sleep, type OceanusCredentials } from './client';
+import { explain, type ErrorHints } from './errors';
+import { configParams, createJobParams, findParams, OceanusJobs, runParams, stopParams, toJobState } from './jobs';
 
-// Placeholder until the Oceanus client lands (issue 5): every call says so plainly.
-export function createOceanusDeployer(_target: OceanusTarget, _ctx: DeployerContext): Deployer {
-  const missing = async (): Promise<never> => {
-    throw new RuntimeFailure('the oceanus target is not implemented yet');
+interface Settings {
+  endpoint: string;
+  pollMs: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+  maxAttempts: number;
+  requestTimeoutMs: number;
+}
+
+function readSettings(target: OceanusTarget, env: NodeJS.ProcessEnv): Settings {
+  const endpoint = env.UVPV_OCEANUS_ENDPOINT || target.endpoint;
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    throw new UsageError(`the Oceanus endpoint '${endpoint}' is not an http:// or https:// URL (targets.${target.name}.endpoint or UVPV_OCEANUS_ENDPOINT)`);
+  }
+  const int = (name: string, fallback: number, min: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number of at least ${min}; got '${text}'`);
+    return n;
   };
-  return { deploy: missing, status: missing, stop: missing };
+  return {
+    endpoint: url.origin,
+    pollMs: int('UVPV_OCEANUS_POLL_MS', 5_000, 1),
+    timeoutMs: int('UVPV_OCEANUS_TIMEOUT_MS', 600_000, 1),
+    retryBaseMs: int('UVPV_OCEANUS_RETRY_MS', 1_000, 0),
+    maxAttempts: int('UVPV_OCEANUS_ATTEMPTS', 5, 1),
+    requestTimeoutMs: int('UVPV_OCEANUS_REQUEST_TIMEOUT_MS', 30_000, 1),
+  };
+}
+
+/** Where a secret comes from, for messages: its variables, or its key in the spec. */
+function sourceOf(target: OceanusTarget, key: 'secretId' | 'secretKey' | 'token'): string {
+  const secret: Secret | undefined = target[key];
+  const parts = secret ? parseTemplate(secret.placeholder) : [];
+  const vars = typeof parts === 'string' ? [] : templateVariables(parts);
+  return vars.length ? vars.join(', ') : `targets.${target.name}.${key}`;
+}
+
+const valueOf = (secret: Secret | undefined) => (secret && !secret.empty && secret.value ? secret.value : undefined);
+
+function credentialsOf(target: OceanusTarget): OceanusCredentials | undefined {
+  const secretId = valueOf(target.secretId);
+  const secretKey = valueOf(target.secretKey);
+  if (!secretId || !secretKey) return undefined;
+  return { secretId, secretKey, token: valueOf(target.token) };
+}
+
+function missingCredentials(target: OceanusTarget): UsageError {
+  const missing = (['secretId', 'secretKey'] as const).filter((k) => !valueOf(target[k])).map((k) => sourceOf(target, k));
+  return new UsageError(
+    `the Oceanus target '${target.name}' needs Tencent Cloud API credentials: set ${missing.join(' and ')} (an API key from the CAM console)`,
+  );
+}
+
+/** Stop first (restart with the new version), and how to start afterwards. */
+function restartPlan(status: number | undefined, req: DeployRequest): { stop?: number; runType: number } {
+  const running = status === JobStatus.Running;
+  // --replace keeps the state: pause (Oceanus takes a savepoint), then resume with the new version.
+  const pause = running && req.replace && !req.fromSavepoint;
+  const resume = pause || (status === JobStatus.Paused && !req.fromSavepoint);
+  return { stop: running ? (pause ? StopType.Pause : StopType.Stop) : undefined, runType: resume ? RunType.Resume : RunType.Start };
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContext): Deployer {
+  const settings = readSettings(target, ctx.env);
+  const hints: ErrorHints = {
+    secretIdSource: sourceOf(target, 'secretId'),
+    secretKeySource: sourceOf(target, 'secretKey'),
+    tokenSource: sourceOf(target, 'token'),
+    endpoint: settings.endpoint,
+    region: target.region,
+    clusterId: target.clusterId,
+    jobName: '',
+    parallelism: target.parallelism,
+    cuMem: target.cuMem,
+  };
+
+  const connect = (credentials: OceanusCredentials) =>
+    new OceanusJobs(
+      new OceanusClient({
+        endpoint: settings.endpoint,
+        region: target.region,
+        credentials,
+        maxAttempts: settings.maxAttempts,
+        retryBaseMs: settings.retryBaseMs,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        onRetry: (_action, attempt, reason) => ctx.progress.info(`Oceanus ${reason}; retrying (attempt ${attempt + 1} of ${settings.maxAttempts})`),
+      }),
+      target,
+      { pollMs: settings.pollMs, timeoutMs: settings.timeoutMs, sleep, progress: ctx.progress },
+    );
+  const jobsOrFail = () => {
+    const credentials = credentialsOf(target);
+    if (!credentials) throw missingCredentials(target);
+    return connect(credentials);
+  };
+  /**
+   * Runs an operation for a pipeline; API and network errors become actionable failures, which
+   * also tell what had been done (`done`) when they struck.
+   */
+  const guarded = async <T>(spec: Spec, op: () => Promise<T>, done: readonly string[] = []): Promise<T> => {
+    hints.jobName = spec.name;
+    try {
+      return await op();
+    } catch (e) {
+      const failure = explain(e, hints);
+      if (!(failure instanceof RuntimeFailure) || done.length === 0) throw failure;
+      const detail = [failure.detail, 'done before this failure:', ...done.map((l) => `  ${l}`)].filter(Boolean).join('\n');
+      throw new RuntimeFailure(failure.message, detail);
+    }
+  };
+
+  async function deploy(req: DeployRequest, lines: string[]): Promise<DeployResult> {
+    const jobs = jobsOrFail();
+    const name = req.spec.name;
+    let job = await jobs.find(name);
+    if (job) {
+      if (job.JobType !== undefined && job.JobType !== SQL_JOB) {
+        throw new RuntimeFailure(
+          `Oceanus job ${job.JobId} is named '${name}' but is not a SQL job (JobType ${job.JobType}); rename the pipeline or delete that job`,
+        );
+      }
+      lines.push(`found job ${job.JobId} (${name}): ${jobState(job.Status)}`);
+      if (job.ClusterId && job.ClusterId !== target.clusterId) {
+        lines.push(`note: job ${job.JobId} belongs to cluster ${job.ClusterId}, not ${target.clusterId}; it stays there`);
+      }
+    } else {
+      const made = await jobs.create(name);
+      job = made.job;
+      lines.push(
+        made.created
+          ? `created job ${job.JobId} (${name}) on cluster ${target.clusterId}`
+          : `found job ${job.JobId} (${name}), created meanwhile by another client`,
+      );
+    }
+    job = await jobs.settle(job);
+    const version = await jobs.upload(job, req.sql);
+    lines.push(`uploaded configuration version ${version} (${bytes(req.sql)} bytes of SQL, parallelism ${target.parallelism})`);
+
+    const plan = restartPlan(job.Status, req);
+    if (plan.stop !== undefined) {
+      const pause = plan.stop === StopType.Pause;
+      job = await jobs.stop(job, pause);
+      lines.push(
+        pause
+          ? `paused job ${job.JobId} (Oceanus took a savepoint) to resume it with version ${version}`
+          : `stopped job ${job.JobId} to restart it with version ${version}`,
+      );
+    }
+    job = await jobs.run(job, plan.runType, version, req.fromSavepoint);
+    const how = plan.runType === RunType.Resume ? 'resumed' : 'started';
+    lines.push(`${how} job ${job.JobId} with configuration version ${version}${req.fromSavepoint ? ` from savepoint ${req.fromSavepoint}` : ''}`);
+    lines.push(`job ${job.JobId} is ${jobState(job.Status)}`);
+    return { lines, job: toJobState(job) };
+  }
+
+  /** What deploy would call, with the parameters it would send; only DescribeJobs is made. */
+  async function dryRun(req: DeployRequest): Promise<DeployResult> {
+    const name = req.spec.name;
+    const credentials = credentialsOf(target);
+    const lines = [
+      'dry run: nothing is changed on Oceanus',
+      `target ${target.name}: region ${target.region}, cluster ${target.clusterId}, endpoint ${settings.endpoint}`,
+      `every call: POST ${settings.endpoint}/ with headers X-TC-Action, X-TC-Version: ${OCEANUS_VERSION}, ` +
+        `X-TC-Region: ${target.region}, X-TC-Timestamp, Authorization: TC3-HMAC-SHA256 Credential=****** ` +
+        `(SecretId from ${hints.secretIdSource}, signed with the SecretKey from ${hints.secretKeySource}; neither is shown)`,
+    ];
+    let job: JobV1 | undefined;
+    const describe = `DescribeJobs ${json(findParams(target, name))}`;
+    if (credentials) {
+      job = await connect(credentials).find(name);
+      lines.push(`${describe} → ${job ? `job ${job.JobId} exists: ${jobState(job.Status)}` : `no job named ${name}`}`);
+    } else {
+      lines.push(`${describe} → not called: no credentials (set ${hints.secretIdSource} and ${hints.secretKeySource})`);
+    }
+    const jobId = job?.JobId ?? '<new job id>';
+    if (!job) lines.push(`would call CreateJob ${json(createJobParams(target, name))}`);
+    if (job?.Status === JobStatus.Operating) lines.push(`would wait for job ${jobId} to finish its operation in progress`);
+    const config = { ...configParams(target, jobId, req.dryRunSql), ProgramArgs: json({ SqlCode: '<base64 of the SQL below>' }) };
+    lines.push(`would call CreateJobConfig ${json(config)}`);
+    const plan = restartPlan(job?.Status, req);
+    if (plan.stop !== undefined) {
+      const until = plan.stop === StopType.Pause ? 'PAUSED' : 'STOPPED';
+      lines.push(`would call StopJobs ${json(stopParams(target, jobId, plan.stop))} and poll until it is ${until}`);
+    }
+    const run = runParams(target, jobId, plan.runType, 0, req.fromSavepoint);
+    const shown = { ...run, RunJobDescriptions: run.RunJobDescriptions.map((d) => ({ ...d, JobConfigVersion: '<new version>' })) };
+    lines.push(`would call RunJobs ${json(shown)}`);
+    lines.push(
+      `would poll DescribeJobs ${json({ JobIds: [jobId] })} every ${settings.pollMs / 1000}s until RUNNING or FAILED (at most ${settings.timeoutMs / 1000}s)`,
+    );
+    lines.push('', `SQL to upload (${bytes(req.dryRunSql)} bytes; secrets as placeholders):`, ...req.dryRunSql.trimEnd().split('\n'));
+    return { lines, job: job && toJobState(job) };
+  }
+
+  async function status(spec: Spec): Promise<JobState | undefined> {
+    const job = await jobsOrFail().find(spec.name);
+    return job && toJobState(job);
+  }
+
+  async function stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[] }> {
+    if (opts.savepointDir) {
+      throw new UsageError('--savepoint is for gateway targets; on Oceanus use --pause, which takes a savepoint that the next deploy resumes from');
+    }
+    const jobs = jobsOrFail();
+    const found = await jobs.find(spec.name);
+    if (!found) throw new RuntimeFailure(`${spec.name}: no job on target ${target.name}; nothing to stop`);
+    const job = await jobs.settle(found);
+    if (job.Status !== JobStatus.Running) {
+      return { lines: [`job ${job.JobId} (${spec.name}) is ${jobState(job.Status)}; nothing to ${opts.pause ? 'pause' : 'stop'}`] };
+    }
+    const stopped = await jobs.stop(job, Boolean(opts.pause));
+    return { lines: [`${opts.pause ? 'paused' : 'stopped'} job ${stopped.JobId} (${spec.name})`, `job ${stopped.JobId} is ${jobState(stopped.Status)}`] };
+  }
+
+  return {
+    deploy: (req) => {
+      const done: string[] = [];
+      return guarded(req.spec, () => (req.dryRun ? dryRun(req) : deploy(req, done)), done);
+    },
+    status: (spec) => guarded(spec, () => status(spec)),
+    stop: (spec, opts) => guarded(spec, () => stop(spec, opts)),
+  };
 }

@@ -1,0 +1,199 @@
+/**
+ * Oceanus job operations on top of the client: find a job by name, create it at most once, upload
+ * a configuration version, start / stop it and wait for the outcome. The request parameters are
+ * built by the `…Params` functions, which `--dry-run` prints as they are.
+ */
+import { RuntimeFailure } from '../../errors';
+import type { OceanusTarget } from '../../spec/types';
+import type { Progress } from '../../cli/progress';
+import type { JobState } from '../deployer';
+import {
+  DEDICATED_CLUSTER, JobStatus, jobState, RunType, SQL_JOB, sqlProgramArgs, StopType,
+  type CreateJobConfigRequest, type CreateJobConfigResponse, type CreateJobRequest, type CreateJobResponse,
+  type DescribeJobsRequest, type DescribeJobsResponse, type JobV1, type RunJobsRequest, type StopJobsRequest,
+} from './api';
+import type { OceanusClient } from './client';
+import { OceanusApiError } from './errors';
+
+const workspace = (t: OceanusTarget) => (t.workspaceId ? { WorkSpaceId: t.workspaceId } : {});
+
+export function findParams(t: OceanusTarget, name: string): DescribeJobsRequest {
+  return { Filters: [{ Name: 'Name', Values: [name] }], Offset: 0, Limit: 100, ...workspace(t) };
+}
+
+export function createJobParams(t: OceanusTarget, name: string): CreateJobRequest {
+  return {
+    Name: name,
+    JobType: SQL_JOB,
+    ClusterType: DEDICATED_CLUSTER,
+    ClusterId: t.clusterId,
+    CuMem: t.cuMem,
+    FlinkVersion: t.flinkVersion,
+    Remark: 'managed by uvpv',
+    ...workspace(t),
+  };
+}
+
+export function configParams(t: OceanusTarget, jobId: string, sql: string): CreateJobConfigRequest {
+  return {
+    JobId: jobId,
+    ProgramArgs: sqlProgramArgs(sql),
+    DefaultParallelism: t.parallelism,
+    Properties: Object.entries(t.properties).map(([Key, Value]) => ({ Key, Value })),
+    Remark: 'uploaded by uvpv deploy',
+    ...workspace(t),
+  };
+}
+
+export function runParams(t: OceanusTarget, jobId: string, runType: number, version: number, savepointPath?: string): RunJobsRequest {
+  const description = { JobId: jobId, RunType: runType, JobConfigVersion: version, ...(savepointPath ? { SavepointPath: savepointPath } : {}) };
+  return { RunJobDescriptions: [description], ...workspace(t) };
+}
+
+export function stopParams(t: OceanusTarget, jobId: string, stopType: number): StopJobsRequest {
+  return { StopJobDescriptions: [{ JobId: jobId, StopType: stopType }], ...workspace(t) };
+}
+
+/** The job as `status` shows it. */
+export function toJobState(job: JobV1): JobState {
+  const details: string[] = [];
+  if (job.StatusDesc) details.push(`status: ${job.StatusDesc}`);
+  if (job.LastOpResult) details.push(`last operation: ${job.LastOpResult}`);
+  if (job.ProgressDesc) details.push(`in progress: ${job.ProgressDesc}`);
+  const versions = [
+    job.PublishedJobConfigVersion ? `published version ${job.PublishedJobConfigVersion}` : '',
+    job.LatestJobConfigVersion ? `latest version ${job.LatestJobConfigVersion}` : '',
+  ].filter(Boolean);
+  if (versions.length) details.push(`configuration: ${versions.join(', ')}`);
+  if (job.ClusterId) details.push(`cluster: ${job.ClusterId}`);
+  if (job.WebUIUrl) details.push(`web UI: ${job.WebUIUrl}`);
+  return { jobId: job.JobId, name: job.Name, state: jobState(job.Status), details };
+}
+
+const DUPLICATE_NAME = ['InvalidParameterValue.JobNameExisted', 'FailedOperation.DuplicatedJobName'];
+
+export interface WaitOptions {
+  pollMs: number;
+  timeoutMs: number;
+  sleep: (ms: number) => Promise<void>;
+  progress: Progress;
+}
+
+export class OceanusJobs {
+  constructor(
+    private readonly client: OceanusClient,
+    private readonly target: OceanusTarget,
+    private readonly wait: WaitOptions,
+  ) {}
+
+  /** The job with exactly this name (the API's Name filter is not promised to be exact). */
+  async find(name: string): Promise<JobV1 | undefined> {
+    const r = await this.client.call<DescribeJobsResponse>('DescribeJobs', findParams(this.target, name));
+    const matches = (r.JobSet ?? []).filter((j) => j.Name === name);
+    if (matches.length > 1) {
+      throw new RuntimeFailure(
+        `${matches.length} Oceanus jobs are named '${name}' (${matches.map((j) => j.JobId).join(', ')}); delete the extra ones or set the target's workspaceId`,
+      );
+    }
+    return matches[0];
+  }
+
+  async get(jobId: string): Promise<JobV1> {
+    const params: DescribeJobsRequest = { JobIds: [jobId], ...workspace(this.target) };
+    const r = await this.client.call<DescribeJobsResponse>('DescribeJobs', params);
+    const job = (r.JobSet ?? []).find((j) => j.JobId === jobId);
+    if (!job) throw new RuntimeFailure(`Oceanus job ${jobId} disappeared (deleted meanwhile?); run the command again`);
+    return job;
+  }
+
+  /**
+   * Creates the job; `created` is false when someone else made it meanwhile. A CreateJob that may
+   * have reached the service (network failure, internal error) is never simply resent: the job is
+   * looked up by name first, so there is never a second one.
+   */
+  async create(name: string): Promise<{ job: JobV1; created: boolean }> {
+    const recheck = async () => {
+      const job = await this.find(name);
+      return job && { JobId: job.JobId, RequestId: '' };
+    };
+    let answer: CreateJobResponse;
+    try {
+      answer = await this.client.call<CreateJobResponse>('CreateJob', createJobParams(this.target, name), { recheck });
+    } catch (e) {
+      const existing = e instanceof OceanusApiError && DUPLICATE_NAME.includes(e.code) ? await this.find(name) : undefined;
+      if (!existing) throw e;
+      return { job: existing, created: false };
+    }
+    return { job: await this.get(answer.JobId), created: true };
+  }
+
+  /** Uploads a configuration version holding `sql`; returns its version number. */
+  async upload(job: JobV1, sql: string): Promise<number> {
+    const before = job.LatestJobConfigVersion ?? 0;
+    const recheck = async () => {
+      const latest = (await this.get(job.JobId)).LatestJobConfigVersion ?? 0;
+      return latest > before ? { Version: latest, RequestId: '' } : undefined;
+    };
+    const r = await this.client.call<CreateJobConfigResponse>('CreateJobConfig', configParams(this.target, job.JobId, sql), { recheck });
+    return r.Version;
+  }
+
+  /** Stops (or pauses) a running job and waits until it is stopped (or paused). */
+  async stop(job: JobV1, pause: boolean): Promise<JobV1> {
+    const want = pause ? JobStatus.Paused : JobStatus.Stopped;
+    const recheck = async () => {
+      const s = (await this.get(job.JobId)).Status;
+      return s === JobStatus.Operating || s === want ? { RequestId: '' } : undefined;
+    };
+    await this.client.call('StopJobs', stopParams(this.target, job.JobId, pause ? StopType.Pause : StopType.Stop), { recheck });
+    return this.waitFor(job, pause ? 'pause' : 'stop', want);
+  }
+
+  /** Starts (or resumes) the job with a configuration version and waits until it runs or fails. */
+  async run(job: JobV1, runType: number, version: number, savepointPath?: string): Promise<JobV1> {
+    const recheck = async () => {
+      const s = (await this.get(job.JobId)).Status;
+      return s === JobStatus.Operating || s === JobStatus.Running ? { RequestId: '' } : undefined;
+    };
+    await this.client.call('RunJobs', runParams(this.target, job.JobId, runType, version, savepointPath), { recheck });
+    return this.waitFor(job, runType === RunType.Resume ? 'resume' : 'start', JobStatus.Running);
+  }
+
+  /** Waits until a job is in a steady state (no operation in progress). */
+  async settle(job: JobV1): Promise<JobV1> {
+    return job.Status === JobStatus.Operating ? this.waitFor(job, 'settle', undefined) : job;
+  }
+
+  /**
+   * Polls until the job reaches `want` (any steady state when undefined). Another steady state ends
+   * the wait as a failure once the operation was seen in progress, or when it differs from the
+   * state before the operation: that one may linger for a poll or two and is waited out.
+   */
+  private async waitFor(job: JobV1, verb: string, want: number | undefined): Promise<JobV1> {
+    const end = this.wait.progress.step(`waiting for job ${job.JobId} to ${verb}`);
+    const deadline = Date.now() + this.wait.timeoutMs;
+    let seenOperating = false;
+    for (;;) {
+      const now = await this.get(job.JobId);
+      const steady = now.Status !== JobStatus.Operating;
+      if (!steady) seenOperating = true;
+      if (steady && (want === undefined || now.Status === want)) {
+        end(jobState(now.Status));
+        return now;
+      }
+      if (steady && (seenOperating || now.Status !== job.Status)) {
+        end(jobState(now.Status));
+        const detail = toJobState(now).details.join('\n');
+        throw new RuntimeFailure(`Oceanus job ${now.JobId} (${now.Name}) did not ${verb}: it is ${jobState(now.Status)}`, detail || undefined);
+      }
+      if (Date.now() >= deadline) {
+        end(`timed out, ${jobState(now.Status)}`);
+        throw new RuntimeFailure(
+          `Oceanus job ${now.JobId} did not ${verb} within ${Math.round(this.wait.timeoutMs / 1000)}s; it is ${jobState(now.Status)} (check \`uvpv status\`, or raise UVPV_OCEANUS_TIMEOUT_MS)`,
+          toJobState(now).details.join('\n') || undefined,
+        );
+      }
+      await this.wait.sleep(this.wait.pollMs);
+    }
+  }
+}

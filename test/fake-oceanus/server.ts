@@ -1,0 +1,452 @@
+/**
+ * A fake Oceanus API (2019-04-22) for tests: plain node:http on 127.0.0.1, ephemeral port.
+ *
+ * Like the real service it checks every request's TC3-HMAC-SHA256 signature (recomputed from the
+ * request as received, with the secret key it was given), the service `oceanus` and the date in the
+ * credential scope, the X-TC-Version / X-TC-Region / X-TC-Timestamp headers and the timestamp's
+ * freshness, and each action's parameters (missing, unknown, wrongly typed). It keeps jobs with
+ * their status codes (1 uninitialised, 2 unpublished, 3 in operation, 4 running, 5 stopped,
+ * 6 paused, -1 failed) and configuration versions, with the SQL decoded from ProgramArgs.SqlCode.
+ * Operations take `pollsToSettle` DescribeJobs calls to finish. Errors can be injected per action.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { parseTc3Authorization, tc3Sign, utcDate } from '../../src/deploy/oceanus/sign';
+
+export interface FakeOceanusOptions {
+  secretId: string;
+  secretKey: string;
+  /** When set, requests must carry it as X-TC-Token. */
+  token?: string;
+  /** When set, the only region served. */
+  region?: string;
+  /** When set, the only clusters that exist. */
+  clusterIds?: string[];
+  /** DescribeJobs calls an operation (start, stop) stays "in operation" (default 1). */
+  pollsToSettle?: number;
+  /** Largest accepted distance of X-TC-Timestamp from now, in seconds (default 300). */
+  maxSkewSeconds?: number;
+}
+
+export type Injection =
+  /** Answer with this `Response.Error`. */
+  | { code: string; message?: string }
+  /** Drop the connection without an answer, before or after carrying the request out. */
+  | { network: 'before' | 'after' }
+  /** RunJobs: accept, then let the job fail with this LastOpResult. */
+  | { failRun: string }
+  /** Run this first (another client acting meanwhile), then treat the request normally. */
+  | { meanwhile: () => void };
+
+export interface FakeConfig {
+  Version: number;
+  ProgramArgs: string;
+  /** The SQL decoded from ProgramArgs.SqlCode. */
+  sql: string;
+  DefaultParallelism?: number;
+  Properties: { Key: string; Value: string }[];
+}
+
+export interface FakeJob {
+  JobId: string;
+  Name: string;
+  JobType: number;
+  ClusterType: number;
+  ClusterId: string;
+  CuMem: number;
+  FlinkVersion: string;
+  WorkSpaceId: string;
+  Status: number;
+  LastOpResult: string;
+  configs: FakeConfig[];
+  /** The version the job was last started with. */
+  published?: number;
+  pending?: { to: number; polls: number; failure?: string };
+  runs: { RunType: number; JobConfigVersion: number; SavepointPath?: string }[];
+  stops: number[];
+}
+
+export interface FakeRequest {
+  action: string;
+  params: Record<string, unknown>;
+  headers: IncomingMessage['headers'];
+  /** The error code answered, if any. */
+  error?: string;
+}
+
+export interface FakeOceanus {
+  url: string;
+  port: number;
+  state: { jobs: FakeJob[]; requests: FakeRequest[] };
+  /** The next `times` calls of `action` get `injection` instead of the normal treatment. */
+  inject(action: string, injection: Injection, times?: number): void;
+  /** Creates a SQL job as another client would (default workspace, first known cluster). */
+  addJob(name: string): FakeJob;
+  close(): Promise<void>;
+}
+
+const STATUS_DESC: Record<number, string> = { 1: 'uninitialized', 2: 'unpublished', 3: 'operating', 4: 'running', 5: 'stopped', 6: 'paused', [-1]: 'failed' };
+const DEFAULT_WORKSPACE = 'space-default';
+
+/** Top-level request fields per action, after the SDK models (anything else is UnknownParameter). */
+const FIELDS: Record<string, string[]> = {
+  DescribeJobs: ['JobIds', 'Filters', 'Offset', 'Limit', 'WorkSpaceId', 'ExtraResult', 'ConnectorOptions'],
+  CreateJob: ['Name', 'JobType', 'ClusterType', 'ClusterId', 'CuMem', 'Remark', 'FolderId', 'FlinkVersion', 'WorkSpaceId', 'Tags', 'Description', 'OpenJobDefaultAlarm', 'Uid', 'JdkVersion'],
+  CreateJobConfig: [
+    'JobId', 'EntrypointClass', 'ProgramArgs', 'Remark', 'ResourceRefs', 'DefaultParallelism', 'Properties', 'AutoDelete', 'COSBucket',
+    'LogCollect', 'JobManagerSpec', 'TaskManagerSpec', 'ClsLogsetId', 'ClsTopicId', 'LogCollectType', 'PythonVersion', 'WorkSpaceId',
+    'LogLevel', 'AutoRecover', 'ClazzLevels', 'ExpertModeOn', 'ExpertModeConfiguration', 'TraceModeOn', 'TraceModeConfiguration',
+    'CheckpointRetainedNum', 'JobGraph', 'EsServerlessIndex', 'EsServerlessSpace', 'FlinkVersion', 'JobManagerCpu', 'JobManagerMem',
+    'JdkVersion', 'TaskManagerCpu', 'TaskManagerMem', 'UseOldSystemConnector', 'ProgramArgsAfterGzip', 'CheckpointTimeoutSecond',
+    'CheckpointIntervalSecond', 'VariableReplaceMode', 'OperatorName', 'ConfigScope', 'StateCOSBucket',
+  ],
+  RunJobs: ['RunJobDescriptions', 'WorkSpaceId'],
+  StopJobs: ['StopJobDescriptions', 'WorkSpaceId'],
+};
+const RUN_FIELDS = ['JobId', 'RunType', 'StartMode', 'JobConfigVersion', 'SavepointPath', 'SavepointId', 'UseOldSystemConnector', 'CustomTimestamp', 'KafkaScanMode'];
+const STOP_FIELDS = ['JobId', 'StopType'];
+
+/** An API error to answer with. */
+class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Params = Record<string, unknown>;
+
+function fields(where: string, value: unknown, allowed: string[], required: string[]): Params {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ApiError('InvalidParameter', `${where} must be an object`);
+  const p = value as Params;
+  const unknown = Object.keys(p).find((k) => !allowed.includes(k));
+  if (unknown) throw new ApiError('UnknownParameter', `The parameter \`${where === 'body' ? '' : `${where}.`}${unknown}\` is not recognized.`);
+  const missing = required.find((k) => p[k] === undefined || p[k] === null);
+  if (missing) throw new ApiError('MissingParameter', `The request is missing a required parameter \`${missing}\`.`);
+  return p;
+}
+
+function typed<T>(p: Params, key: string, type: 'string' | 'number' | 'boolean' | 'array'): T | undefined {
+  const v = p[key];
+  if (v === undefined) return undefined;
+  const ok = type === 'array' ? Array.isArray(v) : type === 'number' ? Number.isInteger(v) : typeof v === type;
+  if (!ok) throw new ApiError('InvalidParameter', `The parameter \`${key}\` must be of type ${type === 'number' ? 'Integer' : type}.`);
+  return v as T;
+}
+
+export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOceanus> {
+  const jobs: FakeJob[] = [];
+  const requests: FakeRequest[] = [];
+  const injections: { action: string; injection: Injection; times: number }[] = [];
+  const pollsToSettle = opts.pollsToSettle ?? 1;
+  let port = 0;
+
+  const takeInjection = (action: string): Injection | undefined => {
+    const i = injections.find((x) => x.action === action && x.times > 0);
+    if (!i) return undefined;
+    i.times--;
+    return i.injection;
+  };
+
+  const jobById = (id: unknown, workspace: string): FakeJob => {
+    const job = jobs.find((j) => j.JobId === id && j.WorkSpaceId === workspace);
+    if (!job) throw new ApiError('ResourceNotFound.Job', `Job ${String(id)} does not exist.`);
+    return job;
+  };
+
+  const settle = (job: FakeJob) => {
+    if (!job.pending) return;
+    if (job.pending.polls > 0) {
+      job.pending.polls--;
+      return;
+    }
+    job.Status = job.pending.to;
+    job.LastOpResult = job.pending.failure ?? '';
+    job.pending = undefined;
+  };
+
+  const operate = (job: FakeJob, to: number, failure?: string) => {
+    job.Status = 3;
+    job.LastOpResult = '';
+    job.pending = { to, polls: pollsToSettle, failure };
+  };
+
+  const describeJob = (j: FakeJob) => ({
+    JobId: j.JobId,
+    Region: opts.region ?? 'ap-guangzhou',
+    Name: j.Name,
+    JobType: j.JobType,
+    Status: j.Status,
+    StatusDesc: STATUS_DESC[j.Status],
+    LastOpResult: j.LastOpResult,
+    ClusterId: j.ClusterId,
+    CuMem: j.CuMem,
+    FlinkVersion: j.FlinkVersion,
+    WorkSpaceId: j.WorkSpaceId,
+    LatestJobConfigVersion: j.configs.length,
+    LatestValidJobConfigVersion: j.configs.length,
+    PublishedJobConfigVersion: j.published ?? 0,
+  });
+
+  const actions: Record<string, (p: Params, injected?: Injection) => Params> = {
+    DescribeJobs(p) {
+      const workspace = typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE;
+      const ids = typed<string[]>(p, 'JobIds', 'array');
+      const filters = typed<{ Name: string; Values: string[] }[]>(p, 'Filters', 'array');
+      if (ids && filters) throw new ApiError('InvalidParameter', 'JobIds and Filters cannot be specified at the same time.');
+      const limit = typed<number>(p, 'Limit', 'number') ?? 20;
+      const offset = typed<number>(p, 'Offset', 'number') ?? 0;
+      if (limit < 1 || limit > 100) throw new ApiError('InvalidParameterValue.InvalidLimit', 'Limit must be between 1 and 100.');
+      if (filters && filters.length > 5) throw new ApiError('InvalidParameter', 'At most 5 filters.');
+      let found = jobs.filter((j) => j.WorkSpaceId === workspace);
+      if (ids) found = found.filter((j) => ids.includes(j.JobId));
+      for (const f of filters ?? []) {
+        const filter = fields('Filters', f, ['Name', 'Values'], ['Name', 'Values']);
+        const values = typed<string[]>(filter, 'Values', 'array') ?? [];
+        const predicates: Record<string, (j: FakeJob) => boolean> = {
+          // Matches by substring, so that clients must check the name themselves.
+          Name: (j) => values.some((v) => j.Name.includes(v)),
+          Status: (j) => values.includes(String(j.Status)),
+          ClusterId: (j) => values.includes(j.ClusterId),
+          JobId: (j) => values.includes(j.JobId),
+        };
+        const match = predicates[String(filter.Name)];
+        if (!match) throw new ApiError('InvalidParameterValue', `Unsupported filter ${String(filter.Name)}.`);
+        found = found.filter(match);
+      }
+      found.forEach(settle);
+      return { TotalCount: found.length, JobSet: found.slice(offset, offset + limit).map(describeJob) };
+    },
+
+    CreateJob(p) {
+      const name = typed<string>(p, 'Name', 'string')!;
+      const jobType = typed<number>(p, 'JobType', 'number')!;
+      const clusterType = typed<number>(p, 'ClusterType', 'number')!;
+      const clusterId = typed<string>(p, 'ClusterId', 'string');
+      const cuMem = typed<number>(p, 'CuMem', 'number') ?? 4;
+      const workspace = typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE;
+      if (!/^[\p{L}\p{N}_.-]{1,49}$/u.test(name)) throw new ApiError('InvalidParameterValue.JobName', `Illegal JobName ${name}.`);
+      if (![1, 2].includes(jobType)) throw new ApiError('InvalidParameterValue.Type', 'JobType must be 1 (SQL) or 2 (JAR).');
+      if (![1, 2].includes(clusterType)) throw new ApiError('InvalidParameterValue', 'ClusterType must be 1 or 2.');
+      if (clusterType === 2 && !clusterId) throw new ApiError('InvalidParameterValue.ClusterId', 'ClusterId is required when ClusterType is 2.');
+      if (clusterId && opts.clusterIds && !opts.clusterIds.includes(clusterId)) {
+        throw new ApiError('ResourceNotFound.ClusterId', `Cluster ${clusterId} does not exist.`);
+      }
+      if (![2, 4, 8, 16].includes(cuMem)) throw new ApiError('InvalidParameterValue.CuMem', `CuMem ${cuMem} is not supported.`);
+      if (jobs.some((j) => j.Name === name && j.WorkSpaceId === workspace)) {
+        throw new ApiError('InvalidParameterValue.JobNameExisted', `Job name ${name} already exists.`);
+      }
+      const job: FakeJob = {
+        JobId: `cql-${randomUUID().replace(/-/g, '').slice(0, 8)}`,
+        Name: name,
+        JobType: jobType,
+        ClusterType: clusterType,
+        ClusterId: clusterId ?? 'cluster-shared',
+        CuMem: cuMem,
+        FlinkVersion: typed<string>(p, 'FlinkVersion', 'string') ?? 'Flink-1.13',
+        WorkSpaceId: workspace,
+        Status: 1,
+        LastOpResult: '',
+        configs: [],
+        runs: [],
+        stops: [],
+      };
+      jobs.push(job);
+      return { JobId: job.JobId };
+    },
+
+    CreateJobConfig(p) {
+      const job = jobById(p.JobId, typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE);
+      const programArgs = typed<string>(p, 'ProgramArgs', 'string') ?? '';
+      const parallelism = typed<number>(p, 'DefaultParallelism', 'number');
+      if (parallelism !== undefined && parallelism < 1) throw new ApiError('InvalidParameterValue', 'DefaultParallelism must be positive.');
+      const properties = (typed<unknown[]>(p, 'Properties', 'array') ?? []).map((x) => {
+        const prop = fields('Properties', x, ['Key', 'Value'], ['Key', 'Value']);
+        return { Key: typed<string>(prop, 'Key', 'string')!, Value: typed<string>(prop, 'Value', 'string')! };
+      });
+      let sql = '';
+      if (job.JobType === 1) {
+        if (p.EntrypointClass !== undefined) {
+          throw new ApiError('InvalidParameterValue.JobTypeCombineWithEntrypointClass', 'A SQL job cannot have an EntrypointClass.');
+        }
+        let code: unknown;
+        try {
+          code = (JSON.parse(programArgs) as { SqlCode?: unknown }).SqlCode;
+        } catch {
+          code = undefined;
+        }
+        if (typeof code !== 'string' || Buffer.from(code, 'base64').toString('base64') !== code || code === '') {
+          throw new ApiError('InternalError.SqlCodeNotFound', 'ProgramArgs of a SQL job must be JSON with SqlCode, the base64 of the SQL.');
+        }
+        sql = Buffer.from(code, 'base64').toString('utf8');
+      }
+      const config: FakeConfig = { Version: job.configs.length + 1, ProgramArgs: programArgs, sql, DefaultParallelism: parallelism, Properties: properties };
+      job.configs.push(config);
+      if (job.Status === 1) job.Status = 2;
+      return { Version: config.Version };
+    },
+
+    RunJobs(p, injected) {
+      const workspace = typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE;
+      const descriptions = typed<unknown[]>(p, 'RunJobDescriptions', 'array')!;
+      if (descriptions.length === 0 || descriptions.length > 20) throw new ApiError('InvalidParameterValue.RunJobDescriptionsCount', 'Between 1 and 20 jobs.');
+      for (const d of descriptions) {
+        const desc = fields('RunJobDescriptions', d, RUN_FIELDS, ['JobId', 'RunType']);
+        const job = jobById(desc.JobId, workspace);
+        const runType = typed<number>(desc, 'RunType', 'number')!;
+        if (![1, 2].includes(runType)) throw new ApiError('InvalidParameterValue.RunType', `RunType ${runType} is not supported.`);
+        const version = typed<number>(desc, 'JobConfigVersion', 'number') ?? job.configs.length;
+        if (!job.configs.some((c) => c.Version === version)) throw new ApiError('ResourceNotFound.JobConfig', `Job config version ${version} does not exist.`);
+        if (job.Status === 3 || job.Status === 4) throw new ApiError('FailedOperation', `Job ${job.JobId} is running or in operation; stop or pause it first.`);
+        if (runType === 2 && job.Status !== 6) throw new ApiError('FailedOperation', `Job ${job.JobId} is not paused and cannot be resumed.`);
+        job.runs.push({ RunType: runType, JobConfigVersion: version, SavepointPath: typed<string>(desc, 'SavepointPath', 'string') });
+        job.published = version;
+        const failure = injected && 'failRun' in injected ? injected.failRun : undefined;
+        operate(job, failure ? -1 : 4, failure);
+      }
+      return {};
+    },
+
+    StopJobs(p) {
+      const workspace = typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE;
+      const descriptions = typed<unknown[]>(p, 'StopJobDescriptions', 'array')!;
+      if (descriptions.length === 0) throw new ApiError('InvalidParameterValue', 'StopJobDescriptions is empty.');
+      for (const d of descriptions) {
+        const desc = fields('StopJobDescriptions', d, STOP_FIELDS, STOP_FIELDS);
+        const job = jobById(desc.JobId, workspace);
+        const stopType = typed<number>(desc, 'StopType', 'number')!;
+        if (![1, 2].includes(stopType)) throw new ApiError('InvalidParameterValue.UnknownStopType', `StopType ${stopType} is unknown.`);
+        if (job.Status !== 4) throw new ApiError('ResourceUnavailable.NotAllowedToBeStopOrPause', `Job ${job.JobId} is not running.`);
+        job.stops.push(stopType);
+        operate(job, stopType === 2 ? 6 : 5);
+      }
+      return {};
+    },
+  };
+
+  const REQUIRED: Record<string, string[]> = {
+    DescribeJobs: [],
+    CreateJob: ['Name', 'JobType', 'ClusterType'],
+    CreateJobConfig: ['JobId'],
+    RunJobs: ['RunJobDescriptions'],
+    StopJobs: ['StopJobDescriptions'],
+  };
+
+  /** Checks method, headers and signature; returns the action. */
+  const authenticate = (req: IncomingMessage, body: string): string => {
+    const h = req.headers;
+    const header = (name: string) => (Array.isArray(h[name]) ? h[name]![0] : (h[name] as string | undefined));
+    if (req.method !== 'POST' || req.url !== '/') throw new ApiError('UnsupportedProtocol', 'POST / only.');
+    if (!/^application\/json(;|$)/.test(header('content-type') ?? '')) throw new ApiError('InvalidParameter', 'Content-Type must be application/json.');
+    const action = header('x-tc-action') ?? '';
+    if (!action) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Action`.');
+    if (!(action in actions)) throw new ApiError('InvalidAction', `The action \`${action}\` does not exist.`);
+    if (header('x-tc-version') !== '2019-04-22') throw new ApiError('NoSuchVersion', `The version \`${header('x-tc-version') ?? ''}\` does not exist.`);
+    const region = header('x-tc-region');
+    if (!region) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Region`.');
+    if (opts.region && region !== opts.region) throw new ApiError('UnsupportedRegion', `Region ${region} is not supported.`);
+    const timestamp = Number(header('x-tc-timestamp'));
+    if (!Number.isInteger(timestamp)) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Timestamp`.');
+    if (Math.abs(Date.now() / 1000 - timestamp) > (opts.maxSkewSeconds ?? 300)) {
+      throw new ApiError('AuthFailure.SignatureExpire', 'Signature expired. Timestamp is more than 5 minutes from the server time.');
+    }
+    const auth = parseTc3Authorization(header('authorization') ?? '');
+    if (!auth || auth.terminator !== 'tc3_request') throw new ApiError('AuthFailure.InvalidAuthorization', 'Authorization header is malformed.');
+    if (auth.secretId !== opts.secretId) {
+      // Echoes the SecretId like a careless service might, so that tests see it redacted.
+      throw new ApiError('AuthFailure.SecretIdNotFound', `The SecretId ${auth.secretId} is not found, please ensure that your SecretId is correct.`);
+    }
+    if (auth.service !== 'oceanus') throw new ApiError('AuthFailure.InvalidAuthorization', `Credential scope service ${auth.service} is not oceanus.`);
+    if (auth.date !== utcDate(timestamp)) throw new ApiError('AuthFailure.InvalidAuthorization', 'Credential scope date does not match X-TC-Timestamp.');
+    if (!auth.signedHeaders.includes('content-type') || !auth.signedHeaders.includes('host')) {
+      throw new ApiError('AuthFailure.InvalidAuthorization', 'SignedHeaders must include content-type and host.');
+    }
+    if (header('host') !== `127.0.0.1:${port}`) throw new ApiError('AuthFailure.SignatureFailure', `Host ${header('host') ?? ''} is not this endpoint.`);
+    const signed: Record<string, string> = {};
+    for (const name of auth.signedHeaders) {
+      const value = header(name);
+      if (value === undefined) throw new ApiError('AuthFailure.InvalidAuthorization', `Signed header ${name} is missing.`);
+      signed[name] = value;
+    }
+    const expected = tc3Sign({ secretId: opts.secretId, secretKey: opts.secretKey, service: 'oceanus', timestamp, payload: body, headers: signed });
+    if (expected.signature !== auth.signature) {
+      throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
+    }
+    const token = header('x-tc-token');
+    if ((opts.token ?? '') !== (token ?? '')) throw new ApiError('AuthFailure.TokenFailure', 'The token is invalid or expired.');
+    return action;
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    const requestId = randomUUID();
+    const record: FakeRequest = { action: String(req.headers['x-tc-action'] ?? ''), params: {}, headers: req.headers };
+    requests.push(record);
+    const answer = (response: Params) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ Response: { ...response, RequestId: requestId } }));
+    };
+    try {
+      const action = authenticate(req, body);
+      let params: Params;
+      try {
+        params = JSON.parse(body) as Params;
+      } catch {
+        throw new ApiError('InvalidParameter', 'The request body is not valid JSON.');
+      }
+      record.params = fields('body', params, FIELDS[action], REQUIRED[action]);
+      const injected = takeInjection(action);
+      if (injected && 'meanwhile' in injected) injected.meanwhile();
+      if (injected && 'code' in injected) throw new ApiError(injected.code, injected.message ?? `Injected ${injected.code}.`);
+      if (injected && 'network' in injected && injected.network === 'before') {
+        record.error = 'network';
+        req.socket.destroy();
+        return;
+      }
+      const result = actions[action](params, injected);
+      if (injected && 'network' in injected) {
+        record.error = 'network';
+        req.socket.destroy();
+        return;
+      }
+      answer(result);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      record.error = e.code;
+      answer({ Error: { Code: e.code, Message: e.message } });
+    }
+  };
+
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    state: { jobs, requests },
+    inject(action, injection, times = 1) {
+      injections.push({ action, injection, times });
+    },
+    addJob(name) {
+      const { JobId } = actions.CreateJob({ Name: name, JobType: 1, ClusterType: 2, ClusterId: opts.clusterIds?.[0] ?? 'cluster-any' });
+      return jobs.find((j) => j.JobId === JobId)!;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,439 @@
+/**
+ * `uvpv deploy|status|stop --target oceanus` end to end against the fake Oceanus on 127.0.0.1.
+ * Every run (see harness) also asserts that neither the SecretId nor the SecretKey is printed.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { actions, CLUSTER, envFor, MUTATING, ROOT, SECRET_ID, SECRET_KEY, SPEC, startFake, uvpv, watchSecret } from '../fake-oceanus/harness';
+import type { FakeOceanus } from '../fake-oceanus/server';
+import { memoryIo } from '../../src/cli/io';
+import { run } from '../../src/cli/run';
+
+const DEPLOY = ['deploy', SPEC, '--target', 'oceanus'];
+
+let fake: FakeOceanus;
+beforeEach(async () => {
+  fake = await startFake();
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+/** What `uvpv generate --dialect oceanus` prints for the same environment (revealed: not through the secret guard). */
+async function generated(env: NodeJS.ProcessEnv, reveal = false): Promise<string> {
+  const io = memoryIo(env, ROOT);
+  expect(await run(['generate', SPEC, '--dialect', 'oceanus', ...(reveal ? ['--reveal-secrets'] : [])], io)).toBe(0);
+  return io.out;
+}
+
+describe('deploy', () => {
+  test('the first deploy creates exactly one SQL job, uploads the Oceanus SQL, runs it and reports it RUNNING', async () => {
+    const env = envFor(fake);
+    const r = await uvpv(DEPLOY, env);
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+
+    expect(fake.state.jobs).toHaveLength(1);
+    const [job] = fake.state.jobs;
+    expect(job).toMatchObject({ Name: 'uvpv-demo', JobType: 1, ClusterType: 2, ClusterId: CLUSTER, CuMem: 4, FlinkVersion: 'Flink-1.16', Status: 4 });
+    expect(job.configs).toHaveLength(1);
+    expect(job.configs[0].sql).toBe(await generated(env));
+    expect(JSON.parse(job.configs[0].ProgramArgs)).toEqual({ SqlCode: Buffer.from(job.configs[0].sql).toString('base64') });
+    expect(job.configs[0].DefaultParallelism).toBe(1);
+    expect(job.runs).toEqual([{ RunType: 1, JobConfigVersion: 1 }]);
+
+    expect(actions(fake).filter((a) => a !== 'DescribeJobs')).toEqual(['CreateJob', 'CreateJobConfig', 'RunJobs']);
+    expect(fake.state.requests.every((q) => q.error === undefined)).toBe(true);
+    for (const q of fake.state.requests) {
+      expect(q.headers).toMatchObject({ 'x-tc-version': '2019-04-22', 'x-tc-region': 'ap-guangzhou', 'x-tc-action': q.action, host: `127.0.0.1:${fake.port}` });
+      expect(q.headers['x-tc-timestamp']).toMatch(/^\d+$/);
+      expect(q.headers.authorization).toMatch(/^TC3-HMAC-SHA256 Credential=\S+\/\d{4}-\d\d-\d\d\/oceanus\/tc3_request, SignedHeaders=content-type;host;x-tc-action, /);
+    }
+
+    expect(r.out).toContain(`created job ${job.JobId} (uvpv-demo)`);
+    expect(r.out).toContain('uploaded configuration version 1');
+    expect(r.out).toContain(`started job ${job.JobId} with configuration version 1`);
+    expect(r.out).toContain(`job ${job.JobId} is RUNNING`);
+    expect(r.err).toContain(`waiting for job ${job.JobId} to start: RUNNING`);
+  });
+
+  test('a re-deploy with new SQL creates no job, uploads version 2 and restarts the job with it', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const env2 = envFor(fake, { REDIS_HOST: '10.0.0.7' });
+    const r = await uvpv(DEPLOY, env2);
+    expect(r.code).toBe(0);
+
+    expect(fake.state.jobs).toHaveLength(1);
+    expect(actions(fake).filter((a) => a === 'CreateJob')).toHaveLength(1);
+    const [job] = fake.state.jobs;
+    expect(job.configs.map((c) => c.Version)).toEqual([1, 2]);
+    expect(job.configs[1].sql).toBe(await generated(env2));
+    expect(job.configs[1].sql).toContain("'nodes' = '10.0.0.7:6379'");
+    expect(job.configs[0].sql).not.toBe(job.configs[1].sql);
+    expect(job.stops).toEqual([1]);
+    expect(job.runs).toEqual([{ RunType: 1, JobConfigVersion: 1 }, { RunType: 1, JobConfigVersion: 2 }]);
+    expect(job.Status).toBe(4);
+    expect(r.out).toContain(`found job ${job.JobId} (uvpv-demo): RUNNING`);
+    expect(r.out).toContain('uploaded configuration version 2');
+    expect(r.out).toContain(`stopped job ${job.JobId} to restart it with version 2`);
+    expect(r.out).toContain(`job ${job.JobId} is RUNNING`);
+  });
+
+  test('--replace keeps the state: pause (savepoint), then resume with the new version', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake));
+    expect(r.code).toBe(0);
+    const [job] = fake.state.jobs;
+    expect(job.stops).toEqual([2]);
+    expect(job.runs[1]).toEqual({ RunType: 2, JobConfigVersion: 2 });
+    expect(r.out).toContain(`resumed job ${job.JobId} with configuration version 2`);
+  });
+
+  test('--from-savepoint starts the job from that savepoint', async () => {
+    const r = await uvpv([...DEPLOY, '--from-savepoint', 'cosn://bucket/savepoint-1'], envFor(fake));
+    expect(r.code).toBe(0);
+    expect(fake.state.jobs[0].runs).toEqual([{ RunType: 1, JobConfigVersion: 1, SavepointPath: 'cosn://bucket/savepoint-1' }]);
+  });
+
+  test('the uploaded SQL carries the resolved Redis password; output never shows it', async () => {
+    const password = 'redis-pw-4711';
+    watchSecret(password);
+    const env = envFor(fake, { REDIS_PASSWORD: password });
+    const r = await uvpv(DEPLOY, env);
+    expect(r.code).toBe(0);
+    expect(fake.state.jobs[0].configs[0].sql).toBe(await generated(env, true));
+    expect(fake.state.jobs[0].configs[0].sql).toContain(`'password' = '${password}'`);
+  });
+
+  test('target properties and parallelism go into the configuration version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uvpv-oceanus-'));
+    const spec = readFileSync(join(ROOT, SPEC), 'utf8')
+      .replace('    parallelism: 1\n    secretId', "    parallelism: 3\n    properties:\n      pipeline.max-parallelism: '2048'\n    secretId");
+    writeFileSync(join(dir, 'p.yaml'), spec);
+    const r = await uvpv(['deploy', 'p.yaml', '--target', 'oceanus'], envFor(fake), dir);
+    expect(r.code).toBe(0);
+    expect(fake.state.jobs[0].configs[0]).toMatchObject({ DefaultParallelism: 3, Properties: [{ Key: 'pipeline.max-parallelism', Value: '2048' }] });
+  });
+
+  test('a failed run exits 1 with the reason Oceanus gives', async () => {
+    fake.inject('RunJobs', { failRun: 'Could not find any factory for identifier redis' });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(1);
+    const id = fake.state.jobs[0].JobId;
+    expect(r.err).toContain(`error: Oceanus job ${id} (uvpv-demo) did not start: it is FAILED`);
+    expect(r.err).toContain('last operation: Could not find any factory for identifier redis');
+    expect(fake.state.jobs[0].Status).toBe(-1);
+    expect(r.err).toContain(`done before this failure:\n  created job ${id} (uvpv-demo) on cluster ${CLUSTER}\n  uploaded configuration version 1`);
+
+    // Deploying again after fixing things starts the failed job with a new version.
+    const again = await uvpv(DEPLOY, envFor(fake));
+    expect(again.code).toBe(0);
+    expect(again.out).toContain(`found job ${id} (uvpv-demo): FAILED`);
+    expect(fake.state.jobs).toHaveLength(1);
+    expect(fake.state.jobs[0].runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 2 });
+  });
+
+  test('a JAR job of the same name is not overwritten with SQL', async () => {
+    const jar = fake.addJob('uvpv-demo');
+    jar.JobType = 2;
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`error: Oceanus job ${jar.JobId} is named 'uvpv-demo' but is not a SQL job (JobType 2)`);
+    expect(jar.configs).toHaveLength(0);
+  });
+
+  test('a job that does not come up in time is reported, not waited on forever', async () => {
+    await fake.close();
+    fake = await startFake({ pollsToSettle: 1000 });
+    const r = await uvpv(DEPLOY, envFor(fake, { UVPV_OCEANUS_TIMEOUT_MS: '30' }));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/did not start within 0s; it is IN_PROGRESS/);
+    expect(r.err).toContain('UVPV_OCEANUS_TIMEOUT_MS');
+  });
+
+  test('the SQL Oceanus rejects is reported with its message, and the running job is left alone', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    fake.inject('CreateJobConfig', { code: 'FailedOperation.GrammarCheckFailure', message: 'line 3: syntax error near WATERMARK' });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('Oceanus rejected the SQL');
+    expect(r.err).toContain('CreateJobConfig → FailedOperation.GrammarCheckFailure: line 3: syntax error near WATERMARK (RequestId ');
+    expect(fake.state.jobs[0].stops).toEqual([]);
+    expect(fake.state.jobs[0].Status).toBe(4);
+  });
+});
+
+describe('retries', () => {
+  test('throttling (RequestLimitExceeded twice) is retried and the deploy succeeds', async () => {
+    fake.inject('DescribeJobs', { code: 'RequestLimitExceeded', message: 'Your current request times equals to `21` in a second' }, 2);
+    fake.inject('CreateJob', { code: 'RequestLimitExceeded' }, 2);
+    fake.inject('RunJobs', { code: 'RequestLimitExceeded.UinLimitExceeded' }, 2);
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(0);
+    expect(fake.state.jobs).toHaveLength(1);
+    expect(actions(fake).filter((a) => a === 'CreateJob')).toHaveLength(3);
+    expect(actions(fake).filter((a) => a === 'RunJobs')).toHaveLength(3);
+    expect(r.err).toContain('RequestLimitExceeded');
+    expect(r.err).toContain('retrying (attempt 2 of 5)');
+  });
+
+  test('retries are bounded: persistent throttling ends with an actionable message', async () => {
+    fake.inject('DescribeJobs', { code: 'RequestLimitExceeded' }, 100);
+    const r = await uvpv(DEPLOY, envFor(fake, { UVPV_OCEANUS_ATTEMPTS: '3' }));
+    expect(r.code).toBe(1);
+    expect(actions(fake)).toEqual(['DescribeJobs', 'DescribeJobs', 'DescribeJobs']);
+    expect(r.err).toContain('error: Oceanus kept throttling DescribeJobs (RequestLimitExceeded) after retries; wait a minute and run again');
+  });
+
+  test.each([
+    ['after the job was created: the recheck finds it, CreateJob is not resent', 'after', 1],
+    ['before it arrived: CreateJob is resent', 'before', 2],
+  ] as const)('a CreateJob lost %s; one job in the end', async (_what, when, creates) => {
+    fake.inject('CreateJob', { network: when });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(0);
+    expect(fake.state.jobs).toHaveLength(1);
+    expect(actions(fake).filter((a) => a === 'CreateJob')).toHaveLength(creates);
+    expect(fake.state.jobs[0].Status).toBe(4);
+    expect(r.out).toContain(`created job ${fake.state.jobs[0].JobId} (uvpv-demo)`);
+  });
+
+  test('an internal error on DescribeJobs and lost answers to CreateJobConfig and RunJobs: no extra version, no second run', async () => {
+    fake.inject('DescribeJobs', { code: 'InternalError', message: 'db timeout' }, 1);
+    fake.inject('CreateJobConfig', { network: 'after' });
+    fake.inject('RunJobs', { network: 'after' });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(0);
+    const [job] = fake.state.jobs;
+    expect(fake.state.jobs).toHaveLength(1);
+    expect(job.configs).toHaveLength(1);
+    expect(job.runs).toHaveLength(1);
+    expect(job.Status).toBe(4);
+  });
+
+  test('a job created meanwhile by someone else ("name exists") is used, not duplicated', async () => {
+    fake.inject('CreateJob', { meanwhile: () => fake.addJob('uvpv-demo') });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(0);
+    expect(fake.state.requests.find((q) => q.action === 'CreateJob')?.error).toBe('InvalidParameterValue.JobNameExisted');
+    expect(fake.state.jobs).toHaveLength(1);
+    const [job] = fake.state.jobs;
+    expect(r.out).toContain(`found job ${job.JobId} (uvpv-demo), created meanwhile by another client`);
+    expect(job.Status).toBe(4);
+  });
+
+  test('an unreachable endpoint fails after the bounded retries, naming the endpoint', async () => {
+    const url = fake.url;
+    await fake.close();
+    const r = await uvpv(DEPLOY, { ...envFor(fake), UVPV_OCEANUS_ENDPOINT: url, UVPV_OCEANUS_ATTEMPTS: '2' });
+    fake = await startFake();
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`error: could not reach Oceanus at ${url} (DescribeJobs: ECONNREFUSED`);
+    expect(r.err).toContain('after 2 attempts');
+  });
+});
+
+describe('credentials and permissions', () => {
+  test.each([
+    [
+      'a wrong secret key',
+      { TENCENTCLOUD_SECRET_KEY: 'not-the-right-key-000' },
+      [
+        'error: Oceanus rejected the request signature',
+        'set TENCENTCLOUD_SECRET_KEY to the SecretKey that belongs to TENCENTCLOUD_SECRET_ID',
+        'DescribeJobs → AuthFailure.SignatureFailure',
+      ],
+    ],
+    [
+      'an unknown SecretId (which the service echoes, redacted)',
+      { TENCENTCLOUD_SECRET_ID: 'AKIDnobodyKnowsThisOne42' },
+      ['Tencent Cloud does not know the SecretId in TENCENTCLOUD_SECRET_ID', 'AuthFailure.SecretIdNotFound: The SecretId ****** is not found'],
+    ],
+  ])('%s: exit 1, a message naming the variable to fix, no retry', async (_what, wrong, messages) => {
+    watchSecret(...Object.values(wrong));
+    const r = await uvpv(DEPLOY, envFor(fake, wrong));
+    expect(r.code).toBe(1);
+    for (const m of messages) expect(r.err).toContain(m);
+    expect(fake.state.requests).toHaveLength(1);
+    expect(fake.state.jobs).toHaveLength(0);
+  });
+
+  test('missing permissions name the action and the policy to grant', async () => {
+    fake.inject('CreateJob', { code: 'UnauthorizedOperation', message: 'not authorized: oceanus:CreateJob' });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('the API key is not allowed to call oceanus:CreateJob; grant its CAM user');
+    expect(r.err).toContain('QcloudOceanusFullAccess');
+  });
+
+  test('limits and capacity: the job quota and missing CUs say what to do', async () => {
+    fake.inject('CreateJob', { code: 'LimitExceeded.Job', message: 'job quota exceeded' });
+    const quota = await uvpv(DEPLOY, envFor(fake));
+    expect(quota.code).toBe(1);
+    expect(quota.err).toContain('reached its Oceanus job quota; delete jobs you no longer need');
+    fake.inject('RunJobs', { code: 'ResourceInsufficient.CU', message: 'not enough CU' });
+    const cu = await uvpv(DEPLOY, envFor(fake));
+    expect(cu.code).toBe(1);
+    expect(cu.err).toContain(`cluster ${CLUSTER} has not enough free CUs for parallelism 1`);
+  });
+
+  test('an unknown cluster names the cluster and OCEANUS_CLUSTER_ID', async () => {
+    const r = await uvpv(DEPLOY, envFor(fake, { OCEANUS_CLUSTER_ID: 'cluster-nope' }));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("there is no Oceanus cluster 'cluster-nope' in region ap-guangzhou");
+    expect(fake.state.jobs).toHaveLength(0);
+  });
+
+  test('empty credentials are a usage error naming the variables; nothing is called', async () => {
+    const r = await uvpv(DEPLOY, envFor(fake, { TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' }));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      "error: the Oceanus target 'oceanus' needs Tencent Cloud API credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY",
+    );
+    expect(fake.state.requests).toHaveLength(0);
+  });
+
+  test('unset credentials are reported by the spec loader, naming the variable', async () => {
+    const env = envFor(fake);
+    delete env.TENCENTCLOUD_SECRET_KEY;
+    const r = await uvpv(DEPLOY, env);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('${TENCENTCLOUD_SECRET_KEY} is not set');
+    expect(fake.state.requests).toHaveLength(0);
+  });
+
+  test('a session token is sent as X-TC-Token and never printed', async () => {
+    await fake.close();
+    const token = 'session-token-abcdef-123456';
+    watchSecret(token);
+    fake = await startFake({ token });
+    const dir = mkdtempSync(join(tmpdir(), 'uvpv-oceanus-'));
+    const spec = readFileSync(join(ROOT, SPEC), 'utf8').replace(
+      '    secretKey: ${TENCENTCLOUD_SECRET_KEY}\n',
+      '    secretKey: ${TENCENTCLOUD_SECRET_KEY}\n    token: ${TENCENTCLOUD_SESSION_TOKEN}\n',
+    );
+    writeFileSync(join(dir, 'p.yaml'), spec);
+    const ok = await uvpv(['deploy', 'p.yaml', '--target', 'oceanus'], envFor(fake, { TENCENTCLOUD_SESSION_TOKEN: token }), dir);
+    expect(ok.code).toBe(0);
+    expect(fake.state.requests.every((q) => q.headers['x-tc-token'] === token)).toBe(true);
+    const bad = await uvpv(['status', 'p.yaml', '--target', 'oceanus'], envFor(fake, { TENCENTCLOUD_SESSION_TOKEN: 'expired-token-xyz' }), dir);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('the session token in TENCENTCLOUD_SESSION_TOKEN is invalid or expired');
+  });
+});
+
+describe('status and stop', () => {
+  test('status without a job exits 1; after a deploy it shows RUNNING with details', async () => {
+    const none = await uvpv(['status', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(none.code).toBe(1);
+    expect(none.out).toBe('uvpv-demo: no job on target oceanus\n');
+
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const id = fake.state.jobs[0].JobId;
+    const r = await uvpv(['status', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`uvpv-demo: RUNNING (job ${id} on target oceanus)`);
+    expect(r.out).toContain('  status: running');
+    expect(r.out).toContain('  configuration: published version 1, latest version 1');
+    expect(r.out).toContain(`  cluster: ${CLUSTER}`);
+  });
+
+  test('stop --pause pauses (StopType 2); the next deploy resumes; stop stops (StopType 1); stopping again changes nothing', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const job = fake.state.jobs[0];
+
+    const paused = await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake));
+    expect(paused.code).toBe(0);
+    expect(paused.out).toContain(`paused job ${job.JobId} (uvpv-demo)`);
+    expect(paused.out).toContain(`job ${job.JobId} is PAUSED`);
+    expect(job.stops).toEqual([2]);
+    expect(job.Status).toBe(6);
+    const status = await uvpv(['status', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(status.code).toBe(1);
+    expect(status.out).toContain('uvpv-demo: PAUSED');
+
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    expect(job.runs.at(-1)).toEqual({ RunType: 2, JobConfigVersion: 2 });
+
+    const stopped = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(stopped.code).toBe(0);
+    expect(stopped.out).toContain(`job ${job.JobId} is STOPPED`);
+    expect(job.stops).toEqual([2, 1]);
+    expect(job.Status).toBe(5);
+
+    const again = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(again.code).toBe(0);
+    expect(again.out).toBe(`job ${job.JobId} (uvpv-demo) is STOPPED; nothing to stop\n`);
+    expect(job.stops).toEqual([2, 1]);
+  });
+
+  test('stop without a job exits 1; --savepoint is refused for Oceanus', async () => {
+    const none = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('uvpv-demo: no job on target oceanus; nothing to stop');
+    const sp = await uvpv(['stop', SPEC, '--target', 'oceanus', '--savepoint', '/tmp/sp'], envFor(fake));
+    expect(sp.code).toBe(2);
+    expect(sp.err).toContain('--savepoint is for gateway targets; on Oceanus use --pause');
+  });
+
+  test('a job whose name only contains the pipeline name is not taken for it', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    fake.state.jobs[0].Name = 'uvpv-demo-old';
+    const r = await uvpv(['status', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('uvpv-demo: no job on target oceanus\n');
+  });
+});
+
+describe('--dry-run', () => {
+  const mutations = (f: FakeOceanus) => actions(f).filter((a) => MUTATING.includes(a));
+
+  test('without a job: lists CreateJob, CreateJobConfig and RunJobs with their parameters, calls only DescribeJobs', async () => {
+    const password = 'dry-run-redis-pw';
+    watchSecret(password);
+    const env = envFor(fake, { REDIS_PASSWORD: password });
+    const r = await uvpv([...DEPLOY, '--dry-run'], env);
+    expect(r.code).toBe(0);
+    expect(actions(fake)).toEqual(['DescribeJobs']);
+    expect(fake.state.jobs).toHaveLength(0);
+    expect(r.out).toContain('dry run: nothing is changed on Oceanus');
+    expect(r.out).toContain('DescribeJobs {"Filters":[{"Name":"Name","Values":["uvpv-demo"]}],"Offset":0,"Limit":100} → no job named uvpv-demo');
+    expect(r.out).toContain(
+      `would call CreateJob {"Name":"uvpv-demo","JobType":1,"ClusterType":2,"ClusterId":"${CLUSTER}","CuMem":4,"FlinkVersion":"Flink-1.16","Remark":"managed by uvpv"}`,
+    );
+    expect(r.out).toContain('would call CreateJobConfig {"JobId":"<new job id>","ProgramArgs":"{\\"SqlCode\\":\\"<base64 of the SQL below>\\"}","DefaultParallelism":1');
+    expect(r.out).toContain('would call RunJobs {"RunJobDescriptions":[{"JobId":"<new job id>","RunType":1,"JobConfigVersion":"<new version>"}]}');
+    expect(r.out).not.toContain('StopJobs');
+    expect(r.out).toContain('Credential=****** (SecretId from TENCENTCLOUD_SECRET_ID');
+    expect(r.out).toContain("'password' = '${REDIS_PASSWORD:-}'");
+    expect(r.out).toContain((await generated(env)).trimEnd());
+  });
+
+  test('with a running job: lists StopJobs before RunJobs and changes nothing', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const before = mutations(fake).length;
+    const id = fake.state.jobs[0].JobId;
+    const r = await uvpv([...DEPLOY, '--dry-run'], envFor(fake));
+    expect(r.code).toBe(0);
+    expect(mutations(fake)).toHaveLength(before);
+    expect(fake.state.jobs[0].configs).toHaveLength(1);
+    expect(r.out).toContain(`→ job ${id} exists: RUNNING`);
+    expect(r.out).not.toContain('would call CreateJob ');
+    expect(r.out).toContain(`would call StopJobs {"StopJobDescriptions":[{"JobId":"${id}","StopType":1}]} and poll until it is STOPPED`);
+    expect(r.out).toContain(`would call RunJobs {"RunJobDescriptions":[{"JobId":"${id}","RunType":1,"JobConfigVersion":"<new version>"}]}`);
+  });
+
+  test('without credentials: says which calls would be made and calls nothing', async () => {
+    const r = await uvpv([...DEPLOY, '--dry-run'], envFor(fake, { TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' }));
+    expect(r.code).toBe(0);
+    expect(fake.state.requests).toHaveLength(0);
+    expect(r.out).toContain('→ not called: no credentials (set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY)');
+    expect(r.out).toContain('would call CreateJob ');
+    expect(r.out).toContain('would call RunJobs ');
+  });
+});
+
+test('the test credentials really are what the fake checks (the secret guard is not vacuous)', () => {
+  expect(envFor(fake)).toMatchObject({ TENCENTCLOUD_SECRET_ID: SECRET_ID, TENCENTCLOUD_SECRET_KEY: SECRET_KEY });
+});
