@@ -7,6 +7,7 @@ import { RuntimeFailure, SpecError, UsageError, UvpvError } from '../errors';
 import { COMMANDS } from './commands';
 import { processIo, type Io } from './io';
 import { printDiagnostics } from './output';
+import { redact } from '../util/redact';
 
 const VERSION = '0.1.0';
 
@@ -32,7 +33,9 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   }
 }
 
-function report(e: unknown, io: Io): number {
+function report(e: unknown, rawIo: Io): number {
+  // Whatever an error quotes (a server's message, Flink's table options), secrets stay hidden.
+  const io: Io = { ...rawIo, stderr: (t) => rawIo.stderr(redact(t)) };
   if (e instanceof CommanderError) {
     // Commander already printed its message; help and version exit 0.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from '../errors';
 import { hasTemplate, parseTemplate, resolveTemplate } from './interpolate';
+import { registerSecret } from '../util/redact';
 import { isSecretPath } from './schema';
 import type { Secret } from './types';
 import { pathText, type Path, type YamlFile } from './yaml-doc';
@@ -43,6 +44,7 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
     if (typeof value !== 'string' || !hasTemplate(value)) {
       if (secret && value !== undefined && value !== null) {
         const literal = String(value);
+        registerSecret(literal);
         secrets.set(pathText(path), {
           placeholder: '******',
           empty: literal === '',
@@ -71,6 +73,7 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
       return value;
     }
     if (secret) {
+      registerSecret(resolution.value);
       secrets.set(pathText(path), {
         placeholder: value,
         empty: resolution.value === '',

@@ -95,3 +95,26 @@ test('--help and --version exit 0', async () => {
   expect(v.code).toBe(0);
   expect(v.out).toMatch(/^\d+\.\d+\.\d+/);
 });
+
+test('an error that quotes a secret back (as Flink quotes table options) is redacted', async () => {
+  const { startFakeHttp } = await import('../support/fake-http');
+  const fake = await startFakeHttp();
+  try {
+    fake.route('GET', /^\/v1\/info$/, () => ({ body: { productName: 'Apache Flink', version: '1.20.3' } }));
+    fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [] } }));
+    fake.route('POST', /^\/v1\/sessions$/, () => ({ body: { sessionHandle: 's' } }));
+    fake.route('POST', /statements$/, (_req, body) => ({ body: { operationHandle: (body as { statement: string }).statement.includes('redis_uv') ? 'bad' : 'ok' } }));
+    fake.route('GET', /operations\/ok\/result/, () => ({ body: { resultType: 'EOS' } }));
+    fake.route('GET', /operations\/bad\/result/, () => ({
+      status: 500,
+      body: { errors: ['Internal server error.', "<Exception on server side:\nCaused by: org.apache.flink.table.api.ValidationException: Unable to create a sink.\nTable options are:\n'password'='pw-quoted-by-flink'\n>"] },
+    }));
+    const env = { REDIS_PASSWORD: 'pw-quoted-by-flink', FLINK_SQL_GATEWAY: fake.url, FLINK_REST: fake.url };
+    const r = await uvpv(['deploy', SPEC], env);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("'password'='******'");
+    expect(r.out + r.err).not.toContain('pw-quoted-by-flink');
+  } finally {
+    await fake.close();
+  }
+});

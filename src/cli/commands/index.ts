@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io';
 import * as deploy from './deploy';
 import * as generate from './generate';
+import * as stack from './stack';
 import * as status from './status';
 import * as stop from './stop';
 import * as validate from './validate';
@@ -15,4 +16,5 @@ export const COMMANDS: readonly Register[] = [
   deploy.register,
   status.register,
   stop.register,
+  stack.register,
 ];

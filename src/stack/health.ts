@@ -1,0 +1,76 @@
+/** Is each part of the stack answering? One probe each, and a wait with a deadline. */
+import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { sleep } from '../util/http';
+
+export type Probe = () => Promise<string | undefined>; // a note when healthy, undefined when not (yet)
+
+export function kafkaProbe(bootstrap: string): Probe {
+  return async () => {
+    const admin = new Kafka({ clientId: 'uvpv-health', brokers: [bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 1000, requestTimeout: 2000, retry: { retries: 0 } }).admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return `${cluster.brokers.length} broker, advertised ${cluster.brokers.map((b) => `${b.host}:${b.port}`).join(', ')}`;
+    } catch {
+      return undefined;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
+}
+
+async function getJson(url: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function jobmanagerProbe(rest: string): Probe {
+  return async () => {
+    const o = await getJson(`${rest}/overview`);
+    return o ? `Flink ${o['flink-version']}` : undefined;
+  };
+}
+
+export function taskmanagerProbe(rest: string): Probe {
+  return async () => {
+    const o = await getJson(`${rest}/overview`);
+    return o && Number(o.taskmanagers) > 0 && Number(o['slots-total']) > 0 ? `${o['slots-available']}/${o['slots-total']} slots free` : undefined;
+  };
+}
+
+export function gatewayProbe(gateway: string): Probe {
+  return async () => {
+    const o = await getJson(`${gateway}/v1/info`);
+    return o ? `${o.productName} ${o.version}` : undefined;
+  };
+}
+
+/** PONG, or a Redis that asks for a password: either way a Redis is there. */
+export async function redisAnswers(host: string, port: number, password?: string): Promise<'ok' | 'auth' | undefined> {
+  const client = new Redis({ host, port, password: password || undefined, lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG' ? 'ok' : undefined;
+  } catch (e) {
+    return /NOAUTH|WRONGPASS|invalid password/i.test(String((e as Error).message)) ? 'auth' : undefined;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Probes until healthy or `timeoutMs` passes; `stillAlive` stops the wait early when the process died. */
+export async function waitHealthy(probe: Probe, timeoutMs: number, stillAlive: () => boolean = () => true): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const note = await probe();
+    if (note !== undefined) return note;
+    if (!stillAlive() || Date.now() > deadline) return undefined;
+    await sleep(250);
+  }
+}

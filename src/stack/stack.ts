@@ -1,0 +1,221 @@
+/**
+ * The local stack as one thing: `up` (idempotent; waits for health), `down` (only what it
+ * started), `status`, and where the logs are. Redis is the machine's own on 127.0.0.1:6379
+ * when one answers there, else a `redis-server` of the stack's own.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Progress } from '../cli/progress';
+import { RuntimeFailure } from '../errors';
+import { components, type Component } from './components';
+import { gatewayProbe, jobmanagerProbe, kafkaProbe, redisAnswers, taskmanagerProbe, waitHealthy, type Probe } from './health';
+import { stackUrls, type StackLayout } from './layout';
+import { alive, portInUse, runningPid, startDetached, stopProcess } from './processes';
+import { resolveJars } from './resolve';
+import { spawnSync } from 'node:child_process';
+
+export interface RedisEndpoint {
+  host: string;
+  port: number;
+  /** True when the stack started this redis-server (and `down` stops it). */
+  managed: boolean;
+}
+
+export interface ComponentStatus {
+  name: string;
+  title: string;
+  pid?: number;
+  healthy?: string;
+  rssMb?: number;
+  log: string;
+}
+
+const REDIS_MARKER = 'uvpv-stack-redis';
+const HEALTH_TIMEOUT_MS = 120_000;
+
+export class LocalStack {
+  constructor(
+    readonly layout: StackLayout,
+    private readonly progress: Progress,
+  ) {}
+
+  get urls() {
+    return stackUrls(this.layout);
+  }
+
+  private probes(): Record<Component['name'], Probe> {
+    const { kafka, flinkRest, gateway } = this.urls;
+    return {
+      kafka: kafkaProbe(kafka),
+      jobmanager: jobmanagerProbe(flinkRest),
+      taskmanager: taskmanagerProbe(flinkRest),
+      'sql-gateway': gatewayProbe(gateway),
+    };
+  }
+
+  /** Starts whatever is not running and waits until everything answers. */
+  async up(): Promise<{ started: string[]; redis: RedisEndpoint }> {
+    for (const dir of [this.layout.confDir, this.layout.dataDir, this.layout.logsDir, this.layout.runDir]) mkdirSync(dir, { recursive: true });
+    checkTool(this.layout.java, ['-version'], 'Java 17', 'install a JDK 17 or set JAVA_HOME');
+    const jars = await resolveJars(this.layout, this.progress);
+    this.writeConfig();
+    const redis = await this.ensureRedis();
+    const all = components(this.layout, jars);
+    const probes = this.probes();
+
+    const toStart: Component[] = [];
+    for (const c of all) {
+      if (runningPid(this.layout.runDir, c.name, c.marker)) continue;
+      for (const port of c.ports) {
+        if (await portInUse(port)) {
+          throw new RuntimeFailure(
+            `port ${port} (${c.title}) is already in use by a process the stack did not start; stop it, or move the stack with the UVPV_*_PORT variables (see README)`,
+          );
+        }
+      }
+      toStart.push(c);
+    }
+    if (toStart.some((c) => c.name === 'kafka')) await this.formatKafkaStorage(jars.kafka);
+
+    // Start in dependency order, but wait for health in parallel: on 2 cores the JVMs' start-up
+    // is CPU-bound either way, and this keeps the wall time near the slowest one.
+    const pids = new Map<string, number>();
+    for (const c of toStart) {
+      pids.set(c.name, startDetached(this.layout.runDir, { name: c.name, command: c.command, args: c.args, env: c.env, marker: c.marker, logFile: join(this.layout.logsDir, `${c.name}.out`) }));
+    }
+    const failures: string[] = [];
+    await Promise.all(
+      all.map(async (c) => {
+        const end = this.progress.step(`${pids.has(c.name) ? 'starting' : 'checking'} ${c.title}`);
+        const pid = pids.get(c.name) ?? runningPid(this.layout.runDir, c.name, c.marker);
+        const note = await waitHealthy(probes[c.name], HEALTH_TIMEOUT_MS, () => pid !== undefined && alive(pid));
+        if (note === undefined) {
+          failures.push(`${c.title} did not become healthy; see ${c.logFile} and ${join(this.layout.logsDir, `${c.name}.out`)}`);
+          end('FAILED');
+        } else end(note);
+      }),
+    );
+    if (failures.length) throw new RuntimeFailure('the local stack did not come up', failures.join('\n'));
+    return { started: toStart.map((c) => c.name), redis };
+  }
+
+  /** Stops the processes this stack started, newest first; leaves anything else alone. */
+  async down(): Promise<string[]> {
+    const lines: string[] = [];
+    const jars = { kafka: '', flink: '', redisSink: '' };
+    for (const c of components(this.layout, jars).reverse()) {
+      const end = this.progress.step(`stopping ${c.name}`);
+      const result = await stopProcess(this.layout.runDir, c.name, c.marker);
+      end(result);
+      if (result !== 'not running') lines.push(`${c.name}: ${result}`);
+    }
+    const redis = this.redisEndpoint();
+    if (redis?.managed) {
+      const result = await stopProcess(this.layout.runDir, 'redis', REDIS_MARKER);
+      if (result !== 'not running') lines.push(`redis-server: ${result}`);
+    }
+    return lines;
+  }
+
+  async status(): Promise<{ components: ComponentStatus[]; redis?: RedisEndpoint & { healthy: boolean } }> {
+    const jars = { kafka: '', flink: '', redisSink: '' };
+    const probes = this.probes();
+    const list = await Promise.all(
+      components(this.layout, jars).map(async (c) => {
+        const pid = runningPid(this.layout.runDir, c.name, c.marker);
+        return { name: c.name, title: c.title, pid, healthy: pid ? await probes[c.name]() : undefined, rssMb: pid ? rss(pid) : undefined, log: c.logFile };
+      }),
+    );
+    const redis = this.redisEndpoint();
+    return { components: list, redis: redis && { ...redis, healthy: (await redisAnswers(redis.host, redis.port)) !== undefined } };
+  }
+
+  /** The Redis the stack uses, as recorded by `up`. */
+  redisEndpoint(): RedisEndpoint | undefined {
+    const file = join(this.layout.runDir, 'redis.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RedisEndpoint) : undefined;
+  }
+
+  logFiles(): Record<string, string> {
+    const jars = { kafka: '', flink: '', redisSink: '' };
+    const files: Record<string, string> = {};
+    for (const c of components(this.layout, jars)) files[c.name] = c.logFile;
+    files.maven = join(this.layout.logsDir, 'maven.log');
+    return files;
+  }
+
+  private async ensureRedis(): Promise<RedisEndpoint> {
+    const file = join(this.layout.runDir, 'redis.json');
+    let endpoint: RedisEndpoint;
+    const own = runningPid(this.layout.runDir, 'redis', REDIS_MARKER);
+    if (own) endpoint = { host: '127.0.0.1', port: this.layout.ports.ownRedis, managed: true };
+    else if (await redisAnswers('127.0.0.1', 6379)) endpoint = { host: '127.0.0.1', port: 6379, managed: false };
+    else {
+      const port = this.layout.ports.ownRedis;
+      if (await portInUse(port)) throw new RuntimeFailure(`no Redis answers on 127.0.0.1:6379 and port ${port} for the stack's own is taken; set UVPV_REDIS_PORT`);
+      checkTool('redis-server', ['--version'], 'redis-server', 'install Redis (e.g. the redis-server package) or run one on 127.0.0.1:6379');
+      const end = this.progress.step(`starting redis-server on 127.0.0.1:${port}`);
+      const pid = startDetached(this.layout.runDir, {
+        name: 'redis',
+        command: 'redis-server',
+        args: ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', this.layout.dataDir, '--tag-name', REDIS_MARKER],
+        marker: REDIS_MARKER,
+        logFile: join(this.layout.logsDir, 'redis.out'),
+      });
+      const ok = await waitHealthy(async () => ((await redisAnswers('127.0.0.1', port)) ? 'PONG' : undefined), 10_000, () => alive(pid));
+      if (!ok) throw new RuntimeFailure(`redis-server did not start; see ${join(this.layout.logsDir, 'redis.out')}`);
+      end('PONG');
+      endpoint = { host: '127.0.0.1', port, managed: true };
+    }
+    writeFileSync(file, JSON.stringify(endpoint) + '\n');
+    return endpoint;
+  }
+
+  private writeConfig(): void {
+    const vars: Record<string, string | number> = {
+      dataDir: this.layout.dataDir,
+      kafkaPort: this.layout.ports.kafka,
+      kafkaControllerPort: this.layout.ports.kafkaController,
+      jobmanagerRpcPort: this.layout.ports.jobmanagerRpc,
+      blobPort: this.layout.ports.blob,
+      flinkRestPort: this.layout.ports.flinkRest,
+      gatewayPort: this.layout.ports.gateway,
+    };
+    const templates = join(this.layout.projectRoot, 'templates', 'stack');
+    for (const file of ['kafka/server.properties', 'kafka/log4j.properties', 'kafka/tools-log4j.properties', 'flink/config.yaml', 'flink/log4j.properties']) {
+      const text = readFileSync(join(templates, file), 'utf8').replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
+        if (!(k in vars)) throw new Error(`template ${file} uses unknown {{${k}}}`);
+        return String(vars[k]);
+      });
+      mkdirSync(join(this.layout.confDir, file.split('/')[0]), { recursive: true });
+      writeFileSync(join(this.layout.confDir, file), text);
+    }
+    for (const d of ['kafka', 'flink/checkpoints', 'flink/savepoints', 'flink/tmp']) mkdirSync(join(this.layout.dataDir, d), { recursive: true });
+  }
+
+  /** KRaft storage is formatted once, with a cluster id of its own. */
+  private async formatKafkaStorage(kafkaJars: string): Promise<void> {
+    if (existsSync(join(this.layout.dataDir, 'kafka', 'meta.properties'))) return;
+    const end = this.progress.step('formatting Kafka storage (first start)');
+    const base = ['-cp', `${kafkaJars}/*`, `-Dlog4j.configuration=file:${join(this.layout.confDir, 'kafka', 'tools-log4j.properties')}`, 'kafka.tools.StorageTool'];
+    const id = spawnSync(this.layout.java, [...base, 'random-uuid'], { encoding: 'utf8' });
+    const clusterId = id.stdout.trim().split('\n').pop() ?? '';
+    const fmt = spawnSync(this.layout.java, [...base, 'format', '-t', clusterId, '-c', join(this.layout.confDir, 'kafka', 'server.properties'), '--ignore-formatted'], { encoding: 'utf8' });
+    if (fmt.status !== 0) throw new RuntimeFailure('formatting Kafka storage failed', `${fmt.stdout}\n${fmt.stderr}`);
+    end();
+  }
+}
+
+function checkTool(command: string, args: string[], what: string, fix: string): void {
+  const r = spawnSync(command, args, { encoding: 'utf8' });
+  if (r.error) throw new RuntimeFailure(`${what} not found ('${command}'); ${fix}`);
+}
+
+function rss(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
