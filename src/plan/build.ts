@@ -13,6 +13,8 @@ export interface PlanOverrides {
   bounded?: boolean;
   /** Write to this Redis instead of the spec's. */
   redis?: Partial<RedisConnection>;
+  /** Name the Flink job this instead of the pipeline name (a verify run must not look deployed). */
+  jobName?: string;
 }
 
 export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
@@ -46,7 +48,7 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
   return {
     pipelineName: spec.name,
     specFile: spec.file,
-    jobOptions: jobOptions(spec, counts),
+    jobOptions: jobOptions(spec, counts, overrides.jobName),
     source,
     window: specWindow(spec),
     counts,
@@ -77,11 +79,11 @@ function sourceNode(spec: Spec, o: PlanOverrides): SourceNode {
   };
 }
 
-function jobOptions(spec: Spec, counts: CountNode[]): JobOption[] {
+function jobOptions(spec: Spec, counts: CountNode[], jobName = spec.name): JobOption[] {
   const options: JobOption[] = [
     {
       key: 'pipeline.name',
-      value: spec.name,
+      value: jobName,
       why: 'Names the Flink job after the pipeline, so that deploy, status and stop can find it.',
     },
     {

@@ -42,6 +42,8 @@ export interface StackLayout {
   ports: StackPorts;
   java: string;
   mvn: string;
+  /** Jars of another `redis` SQL connector to use instead of the project's own. */
+  redisConnectorDir?: string;
 }
 
 export function stackLayout(env: NodeJS.ProcessEnv): StackLayout {
@@ -67,6 +69,7 @@ export function stackLayout(env: NodeJS.ProcessEnv): StackLayout {
     ports,
     java: env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'java') : 'java',
     mvn: env.UVPV_MVN || 'mvn',
+    redisConnectorDir: env.UVPV_REDIS_CONNECTOR_DIR || undefined,
   };
 }
 

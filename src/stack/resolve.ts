@@ -39,6 +39,12 @@ export async function resolveJars(layout: StackLayout, progress: Progress): Prom
     );
     end(`${countJars(kafka)} Kafka jars, ${countJars(flink)} Flink jars`);
   }
+  // Another `redis` SQL connector (e.g. jeff-zou's, where it can be had) instead of ours.
+  const override = layout.redisConnectorDir;
+  if (override) {
+    if (!existsSync(override) || countJars(override) === 0) throw new RuntimeFailure(`UVPV_REDIS_CONNECTOR_DIR=${override} holds no jars`);
+    return { kafka, flink, redisSink: override };
+  }
   if (!done(redisSink)) {
     const end = progress.step('building the Redis SQL connector (connector/) with Maven');
     await intoDir(redisSink, async (tmp) => {

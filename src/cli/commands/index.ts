@@ -7,6 +7,7 @@ import * as stack from './stack';
 import * as status from './status';
 import * as stop from './stop';
 import * as validate from './validate';
+import * as verify from './verify';
 
 export type Register = (program: Command, io: Io, done: (code: number) => void) => void;
 
@@ -17,4 +18,5 @@ export const COMMANDS: readonly Register[] = [
   status.register,
   stop.register,
   stack.register,
+  verify.register,
 ];

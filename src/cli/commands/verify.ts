@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { verify } from '../../verify/run-verify';
+import type { Io } from '../io';
+
+/** `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--target local] [--junit FILE] [--keep]`. */
+export function register(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('verify')
+    .description('run the pipeline on known events on the local stack and compare what lands in Redis')
+    .argument('<spec>', 'pipeline spec (YAML)')
+    .requiredOption('-e, --events <file>', 'events, one Kafka message per line (JSON lines; sent byte for byte)')
+    .option('-x, --expect <file>', 'expected Redis contents (default: computed by the reference model)')
+    .option('-t, --target <name>', 'where to run (only the local stack)', 'local')
+    .option('--junit <file>', 'also write the result as JUnit XML')
+    .option('--keep', 'keep the run\'s Kafka topic and Redis database for inspection')
+    .option('--write-expect <file>', 'record what Redis holds after the run as an expectation file, for review')
+    .action(async (spec: string, opts: { events: string; expect?: string; target: string; junit?: string; keep?: boolean; writeExpect?: string }) => {
+      const outcome = await verify({ ...opts, spec, keep: Boolean(opts.keep) }, io);
+      done(outcome.ok ? 0 : 1);
+    });
+}

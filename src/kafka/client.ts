@@ -1,0 +1,66 @@
+/** Kafka through kafkajs: topics and batched sends, quiet unless something fails. */
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { RuntimeFailure } from '../errors';
+
+export function kafka(bootstrap: string, clientId = 'uvpv'): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: bootstrap.split(',').map((b) => b.trim()),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    retry: { retries: 3, initialRetryTime: 100 },
+  });
+}
+
+export async function createTopic(k: Kafka, topic: string, partitions = 1): Promise<void> {
+  const admin = k.admin();
+  try {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  } catch (e) {
+    throw new RuntimeFailure(`cannot create Kafka topic ${topic}: ${(e as Error).message}`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function deleteTopic(k: Kafka, topic: string): Promise<void> {
+  const admin = k.admin();
+  try {
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic], timeout: 5000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Sends each value as one message, in order, in batches; `onProgress` gets the count sent. */
+export async function sendValues(k: Kafka, topic: string, values: readonly Buffer[], onProgress?: (sent: number) => void, batchSize = 5000): Promise<void> {
+  const producer: Producer = k.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    for (let i = 0; i < values.length; i += batchSize) {
+      const batch = values.slice(i, i + batchSize).map((value) => ({ value }));
+      await producer.send({ topic, messages: batch, acks: -1 });
+      onProgress?.(Math.min(i + batchSize, values.length));
+    }
+  } catch (e) {
+    throw new RuntimeFailure(`sending to Kafka topic ${topic} failed: ${(e as Error).message}`);
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Splits a JSON-lines file into message values, byte for byte: only the \n between lines goes. */
+export function splitLines(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) {
+      out.push(bytes.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < bytes.length) out.push(bytes.subarray(start));
+  return out;
+}

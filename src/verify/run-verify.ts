@@ -1,0 +1,150 @@
+/**
+ * `uvpv verify`: feed known events through the real pipeline on the local stack and compare what
+ * lands in Redis with an expectation (a file, or the reference model). Each run has a topic and
+ * a Redis database of its own, and cleans both up unless asked to keep them.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Io } from '../cli/io';
+import { progress } from '../cli/progress';
+import { compileSpec } from '../compile';
+import { GatewayClient, DEFAULT_TIMING } from '../deploy/gateway/client';
+import { GatewayDeployer } from '../deploy/gateway/deployer';
+import { RuntimeFailure, UsageError } from '../errors';
+import { createTopic, deleteTopic, kafka, sendValues, splitLines } from '../kafka/client';
+import type { Expectation } from '../model/expectation';
+import { referenceModel } from '../model/reference';
+import { loadSpec } from '../spec/load';
+import { stackLayout } from '../stack/layout';
+import { LocalStack } from '../stack/stack';
+import { compare, type KeyResult } from './compare';
+import { expectationYaml, readExpectation } from './expect-file';
+import { junitXml } from './junit';
+import { claimDatabase, CLAIM_KEY } from './namespace';
+import { snapshot } from './snapshot';
+
+export interface VerifyOptions {
+  spec: string;
+  events: string;
+  expect?: string;
+  target: string;
+  junit?: string;
+  keep: boolean;
+  writeExpect?: string;
+}
+
+export interface VerifyOutcome {
+  ok: boolean;
+  results: KeyResult[];
+  timings: Record<string, number>;
+}
+
+export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome> {
+  if (opts.target !== 'local') throw new UsageError(`verify runs on the local stack only ('--target local'), not on '${opts.target}'`);
+  // The local target always uses the stack's Kafka and Redis, so the spec's addresses and
+  // password are not needed: unset variables there are fine.
+  const loaded = loadSpec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' });
+  const spec = loaded.spec;
+  const messages = splitLines(readInput(io, opts.events, 'events file'));
+  const model = referenceModel(spec, messages);
+  const expectation: Expectation = opts.expect ? readExpectation(resolve(io.cwd, opts.expect), opts.expect) : model.expectation;
+  const p = progress(io);
+  const t: Record<string, number> = {};
+  const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    const start = Date.now();
+    try {
+      return await f();
+    } finally {
+      t[name] = (Date.now() - start) / 1000;
+    }
+  };
+
+  io.stderr(`verify ${opts.spec} with ${opts.events}: ${messages.length} messages\n`);
+  io.stderr(
+    opts.expect
+      ? `expected: ${opts.expect}\n`
+      : 'expected: computed by the reference model (uvpv\'s own TypeScript implementation of the spec\'s semantics, independent of the SQL)\n',
+  );
+  if (model.skipped) io.stderr(`note: ${model.skipped} of ${messages.length} messages are not JSON objects and are skipped\n`);
+  if (model.late) io.stderr(`note: ${model.late} rows arrive later than watermarkDelay (${spec.source.watermarkDelay.text}); Flink may drop them\n`);
+
+  const stack = new LocalStack(stackLayout(io.env), p);
+  const up = await stack.status();
+  if (up.components.some((c) => !c.healthy) || !up.redis?.healthy) await timed('stack', () => stack.up());
+  const redisAt = stack.redisEndpoint()!;
+  const runId = randomBytes(4).toString('hex');
+  const topic = `uvpv-verify-${spec.name}-${runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const k = kafka(stack.urls.kafka, 'uvpv-verify');
+  const ns = await claimDatabase(redisAt.host, redisAt.port, runId);
+  let results: KeyResult[] = [];
+  let failure: RuntimeFailure | undefined;
+  try {
+    await timed('produce', async () => {
+      await createTopic(k, topic);
+      const end = p.step(`sending ${messages.length} messages to topic ${topic}`);
+      await sendValues(k, topic, messages);
+      end();
+    });
+    const { sql } = compileSpec(loaded, 'flink', {
+      topic,
+      bootstrapServers: stack.urls.kafka,
+      groupId: `uvpv-verify-${runId}`,
+      bounded: true,
+      redis: { host: redisAt.host, port: redisAt.port, database: ns.database, password: { placeholder: '', empty: true } },
+      jobName: `${spec.name}-verify-${runId}`,
+    });
+    const client = new GatewayClient({ gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest }, { ...DEFAULT_TIMING, intervalMs: Number(io.env.UVPV_POLL_MS) || 50 });
+    const target = { name: 'local', type: 'gateway' as const, gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest };
+    const jobId = await timed('submit', () => new GatewayDeployer(target, client, { env: io.env, progress: p }).submit({ spec, sql }));
+    await timed('run', async () => {
+      const end = p.step(`running job ${jobId} to the end of its input`);
+      await client.waitForJob(jobId, ['FINISHED']);
+      end('FINISHED');
+    });
+    const actual = await timed('compare', async () => {
+      const got = await snapshot(ns.redis, new Set([CLAIM_KEY]));
+      results = compare(expectation, got);
+      return got;
+    });
+    if (opts.writeExpect) {
+      const written: Expectation = { redis: actual, exact: true };
+      writeFileSync(resolve(io.cwd, opts.writeExpect), expectationYaml(written, `What ${spec.name} wrote to Redis for ${opts.events}.\nRecorded by uvpv verify --write-expect: review every value before trusting it.`));
+      io.stderr(`wrote ${opts.writeExpect} from what Redis holds: review it before using it as an expectation\n`);
+    }
+  } catch (e) {
+    if (!(e instanceof RuntimeFailure)) throw e;
+    failure = e;
+  } finally {
+    if (opts.keep) io.stderr(`kept topic ${topic} and Redis database ${ns.database} on ${redisAt.host}:${redisAt.port} (--keep)\n`);
+    else await deleteTopic(k, topic).catch(() => undefined);
+    await ns.release(opts.keep);
+  }
+
+  const total = Object.values(t).reduce((a, b) => a + b, 0);
+  if (opts.junit) writeFileSync(resolve(io.cwd, opts.junit), junitXml(`uvpv verify ${spec.name}`, results, total, failure && `${failure.message}\n${failure.detail ?? ''}`));
+  if (failure) throw failure;
+  report(io, results, t);
+  return { ok: results.every((r) => r.ok), results, timings: t };
+}
+
+function report(io: Io, results: KeyResult[], t: Record<string, number>): void {
+  const width = Math.min(40, Math.max(...results.map((r) => r.key.length), 3));
+  for (const r of results) {
+    io.stdout(`${r.ok ? '✓' : '✗'} ${r.key.padEnd(width)}${r.ok ? '' : ''}\n`);
+    for (const line of r.problems) io.stdout(`    ${line}\n`);
+  }
+  const bad = results.filter((r) => !r.ok).length;
+  const times = ['stack', 'produce', 'submit', 'run', 'compare'].filter((k) => k in t).map((k) => `${k} ${t[k].toFixed(1)}s`).join(', ');
+  const total = Object.values(t).reduce((a, b) => a + b, 0);
+  io.stdout(`verify: ${bad ? 'FAIL' : 'PASS'}: ${results.length - bad} of ${results.length} keys match (${times}; total ${total.toFixed(1)}s)\n`);
+}
+
+function readInput(io: Io, file: string, what: string): Buffer {
+  try {
+    return readFileSync(resolve(io.cwd, file));
+  } catch (e) {
+    throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
