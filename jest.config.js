@@ -1,4 +1,4 @@
-/** Unit and golden tests need nothing running; integration tests need the local stack. */
+/** Unit and golden tests need nothing running; integration tests start the local stack. */
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -8,5 +8,14 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+    },
   ],
+  // One Flink cluster, 2 cores: integration files run one at a time (see package.json).
+  testTimeout: 240000,
 };

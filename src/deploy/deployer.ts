@@ -15,6 +15,8 @@ export interface DeployRequest {
   /** Replace a running job of the same name (gateway: stop with savepoint, start from it). */
   replace: boolean;
   fromSavepoint?: string;
+  /** Create the source topic when it is missing (where Kafka can be reached from here). */
+  createTopic?: boolean;
 }
 
 export interface JobState {

@@ -2,13 +2,13 @@
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { RuntimeFailure } from '../errors';
 
-export function kafka(bootstrap: string, clientId = 'uvpv'): Kafka {
+export function kafka(bootstrap: string, clientId = 'uvpv', retries = 3): Kafka {
   return new Kafka({
     clientId,
     brokers: bootstrap.split(',').map((b) => b.trim()),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
-    retry: { retries: 3, initialRetryTime: 100 },
+    retry: { retries, initialRetryTime: 100 },
   });
 }
 
@@ -63,4 +63,17 @@ export function splitLines(bytes: Buffer): Buffer[] {
   }
   if (start < bytes.length) out.push(bytes.subarray(start));
   return out;
+}
+
+/** Whether `topic` exists; undefined when Kafka cannot be reached from here within a few seconds. */
+export async function topicExists(k: Kafka, topic: string): Promise<boolean | undefined> {
+  const admin = k.admin();
+  try {
+    await admin.connect();
+    return (await admin.listTopics()).includes(topic);
+  } catch {
+    return undefined;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }

@@ -14,7 +14,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--dry-run', 'print what would be submitted, secrets masked, and change nothing')
     .option('--replace', 'replace a running job of the same pipeline (gateway: stop with a savepoint, start from it)')
     .option('--from-savepoint <path>', 'start the job from this savepoint')
-    .action(async (file: string, opts: { target?: string; dryRun?: boolean; replace?: boolean; fromSavepoint?: string }) => {
+    .option('--create-topic', 'create the source topic if it is missing (gateway targets, where Kafka answers)')
+    .action(async (file: string, opts: { target?: string; dryRun?: boolean; replace?: boolean; fromSavepoint?: string; createTopic?: boolean }) => {
       // A dry run may go without credentials: it says what it would call, and calls nothing that changes.
       const { loaded, target, sql, dryRunSql } = sqlForTarget(file, opts.target, io, {}, !opts.dryRun);
       const deployer = deployerFor(target, { env: io.env, progress: progress(io) });
@@ -25,6 +26,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         dryRun: Boolean(opts.dryRun),
         replace: Boolean(opts.replace),
         fromSavepoint: opts.fromSavepoint,
+        createTopic: Boolean(opts.createTopic),
       });
       for (const line of result.lines) io.stdout(`${line}\n`);
       done(0);

@@ -9,6 +9,7 @@ import { quoteString } from '../../sql/escape';
 import { splitStatements } from '../../sql/split';
 import type { GatewayTarget, Spec } from '../../spec/types';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
+import { createTopic, kafka, topicExists } from '../../kafka/client';
 import { DEFAULT_TIMING, GatewayClient, type FlinkJob } from './client';
 
 const ACTIVE = new Set(['RUNNING', 'CREATED', 'INITIALIZING', 'RESTARTING', 'RECONCILING', 'FAILING', 'CANCELLING', 'SUSPENDED']);
@@ -35,6 +36,7 @@ export class GatewayDeployer implements Deployer {
     const info = await this.reachable();
     reach(`${info.productName} ${info.version}`);
 
+    await this.checkTopic(req);
     let savepoint = req.fromSavepoint;
     const running = await this.activeJob(req.spec.name);
     const lines: string[] = [];
@@ -111,6 +113,23 @@ export class GatewayDeployer implements Deployer {
     });
     step();
     return { lines: [`cancelled job ${job.jid} (${spec.name}); no savepoint taken (use --savepoint DIR to keep its state)`] };
+  }
+
+  /** A missing source topic fails the job at start; say so before submitting, where Kafka answers. */
+  private async checkTopic(req: DeployRequest): Promise<void> {
+    const { topic, bootstrapServers } = req.spec.source;
+    const k = kafka(bootstrapServers, 'uvpv-deploy', 0);
+    const exists = await topicExists(k, topic);
+    if (exists === undefined) {
+      this.ctx.progress.info(`note: Kafka at ${bootstrapServers} does not answer from here; not checking that topic ${topic} exists`);
+    } else if (!exists) {
+      if (!req.createTopic) {
+        throw new RuntimeFailure(`Kafka topic ${topic} does not exist on ${bootstrapServers}; create it, or deploy with --create-topic`);
+      }
+      const end = this.ctx.progress.step(`creating Kafka topic ${topic}`);
+      await createTopic(k, topic);
+      end();
+    }
   }
 
   private async activeJob(name: string): Promise<FlinkJob | undefined> {

@@ -1,0 +1,88 @@
+/**
+ * The reference pipeline deployed to the local stack through its SQL Gateway, then replaced,
+ * inspected and stopped with a savepoint: the lifecycle a user runs.
+ */
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { memoryIo } from '../../src/cli/io';
+import { run } from '../../src/cli/run';
+import { deleteTopic, kafka } from '../../src/kafka/client';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SPEC = join(ROOT, 'pipelines', 'uvpv.yaml');
+
+async function uvpv(args: string[]) {
+  const io = memoryIo({ ...process.env }, ROOT);
+  const code = await run(args, io);
+  return { code, out: io.out, err: io.err };
+}
+
+async function jobsNamed(name: string) {
+  const res = await fetch('http://127.0.0.1:8081/jobs/overview');
+  const { jobs } = (await res.json()) as { jobs: { jid: string; name: string; state: string }[] };
+  return jobs.filter((j) => j.name === name);
+}
+
+afterAll(async () => {
+  // Leave no job running, whatever failed above.
+  for (const j of await jobsNamed('uvpv-demo')) {
+    if (j.state === 'RUNNING') await fetch(`http://127.0.0.1:8081/jobs/${j.jid}?mode=cancel`, { method: 'PATCH' });
+  }
+});
+
+test('deploy leaves a RUNNING job named after the pipeline; a second deploy is refused', async () => {
+  for (const j of await jobsNamed('uvpv-demo')) expect(j.state).not.toBe('RUNNING');
+  const dry = await uvpv(['deploy', SPEC, '--target', 'local', '--dry-run']);
+  expect(dry.code).toBe(0);
+  expect(dry.out).toContain('EXECUTE STATEMENT SET');
+  expect((await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING')).toHaveLength(0);
+
+  await deleteTopic(kafka('127.0.0.1:9092'), 'uvpv-demo').catch(() => undefined); // it may not exist
+  const missing = await uvpv(['deploy', SPEC, '--target', 'local']);
+  expect(missing.code).toBe(1);
+  expect(missing.err).toContain('Kafka topic uvpv-demo does not exist on 127.0.0.1:9092; create it, or deploy with --create-topic');
+  const r = await uvpv(['deploy', SPEC, '--target', 'local', '--create-topic']);
+  expect(r.err).toBe(r.err.replace(/error:/, '')); // no error printed
+  expect(r.code).toBe(0);
+  const jobId = /submitted uvpv-demo as Flink job ([0-9a-f]{32})/.exec(r.out)![1];
+  expect(r.out).toContain(`job ${jobId} is RUNNING`);
+  const running = (await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING');
+  expect(running.map((j) => j.jid)).toEqual([jobId]);
+
+  const again = await uvpv(['deploy', SPEC, '--target', 'local']);
+  expect(again.code).toBe(2);
+  expect(again.err).toContain(`pipeline uvpv-demo already runs as Flink job ${jobId} (RUNNING); use --replace`);
+  expect((await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING')).toHaveLength(1);
+});
+
+test('deploy --replace stops the job with a savepoint and starts the new one from it', async () => {
+  const [before] = (await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING');
+  const r = await uvpv(['deploy', SPEC, '--replace']);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(new RegExp(`stopped job ${before.jid} with savepoint file:.+savepoint-`));
+  expect(r.out).toMatch(/submitted uvpv-demo as Flink job [0-9a-f]{32} from savepoint file:/);
+  const running = (await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING');
+  expect(running).toHaveLength(1);
+  expect(running[0].jid).not.toBe(before.jid);
+});
+
+test('status reports the running job', async () => {
+  const r = await uvpv(['status', SPEC]);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^uvpv-demo: RUNNING \(job [0-9a-f]{32} on target local\)/);
+});
+
+test('stop --savepoint DIR writes a savepoint there and ends the job', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-savepoints-'));
+  const r = await uvpv(['stop', SPEC, '--savepoint', dir]);
+  expect(r.code).toBe(0);
+  const savepoints = readdirSync(dir).filter((d) => d.startsWith('savepoint-'));
+  expect(savepoints).toHaveLength(1);
+  expect(existsSync(join(dir, savepoints[0], '_metadata'))).toBe(true);
+  expect(r.out).toContain(`with savepoint file:${join(dir, savepoints[0])}`);
+  expect((await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING')).toHaveLength(0);
+  const status = await uvpv(['status', SPEC]);
+  expect(status.code).toBe(1);
+  expect(status.out).toMatch(/^uvpv-demo: FINISHED/);
+});

@@ -1,0 +1,74 @@
+/** `uvpv verify` on the real local stack: every case, a wrong expectation, a job that cannot start. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { memoryIo } from '../../src/cli/io';
+import { run } from '../../src/cli/run';
+import { findCases } from '../support/cases';
+
+const ROOT = resolve(__dirname, '..', '..');
+const cases = findCases().filter((c) => c.has('events.jsonl') && c.has('expected.yaml'));
+
+async function uvpv(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const io = memoryIo({ ...process.env, ...env }, cwd);
+  const code = await run(args, io);
+  return { code, out: io.out, err: io.err };
+}
+
+test.each(cases.map((c) => [c.name, c] as const))('%s: Flink writes what expected.yaml says', async (_name, c) => {
+  const r = await uvpv(['verify', 'pipeline.yaml', '--events', 'events.jsonl', '--expect', 'expected.yaml'], c.dir, c.env);
+  expect(r.err).not.toMatch(/error:/);
+  expect(r.out).toMatch(/^verify: PASS: (\d+) of \1 keys match/m);
+  expect(r.code).toBe(0);
+});
+
+test('without --expect the reference model is the expectation, and JUnit XML is written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-verify-'));
+  const r = await uvpv(['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--junit', join(dir, 'junit.xml')], dir);
+  expect(r.err).toContain('expected: computed by the reference model');
+  expect(r.code).toBe(0);
+  const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
+  expect(xml).toContain('<testsuite name="uvpv verify uvpv-demo" tests="3" failures="0"');
+});
+
+test('a deliberately wrong expectation fails with exit 1 and a diff per key', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-verify-'));
+  const wrong = readFileSync(join(ROOT, 'test/cases/reference/expected.yaml'), 'utf8')
+    .replace('set: ["1", "2", "3", "4"]', 'set: ["1", "2", "3", "5"]')
+    .replace('string: "0.0000"', 'string: "0.5000"');
+  writeFileSync(join(dir, 'wrong.yaml'), wrong);
+  const r = await uvpv(['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--expect', 'wrong.yaml'], dir);
+  expect(r.code).toBe(1);
+  expect(r.out).toContain('✗ userids');
+  expect(r.out).toContain('missing members: "5"');
+  expect(r.out).toContain('extra members: "4"');
+  expect(r.out).toContain('value is "0.0000", expected "0.5000"');
+  expect(r.out).toMatch(/^verify: FAIL: 1 of 3 keys match/m);
+});
+
+test('a job that cannot start fails with exit 1 and Flink\'s own error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-verify-'));
+  // Valid for uvpv, but Flink's JSON format cannot decode a map with INT keys.
+  const spec = readFileSync(join(ROOT, 'pipelines/uvpv.yaml'), 'utf8').replace('    product_id: INT\n', '    product_id: INT\n    attrs: MAP<INT, STRING>\n');
+  writeFileSync(join(dir, 'pipeline.yaml'), spec);
+  const r = await uvpv(['verify', 'pipeline.yaml', '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--junit', 'junit.xml'], dir);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/JSON format doesn't support non-string as key type of map/);
+  expect(r.err).not.toMatch(/\n\s+at /);
+  expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('failures="1"');
+});
+
+test('bad usage: a missing events file is exit 2', async () => {
+  const r = await uvpv(['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', 'nope.jsonl'], ROOT);
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('cannot read events file nope.jsonl: ENOENT');
+});
+
+test('a bad expectation file is exit 2 with its line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-verify-'));
+  writeFileSync(join(dir, 'bad.yaml'), 'redis:\n  userids:\n    sett: ["1"]\nexact: yes\n');
+  const r = await uvpv(['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--expect', 'bad.yaml'], dir);
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('bad.yaml:3:5: redis.userids: expected exactly one of set | list | string | hash | hll');
+  expect(r.err).toContain('bad.yaml:4:8: exact: got "yes"; expected true or false');
+});
