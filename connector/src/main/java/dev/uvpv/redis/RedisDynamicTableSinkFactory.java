@@ -1,0 +1,120 @@
+package dev.uvpv.redis;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.factories.DynamicTableSinkFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.LogicalType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code 'connector' = 'redis'}: a sink-only Redis SQL connector whose options and column mapping
+ * follow {@code io.github.jeff-zou:flink-connector-redis} (see README.md). Every check that can be
+ * made at planning time is made here, so a bad table fails before a job is submitted.
+ */
+public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
+
+    public static final String IDENTIFIER = "redis";
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of(RedisOptions.COMMAND);
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        return Set.of(
+                RedisOptions.HOST,
+                RedisOptions.PORT,
+                RedisOptions.PASSWORD,
+                RedisOptions.DATABASE,
+                RedisOptions.REDIS_MODE,
+                RedisOptions.TIMEOUT,
+                RedisOptions.TTL,
+                FactoryUtil.SINK_PARALLELISM);
+    }
+
+    @Override
+    public DynamicTableSink createDynamicTableSink(Context context) {
+        FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        helper.validate();
+        ReadableConfig options = helper.getOptions();
+
+        String mode = options.get(RedisOptions.REDIS_MODE);
+        if (!RedisOptions.SINGLE_MODE.equals(mode.trim().toLowerCase(Locale.ROOT))) {
+            throw new ValidationException(String.format(
+                    "Unsupported value '%s' for option 'redis-mode': this redis connector supports only 'single' "
+                            + "(one Redis server at host:port).", mode));
+        }
+        RedisCommand command = RedisCommand.parse(options.get(RedisOptions.COMMAND));
+        int port = options.get(RedisOptions.PORT);
+        check(port >= 1 && port <= 65535, "port", "a TCP port (1..65535)", port);
+        int database = options.get(RedisOptions.DATABASE);
+        check(database >= 0, "database", "a database number (0 or more)", database);
+        int timeout = options.get(RedisOptions.TIMEOUT);
+        check(timeout > 0, "timeout", "a positive number of milliseconds", timeout);
+        Integer ttl = options.getOptional(RedisOptions.TTL).orElse(null);
+        if (ttl != null) {
+            check(ttl > 0, "ttl", "a positive number of seconds", ttl);
+        }
+        Integer parallelism = options.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null);
+        if (parallelism != null) {
+            check(parallelism > 0, "sink.parallelism", "a positive number", parallelism);
+        }
+
+        List<String> names = new ArrayList<>();
+        List<LogicalType> types = new ArrayList<>();
+        columns(context, command, names, types);
+
+        RedisConnectionConfig connection = new RedisConnectionConfig(
+                options.get(RedisOptions.HOST), port, options.getOptional(RedisOptions.PASSWORD).orElse(null),
+                database, timeout);
+        return new RedisDynamicTableSink(new RedisSink(connection, command, ttl == null ? 0 : ttl, names, types), parallelism);
+    }
+
+    /** The physical columns the command reads, by position; checks there are enough and that each can be written. */
+    private static void columns(Context context, RedisCommand command, List<String> names, List<LogicalType> types) {
+        DataType row = context.getPhysicalRowDataType();
+        List<String> allNames = DataType.getFieldNames(row);
+        List<DataType> allTypes = DataType.getFieldDataTypes(row);
+        List<String> arguments = command.arguments();
+        if (allNames.size() < arguments.size()) {
+            throw new ValidationException(String.format(
+                    "Redis command '%s' writes (%s) from the table's first %d columns, but table %s has %d column%s: (%s).",
+                    command.optionValue(), String.join(", ", arguments), arguments.size(),
+                    context.getObjectIdentifier().asSummaryString(), allNames.size(), allNames.size() == 1 ? "" : "s",
+                    String.join(", ", allNames)));
+        }
+        for (int i = 0; i < arguments.size(); i++) {
+            LogicalType type = allTypes.get(i).getLogicalType();
+            if (!RedisValueFormat.supports(type)) {
+                throw new ValidationException(String.format(
+                        "Column '%s' (the %s of redis command '%s') has type %s, which cannot be written to Redis. "
+                                + "Supported types: %s.",
+                        allNames.get(i), arguments.get(i), command.optionValue(), type.asSummaryString(),
+                        RedisValueFormat.SUPPORTED_TYPES));
+            }
+            names.add(allNames.get(i));
+            types.add(type);
+        }
+    }
+
+    private static void check(boolean ok, String option, String expected, int actual) {
+        if (!ok) {
+            throw new ValidationException(
+                    String.format("Invalid value %d for option '%s': expected %s.", actual, option, expected));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.uvpv.redis;
+
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Sink V2 that writes rows to Redis; everything it needs is decided at planning time. */
+final class RedisSink implements Sink<RowData> {
+    private static final long serialVersionUID = 1L;
+
+    private final RedisConnectionConfig connection;
+    private final RedisCommand command;
+    private final int ttlSeconds;
+    private final ArrayList<String> columnNames;
+    private final ArrayList<LogicalType> columnTypes;
+
+    /**
+     * @param ttlSeconds 0 for no EXPIRE
+     * @param columnNames the names of the columns the command reads (its arguments), in order
+     * @param columnTypes their types
+     */
+    RedisSink(
+            RedisConnectionConfig connection,
+            RedisCommand command,
+            int ttlSeconds,
+            List<String> columnNames,
+            List<LogicalType> columnTypes) {
+        this.connection = connection;
+        this.command = command;
+        this.ttlSeconds = ttlSeconds;
+        this.columnNames = new ArrayList<>(columnNames);
+        this.columnTypes = new ArrayList<>(columnTypes);
+    }
+
+    @Override
+    public SinkWriter<RowData> createWriter(WriterInitContext context) throws IOException {
+        return new RedisSinkWriter(this, context.metricGroup(), RedisSinkWriter.DEFAULT_BATCH_SIZE);
+    }
+
+    /** The pre-1.19 entry point; Flink 1.20 still declares it abstract. */
+    @Override
+    @Deprecated
+    public SinkWriter<RowData> createWriter(InitContext context) throws IOException {
+        return new RedisSinkWriter(this, context.metricGroup(), RedisSinkWriter.DEFAULT_BATCH_SIZE);
+    }
+
+    RedisConnectionConfig connection() {
+        return connection;
+    }
+
+    RedisCommand command() {
+        return command;
+    }
+
+    int ttlSeconds() {
+        return ttlSeconds;
+    }
+
+    List<String> columnNames() {
+        return columnNames;
+    }
+
+    List<LogicalType> columnTypes() {
+        return columnTypes;
+    }
+
+    @Override
+    public String toString() {
+        return "Redis[" + command.optionValue() + " " + columnNames + " -> " + connection
+                + (ttlSeconds > 0 ? ", ttl " + ttlSeconds + " s" : "") + "]";
+    }
+}

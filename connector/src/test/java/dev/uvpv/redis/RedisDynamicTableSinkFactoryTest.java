@@ -1,0 +1,179 @@
+package dev.uvpv.redis;
+
+import static dev.uvpv.redis.FactoryTestSupport.createSink;
+import static dev.uvpv.redis.FactoryTestSupport.fullText;
+import static dev.uvpv.redis.FactoryTestSupport.rootCause;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.catalog.Column;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.sink.SinkV2Provider;
+import org.apache.flink.table.factories.DynamicTableSinkFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+import org.apache.flink.types.RowKind;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Planning-time behaviour: options, their validation messages, column checks; the password is never shown. */
+class RedisDynamicTableSinkFactoryTest {
+    private static final String PASSWORD = "pw-7f3a-never-shown";
+
+    private static final Column K = Column.physical("k", DataTypes.STRING());
+    private static final Column V = Column.physical("v", DataTypes.BIGINT());
+
+    @Test
+    void theFactoryIsFoundByItsIdentifier() {
+        DynamicTableSinkFactory factory = FactoryUtil.discoverFactory(
+                getClass().getClassLoader(), DynamicTableSinkFactory.class, "redis");
+        assertInstanceOf(RedisDynamicTableSinkFactory.class, factory);
+    }
+
+    @Test
+    void onlyCommandIsRequiredAndTheDefaultsAreJeffZous() {
+        RedisSink sink = redisSink(createSink(options("command", "sadd"), K, V));
+        assertEquals(RedisCommand.SADD, sink.command());
+        assertEquals("127.0.0.1:6379/0", sink.connection().toString());
+        assertEquals(0, sink.ttlSeconds());
+        assertEquals(List.of("k", "v"), sink.columnNames());
+        assertEquals(Optional.empty(), provider(createSink(options("command", "sadd"), K, V)).getParallelism());
+    }
+
+    @Test
+    void everyOptionIsAccepted() {
+        Map<String, String> options = options(
+                "command", "HSET", "host", "localhost", "port", "6380", "password", PASSWORD, "database", "3",
+                "redis-mode", "single", "timeout", "500", "ttl", "3600", "sink.parallelism", "2");
+        DynamicTableSink table = createSink(options, K, Column.physical("f", DataTypes.STRING()), V,
+                Column.physical("extra", DataTypes.ARRAY(DataTypes.INT())));
+        RedisSink sink = redisSink(table);
+        assertEquals(RedisCommand.HSET, sink.command());
+        assertEquals("localhost:6380/3 (password set)", sink.connection().toString());
+        assertEquals(3600, sink.ttlSeconds());
+        assertEquals(List.of("k", "f", "v"), sink.columnNames(), "extra columns are ignored");
+        assertEquals(Optional.of(2), provider(table).getParallelism());
+        assertEquals("Redis[hset [k, f, v] -> localhost:6380/3 (password set), ttl 3600 s]", table.asSummaryString());
+        assertFalse(table.asSummaryString().contains(PASSWORD));
+    }
+
+    @Test
+    void theSinkTakesInsertsUpdateAftersAndDeletes() {
+        DynamicTableSink table = createSink(options("command", "set"), K, V);
+        assertEquals(
+                List.of(RowKind.INSERT, RowKind.UPDATE_AFTER, RowKind.DELETE),
+                List.copyOf(table.getChangelogMode(null).getContainedKinds()));
+    }
+
+    @Test
+    void aMissingCommandIsRejected() {
+        ValidationException e = fails(options("host", "127.0.0.1"), K, V);
+        assertTrue(rootCause(e).getMessage().startsWith(
+                "One or more required options are missing.\n\nMissing required options are:\n\ncommand"),
+                rootCause(e).getMessage());
+    }
+
+    @Test
+    void anUnknownOptionIsRejected() {
+        ValidationException e = fails(options("command", "set", "set.if.absent", "true"), K, V);
+        assertTrue(rootCause(e).getMessage().startsWith(
+                "Unsupported options found for 'redis'.\n\nUnsupported options:\n\nset.if.absent\n"),
+                rootCause(e).getMessage());
+    }
+
+    @Test
+    void onlySingleRedisModeIsSupported() {
+        ValidationException e = fails(options("command", "set", "redis-mode", "cluster"), K, V);
+        assertEquals("Unsupported value 'cluster' for option 'redis-mode': this redis connector supports only "
+                + "'single' (one Redis server at host:port).", rootCause(e).getMessage());
+        redisSink(createSink(options("command", "set", "redis-mode", "SINGLE"), K, V));
+    }
+
+    @Test
+    void anUnknownCommandIsRejected() {
+        ValidationException e = fails(options("command", "xadd"), K, V);
+        assertEquals("Unsupported value 'xadd' for option 'command'. Supported commands: "
+                + "set, sadd, lpush, rpush, pfadd, hset, zadd, incrby, hincrby, del.", rootCause(e).getMessage());
+    }
+
+    @Test
+    void aTableWithTooFewColumnsIsRejected() {
+        assertEquals("Redis command 'hset' writes (key, field, value) from the table's first 3 columns, "
+                        + "but table cat.db.redis_sink has 2 columns: (k, v).",
+                rootCause(fails(options("command", "hset"), K, V)).getMessage());
+        assertEquals("Redis command 'sadd' writes (key, member) from the table's first 2 columns, "
+                        + "but table cat.db.redis_sink has 1 column: (k).",
+                rootCause(fails(options("command", "sadd"), K)).getMessage());
+        redisSink(createSink(options("command", "del"), K));
+    }
+
+    @Test
+    void aColumnTypeRedisCannotHoldIsRejected() {
+        ValidationException e = fails(options("command", "sadd"), K, Column.physical("m", DataTypes.ARRAY(DataTypes.INT())));
+        assertEquals("Column 'm' (the member of redis command 'sadd') has type ARRAY<INT>, which cannot be written "
+                + "to Redis. Supported types: " + RedisValueFormat.SUPPORTED_TYPES + ".", rootCause(e).getMessage());
+    }
+
+    @Test
+    void outOfRangeNumbersAreRejected() {
+        assertEquals("Invalid value 0 for option 'ttl': expected a positive number of seconds.",
+                rootCause(fails(options("command", "set", "ttl", "0"), K, V)).getMessage());
+        assertEquals("Invalid value 70000 for option 'port': expected a TCP port (1..65535).",
+                rootCause(fails(options("command", "set", "port", "70000"), K, V)).getMessage());
+        assertEquals("Invalid value -1 for option 'database': expected a database number (0 or more).",
+                rootCause(fails(options("command", "set", "database", "-1"), K, V)).getMessage());
+        assertEquals("Invalid value 0 for option 'timeout': expected a positive number of milliseconds.",
+                rootCause(fails(options("command", "set", "timeout", "0"), K, V)).getMessage());
+    }
+
+    @Test
+    void thePasswordIsInNoErrorMessage() {
+        List<Map<String, String>> bad = List.of(
+                options("password", PASSWORD),
+                options("command", "set", "password", PASSWORD, "unknown", "x"),
+                options("command", "set", "password", PASSWORD, "redis-mode", "sentinel"),
+                options("command", "hset", "password", PASSWORD),
+                options("command", "nope", "password", PASSWORD),
+                options("command", "set", "password", PASSWORD, "ttl", "-5"));
+        for (Map<String, String> options : bad) {
+            String text = fullText(fails(options, K, V));
+            assertFalse(text.contains(PASSWORD), text);
+            assertTrue(text.contains("'password'='******'"), "Flink masks the option in its listing: " + text);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private static Map<String, String> options(String... keyValues) {
+        Map<String, String> options = new HashMap<>();
+        options.put("connector", "redis");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            options.put(keyValues[i], keyValues[i + 1]);
+        }
+        return options;
+    }
+
+    private static ValidationException fails(Map<String, String> options, Column... columns) {
+        ValidationException e = assertThrows(ValidationException.class, () -> createSink(options, columns));
+        assertEquals("Unable to create a sink for writing table 'cat.db.redis_sink'.",
+                e.getMessage().split("\n")[0], "Flink wraps the factory's exception");
+        return e;
+    }
+
+    private static RedisSink redisSink(DynamicTableSink table) {
+        return assertInstanceOf(RedisDynamicTableSink.class, table).sink();
+    }
+
+    private static SinkV2Provider provider(DynamicTableSink table) {
+        return assertInstanceOf(SinkV2Provider.class, table.getSinkRuntimeProvider(null));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.uvpv.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * SQL jobs on a local Flink (MiniCluster) writing through {@code 'connector' = 'redis'} into the real
+ * Redis on 127.0.0.1:6379, database 14. Redis is read right after the job is FINISHED, as
+ * {@code uvpv verify} does.
+ */
+class RedisSqlEndToEndTest {
+    private TestRedis redis;
+    private TableEnvironment tEnv;
+
+    @BeforeEach
+    void setUp() {
+        redis = TestRedis.open();
+        Configuration conf = new Configuration();
+        conf.setString("parallelism.default", "1");
+        conf.setString("restart-strategy.type", "none");
+        conf.setString("table.local-time-zone", "UTC");
+        tEnv = TableEnvironment.create(EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void aStatementSetWritesEveryCommandBeforeTheJobFinishes() throws Exception {
+        createSink("uv_sadd", "k STRING, v STRING", "'command' = 'sadd'");
+        createSink("pv_set", "k STRING, v DECIMAL(10, 8)", "'command' = 'set', 'ttl' = '3600'");
+        createSink("ts_set", "k STRING, v TIMESTAMP(3)", "'command' = 'set'");
+        createSink("win_lpush", "k STRING, v STRING", "'command' = 'lpush', 'sink.parallelism' = '1'");
+        createSink("pv_hset", "k STRING, f STRING, v BIGINT", "'command' = 'hset'");
+        createSink("uv_pfadd", "k STRING, v INT", "'command' = 'pfadd'");
+        tEnv.executeSql("CREATE TEMPORARY VIEW src AS SELECT * FROM (VALUES "
+                + "(1, 'a', TIMESTAMP '2025-01-01 10:00:00.123'), (2, 'a', TIMESTAMP '2025-01-01 10:01:00'), "
+                + "(1, 'b', TIMESTAMP '2025-01-01 10:02:00'), (CAST(NULL AS INT), 'b', TIMESTAMP '2025-01-01 10:03:00')"
+                + ") AS t(user_id, page, ts)");
+
+        String p = redis.prefix();
+        TableResult result = tEnv.createStatementSet()
+                .addInsertSql("INSERT INTO uv_sadd SELECT CONCAT('" + p + "uv:', page), CAST(user_id AS STRING) FROM src")
+                .addInsertSql("INSERT INTO pv_set VALUES ('" + p + "pv', CAST(0.00000001 AS DECIMAL(10, 8)))")
+                .addInsertSql("INSERT INTO ts_set SELECT '" + p + "ts', MIN(ts) FROM src")
+                .addInsertSql("INSERT INTO win_lpush VALUES ('" + p + "win', 'w1'), ('" + p + "win', 'w2'), ('" + p + "win', 'w3')")
+                .addInsertSql("INSERT INTO pv_hset SELECT '" + p + "pvh', page, COUNT(*) FROM src GROUP BY page")
+                .addInsertSql("INSERT INTO uv_pfadd SELECT CONCAT('" + p + "hll:', page), user_id FROM src")
+                .execute();
+        result.await(60, TimeUnit.SECONDS);
+
+        assertEquals(Set.of("1", "2"), redis.jedis().smembers(p + "uv:a"));
+        assertEquals(Set.of("1"), redis.jedis().smembers(p + "uv:b"), "the NULL user_id row is skipped");
+        assertEquals("0.00000001", redis.jedis().get(p + "pv"));
+        long ttl = redis.jedis().ttl(p + "pv");
+        assertTrue(ttl > 3500 && ttl <= 3600, "ttl " + ttl);
+        assertEquals("1735725600123", redis.jedis().get(p + "ts"), "TIMESTAMP as epoch millis");
+        assertEquals(List.of("w3", "w2", "w1"), redis.jedis().lrange(p + "win", 0, -1));
+        assertEquals(Map.of("a", "2", "b", "2"), redis.jedis().hgetAll(p + "pvh"));
+        assertEquals(2, redis.jedis().pfcount(p + "hll:a"));
+        assertEquals(1, redis.jedis().pfcount(p + "hll:b"));
+    }
+
+    @Test
+    void anUpdatingQueryLeavesTheLatestValue() throws Exception {
+        createSink("counts", "k STRING, v BIGINT", "'command' = 'set'");
+        String p = redis.prefix();
+        tEnv.executeSql("INSERT INTO counts SELECT CONCAT('" + p + "count:', k), COUNT(*) "
+                + "FROM (VALUES ('a'), ('b'), ('a'), ('a')) AS t(k) GROUP BY k").await(60, TimeUnit.SECONDS);
+        assertEquals("3", redis.jedis().get(p + "count:a"));
+        assertEquals("1", redis.jedis().get(p + "count:b"));
+    }
+
+    @Test
+    void aRedisErrorFailsTheJobNamingTheCommandAndKey() {
+        String k = redis.key("wrongtype");
+        redis.jedis().set(k, "a string");
+        createSink("members", "k STRING, v STRING", "'command' = 'sadd'");
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> tEnv.executeSql("INSERT INTO members VALUES ('" + k + "', 'm')").await(60, TimeUnit.SECONDS));
+        String text = FactoryTestSupport.fullText(e);
+        assertTrue(text.contains("Redis at " + TestRedis.ADDRESS + " rejected SADD for key '" + k + "' (sink command 'sadd'): WRONGTYPE"),
+                text);
+    }
+
+    @Test
+    void aWrongPasswordFailsTheJobWithoutShowingIt() {
+        String password = "pw-" + redis.prefix();
+        createSink("guarded", "k STRING, v STRING", "'command' = 'set', 'password' = '" + password + "'");
+        String explain = tEnv.explainSql("INSERT INTO guarded VALUES ('" + redis.key("x") + "', 'v')");
+        assertFalse(explain.contains(password), explain);
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> tEnv.executeSql("INSERT INTO guarded VALUES ('" + redis.key("x") + "', 'v')").await(60, TimeUnit.SECONDS));
+        String text = FactoryTestSupport.fullText(e);
+        assertTrue(text.contains("Failed to connect to Redis at " + TestRedis.ADDRESS + " (database 14) after 1 attempt: "), text);
+        assertFalse(text.contains(password), text);
+        assertFalse(redis.jedis().exists(redis.key("x")));
+    }
+
+    private void createSink(String name, String columns, String options) {
+        tEnv.executeSql("CREATE TEMPORARY TABLE " + name + " (" + columns + ") WITH ('connector' = 'redis', "
+                + "'redis-mode' = 'single', 'host' = '" + TestRedis.HOST + "', 'port' = '" + TestRedis.PORT + "', "
+                + "'database' = '" + TestRedis.DATABASE + "', " + options + ")");
+    }
+}
