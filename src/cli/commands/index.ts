@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../io';
 import * as deploy from './deploy';
+import * as doctor from './doctor';
 import * as generate from './generate';
 import * as stack from './stack';
 import * as status from './status';
@@ -19,4 +20,5 @@ export const COMMANDS: readonly Register[] = [
   stop.register,
   stack.register,
   verify.register,
+  doctor.register,
 ];

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { runDoctor } from '../../doctor/checks';
+import type { Io } from '../io';
+
+/** `uvpv doctor <spec> [--target NAME]`: a checklist; exit 1 if any check fails. */
+export function register(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('doctor')
+    .description('check the spec, the tools and every service the pipeline needs, with a fix for each failure')
+    .argument('<spec>', 'pipeline spec (YAML)')
+    .option('-t, --target <name>', "target from the spec's targets (default: local)", 'local')
+    .action(async (file: string, opts: { target: string }) => {
+      const results = await runDoctor({ file, target: opts.target, env: io.env, cwd: io.cwd });
+      const width = Math.max(...results.map((r) => r.label.length));
+      for (const r of results) {
+        const [first, ...rest] = r.detail.split('\n');
+        io.stdout(`${r.ok ? 'OK  ' : 'FAIL'} ${r.label.padEnd(width)}  ${first}\n`);
+        for (const line of rest) io.stdout(`     ${''.padEnd(width)}  ${line}\n`);
+        if (r.fix) io.stdout(`     ${''.padEnd(width)}  fix: ${r.fix}\n`);
+      }
+      const failed = results.filter((r) => !r.ok).length;
+      io.stdout(failed ? `${failed} of ${results.length} checks failed\n` : `all ${results.length} checks passed\n`);
+      done(failed ? 1 : 0);
+    });
+}

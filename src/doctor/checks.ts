@@ -1,0 +1,145 @@
+/**
+ * `uvpv doctor`: one line per check, OK or FAIL with the fix, like `dbt debug`. Each check is
+ * small and independent, so one failure never hides the others.
+ */
+import { spawnSync } from 'node:child_process';
+import { isIP, Socket } from 'node:net';
+import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { SpecError, formatDiagnostic } from '../errors';
+import { loadSpec } from '../spec/load';
+import type { Spec } from '../spec/types';
+
+export interface CheckResult {
+  label: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+export interface DoctorContext {
+  file: string;
+  target: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  let spec: Spec | undefined;
+  try {
+    spec = loadSpec(ctx.file, { env: ctx.env, cwd: ctx.cwd, target: ctx.target, revealSecrets: true }).spec;
+    results.push({ label: 'spec', ok: true, detail: `${ctx.file} is valid (pipeline ${spec.name}, target ${ctx.target})` });
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    results.push({ label: 'spec', ok: false, detail: e.diagnostics.map(formatDiagnostic).join('\n'), fix: `uvpv validate ${ctx.file} lists every problem with its line` });
+  }
+  results.push(tool('java', ['-version'], /version "(\d+)/, (v) => Number(v) >= 17, 'Java 17 or later, for the local stack', 'install a JDK 17 (e.g. openjdk-17-jdk) or set JAVA_HOME'));
+  results.push(tool('mvn', ['-v'], /Apache Maven ([\d.]+)/, () => true, 'Maven, to fetch the local stack\'s jars', 'install Maven (e.g. the maven package)'));
+  if (!spec) return results;
+  results.push(...(await kafkaChecks(spec)));
+  if (spec.target?.type === 'gateway') {
+    results.push(await httpCheck('SQL Gateway', `${spec.target.gateway}/v1/info`, (j) => `${j.productName} ${j.version}`, "start it: 'uvpv stack up' for the local stack"));
+    results.push(await httpCheck('Flink REST', `${spec.target.flinkRest}/overview`, (j) => `Flink ${j['flink-version']}, ${j.taskmanagers} TaskManagers, ${j['slots-available']} free slots`, "start it: 'uvpv stack up' for the local stack"));
+  } else if (spec.target?.type === 'oceanus') {
+    const t = spec.target;
+    const creds = !t.secretId.empty && !t.secretKey.empty && t.secretId.value !== undefined;
+    results.push({ label: 'Oceanus credentials', ok: creds, detail: creds ? 'secretId and secretKey are set' : 'secretId or secretKey is empty', fix: creds ? undefined : 'set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY' });
+    results.push({ label: 'Oceanus cluster', ok: Boolean(t.clusterId), detail: t.clusterId ? `cluster ${t.clusterId} in ${t.region}` : 'clusterId is empty', fix: t.clusterId ? undefined : 'set OCEANUS_CLUSTER_ID' });
+  }
+  results.push(await redisCheck(spec));
+  return results;
+}
+
+function tool(cmd: string, args: string[], pattern: RegExp, good: (v: string) => boolean, what: string, fix: string): CheckResult {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.error) return { label: cmd, ok: false, detail: `not found: ${what}`, fix };
+  const version = pattern.exec(`${r.stdout}\n${r.stderr}`)?.[1] ?? '?';
+  const ok = good(version);
+  return { label: cmd, ok, detail: `${cmd} ${version}${ok ? '' : ` (${what})`}`, fix: ok ? undefined : fix };
+}
+
+async function kafkaChecks(spec: Spec): Promise<CheckResult[]> {
+  const { bootstrapServers, topic } = spec.source;
+  const admin = new Kafka({ clientId: 'uvpv-doctor', brokers: bootstrapServers.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    const out: CheckResult[] = [{ label: 'Kafka', ok: true, detail: `${bootstrapServers} answers (${cluster.brokers.length} brokers)` }];
+    out.push(...(await advertisedChecks(cluster.brokers)));
+    const topics = await admin.listTopics();
+    const present = topics.includes(topic);
+    out.push({ label: 'Kafka topic', ok: present, detail: present ? `${topic} exists` : `${topic} does not exist`, fix: present ? undefined : `create it (uvpv produce creates it; uvpv deploy --create-topic too)` });
+    return out;
+  } catch (e) {
+    return [{ label: 'Kafka', ok: false, detail: `${bootstrapServers} does not answer (${(e as Error).message})`, fix: "start it ('uvpv stack up' for the local stack) or fix source.bootstrapServers" }];
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * The brokers must advertise IP addresses that can be reached: clients (Flink among them) connect
+ * to exactly what a broker advertises, and a host name that resolves only inside the broker's
+ * network is the walk-through's classic pitfall.
+ */
+export async function advertisedChecks(brokers: { nodeId: number; host: string; port: number }[], reach = tcpReachable): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  for (const b of brokers) {
+    const at = `${b.host}:${b.port}`;
+    if (!isIP(b.host)) {
+      out.push({ label: `Kafka broker ${b.nodeId}`, ok: false, detail: `advertises the host name ${at}`, fix: `set advertised.listeners to an IP address Flink can reach, e.g. PLAINTEXT://<broker IP>:${b.port}` });
+    } else if (!(await reach(b.host, b.port))) {
+      out.push({ label: `Kafka broker ${b.nodeId}`, ok: false, detail: `advertises ${at}, which does not answer from here`, fix: 'advertise an address reachable from clients (and from Flink), or open the network path' });
+    } else out.push({ label: `Kafka broker ${b.nodeId}`, ok: true, detail: `advertises ${at} (an IP address, reachable)` });
+  }
+  return out;
+}
+
+function tcpReachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.setTimeout(2000);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.connect(port, host);
+  });
+}
+
+async function httpCheck(label: string, url: string, describe: (j: Record<string, unknown>) => string, fix: string): Promise<CheckResult> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    if (!res.ok) return { label, ok: false, detail: `${url} answered HTTP ${res.status}`, fix };
+    return { label, ok: true, detail: `${url}: ${describe((await res.json()) as Record<string, unknown>)}` };
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string } };
+    return { label, ok: false, detail: `${url} does not answer (${err.cause?.code ?? err.name})`, fix };
+  }
+}
+
+async function redisCheck(spec: Spec): Promise<CheckResult> {
+  const { host, port, database, password } = spec.redis;
+  const where = `${host}:${port}/${database}`;
+  const client = new Redis({ host, port, db: database, password: password.value || undefined, lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    return { label: 'Redis', ok: true, detail: `${where} answers${password.empty ? '' : ' and accepts the password'}` };
+  } catch (e) {
+    const m = (e as Error).message;
+    if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(m)) {
+      return { label: 'Redis', ok: false, detail: `${where} refuses the password (or needs one)`, fix: 'set REDIS_PASSWORD to the right password' };
+    }
+    return { label: 'Redis', ok: false, detail: `${where} does not answer`, fix: 'start Redis or fix redis.host / redis.port' };
+  } finally {
+    client.disconnect();
+  }
+}
