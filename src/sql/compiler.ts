@@ -262,6 +262,12 @@ export abstract class SqlCompiler {
     return `WITH (\n${options.map(([k, v]) => `  ${quoteString(k)} = ${quoteString(v)}`).join(',\n')}\n)`;
   }
 
+  /** The Redis command a sink runs; both connectors name them as Redis does. */
+  protected redisCommand(sink: SinkNode): string {
+    if (sink.kind === 'scalar' && sink.redisType === 'list') return sink.listCommand;
+    return { set: 'sadd', hll: 'pfadd', string: 'set', list: 'lpush', hash: 'hset' }[sink.redisType];
+  }
+
   /** The password option's value: the secret's placeholder unless the command resolved it. */
   protected password(sink: SinkNode): string | undefined {
     const p = sink.redis.password;

@@ -6,28 +6,19 @@
 import type { SinkNode } from '../../plan/nodes';
 import { SqlCompiler, type Capabilities } from '../compiler';
 
-const COMMANDS: Record<SinkNode['redisType'], string> = {
-  set: 'sadd',
-  hll: 'pfadd',
-  string: 'set',
-  list: 'lpush',
-  hash: 'hset',
-};
-
 export class FlinkCompiler extends SqlCompiler {
   readonly dialect = 'flink' as const;
   readonly describe = 'open-source Flink 1.20 with the flink-connector-redis SQL connector';
   readonly capabilities: Capabilities = { hll: true, rpush: true, hashKeyFromColumn: true };
 
   protected redisOptions(sink: SinkNode): [string, string][] {
-    const command = sink.kind === 'scalar' && sink.redisType === 'list' ? sink.listCommand : COMMANDS[sink.redisType];
     const options: [string, string][] = [
       ['connector', 'redis'],
       ['redis-mode', 'single'],
       ['host', sink.redis.host],
       ['port', String(sink.redis.port)],
       ['database', String(sink.redis.database)],
-      ['command', command],
+      ['command', this.redisCommand(sink)],
     ];
     const password = this.password(sink);
     if (password !== undefined) options.push(['password', password]);

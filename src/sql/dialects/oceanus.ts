@@ -9,24 +9,15 @@ import type { Plan, SinkNode } from '../../plan/nodes';
 import { quoteString } from '../escape';
 import { SqlCompiler, type Capabilities } from '../compiler';
 
-const COMMANDS: Record<SinkNode['redisType'], string> = {
-  set: 'sadd',
-  hll: 'pfadd',
-  string: 'set',
-  list: 'lpush',
-  hash: 'hset',
-};
-
 export class OceanusCompiler extends SqlCompiler {
   readonly dialect = 'oceanus' as const;
   readonly describe = "Oceanus's built-in Redis connector";
   readonly capabilities: Capabilities = { hll: false, rpush: false, hashKeyFromColumn: false };
 
   protected redisOptions(sink: SinkNode): [string, string][] {
-    const command = sink.kind === 'scalar' && sink.redisType === 'list' ? sink.listCommand : COMMANDS[sink.redisType];
     const options: [string, string][] = [
       ['connector', 'redis'],
-      ['command', command],
+      ['command', this.redisCommand(sink)],
       ['redis-mode', 'standalone'],
       ['nodes', `${sink.redis.host}:${sink.redis.port}`],
       ['database', String(sink.redis.database)],
