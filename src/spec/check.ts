@@ -98,8 +98,11 @@ export class SpecChecker {
           this.unknownKey([...path, key], key, allowedKeysAt(schema, rel));
         }
         return;
-      case 'invalid_value':
-        this.error(path, `got ${show(given)}; expected one of ${issue.values.map((v) => String(v)).join(' | ')}`);
+      case 'invalid_value': {
+        const allowed = issue.values.map((v) => String(v)).join(' | ');
+        this.error(path, given === undefined ? `is required: one of ${allowed}` : `got ${show(given)}; expected one of ${allowed}`);
+        return;
+      }
         return;
       case 'invalid_type':
         if (given === undefined) this.error(path, 'is required');
@@ -171,7 +174,9 @@ export class SpecChecker {
       else columns.push({ name, type });
     }
     const eventColumn = columns.find((c) => c.name === s.eventTime);
-    if (!names.includes(s.eventTime)) {
+    if (names.length === 0) {
+      // already reported: no columns at all
+    } else if (!names.includes(s.eventTime)) {
       fail(['eventTime'], `got ${show(s.eventTime)}; it must name a declared column (${names.join(', ')})`);
     } else if (eventColumn && eventColumn.type.family !== 'timestamp') {
       fail(['eventTime'], `column '${s.eventTime}' is ${eventColumn.type.sql}; the event-time column must be a TIMESTAMP (e.g. TIMESTAMP or TIMESTAMP(3))`);
@@ -283,7 +288,7 @@ export class SpecChecker {
       if (!IDENTIFIER.test(m.name)) fail(at('name'), `got ${show(m.name)}; a metric name is letters, digits and '_', not starting with a digit`);
       if (seenNames.has(m.name)) fail(at('name'), `'${m.name}' is already the name of metrics[${seenNames.get(m.name)}]`);
       seenNames.set(m.name, i);
-      if (events) {
+      if (events?.length) {
         for (const ref of def.events(m)) {
           if (!events.some((e) => e.name === ref.event)) {
             fail(at(ref.field), `got ${show(ref.event)}; it must name an event (${events.map((e) => e.name).join(', ') || 'none declared'})`);
@@ -322,8 +327,10 @@ export class SpecChecker {
         continue;
       }
       const t = this.parse(schema, raw, ['targets', name]);
-      if (!t || name !== this.chosenTarget) continue;
-      chosen = this.target(name, t);
+      if (!t) continue;
+      // Every target's written values are checked; only the chosen one was resolved.
+      const target = this.target(name, t);
+      if (name === this.chosenTarget) chosen = target;
     }
     return { names: Object.keys(map), chosen };
   }
@@ -331,7 +338,7 @@ export class SpecChecker {
   private target(name: string, t: z.infer<(typeof targetSchemas)[keyof typeof targetSchemas]>): Target | undefined {
     const at = (...p: Path): Path => ['targets', name, ...p];
     const url = (key: string, value: string) => {
-      if (!/^https?:\/\/[^\s/]+/.test(value)) {
+      if (!DEFERRED.test(value) && !/^https?:\/\/[^\s/]+/.test(value)) {
         this.error(at(key), `got ${show(value)}; expected an http:// or https:// URL`);
         return false;
       }
@@ -347,7 +354,7 @@ export class SpecChecker {
       this.error(at('cuMem'), `got ${cuMem}; Oceanus takes 2, 4, 8 or 16 (GB of memory per CU)`);
       cuMem = undefined;
     }
-    const region = /^[a-z]+-[a-z0-9-]+$/.test(t.region);
+    const region = DEFERRED.test(t.region) || /^[a-z]+-[a-z0-9-]+$/.test(t.region);
     if (!region) this.error(at('region'), `got ${show(t.region)}; expected a Tencent Cloud region such as ap-guangzhou`);
     if (!url('endpoint', t.endpoint) || !region || parallelism === undefined || cuMem === undefined) return undefined;
     return {

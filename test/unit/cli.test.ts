@@ -118,3 +118,13 @@ test('an error that quotes a secret back (as Flink quotes table options) is reda
     await fake.close();
   }
 });
+
+test('deploy --dry-run to a gateway shows the statements with secrets as placeholders and calls nothing', async () => {
+  const { closedPort } = await import('../support/fake-http');
+  const dead = `http://127.0.0.1:${await closedPort()}`;
+  const r = await uvpv(['deploy', SPEC, '--dry-run'], { REDIS_PASSWORD: 'dry-run-secret', FLINK_SQL_GATEWAY: dead, FLINK_REST: dead });
+  expect(r.code).toBe(0);
+  expect(r.out).toContain(`-- would open a session on ${dead} and run these 10 statements in order`);
+  expect(r.out).toContain("'password' = '${REDIS_PASSWORD:-}'");
+  expect(r.out + r.err).not.toContain('dry-run-secret');
+});

@@ -1,0 +1,36 @@
+/**
+ * The interface of synthetic traffic, shared by `uvpv produce`, the bench and `uvpv demo`.
+ * (Implementation: src/produce/generator.ts and src/produce/sink.ts.)
+ */
+import type { Progress } from '../cli/progress';
+import type { Spec } from '../spec/types';
+
+export interface ProduceOptions {
+  /** Stop after this many records (default when neither is given: 10,000). */
+  events?: number;
+  /** Or stop after this long. */
+  durationMs?: number;
+  /** Records per second to aim for; unlimited when undefined. */
+  rate?: number;
+  /** Distinct users to draw from. */
+  users: number;
+  /** Same seed, same records. */
+  seed: number;
+  /** Share of records that are malformed (bad JSON, wrong types, missing fields). */
+  badRatio: number;
+  /** Share of records whose event time is late (behind the newest by more than the watermark delay). */
+  lateRatio: number;
+  /** Conversion rate to aim for (purchases / views). */
+  conversion?: number;
+  /** Event time of the first record (epoch ms); default: now. */
+  startTime?: number;
+}
+
+export type ProduceTarget = { kind: 'kafka'; bootstrap: string; topic: string } | { kind: 'file'; path: string };
+
+export interface ProduceResult {
+  sent: number;
+  seconds: number;
+}
+
+export type ProduceFn = (spec: Spec, target: ProduceTarget, opts: ProduceOptions, progress: Progress, signal?: AbortSignal) => Promise<ProduceResult>;
