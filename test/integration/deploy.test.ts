@@ -86,3 +86,15 @@ test('stop --savepoint DIR writes a savepoint there and ends the job', async () 
   expect(status.code).toBe(1);
   expect(status.out).toMatch(/^uvpv-demo: FINISHED/);
 });
+
+test('a job that fails in its first seconds is reported with Flink\'s root cause', async () => {
+  const { mkdtempSync: mk, readFileSync, writeFileSync } = await import('node:fs');
+  const dir = mk(join(tmpdir(), 'uvpv-deploy-'));
+  const spec = readFileSync(SPEC, 'utf8').replace('  port: 6379', '  port: 6399').replace('name: uvpv-demo ', 'name: uvpv-no-redis ');
+  writeFileSync(join(dir, 'p.yaml'), spec);
+  const r = await uvpv(['deploy', join(dir, 'p.yaml'), '--create-topic']);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/^error: Flink job [0-9a-f]{32} \(uvpv-no-redis\) FAILED$/m);
+  expect(r.err).toMatch(/^root cause: .*Failed to connect to 127\.0\.0\.1:6399/m);
+  expect(r.err).not.toMatch(/^\s+at /m);
+});

@@ -78,6 +78,14 @@ test('a job that goes FAILED in its first seconds fails the deploy with the root
   expect(err.detail).toMatch(/root cause: io\.lettuce\.core\.RedisConnectionException: Unable to connect to 127\.0\.0\.1:6390/);
 });
 
+test('a job that fails and restarts (a cluster with a restart strategy) is reported with its root cause', async () => {
+  happyGateway(() => 'RESTARTING');
+  fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({ body: { 'root-exception': 'java.io.IOException: Failed to connect to Redis at 127.0.0.1:6399' } }));
+  const err = await deploy().catch((e) => e);
+  expect(err.message).toMatch(/^Flink job a{32} \(uvpv-demo\) failed and is RESTARTING; it stays on the cluster until you stop it/);
+  expect(err.detail).toMatch(/root cause: java\.io\.IOException: Failed to connect to Redis at 127\.0\.0\.1:6399/);
+});
+
 test('a job that never starts times out with its state', async () => {
   happyGateway(() => 'CREATED');
   await expect(deploy()).rejects.toThrow(/is CREATED, not RUNNING or FINISHED, after 0\.4s/);

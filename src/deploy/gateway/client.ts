@@ -157,6 +157,14 @@ export class GatewayClient {
         const cause = await this.rootCause(jobId);
         throw new RuntimeFailure(`Flink job ${jobId} (${job.name}) ${job.state}`, cause ? rootCauseSummary(cause) : undefined);
       }
+      if (job.state === 'RESTARTING') {
+        // A cluster with a restart strategy retries a failing job instead of failing it.
+        const cause = await this.rootCause(jobId);
+        throw new RuntimeFailure(
+          `Flink job ${jobId} (${job.name}) failed and is RESTARTING; it stays on the cluster until you stop it ('uvpv stop')`,
+          cause ? rootCauseSummary(cause) : undefined,
+        );
+      }
       if (Date.now() > deadline) throw new RuntimeFailure(`Flink job ${jobId} is ${job.state}, not ${states.join(' or ')}, after ${timeoutMs / 1000}s`);
       await sleep(this.timing.intervalMs * 2);
     }
