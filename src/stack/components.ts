@@ -49,6 +49,7 @@ const TASKMANAGER_MEMORY = {
 
 export type ComponentName = 'kafka' | 'jobmanager' | 'taskmanager' | 'sql-gateway';
 
+/** A process of the stack: what it is, and what `down`, `status` and `logs` need to find it. */
 export interface Component {
   name: ComponentName;
   /** What it is, for people. */
@@ -57,12 +58,21 @@ export interface Component {
   ports: number[];
   logFile: string;
   marker: string;
+}
+
+/** How to start a component, which needs the resolved jars. */
+export interface Launch extends Component {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
 }
 
-export function components(layout: StackLayout, jars: StackJars): Component[] {
+export function components(layout: StackLayout): Component[] {
+  // The jars do not change what a component is called or where it logs.
+  return launches(layout, { kafka: '', flink: '', redisSink: '' }).map(({ name, title, ports, logFile, marker }) => ({ name, title, ports, logFile, marker }));
+}
+
+export function launches(layout: StackLayout, jars: StackJars): Launch[] {
   const { ports, confDir, logsDir } = layout;
   const marker = (name: string) => `-Duvpv.stack=${layout.stateDir}/${name}`;
   const flinkConf = join(confDir, 'flink');

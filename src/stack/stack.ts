@@ -3,16 +3,16 @@
  * started), `status`, and where the logs are. Redis is the machine's own on 127.0.0.1:6379
  * when one answers there, else a `redis-server` of the stack's own.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Progress } from '../cli/progress';
 import { RuntimeFailure } from '../errors';
-import { components, type Component } from './components';
+import { components, launches, type Component, type Launch } from './components';
 import { gatewayProbe, jobmanagerProbe, kafkaProbe, redisAnswers, taskmanagerProbe, waitHealthy, type Probe } from './health';
 import { stackUrls, type StackLayout } from './layout';
 import { alive, portInUse, runningPid, startDetached, stopProcess } from './processes';
 import { resolveJars } from './resolve';
-import { spawnSync } from 'node:child_process';
 
 export interface RedisEndpoint {
   host: string;
@@ -57,14 +57,9 @@ export class LocalStack {
   async up(): Promise<{ started: string[]; redis: RedisEndpoint }> {
     for (const dir of [this.layout.confDir, this.layout.dataDir, this.layout.logsDir, this.layout.runDir]) mkdirSync(dir, { recursive: true });
     checkTool(this.layout.java, ['-version'], 'Java 17', 'install a JDK 17 or set JAVA_HOME');
-    const jars = await resolveJars(this.layout, this.progress);
-    this.writeConfig();
-    const redis = await this.ensureRedis();
-    const all = components(this.layout, jars);
-    const probes = this.probes();
-
-    const toStart: Component[] = [];
-    for (const c of all) {
+    // Ports first: a taken port is an error before anything is downloaded or started.
+    const missing: Component[] = [];
+    for (const c of components(this.layout)) {
       if (runningPid(this.layout.runDir, c.name, c.marker)) continue;
       for (const port of c.ports) {
         if (await portInUse(port)) {
@@ -73,8 +68,14 @@ export class LocalStack {
           );
         }
       }
-      toStart.push(c);
+      missing.push(c);
     }
+    const jars = await resolveJars(this.layout, this.progress);
+    this.writeConfig();
+    const redis = await this.ensureRedis();
+    const all = launches(this.layout, jars);
+    const probes = this.probes();
+    const toStart: Launch[] = all.filter((l) => missing.some((c) => c.name === l.name));
     if (toStart.some((c) => c.name === 'kafka')) await this.formatKafkaStorage(jars.kafka);
 
     // Start in dependency order, but wait for health in parallel: on 2 cores the JVMs' start-up
@@ -102,8 +103,7 @@ export class LocalStack {
   /** Stops the processes this stack started, newest first; leaves anything else alone. */
   async down(): Promise<string[]> {
     const lines: string[] = [];
-    const jars = { kafka: '', flink: '', redisSink: '' };
-    for (const c of components(this.layout, jars).reverse()) {
+    for (const c of components(this.layout).reverse()) {
       const end = this.progress.step(`stopping ${c.name}`);
       const result = await stopProcess(this.layout.runDir, c.name, c.marker);
       end(result);
@@ -118,10 +118,9 @@ export class LocalStack {
   }
 
   async status(): Promise<{ components: ComponentStatus[]; redis?: RedisEndpoint & { healthy: boolean } }> {
-    const jars = { kafka: '', flink: '', redisSink: '' };
     const probes = this.probes();
     const list = await Promise.all(
-      components(this.layout, jars).map(async (c) => {
+      components(this.layout).map(async (c) => {
         const pid = runningPid(this.layout.runDir, c.name, c.marker);
         return { name: c.name, title: c.title, pid, healthy: pid ? await probes[c.name]() : undefined, rssMb: pid ? rss(pid) : undefined, log: c.logFile };
       }),
@@ -137,9 +136,8 @@ export class LocalStack {
   }
 
   logFiles(): Record<string, string> {
-    const jars = { kafka: '', flink: '', redisSink: '' };
     const files: Record<string, string> = {};
-    for (const c of components(this.layout, jars)) files[c.name] = c.logFile;
+    for (const c of components(this.layout)) files[c.name] = c.logFile;
     files.maven = join(this.layout.logsDir, 'maven.log');
     return files;
   }
