@@ -2,7 +2,7 @@
  * The interface of synthetic traffic, shared by `uvpv produce`, the bench and `uvpv demo`.
  * (Implementation: src/produce/generator.ts and src/produce/sink.ts.)
  */
-import type { Progress } from '../cli/progress';
+import type { Io } from '../cli/io';
 import type { Spec } from '../spec/types';
 
 export interface ProduceOptions {
@@ -33,4 +33,4 @@ export interface ProduceResult {
   seconds: number;
 }
 
-export type ProduceFn = (spec: Spec, target: ProduceTarget, opts: ProduceOptions, progress: Progress, signal?: AbortSignal) => Promise<ProduceResult>;
+export type ProduceFn = (spec: Spec, target: ProduceTarget, opts: ProduceOptions, io: Io, signal?: AbortSignal) => Promise<ProduceResult>;

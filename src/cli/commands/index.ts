@@ -4,6 +4,7 @@ import type { Io } from '../io';
 import * as deploy from './deploy';
 import * as doctor from './doctor';
 import * as generate from './generate';
+import * as produce from './produce';
 import * as stack from './stack';
 import * as status from './status';
 import * as stop from './stop';
@@ -21,4 +22,5 @@ export const COMMANDS: readonly Register[] = [
   stack.register,
   verify.register,
   doctor.register,
+  produce.register,
 ];

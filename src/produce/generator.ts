@@ -1,0 +1,168 @@
+/**
+ * Synthetic activity records that fit a spec: deterministic for a seed, and shaped like real
+ * traffic. Popular products get far more views than others (Zipf), most events come from
+ * returning users, a purchase follows an earlier view of the same user and product, and the
+ * purchase/view ratio stays near a set conversion rate.
+ *
+ * Which rows are "views" and "purchases" is read from the spec: the ratio metric's denominator
+ * and numerator events (else the first two events), each made true by the `column = literal`
+ * its filter tests.
+ */
+import type { FilterExpr } from '../spec/filter';
+import type { Column, Spec } from '../spec/types';
+import type { ProduceOptions } from './api';
+
+/** mulberry32: a small, fast PRNG; the same seed gives the same stream. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Column assignments that make an event's filter true, where its filter says `col = literal`. */
+function equalities(f: FilterExpr): Record<string, string | number | boolean> {
+  if (f.kind === 'compare' && f.op === '=' && f.left.kind === 'column' && f.right.kind === 'literal' && f.right.value !== null) {
+    return { [f.left.name]: f.right.value };
+  }
+  if (f.kind === 'logic' && f.op === 'AND') return { ...equalities(f.left), ...equalities(f.right) };
+  return {};
+}
+
+interface Roles {
+  view: Record<string, string | number | boolean>;
+  purchase: Record<string, string | number | boolean>;
+  user?: string;
+  product?: string;
+}
+
+function roles(spec: Spec): Roles {
+  const ratio = spec.metrics.find((m) => m.type === 'ratio');
+  const uv = spec.metrics.find((m) => m.type === 'uv');
+  const viewName = ratio?.type === 'ratio' ? ratio.denominator : spec.events[0]?.name;
+  const purchaseName = ratio?.type === 'ratio' ? ratio.numerator : spec.events[1]?.name;
+  const of = (name?: string) => (name ? equalities(spec.events.find((e) => e.name === name)!.filter) : {});
+  const ints = spec.source.columns.filter((c) => c.type.family === 'integer').map((c) => c.name);
+  const user = uv?.type === 'uv' ? uv.column : ints.find((n) => /user|uid|visitor/i.test(n));
+  const product = ints.find((n) => /product|item|sku|goods/i.test(n)) ?? ints.find((n) => n !== user && !(n in of(viewName)));
+  return { view: of(viewName), purchase: of(purchaseName), user, product };
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** `yyyy-MM-dd HH:mm:ss[.SSS]`, the JSON format's SQL timestamp (UTC, as the model reads it). */
+export function sqlTimestamp(ms: number): string {
+  const d = new Date(ms);
+  const base = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return d.getUTCMilliseconds() ? `${base}.${pad(d.getUTCMilliseconds(), 3)}` : base;
+}
+
+/** A fixed start for reproducible data sets: 2024-01-01T00:00:00. */
+export const DEFAULT_START = Date.UTC(2024, 0, 1);
+/** Event time between two records when none is paced by the clock. */
+export const EVENT_STEP_MS = 100;
+
+export class RecordGenerator {
+  private readonly random: () => number;
+  private readonly roles: Roles;
+  private readonly columns: readonly Column[];
+  private readonly pending: { user: number; product: number }[] = [];
+  private readonly zipf: number[];
+  private readonly products = 1000;
+  private readonly delayMs: number;
+  private newest = 0;
+  count = 0;
+
+  constructor(
+    private readonly spec: Spec,
+    private readonly opts: ProduceOptions,
+  ) {
+    this.random = prng(opts.seed);
+    this.roles = roles(spec);
+    this.columns = spec.source.columns;
+    this.delayMs = spec.source.watermarkDelay.millis;
+    // Cumulative Zipf(s = 1.1) weights over the products: item 1 is by far the most viewed.
+    let sum = 0;
+    this.zipf = Array.from({ length: this.products }, (_, i) => (sum += 1 / Math.pow(i + 1, 1.1)));
+    this.zipf = this.zipf.map((x) => x / sum);
+  }
+
+  /** The next record as a Kafka message value; `now` is its event time before jitter. */
+  next(now: number): Buffer {
+    this.count++;
+    const r = this.random;
+    if (r() < this.opts.badRatio) return this.bad(now);
+    const conversion = this.opts.conversion ?? 0.05;
+    let kind: 'view' | 'purchase' = 'view';
+    let user: number;
+    let product: number;
+    // Each view schedules a purchase with probability `conversion`; scheduled purchases go out a
+    // little faster than they are scheduled, so the queue stays short and purchases/views -> conversion.
+    if (this.pending.length && r() < (1.2 * conversion) / (1 + conversion)) {
+      ({ user, product } = this.pending.shift()!);
+      kind = 'purchase';
+    } else {
+      user = this.user();
+      product = this.product();
+      if (r() < conversion) this.pending.push({ user, product });
+    }
+    let t = now + Math.floor((r() - 0.5) * Math.min(this.delayMs / 2, 2000)); // slightly out of order
+    if (r() < this.opts.lateRatio) t = this.newest - this.delayMs - 1000 - Math.floor(r() * this.delayMs);
+    this.newest = Math.max(this.newest, t);
+    return Buffer.from(this.json(kind, user, product, t));
+  }
+
+  /** Returning users: 80% of events come from the most active 20% of users. */
+  private user(): number {
+    const u = this.opts.users;
+    const hot = Math.max(1, Math.floor(u * 0.2));
+    return this.random() < 0.8 ? 1 + Math.floor(this.random() * hot) : 1 + hot + Math.floor(this.random() * Math.max(1, u - hot));
+  }
+
+  private product(): number {
+    const x = this.random();
+    let lo = 0;
+    let hi = this.zipf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.zipf[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return 100 + lo + 1;
+  }
+
+  private json(kind: 'view' | 'purchase', user: number, product: number, t: number): string {
+    const fixed = kind === 'view' ? this.roles.view : this.roles.purchase;
+    const parts: string[] = [];
+    for (const c of this.columns) parts.push(`${JSON.stringify(c.name)}:${this.value(c, fixed, user, product, t)}`);
+    return `{${parts.join(',')}}`;
+  }
+
+  private value(c: Column, fixed: Record<string, string | number | boolean>, user: number, product: number, t: number): string {
+    if (c.name in fixed) return JSON.stringify(fixed[c.name]);
+    if (c.name === this.spec.source.eventTime) return `"${sqlTimestamp(t)}"`;
+    if (c.name === this.roles.user) return String(user);
+    if (c.name === this.roles.product) return String(product);
+    switch (c.type.family) {
+      case 'integer': return String(Math.floor(this.random() * 100));
+      case 'float': case 'decimal': return (this.random() * 100).toFixed(2);
+      case 'boolean': return this.random() < 0.5 ? 'true' : 'false';
+      case 'timestamp': return `"${sqlTimestamp(t)}"`;
+      case 'string': return /ip/i.test(c.name) ? `"100.0.${(user >> 8) & 255}.${user & 255}"` : `"${['home', 'search', 'cart', 'detail'][Math.floor(this.random() * 4)]}"`;
+      default: return 'null';
+    }
+  }
+
+  /** A malformed record: not JSON, a value of the wrong type, or fields missing. */
+  private bad(now: number): Buffer {
+    const which = Math.floor(this.random() * 3);
+    const good = this.json('view', this.user(), this.product(), now);
+    if (which === 0) return Buffer.from(good.slice(0, Math.floor(good.length / 2))); // cut off: not JSON
+    if (which === 1 && this.roles.user) return Buffer.from(good.replace(new RegExp(`"${this.roles.user}":\\d+`), `"${this.roles.user}":"not-a-number"`));
+    return Buffer.from(`{"${this.spec.source.eventTime}":"${sqlTimestamp(now)}"}`); // every other field missing
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Sends synthetic records to Kafka (batched) or a JSON-lines file. Without `events` and
+ * `durationMs`, a paced producer (`rate`) runs until its AbortSignal fires: the demo's traffic.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Io } from '../cli/io';
+import { createTopic, kafka, topicExists } from '../kafka/client';
+import { RuntimeFailure } from '../errors';
+import { sleep } from '../util/http';
+import type { ProduceOptions, ProduceResult, ProduceTarget } from './api';
+import { DEFAULT_START, EVENT_STEP_MS, RecordGenerator } from './generator';
+import { ProgressBar } from './progress-bar';
+import type { Spec } from '../spec/types';
+
+const BATCH = 20_000;
+
+export async function produce(spec: Spec, target: ProduceTarget, opts: ProduceOptions, io: Io, signal?: AbortSignal): Promise<ProduceResult> {
+  const gen = new RecordGenerator(spec, opts);
+  const live = opts.rate !== undefined && opts.events === undefined;
+  const total = opts.events ?? (opts.durationMs === undefined && !live ? 10_000 : undefined);
+  const started = Date.now();
+  const start = opts.startTime ?? (live || opts.durationMs !== undefined ? started : DEFAULT_START);
+  const bar = new ProgressBar(io, target.kind === 'kafka' ? `producing to ${target.topic}` : `writing ${target.path}`, total);
+  const finished = () =>
+    signal?.aborted || (total !== undefined && gen.count >= total) || (opts.durationMs !== undefined && Date.now() - started >= opts.durationMs);
+  // Event time follows the clock when paced by it; else it advances a fixed step per record.
+  const eventTime = () => (live || opts.durationMs !== undefined ? Date.now() : start + gen.count * EVENT_STEP_MS);
+
+  const write = target.kind === 'kafka' ? await kafkaWriter(target) : fileWriter(target.path);
+  try {
+    while (!finished()) {
+      let size = Math.min(BATCH, total === undefined ? BATCH : total - gen.count);
+      if (opts.rate) size = Math.max(1, Math.min(size, Math.ceil(opts.rate / 10)));
+      const batch: Buffer[] = [];
+      for (let i = 0; i < size; i++) batch.push(gen.next(eventTime()));
+      await write.send(batch);
+      bar.update(gen.count);
+      if (opts.rate) {
+        const due = started + (gen.count / opts.rate) * 1000;
+        if (due > Date.now()) await sleep(due - Date.now());
+      }
+    }
+  } finally {
+    await write.close();
+  }
+  bar.done(gen.count);
+  return { sent: gen.count, seconds: (Date.now() - started) / 1000 };
+}
+
+interface Writer {
+  send(batch: Buffer[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Records per Kafka request: well under the broker's default 1 MB request size. */
+const KAFKA_REQUEST = 4_000;
+
+async function kafkaWriter(target: { bootstrap: string; topic: string }): Promise<Writer> {
+  const k = kafka(target.bootstrap, 'uvpv-produce');
+  const exists = await topicExists(k, target.topic);
+  if (exists === undefined) throw new RuntimeFailure(`Kafka at ${target.bootstrap} does not answer; start it ('uvpv stack up') or pass --bootstrap`);
+  if (!exists) await createTopic(k, target.topic);
+  const producer = k.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  return {
+    send: async (batch) => {
+      // A few requests in flight at once; order across them does not matter for synthetic traffic.
+      const requests: Promise<unknown>[] = [];
+      for (let i = 0; i < batch.length; i += KAFKA_REQUEST) {
+        const messages = batch.slice(i, i + KAFKA_REQUEST).map((value) => ({ value }));
+        requests.push(producer.send({ topic: target.topic, acks: 1, messages }));
+      }
+      try {
+        await Promise.all(requests);
+      } catch (e) {
+        throw new RuntimeFailure(`sending to Kafka topic ${target.topic} failed: ${(e as Error).message}`);
+      }
+    },
+    close: () => producer.disconnect(),
+  };
+}
+
+function fileWriter(path: string): Writer {
+  const out = createWriteStream(path);
+  return {
+    send: (batch) =>
+      new Promise((resolve, reject) => {
+        const ok = out.write(Buffer.concat(batch.flatMap((b) => [b, NEWLINE])), (e) => (e ? reject(e) : undefined));
+        if (ok) resolve();
+        else out.once('drain', resolve);
+      }),
+    close: () => new Promise((resolve) => out.end(resolve)),
+  };
+}
+
+const NEWLINE = Buffer.from('\n');
