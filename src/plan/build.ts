@@ -37,19 +37,21 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
     const base = { metric: m.name, table, key: parseKey(m.redis.key), redis };
     if (m.redis.type === 'set' || m.redis.type === 'hll') {
       const member = def.memberColumn!(m);
-      const window = base.key.every((k) => 'text' in k) ? finestTumble(spec) : specWindow(spec);
-      return { ...base, kind: 'members', redisType: m.redis.type, window, filter: eventFilter(spec, member.event), column: member.column };
+      const dedupe = base.key.every((k) => 'text' in k) ? 'first-seen' : 'per-window';
+      return { ...base, kind: 'members', redisType: m.redis.type, dedupe, filter: eventFilter(spec, member.event), column: member.column };
     }
     const aliases = def.counts(m).map((c) => countAlias(c.kind, c.event, c.column));
     const { value, presentWhen } = def.value(m, aliases);
     return { ...base, kind: 'scalar', redisType: m.redis.type, value, presentWhen, listCommand: m.redis.command ?? 'lpush' };
   });
 
+  const firstSeen = sinks.some((s) => s.kind === 'members' && s.dedupe === 'first-seen');
+  const names = new Set([...spec.source.columns.map((c) => c.name), source.rowtime.name]);
   return {
     pipelineName: spec.name,
     specFile: spec.file,
-    jobOptions: jobOptions(spec, counts, overrides.jobName),
-    source,
+    jobOptions: jobOptions(spec, counts, overrides.jobName, firstSeen),
+    source: firstSeen ? { ...source, proctime: uniqueName('proctime', names) } : source,
     window: specWindow(spec),
     counts,
     sinks,
@@ -79,11 +81,11 @@ function sourceNode(spec: Spec, o: PlanOverrides): SourceNode {
   };
 }
 
-function jobOptions(spec: Spec, counts: CountNode[], jobName = spec.name): JobOption[] {
+function jobOptions(spec: Spec, counts: CountNode[], jobName: string | undefined, firstSeen: boolean): JobOption[] {
   const options: JobOption[] = [
     {
       key: 'pipeline.name',
-      value: jobName,
+      value: jobName ?? spec.name,
       why: 'Names the Flink job after the pipeline, so that deploy, status and stop can find it.',
     },
     {
@@ -100,6 +102,13 @@ function jobOptions(spec: Spec, counts: CountNode[], jobName = spec.name): JobOp
       why: 'Checkpoints Kafka offsets and window state, so a restart resumes without losing or re-counting rows.',
     },
   ];
+  if (firstSeen) {
+    options.push({
+      key: 'table.exec.state.ttl',
+      value: '1 d',
+      why: 'Forgets a UV member not seen for a day (seen again, it is written again: SADD/PFADD ignore repeats), so deduplication state stays bounded. Window state is not affected.',
+    });
+  }
   if (counts.some((c) => c.kind === 'distinct')) {
     options.push({
       key: 'table.optimizer.distinct-agg.split.enabled',
@@ -112,12 +121,6 @@ function jobOptions(spec: Spec, counts: CountNode[], jobName = spec.name): JobOp
 
 function specWindow(spec: Spec): WindowNode {
   return { type: spec.window.type, size: spec.window.size, slide: spec.window.slide, step: spec.window.step };
-}
-
-/** The tumbling window whose union over time covers exactly the rows of the spec's windows. */
-function finestTumble(spec: Spec): WindowNode {
-  const w = spec.window;
-  return { type: 'tumble', size: w.type === 'hop' ? w.slide! : w.type === 'cumulate' ? w.step! : w.size };
 }
 
 function eventFilter(spec: Spec, name: string) {

@@ -43,6 +43,8 @@ export interface SourceNode {
    * so a TIMESTAMP(6) event time gets a computed `CAST(... AS TIMESTAMP(3))` column.
    */
   readonly rowtime: { readonly name: string; readonly computed: boolean };
+  /** A processing-time column, when a first-seen deduplication needs one. */
+  readonly proctime?: string;
   readonly watermarkDelay: Duration;
   /** A view of the source without rows whose event time is NULL: they must never fail the job. */
   readonly timedView: string;
@@ -94,11 +96,13 @@ interface SinkBase {
 export interface MembersSink extends SinkBase {
   readonly kind: 'members';
   /**
-   * The windows members are deduplicated in. With a key that has no window placeholder the
-   * member sets of all windows land in one Redis key, so the finest tumbling window that
-   * covers the same rows (hop: slide, cumulate: step) gives the same result with fewer writes.
+   * How members are deduplicated before they are written. `per-window`: the distinct members of
+   * each window (the key names the window). `first-seen`: the key has no window placeholder, so
+   * all windows' members land in one Redis key; each member is then written once, the first time
+   * it is seen, which gives the same set with far fewer writes, at once rather than when a
+   * window closes.
    */
-  readonly window: WindowNode;
+  readonly dedupe: 'per-window' | 'first-seen';
   readonly redisType: Extract<RedisType, 'set' | 'hll'>;
   readonly filter: FilterExpr;
   readonly column: string;

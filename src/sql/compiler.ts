@@ -91,6 +91,7 @@ export abstract class SqlCompiler {
     if (s.rowtime.computed) {
       lines.push(`  ${quoteIdent(s.rowtime.name)} AS CAST(${quoteIdent(s.eventTime)} AS TIMESTAMP(3))`);
     }
+    if (s.proctime) lines.push(`  ${quoteIdent(s.proctime)} AS PROCTIME()`);
     const rt = quoteIdent(s.rowtime.name);
     lines.push(`  WATERMARK FOR ${rt} AS ${rt} - ${this.interval(s.watermarkDelay)}`);
     const comment = [
@@ -98,6 +99,7 @@ export abstract class SqlCompiler {
       `-- ${s.watermarkDelay.text} late (out of order) and still count.`,
     ];
     if (s.rowtime.computed) comment.push(`-- ${s.rowtime.name} is ${s.eventTime} at millisecond precision, which Flink needs for a time attribute.`);
+    if (s.proctime) comment.push(`-- ${s.proctime} (processing time) orders the first-seen deduplication of UV members.`);
     return `${comment.join('\n')}\nCREATE TABLE ${quoteIdent(s.table)} (\n${lines.join(',\n')}\n) ${this.withOptions(this.sourceOptions(plan))};`;
   }
 
@@ -178,9 +180,13 @@ export abstract class SqlCompiler {
       case 'set':
       case 'hll': {
         const command = sink.redisType === 'set' ? 'SADD' : 'PFADD';
-        const line = `Metric ${sink.metric}: ${command} ${key} <each distinct ${sink.column}> per window.`;
-        if (sink.window.type !== 'tumble' || !sink.key.every((k) => 'text' in k)) return line;
-        return `${line}\n-- One key for all windows, so members are deduplicated per ${sink.window.size.text} tumbling window:\n-- the same members reach Redis as with the pipeline's windows, with fewer writes.`;
+        if (sink.dedupe === 'per-window') return `Metric ${sink.metric}: ${command} ${key} <each distinct ${sink.column}> per window.`;
+        return [
+          `Metric ${sink.metric}: ${command} ${key} <each distinct ${sink.column}>.`,
+          '-- One key for all windows: each member is written once, the first time it is seen, which is',
+          "-- the same set as adding every window's members, with far fewer writes and without waiting for",
+          '-- windows to close.',
+        ].join('\n');
       }
       case 'string': return `Metric ${sink.metric}: SET ${key} <value> per window; the latest window wins.`;
       case 'list': return `Metric ${sink.metric}: ${sink.listCommand.toUpperCase()} ${key} {"window_start","window_end","value"} per window.`;
@@ -194,11 +200,25 @@ export abstract class SqlCompiler {
 
   protected membersInsert(plan: Plan, sink: MembersSink): string {
     const column = quoteIdent(sink.column);
+    const where = `WHERE (${this.filter(sink.filter)}) AND ${column} IS NOT NULL`;
+    if (sink.dedupe === 'first-seen') {
+      // Flink's keep-first-row deduplication: insert-only, one row per member.
+      return [
+        `INSERT INTO ${quoteIdent(sink.table)}`,
+        `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`,
+        'FROM (',
+        `  SELECT ${column}, ROW_NUMBER() OVER (PARTITION BY ${column} ORDER BY ${quoteIdent(plan.source.proctime!)}) AS \`seen\``,
+        `  FROM ${quoteIdent(plan.source.timedView)}`,
+        `  ${where}`,
+        ')',
+        'WHERE `seen` = 1;',
+      ].join('\n');
+    }
     return [
       `INSERT INTO ${quoteIdent(sink.table)}`,
       `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`,
-      `FROM ${this.windowTvf(plan, sink.window)}`,
-      `WHERE (${this.filter(sink.filter)}) AND ${column} IS NOT NULL`,
+      `FROM ${this.windowTvf(plan, plan.window)}`,
+      where,
       `GROUP BY \`window_start\`, \`window_end\`, ${column};`,
     ].join('\n');
   }
