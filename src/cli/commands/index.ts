@@ -1,6 +1,8 @@
 /** Every command, one file each. */
 import type { Command } from 'commander';
 import type { Io } from '../io';
+import * as dashboard from './dashboard';
+import * as demo from './demo';
 import * as deploy from './deploy';
 import * as doctor from './doctor';
 import * as generate from './generate';
@@ -23,4 +25,6 @@ export const COMMANDS: readonly Register[] = [
   verify.register,
   doctor.register,
   produce.register,
+  dashboard.register,
+  demo.register,
 ];
