@@ -74,6 +74,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       res.end(JSON.stringify(latest));
       return;
     }
+    if (path === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     const file = files[path];
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain' });

@@ -61,7 +61,7 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
   const target = { name: 'local', type: 'gateway' as const, gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest };
   const deployer = createGatewayDeployer(target, { env: io.env, progress: p });
   const traffic = new AbortController();
-  const produced = produce(loaded.spec, { kind: 'kafka', bootstrap: stack.urls.kafka, topic }, { rate: opts.rate, users: 500, seed: Date.now() % 1_000_000, badRatio: 0.01, lateRatio: 0, conversion: 0.08 }, { ...io, interactive: false, stderr: () => undefined }, traffic.signal);
+  const produced = produce(loaded.spec, { kind: 'kafka', bootstrap: stack.urls.kafka, topic }, { rate: opts.rate, users: 20_000, seed: Date.now() % 1_000_000, badRatio: 0.01, lateRatio: 0, conversion: 0.08 }, { ...io, interactive: false, stderr: () => undefined }, traffic.signal);
   let dashboard: Awaited<ReturnType<typeof startDashboard>> | undefined;
   try {
     await deployer.deploy({ spec: loaded.spec, sql, dryRunSql: sql, dryRun: false, replace: true, createTopic: true });
