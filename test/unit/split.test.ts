@@ -26,6 +26,7 @@ test('the generated scripts split into their statements', () => {
   expect(parts.map((p) => p.replace(/^(\s*--[^\n]*\n)+/, '').split(/\s+/).slice(0, 3).join(' '))).toEqual([
     'SET \'pipeline.name\' =',
     'SET \'parallelism.default\' =',
+    'SET \'pipeline.object-reuse\' =',
     'SET \'execution.checkpointing.interval\' =',
     'CREATE TABLE `clicks`',
     'CREATE TEMPORARY VIEW',

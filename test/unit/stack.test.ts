@@ -20,6 +20,8 @@ test('a detached process is found by its pid file and marker, and stopped', asyn
   const runDir = mkdtempSync(join(tmpdir(), 'uvpv-run-'));
   const marker = `uvpv-test-marker-${process.pid}`;
   const pid = startDetached(runDir, { name: 'sleeper', command: 'sh', args: ['-c', `exec sleep 30 # ${marker}`], marker: 'sleep', logFile: join(runDir, 'out.log') });
+  // Until the child has exec'd, its command line is still the parent's: give it a moment.
+  for (let i = 0; i < 50 && runningPid(runDir, 'sleeper', 'sleep') === undefined; i++) await new Promise((r) => setTimeout(r, 20));
   expect(runningPid(runDir, 'sleeper', 'sleep')).toBe(pid);
   expect(await stopProcess(runDir, 'sleeper', 'sleep', 5000)).toBe('stopped');
   expect(alive(pid)).toBe(false);
