@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import Redis from 'ioredis';
 import type { Spec } from '../spec/types';
+import { redisClient } from '../util/redis';
 import { History, readSnapshot, type Snapshot } from './snapshot';
 
 export interface DashboardOptions {
@@ -40,8 +40,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   };
   for (const [file] of Object.values(files)) readFileSync(file);
   const r = opts.spec.redis;
-  const redis = new Redis({ host: r.host, port: r.port, db: opts.database ?? r.database, password: r.password.value || undefined, maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on('error', () => undefined);
+  const redis = redisClient({ host: r.host, port: r.port, db: opts.database ?? r.database, password: r.password.value }, 'session');
   await redis.connect();
   const history = new History();
   const clients = new Set<ServerResponse>();

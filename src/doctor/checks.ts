@@ -4,10 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { isIP, Socket } from 'node:net';
-import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { SpecError, formatDiagnostic } from '../errors';
 import { loadSpec } from '../spec/load';
+import { redisClient } from '../util/redis';
 import type { Spec } from '../spec/types';
 
 export interface CheckResult {
@@ -127,8 +127,7 @@ async function httpCheck(label: string, url: string, describe: (j: Record<string
 async function redisCheck(spec: Spec): Promise<CheckResult> {
   const { host, port, database, password } = spec.redis;
   const where = `${host}:${port}/${database}`;
-  const client = new Redis({ host, port, db: database, password: password.value || undefined, lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => undefined);
+  const client = redisClient({ host, port, db: database, password: password.value }, 'probe');
   try {
     await client.connect();
     await client.ping();

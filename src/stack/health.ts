@@ -1,7 +1,7 @@
 /** Is each part of the stack answering? One probe each, and a wait with a deadline. */
-import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { sleep } from '../util/http';
+import { redisClient } from '../util/redis';
 
 export type Probe = () => Promise<string | undefined>; // a note when healthy, undefined when not (yet)
 
@@ -52,8 +52,7 @@ export function gatewayProbe(gateway: string): Probe {
 
 /** PONG, or a Redis that asks for a password: either way a Redis is there. */
 export async function redisAnswers(host: string, port: number, password?: string): Promise<'ok' | 'auth' | undefined> {
-  const client = new Redis({ host, port, password: password || undefined, lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => undefined);
+  const client = redisClient({ host, port, password }, 'probe');
   try {
     await client.connect();
     return (await client.ping()) === 'PONG' ? 'ok' : undefined;

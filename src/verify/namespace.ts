@@ -3,7 +3,8 @@
  * it with a marker key set only-if-absent, so two runs never share one, and it deletes only what
  * is in it (its own writes) when done.
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { redisClient } from '../util/redis';
 import { RuntimeFailure } from '../errors';
 
 export const CLAIM_KEY = '__uvpv_verify_claim';
@@ -51,7 +52,5 @@ export async function claimDatabase(host: string, port: number, runId: string, p
 }
 
 function connect(host: string, port: number, db: number, password?: string): Redis {
-  const r = new Redis({ host, port, db, password: password || undefined, lazyConnect: false, maxRetriesPerRequest: 1, connectTimeout: 3000 });
-  r.on('error', () => undefined);
-  return r;
+  return redisClient({ host, port, db, password }, 'session');
 }
