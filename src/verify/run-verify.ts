@@ -129,9 +129,8 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
 }
 
 function report(io: Io, results: KeyResult[], t: Record<string, number>): void {
-  const width = Math.min(40, Math.max(...results.map((r) => r.key.length), 3));
   for (const r of results) {
-    io.stdout(`${r.ok ? '✓' : '✗'} ${r.key.padEnd(width)}${r.ok ? '' : ''}\n`);
+    io.stdout(`${r.ok ? '✓' : '✗'} ${r.key}\n`);
     for (const line of r.problems) io.stdout(`    ${line}\n`);
   }
   const bad = results.filter((r) => !r.ok).length;
