@@ -1,19 +1,27 @@
 /**
  * The dashboard's web server: the page, Chart.js from node_modules (no build step), a JSON
  * snapshot, and server-sent events with a fresh snapshot about once a second. 127.0.0.1 only.
+ *
+ *   GET /               the page (templates/dashboard/index.html)
+ *   GET /app.js         the page's script
+ *   GET /chart.js       Chart.js's UMD build, from the installed package
+ *   GET /events         text/event-stream: one `data: <snapshot JSON>` per read
+ *   GET /api/snapshot   the latest snapshot as JSON
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { RuntimeFailure } from '../errors';
 import type { Spec } from '../spec/types';
 import { redisClient } from '../util/redis';
 import { History, readSnapshot, type Snapshot } from './snapshot';
 
 export interface DashboardOptions {
   spec: Spec;
+  /** Port on 127.0.0.1; 0 picks a free one. */
   port: number;
-  /** How often to read Redis and push to the page. */
+  /** How often to read Redis and push to the page (default 1000 ms). */
   intervalMs?: number;
   /** Read this Redis database instead of the spec's (tests). */
   database?: number;
@@ -21,55 +29,75 @@ export interface DashboardOptions {
 
 export interface Dashboard {
   url: string;
+  port: number;
+  /** The latest snapshot (or why Redis could not be read). */
+  latest(): Snapshot | { error: string };
   close(): Promise<void>;
 }
 
-const TEMPLATES = join(__dirname, '..', '..', 'templates', 'dashboard');
+export const TEMPLATES = join(__dirname, '..', '..', 'templates', 'dashboard');
 
 /** Chart.js's browser build; its package exports hide the file, so find it from the main entry. */
-function chartJsFile(): string {
+export function chartJsFile(): string {
   return join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 }
 
 export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
   // Everything that can fail without side effects first: nothing to undo if it does.
-  const files: Record<string, [string, string]> = {
-    '/': [join(TEMPLATES, 'index.html'), 'text/html; charset=utf-8'],
-    '/app.js': [join(TEMPLATES, 'app.js'), 'text/javascript; charset=utf-8'],
-    '/chart.js': [chartJsFile(), 'text/javascript; charset=utf-8'],
-  };
-  for (const [file] of Object.values(files)) readFileSync(file);
+  const files = new Map<string, { body: Buffer; type: string }>([
+    ['/', { body: readFileSync(join(TEMPLATES, 'index.html')), type: 'text/html; charset=utf-8' }],
+    ['/app.js', { body: readFileSync(join(TEMPLATES, 'app.js')), type: 'text/javascript; charset=utf-8' }],
+    ['/chart.js', { body: readFileSync(chartJsFile()), type: 'text/javascript; charset=utf-8' }],
+  ]);
   const r = opts.spec.redis;
-  const redis = redisClient({ host: r.host, port: r.port, db: opts.database ?? r.database, password: r.password.value }, 'session');
-  await redis.connect();
+  const database = opts.database ?? r.database;
+  const spec: Spec = { ...opts.spec, redis: { ...r, database } };
+  const redis = redisClient({ host: r.host, port: r.port, db: database, password: r.password.value }, 'session');
+  try {
+    await redis.connect();
+  } catch (e) {
+    redis.disconnect();
+    throw new RuntimeFailure(`cannot reach Redis at ${r.host}:${r.port}/${database}: ${(e as Error).message}; start it (e.g. 'uvpv stack up') or fix the spec's redis block`);
+  }
   const history = new History();
   const clients = new Set<ServerResponse>();
-  const spec = opts.database === undefined ? opts.spec : { ...opts.spec, redis: { ...r, database: opts.database } };
   let latest: Snapshot | { error: string } = { error: 'not read yet' };
+  let reading = false;
 
   const refresh = async () => {
+    if (reading) return; // a slow Redis: skip a tick rather than pile reads up
+    reading = true;
     try {
       latest = await readSnapshot(redis, spec, history);
     } catch (e) {
-      latest = { error: `cannot read Redis at ${r.host}:${r.port}: ${(e as Error).message}` };
+      latest = { error: `cannot read Redis at ${r.host}:${r.port}/${database}: ${(e as Error).message}` };
+    } finally {
+      reading = false;
     }
     const data = `data: ${JSON.stringify(latest)}\n\n`;
     for (const c of clients) c.write(data);
   };
   await refresh();
-  const timer = setInterval(refresh, opts.intervalMs ?? 1000);
+  const timer = setInterval(() => void refresh(), opts.intervalMs ?? 1000);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' });
+      res.end('method not allowed\n');
+      return;
+    }
     if (path === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      res.write(`data: ${JSON.stringify(latest)}\n\n`);
+      res.write(`retry: 2000\ndata: ${JSON.stringify(latest)}\n\n`);
       clients.add(res);
-      req.on('close', () => clients.delete(res));
+      const drop = () => clients.delete(res);
+      req.on('close', drop);
+      res.on('error', drop);
       return;
     }
     if (path === '/api/snapshot') {
-      res.writeHead(200, { 'content-type': 'application/json' });
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
       res.end(JSON.stringify(latest));
       return;
     }
@@ -78,14 +106,14 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       res.end();
       return;
     }
-    const file = files[path];
+    const file = files.get(path);
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found\n');
       return;
     }
-    res.writeHead(200, { 'content-type': file[1] });
-    res.end(readFileSync(file[0]));
+    res.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -98,14 +126,21 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     throw e;
   }
   const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}/`,
-    async close() {
-      clearInterval(timer);
-      for (const c of clients) c.end();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      redis.disconnect();
+    port,
+    latest: () => latest,
+    close() {
+      closed ??= (async () => {
+        clearInterval(timer);
+        for (const c of clients) c.end();
+        clients.clear();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+        redis.disconnect();
+      })();
+      return closed;
     },
   };
 }

@@ -2,12 +2,15 @@
  * What the dashboard shows, read from the spec's Redis sinks: per metric the current value and
  * a series over recent windows. Every redis.type of the contract is understood, and keys with
  * `{window_start}` / `{window_end}` are found by SCAN and placed by the time in their name.
+ *
+ * The reading goes through `RedisReader`, a handful of commands, so the logic is tested without
+ * a Redis (test/unit/dashboard.test.ts) and against a real one (test/browser/).
  */
 import type Redis from 'ioredis';
 import type { Metric, Spec } from '../spec/types';
 
 export interface Point {
-  /** Window end (or sample time), `yyyy-MM-ddTHH:mm:ss`. */
+  /** Window end (or start, or sample time), `yyyy-MM-ddTHH:mm:ss`. */
   t: string;
   v: number;
 }
@@ -17,26 +20,61 @@ export interface MetricView {
   type: Metric['type'];
   redisType: Metric['redis']['type'];
   key: string;
-  /** The latest value; null when nothing was written yet. */
+  /** The latest value; null when nothing was written yet (or it cannot be read: see `error`). */
   current: number | null;
+  /** The window (end, or start) the current value belongs to; absent for sampled values. */
+  at?: string;
+  /** Oldest first, at most MAX_POINTS. */
   series: Point[];
   /** Where the series' time comes from, for the chart's caption. */
   axis: 'window end' | 'window start' | 'sampled';
+  /** Why this metric could not be read (e.g. its key holds another type); the others still are. */
+  error?: string;
 }
 
 export interface Snapshot {
   pipeline: string;
+  /** `host:port/db`: never the password. */
   redis: string;
+  /** ISO time of this read. */
   updated: string;
   metrics: MetricView[];
 }
 
-const MAX_POINTS = 60;
-const TIME = '(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})';
+/** Points per chart. */
+export const MAX_POINTS = 60;
+/** List entries read per list key: the newest windows only. */
+export const LIST_READ = 200;
+
+/** The few Redis commands the dashboard uses; `readerOf` adapts an ioredis client. */
+export interface RedisReader {
+  /** One SCAN step: [next cursor, keys]. */
+  scan(cursor: string, pattern: string, count: number): Promise<[string, string[]]>;
+  exists(key: string): Promise<number>;
+  scard(key: string): Promise<number>;
+  pfcount(key: string): Promise<number>;
+  get(key: string): Promise<string | null>;
+  lrange(key: string, start: number, stop: number): Promise<string[]>;
+  hgetall(key: string): Promise<Record<string, string>>;
+}
+
+export function readerOf(redis: Redis): RedisReader {
+  return {
+    scan: (cursor, pattern, count) => redis.scan(cursor, 'MATCH', pattern, 'COUNT', count),
+    exists: (key) => redis.exists(key),
+    scard: (key) => redis.scard(key),
+    pfcount: (key) => redis.pfcount(key),
+    get: (key) => redis.get(key),
+    lrange: (key, start, stop) => redis.lrange(key, start, stop),
+    hgetall: (key) => redis.hgetall(key),
+  };
+}
 
 /** Samples of keys that hold one number (a plain set, hll or string), kept between reads. */
 export class History {
   private readonly points = new Map<string, Point[]>();
+
+  constructor(private readonly max = MAX_POINTS) {}
 
   add(metric: string, v: number, at: Date): Point[] {
     const list = this.points.get(metric) ?? [];
@@ -44,108 +82,160 @@ export class History {
     // One point per second: a later read in the same second replaces the earlier one.
     if (list[list.length - 1]?.t === t) list[list.length - 1] = { t, v };
     else list.push({ t, v });
-    while (list.length > MAX_POINTS) list.shift();
+    while (list.length > this.max) list.shift();
     this.points.set(metric, list);
     return [...list];
   }
+
+  get(metric: string): Point[] {
+    return [...(this.points.get(metric) ?? [])];
+  }
 }
 
-export async function readSnapshot(redis: Redis, spec: Spec, history: History, now = new Date()): Promise<Snapshot> {
-  const metrics: MetricView[] = [];
-  for (const m of spec.metrics) metrics.push(await readMetric(redis, m, history, now));
+export async function readSnapshot(redis: Redis | RedisReader, spec: Spec, history: History, now = new Date()): Promise<Snapshot> {
+  const reader = 'pipeline' in redis ? readerOf(redis) : redis;
+  const metrics = await Promise.all(spec.metrics.map((m) => readMetric(reader, m, history, now)));
   const r = spec.redis;
   return { pipeline: spec.name, redis: `${r.host}:${r.port}/${r.database}`, updated: now.toISOString(), metrics };
 }
 
-async function readMetric(redis: Redis, m: Metric, history: History, now: Date): Promise<MetricView> {
+async function readMetric(redis: RedisReader, m: Metric, history: History, now: Date): Promise<MetricView> {
   const base = { name: m.name, type: m.type, redisType: m.redis.type, key: m.redis.key };
-  const templated = /\{window_(start|end)\}/.test(m.redis.key);
-  if (templated) {
-    const series = await templatedSeries(redis, m);
-    const axis = m.redis.key.includes('{window_end}') ? 'window end' : 'window start';
-    return { ...base, series, current: series.length ? series[series.length - 1].v : null, axis };
-  }
-  const key = m.redis.key;
-  switch (m.redis.type) {
-    case 'list': {
-      const series = (await redis.lrange(key, 0, 199)).map(listPoint).filter((p): p is Point => p !== undefined);
-      return windowed(base, series);
+  const template = keyTemplate(m.redis.key);
+  try {
+    if (template) {
+      const series = await templatedSeries(redis, m, template);
+      return { ...base, ...latest(series), series, axis: template.axis };
     }
-    case 'hash': {
-      const h = await redis.hgetall(key);
-      const series = Object.entries(h).map(([t, v]) => ({ t, v: Number(v) })).filter((p) => Number.isFinite(p.v));
-      return windowed(base, series);
+    switch (m.redis.type) {
+      case 'list':
+      case 'hash': {
+        const series = newest(m.redis.type === 'list' ? await listSeries(redis, m) : hashPoints(await redis.hgetall(m.redis.key)));
+        return { ...base, ...latest(series), series, axis: 'window end' };
+      }
+      default: {
+        const v = await scalar(redis, m.redis.key, m.redis.type);
+        // Sampled: the chart's time is when it was read, so a key not written yet has no points.
+        return { ...base, current: v, series: v === null ? history.get(m.name) : history.add(m.name, v, now), axis: 'sampled' };
+      }
     }
-    default: {
-      const v = await scalar(redis, key, m.redis.type);
-      return { ...base, current: v, series: v === null ? [] : history.add(m.name, v, now), axis: 'sampled' };
-    }
+  } catch (e) {
+    const axis = template?.axis ?? (m.redis.type === 'list' || m.redis.type === 'hash' ? 'window end' : 'sampled');
+    return { ...base, current: null, series: [], axis, error: (e as Error).message };
   }
 }
 
-function windowed(base: Omit<MetricView, 'current' | 'series' | 'axis'>, series: Point[]): MetricView {
-  const sorted = dedupe(series.sort((a, b) => a.t.localeCompare(b.t))).slice(-MAX_POINTS);
-  return { ...base, series: sorted, current: sorted.length ? sorted[sorted.length - 1].v : null, axis: 'window end' };
+function latest(series: Point[]): { current: number | null; at?: string } {
+  const last = series[series.length - 1];
+  return last ? { current: last.v, at: last.t } : { current: null };
 }
 
-/** One value for a key that holds one number: SCARD, PFCOUNT or GET. */
-async function scalar(redis: Redis, key: string, type: Metric['redis']['type']): Promise<number | null> {
+/** One value for a key that holds one number: SCARD, PFCOUNT or GET; null when it is absent. */
+async function scalar(redis: RedisReader, key: string, type: Metric['redis']['type']): Promise<number | null> {
   if (type === 'set') return (await redis.exists(key)) ? redis.scard(key) : null;
   if (type === 'hll') return (await redis.exists(key)) ? redis.pfcount(key) : null;
   const v = await redis.get(key);
-  return v === null || !Number.isFinite(Number(v)) ? null : Number(v);
+  if (v === null) return null;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`${key} holds '${v.slice(0, 40)}', not a number`);
+  return n;
 }
 
-async function templatedSeries(redis: Redis, m: Metric): Promise<Point[]> {
-  const pattern = m.redis.key.replace(/[*?[\]\\]/g, '\\$&').replace(/\{window_(start|end)\}/g, '*');
-  const parse = new RegExp(`^${m.redis.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{window_(start|end)\\\}/g, TIME)}$`);
-  const useEnd = m.redis.key.includes('{window_end}');
-  const group = useEnd ? [...m.redis.key.matchAll(/\{window_(start|end)\}/g)].findIndex((x) => x[1] === 'end') + 1 : 1;
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0' && keys.length < 10_000);
-  const points: Point[] = [];
-  for (const key of keys) {
-    const match = parse.exec(key);
-    if (!match) continue;
-    const v = await valueOf(redis, key, m.redis.type);
-    if (v !== null) points.push({ t: match[group], v });
-  }
-  return dedupe(points.sort((a, b) => a.t.localeCompare(b.t))).slice(-MAX_POINTS);
+/** A list's newest entries: the head for LPUSH (newest first), the tail for RPUSH; oldest written first. */
+async function listSeries(redis: RedisReader, m: Metric): Promise<Point[]> {
+  const key = m.redis.key;
+  if (m.redis.command === 'rpush') return listPoints(await redis.lrange(key, -LIST_READ, -1));
+  return listPoints((await redis.lrange(key, 0, LIST_READ - 1)).reverse());
 }
 
-/** A templated key's value: a count for set/hll, the number for string, the newest for list/hash. */
-async function valueOf(redis: Redis, key: string, type: Metric['redis']['type']): Promise<number | null> {
-  if (type === 'list') {
-    const entries = (await redis.lrange(key, 0, -1)).map(listPoint).filter((p): p is Point => p !== undefined);
-    return entries.sort((a, b) => a.t.localeCompare(b.t)).pop()?.v ?? null;
-  }
-  if (type === 'hash') {
-    const h = Object.entries(await redis.hgetall(key)).sort(([a], [b]) => a.localeCompare(b));
-    return h.length ? Number(h[h.length - 1][1]) : null;
-  }
-  return scalar(redis, key, type);
-}
-
-function listPoint(s: string): Point | undefined {
-  try {
-    const e = JSON.parse(s) as { window_end?: string; value?: number };
-    return typeof e.window_end === 'string' && typeof e.value === 'number' ? { t: e.window_end, v: e.value } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** With one point per time: a list may repeat a window (at-least-once writes); keep the last. */
-function dedupe(points: Point[]): Point[] {
+/** List entries `{"window_start":…,"window_end":…,"value":…}` as points at their window end; others skipped. */
+export function listPoints(entries: readonly string[]): Point[] {
   const out: Point[] = [];
-  for (const p of points) {
+  for (const s of entries) {
+    try {
+      const e = JSON.parse(s) as { window_start?: unknown; window_end?: unknown; value?: unknown };
+      const t = typeof e.window_end === 'string' ? e.window_end : typeof e.window_start === 'string' ? e.window_start : undefined;
+      const v = typeof e.value === 'number' ? e.value : typeof e.value === 'string' && e.value.trim() !== '' ? Number(e.value) : NaN;
+      if (t !== undefined && Number.isFinite(v)) out.push({ t, v });
+    } catch {
+      // not JSON: not an entry of the contract
+    }
+  }
+  return out;
+}
+
+/** A hash `window_end → value` as points; fields whose value is not a number are skipped. */
+export function hashPoints(h: Readonly<Record<string, string>>): Point[] {
+  return Object.entries(h)
+    .filter(([, v]) => v.trim() !== '')
+    .map(([t, v]) => ({ t, v: Number(v) }))
+    .filter((p) => Number.isFinite(p.v));
+}
+
+/** Sorted by time, one point per time (a list may repeat a window: the later entry wins), the newest MAX_POINTS. */
+export function newest(points: readonly Point[], max = MAX_POINTS): Point[] {
+  const sorted = points.map((p, i) => ({ p, i })).sort((a, b) => a.p.t.localeCompare(b.p.t) || a.i - b.i);
+  const out: Point[] = [];
+  for (const { p } of sorted) {
     if (out.length && out[out.length - 1].t === p.t) out[out.length - 1] = p;
     else out.push(p);
   }
-  return out;
+  return out.slice(-max);
+}
+
+export interface KeyTemplate {
+  /** SCAN MATCH pattern: the literal parts escaped, each placeholder `*`. */
+  pattern: string;
+  /** The window time a key's name carries (its end when the template has one), or undefined when it does not fit. */
+  timeOf(key: string): string | undefined;
+  axis: 'window end' | 'window start';
+}
+
+const TIME = '(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})';
+const PLACEHOLDER = /\{window_(start|end)\}/g;
+
+/** The template of a key with `{window_start}` / `{window_end}`; undefined for a fixed key. */
+export function keyTemplate(key: string): KeyTemplate | undefined {
+  const parts = key.split(PLACEHOLDER); // literal, name, literal, name, …, literal
+  if (parts.length === 1) return undefined;
+  const literals = parts.filter((_, i) => i % 2 === 0);
+  const names = parts.filter((_, i) => i % 2 === 1);
+  const pattern = literals.map((l) => l.replace(/[*?[\]\\]/g, '\\$&')).join('*');
+  const regex = new RegExp(`^${literals.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(TIME)}$`);
+  const group = names.includes('end') ? names.indexOf('end') + 1 : 1;
+  return {
+    pattern,
+    timeOf: (k) => regex.exec(k)?.[group],
+    axis: names.includes('end') ? 'window end' : 'window start',
+  };
+}
+
+/** One point per key that fits the template: the newest MAX_POINTS windows are read. */
+async function templatedSeries(redis: RedisReader, m: Metric, template: KeyTemplate): Promise<Point[]> {
+  const keys = new Map<string, string>(); // time → key (SCAN may return a key twice)
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, template.pattern, 1000);
+    cursor = next;
+    for (const key of batch) {
+      const t = template.timeOf(key);
+      if (t !== undefined) keys.set(t, key);
+    }
+  } while (cursor !== '0');
+  const times = [...keys.keys()].sort().slice(-MAX_POINTS);
+  const values = await Promise.all(times.map((t) => valueOf(redis, keys.get(t)!, m.redis.type)));
+  const points: Point[] = [];
+  times.forEach((t, i) => {
+    const v = values[i];
+    if (v !== null) points.push({ t, v });
+  });
+  return points;
+}
+
+/** A templated key's value: a count for set/hll, the number for string, the newest entry for list/hash. */
+async function valueOf(redis: RedisReader, key: string, type: Metric['redis']['type']): Promise<number | null> {
+  // The newest window of the entries, whichever end they were pushed to.
+  if (type === 'list') return newest(listPoints(await redis.lrange(key, 0, -1))).pop()?.v ?? null;
+  if (type === 'hash') return newest(hashPoints(await redis.hgetall(key))).pop()?.v ?? null;
+  return scalar(redis, key, type);
 }

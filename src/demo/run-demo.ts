@@ -1,85 +1,207 @@
 /**
- * `uvpv demo`: the whole thing in one command. Stack up, a topic, the reference pipeline deployed,
- * continuous synthetic traffic, and the dashboard; Ctrl-C undoes it all, step by step.
+ * `uvpv demo`: the whole thing in one command. Stack up, a Redis database and a topic of the
+ * demo's own, the pipeline deployed, the dashboard, and continuous synthetic traffic; on Ctrl-C
+ * (the `stop` signal) each step is undone, newest first, and printed.
  *
  * The reference pipeline's 10-minute windows and 10-minute watermark delay would show nothing for
- * a quarter of an hour with live traffic, so the demo runs a copy with the same metrics over
- * 10-second windows sliding by 5 seconds, 2 seconds of watermark delay, and a Redis database of
- * its own.
+ * a quarter of an hour with live traffic (event times follow the clock), so the demo runs a copy
+ * of the spec with the same metrics over 10-second windows sliding by 5 seconds (a cumulate
+ * window steps by 5 s; a tumble window is 10 s), a 2-second watermark delay, and 10-second
+ * checkpoints. The copy is written to a temporary file, and the demo says so.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Io } from '../cli/io';
 import { progress } from '../cli/progress';
 import { compileSpec } from '../compile';
-import { startDashboard } from '../dashboard/server';
+import { startDashboard, type Dashboard } from '../dashboard/server';
 import { createGatewayDeployer } from '../deploy/gateway/deployer';
-import { deleteTopic, kafka } from '../kafka/client';
+import { UsageError } from '../errors';
+import { createTopic, deleteTopic, kafka, topicExists } from '../kafka/client';
 import { produce } from '../produce/sink';
 import { loadSpec } from '../spec/load';
+import type { GatewayTarget } from '../spec/types';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
 import { claimDatabase } from '../verify/namespace';
 
+/** The reference pipeline, shipped with the package: found from here in src/ and in dist/. */
+export const REFERENCE_SPEC = join(__dirname, '..', '..', 'pipelines', 'uvpv.yaml');
+
+export const DEMO_NAME = 'uvpv-demo-live';
+
 export interface DemoOptions {
-  spec: string;
+  /** The pipeline to demo (default: the reference pipeline). */
+  spec?: string;
+  /** Dashboard port on 127.0.0.1; when taken, a free one is used instead (0 always picks one). */
   port: number;
+  /** Synthetic records per second. */
   rate: number;
+  /** Leave the local stack running at the end. */
   keepStack: boolean;
 }
 
-export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Promise<void> {
-  const p = progress(io);
-  const stack = new LocalStack(stackLayout(io.env), p);
-  await stack.up();
-  const redisAt = stack.redisEndpoint()!;
-  const ns = await claimDatabase(redisAt.host, redisAt.port, 'demo');
-  const topic = 'uvpv-demo-live';
-
-  // The demo's copy of the spec: live-sized windows, the stack's Kafka and Redis.
-  const doc = parseDocument(readFileSync(resolve(io.cwd, opts.spec), 'utf8'));
-  doc.setIn(['name'], 'uvpv-demo-live');
-  doc.setIn(['source', 'topic'], topic);
-  doc.setIn(['source', 'bootstrapServers'], stack.urls.kafka);
+/** The demo's copy of a spec: live-sized windows, the stack's Kafka and Redis, no targets of its own. */
+export function demoSpecText(text: string, at: { kafka: string; redisHost: string; redisPort: number; database: number }): string {
+  const doc = parseDocument(text);
+  doc.setIn(['name'], DEMO_NAME);
+  doc.setIn(['source', 'topic'], DEMO_NAME);
+  doc.setIn(['source', 'bootstrapServers'], at.kafka);
   doc.setIn(['source', 'startupMode'], 'latest-offset');
   doc.setIn(['source', 'watermarkDelay'], '2 s');
   doc.setIn(['window', 'size'], '10 s');
   for (const key of ['slide', 'step']) if (doc.hasIn(['window', key])) doc.setIn(['window', key], '5 s');
-  doc.setIn(['redis', 'host'], redisAt.host);
-  doc.setIn(['redis', 'port'], redisAt.port);
-  doc.setIn(['redis', 'database'], ns.database);
+  doc.setIn(['redis', 'host'], at.redisHost);
+  doc.setIn(['redis', 'port'], at.redisPort);
+  doc.setIn(['redis', 'database'], at.database);
   doc.deleteIn(['redis', 'password']);
-  const dir = mkdtempSync(join(tmpdir(), 'uvpv-demo-'));
-  const file = join(dir, 'demo.yaml');
-  writeFileSync(file, doc.toString());
-  io.stderr(`demo pipeline: ${opts.spec} with 10 s windows sliding by 5 s and a 2 s watermark delay (${file}), Redis database ${ns.database}\n`);
+  doc.setIn(['job', 'checkpointInterval'], '10 s');
+  // The demo deploys to the local stack: the spec's own targets (and their variables) do not apply.
+  doc.deleteIn(['targets']);
+  return doc.toString();
+}
 
-  const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, target: 'local', revealSecrets: true });
-  const sql = compileSpec(loaded, 'flink').sql;
-  const target = { name: 'local', type: 'gateway' as const, gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest };
-  const deployer = createGatewayDeployer(target, { env: io.env, progress: p });
-  const traffic = new AbortController();
-  const produced = produce(loaded.spec, { kind: 'kafka', bootstrap: stack.urls.kafka, topic }, { rate: opts.rate, users: 20_000, seed: Date.now() % 1_000_000, badRatio: 0.01, lateRatio: 0, conversion: 0.08 }, { ...io, interactive: false, stderr: () => undefined }, traffic.signal);
-  let dashboard: Awaited<ReturnType<typeof startDashboard>> | undefined;
+/** Flink job states in which a job still runs (or is about to). */
+const ACTIVE = new Set(['INITIALIZING', 'CREATED', 'RUNNING', 'RESTARTING', 'FAILING', 'CANCELLING', 'RECONCILING', 'SUSPENDED']);
+
+interface Undo {
+  label: string;
+  run: () => Promise<string | void>;
+}
+
+export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Promise<void> {
+  const p = progress(io);
+  const quiet = progress(io, true);
+  const specFile = opts.spec === undefined ? REFERENCE_SPEC : resolve(io.cwd, opts.spec);
+  let text: string;
   try {
-    await deployer.deploy({ spec: loaded.spec, sql, dryRunSql: sql, dryRun: false, replace: true, createTopic: true });
-    dashboard = await startDashboard({ spec: loaded.spec, port: opts.port }).catch(() => startDashboard({ spec: loaded.spec, port: 0 }));
-    io.stdout(`\nuvpv demo is running: ${dashboard.url}\nproducing ${opts.rate} records/s to ${topic}; Ctrl-C stops everything\n`);
-    await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
-  } finally {
-    io.stderr('\nstopping the demo\n');
-    traffic.abort();
-    await produced.catch(() => undefined);
-    const endJob = p.step('cancelling the demo job');
-    await deployer.stop(loaded.spec, {}).then(() => endJob(), (e: Error) => endJob(`not running (${e.message})`));
-    await dashboard?.close();
-    await deleteTopic(kafka(stack.urls.kafka), topic).catch(() => undefined);
-    await ns.release(false);
-    if (!opts.keepStack) {
-      const lines = await stack.down();
-      io.stdout(`${lines.join('\n')}\nstack down\n`);
-    } else io.stdout('stack kept running (--keep-stack)\n');
+    text = readFileSync(specFile, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${specFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  // Check the spec before anything starts: a bad spec is exit 2 with every problem listed.
+  loadSpec(specFile, { env: io.env, cwd: io.cwd });
+
+  const undo: Undo[] = [];
+  // A failure of the traffic ends the demo like Ctrl-C does, and is reported afterwards.
+  let trafficFailure: Error | undefined;
+  const ended = new AbortController();
+  const onStop = () => ended.abort();
+  if (stop.aborted) ended.abort();
+  else stop.addEventListener('abort', onStop, { once: true });
+
+  try {
+    const layout = stackLayout(io.env);
+    const stack = new LocalStack(layout, p);
+    undo.push({
+      label: opts.keepStack ? 'leaving the local stack running (--keep-stack)' : 'stopping the local stack',
+      run: async () => (opts.keepStack ? undefined : (await new LocalStack(layout, quiet).down()).join(', ') || 'nothing was running'),
+    });
+    const { redis: redisAt } = await stack.up();
+    if (ended.signal.aborted) return;
+
+    const ns = await claimDatabase(redisAt.host, redisAt.port, 'uvpv-demo');
+    undo.push({ label: `removing the demo's keys from Redis database ${ns.database}`, run: () => ns.release(false) });
+
+    const dir = mkdtempSync(join(tmpdir(), 'uvpv-demo-'));
+    undo.push({ label: `removing ${dir}`, run: async () => rmSync(dir, { recursive: true, force: true }) });
+    const file = join(dir, 'demo.yaml');
+    writeFileSync(file, demoSpecText(text, { kafka: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database }));
+    const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, target: 'local', revealSecrets: true });
+    const spec = loaded.spec;
+    io.stderr(
+      `demo pipeline ${spec.name}: ${specFile} with live-sized windows (10 s, sliding by 5 s), a 2 s watermark delay and 10 s checkpoints, ` +
+        `so that numbers move within seconds; topic ${spec.source.topic}, Redis ${redisAt.host}:${redisAt.port}/${ns.database} (spec copy: ${file})\n`,
+    );
+    const sql = compileSpec(loaded, 'flink').sql;
+
+    const k = kafka(stack.urls.kafka);
+    if (!(await topicExists(k, spec.source.topic))) {
+      const end = p.step(`creating topic ${spec.source.topic}`);
+      await createTopic(k, spec.source.topic);
+      end();
+    }
+    undo.push({ label: `deleting topic ${spec.source.topic}`, run: () => deleteTopic(k, spec.source.topic) });
+    if (ended.signal.aborted) return;
+
+    const target: GatewayTarget = { name: 'local', type: 'gateway', gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest };
+    const deployer = createGatewayDeployer(target, { env: io.env, progress: p });
+    const left = await deployer.status(spec);
+    if (left && ACTIVE.has(left.state)) {
+      // An earlier demo that did not get to clean up: its job writes to a database no longer ours.
+      io.stderr(`job ${left.jobId} of ${spec.name}, from an earlier demo, is still ${left.state}: cancelling it first\n`);
+      await deployer.stop(spec, {});
+    }
+
+    const dashboard: Dashboard = await startDashboard({ spec, port: opts.port }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EADDRINUSE') throw e;
+      io.stderr(`port ${opts.port} is in use; the dashboard takes a free one\n`);
+      return startDashboard({ spec, port: 0 });
+    });
+    undo.push({ label: 'stopping the dashboard', run: () => dashboard.close() });
+
+    undo.push({
+      label: `cancelling the demo job ${spec.name}`,
+      run: async () => {
+        const d = createGatewayDeployer(target, { env: io.env, progress: quiet });
+        const job = await d.status(spec);
+        if (!job || !ACTIVE.has(job.state)) return job ? `job ${job.jobId} is ${job.state}` : 'no job was started';
+        await d.stop(spec, {});
+        return `job ${job.jobId} cancelled`;
+      },
+    });
+    const deployed = await deployer.deploy({ spec, sql, dryRunSql: sql, dryRun: false, replace: false, createTopic: true });
+    for (const line of deployed.lines) io.stderr(`${line}\n`);
+    if (ended.signal.aborted) return;
+
+    const traffic = new AbortController();
+    const produced = produce(
+      spec,
+      { kind: 'kafka', bootstrap: stack.urls.kafka, topic: spec.source.topic },
+      // Live: no count and no duration, so event times follow the clock until the signal.
+      { rate: opts.rate, users: 20_000, seed: Date.now() % 1_000_000, badRatio: 0.01, lateRatio: 0, conversion: 0.08 },
+      { ...io, interactive: false, stderr: () => undefined },
+      traffic.signal,
+    );
+    const sent = produced.then(
+      (r) => r,
+      (e: Error) => {
+        trafficFailure = e;
+        ended.abort();
+        return undefined;
+      },
+    );
+    undo.push({
+      label: 'stopping the traffic',
+      run: async () => {
+        traffic.abort();
+        const r = await sent;
+        return r ? `${r.sent.toLocaleString('en-US')} records sent in ${Math.round(r.seconds)} s` : undefined;
+      },
+    });
+
+    io.stdout(
+      `\nuvpv demo is running: open ${dashboard.url}\n` +
+        `producing ${opts.rate} records/s to ${spec.source.topic}; the first windows close about 10 s from now\n` +
+        `Ctrl-C stops the traffic, cancels the job, stops the dashboard${opts.keepStack ? ' (the local stack keeps running: --keep-stack)' : ' and the local stack'}\n`,
+    );
+    await new Promise<void>((done) => (ended.signal.aborted ? done() : ended.signal.addEventListener('abort', () => done(), { once: true })));
+  } finally {
+    stop.removeEventListener('abort', onStop);
+    if (undo.length) io.stderr('\nstopping the demo\n');
+    const failures: string[] = [];
+    for (const u of undo.reverse()) {
+      const end = p.step(u.label);
+      try {
+        end((await u.run()) || undefined);
+      } catch (e) {
+        end(`failed: ${(e as Error).message}`);
+        failures.push(`${u.label}: ${(e as Error).message}`);
+      }
+    }
+    if (failures.length) io.stderr(`the demo could not undo everything:\n  ${failures.join('\n  ')}\n`);
+  }
+  if (trafficFailure) throw trafficFailure;
 }

@@ -3,22 +3,26 @@ import { runDemo } from '../../demo/run-demo';
 import { UsageError } from '../../errors';
 import type { Io } from '../io';
 
-/** `uvpv demo [--port 3000] [--rate 200] [--keep-stack]`: the whole pipeline, live, until Ctrl-C. */
+/** `uvpv demo [--spec FILE] [--port 3000] [--rate 200] [--keep-stack]`: the whole pipeline, live, until Ctrl-C. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('demo')
-    .description('stack up, deploy the reference pipeline, produce live traffic and show the dashboard; Ctrl-C stops it all')
-    .option('--spec <file>', 'pipeline to demo', 'pipelines/uvpv.yaml')
-    .option('-p, --port <port>', 'dashboard port on 127.0.0.1', '3000')
+    .description('stack up, deploy the reference pipeline, produce live traffic and serve the dashboard; Ctrl-C undoes it all')
+    .option('--spec <file>', 'pipeline to demo (default: the reference pipeline, pipelines/uvpv.yaml)')
+    .option('-p, --port <port>', 'dashboard port on 127.0.0.1 (a free one if taken; 0 picks one)', '3000')
     .option('-r, --rate <per-second>', 'synthetic records per second', '200')
     .option('--keep-stack', 'leave the local stack running afterwards')
-    .action(async (opts: { spec: string; port: string; rate: string; keepStack?: boolean }) => {
+    .action(async (opts: { spec?: string; port: string; rate: string; keepStack?: boolean }) => {
       const port = Number(opts.port);
       const rate = Number(opts.rate);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, got '${opts.port}'`);
       if (!Number.isInteger(rate) || rate < 1) throw new UsageError(`--rate takes a whole number of at least 1, got '${opts.rate}'`);
       const stop = new AbortController();
-      const onSignal = () => stop.abort();
+      // The first Ctrl-C undoes the demo step by step; a second one while that runs ends the process at once.
+      const onSignal = (signal: NodeJS.Signals) => {
+        io.stderr(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the demo (once the current step ends; again to quit at once)\n`);
+        stop.abort();
+      };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
