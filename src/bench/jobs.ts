@@ -1,12 +1,15 @@
 /**
- * The three jobs the bench compares on the same topic: the ceiling (read and parse every record,
- * nothing else), the pipeline as `uvpv generate` writes it, and the hand-written baseline.
+ * The jobs the bench compares on the same topic: the ceiling (read and parse every record and
+ * count the rows, nothing else), the pipeline as `uvpv generate` writes it, the hand-written
+ * baseline, and, for reference, a parse-only job. More SQL files (variants of the generated job,
+ * say) can be added with `--variant FILE`; they use the same {{placeholders}} as the baseline.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { compileSpec } from '../compile';
-import { splitStatements } from '../sql/split';
+import type { PlanOverrides } from '../plan/build';
 import { quoteIdent, quoteString } from '../sql/escape';
+import { splitStatements } from '../sql/split';
 import type { Loaded } from '../spec/load';
 
 export interface BenchContext {
@@ -16,6 +19,7 @@ export interface BenchContext {
   redisHost: string;
   redisPort: number;
   database: number;
+  /** Unique per job run: names the Flink job and its consumer group. */
   runId: string;
 }
 
@@ -25,57 +29,149 @@ export interface BenchJob {
   sql: (ctx: BenchContext) => string;
 }
 
-export const JOBS: BenchJob[] = [
-  {
-    name: 'ceiling',
-    describe: 'read and parse every record into a blackhole sink: what the machine can do at all',
-    sql: (ctx) => {
-      const generated = compileSpec(ctx.loaded, 'flink', overrides(ctx, 'ceiling')).sql;
-      // The generated source table, as is, so parsing costs the same; every column is read.
-      const statements = splitStatements(generated);
-      const source = statements.find((s) => /CREATE TABLE/.test(s))!;
-      const options = statements.filter((s) => /^(--[^\n]*\n)*SET /.test(s));
-      const columns = ctx.loaded.spec.source.columns.map((c) => `${quoteIdent(c.name)} ${c.type.sql}`).join(', ');
-      const names = ctx.loaded.spec.source.columns.map((c) => quoteIdent(c.name)).join(', ');
-      return [
-        ...options,
-        source,
-        `CREATE TEMPORARY TABLE \`bench_blackhole\` (${columns}) WITH ('connector' = 'blackhole')`,
-        `INSERT INTO \`bench_blackhole\` SELECT ${names} FROM ${quoteIdent(ctx.loaded.spec.source.table)}`,
-      ].join(';\n') + ';\n';
-    },
-  },
-  {
-    name: 'generated',
-    describe: 'the reference pipeline as `uvpv generate` writes it',
-    sql: (ctx) => compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated')).sql,
-  },
-  {
-    name: 'baseline',
-    describe: 'the walk-through style, by hand: legacy GROUP BY HOP(...), no tuning (bench/baseline.sql)',
-    sql: (ctx) => {
-      const text = readFileSync(join(__dirname, '..', '..', 'bench', 'baseline.sql'), 'utf8');
-      const vars: Record<string, string> = {
-        topic: ctx.topic,
-        bootstrap: ctx.bootstrap,
-        group: `uvpv-bench-baseline-${ctx.runId}`,
-        redisHost: ctx.redisHost,
-        redisPort: String(ctx.redisPort),
-        database: String(ctx.database),
-      };
-      const filled = text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => vars[k]);
-      return `SET 'pipeline.name' = ${quoteString(`uvpv-bench-baseline-${ctx.runId}`)};\n${filled}`;
-    },
-  },
-];
+/** Where the ceiling job leaves its row count (INCRBY per window, so the sum of all windows). */
+export const ROWS_KEY = 'bench:rows';
 
-function overrides(ctx: BenchContext, job: string) {
+const jobName = (ctx: BenchContext, job: string) => `uvpv-bench-${job}-${ctx.runId}`;
+
+function overrides(ctx: BenchContext, job: string): PlanOverrides {
   return {
     topic: ctx.topic,
     bootstrapServers: ctx.bootstrap,
-    groupId: `uvpv-bench-${job}-${ctx.runId}`,
+    groupId: jobName(ctx, job),
     bounded: true,
     redis: { host: ctx.redisHost, port: ctx.redisPort, database: ctx.database, password: { placeholder: '', empty: true } },
-    jobName: `uvpv-bench-${job}-${ctx.runId}`,
+    jobName: jobName(ctx, job),
   };
 }
+
+/** A statement without its leading comments (the generated script keeps them with the statement). */
+export function stripComments(statement: string): string {
+  return statement.replace(/^(\s*--[^\n]*(\n|$))+/, '').trim();
+}
+
+/**
+ * The generated job's options and source table, as is, so that a job built on them pays the same
+ * for reading and parsing, with the same job options (object reuse, parallelism, checkpoints).
+ */
+function generatedSource(ctx: BenchContext, job: string) {
+  const compiled = compileSpec(ctx.loaded, 'flink', overrides(ctx, job));
+  const statements = splitStatements(compiled.sql).map(stripComments);
+  const options = statements.filter((s) => /^SET /i.test(s));
+  const source = statements.find((s) => /^CREATE TABLE/i.test(s));
+  if (!source) throw new Error('the generated SQL has no CREATE TABLE for the source');
+  const columns = ctx.loaded.spec.source.columns;
+  // Every column must be non-NULL, so the planner cannot prune one: all of them are parsed.
+  const allParsed = columns.map((c) => `${quoteIdent(c.name)} IS NOT NULL`).join(' AND ');
+  return { options, source, plan: compiled.plan, columns, allParsed };
+}
+
+function redisTable(ctx: BenchContext, name: string, columns: string, command: string): string {
+  return (
+    `CREATE TEMPORARY TABLE ${quoteIdent(name)} (${columns}) WITH ('connector' = 'redis', 'redis-mode' = 'single', ` +
+    `'host' = ${quoteString(ctx.redisHost)}, 'port' = '${ctx.redisPort}', 'database' = '${ctx.database}', 'command' = ${quoteString(command)})`
+  );
+}
+
+export const CEILING: BenchJob = {
+  name: 'ceiling',
+  describe:
+    'reads and parses every record (all columns, as the generated source table declares them) and counts the rows: per hour of event time, INCRBY into Redis; what the machine can do at all for this topic',
+  sql: (ctx) => {
+    const s = generatedSource(ctx, 'ceiling');
+    const source = quoteIdent(s.plan.source.table);
+    const rowtime = quoteIdent(s.plan.source.rowtime.name);
+    return (
+      [
+        ...s.options,
+        s.source,
+        `CREATE TEMPORARY VIEW \`bench_parsed\` AS SELECT * FROM ${source} WHERE ${s.allParsed} AND ${rowtime} IS NOT NULL`,
+        redisTable(ctx, 'bench_rows', '`key` STRING, `increment` STRING', 'incrby'),
+        `INSERT INTO \`bench_rows\` SELECT ${quoteString(ROWS_KEY)}, CAST(COUNT(*) AS STRING) ` +
+          `FROM TABLE(TUMBLE(TABLE \`bench_parsed\`, DESCRIPTOR(${rowtime}), INTERVAL '1' HOUR)) GROUP BY \`window_start\`, \`window_end\``,
+      ].join(';\n') + ';\n'
+    );
+  },
+};
+
+export const PARSE_ONLY: BenchJob = {
+  name: 'parse-only',
+  describe: 'for reference: reads and parses every column into a `blackhole` sink, counting nothing (one chained task)',
+  sql: (ctx) => {
+    const s = generatedSource(ctx, 'parse-only');
+    const columns = s.columns.map((c) => `${quoteIdent(c.name)} ${c.type.sql}`).join(', ');
+    const names = s.columns.map((c) => quoteIdent(c.name)).join(', ');
+    return (
+      [
+        ...s.options,
+        s.source,
+        `CREATE TEMPORARY TABLE \`bench_blackhole\` (${columns}) WITH ('connector' = 'blackhole')`,
+        `INSERT INTO \`bench_blackhole\` SELECT ${names} FROM ${quoteIdent(s.plan.source.table)}`,
+      ].join(';\n') + ';\n'
+    );
+  },
+};
+
+export const GENERATED: BenchJob = {
+  name: 'generated',
+  describe: 'the reference pipeline exactly as `uvpv generate` writes it',
+  sql: (ctx) => compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated')).sql,
+};
+
+/** A SQL file with {{topic}}, {{bootstrap}}, {{group}}, {{redisHost}}, {{redisPort}}, {{database}}, {{jobName}}. */
+export function fileJob(name: string, describe: string, file: string): BenchJob {
+  return {
+    name,
+    describe,
+    sql: (ctx) => {
+      const vars: Record<string, string> = {
+        topic: ctx.topic,
+        bootstrap: ctx.bootstrap,
+        group: jobName(ctx, name),
+        redisHost: ctx.redisHost,
+        redisPort: String(ctx.redisPort),
+        database: String(ctx.database),
+        jobName: jobName(ctx, name),
+      };
+      const filled = readFileSync(file, 'utf8').replace(/\{\{(\w+)\}\}/g, (whole, k: string) => {
+        if (!(k in vars)) throw new Error(`${file}: unknown placeholder ${whole}`);
+        return vars[k];
+      });
+      // The file may name the job itself; else it is named here, so the bench can tell runs apart.
+      return /'pipeline\.name'/.test(filled) ? filled : `SET 'pipeline.name' = ${quoteString(jobName(ctx, name))};\n${filled}`;
+    },
+  };
+}
+
+export const BASELINE_FILE = join(__dirname, '..', '..', 'bench', 'baseline.sql');
+
+export const BASELINE: BenchJob = fileJob(
+  'baseline',
+  'the walk-through style, by hand (bench/baseline.sql): legacy `GROUP BY HOP(...)`, one SADD per browse row, no tuning options',
+  BASELINE_FILE,
+);
+
+/**
+ * A variant: `bench/variants/<name>.sql`, described by its first comment line. A file of only
+ * SET / RESET statements is the generated job with those options applied after its own (so it
+ * follows the generator); any other file is a whole job, with the baseline's placeholders.
+ */
+export function variantJob(file: string): BenchJob {
+  const text = readFileSync(file, 'utf8');
+  const describe = (text.match(/^--\s*(.*)$/m)?.[1] ?? file).replace(/\.$/, '');
+  const name = basename(file).replace(/\.sql$/, '');
+  const statements = splitStatements(text).map(stripComments).filter((s) => s !== '');
+  if (statements.length === 0 || !statements.every((s) => /^(SET|RESET)\s/i.test(s))) return fileJob(name, describe, file);
+  return {
+    name,
+    describe: `${describe} (the generated job, then ${statements.join('; ')})`,
+    sql: (ctx) => {
+      const generated = splitStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, name)).sql).map(stripComments);
+      const options = generated.filter((s) => /^SET /i.test(s));
+      const rest = generated.filter((s) => !/^SET /i.test(s));
+      return [...options, ...statements, ...rest].join(';\n') + ';\n';
+    },
+  };
+}
+
+export const JOBS: readonly BenchJob[] = [CEILING, GENERATED, BASELINE, PARSE_ONLY];

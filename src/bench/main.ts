@@ -1,37 +1,69 @@
-/** Entry of `npm run bench [-- --events N] [--out FILE]`. */
+/**
+ * Entry of `npm run bench [-- --events N] [--runs K] [--warmup W] [--out FILE] [--uv N] [--spec FILE] [--variant FILE ...] [--only a,b]`.
+ * Needs the local stack (it starts it when it is not up).
+ */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { processIo } from '../cli/io';
+import { JOBS, variantJob, type BenchJob } from './jobs';
 import { resultsMarkdown } from './report';
 import { runBench } from './run-bench';
 
+const USAGE = 'usage: npm run bench -- [--events N] [--runs K] [--warmup W] [--out FILE] [--uv N] [--seed S] [--spec FILE] [--variant FILE]... [--only job,job]';
+
+export function parseArgs(args: readonly string[]) {
+  const o = { events: 1_000_000, runs: 3, warmup: 1, out: 'bench/results.md', uv: undefined as number | undefined, seed: 1, spec: 'pipelines/uvpv.yaml', variants: [] as string[], only: undefined as string[] | undefined };
+  const whole = (flag: string, v: string | undefined, min: number) => {
+    const x = Number(v);
+    if (v === undefined || !/^\d+$/.test(v) || x < min) throw new Error(`${flag} takes a whole number of at least ${min}, got '${v ?? ''}'`);
+    return x;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = args[i + 1];
+    i++;
+    if (flag === '--events') o.events = whole(flag, value, 1000);
+    else if (flag === '--runs') o.runs = whole(flag, value, 1);
+    else if (flag === '--warmup') o.warmup = whole(flag, value, 0);
+    else if (flag === '--uv') o.uv = whole(flag, value, 1);
+    else if (flag === '--seed') o.seed = whole(flag, value, 0);
+    else if (flag === '--out' && value) o.out = value;
+    else if (flag === '--spec' && value) o.spec = value;
+    else if (flag === '--variant' && value) o.variants.push(value);
+    else if (flag === '--only' && value) o.only = value.split(',').map((s) => s.trim());
+    else throw new Error(`unknown or incomplete option '${flag}'\n${USAGE}`);
+  }
+  return o;
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  const flag = (name: string, fallback: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-  };
-  const events = Number(flag('--events', process.env.UVPV_BENCH_EVENTS ?? '1000000'));
-  const out = flag('--out', 'bench/results.md');
-  if (!Number.isInteger(events) || events < 1000) {
-    process.stderr.write('error: --events takes a whole number of at least 1000\n');
+  let o: ReturnType<typeof parseArgs>;
+  try {
+    o = parseArgs(args);
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
     return 2;
   }
+  // The ceiling always runs (it is what the others are compared with), and so does every variant.
+  const jobs: BenchJob[] = [...JOBS.filter((j, i) => i === 0 || !o.only || o.only.includes(j.name)), ...o.variants.map((f) => variantJob(resolve(f)))];
   const io = processIo();
-  const runs = Number(flag('--runs', '3'));
-  const result = await runBench({ spec: flag('--spec', 'pipelines/uvpv.yaml'), events, seed: 1, runs }, io);
-  const md = resultsMarkdown(result, `npm run bench -- --events ${events} --runs ${runs}`, new Date());
-  writeFileSync(resolve(out), md);
-  process.stdout.write(`${md}\nwrote ${out}\n`);
+  const result = await runBench({ spec: o.spec, events: o.events, seed: o.seed, runs: o.runs, warmup: o.warmup, uvUsers: o.uv ?? Math.max(o.events, 1_000_000), jobs }, io);
+  const command = ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' ');
+  const md = resultsMarkdown(result, command, new Date());
+  writeFileSync(resolve(o.out), md);
+  process.stdout.write(`${md}\nwrote ${o.out}\n`);
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    process.stderr.write(`error: ${(e as Error).message}\n${(e as { detail?: string }).detail ?? ''}\n`);
-    process.exitCode = 1;
-  },
-);
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`error: ${(e as Error).message}\n${(e as { detail?: string }).detail ?? ''}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,111 +1,280 @@
 /**
- * `npm run bench`: produce N records once, run the three jobs one after the other on them,
- * and measure each: records/s, the ratio to the ceiling, Redis commands, peak TaskManager heap.
- * Then the Redis memory of a UV of N distinct users as a set and as an hll.
+ * `npm run bench`: produce N records once, run every job on them (taking turns, `runs` times),
+ * and measure each run: records/s, Redis write commands (INFO commandstats before and after),
+ * the TaskManager's peak memory, where the time went (Flink's busy / back-pressured / idle time
+ * per task), and what the job wrote (so that the jobs are seen to compute the same thing).
+ * Then the Redis memory of a UV of many distinct users, as a set and as an hll.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { spawnSync } from 'node:child_process';
-import Redis from 'ioredis';
+import { dirname, join } from 'node:path';
+import type Redis from 'ioredis';
 import type { Io } from '../cli/io';
 import { progress } from '../cli/progress';
 import { DEFAULT_TIMING, GatewayClient } from '../deploy/gateway/client';
 import { GatewayDeployer } from '../deploy/gateway/deployer';
+import { RuntimeFailure } from '../errors';
 import { deleteTopic, kafka } from '../kafka/client';
 import { produce } from '../produce/sink';
 import { loadSpec } from '../spec/load';
 import { stackLayout } from '../stack/layout';
+import { runningPid } from '../stack/processes';
 import { LocalStack } from '../stack/stack';
-import { claimDatabase } from '../verify/namespace';
-import { JOBS, type BenchContext } from './jobs';
+import { claimDatabase, CLAIM_KEY } from '../verify/namespace';
+import { JOBS, ROWS_KEY, type BenchContext, type BenchJob } from './jobs';
+import { collectGarbage, memorySampler } from './memory';
 
 export interface BenchOptions {
   spec: string;
   events: number;
   seed: number;
-  /** Runs of each job; the medians are reported (the jobs take turns, so noise hits all alike). */
+  /** Runs of each job; the median run is reported (the jobs take turns, so noise hits all alike). */
   runs: number;
+  /** Rounds of every job before the measured ones, not measured: the TaskManager's JIT warms up (default 1). */
+  warmup?: number;
+  /** Distinct users for the set-vs-hll memory measure (default: `events`). */
+  uvUsers?: number;
+  /** The jobs to run (default: JOBS); the first is the ceiling the others are compared with. */
+  jobs?: readonly BenchJob[];
 }
 
-export interface JobResult {
+export interface VertexProfile {
   name: string;
-  describe: string;
-  /** Median job time over the runs (submission to FINISHED), and every run's time. */
-  seconds: number;
-  allSeconds: number[];
-  /** Processing time of the median run: from the first task's start to the last task's end. */
-  processingSeconds: number;
-  recordsPerSecond: number;
+  /** Milliseconds the task was busy, back-pressured (waiting for downstream) and idle. */
+  busyMs: number;
+  backPressuredMs: number;
+  idleMs: number;
+  readRecords: number;
+  writeRecords: number;
+}
+
+/** What a job left in its Redis database, in short. */
+export interface JobOutput {
+  /** The ceiling's count of parsed rows (the sum of its INCRBYs). */
+  rows?: number;
+  /** Members of each set, in number. */
+  sets: Record<string, number>;
+  /** Each list's entries, oldest window first, as numbers (`{"value": n}` entries are read as n). */
+  lists: Record<string, number[]>;
+  strings: Record<string, string>;
+}
+
+export interface JobRun {
+  jobId: string;
+  /** Flink's duration of the job: submission to FINISHED, scheduling and task start-up included. */
+  jobSeconds: number;
+  /** From the first task RUNNING to the last task FINISHED: the records' processing alone. */
+  runSeconds: number;
   redisCommands: number;
   redisByCommand: Record<string, number>;
   peakHeapMb: number;
+  peakRssMb?: number;
+  vertices: VertexProfile[];
+  output: JobOutput;
+}
+
+export interface JobResult extends JobRun {
+  name: string;
+  describe: string;
+  /** records / runSeconds of the median run. */
+  recordsPerSecond: number;
+  /** records / jobSeconds of the median run. */
+  recordsPerJobSecond: number;
+  /** Every run's run time, in the order run. */
+  allRunSeconds: number[];
 }
 
 export interface BenchResult {
   events: number;
+  /** Records per second `uvpv produce` reached into Kafka. */
+  produceRate: number;
   produceSeconds: number;
+  runs: number;
+  warmup: number;
   jobs: JobResult[];
   uvMemory: { distinct: number; setBytes: number; hllBytes: number };
   machine: string[];
+  /** How the peak heap was measured. */
+  heapSource: string;
+  /** Whether each job started after a full GC of the TaskManager. */
+  gcBetweenJobs: boolean;
 }
 
 export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult> {
+  const jobs = opts.jobs ?? JOBS;
   const p = progress(io);
   const loaded = loadSpec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' });
-  const stack = new LocalStack(stackLayout(io.env), p);
+  const layout = stackLayout(io.env);
+  const stack = new LocalStack(layout, p);
   const status = await stack.status();
   if (status.components.some((c) => !c.healthy) || !status.redis?.healthy) await stack.up();
-  const redisAt = stack.redisEndpoint()!;
+  const redisAt = stack.redisEndpoint();
+  if (!redisAt) throw new RuntimeFailure('the local stack has no Redis');
+  const tmPid = runningPid(layout.runDir, 'taskmanager', `-Duvpv.stack=${layout.stateDir}/taskmanager`);
+  const jcmd = layout.java.includes('/') ? join(dirname(layout.java), 'jcmd') : 'jcmd';
   const runId = randomBytes(3).toString('hex');
   const topic = `uvpv-bench-${runId}`;
   const k = kafka(stack.urls.kafka, 'uvpv-bench');
-  const client = new GatewayClient({ gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest }, { ...DEFAULT_TIMING, intervalMs: 100, timeoutMs: 30 * 60_000 });
+  const client = new GatewayClient({ gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest }, { ...DEFAULT_TIMING, intervalMs: 50, timeoutMs: 30 * 60_000 });
   const deployer = new GatewayDeployer({ name: 'local', type: 'gateway', gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest }, client, { env: io.env, progress: p });
+  const rest = async <T>(path: string): Promise<T> => {
+    const r = await fetch(`${stack.urls.flinkRest}${path}`);
+    if (!r.ok) throw new RuntimeFailure(`Flink REST ${path}: HTTP ${r.status}`);
+    return (await r.json()) as T;
+  };
+  let gcBetweenJobs = tmPid !== undefined;
+  let heapSource = 'hsperfdata';
 
-  const runJob = async (job: (typeof JOBS)[number], run: number): Promise<JobResult> => {
+  const runJob = async (job: BenchJob, tag: string, label: string): Promise<JobRun> => {
+    if (gcBetweenJobs) gcBetweenJobs = collectGarbage(tmPid, jcmd);
     const ns = await claimDatabase(redisAt.host, redisAt.port, `bench-${runId}`);
     try {
-      const ctx: BenchContext = { loaded, topic, bootstrap: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database, runId: `${runId}-${run}` };
+      const ctx: BenchContext = { loaded, topic, bootstrap: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database, runId: `${runId}-${tag}` };
       const before = await commandStats(ns.redis);
-      const jobId = await deployer.submit({ spec: loaded.spec, sql: job.sql(ctx) });
-      const end = p.step(`run ${run}/${opts.runs}, ${job.name}: job ${jobId} over ${opts.events.toLocaleString('en-US')} records`);
-      const sampler = heapSampler(stack.urls.flinkRest);
-      await client.waitForJob(jobId, ['FINISHED'], 30 * 60_000);
-      const peakHeapMb = await sampler.stop();
-      const detail = (await client.job(jobId)) as unknown as { duration: number; vertices: { 'start-time': number; 'end-time': number }[] };
-      const seconds = detail.duration / 1000;
-      const processingSeconds = (Math.max(...detail.vertices.map((v) => v['end-time'])) - Math.min(...detail.vertices.map((v) => v['start-time']))) / 1000;
+      const sampler = memorySampler(tmPid, stack.urls.flinkRest);
+      let jobId: string;
+      try {
+        jobId = await deployer.submit({ spec: loaded.spec, sql: job.sql(ctx) });
+        const end = p.step(`${label}, ${job.name}: job ${jobId} over ${opts.events.toLocaleString('en-US')} records`);
+        await client.waitForJob(jobId, ['FINISHED'], 30 * 60_000);
+        end();
+      } catch (e) {
+        await sampler.stop();
+        throw e;
+      }
+      const memory = await sampler.stop();
+      heapSource = memory.heapSource;
+      const timing = await jobTiming(rest, jobId);
       const byCommand = diffStats(before, await commandStats(ns.redis));
       const redisCommands = Object.values(byCommand).reduce((a, b) => a + b, 0);
-      end(`${seconds.toFixed(1)}s, ${Math.round(opts.events / seconds).toLocaleString('en-US')} records/s, ${redisCommands} Redis commands`);
-      return { name: job.name, describe: job.describe, seconds, allSeconds: [seconds], processingSeconds, recordsPerSecond: opts.events / seconds, redisCommands, redisByCommand: byCommand, peakHeapMb };
+      const output = await readOutput(ns.redis);
+      p.info(
+        `  ${timing.runSeconds.toFixed(2)} s running (${timing.jobSeconds.toFixed(2)} s job), ${Math.round(opts.events / timing.runSeconds).toLocaleString('en-US')} records/s, ` +
+          `${redisCommands.toLocaleString('en-US')} Redis commands, peak heap ${memory.heapMb} MB`,
+      );
+      return { jobId, ...timing, redisCommands, redisByCommand: byCommand, peakHeapMb: memory.heapMb, peakRssMb: memory.rssMb, output };
     } finally {
       await ns.release(false);
     }
   };
 
   try {
-    const produced = await produce(loaded.spec, { kind: 'kafka', bootstrap: stack.urls.kafka, topic }, { events: opts.events, users: Math.max(1000, Math.floor(opts.events / 20)), seed: opts.seed, badRatio: 0, lateRatio: 0 }, io);
-    const runs = new Map<string, JobResult[]>();
-    for (let run = 1; run <= opts.runs; run++) {
-      for (const job of JOBS) {
-        const r = await runJob(job, run);
-        runs.set(job.name, [...(runs.get(job.name) ?? []), r]);
-      }
+    const users = Math.max(1000, Math.floor(opts.events / 20));
+    const produced = await produce(loaded.spec, { kind: 'kafka', bootstrap: stack.urls.kafka, topic }, { events: opts.events, users, seed: opts.seed, badRatio: 0, lateRatio: 0 }, io);
+    // The first job after the TaskManager has been idle runs up to 2x slower (JIT), so a round
+    // of every job goes first, unmeasured.
+    for (let round = 1; round <= (opts.warmup ?? 1); round++) {
+      for (const job of jobs) await runJob(job, `w${round}`, `warm-up ${round}`);
     }
-    const jobs = JOBS.map((job) => median(runs.get(job.name)!));
-    const uvMemory = await measureUvMemory(redisAt.host, redisAt.port, opts.events, runId);
-    return { events: opts.events, produceSeconds: produced.seconds, jobs, uvMemory, machine: machine() };
+    const runs = new Map<string, JobRun[]>();
+    for (let run = 1; run <= opts.runs; run++) {
+      for (const job of jobs) runs.set(job.name, [...(runs.get(job.name) ?? []), await runJob(job, String(run), `run ${run}/${opts.runs}`)]);
+    }
+    const results = jobs.map((job) => {
+      const all = runs.get(job.name)!;
+      const m = [...all].sort((a, b) => a.runSeconds - b.runSeconds)[Math.floor(all.length / 2)];
+      // INFO commandstats is server-wide: someone else's writes during a run can only add to
+      // it, and a job's own writes are the same every run, so the fewest seen is the job's.
+      const redisByCommand = fewest(all.map((r) => r.redisByCommand));
+      return {
+        name: job.name,
+        describe: job.describe,
+        ...m,
+        redisByCommand,
+        redisCommands: Object.values(redisByCommand).reduce((a, b) => a + b, 0),
+        recordsPerSecond: opts.events / m.runSeconds,
+        recordsPerJobSecond: opts.events / m.jobSeconds,
+        allRunSeconds: all.map((r) => r.runSeconds),
+      };
+    });
+    const uvMemory = await measureUvMemory(redisAt.host, redisAt.port, opts.uvUsers ?? opts.events, runId);
+    return {
+      events: opts.events,
+      produceRate: produced.sent / produced.seconds,
+      produceSeconds: produced.seconds,
+      runs: opts.runs,
+      warmup: opts.warmup ?? 1,
+      jobs: results,
+      uvMemory,
+      machine: await machine(rest, layout.java),
+      heapSource,
+      gcBetweenJobs,
+    };
   } finally {
     await deleteTopic(k, topic).catch(() => undefined);
   }
 }
 
-/** The run with the median time, carrying every run's time. */
-function median(results: JobResult[]): JobResult {
-  const sorted = [...results].sort((a, b) => a.seconds - b.seconds);
-  return { ...sorted[Math.floor(sorted.length / 2)], allSeconds: results.map((r) => r.seconds) };
+interface JobDetail {
+  duration: number;
+  vertices: { id: string; name: string; metrics: Record<string, number> }[];
+}
+
+/** Job and running time, and each task's busy / back-pressured / idle time, from Flink's REST API. */
+async function jobTiming(rest: <T>(path: string) => Promise<T>, jobId: string) {
+  const detail = await rest<JobDetail>(`/jobs/${jobId}`);
+  let firstRunning = Infinity;
+  let lastFinished = 0;
+  const vertices: VertexProfile[] = [];
+  for (const v of detail.vertices) {
+    const times = await rest<{ subtasks: { timestamps: Record<string, number> }[] }>(`/jobs/${jobId}/vertices/${v.id}/subtasktimes`);
+    for (const s of times.subtasks) {
+      if (s.timestamps.RUNNING) firstRunning = Math.min(firstRunning, s.timestamps.RUNNING);
+      lastFinished = Math.max(lastFinished, s.timestamps.FINISHED ?? 0);
+    }
+    vertices.push({
+      name: v.name,
+      busyMs: Number(v.metrics['accumulated-busy-time'] ?? 0),
+      backPressuredMs: Number(v.metrics['accumulated-backpressured-time'] ?? 0),
+      idleMs: Number(v.metrics['accumulated-idle-time'] ?? 0),
+      readRecords: Number(v.metrics['read-records'] ?? 0),
+      writeRecords: Number(v.metrics['write-records'] ?? 0),
+    });
+  }
+  const jobSeconds = detail.duration / 1000;
+  const runSeconds = Number.isFinite(firstRunning) && lastFinished > firstRunning ? (lastFinished - firstRunning) / 1000 : jobSeconds;
+  return { jobSeconds, runSeconds, vertices };
+}
+
+/** What the job wrote: set sizes, list entries, strings, and the ceiling's row count. */
+async function readOutput(redis: Redis): Promise<JobOutput> {
+  const out: JobOutput = { sets: {}, lists: {}, strings: {} };
+  let cursor = '0';
+  const keys: string[] = [];
+  do {
+    const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch.filter((key) => key !== CLAIM_KEY));
+  } while (cursor !== '0');
+  for (const key of keys.sort()) {
+    const type = await redis.type(key);
+    if (key === ROWS_KEY) out.rows = Number(await redis.get(key));
+    else if (type === 'set') out.sets[key] = await redis.scard(key);
+    else if (type === 'list') out.lists[key] = (await redis.lrange(key, 0, -1)).reverse().map(listNumber);
+    else if (type === 'string') out.strings[key] = (await redis.get(key)) ?? '';
+  }
+  return out;
+}
+
+function listNumber(entry: string): number {
+  try {
+    const v = JSON.parse(entry) as unknown;
+    return typeof v === 'number' ? v : Number((v as { value?: unknown }).value);
+  } catch {
+    return Number(entry);
+  }
+}
+
+/** Per command, the fewest calls any run made (0 when some run made none). */
+export function fewest(runs: readonly Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const cmd of new Set(runs.flatMap((r) => Object.keys(r)))) {
+    const least = Math.min(...runs.map((r) => r[cmd] ?? 0));
+    if (least > 0) out[cmd] = least;
+  }
+  return out;
 }
 
 /** Calls per Redis command, from INFO commandstats (server-wide; the bench is the only writer). */
@@ -115,7 +284,7 @@ async function commandStats(redis: Redis): Promise<Record<string, number>> {
   return out;
 }
 
-const WRITES = new Set(['sadd', 'srem', 'lpush', 'rpush', 'set', 'del', 'hset', 'hdel', 'pfadd', 'expire', 'zadd', 'incrby', 'hincrby']);
+const WRITES = new Set(['sadd', 'srem', 'lpush', 'rpush', 'set', 'del', 'hset', 'hdel', 'pfadd', 'expire', 'zadd', 'zrem', 'incrby', 'decrby', 'hincrby']);
 
 function diffStats(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -124,33 +293,6 @@ function diffStats(before: Record<string, number>, after: Record<string, number>
     if (d > 0 && WRITES.has(cmd)) out[cmd] = d;
   }
   return out;
-}
-
-/** Samples the TaskManagers' heap every 250 ms; `stop` returns the peak in MB. */
-function heapSampler(rest: string) {
-  let peak = 0;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      try {
-        const tms = (await (await fetch(`${rest}/taskmanagers`)).json()) as { taskmanagers: { id: string }[] };
-        for (const tm of tms.taskmanagers) {
-          const m = (await (await fetch(`${rest}/taskmanagers/${tm.id}/metrics?get=Status.JVM.Memory.Heap.Used`)).json()) as { value: string }[];
-          peak = Math.max(peak, Number(m[0]?.value ?? 0));
-        }
-      } catch {
-        // a missed sample
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return Math.round(peak / 1024 / 1024);
-    },
-  };
 }
 
 /** SADD and PFADD `n` distinct user ids in a database of the bench's own; MEMORY USAGE of each. */
@@ -169,17 +311,20 @@ async function measureUvMemory(host: string, port: number, n: number, runId: str
   }
 }
 
-function machine(): string[] {
+async function machine(rest: <T>(path: string) => Promise<T>, java: string): Promise<string[]> {
   const cpu = cpus();
-  const java = spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0];
+  const javaVersion = spawnSync(java, ['-version'], { encoding: 'utf8' }).stderr?.split('\n')[0] ?? 'java: unknown';
+  const flink = await rest<{ 'flink-version'?: string }>('/config').then((c) => c['flink-version'] ?? '?', () => '?');
+  const overview = await rest<{ taskmanagers?: number; 'slots-total'?: number }>('/overview').catch(() => ({}) as { taskmanagers?: number; 'slots-total'?: number });
   let kernel = '';
   try {
     kernel = readFileSync('/proc/version', 'utf8').split(' ').slice(0, 3).join(' ');
   } catch {
     // not Linux
   }
+  const model = cpu[0]?.model?.trim() || 'unknown CPU';
   return [
-    `${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory`,
-    `${kernel}; ${java}; Node ${process.version}; Flink 1.20.3 session cluster (1 TaskManager, 4 slots, parallelism 1), Kafka 3.9.1, Redis on 127.0.0.1`,
+    `${cpu.length} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory; ${kernel || process.platform}`,
+    `${javaVersion}; Node ${process.version}; Flink ${flink} session cluster (${overview.taskmanagers ?? '?'} TaskManager, ${overview['slots-total'] ?? '?'} slots, 2 GB), Kafka and Redis on 127.0.0.1, all on the same machine`,
   ];
 }

@@ -1,26 +1,66 @@
-/** A smoke run of the bench, so it cannot rot: 20,000 records, one run of each job. */
-import { resolve } from 'node:path';
+/**
+ * A smoke run of the bench, so it cannot rot: 20,000 records, one run of each job, through the
+ * same runner and report as `npm run bench` (the report goes to a temp file, not bench/results.md).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { memoryIo } from '../../src/cli/io';
 import { resultsMarkdown } from '../../src/bench/report';
 import { runBench } from '../../src/bench/run-bench';
+import { decodeRecord } from '../../src/model/decode';
+import { RecordGenerator } from '../../src/produce/generator';
+import { loadSpec } from '../../src/spec/load';
 
-test('the bench runs the ceiling, the generated job and the baseline on the same records', async () => {
-  const io = memoryIo({ ...process.env }, resolve(__dirname, '../..'));
-  const r = await runBench({ spec: 'pipelines/uvpv.yaml', events: 20_000, seed: 3, runs: 1 }, io);
-  expect(r.jobs.map((j) => j.name)).toEqual(['ceiling', 'generated', 'baseline']);
+const ROOT = resolve(__dirname, '../..');
+const EVENTS = 20_000;
+const SEED = 3;
+
+test('the bench runs the ceiling, the generated job, the baseline and parse-only on the same records', async () => {
+  const io = memoryIo({ ...process.env }, ROOT);
+  const r = await runBench({ spec: 'pipelines/uvpv.yaml', events: EVENTS, seed: SEED, runs: 1, warmup: 0, uvUsers: EVENTS }, io);
+  expect(r.jobs.map((j) => j.name)).toEqual(['ceiling', 'generated', 'baseline', 'parse-only']);
   for (const j of r.jobs) {
-    expect(j.seconds).toBeGreaterThan(0);
-    expect(j.processingSeconds).toBeGreaterThan(0);
-    expect(j.processingSeconds).toBeLessThanOrEqual(j.seconds);
+    expect(j.runSeconds).toBeGreaterThan(0);
+    expect(j.runSeconds).toBeLessThanOrEqual(j.jobSeconds);
+    expect(j.recordsPerSecond).toBeCloseTo(EVENTS / j.runSeconds);
+    expect(j.vertices.length).toBeGreaterThan(0);
   }
-  const [ceiling, generated, baseline] = r.jobs;
-  expect(ceiling.redisCommands).toBe(0);
-  // Each distinct browsing user is added once by the generated job; the baseline adds per row.
-  expect(generated.redisByCommand.sadd).toBeGreaterThan(0);
-  expect(baseline.redisByCommand.sadd).toBeGreaterThan(generated.redisByCommand.sadd);
-  expect(generated.redisByCommand.lpush).toBe(baseline.redisByCommand.lpush); // one PV entry per window, both
+
+  // What the bench produced, recomputed here: the same generator, the same options.
+  const { spec } = loadSpec('pipelines/uvpv.yaml', { env: {}, cwd: ROOT });
+  const gen = new RecordGenerator(spec, { users: 1000, seed: SEED, badRatio: 0, lateRatio: 0 });
+  const rows = Array.from({ length: EVENTS }, (_, i) => decodeRecord(gen.next(Date.UTC(2024, 0, 1) + i * 100), spec.source.columns, spec.source)!);
+  const browse = rows.filter((row) => row.record_type === 0);
+  const browsers = new Set(browse.map((row) => row.user_id)).size;
+
+  const [ceiling, generated, baseline, parseOnly] = r.jobs;
+  // Every record was read and parsed, all columns non-NULL.
+  expect(ceiling.output.rows).toBe(EVENTS);
+  expect(Object.keys(ceiling.redisByCommand)).toEqual(['incrby']);
+  expect(parseOnly.redisCommands).toBe(0);
+  // The generated job and the baseline compute the same UV and PV.
+  for (const j of [generated, baseline]) {
+    expect(j.output.sets.userids).toBe(browsers);
+    expect(j.output.lists.pagevisits.reduce((a, b) => a + b, 0)).toBe(2 * browse.length); // each row in 2 hopping windows
+  }
+  expect(generated.output.lists.pagevisits).toEqual(baseline.output.lists.pagevisits);
+  // Each member is added once by the generated job; the baseline adds one per browse row.
+  expect(generated.redisByCommand.sadd).toBe(browsers);
+  expect(baseline.redisByCommand.sadd).toBe(browse.length);
+  expect(generated.redisByCommand.lpush).toBe(baseline.redisByCommand.lpush);
+  // The per-window counts are computed once for both metrics that read them: one window aggregation.
+  expect(generated.vertices.filter((v) => v.name.includes('GlobalWindowAggregate'))).toHaveLength(1);
+  // The dedupe task received every browse row over the network.
+  expect(generated.vertices.find((v) => v.name.startsWith('Deduplicate'))?.readRecords).toBe(browse.length);
   expect(r.uvMemory.setBytes).toBeGreaterThan(r.uvMemory.hllBytes);
-  const md = resultsMarkdown(r, 'test', new Date());
-  expect(md).toMatch(/^\| generated \| [\d,]+ \| [\d.]+× \|/m);
+
+  const out = join(mkdtempSync(join(tmpdir(), 'uvpv-bench-')), 'results.md');
+  writeFileSync(out, resultsMarkdown(r, 'test', new Date()));
+  const md = readFileSync(out, 'utf8');
+  expect(md).toContain('| job | records/s | vs ceiling | run time: median (each run) | job time with start-up: records/s, vs ceiling | Redis write commands | peak TaskManager heap / RSS |');
+  for (const name of ['ceiling', 'generated', 'baseline', 'parse-only']) expect(md).toMatch(new RegExp(`^\\| ${name} \\| \\*\\*[\\d,]+\\*\\* \\| \\*\\*[\\d.]+×\\*\\* \\|`, 'm'));
+  expect(md).toContain(`The ceiling counted **20,000** parsed rows of 20,000 produced.`);
   expect(md).toContain('UV of 20,000 distinct users');
+  expect(md).toMatch(/^Machine:\n- \d+ cores/m);
 });

@@ -109,7 +109,10 @@ test('an error that quotes a secret back (as Flink quotes table options) is reda
       status: 500,
       body: { errors: ['Internal server error.', "<Exception on server side:\nCaused by: org.apache.flink.table.api.ValidationException: Unable to create a sink.\nTable options are:\n'password'='pw-quoted-by-flink'\n>"] },
     }));
-    const env = { REDIS_PASSWORD: 'pw-quoted-by-flink', FLINK_SQL_GATEWAY: fake.url, FLINK_REST: fake.url };
+    // Kafka at a closed port: the topic check is skipped, whether or not a local stack is up.
+    const { closedPort } = await import('../support/fake-http');
+    const kafka = `127.0.0.1:${await closedPort()}`;
+    const env = { REDIS_PASSWORD: 'pw-quoted-by-flink', FLINK_SQL_GATEWAY: fake.url, FLINK_REST: fake.url, KAFKA_BOOTSTRAP_SERVERS: kafka };
     const r = await uvpv(['deploy', SPEC], env);
     expect(r.code).toBe(1);
     expect(r.err).toContain("'password'='******'");
@@ -124,7 +127,7 @@ test('deploy --dry-run to a gateway shows the statements with secrets as placeho
   const dead = `http://127.0.0.1:${await closedPort()}`;
   const r = await uvpv(['deploy', SPEC, '--dry-run'], { REDIS_PASSWORD: 'dry-run-secret', FLINK_SQL_GATEWAY: dead, FLINK_REST: dead });
   expect(r.code).toBe(0);
-  expect(r.out).toContain(`-- would open a session on ${dead} and run these 12 statements in order`);
+  expect(r.out).toContain(`-- would open a session on ${dead} and run these 13 statements in order`);
   expect(r.out).toContain("'password' = '${REDIS_PASSWORD:-}'");
   expect(r.out + r.err).not.toContain('dry-run-secret');
 });

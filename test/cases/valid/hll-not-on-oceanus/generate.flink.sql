@@ -16,6 +16,9 @@ SET 'execution.checkpointing.interval' = '60 s';
 -- Forgets a UV member not seen for a day (seen again, it is written again: SADD/PFADD ignore repeats), so deduplication state stays bounded. Window state is not affected.
 SET 'table.exec.state.ttl' = '1 d';
 
+-- Computes the shared window counts once for all the metrics that read them. Without it the planner optimizes each INSERT on its own, prunes the counts each one does not use, and runs one window aggregation per metric (measured: about 9% less throughput).
+SET 'table.optimizer.reuse-optimize-block-with-digest-enabled' = 'true';
+
 -- Kafka source: one JSON record per message. Event time is create_time; a row may arrive up to
 -- 10 minutes late (out of order) and still count.
 -- rowtime is create_time at millisecond precision, which Flink needs for a time attribute.
