@@ -107,11 +107,14 @@ function jobOptions(spec: Spec, counts: CountNode[], jobName: string | undefined
       why: 'Checkpoints Kafka offsets and window state, so a restart resumes without losing or re-counting rows.',
     },
   ];
-  if (firstSeen) {
+  const ttl = spec.job.stateTtl;
+  if (firstSeen && ttl) {
     options.push({
       key: 'table.exec.state.ttl',
-      value: '1 d',
-      why: 'Forgets a UV member not seen for a day (seen again, it is written again: SADD/PFADD ignore repeats), so deduplication state stays bounded. Window state is not affected.',
+      value: flinkDuration(ttl.millis),
+      why:
+        `Forgets a UV member not seen for ${ttl.text} (seen again, it is written again: SADD/PFADD ignore repeats), so deduplication state stays bounded (spec job.stateTtl; 'none' keeps it forever, ` +
+        'about 7% more throughput in the bench). Window state is not affected.',
     });
   }
   if (countReaders > 1) {
@@ -131,6 +134,14 @@ function jobOptions(spec: Spec, counts: CountNode[], jobName: string | undefined
     });
   }
   return options;
+}
+
+/** A duration in Flink's option syntax, in the largest unit that divides it. */
+function flinkDuration(millis: number): string {
+  for (const [unit, ms] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1_000]] as const) {
+    if (millis % ms === 0) return `${millis / ms} ${unit}`;
+  }
+  return `${millis} ms`;
 }
 
 function specWindow(spec: Spec): WindowNode {

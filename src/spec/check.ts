@@ -259,8 +259,10 @@ export class SpecChecker {
     if (!j) return undefined;
     const parallelism = this.intIn(j.parallelism, ['job', 'parallelism'], 1, 10_000);
     const checkpointInterval = this.duration(j.checkpointInterval, ['job', 'checkpointInterval']);
-    if (parallelism === undefined || !checkpointInterval) return undefined;
-    return { parallelism, checkpointInterval };
+    // 'none' keeps the UV deduplication state forever; a duration bounds it.
+    const stateTtl = j.stateTtl.trim() === 'none' ? null : this.duration(j.stateTtl, ['job', 'stateTtl'], " or 'none'");
+    if (parallelism === undefined || !checkpointInterval || stateTtl === undefined) return undefined;
+    return { parallelism, checkpointInterval, stateTtl };
   }
 
   private metrics(v: unknown, events: EventSpec[] | undefined, source: SourceSpec | undefined): Metric[] | undefined {
@@ -364,10 +366,10 @@ export class SpecChecker {
     };
   }
 
-  private duration(text: string, path: Path): Duration | undefined {
+  private duration(text: string, path: Path, orElse = ''): Duration | undefined {
     const d = parseDuration(text);
     if (typeof d === 'string') {
-      this.error(path, d);
+      this.error(path, d + orElse);
       return undefined;
     }
     return d;

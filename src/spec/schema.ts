@@ -52,8 +52,9 @@ export const schemas = {
     .strictObject({
       parallelism: int.default(1),
       checkpointInterval: text.default('1 minute'),
+      stateTtl: text.default('1 day'),
     })
-    .default({ parallelism: 1, checkpointInterval: '1 minute' }),
+    .default({ parallelism: 1, checkpointInterval: '1 minute', stateTtl: '1 day' }),
   targets: z.record(z.string(), z.unknown(), { error: 'expected a map of target name to target' }),
 };
 

@@ -89,6 +89,8 @@ export type Metric = UvMetric | PvMetric | RatioMetric;
 export interface JobSpec {
   readonly parallelism: number;
   readonly checkpointInterval: Duration;
+  /** How long the first-seen UV deduplication remembers a member; null: forever. */
+  readonly stateTtl: Duration | null;
 }
 
 export interface GatewayTarget {

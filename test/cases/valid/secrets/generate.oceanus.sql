@@ -13,7 +13,7 @@ SET pipeline.object-reuse = 'true';
 -- Checkpoints Kafka offsets and window state, so a restart resumes without losing or re-counting rows.
 SET execution.checkpointing.interval = '60 s';
 
--- Forgets a UV member not seen for a day (seen again, it is written again: SADD/PFADD ignore repeats), so deduplication state stays bounded. Window state is not affected.
+-- Forgets a UV member not seen for 1 day (seen again, it is written again: SADD/PFADD ignore repeats), so deduplication state stays bounded (spec job.stateTtl; 'none' keeps it forever, about 7% more throughput in the bench). Window state is not affected.
 SET table.exec.state.ttl = '1 d';
 
 -- Computes the shared window counts once for all the metrics that read them. Without it the planner optimizes each INSERT on its own, prunes the counts each one does not use, and runs one window aggregation per metric (measured: about 9% less throughput).
