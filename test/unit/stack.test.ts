@@ -18,14 +18,16 @@ test('ports come from UVPV_*_PORT variables, and a bad one is a clear usage erro
 
 test('a detached process is found by its pid file and marker, and stopped', async () => {
   const runDir = mkdtempSync(join(tmpdir(), 'uvpv-run-'));
-  const marker = `uvpv-test-marker-${process.pid}`;
-  const pid = startDetached(runDir, { name: 'sleeper', command: 'sh', args: ['-c', `exec sleep 30 # ${marker}`], marker: 'sleep', logFile: join(runDir, 'out.log') });
+  // The marker is in sleep's own command line only: a shell in between would show it before its
+  // exec, and for an instant during the exec none at all.
+  const marker = 'sleep 30.5';
+  const pid = startDetached(runDir, { name: 'sleeper', command: 'sleep', args: ['30.5'], marker, logFile: join(runDir, 'out.log') });
   // Until the child has exec'd, its command line is still the parent's: give it a moment.
-  for (let i = 0; i < 50 && runningPid(runDir, 'sleeper', 'sleep') === undefined; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(runningPid(runDir, 'sleeper', 'sleep')).toBe(pid);
-  expect(await stopProcess(runDir, 'sleeper', 'sleep', 5000)).toBe('stopped');
+  for (let i = 0; i < 50 && runningPid(runDir, 'sleeper', marker) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(runningPid(runDir, 'sleeper', marker)).toBe(pid);
+  expect(await stopProcess(runDir, 'sleeper', marker, 5000)).toBe('stopped');
   expect(alive(pid)).toBe(false);
-  expect(runningPid(runDir, 'sleeper', 'sleep')).toBeUndefined();
+  expect(runningPid(runDir, 'sleeper', marker)).toBeUndefined();
 });
 
 test('a pid file naming someone else\'s process is not trusted, so down never signals it', async () => {
