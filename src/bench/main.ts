@@ -2,8 +2,8 @@
  * Entry of `npm run bench [-- --events N] [--runs K] [--warmup W] [--out FILE] [--uv N] [--spec FILE] [--variant FILE ...] [--only a,b]`.
  * Needs the local stack (it starts it when it is not up).
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { processIo } from '../cli/io';
 import { JOBS, variantJob, type BenchJob } from './jobs';
 import { resultsMarkdown } from './report';
@@ -36,6 +36,13 @@ export function parseArgs(args: readonly string[]) {
   return o;
 }
 
+export const VARIANTS_DIR = join(__dirname, '..', '..', 'bench', 'variants');
+
+function defaultVariants(): string[] {
+  if (!existsSync(VARIANTS_DIR)) return [];
+  return readdirSync(VARIANTS_DIR).filter((f) => f.endsWith('.sql')).sort().map((f) => join(VARIANTS_DIR, f));
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   let o: ReturnType<typeof parseArgs>;
@@ -46,7 +53,9 @@ async function main(): Promise<number> {
     return 2;
   }
   // The ceiling always runs (it is what the others are compared with), and so does every variant.
-  const jobs: BenchJob[] = [...JOBS.filter((j, i) => i === 0 || !o.only || o.only.includes(j.name)), ...o.variants.map((f) => variantJob(resolve(f)))];
+  // Without --variant, every variant in bench/variants/ runs too, so results.md shows what was tried.
+  const variants = o.variants.length ? o.variants.map((f) => resolve(f)) : o.only ? [] : defaultVariants();
+  const jobs: BenchJob[] = [...JOBS.filter((j, i) => i === 0 || !o.only || o.only.includes(j.name)), ...variants.map((f) => variantJob(f))];
   const io = processIo();
   const result = await runBench({ spec: o.spec, events: o.events, seed: o.seed, runs: o.runs, warmup: o.warmup, uvUsers: o.uv ?? Math.max(o.events, 1_000_000), jobs }, io);
   const command = ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' ');
