@@ -103,6 +103,8 @@ export interface MembersSink extends SinkBase {
    * window closes.
    */
   readonly dedupe: 'per-window' | 'first-seen';
+  /** First-seen only: how long a written member is remembered (spec job.stateTtl); null: forever. */
+  readonly remember?: Duration | null;
   readonly redisType: Extract<RedisType, 'set' | 'hll'>;
   readonly filter: FilterExpr;
   readonly column: string;

@@ -186,6 +186,9 @@ export abstract class SqlCompiler {
           '-- One key for all windows: each member is written once, the first time it is seen, which is',
           "-- the same set as adding every window's members, with far fewer writes and without waiting for",
           '-- windows to close.',
+          sink.remember === null
+            ? '-- Every member is remembered for as long as the job runs (job.stateTtl: none): its state grows with them.'
+            : `-- A member is remembered for ${sink.remember?.text ?? 'the state TTL'} after it is written (job.stateTtl), then written again the next time it is seen.`,
         ].join('\n');
       }
       case 'string': return `Metric ${sink.metric}: SET ${key} <value> per window; the latest window wins.`;

@@ -48,6 +48,7 @@ SELECT * FROM `input_web_record` WHERE `rowtime` IS NOT NULL;
 -- One key for all windows: each member is written once, the first time it is seen, which is
 -- the same set as adding every window's members, with far fewer writes and without waiting for
 -- windows to close.
+-- Every member is remembered for as long as the job runs (job.stateTtl: none): its state grows with them.
 CREATE TEMPORARY TABLE `redis_uv` (
   `key` STRING,
   `member` STRING
