@@ -1,8 +1,9 @@
 /**
  * The jobs the bench compares on the same topic: the ceiling (read and parse every record and
  * count the rows, nothing else), the pipeline as `uvpv generate` writes it, the hand-written
- * baseline, and, for reference, a parse-only job. More SQL files (variants of the generated job,
- * say) can be added with `--variant FILE`; they use the same {{placeholders}} as the baseline.
+ * baseline, and, for reference, a parse-only job. Variants (`--variant FILE`, by default every
+ * file in bench/variants/) are option files on top of the generated job, or whole SQL jobs with
+ * the baseline's {{placeholders}}.
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -50,20 +51,26 @@ export function stripComments(statement: string): string {
   return statement.replace(/^(\s*--[^\n]*(\n|$))+/, '').trim();
 }
 
+/** The generated job's statements, without comments: its SET options, and the rest in order. */
+function generatedStatements(ctx: BenchContext, job: string) {
+  const compiled = compileSpec(ctx.loaded, 'flink', overrides(ctx, job));
+  const statements = splitStatements(compiled.sql).map(stripComments);
+  const isOption = (s: string) => /^SET /i.test(s);
+  return { plan: compiled.plan, options: statements.filter(isOption), rest: statements.filter((s) => !isOption(s)) };
+}
+
 /**
  * The generated job's options and source table, as is, so that a job built on them pays the same
  * for reading and parsing, with the same job options (object reuse, parallelism, checkpoints).
  */
 function generatedSource(ctx: BenchContext, job: string) {
-  const compiled = compileSpec(ctx.loaded, 'flink', overrides(ctx, job));
-  const statements = splitStatements(compiled.sql).map(stripComments);
-  const options = statements.filter((s) => /^SET /i.test(s));
-  const source = statements.find((s) => /^CREATE TABLE/i.test(s));
+  const { plan, options, rest } = generatedStatements(ctx, job);
+  const source = rest.find((s) => /^CREATE TABLE/i.test(s));
   if (!source) throw new Error('the generated SQL has no CREATE TABLE for the source');
   const columns = ctx.loaded.spec.source.columns;
   // Every column must be non-NULL, so the planner cannot prune one: all of them are parsed.
   const allParsed = columns.map((c) => `${quoteIdent(c.name)} IS NOT NULL`).join(' AND ');
-  return { options, source, plan: compiled.plan, columns, allParsed };
+  return { options, source, plan, columns, allParsed };
 }
 
 function redisTable(ctx: BenchContext, name: string, columns: string, command: string): string {
@@ -166,9 +173,7 @@ export function variantJob(file: string): BenchJob {
     name,
     describe: `${describe} (the generated job, then ${statements.join('; ')})`,
     sql: (ctx) => {
-      const generated = splitStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, name)).sql).map(stripComments);
-      const options = generated.filter((s) => /^SET /i.test(s));
-      const rest = generated.filter((s) => !/^SET /i.test(s));
+      const { options, rest } = generatedStatements(ctx, name);
       return [...options, ...statements, ...rest].join(';\n') + ';\n';
     },
   };

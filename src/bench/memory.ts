@@ -69,12 +69,15 @@ function heapFromPerf(pid: number): number | undefined {
   }
 }
 
-async function heapFromRest(rest: string): Promise<number | undefined> {
+/** A GET on Flink's REST API (the bench passes its GatewayClient's). */
+export type FlinkRest = <T>(path: string) => Promise<T>;
+
+async function heapFromRest(rest: FlinkRest): Promise<number | undefined> {
   try {
-    const tms = (await (await fetch(`${rest}/taskmanagers`)).json()) as { taskmanagers: { id: string }[] };
+    const tms = await rest<{ taskmanagers: { id: string }[] }>('/taskmanagers');
     let sum = 0;
     for (const tm of tms.taskmanagers) {
-      const m = (await (await fetch(`${rest}/taskmanagers/${tm.id}/metrics?get=Status.JVM.Memory.Heap.Used`)).json()) as { value: string }[];
+      const m = await rest<{ value: string }[]>(`/taskmanagers/${tm.id}/metrics?get=Status.JVM.Memory.Heap.Used`);
       sum += Number(m[0]?.value ?? 0);
     }
     return sum;
@@ -93,7 +96,7 @@ export interface MemoryPeak {
 }
 
 /** Samples every 100 ms until `stop`, which returns the peaks. */
-export function memorySampler(pid: number | undefined, rest: string) {
+export function memorySampler(pid: number | undefined, rest: FlinkRest) {
   let heap = 0;
   let rss = 0;
   let source: MemoryPeak['heapSource'] = 'hsperfdata';

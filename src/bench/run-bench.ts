@@ -23,8 +23,9 @@ import { stackLayout } from '../stack/layout';
 import { runningPid } from '../stack/processes';
 import { LocalStack } from '../stack/stack';
 import { claimDatabase, CLAIM_KEY } from '../verify/namespace';
+import { snapshot } from '../verify/snapshot';
 import { JOBS, ROWS_KEY, type BenchContext, type BenchJob } from './jobs';
-import { collectGarbage, memorySampler } from './memory';
+import { collectGarbage, memorySampler, type FlinkRest } from './memory';
 
 export interface BenchOptions {
   spec: string;
@@ -119,11 +120,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   const k = kafka(stack.urls.kafka, 'uvpv-bench');
   const client = new GatewayClient({ gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest }, { ...DEFAULT_TIMING, intervalMs: 50, timeoutMs: 30 * 60_000 });
   const deployer = new GatewayDeployer({ name: 'local', type: 'gateway', gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest }, client, { env: io.env, progress: p });
-  const rest = async <T>(path: string): Promise<T> => {
-    const r = await fetch(`${stack.urls.flinkRest}${path}`);
-    if (!r.ok) throw new RuntimeFailure(`Flink REST ${path}: HTTP ${r.status}`);
-    return (await r.json()) as T;
-  };
+  const rest: FlinkRest = (path) => client.rest(path);
   let gcBetweenJobs = tmPid !== undefined;
   let heapSource = 'hsperfdata';
 
@@ -133,7 +130,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
     try {
       const ctx: BenchContext = { loaded, topic, bootstrap: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database, runId: `${runId}-${tag}` };
       const before = await commandStats(ns.redis);
-      const sampler = memorySampler(tmPid, stack.urls.flinkRest);
+      const sampler = memorySampler(tmPid, rest);
       let jobId: string;
       try {
         jobId = await deployer.submit({ spec: loaded.spec, sql: job.sql(ctx) });
@@ -213,7 +210,7 @@ interface JobDetail {
 }
 
 /** Job and running time, and each task's busy / back-pressured / idle time, from Flink's REST API. */
-async function jobTiming(rest: <T>(path: string) => Promise<T>, jobId: string) {
+async function jobTiming(rest: FlinkRest, jobId: string) {
   const detail = await rest<JobDetail>(`/jobs/${jobId}`);
   let firstRunning = Infinity;
   let lastFinished = 0;
@@ -238,33 +235,19 @@ async function jobTiming(rest: <T>(path: string) => Promise<T>, jobId: string) {
   return { jobSeconds, runSeconds, vertices };
 }
 
-/** What the job wrote: set sizes, list entries, strings, and the ceiling's row count. */
+/** What the job wrote, from verify's snapshot of the database: set sizes, list values, strings, and the ceiling's row count. */
 async function readOutput(redis: Redis): Promise<JobOutput> {
   const out: JobOutput = { sets: {}, lists: {}, strings: {} };
-  let cursor = '0';
-  const keys: string[] = [];
-  do {
-    const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch.filter((key) => key !== CLAIM_KEY));
-  } while (cursor !== '0');
-  for (const key of keys.sort()) {
-    const type = await redis.type(key);
-    if (key === ROWS_KEY) out.rows = Number(await redis.get(key));
-    else if (type === 'set') out.sets[key] = await redis.scard(key);
-    else if (type === 'list') out.lists[key] = (await redis.lrange(key, 0, -1)).reverse().map(listNumber);
-    else if (type === 'string') out.strings[key] = (await redis.get(key)) ?? '';
+  for (const [key, value] of await snapshot(redis, new Set([CLAIM_KEY]))) {
+    if ('set' in value) out.sets[key] = value.set.length;
+    // Entries are pushed newest first; `{"value": n}` entries are read as n, anything else as a number.
+    else if ('list' in value) out.lists[key] = [...value.list].reverse().map((e) => Number('value' in e ? e.value : e.raw));
+    else if ('string' in value) {
+      if (key === ROWS_KEY) out.rows = Number(value.string);
+      else out.strings[key] = value.string;
+    }
   }
   return out;
-}
-
-function listNumber(entry: string): number {
-  try {
-    const v = JSON.parse(entry) as unknown;
-    return typeof v === 'number' ? v : Number((v as { value?: unknown }).value);
-  } catch {
-    return Number(entry);
-  }
 }
 
 /** Per command, the fewest calls any run made (0 when some run made none). */
@@ -311,7 +294,7 @@ async function measureUvMemory(host: string, port: number, n: number, runId: str
   }
 }
 
-async function machine(rest: <T>(path: string) => Promise<T>, java: string): Promise<string[]> {
+async function machine(rest: FlinkRest, java: string): Promise<string[]> {
   const cpu = cpus();
   const javaVersion = spawnSync(java, ['-version'], { encoding: 'utf8' }).stderr?.split('\n')[0] ?? 'java: unknown';
   const flink = await rest<{ 'flink-version'?: string }>('/config').then((c) => c['flink-version'] ?? '?', () => '?');

@@ -50,7 +50,8 @@ export class GatewayClient {
     return this.call(this.gatewayName, `${this.endpoints.gateway.replace(/\/$/, '')}${path}`, body, method);
   }
 
-  private rest<T>(path: string, body?: unknown, method?: string): Promise<T> {
+  /** A call to Flink's REST API (the bench reads job details and metrics through it). */
+  rest<T>(path: string, body?: unknown, method?: string): Promise<T> {
     return this.call(this.restName, `${this.endpoints.flinkRest.replace(/\/$/, '')}${path}`, body, method);
   }
 
