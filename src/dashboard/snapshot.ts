@@ -7,6 +7,7 @@
  * a Redis (test/unit/dashboard.test.ts) and against a real one (test/browser/).
  */
 import type Redis from 'ioredis';
+import { parseKey } from '../plan/build';
 import type { Metric, Spec } from '../spec/types';
 
 export interface Point {
@@ -192,21 +193,20 @@ export interface KeyTemplate {
 }
 
 const TIME = '(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})';
-const PLACEHOLDER = /\{window_(start|end)\}/g;
 
 /** The template of a key with `{window_start}` / `{window_end}`; undefined for a fixed key. */
 export function keyTemplate(key: string): KeyTemplate | undefined {
-  const parts = key.split(PLACEHOLDER); // literal, name, literal, name, …, literal
-  if (parts.length === 1) return undefined;
-  const literals = parts.filter((_, i) => i % 2 === 0);
-  const names = parts.filter((_, i) => i % 2 === 1);
-  const pattern = literals.map((l) => l.replace(/[*?[\]\\]/g, '\\$&')).join('*');
-  const regex = new RegExp(`^${literals.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(TIME)}$`);
-  const group = names.includes('end') ? names.indexOf('end') + 1 : 1;
+  // The key syntax is parsed where the plan parses it, so both read a template the same way.
+  const parts = parseKey(key);
+  const names = parts.flatMap((p) => ('placeholder' in p ? [p.placeholder] : []));
+  if (names.length === 0) return undefined;
+  const pattern = parts.map((p) => ('text' in p ? p.text.replace(/[*?[\]\\]/g, '\\$&') : '*')).join('');
+  const regex = new RegExp(`^${parts.map((p) => ('text' in p ? p.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : TIME)).join('')}$`);
+  const group = names.includes('window_end') ? names.indexOf('window_end') + 1 : 1;
   return {
     pattern,
     timeOf: (k) => regex.exec(k)?.[group],
-    axis: names.includes('end') ? 'window end' : 'window start',
+    axis: names.includes('window_end') ? 'window end' : 'window start',
   };
 }
 
