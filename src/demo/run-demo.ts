@@ -17,7 +17,7 @@ import type { Io } from '../cli/io';
 import { progress } from '../cli/progress';
 import { compileSpec } from '../compile';
 import { startDashboard, type Dashboard } from '../dashboard/server';
-import { createGatewayDeployer } from '../deploy/gateway/deployer';
+import { ACTIVE, createGatewayDeployer } from '../deploy/gateway/deployer';
 import { UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, topicExists } from '../kafka/client';
 import { produce } from '../produce/sink';
@@ -62,9 +62,6 @@ export function demoSpecText(text: string, at: { kafka: string; redisHost: strin
   doc.deleteIn(['targets']);
   return doc.toString();
 }
-
-/** Flink job states in which a job still runs (or is about to). */
-const ACTIVE = new Set(['INITIALIZING', 'CREATED', 'RUNNING', 'RESTARTING', 'FAILING', 'CANCELLING', 'RECONCILING', 'SUSPENDED']);
 
 interface Undo {
   label: string;

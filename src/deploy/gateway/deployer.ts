@@ -12,7 +12,8 @@ import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, 
 import { createTopic, kafka, topicExists } from '../../kafka/client';
 import { DEFAULT_TIMING, GatewayClient, type FlinkJob } from './client';
 
-const ACTIVE = new Set(['RUNNING', 'CREATED', 'INITIALIZING', 'RESTARTING', 'RECONCILING', 'FAILING', 'CANCELLING', 'SUSPENDED']);
+/** Flink job states in which a job still runs (or is about to). */
+export const ACTIVE = new Set(['RUNNING', 'CREATED', 'INITIALIZING', 'RESTARTING', 'RECONCILING', 'FAILING', 'CANCELLING', 'SUSPENDED']);
 
 export function createGatewayDeployer(target: GatewayTarget, ctx: DeployerContext): Deployer {
   const timing = {
