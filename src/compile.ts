@@ -2,13 +2,15 @@
 import { SpecError } from './errors';
 import { buildPlan, type PlanOverrides } from './plan/build';
 import type { Plan } from './plan/nodes';
-import type { DialectName } from './sql/compiler';
+import type { DialectName, SqlStatement } from './sql/compiler';
 import { DIALECTS } from './sql/dialects';
 import type { Loaded } from './spec/load';
 
 export interface Compiled {
   plan: Plan;
   sql: string;
+  /** The same script as statements, for tools that take one at a time. */
+  statements: SqlStatement[];
 }
 
 export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: PlanOverrides = {}): Compiled {
@@ -23,5 +25,5 @@ export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: Pla
       }),
     );
   }
-  return { plan, sql: compiler.compile(plan) };
+  return { plan, sql: compiler.compile(plan), statements: compiler.statements(plan) };
 }

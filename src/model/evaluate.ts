@@ -75,8 +75,7 @@ function evaluate(e: FilterExpr, row: Row): Value {
       const v = evaluate(e.expr, row);
       const p = evaluate(e.pattern, row);
       if (v === null || p === null) return null;
-      const re = new RegExp(`^${String(p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '[\\s\\S]*').replace(/_/g, '[\\s\\S]')}$`);
-      const hit = re.test(String(v));
+      const hit = likePattern(String(p), e.escape).test(String(v));
       return e.negated ? !hit : hit;
     }
     case 'isNull': {
@@ -99,4 +98,22 @@ function compare(a: Value, b: Value): number | null {
   const x = String(a);
   const y = String(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** SQL LIKE as a regular expression: `%` any text, `_` one character, `escape` makes the next one literal. */
+function likePattern(pattern: string, escape?: string): RegExp {
+  let re = '';
+  const chars = [...pattern];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (escape !== undefined && c === escape && i + 1 < chars.length) re += literal(chars[++i]);
+    else if (c === '%') re += '[\\s\\S]*';
+    else if (c === '_') re += '[\\s\\S]';
+    else re += literal(c);
+  }
+  return new RegExp(`^${re}$`, 'u');
+}
+
+function literal(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

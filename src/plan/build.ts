@@ -18,11 +18,20 @@ export interface PlanOverrides {
 }
 
 export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
-  const source = sourceNode(spec, overrides);
+  // Every name the generated SQL adds is claimed here, against the spec's own names, so that
+  // none can hide or collide with a user's table, column or another generated name.
+  const tables = new Names([spec.source.table]);
+  const columns = new Names([...spec.source.columns.map((c) => c.name), ...WINDOW_COLUMNS]);
+  const source = sourceNode(spec, overrides, tables, columns);
+  const countsView = tables.claim('window_counts');
   const counts: CountNode[] = [];
+  const aliases = new Map<string, string>();
   const countAlias = (kind: CountNode['kind'], event: string, column?: string): string => {
-    const alias = kind === 'rows' ? `${event}_rows` : `${event}_distinct_${column}`;
-    if (!counts.some((c) => c.alias === alias)) {
+    const identity = JSON.stringify([kind, event, column ?? null]);
+    let alias = aliases.get(identity);
+    if (alias === undefined) {
+      alias = columns.claim(kind === 'rows' ? `${event}_rows` : `${event}_distinct_${column}`);
+      aliases.set(identity, alias);
       const filter = eventFilter(spec, event);
       counts.push(kind === 'rows' ? { kind, alias, event, filter } : { kind, alias, event, filter, column: column! });
     }
@@ -30,10 +39,9 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
   };
 
   const redis: RedisConnection = { ...spec.redis, ...overrides.redis };
-  const taken = new Set([spec.source.table, source.timedView]);
   const sinks: SinkNode[] = spec.metrics.map((m) => {
     const def = metricDefinition(m);
-    const table = uniqueName(`redis_${m.name}`, taken);
+    const table = tables.claim(`redis_${m.name}`);
     const base = { metric: m.name, table, key: parseKey(m.redis.key), redis };
     if (m.redis.type === 'set' || m.redis.type === 'hll') {
       const member = def.memberColumn!(m);
@@ -41,36 +49,40 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
       const remember = dedupe === 'first-seen' ? spec.job.stateTtl : undefined;
       return { ...base, kind: 'members', redisType: m.redis.type, dedupe, remember, filter: eventFilter(spec, member.event), column: member.column };
     }
-    const aliases = def.counts(m).map((c) => countAlias(c.kind, c.event, c.column));
-    const { value, presentWhen } = def.value(m, aliases);
+    const countAliases = def.counts(m).map((c) => countAlias(c.kind, c.event, c.column));
+    const { value, presentWhen } = def.value(m, countAliases);
     return { ...base, kind: 'scalar', redisType: m.redis.type, value, presentWhen, listCommand: m.redis.command ?? 'lpush' };
   });
 
   const firstSeen = sinks.some((s) => s.kind === 'members' && s.dedupe === 'first-seen');
-  const names = new Set([...spec.source.columns.map((c) => c.name), source.rowtime.name]);
   return {
     pipelineName: spec.name,
     specFile: spec.file,
     jobOptions: jobOptions(spec, counts, overrides.jobName, firstSeen, sinks.filter((s) => s.kind === 'scalar').length),
-    source: firstSeen ? { ...source, proctime: uniqueName('proctime', names) } : source,
+    source: firstSeen ? { ...source, proctime: columns.claim('proctime'), firstSeenRank: columns.claim('seen') } : source,
     window: specWindow(spec),
+    countsView,
     counts,
     sinks,
   };
 }
 
-function sourceNode(spec: Spec, o: PlanOverrides): SourceNode {
+/** The columns a window table function adds: no user or generated column may take these names. */
+const WINDOW_COLUMNS = ['window_start', 'window_end', 'window_time'];
+
+function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names): SourceNode {
   const s = spec.source;
   const eventColumn = s.columns.find((c) => c.name === s.eventTime)!;
   const precision = eventColumn.type.precision ?? 6;
-  const names = new Set(s.columns.map((c) => c.name));
-  const rowtime = precision <= 3 ? { name: s.eventTime, computed: false } : { name: uniqueName('rowtime', names), computed: true };
+  const rowtime = precision <= 3 ? { name: s.eventTime, computed: false } : { name: columns.claim('rowtime'), computed: true };
+  const startupMode = o.bounded ? 'earliest-offset' : s.startupMode;
   return {
     table: s.table,
     topic: o.topic ?? s.topic,
     bootstrapServers: o.bootstrapServers ?? s.bootstrapServers,
     groupId: o.groupId ?? s.groupId,
-    startupMode: o.bounded ? 'earliest-offset' : s.startupMode,
+    startupMode,
+    offsetReset: startupMode === 'group-offsets' ? s.offsetReset : undefined,
     bounded: o.bounded ?? false,
     ignoreParseErrors: s.ignoreParseErrors,
     failOnMissingField: s.failOnMissingField,
@@ -78,7 +90,7 @@ function sourceNode(spec: Spec, o: PlanOverrides): SourceNode {
     eventTime: s.eventTime,
     rowtime,
     watermarkDelay: s.watermarkDelay,
-    timedView: `${s.table}_timed`,
+    timedView: tables.claim(`${s.table}_timed`),
   };
 }
 
@@ -165,9 +177,19 @@ export function parseKey(key: string): KeyPart[] {
   return parts;
 }
 
-function uniqueName(wanted: string, taken: Set<string>): string {
-  let name = wanted;
-  for (let i = 2; taken.has(name); i++) name = `${wanted}_${i}`;
-  taken.add(name);
-  return name;
+/** One namespace of generated SQL: names compare without case, as a reader would confuse them. */
+class Names {
+  private readonly taken = new Set<string>();
+
+  constructor(reserved: Iterable<string>) {
+    for (const name of reserved) this.taken.add(name.toLowerCase());
+  }
+
+  /** `wanted`, or else `wanted_2`, `wanted_3`, ...: the first that nothing else has. */
+  claim(wanted: string): string {
+    let name = wanted;
+    for (let i = 2; this.taken.has(name.toLowerCase()); i++) name = `${wanted}_${i}`;
+    this.taken.add(name.toLowerCase());
+    return name;
+  }
 }

@@ -5,7 +5,7 @@
 import type { Duration } from '../spec/duration';
 import type { FilterExpr } from '../spec/filter';
 import type { SqlType } from '../spec/sql-types';
-import type { RedisType, Secret, StartupMode, WindowType } from '../spec/types';
+import type { OffsetReset, RedisType, Secret, StartupMode, WindowType } from '../spec/types';
 
 export interface Plan {
   readonly pipelineName: string;
@@ -13,6 +13,8 @@ export interface Plan {
   readonly jobOptions: readonly JobOption[];
   readonly source: SourceNode;
   readonly window: WindowNode;
+  /** The view that holds the shared per-window counts. */
+  readonly countsView: string;
   /** The shared per-window counts that scalar metrics read; empty when no metric needs them. */
   readonly counts: readonly CountNode[];
   readonly sinks: readonly SinkNode[];
@@ -31,6 +33,8 @@ export interface SourceNode {
   readonly bootstrapServers: string;
   readonly groupId?: string;
   readonly startupMode: StartupMode;
+  /** group-offsets only: where a group without committed offsets starts. */
+  readonly offsetReset?: OffsetReset;
   /** Stop at the offsets that were latest when the job started (verify, bench). */
   readonly bounded: boolean;
   readonly ignoreParseErrors: boolean;
@@ -45,6 +49,8 @@ export interface SourceNode {
   readonly rowtime: { readonly name: string; readonly computed: boolean };
   /** A processing-time column, when a first-seen deduplication needs one. */
   readonly proctime?: string;
+  /** The first-seen deduplication's row number column, beside proctime. */
+  readonly firstSeenRank?: string;
   readonly watermarkDelay: Duration;
   /** A view of the source without rows whose event time is NULL: they must never fail the job. */
   readonly timedView: string;

@@ -9,7 +9,7 @@ import { METRIC_TYPES } from '../metrics';
 import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
 import { DEFERRED, isSecretPath, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
-import { parseSqlType } from './sql-types';
+import { parseSqlType, type TypeFamily } from './sql-types';
 import type {
   Column, EventSpec, JobSpec, Metric, RedisSpec, Secret, SourceSpec, Target, WindowSpec,
 } from './types';
@@ -21,6 +21,8 @@ const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/;
 const WINDOW_COLUMNS = new Set(['window_start', 'window_end', 'window_time']);
 const KEY_PLACEHOLDER = /\{([^{}]*)\}/g;
+/** Column types whose values have one plain text, as uv writes and counts them. */
+const UV_COLUMN_FAMILIES: ReadonlySet<TypeFamily> = new Set(['integer', 'string', 'boolean']);
 
 type Tree = Record<string, unknown>;
 
@@ -156,6 +158,15 @@ export class SpecChecker {
         fail(['bootstrapServers'], `got ${show(s.bootstrapServers)}; expected host:port[,host:port...] such as 127.0.0.1:9092`);
       }
     }
+    if (s.startupMode === 'group-offsets' && s.groupId === undefined) {
+      fail(['startupMode'], "group-offsets starts from the offsets a consumer group committed: set source.groupId to name the group");
+    }
+    if (s.offsetReset !== undefined && s.startupMode !== 'group-offsets') {
+      fail(['offsetReset'], `applies only with startupMode: group-offsets (it says where a group without committed offsets starts); startupMode is '${s.startupMode}'`);
+    }
+    if (s.failOnMissingField && s.ignoreParseErrors) {
+      fail(['failOnMissingField'], "true needs ignoreParseErrors: false (Flink's JSON format refuses both true, and ignoreParseErrors defaults to true)");
+    }
     const columns: Column[] = [];
     const names = Object.keys(s.columns);
     if (names.length === 0) fail(['columns'], 'declare at least one column');
@@ -183,7 +194,8 @@ export class SpecChecker {
     }
     const watermarkDelay = this.duration(s.watermarkDelay, ['source', 'watermarkDelay']);
     if (!ok || !watermarkDelay || columns.length !== names.length) return undefined;
-    return { ...s, columns, watermarkDelay };
+    const offsetReset = s.startupMode === 'group-offsets' ? (s.offsetReset ?? 'earliest') : undefined;
+    return { ...s, offsetReset, columns, watermarkDelay };
   }
 
   private events(v: unknown, source: SourceSpec | undefined): EventSpec[] | undefined {
@@ -297,8 +309,15 @@ export class SpecChecker {
           }
         }
       }
-      if (m.type === 'uv' && source && !source.columns.some((c) => c.name === m.column)) {
+      const uvColumn = m.type === 'uv' && source ? source.columns.find((c) => c.name === m.column) : undefined;
+      if (m.type === 'uv' && source && !uvColumn) {
         fail(at('column'), `got ${show(m.column)}; it must name a declared column (${source.columns.map((c) => c.name).join(', ')})`);
+      } else if (uvColumn && !UV_COLUMN_FAMILIES.has(uvColumn.type.family)) {
+        fail(
+          at('column'),
+          `column '${uvColumn.name}' is ${uvColumn.type.sql}; uv counts and writes values by their plain text, which is only unambiguous for ` +
+            'integers (TINYINT, SMALLINT, INT, BIGINT), text (STRING, VARCHAR, CHAR) and BOOLEAN (a DOUBLE 6 is written 6.0, a DECIMAL(10, 2) 6.00)',
+        );
       }
       if (!def.allowedRedis.includes(m.redis.type)) {
         fail(at('redis', 'type'), `a ${m.type} metric cannot be written as a Redis ${m.redis.type}; allowed: ${def.allowedRedis.join(' | ')}`);

@@ -24,6 +24,9 @@ const UNIT_WORDS: Record<string, DurationUnit> = {
   d: 'DAY', day: 'DAY', days: 'DAY',
 };
 
+/** Flink's day-time intervals take at most three leading digits: 999 days is the longest. */
+const MAX_MILLIS = 999 * UNIT_MILLIS.DAY;
+
 export const DURATION_HELP = "'<n> second(s)|minute(s)|hour(s)|day(s)' (also '10 min', '30 s')";
 
 /** Returns the parsed duration, or an error message naming what is allowed. */
@@ -37,7 +40,7 @@ export function parseDuration(text: string): Duration | string {
     return `'${m[2]}' is not a time unit${hint}; expected ${DURATION_HELP}`;
   }
   if (amount <= 0) return `a duration must be positive, got '${text}'`;
-  if (!Number.isSafeInteger(amount * UNIT_MILLIS[unit])) return `'${text}' is too long`;
+  if (amount * UNIT_MILLIS[unit] > MAX_MILLIS) return `'${text}' is too long; at most 999 days`;
   return { amount, unit, millis: amount * UNIT_MILLIS[unit], text: text.trim() };
 }
 
@@ -49,4 +52,22 @@ export function durationFromMillis(millis: number): Duration {
     }
   }
   throw new Error(`duration ${millis} ms is not a whole number of seconds`);
+}
+
+/**
+ * A duration as a Flink SQL interval literal that Flink parses at any length up to 999 days.
+ * A leading field has two digits unless a precision is given, and Flink takes at most three, so
+ * `120 s` is `INTERVAL '120' SECOND(3)`, and a length no single unit holds in three digits is
+ * written from days down to seconds: `INTERVAL '1 00:00:01' DAY TO SECOND`.
+ */
+export function intervalLiteral(d: Duration): string {
+  if (d.amount < 100) return `INTERVAL '${d.amount}' ${d.unit}`;
+  if (d.amount < 1000) return `INTERVAL '${d.amount}' ${d.unit}(3)`;
+  const best = durationFromMillis(d.millis);
+  if (best.amount < 1000) return intervalLiteral(best);
+  const seconds = d.millis / 1000;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const days = Math.floor(seconds / 86_400);
+  const clock = `${two(Math.floor(seconds / 3600) % 24)}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+  return `INTERVAL '${days} ${clock}' DAY${days < 100 ? '' : '(3)'} TO SECOND`;
 }

@@ -14,7 +14,7 @@ const bool = z.boolean({ error: 'expected true or false' });
 const name = z.string({ error: 'expected a name' });
 
 export const SOURCE_KEYS = [
-  'table', 'topic', 'bootstrapServers', 'groupId', 'startupMode', 'format',
+  'table', 'topic', 'bootstrapServers', 'groupId', 'startupMode', 'offsetReset', 'format',
   'ignoreParseErrors', 'failOnMissingField', 'columns', 'eventTime', 'watermarkDelay',
 ] as const;
 
@@ -27,6 +27,7 @@ export const schemas = {
     bootstrapServers: text,
     groupId: text.optional(),
     startupMode: z.enum(['earliest-offset', 'latest-offset', 'group-offsets']).default('earliest-offset'),
+    offsetReset: z.enum(['earliest', 'latest', 'none']).optional(),
     format: z.enum(['json']).default('json'),
     ignoreParseErrors: bool.default(true),
     failOnMissingField: bool.default(false),
@@ -66,6 +67,13 @@ const redisSink = z.strictObject({
 
 const metricBase = { name, redis: redisSink };
 
+/**
+ * Digits after the point a ratio may have. The generated SQL rounds exactly once, in DECIMAL
+ * arithmetic that stays exact for any two BIGINT counts up to 9 digits (see SqlCompiler.valueExpr).
+ */
+export const MAX_RATIO_PRECISION = 9;
+const PRECISION_HELP = `expected a whole number from 0 to ${MAX_RATIO_PRECISION} (digits after the point; more would not be exact in Flink's DECIMAL arithmetic)`;
+
 /** One schema per metric type; adding a metric type adds one entry here and one in `metrics/`. */
 export const metricSchemas = {
   uv: z.strictObject({ ...metricBase, type: z.literal('uv'), event: name, column: name }),
@@ -75,7 +83,7 @@ export const metricSchemas = {
     type: z.literal('ratio'),
     numerator: name,
     denominator: name,
-    precision: z.number({ error: 'expected a whole number from 0 to 18' }).int({ error: 'expected a whole number from 0 to 18' }).min(0, { error: 'expected a whole number from 0 to 18' }).max(18, { error: 'expected a whole number from 0 to 18' }).default(4),
+    precision: z.number({ error: PRECISION_HELP }).int({ error: PRECISION_HELP }).min(0, { error: PRECISION_HELP }).max(MAX_RATIO_PRECISION, { error: PRECISION_HELP }).default(4),
   }),
 };
 

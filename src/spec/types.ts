@@ -4,6 +4,8 @@ import type { FilterExpr } from './filter';
 import type { SqlType } from './sql-types';
 
 export type StartupMode = 'earliest-offset' | 'latest-offset' | 'group-offsets';
+/** Where a consumer group without committed offsets starts (Kafka's auto.offset.reset). */
+export type OffsetReset = 'earliest' | 'latest' | 'none';
 export type WindowType = 'hop' | 'tumble' | 'cumulate';
 export type RedisType = 'set' | 'hll' | 'string' | 'list' | 'hash';
 export type MetricType = 'uv' | 'pv' | 'ratio';
@@ -19,6 +21,8 @@ export interface SourceSpec {
   readonly bootstrapServers: string;
   readonly groupId?: string;
   readonly startupMode: StartupMode;
+  /** Set (default earliest) exactly when startupMode is group-offsets. */
+  readonly offsetReset?: OffsetReset;
   readonly format: 'json';
   readonly ignoreParseErrors: boolean;
   readonly failOnMissingField: boolean;

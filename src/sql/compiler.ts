@@ -4,7 +4,7 @@
  * and declares what it can do in `capabilities`, instead of `if (dialect === ...)` checks.
  */
 import type { Plan, ScalarSink, SinkNode, MembersSink, KeyPart, ValueNode, WindowNode, CountNode } from '../plan/nodes';
-import type { Duration } from '../spec/duration';
+import { intervalLiteral, type Duration } from '../spec/duration';
 import { renderFilter, type FilterExpr } from '../spec/filter';
 import { commentText, quoteIdent, quoteString } from './escape';
 
@@ -29,6 +29,19 @@ export interface DialectProblem {
 export interface Column {
   readonly name: string;
   readonly type: string;
+}
+
+/**
+ * One statement of the generated script: what it does (`set` a job option, `create` a table or
+ * view, or one `insert` of the statement set), the comment printed above it, and its SQL
+ * without the closing `;`. The script is rendered from these; tools that submit or plan
+ * statements one at a time take them as they are, never by splitting the text again.
+ */
+export interface SqlStatement {
+  readonly kind: 'set' | 'create' | 'insert';
+  /** Comment lines (each starting `-- `), or '' for none. */
+  readonly comment: string;
+  readonly sql: string;
 }
 
 /** How window bounds are written in keys, hash fields and list entries. */
@@ -62,16 +75,26 @@ export abstract class SqlCompiler {
   }
 
   compile(plan: Plan): string {
-    const statements = [
+    const statements = this.statements(plan);
+    const inserts = statements.filter((st) => st.kind === 'insert');
+    const blocks = [
       this.header(plan),
+      ...statements.filter((st) => st.kind !== 'insert').map((st) => `${st.comment ? `${st.comment}\n` : ''}${st.sql};`),
+      this.statementSet(inserts.map((st) => `${st.sql};`)),
+    ];
+    return blocks.join('\n\n') + '\n';
+  }
+
+  /** Every statement of the job, in order: job options, tables and views, then the inserts. */
+  statements(plan: Plan): SqlStatement[] {
+    return [
       ...this.jobOptions(plan),
       this.sourceTable(plan),
       this.timedView(plan),
       ...plan.sinks.map((s) => this.sinkTable(s)),
       ...(plan.counts.length ? [this.countsView(plan)] : []),
-      this.statementSet(plan.sinks.map((s) => this.insert(plan, s))),
+      ...plan.sinks.map((s) => this.insert(plan, s)),
     ];
-    return statements.join('\n\n') + '\n';
   }
 
   protected header(plan: Plan): string {
@@ -81,11 +104,11 @@ export abstract class SqlCompiler {
     ].join('\n');
   }
 
-  protected jobOptions(plan: Plan): string[] {
-    return plan.jobOptions.map((o) => `-- ${o.why}\nSET ${quoteString(o.key)} = ${quoteString(o.value)};`);
+  protected jobOptions(plan: Plan): SqlStatement[] {
+    return plan.jobOptions.map((o) => ({ kind: 'set', comment: `-- ${o.why}`, sql: `SET ${quoteString(o.key)} = ${quoteString(o.value)}` }));
   }
 
-  protected sourceTable(plan: Plan): string {
+  protected sourceTable(plan: Plan): SqlStatement {
     const s = plan.source;
     const lines = s.columns.map((c) => `  ${quoteIdent(c.name)} ${c.type.sql}`);
     if (s.rowtime.computed) {
@@ -100,7 +123,7 @@ export abstract class SqlCompiler {
     ];
     if (s.rowtime.computed) comment.push(`-- ${s.rowtime.name} is ${s.eventTime} at millisecond precision, which Flink needs for a time attribute.`);
     if (s.proctime) comment.push(`-- ${s.proctime} (processing time) orders the first-seen deduplication of UV members.`);
-    return `${comment.join('\n')}\nCREATE TABLE ${quoteIdent(s.table)} (\n${lines.join(',\n')}\n) ${this.withOptions(this.sourceOptions(plan))};`;
+    return { kind: 'create', comment: comment.join('\n'), sql: `CREATE TABLE ${quoteIdent(s.table)} (\n${lines.join(',\n')}\n) ${this.withOptions(this.sourceOptions(plan))}` };
   }
 
   protected sourceOptions(plan: Plan): [string, string][] {
@@ -112,6 +135,8 @@ export abstract class SqlCompiler {
     ];
     if (s.groupId) options.push(['properties.group.id', s.groupId]);
     options.push(['scan.startup.mode', s.startupMode]);
+    // Without it Flink's Kafka source fails on a group that has no committed offsets yet.
+    if (s.offsetReset) options.push(['properties.auto.offset.reset', s.offsetReset]);
     if (s.bounded) options.push(['scan.bounded.mode', 'latest-offset']);
     options.push(
       ['format', 'json'],
@@ -121,27 +146,30 @@ export abstract class SqlCompiler {
     return options;
   }
 
-  protected timedView(plan: Plan): string {
+  protected timedView(plan: Plan): SqlStatement {
     const s = plan.source;
-    return [
-      '-- Rows without an event time cannot be placed in a window: drop them here so they never fail the job.',
-      `CREATE TEMPORARY VIEW ${quoteIdent(s.timedView)} AS`,
-      `SELECT * FROM ${quoteIdent(s.table)} WHERE ${quoteIdent(s.rowtime.name)} IS NOT NULL;`,
-    ].join('\n');
+    return {
+      kind: 'create',
+      comment: '-- Rows without an event time cannot be placed in a window: drop them here so they never fail the job.',
+      sql: `CREATE TEMPORARY VIEW ${quoteIdent(s.timedView)} AS\nSELECT * FROM ${quoteIdent(s.table)} WHERE ${quoteIdent(s.rowtime.name)} IS NOT NULL`,
+    };
   }
 
-  protected countsView(plan: Plan): string {
+  protected countsView(plan: Plan): SqlStatement {
     const columns = plan.counts.map((c) => `  ${this.countExpr(c)} AS ${quoteIdent(c.alias)}`);
-    return [
-      '-- Per-window counts, computed once and shared by every metric below.',
-      'CREATE TEMPORARY VIEW `window_counts` AS',
-      'SELECT',
-      '  `window_start`,',
-      '  `window_end`,',
-      columns.join(',\n'),
-      `FROM ${this.windowTvf(plan, plan.window)}`,
-      'GROUP BY `window_start`, `window_end`;',
-    ].join('\n');
+    return {
+      kind: 'create',
+      comment: '-- Per-window counts, computed once and shared by every metric below.',
+      sql: [
+        `CREATE TEMPORARY VIEW ${quoteIdent(plan.countsView)} AS`,
+        'SELECT',
+        '  `window_start`,',
+        '  `window_end`,',
+        columns.join(',\n'),
+        `FROM ${this.windowTvf(plan, plan.window)}`,
+        'GROUP BY `window_start`, `window_end`',
+      ].join('\n'),
+    };
   }
 
   protected countExpr(c: CountNode): string {
@@ -169,9 +197,13 @@ export abstract class SqlCompiler {
     return [{ name: 'key', type: 'STRING' }, { name: sink.kind === 'members' ? 'member' : 'value', type: 'STRING' }];
   }
 
-  protected sinkTable(sink: SinkNode): string {
+  protected sinkTable(sink: SinkNode): SqlStatement {
     const columns = this.sinkColumns(sink).map((c) => `  ${quoteIdent(c.name)} ${c.type}`);
-    return `-- ${this.sinkComment(sink)}\nCREATE TEMPORARY TABLE ${quoteIdent(sink.table)} (\n${columns.join(',\n')}\n) ${this.withOptions(this.redisOptions(sink))};`;
+    return {
+      kind: 'create',
+      comment: `-- ${this.sinkComment(sink)}`,
+      sql: `CREATE TEMPORARY TABLE ${quoteIdent(sink.table)} (\n${columns.join(',\n')}\n) ${this.withOptions(this.redisOptions(sink))}`,
+    };
   }
 
   protected sinkComment(sink: SinkNode): string {
@@ -197,8 +229,9 @@ export abstract class SqlCompiler {
     }
   }
 
-  protected insert(plan: Plan, sink: SinkNode): string {
-    return sink.kind === 'members' ? this.membersInsert(plan, sink) : this.scalarInsert(sink);
+  protected insert(plan: Plan, sink: SinkNode): SqlStatement {
+    const sql = sink.kind === 'members' ? this.membersInsert(plan, sink) : this.scalarInsert(plan, sink);
+    return { kind: 'insert', comment: '', sql };
   }
 
   protected membersInsert(plan: Plan, sink: MembersSink): string {
@@ -206,15 +239,16 @@ export abstract class SqlCompiler {
     const where = `WHERE (${this.filter(sink.filter)}) AND ${column} IS NOT NULL`;
     if (sink.dedupe === 'first-seen') {
       // Flink's keep-first-row deduplication: insert-only, one row per member.
+      const rank = quoteIdent(plan.source.firstSeenRank!);
       return [
         `INSERT INTO ${quoteIdent(sink.table)}`,
         `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`,
         'FROM (',
-        `  SELECT ${column}, ROW_NUMBER() OVER (PARTITION BY ${column} ORDER BY ${quoteIdent(plan.source.proctime!)}) AS \`seen\``,
+        `  SELECT ${column}, ROW_NUMBER() OVER (PARTITION BY ${column} ORDER BY ${quoteIdent(plan.source.proctime!)}) AS ${rank}`,
         `  FROM ${quoteIdent(plan.source.timedView)}`,
         `  ${where}`,
         ')',
-        'WHERE `seen` = 1;',
+        `WHERE ${rank} = 1`,
       ].join('\n');
     }
     return [
@@ -222,11 +256,11 @@ export abstract class SqlCompiler {
       `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`,
       `FROM ${this.windowTvf(plan, plan.window)}`,
       where,
-      `GROUP BY \`window_start\`, \`window_end\`, ${column};`,
+      `GROUP BY \`window_start\`, \`window_end\`, ${column}`,
     ].join('\n');
   }
 
-  protected scalarInsert(sink: ScalarSink): string {
+  protected scalarInsert(plan: Plan, sink: ScalarSink): string {
     const value = this.valueExpr(sink.value);
     const key = this.keyExpr(sink.key);
     const windowEnd = this.windowTime('window_end');
@@ -242,17 +276,30 @@ export abstract class SqlCompiler {
     return [
       `INSERT INTO ${quoteIdent(sink.table)}`,
       `SELECT ${select.join(', ')}`,
-      'FROM `window_counts`',
-      `WHERE ${quoteIdent(sink.presentWhen)} > 0;`,
+      `FROM ${quoteIdent(plan.countsView)}`,
+      `WHERE ${quoteIdent(sink.presentWhen)} > 0`,
     ].join('\n');
   }
 
   protected valueExpr(v: ValueNode): string {
     if (v.kind === 'count') return `CAST(${quoteIdent(v.count)} AS STRING)`;
-    // DECIMAL division then a cast to `precision` digits: Flink rounds DECIMAL casts half-up and
-    // prints DECIMAL in plain notation, e.g. 0.3333, never 3.333E-1.
-    const quotient = `CAST(${quoteIdent(v.numerator)} AS DECIMAL(19, 0)) / NULLIF(${quoteIdent(v.denominator)}, 0)`;
-    return `CAST(CAST(${quotient} AS DECIMAL(${20 + v.precision}, ${v.precision})) AS STRING)`;
+    return `CAST(${this.ratioExpr(quoteIdent(v.numerator), quoteIdent(v.denominator), v.precision)} AS STRING)`;
+  }
+
+  /**
+   * n / d with `p` digits after the point, rounded half-up exactly once. Flink's DECIMAL division
+   * rounds its quotient (at 19 digits here, after a 34-digit step), and a second rounding to `p`
+   * digits can then round up what is below one half. So the rounded result is computed in whole
+   * numbers: q = (2·n·10^p + d) DIV (2·d), the DIV done exactly as (a - MOD(a, b)) / b, and then
+   * scaled by 10^-p, a multiplication, which is exact. DECIMAL(38 - p, 0) holds q for any BIGINT
+   * counts while p <= 9, and DECIMAL(38 - p, 0) × DECIMAL(p, p) is DECIMAL(38, p) with no rounding.
+   * Flink prints a DECIMAL in plain notation with all p digits: 0.3333, 1.0000.
+   */
+  protected ratioExpr(n: string, d: string, p: number): string {
+    const a = `(CAST(${n} AS DECIMAL(38, 0)) * ${2n * 10n ** BigInt(p)} + ${d})`;
+    const b = `(CAST(NULLIF(${d}, 0) AS DECIMAL(20, 0)) * 2)`;
+    const q = `CAST((${a} - MOD(${a}, ${b})) / ${b} AS DECIMAL(${38 - p}, 0))`;
+    return p === 0 ? q : `${q} * CAST(0.${'0'.repeat(p - 1)}1 AS DECIMAL(${p}, ${p}))`;
   }
 
   protected keyExpr(key: readonly KeyPart[]): string {
@@ -278,7 +325,7 @@ export abstract class SqlCompiler {
   }
 
   protected interval(d: Duration): string {
-    return `INTERVAL '${d.amount}' ${d.unit}`;
+    return intervalLiteral(d);
   }
 
   protected withOptions(options: [string, string][]): string {

@@ -8,7 +8,7 @@ import type { StackLayout } from './layout';
 import type { StackJars } from './resolve';
 
 /** The module flags Flink needs on Java 17 (Flink 1.20's env.java.opts.all default). */
-const JAVA17_FLAGS = [
+export const JAVA17_FLAGS = [
   '-XX:+IgnoreUnrecognizedVMOptions',
   ...['java.base/sun.net.util', 'java.rmi/sun.rmi.registry', 'jdk.compiler/com.sun.tools.javac.api', 'jdk.compiler/com.sun.tools.javac.file',
     'jdk.compiler/com.sun.tools.javac.parser', 'jdk.compiler/com.sun.tools.javac.tree', 'jdk.compiler/com.sun.tools.javac.util',

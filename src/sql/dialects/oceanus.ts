@@ -7,7 +7,7 @@
  */
 import type { Plan, SinkNode } from '../../plan/nodes';
 import { quoteString } from '../escape';
-import { SqlCompiler, type Capabilities } from '../compiler';
+import { SqlCompiler, type Capabilities, type SqlStatement } from '../compiler';
 
 export class OceanusCompiler extends SqlCompiler {
   readonly dialect = 'oceanus' as const;
@@ -28,7 +28,7 @@ export class OceanusCompiler extends SqlCompiler {
     return options;
   }
 
-  protected override jobOptions(plan: Plan): string[] {
-    return plan.jobOptions.map((o) => `-- ${o.why}\nSET ${o.key} = ${quoteString(o.value)};`);
+  protected override jobOptions(plan: Plan): SqlStatement[] {
+    return plan.jobOptions.map((o) => ({ kind: 'set', comment: `-- ${o.why}`, sql: `SET ${o.key} = ${quoteString(o.value)}` }));
   }
 }
