@@ -8,6 +8,8 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    // Needs Java and Maven: generated SQL is planned on Flink's own planner (no cluster).
+    { ...common, displayName: 'planner', testMatch: ['<rootDir>/test/planner/**/*.test.ts'] },
     // Needs Redis on 127.0.0.1:6379 and Debian's chromium.
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
     {

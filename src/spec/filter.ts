@@ -40,6 +40,12 @@ export interface FilterError {
 }
 
 const PREFIX = 'SELECT * FROM t WHERE ';
+/** Words that are not read as a column name unless backquoted, for a hint when parsing fails. */
+const SQL_KEYWORDS = new Set(
+  ('SELECT FROM WHERE TABLE ORDER GROUP BY USER DATE YEAR MONTH DAY HOUR MINUTE SECOND TIME TIMESTAMP KEY VALUE VALUES COUNT ' +
+    'MEMBER WINDOW AND OR NOT IN IS LIKE BETWEEN NULL TRUE FALSE CASE WHEN THEN ELSE END AS ON JOIN LIMIT UNION ALL ' +
+    'DISTINCT INTERVAL ESCAPE EXISTS HAVING INSERT INTO SET').split(' '),
+);
 /** Significant digits a number literal may have: exact in Flink and in the model's doubles alike. */
 const MAX_DIGITS = 15;
 
@@ -72,7 +78,9 @@ function parseFilterText(text: string, columns: ReadonlyMap<string, SqlType>): F
     const at = err.location ? Math.max(0, err.location.start.offset - PREFIX.length) : undefined;
     const offset = at === undefined ? undefined : cut.offsetInText(at);
     const near = err.found == null ? 'at the end' : `near '${text.slice(offset ?? 0, (offset ?? 0) + 12)}'`;
-    return { message: `is not a valid SQL expression: unexpected ${err.found == null ? 'end' : `'${err.found}'`} ${near}`, offset };
+    const keywords = [...columns.keys()].filter((c) => SQL_KEYWORDS.has(c.toUpperCase()) && new RegExp(`(^|[^\`\\w])${c}($|[^\`\\w])`).test(code));
+    const hint = keywords.length ? `; ${keywords.map((k) => `'${k}'`).join(', ')} ${keywords.length > 1 ? 'are SQL keywords' : 'is an SQL keyword'}: write a column of that name in backquotes, e.g. \`${keywords[0]}\`` : '';
+    return { message: `is not a valid SQL expression: unexpected ${err.found == null ? 'end' : `'${err.found}'`} ${near}${hint}`, offset };
   }
   try {
     const expr = new Converter(columns, literals).convert(where);
@@ -321,6 +329,11 @@ class TypeChecker {
       case 'arith': {
         this.number(e.left, e.op);
         this.number(e.right, e.op);
+        if (e.op === '%') {
+          for (const side of [e.left, e.right]) {
+            if (!this.exact(side)) throw new FilterProblem(`'%' works on whole numbers and DECIMALs; got ${this.what(side)}`);
+          }
+        }
         if ((e.op === '/' || e.op === '%') && !(e.right.kind === 'literal' && typeof e.right.value === 'number' && e.right.value !== 0)) {
           throw new FilterProblem(`the divisor of '${e.op}' must be a number other than 0 (Flink fails the job on a division by zero); got ${this.what(e.right)}`);
         }
@@ -347,6 +360,17 @@ class TypeChecker {
       case 'isNull':
         this.kind(e.expr);
         return 'boolean';
+    }
+  }
+
+  /** An exact number (integer or DECIMAL), as Flink's '%' needs: no FLOAT or DOUBLE anywhere in it. */
+  private exact(e: FilterExpr): boolean {
+    switch (e.kind) {
+      case 'literal': return typeof e.value === 'number' && !/[eE]/.test(e.text);
+      case 'column': return ['integer', 'decimal'].includes(this.columns.get(e.name)!.family);
+      case 'negate': return this.exact(e.expr);
+      case 'arith': return this.exact(e.left) && this.exact(e.right);
+      default: return false;
     }
   }
 
