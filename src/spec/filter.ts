@@ -127,7 +127,13 @@ function cutStringLiterals(text: string):
         value += text[j++];
       }
       if (c === '`') code += text.slice(i, j + 1);
-      else {
+      else if (/\bESCAPE\s*$/i.test(code)) {
+        // node-sql-parser takes no parameter after ESCAPE: the one character stays inline.
+        if ([...value].length !== 1 || value === "'" || value === '\\') {
+          return { message: "ESCAPE takes one character in quotes, other than a quote or a backslash, e.g. ESCAPE '!'", offset: i };
+        }
+        code += `'${value}'`;
+      } else {
         shifts.push([code.length, i]);
         code += `:s${literals.length}`;
         literals.push(value);
@@ -238,7 +244,9 @@ class Converter {
       const pattern = this.convert({ ...right, escape: undefined });
       const like: FilterExpr = { kind: 'like', expr: left(), pattern, negated: op === 'NOT LIKE' };
       if (!right.escape) return like;
-      return { ...like, escape: likeEscape(this.convert(right.escape.value), pattern) };
+      const escape = right.escape.value as Node;
+      if (escape.type !== 'single_quote_string') throw new FilterProblem("ESCAPE takes one character in quotes, e.g. ESCAPE '!'");
+      return { ...like, escape: likeEscape(String(escape.value), pattern) };
     }
     if (op === 'IS' || op === 'IS NOT') {
       if ((node.right as Node).type !== 'null') throw new FilterProblem(`${op} is only supported with NULL`);
@@ -263,22 +271,19 @@ function numberLiteral(text: string): Literal {
  * `LIKE pattern ESCAPE 'c'`: one character, and a literal pattern in which it only ever escapes
  * `%`, `_` or itself (Flink fails the job on any other use).
  */
-function likeEscape(escape: FilterExpr, pattern: FilterExpr): string {
-  if (escape.kind !== 'literal' || typeof escape.value !== 'string' || [...escape.value].length !== 1) {
-    throw new FilterProblem("ESCAPE takes a single character in quotes, e.g. ESCAPE '!'");
-  }
+function likeEscape(escape: string, pattern: FilterExpr): string {
   if (pattern.kind !== 'literal' || typeof pattern.value !== 'string') {
     throw new FilterProblem('with ESCAPE the LIKE pattern must be a string literal');
   }
   const chars = [...pattern.value];
   for (let i = 0; i < chars.length; i++) {
-    if (chars[i] !== escape.value) continue;
-    if (!['%', '_', escape.value].includes(chars[i + 1])) {
-      throw new FilterProblem(`in LIKE '${pattern.value}' ESCAPE '${escape.value}', '${escape.value}' must be followed by %, _ or '${escape.value}'`);
+    if (chars[i] !== escape) continue;
+    if (!['%', '_', escape].includes(chars[i + 1])) {
+      throw new FilterProblem(`in LIKE '${pattern.value}' ESCAPE '${escape}', '${escape}' must be followed by %, _ or '${escape}'`);
     }
     i++;
   }
-  return escape.value;
+  return escape;
 }
 
 function columnName(column: unknown): string {
