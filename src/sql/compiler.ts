@@ -291,14 +291,15 @@ export abstract class SqlCompiler {
    * rounds its quotient (at 19 digits here, after a 34-digit step), and a second rounding to `p`
    * digits can then round up what is below one half. So the rounded result is computed in whole
    * numbers: q = (2·n·10^p + d) DIV (2·d), the DIV done exactly as (a - MOD(a, b)) / b, and then
-   * scaled by 10^-p, a multiplication, which is exact. DECIMAL(38 - p, 0) holds q for any BIGINT
-   * counts while p <= 9, and DECIMAL(38 - p, 0) × DECIMAL(p, p) is DECIMAL(38, p) with no rounding.
-   * Flink prints a DECIMAL in plain notation with all p digits: 0.3333, 1.0000.
+   * scaled by 10^-p, a multiplication, which is exact while its type needs no adjusting: Flink types
+   * DECIMAL(a, 0) × DECIMAL(p, p) as DECIMAL(a + p + 1, p), so a = 37 - p keeps all p digits (one
+   * more and the scale drops to fit 38 digits, rounding again). DECIMAL(37 - p, 0) holds q for any
+   * BIGINT counts while p <= 9. Flink prints a DECIMAL in plain notation with all p digits: 0.3333.
    */
   protected ratioExpr(n: string, d: string, p: number): string {
     const a = `(CAST(${n} AS DECIMAL(38, 0)) * ${2n * 10n ** BigInt(p)} + ${d})`;
     const b = `(CAST(NULLIF(${d}, 0) AS DECIMAL(20, 0)) * 2)`;
-    const q = `CAST((${a} - MOD(${a}, ${b})) / ${b} AS DECIMAL(${38 - p}, 0))`;
+    const q = `CAST((${a} - MOD(${a}, ${b})) / ${b} AS DECIMAL(${37 - p}, 0))`;
     return p === 0 ? q : `${q} * CAST(0.${'0'.repeat(p - 1)}1 AS DECIMAL(${p}, ${p}))`;
   }
 

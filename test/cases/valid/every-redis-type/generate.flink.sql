@@ -178,7 +178,7 @@ BEGIN
   WHERE `view_rows` > 0;
 
   INSERT INTO `redis_cr_list`
-  SELECT 'cr:list', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(CAST(((CAST(`buy_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`) - MOD((CAST(`buy_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(36, 0)) * CAST(0.01 AS DECIMAL(2, 2)) AS STRING), '}')
+  SELECT 'cr:list', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(CAST(((CAST(`buy_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`) - MOD((CAST(`buy_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(35, 0)) * CAST(0.01 AS DECIMAL(2, 2)) AS STRING), '}')
   FROM `window_counts`
   WHERE `view_rows` > 0;
 

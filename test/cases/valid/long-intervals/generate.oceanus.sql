@@ -116,7 +116,7 @@ BEGIN
   WHERE `browse_rows` > 0;
 
   INSERT INTO `redis_conversion_rate`
-  SELECT 'conversion_rate', CAST(CAST(((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`) - MOD((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`), (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(34, 0)) * CAST(0.0001 AS DECIMAL(4, 4)) AS STRING)
+  SELECT 'conversion_rate', CAST(CAST(((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`) - MOD((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`), (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(33, 0)) * CAST(0.0001 AS DECIMAL(4, 4)) AS STRING)
   FROM `window_counts`
   WHERE `browse_rows` > 0;
 

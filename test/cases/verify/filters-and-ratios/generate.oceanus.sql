@@ -146,17 +146,17 @@ BEGIN
   WHERE `pct_rows` > 0;
 
   INSERT INTO `redis_rate9`
-  SELECT 'rate9', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2000000000 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2000000000 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(29, 0)) * CAST(0.000000001 AS DECIMAL(9, 9)) AS STRING), '}')
+  SELECT 'rate9', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2000000000 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2000000000 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(28, 0)) * CAST(0.000000001 AS DECIMAL(9, 9)) AS STRING), '}')
   FROM `window_counts`
   WHERE `view_rows` > 0;
 
   INSERT INTO `redis_rate2`
-  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(36, 0)) * CAST(0.01 AS DECIMAL(2, 2)) AS STRING)
+  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(35, 0)) * CAST(0.01 AS DECIMAL(2, 2)) AS STRING)
   FROM `window_counts`
   WHERE `view_rows` > 0;
 
   INSERT INTO `redis_rate0`
-  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(38, 0)) AS STRING)
+  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(37, 0)) AS STRING)
   FROM `window_counts`
   WHERE `view_rows` > 0;
 
