@@ -1,5 +1,6 @@
 /** Spec → plan: decides what the job computes, once, for every dialect. */
 import { metricDefinition } from '../metrics';
+import { WINDOW_COLUMNS } from '../spec/check';
 import type { Spec } from '../spec/types';
 import type { CountNode, JobOption, KeyPart, Plan, RedisConnection, SinkNode, SourceNode, WindowNode } from './nodes';
 
@@ -66,9 +67,6 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
     sinks,
   };
 }
-
-/** The columns a window table function adds: no user or generated column may take these names. */
-const WINDOW_COLUMNS = ['window_start', 'window_end', 'window_time'];
 
 function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names): SourceNode {
   const s = spec.source;

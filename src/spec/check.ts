@@ -19,7 +19,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const JOB_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/;
-const WINDOW_COLUMNS = new Set(['window_start', 'window_end', 'window_time']);
+/** The columns a window table function adds: no user or generated column may take these names. */
+export const WINDOW_COLUMNS: ReadonlySet<string> = new Set(['window_start', 'window_end', 'window_time']);
 const KEY_PLACEHOLDER = /\{([^{}]*)\}/g;
 /** Column types whose values have one plain text, as uv writes and counts them. */
 const UV_COLUMN_FAMILIES: ReadonlySet<TypeFamily> = new Set(['integer', 'string', 'boolean']);
