@@ -25,5 +25,6 @@ export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: Pla
       }),
     );
   }
-  return { plan, sql: compiler.compile(plan), statements: compiler.statements(plan) };
+  const statements = compiler.statements(plan);
+  return { plan, sql: compiler.render(plan, statements), statements };
 }

@@ -75,7 +75,11 @@ export abstract class SqlCompiler {
   }
 
   compile(plan: Plan): string {
-    const statements = this.statements(plan);
+    return this.render(plan, this.statements(plan));
+  }
+
+  /** The script text of `statements`: header, then each statement, then the inserts as one set. */
+  render(plan: Plan, statements: readonly SqlStatement[]): string {
     const inserts = statements.filter((st) => st.kind === 'insert');
     const blocks = [
       this.header(plan),
@@ -105,7 +109,12 @@ export abstract class SqlCompiler {
   }
 
   protected jobOptions(plan: Plan): SqlStatement[] {
-    return plan.jobOptions.map((o) => ({ kind: 'set', comment: `-- ${o.why}`, sql: `SET ${quoteString(o.key)} = ${quoteString(o.value)}` }));
+    return plan.jobOptions.map((o) => ({ kind: 'set', comment: `-- ${o.why}`, sql: `SET ${this.optionKey(o.key)} = ${quoteString(o.value)}` }));
+  }
+
+  /** A job option's key in a SET statement: quoted, as Flink's SQL client and gateway take it. */
+  protected optionKey(key: string): string {
+    return quoteString(key);
   }
 
   protected sourceTable(plan: Plan): SqlStatement {

@@ -5,9 +5,8 @@
  * value). Its documented sink commands are set, lpush, sadd, hset and zadd: no PFADD, no RPUSH.
  * Oceanus's SET statement takes the option key unquoted: `SET key = 'value';`.
  */
-import type { Plan, SinkNode } from '../../plan/nodes';
-import { quoteString } from '../escape';
-import { SqlCompiler, type Capabilities, type SqlStatement } from '../compiler';
+import type { SinkNode } from '../../plan/nodes';
+import { SqlCompiler, type Capabilities } from '../compiler';
 
 export class OceanusCompiler extends SqlCompiler {
   readonly dialect = 'oceanus' as const;
@@ -28,7 +27,7 @@ export class OceanusCompiler extends SqlCompiler {
     return options;
   }
 
-  protected override jobOptions(plan: Plan): SqlStatement[] {
-    return plan.jobOptions.map((o) => ({ kind: 'set', comment: `-- ${o.why}`, sql: `SET ${o.key} = ${quoteString(o.value)}` }));
+  protected override optionKey(key: string): string {
+    return key;
   }
 }
