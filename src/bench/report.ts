@@ -39,6 +39,23 @@ export function verdict(r: BenchResult): string {
   );
 }
 
+/**
+ * What each option of the generated job is worth in this run: the generated job against each
+ * variant that leaves one option out. The generated SQL says why it sets an option; the figures
+ * live here, with the machine and the day they were measured on.
+ */
+export function optionsWorth(r: BenchResult): string[] {
+  const generated = r.jobs.find((j) => j.name === 'generated');
+  const fixed = new Set(['ceiling', 'generated', 'baseline', 'parse-only']);
+  const variants = r.jobs.filter((j) => !fixed.has(j.name));
+  if (!generated || !variants.length) return [];
+  return [
+    'The generated job against each variant (records/s of the median runs; above 1.00× the generated job is faster):',
+    ...variants.map((v) => `- vs **${v.name}**: ${ratio(generated.recordsPerSecond, v.recordsPerSecond)}`),
+    '',
+  ];
+}
+
 /** That every job read every record, and that the pipelines wrote the same numbers. */
 export function checks(r: BenchResult): string[] {
   const out: string[] = [];
@@ -87,6 +104,7 @@ export function resultsMarkdown(r: BenchResult, command: string, date: Date): st
     '',
     verdict(r),
     '',
+    ...optionsWorth(r),
     'Checks (median run):',
     ...checks(r),
     '',

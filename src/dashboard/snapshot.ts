@@ -7,14 +7,13 @@
  * a Redis (test/unit/dashboard.test.ts) and against a real one (test/browser/).
  */
 import type Redis from 'ioredis';
-import { parseKey } from '../plan/build';
+import { commandOf, readerOf, redisType, type Point, type RedisReader } from '../redis-types';
+import { parseKey, placeholdersOf } from '../spec/key-template';
 import type { Metric, Spec } from '../spec/types';
 
-export interface Point {
-  /** Window end (or start, or sample time), `yyyy-MM-ddTHH:mm:ss`. */
-  t: string;
-  v: number;
-}
+export type { Point, RedisReader } from '../redis-types';
+export { hashPoints } from '../redis-types/hash';
+export { LIST_READ, listPoints } from '../redis-types/list';
 
 export interface MetricView {
   name: string;
@@ -44,33 +43,6 @@ export interface Snapshot {
 
 /** Points per chart. */
 export const MAX_POINTS = 60;
-/** List entries read per list key: the newest windows only. */
-export const LIST_READ = 200;
-
-/** The few Redis commands the dashboard uses; `readerOf` adapts an ioredis client. */
-export interface RedisReader {
-  /** One SCAN step: [next cursor, keys]. */
-  scan(cursor: string, pattern: string, count: number): Promise<[string, string[]]>;
-  exists(key: string): Promise<number>;
-  scard(key: string): Promise<number>;
-  pfcount(key: string): Promise<number>;
-  get(key: string): Promise<string | null>;
-  lrange(key: string, start: number, stop: number): Promise<string[]>;
-  hgetall(key: string): Promise<Record<string, string>>;
-}
-
-export function readerOf(redis: Redis): RedisReader {
-  return {
-    scan: (cursor, pattern, count) => redis.scan(cursor, 'MATCH', pattern, 'COUNT', count),
-    exists: (key) => redis.exists(key),
-    scard: (key) => redis.scard(key),
-    pfcount: (key) => redis.pfcount(key),
-    get: (key) => redis.get(key),
-    lrange: (key, start, stop) => redis.lrange(key, start, stop),
-    hgetall: (key) => redis.hgetall(key),
-  };
-}
-
 /** Samples of keys that hold one number (a plain set, hll or string), kept between reads. */
 export class History {
   private readonly points = new Map<string, Point[]>();
@@ -103,25 +75,22 @@ export async function readSnapshot(redis: Redis | RedisReader, spec: Spec, histo
 async function readMetric(redis: RedisReader, m: Metric, history: History, now: Date): Promise<MetricView> {
   const base = { name: m.name, type: m.type, redisType: m.redis.type, key: m.redis.key };
   const template = keyTemplate(m.redis.key);
+  const read = redisType(m.redis.type).dashboard;
+  const command = commandOf(m.redis);
   try {
     if (template) {
       const series = await templatedSeries(redis, m, template);
       return { ...base, ...latest(series), series, axis: template.axis };
     }
-    switch (m.redis.type) {
-      case 'list':
-      case 'hash': {
-        const series = newest(m.redis.type === 'list' ? await listSeries(redis, m) : hashPoints(await redis.hgetall(m.redis.key)));
-        return { ...base, ...latest(series), series, axis: 'window end' };
-      }
-      default: {
-        const v = await scalar(redis, m.redis.key, m.redis.type);
-        // Sampled: the chart's time is when it was read, so a key not written yet has no points.
-        return { ...base, current: v, series: v === null ? history.get(m.name) : history.add(m.name, v, now), axis: 'sampled' };
-      }
+    if (read.kind === 'windows') {
+      const series = newest(await read.read(redis, m.redis.key, command, true));
+      return { ...base, ...latest(series), series, axis: 'window end' };
     }
+    const v = await read.read(redis, m.redis.key);
+    // Sampled: the chart's time is when it was read, so a key not written yet has no points.
+    return { ...base, current: v, series: v === null ? history.get(m.name) : history.add(m.name, v, now), axis: 'sampled' };
   } catch (e) {
-    const axis = template?.axis ?? (m.redis.type === 'list' || m.redis.type === 'hash' ? 'window end' : 'sampled');
+    const axis = template?.axis ?? (read.kind === 'windows' ? 'window end' : 'sampled');
     return { ...base, current: null, series: [], axis, error: (e as Error).message };
   }
 }
@@ -129,48 +98,6 @@ async function readMetric(redis: RedisReader, m: Metric, history: History, now: 
 function latest(series: Point[]): { current: number | null; at?: string } {
   const last = series[series.length - 1];
   return last ? { current: last.v, at: last.t } : { current: null };
-}
-
-/** One value for a key that holds one number: SCARD, PFCOUNT or GET; null when it is absent. */
-async function scalar(redis: RedisReader, key: string, type: Metric['redis']['type']): Promise<number | null> {
-  if (type === 'set') return (await redis.exists(key)) ? redis.scard(key) : null;
-  if (type === 'hll') return (await redis.exists(key)) ? redis.pfcount(key) : null;
-  const v = await redis.get(key);
-  if (v === null) return null;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`${key} holds '${v.slice(0, 40)}', not a number`);
-  return n;
-}
-
-/** A list's newest entries: the head for LPUSH (newest first), the tail for RPUSH; oldest written first. */
-async function listSeries(redis: RedisReader, m: Metric): Promise<Point[]> {
-  const key = m.redis.key;
-  if (m.redis.command === 'rpush') return listPoints(await redis.lrange(key, -LIST_READ, -1));
-  return listPoints((await redis.lrange(key, 0, LIST_READ - 1)).reverse());
-}
-
-/** List entries `{"window_start":…,"window_end":…,"value":…}` as points at their window end; others skipped. */
-export function listPoints(entries: readonly string[]): Point[] {
-  const out: Point[] = [];
-  for (const s of entries) {
-    try {
-      const e = JSON.parse(s) as { window_start?: unknown; window_end?: unknown; value?: unknown };
-      const t = typeof e.window_end === 'string' ? e.window_end : typeof e.window_start === 'string' ? e.window_start : undefined;
-      const v = typeof e.value === 'number' ? e.value : typeof e.value === 'string' && e.value.trim() !== '' ? Number(e.value) : NaN;
-      if (t !== undefined && Number.isFinite(v)) out.push({ t, v });
-    } catch {
-      // not JSON: not an entry of the contract
-    }
-  }
-  return out;
-}
-
-/** A hash `window_end → value` as points; fields whose value is not a number are skipped. */
-export function hashPoints(h: Readonly<Record<string, string>>): Point[] {
-  return Object.entries(h)
-    .filter(([, v]) => v.trim() !== '')
-    .map(([t, v]) => ({ t, v: Number(v) }))
-    .filter((p) => Number.isFinite(p.v));
 }
 
 /** Sorted by time, one point per time (a list may repeat a window: the later entry wins), the newest MAX_POINTS. */
@@ -196,9 +123,8 @@ const TIME = '(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})';
 
 /** The template of a key with `{window_start}` / `{window_end}`; undefined for a fixed key. */
 export function keyTemplate(key: string): KeyTemplate | undefined {
-  // The key syntax is parsed where the plan parses it, so both read a template the same way.
   const parts = parseKey(key);
-  const names = parts.flatMap((p) => ('placeholder' in p ? [p.placeholder] : []));
+  const names = placeholdersOf(parts);
   if (names.length === 0) return undefined;
   const pattern = parts.map((p) => ('text' in p ? p.text.replace(/[*?[\]\\]/g, '\\$&') : '*')).join('');
   const regex = new RegExp(`^${parts.map((p) => ('text' in p ? p.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : TIME)).join('')}$`);
@@ -223,7 +149,7 @@ async function templatedSeries(redis: RedisReader, m: Metric, template: KeyTempl
     }
   } while (cursor !== '0');
   const times = [...keys.keys()].sort().slice(-MAX_POINTS);
-  const values = await Promise.all(times.map((t) => valueOf(redis, keys.get(t)!, m.redis.type)));
+  const values = await Promise.all(times.map((t) => valueOf(redis, keys.get(t)!, m)));
   const points: Point[] = [];
   times.forEach((t, i) => {
     const v = values[i];
@@ -233,9 +159,9 @@ async function templatedSeries(redis: RedisReader, m: Metric, template: KeyTempl
 }
 
 /** A templated key's value: a count for set/hll, the number for string, the newest entry for list/hash. */
-async function valueOf(redis: RedisReader, key: string, type: Metric['redis']['type']): Promise<number | null> {
+async function valueOf(redis: RedisReader, key: string, m: Metric): Promise<number | null> {
+  const read = redisType(m.redis.type).dashboard;
+  if (read.kind === 'number') return read.read(redis, key);
   // The newest window of the entries, whichever end they were pushed to.
-  if (type === 'list') return newest(listPoints(await redis.lrange(key, 0, -1))).pop()?.v ?? null;
-  if (type === 'hash') return newest(hashPoints(await redis.hgetall(key))).pop()?.v ?? null;
-  return scalar(redis, key, type);
+  return newest(await read.read(redis, key, commandOf(m.redis), false)).pop()?.v ?? null;
 }

@@ -1,10 +1,11 @@
 /**
- * What a metric type is, in one place: its schema, which Redis types it may write, which events
+ * What a metric type is, in one place: its schema, which events
  * and columns it reads, how it becomes plan nodes, and how the reference model computes it.
+ * (Which Redis types may hold it is said by each Redis type: src/redis-types.)
  */
 import type { z } from 'zod';
 import type { CountNode, ValueNode } from '../plan/nodes';
-import type { Metric, RedisType } from '../spec/types';
+import type { Metric } from '../spec/types';
 
 export interface CountRequest {
   readonly kind: CountNode['kind'];
@@ -23,7 +24,6 @@ export interface WindowTally {
 export interface MetricDefinition<M extends Metric = Metric> {
   readonly type: M['type'];
   readonly schema: z.ZodType;
-  readonly allowedRedis: readonly RedisType[];
   /** Spec fields (and values) naming events, for reference checks. */
   events(m: M): { field: string; event: string }[];
   /** The column a `set`/`hll` write adds as members (uv only). */

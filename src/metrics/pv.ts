@@ -6,7 +6,6 @@ import type { MetricDefinition } from './definition';
 export const pv: MetricDefinition<PvMetric> = {
   type: 'pv',
   schema: metricSchemas.pv,
-  allowedRedis: ['string', 'list', 'hash'],
   events: (m) => [{ field: 'event', event: m.event }],
   counts: (m) => [{ kind: 'rows', event: m.event }],
   value: (_m, [rows]) => ({ value: { kind: 'count', count: rows }, presentWhen: rows }),

@@ -6,7 +6,6 @@ import type { MetricDefinition } from './definition';
 export const uv: MetricDefinition<UvMetric> = {
   type: 'uv',
   schema: metricSchemas.uv,
-  allowedRedis: ['set', 'hll', 'string', 'list', 'hash'],
   events: (m) => [{ field: 'event', event: m.event }],
   memberColumn: (m) => ({ event: m.event, column: m.column }),
   counts: (m) => [{ kind: 'distinct', event: m.event, column: m.column }],

@@ -1,27 +1,15 @@
 /**
  * What Redis should hold after a run (contract: verify-expect-v1), as an expectation file
- * describes it or the reference model computes it.
+ * describes it or the reference model computes it. Each key's content is one Redis type's
+ * (src/redis-types).
  */
-export type ListEntry = {
-  window_start: string;
-  window_end: string;
-  value: number;
-};
+import type { Expected } from '../redis-types';
 
-export type Expected =
-  | { set: string[] }
-  | { hll: number }
-  | { string: string }
-  | { list: (ListEntry | Record<string, unknown>)[] }
-  | { hash: Record<string, string> };
+export type { Expected, ListEntry } from '../redis-types';
 
 export interface Expectation {
   /** Key → expected content, in the order the file (or model) lists them. */
   redis: Map<string, Expected>;
   /** Any other key the pipeline wrote is a failure (default true). */
   exact: boolean;
-}
-
-export function redisTypeOf(e: Expected): 'set' | 'hll' | 'string' | 'list' | 'hash' {
-  return Object.keys(e)[0] as 'set';
 }

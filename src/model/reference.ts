@@ -6,12 +6,13 @@
  */
 import { metricDefinition } from '../metrics';
 import type { WindowTally } from '../metrics/definition';
+import { commandOf, contentOf, expectedOf, redisType, type Expected } from '../redis-types';
+import { parseKey, renderKey } from '../spec/key-template';
 import type { Metric, Spec } from '../spec/types';
 import { decodeRecord, sqlString, type Row } from './decode';
 import { matches } from './evaluate';
-import type { Expectation, Expected, ListEntry } from './expectation';
-import { formatWindowTime } from './values';
-import { assignWindows, type Window } from './windows';
+import type { Expectation } from './expectation';
+import { assignWindows, formatWindowTime, type Window } from './windows';
 
 export interface ModelResult {
   expectation: Expectation;
@@ -55,26 +56,27 @@ export function referenceModel(spec: Spec, messages: readonly Buffer[]): ModelRe
 function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row[] }[], redis: Map<string, Expected>): void {
   const event = (name: string) => spec.events.find((e) => e.name === name)!.filter;
   const def = metricDefinition(m);
-  const keyOf = (w: Window) =>
-    m.redis.key.replace(/\{window_start\}/g, formatWindowTime(w.start)).replace(/\{window_end\}/g, formatWindowTime(w.end));
+  const type = redisType(m.redis.type);
+  const key = parseKey(m.redis.key);
+  const keyOf = (w: Window) => renderKey(key, { window_start: formatWindowTime(w.start), window_end: formatWindowTime(w.end) });
 
-  if (m.redis.type === 'set' || m.redis.type === 'hll') {
+  if (type.writes === 'members') {
     const { event: ev, column } = def.memberColumn!(m);
     const members = new Map<string, Set<string>>();
     for (const { window, rows } of windows) {
       for (const r of rows) {
         if (!matches(event(ev), r) || r[column] === null) continue;
-        const key = keyOf(window);
-        if (!members.has(key)) members.set(key, new Set());
-        members.get(key)!.add(sqlString(r[column]));
+        const k = keyOf(window);
+        if (!members.has(k)) members.set(k, new Set());
+        members.get(k)!.add(sqlString(r[column]));
       }
     }
-    for (const [key, set] of members) {
-      redis.set(key, m.redis.type === 'set' ? { set: [...set].sort() } : { hll: set.size });
-    }
+    for (const [k, set] of members) redis.set(k, expectedOf(m.redis.type, type.fromMembers!(set)));
     return;
   }
 
+  const command = commandOf(m.redis);
+  // Windows come in window_end order, as the job writes them at parallelism 1.
   for (const { window, rows } of windows) {
     const tally: WindowTally = {
       rows: (ev) => rows.filter((r) => matches(event(ev), r)).length,
@@ -82,25 +84,9 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
     };
     const value = def.evaluate(m, tally);
     if (value === undefined) continue;
-    const key = keyOf(window);
-    const start = formatWindowTime(window.start);
-    const end = formatWindowTime(window.end);
-    switch (m.redis.type) {
-      case 'string':
-        redis.set(key, { string: String(value) }); // windows come in window_end order: the last wins
-        break;
-      case 'hash': {
-        const prev = redis.get(key) as { hash: Record<string, string> } | undefined;
-        redis.set(key, { hash: { ...prev?.hash, [end]: String(value) } });
-        break;
-      }
-      case 'list': {
-        const entry: ListEntry = { window_start: start, window_end: end, value: Number(value) };
-        const prev = (redis.get(key) as { list: ListEntry[] } | undefined)?.list ?? [];
-        // LPUSH puts the newest window at index 0; RPUSH appends.
-        redis.set(key, { list: m.redis.command === 'rpush' ? [...prev, entry] : [entry, ...prev] });
-        break;
-      }
-    }
+    const k = keyOf(window);
+    const previous = redis.get(k);
+    const w = { start: formatWindowTime(window.start), end: formatWindowTime(window.end), value, command };
+    redis.set(k, expectedOf(m.redis.type, type.addWindow!(previous && contentOf(previous), w)));
   }
 }

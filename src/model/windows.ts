@@ -38,3 +38,7 @@ export function assignWindows(t: number, w: Pick<WindowSpec, 'type' | 'size' | '
 function floorTo(t: number, unit: number): number {
   return Math.floor(t / unit) * unit;
 }
+/** Window bounds as keys and list entries show them: `yyyy-MM-ddTHH:mm:ss` (no zone). */
+export function formatWindowTime(epochMillis: number): string {
+  return new Date(epochMillis).toISOString().slice(0, 19);
+}

@@ -1,8 +1,10 @@
 /** Spec → plan: decides what the job computes, once, for every dialect. */
 import { metricDefinition } from '../metrics';
-import { WINDOW_COLUMNS } from '../spec/check';
+import { commandOf, REDIS_TYPES } from '../redis-types';
+import { parseKey } from '../spec/key-template';
+import { WINDOW_COLUMNS } from '../spec/names';
 import type { Spec } from '../spec/types';
-import type { CountNode, JobOption, KeyPart, Plan, RedisConnection, SinkNode, SourceNode, WindowNode } from './nodes';
+import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode, WindowNode } from './nodes';
 
 /** What a run may change without touching the spec (verify and bench use these). */
 export interface PlanOverrides {
@@ -43,16 +45,17 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
   const sinks: SinkNode[] = spec.metrics.map((m) => {
     const def = metricDefinition(m);
     const table = tables.claim(`redis_${m.name}`);
-    const base = { metric: m.name, table, key: parseKey(m.redis.key), redis };
-    if (m.redis.type === 'set' || m.redis.type === 'hll') {
+    const type = REDIS_TYPES[m.redis.type];
+    const base = { metric: m.name, table, key: parseKey(m.redis.key), redis, redisType: m.redis.type, command: commandOf(m.redis) };
+    if (type.writes === 'members') {
       const member = def.memberColumn!(m);
       const dedupe = base.key.every((k) => 'text' in k) ? 'first-seen' : 'per-window';
       const remember = dedupe === 'first-seen' ? spec.job.stateTtl : undefined;
-      return { ...base, kind: 'members', redisType: m.redis.type, dedupe, remember, filter: eventFilter(spec, member.event), column: member.column };
+      return { ...base, kind: 'members', dedupe, remember, filter: eventFilter(spec, member.event), column: member.column };
     }
     const countAliases = def.counts(m).map((c) => countAlias(c.kind, c.event, c.column));
     const { value, presentWhen } = def.value(m, countAliases);
-    return { ...base, kind: 'scalar', redisType: m.redis.type, value, presentWhen, listCommand: m.redis.command ?? 'lpush' };
+    return { ...base, kind: 'scalar', value, presentWhen };
   });
 
   const firstSeen = sinks.some((s) => s.kind === 'members' && s.dedupe === 'first-seen');
@@ -110,7 +113,7 @@ function jobOptions(spec: Spec, counts: CountNode[], jobName: string | undefined
     {
       key: 'pipeline.object-reuse',
       value: 'true',
-      why: 'Passes rows between chained operators without copying them (about 10% more throughput in a paired run of the bench jobs).',
+      why: 'Passes rows between chained operators without copying them (the bench measures it: variant no-object-reuse).',
     },
     {
       key: 'execution.checkpointing.interval',
@@ -125,7 +128,7 @@ function jobOptions(spec: Spec, counts: CountNode[], jobName: string | undefined
       value: flinkDuration(ttl.millis),
       why:
         `Forgets a UV member ${ttl.text} after writing it (Flink's state TTL counts from the write, not from the last sighting; seen again, it is written again: SADD/PFADD ignore repeats), so deduplication state stays bounded (spec job.stateTtl; 'none' keeps it forever, ` +
-        'about 6% more throughput in the bench). Window state is not affected.',
+        'for more throughput: bench variant no-ttl). Window state is not affected.',
     });
   }
   if (countReaders > 1) {
@@ -134,7 +137,7 @@ function jobOptions(spec: Spec, counts: CountNode[], jobName: string | undefined
       value: 'true',
       why:
         'Computes the shared window counts once for all the metrics that read them. Without it the planner optimizes each INSERT on its own, ' +
-        'prunes the counts each one does not use, and runs one window aggregation per metric (measured in the bench: about 7% more throughput with it).',
+        'prunes the counts each one does not use, and runs one window aggregation per metric (the bench measures it: variant counts-per-metric).',
     });
   }
   if (counts.some((c) => c.kind === 'distinct')) {
@@ -161,18 +164,6 @@ function specWindow(spec: Spec): WindowNode {
 
 function eventFilter(spec: Spec, name: string) {
   return spec.events.find((e) => e.name === name)!.filter;
-}
-
-export function parseKey(key: string): KeyPart[] {
-  const parts: KeyPart[] = [];
-  let last = 0;
-  for (const m of key.matchAll(/\{(window_start|window_end)\}/g)) {
-    if (m.index! > last) parts.push({ text: key.slice(last, m.index) });
-    parts.push({ placeholder: m[1] as 'window_start' | 'window_end' });
-    last = m.index! + m[0].length;
-  }
-  if (last < key.length) parts.push({ text: key.slice(last) });
-  return parts;
 }
 
 /** One namespace of generated SQL: names compare without case, as a reader would confuse them. */

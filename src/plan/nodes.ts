@@ -2,8 +2,10 @@
  * The typed plan a spec compiles to: small immutable nodes that say *what* the job does,
  * independent of SQL dialect. Dialects (`sql/dialects`) decide only *how* it is written.
  */
+import type { RedisCommand } from '../redis-types';
 import type { Duration } from '../spec/duration';
 import type { FilterExpr } from '../spec/filter';
+import type { KeyPart } from '../spec/key-template';
 import type { SqlType } from '../spec/sql-types';
 import type { OffsetReset, RedisType, Secret, StartupMode, WindowType } from '../spec/types';
 
@@ -80,9 +82,6 @@ export type ValueNode =
   | { readonly kind: 'count'; readonly count: string }
   | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string; readonly precision: number };
 
-/** A Redis key: literal text and window placeholders, rendered `yyyy-MM-ddTHH:mm:ss`. */
-export type KeyPart = { readonly text: string } | { readonly placeholder: 'window_start' | 'window_end' };
-
 export interface RedisConnection {
   readonly host: string;
   readonly port: number;
@@ -94,11 +93,15 @@ interface SinkBase {
   readonly metric: string;
   /** The sink table's name in the generated SQL. */
   readonly table: string;
+  /** Literal text and window placeholders, rendered `yyyy-MM-ddTHH:mm:ss`. */
   readonly key: readonly KeyPart[];
   readonly redis: RedisConnection;
+  readonly redisType: RedisType;
+  /** The Redis command the sink runs (the spec's redis.command, or the type's own). */
+  readonly command: RedisCommand;
 }
 
-/** SADD / PFADD each distinct non-NULL value of a column, per window. */
+/** Adds each distinct non-NULL value of a column as a member (set, hll), per window. */
 export interface MembersSink extends SinkBase {
   readonly kind: 'members';
   /**
@@ -111,19 +114,16 @@ export interface MembersSink extends SinkBase {
   readonly dedupe: 'per-window' | 'first-seen';
   /** First-seen only: how long a written member is remembered (spec job.stateTtl); null: forever. */
   readonly remember?: Duration | null;
-  readonly redisType: Extract<RedisType, 'set' | 'hll'>;
   readonly filter: FilterExpr;
   readonly column: string;
 }
 
-/** One value per window: SET, LPUSH/RPUSH a JSON entry, or HSET under the window end. */
+/** One value per window (string, list, hash), written as its Redis type says. */
 export interface ScalarSink extends SinkBase {
   readonly kind: 'scalar';
-  readonly redisType: Extract<RedisType, 'string' | 'list' | 'hash'>;
   readonly value: ValueNode;
   /** The count that must be above 0 for the window to exist for this metric. */
   readonly presentWhen: string;
-  readonly listCommand: 'lpush' | 'rpush';
 }
 
 export type SinkNode = MembersSink | ScalarSink;

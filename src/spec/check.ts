@@ -6,8 +6,11 @@
 import type { z } from 'zod';
 import type { Diagnostic } from '../errors';
 import { METRIC_TYPES } from '../metrics';
+import { REDIS_TYPE_NAMES, REDIS_TYPES, redisTypesFor } from '../redis-types';
 import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
+import { keyProblem } from './key-template';
+import { WINDOW_COLUMNS } from './names';
 import { DEFERRED, isSecretPath, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
 import type {
@@ -19,9 +22,10 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const JOB_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/;
-/** The columns a window table function adds: no user or generated column may take these names. */
-export const WINDOW_COLUMNS: ReadonlySet<string> = new Set(['window_start', 'window_end', 'window_time']);
-const KEY_PLACEHOLDER = /\{([^{}]*)\}/g;
+/** The types whose command a spec may choose, as messages list them: "a list only (lpush | rpush)". */
+const COMMAND_CHOICES = REDIS_TYPE_NAMES.filter((t) => REDIS_TYPES[t].commands.length > 1)
+  .map((t) => `${REDIS_TYPES[t].article} only (${REDIS_TYPES[t].commands.join(' | ')})`)
+  .join(', or ');
 /** Column types whose values have one plain text, as uv writes and counts them. */
 const UV_COLUMN_FAMILIES: ReadonlySet<TypeFamily> = new Set(['integer', 'string', 'boolean']);
 
@@ -106,7 +110,6 @@ export class SpecChecker {
         this.error(path, given === undefined ? `is required: one of ${allowed}` : `got ${show(given)}; expected one of ${allowed}`);
         return;
       }
-        return;
       case 'invalid_type':
         if (given === undefined) this.error(path, 'is required');
         else this.error(path, `got ${show(given)}; ${issue.message.startsWith('expected') ? issue.message : `expected ${issue.expected}`}`);
@@ -320,14 +323,15 @@ export class SpecChecker {
             'integers (TINYINT, SMALLINT, INT, BIGINT), text (STRING, VARCHAR, CHAR) and BOOLEAN (a DOUBLE 6 is written 6.0, a DECIMAL(10, 2) 6.00)',
         );
       }
-      if (!def.allowedRedis.includes(m.redis.type)) {
-        fail(at('redis', 'type'), `a ${m.type} metric cannot be written as a Redis ${m.redis.type}; allowed: ${def.allowedRedis.join(' | ')}`);
+      const allowed = redisTypesFor(m.type);
+      if (!allowed.includes(m.redis.type)) {
+        fail(at('redis', 'type'), `a ${m.type} metric cannot be written as a Redis ${m.redis.type}; allowed: ${allowed.join(' | ')}`);
       }
-      if (m.redis.command && m.redis.type !== 'list') {
-        fail(at('redis', 'command'), `'command' applies to a list only (lpush | rpush), not to a ${m.redis.type}`);
+      if (m.redis.command && !(REDIS_TYPES[m.redis.type].commands as readonly string[]).includes(m.redis.command)) {
+        fail(at('redis', 'command'), `'command' applies to ${COMMAND_CHOICES}, not to ${REDIS_TYPES[m.redis.type].article}`);
       }
-      const keyProblem = checkKey(m.redis.key);
-      if (keyProblem) fail(at('redis', 'key'), keyProblem);
+      const badKey = keyProblem(m.redis.key);
+      if (badKey) fail(at('redis', 'key'), badKey);
       const other = seenKeys.get(m.redis.key);
       if (other !== undefined) fail(at('redis', 'key'), `key ${show(m.redis.key)} is already written by metrics[${other}]; each metric needs its own key`);
       seenKeys.set(m.redis.key, i);
@@ -403,19 +407,6 @@ export class SpecChecker {
     }
     return v;
   }
-}
-
-/** A Redis key may use `{window_start}` and `{window_end}`; any other `{...}` is a mistake. */
-function checkKey(key: string): string | undefined {
-  if (!key) return 'a Redis key must not be empty';
-  for (const m of key.matchAll(KEY_PLACEHOLDER)) {
-    if (m[1] !== 'window_start' && m[1] !== 'window_end') {
-      return `unknown placeholder '{${m[1]}}' in key ${show(key)}; allowed: {window_start}, {window_end}`;
-    }
-  }
-  const rest = key.replace(KEY_PLACEHOLDER, '');
-  if (rest.includes('{') || rest.includes('}')) return `unbalanced '{' or '}' in key ${show(key)}`;
-  return undefined;
 }
 
 function valueAt(root: unknown, path: Path): unknown {

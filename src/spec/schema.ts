@@ -4,6 +4,7 @@
  * cross-references) is checked afterwards in `check.ts`, section by section.
  */
 import { z } from 'zod';
+import { REDIS_TYPE_NAMES, REDIS_TYPES } from '../redis-types';
 
 /** A template left unresolved on purpose (a secret, or a variable the command does not need). */
 export const DEFERRED = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/;
@@ -59,10 +60,13 @@ export const schemas = {
   targets: z.record(z.string(), z.unknown(), { error: 'expected a map of target name to target' }),
 };
 
+/** Commands a spec may choose: those of the types that have more than one. */
+const CHOSEN_COMMANDS = [...new Set(REDIS_TYPE_NAMES.flatMap((t) => (REDIS_TYPES[t].commands.length > 1 ? REDIS_TYPES[t].commands : [])))];
+
 const redisSink = z.strictObject({
-  type: z.enum(['set', 'hll', 'string', 'list', 'hash']),
+  type: z.enum(REDIS_TYPE_NAMES),
   key: text,
-  command: z.enum(['lpush', 'rpush']).optional(),
+  command: z.enum(CHOSEN_COMMANDS as ['lpush', 'rpush']).optional(),
 });
 
 const metricBase = { name, redis: redisSink };

@@ -3,20 +3,23 @@
  * a dialect overrides the protected hooks where it differs (today: the Redis sink's options)
  * and declares what it can do in `capabilities`, instead of `if (dialect === ...)` checks.
  */
-import type { Plan, ScalarSink, SinkNode, MembersSink, KeyPart, ValueNode, WindowNode, CountNode } from '../plan/nodes';
+import type { Plan, ScalarSink, SinkNode, MembersSink, ValueNode, WindowNode, CountNode } from '../plan/nodes';
+import { redisType, type ColumnSlot, type RedisCommand } from '../redis-types';
 import { intervalLiteral, type Duration } from '../spec/duration';
 import { renderFilter, type FilterExpr } from '../spec/filter';
+import { keyText, placeholdersOf, type KeyPart } from '../spec/key-template';
 import { commentText, quoteIdent, quoteString } from './escape';
 
 export type DialectName = 'flink' | 'oceanus';
 
 export interface Capabilities {
-  /** Can write a HyperLogLog (PFADD). */
-  readonly hll: boolean;
-  /** Can append to a list (RPUSH) as well as prepend (LPUSH). */
-  readonly rpush: boolean;
-  /** A hash key may change per window (`pv:{window_end}`); false when the key is a static option. */
-  readonly hashKeyFromColumn: boolean;
+  /** The Redis commands the connector's sink can run. */
+  readonly commands: ReadonlySet<RedisCommand>;
+  /**
+   * A command with a field (HSET) takes its key from a column, so the key may change per window
+   * (`pv:{window_end}`); false when the key is a fixed option.
+   */
+  readonly fieldKeyFromColumn: boolean;
 }
 
 /** A problem a dialect has with a plan: which metric, which of its fields, and why. */
@@ -44,6 +47,23 @@ export interface SqlStatement {
   readonly sql: string;
 }
 
+/**
+ * The inserts as one `EXECUTE STATEMENT SET`, so that the pipeline is one Flink job: its SQL
+ * without the closing `;`, as the script shows it and a SQL Gateway runs it.
+ */
+export function statementSet(inserts: readonly SqlStatement[]): string {
+  const body = inserts.map((st) => `${st.sql};`.replace(/^/gm, '  ')).join('\n\n');
+  return `EXECUTE STATEMENT SET\nBEGIN\n\n${body}\n\nEND`;
+}
+
+/**
+ * The job as a SQL Gateway runs it, one statement at a time (each without its closing `;` or its
+ * comment): every SET and CREATE in order, then all the inserts as one statement set.
+ */
+export function jobStatements(statements: readonly SqlStatement[]): string[] {
+  return [...statements.filter((st) => st.kind !== 'insert').map((st) => st.sql), statementSet(statements.filter((st) => st.kind === 'insert'))];
+}
+
 /** How window bounds are written in keys, hash fields and list entries. */
 export const WINDOW_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
 
@@ -61,14 +81,13 @@ export abstract class SqlCompiler {
     const problems: DialectProblem[] = [];
     const c = this.capabilities;
     for (const s of plan.sinks) {
-      if (s.kind === 'members' && s.redisType === 'hll' && !c.hll) {
-        problems.push({ metric: s.metric, field: 'redis.type', message: `${this.describe} has no PFADD command, so it cannot write a HyperLogLog; use 'set' or the flink dialect` });
+      const type = redisType(s.redisType);
+      if (!c.commands.has(s.command)) {
+        const refusal = type.unsupported?.(s.command, this.describe) ?? { field: 'redis.type', message: `${this.describe} has no ${s.command.toUpperCase()} command` };
+        problems.push({ metric: s.metric, ...refusal });
       }
-      if (s.kind === 'scalar' && s.redisType === 'list' && s.listCommand === 'rpush' && !c.rpush) {
-        problems.push({ metric: s.metric, field: 'redis.command', message: `${this.describe} cannot RPUSH; use lpush` });
-      }
-      if (s.redisType === 'hash' && !c.hashKeyFromColumn && s.key.some((k) => 'placeholder' in k)) {
-        problems.push({ metric: s.metric, field: 'redis.key', message: `${this.describe} takes a hash key as a fixed option, so it cannot contain {window_start} or {window_end}` });
+      if (!this.keyInColumn(s) && placeholdersOf(s.key).length) {
+        problems.push({ metric: s.metric, field: 'redis.key', message: `${this.describe} takes ${type.article} key as a fixed option, so it cannot contain {window_start} or {window_end}` });
       }
     }
     return problems;
@@ -84,7 +103,7 @@ export abstract class SqlCompiler {
     const blocks = [
       this.header(plan),
       ...statements.filter((st) => st.kind !== 'insert').map((st) => `${st.comment ? `${st.comment}\n` : ''}${st.sql};`),
-      this.statementSet(inserts.map((st) => `${st.sql};`)),
+      `-- All inserts run as one Flink job.\n${statementSet(inserts)};`,
     ];
     return blocks.join('\n\n') + '\n';
   }
@@ -197,13 +216,14 @@ export abstract class SqlCompiler {
     return `TABLE(${w.type.toUpperCase()}(${[data, time, ...args].join(', ')}))`;
   }
 
+  /** The key is the sink's first column, unless the command has a field and the dialect takes such a key as an option. */
+  protected keyInColumn(sink: SinkNode): boolean {
+    return this.capabilities.fieldKeyFromColumn || !redisType(sink.redisType).columns.some((c) => c.name === 'field');
+  }
+
   protected sinkColumns(sink: SinkNode): Column[] {
-    if (sink.redisType === 'hash') {
-      return this.capabilities.hashKeyFromColumn
-        ? [{ name: 'key', type: 'STRING' }, { name: 'field', type: 'STRING' }, { name: 'value', type: 'STRING' }]
-        : [{ name: 'field', type: 'STRING' }, { name: 'value', type: 'STRING' }];
-    }
-    return [{ name: 'key', type: 'STRING' }, { name: sink.kind === 'members' ? 'member' : 'value', type: 'STRING' }];
+    const names = [...(this.keyInColumn(sink) ? ['key'] : []), ...redisType(sink.redisType).columns.map((c) => c.name)];
+    return names.map((name) => ({ name, type: 'STRING' }));
   }
 
   protected sinkTable(sink: SinkNode): SqlStatement {
@@ -217,25 +237,17 @@ export abstract class SqlCompiler {
 
   protected sinkComment(sink: SinkNode): string {
     const key = this.keyText(sink.key);
-    switch (sink.redisType) {
-      case 'set':
-      case 'hll': {
-        const command = sink.redisType === 'set' ? 'SADD' : 'PFADD';
-        if (sink.dedupe === 'per-window') return `Metric ${sink.metric}: ${command} ${key} <each distinct ${sink.column}> per window.`;
-        return [
-          `Metric ${sink.metric}: ${command} ${key} <each distinct ${sink.column}>.`,
-          '-- One key for all windows: each member is written once, the first time it is seen, which is',
-          "-- the same set as adding every window's members, with far fewer writes and without waiting for",
-          '-- windows to close.',
-          sink.remember === null
-            ? '-- Every member is remembered for as long as the job runs (job.stateTtl: none): its state grows with them.'
-            : `-- A member is remembered for ${sink.remember?.text ?? 'the state TTL'} after it is written (job.stateTtl), then written again the next time it is seen.`,
-        ].join('\n');
-      }
-      case 'string': return `Metric ${sink.metric}: SET ${key} <value> per window; the latest window wins.`;
-      case 'list': return `Metric ${sink.metric}: ${sink.listCommand.toUpperCase()} ${key} {"window_start","window_end","value"} per window.`;
-      case 'hash': return `Metric ${sink.metric}: HSET ${key} <window_end> <value> per window.`;
-    }
+    const perWindow = redisType(sink.redisType).describeWrite({ metric: sink.metric, key, command: sink.command, column: sink.kind === 'members' ? sink.column : undefined });
+    if (sink.kind === 'scalar' || sink.dedupe === 'per-window') return perWindow;
+    return [
+      `Metric ${sink.metric}: ${sink.command.toUpperCase()} ${key} <each distinct ${sink.column}>.`,
+      '-- One key for all windows: each member is written once, the first time it is seen, which is',
+      "-- the same set as adding every window's members, with far fewer writes and without waiting for",
+      '-- windows to close.',
+      sink.remember === null
+        ? '-- Every member is remembered for as long as the job runs (job.stateTtl: none): its state grows with them.'
+        : `-- A member is remembered for ${sink.remember?.text ?? 'the state TTL'} after it is written (job.stateTtl), then written again the next time it is seen.`,
+    ].join('\n');
   }
 
   protected insert(plan: Plan, sink: SinkNode): SqlStatement {
@@ -271,17 +283,14 @@ export abstract class SqlCompiler {
 
   protected scalarInsert(plan: Plan, sink: ScalarSink): string {
     const value = this.valueExpr(sink.value);
-    const key = this.keyExpr(sink.key);
-    const windowEnd = this.windowTime('window_end');
-    let select: string[];
-    if (sink.redisType === 'list') {
-      const entry = `CONCAT('{"window_start":"', ${this.windowTime('window_start')}, '","window_end":"', ${windowEnd}, '","value":', ${value}, '}')`;
-      select = [key, entry];
-    } else if (sink.redisType === 'hash') {
-      select = this.capabilities.hashKeyFromColumn ? [key, windowEnd, value] : [windowEnd, value];
-    } else {
-      select = [key, value];
-    }
+    const slots: Record<Exclude<ColumnSlot, 'member'>, () => string> = {
+      value: () => value,
+      window_end: () => this.windowTime('window_end'),
+      window_entry: () =>
+        `CONCAT('{"window_start":"', ${this.windowTime('window_start')}, '","window_end":"', ${this.windowTime('window_end')}, '","value":', ${value}, '}')`,
+    };
+    const columns = redisType(sink.redisType).columns.map((c) => slots[c.slot as keyof typeof slots]());
+    const select = [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...columns];
     return [
       `INSERT INTO ${quoteIdent(sink.table)}`,
       `SELECT ${select.join(', ')}`,
@@ -318,16 +327,11 @@ export abstract class SqlCompiler {
   }
 
   protected keyText(key: readonly KeyPart[]): string {
-    return commentText(key.map((k) => ('text' in k ? k.text : `{${k.placeholder}}`)).join(''));
+    return commentText(keyText(key));
   }
 
   protected windowTime(column: 'window_start' | 'window_end'): string {
     return `DATE_FORMAT(${quoteIdent(column)}, ${quoteString(WINDOW_TIME_FORMAT)})`;
-  }
-
-  protected statementSet(inserts: string[]): string {
-    const body = inserts.map((i) => i.replace(/^/gm, '  ')).join('\n\n');
-    return `-- All inserts run as one Flink job.\nEXECUTE STATEMENT SET\nBEGIN\n\n${body}\n\nEND;`;
   }
 
   protected filter(f: FilterExpr): string {
@@ -340,12 +344,6 @@ export abstract class SqlCompiler {
 
   protected withOptions(options: [string, string][]): string {
     return `WITH (\n${options.map(([k, v]) => `  ${quoteString(k)} = ${quoteString(v)}`).join(',\n')}\n)`;
-  }
-
-  /** The Redis command a sink runs; both connectors name them as Redis does. */
-  protected redisCommand(sink: SinkNode): string {
-    if (sink.kind === 'scalar' && sink.redisType === 'list') return sink.listCommand;
-    return { set: 'sadd', hll: 'pfadd', string: 'set', list: 'lpush', hash: 'hset' }[sink.redisType];
   }
 
   /** The password option's value: the secret's placeholder unless the command resolved it. */

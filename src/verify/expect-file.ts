@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { SpecError, UsageError, type Diagnostic } from '../errors';
-import type { Expectation, Expected } from '../model/expectation';
+import type { Expectation } from '../model/expectation';
+import { expectedOf, REDIS_TYPE_NAMES, redisType, type Expected } from '../redis-types';
+import type { RedisType } from '../spec/types';
 import { YamlFile } from '../spec/yaml-doc';
-
-const TYPES = ['set', 'list', 'string', 'hash', 'hll'] as const;
 
 export function readExpectation(file: string, shownAs = file): Expectation {
   let text: string;
@@ -31,49 +31,19 @@ export function readExpectation(file: string, shownAs = file): Expectation {
     for (const [key, raw] of Object.entries(keys as Record<string, unknown>)) {
       const at = ['redis', key];
       const entries = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw) : [];
-      if (entries.length !== 1 || !(TYPES as readonly string[]).includes(entries[0][0])) {
-        fail(at, `expected exactly one of ${TYPES.join(' | ')}, e.g. {set: ["1", "2"]}`);
+      if (entries.length !== 1 || !(REDIS_TYPE_NAMES as readonly string[]).includes(entries[0][0])) {
+        fail(at, `expected exactly one of ${REDIS_TYPE_NAMES.join(' | ')}, e.g. {set: ["1", "2"]}`);
         continue;
       }
-      const [type, value] = entries[0];
-      const bad = checkValue(type as (typeof TYPES)[number], value);
-      if (bad) fail([...at, type], bad);
-      else redis.set(key, normalise(type as (typeof TYPES)[number], value));
+      const [name, value] = entries[0] as [RedisType, unknown];
+      const type = redisType(name);
+      const bad = type.checkExpected(value);
+      if (bad) fail([...at, name], bad);
+      else redis.set(key, expectedOf(name, type.expected(value)));
     }
   }
   if (problems.length) throw new SpecError(problems);
   return { redis, exact: (doc.exact as boolean | undefined) ?? true };
-}
-
-function checkValue(type: (typeof TYPES)[number], v: unknown): string | undefined {
-  const scalar = (x: unknown) => typeof x === 'string' || typeof x === 'number';
-  switch (type) {
-    case 'set':
-      return Array.isArray(v) && v.every(scalar) ? undefined : 'a set is a list of members, e.g. ["1", "2"]';
-    case 'list':
-      return Array.isArray(v) ? undefined : 'a list is a list of entries, index 0 first';
-    case 'string':
-      return scalar(v) ? undefined : 'a string is one value, e.g. "0.5000"';
-    case 'hash':
-      return v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(scalar) ? undefined : 'a hash is a map of field to value';
-    case 'hll':
-      return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? undefined : 'an hll is the expected PFCOUNT, a whole number';
-  }
-}
-
-function normalise(type: (typeof TYPES)[number], v: unknown): Expected {
-  switch (type) {
-    case 'set':
-      return { set: (v as unknown[]).map(String) };
-    case 'string':
-      return { string: String(v) };
-    case 'hash':
-      return { hash: Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, String(x)])) };
-    case 'hll':
-      return { hll: v as number };
-    case 'list':
-      return { list: v as Record<string, unknown>[] };
-  }
 }
 
 /** An expectation as YAML, in the contract's form (for --write-expect and the model's output). */

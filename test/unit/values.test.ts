@@ -1,4 +1,5 @@
-import { formatRatio, formatWindowTime } from '../../src/model/values';
+import { formatRatio } from '../../src/metrics/ratio';
+import { formatWindowTime } from '../../src/model/windows';
 
 describe('ratio values (contract: fixed point, rounded half-up)', () => {
   test.each([

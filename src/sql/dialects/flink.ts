@@ -4,12 +4,16 @@
  * PFADD, LPUSH, RPUSH; (key, field, value) for HSET.
  */
 import type { SinkNode } from '../../plan/nodes';
+import { redisType } from '../../redis-types';
 import { SqlCompiler, type Capabilities } from '../compiler';
 
 export class FlinkCompiler extends SqlCompiler {
   readonly dialect = 'flink' as const;
   readonly describe = 'open-source Flink 1.20 with the flink-connector-redis SQL connector';
-  readonly capabilities: Capabilities = { hll: true, rpush: true, hashKeyFromColumn: true };
+  readonly capabilities: Capabilities = {
+    commands: new Set(['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset']),
+    fieldKeyFromColumn: true,
+  };
 
   protected redisOptions(sink: SinkNode): [string, string][] {
     const options: [string, string][] = [
@@ -18,7 +22,7 @@ export class FlinkCompiler extends SqlCompiler {
       ['host', sink.redis.host],
       ['port', String(sink.redis.port)],
       ['database', String(sink.redis.database)],
-      ['command', this.redisCommand(sink)],
+      ['command', sink.command],
     ];
     const password = this.password(sink);
     if (password !== undefined) options.push(['password', password]);
@@ -28,6 +32,6 @@ export class FlinkCompiler extends SqlCompiler {
 
   /** A string's last write and a list's order depend on window order: one writer keeps it. */
   private ordered(sink: SinkNode): boolean {
-    return sink.redisType === 'string' || sink.redisType === 'list';
+    return redisType(sink.redisType).ordered;
   }
 }

@@ -11,19 +11,19 @@ import { SqlCompiler, type Capabilities } from '../compiler';
 export class OceanusCompiler extends SqlCompiler {
   readonly dialect = 'oceanus' as const;
   readonly describe = "Oceanus's built-in Redis connector";
-  readonly capabilities: Capabilities = { hll: false, rpush: false, hashKeyFromColumn: false };
+  readonly capabilities: Capabilities = { commands: new Set(['set', 'lpush', 'sadd', 'hset']), fieldKeyFromColumn: false };
 
   protected redisOptions(sink: SinkNode): [string, string][] {
     const options: [string, string][] = [
       ['connector', 'redis'],
-      ['command', this.redisCommand(sink)],
+      ['command', sink.command],
       ['redis-mode', 'standalone'],
       ['nodes', `${sink.redis.host}:${sink.redis.port}`],
       ['database', String(sink.redis.database)],
     ];
     const password = this.password(sink);
     if (password !== undefined) options.push(['password', password]);
-    if (sink.redisType === 'hash') options.push(['additional-key', this.keyText(sink.key)]);
+    if (!this.keyInColumn(sink)) options.push(['additional-key', this.keyText(sink.key)]);
     return options;
   }
 

@@ -1,0 +1,116 @@
+/**
+ * What a Redis write type is, in one place: which metrics may write it, the command(s) its sink
+ * runs, the sink table's columns, how the reference model writes it, how an expectation file
+ * states it, how verify reads and compares it, and how the dashboard reads it. One file per type
+ * (`set.ts`, `list.ts`, ...); `index.ts` lists them. Adding a type is one file and one line there.
+ */
+import type Redis from 'ioredis';
+import type { MetricType, RedisType } from '../spec/types';
+
+/** A Redis command a sink runs, lower case as both connectors name it. */
+export type RedisCommand = 'sadd' | 'pfadd' | 'set' | 'lpush' | 'rpush' | 'hset';
+
+/**
+ * What a sink column carries: a UV member, a metric's value, the window end (a hash field), or
+ * the list entry `{"window_start":…,"window_end":…,"value":…}`.
+ */
+export type ColumnSlot = 'member' | 'value' | 'window_end' | 'window_entry';
+
+/** A column of the sink table after its key column, in the order the connector maps them. */
+export interface SinkColumn {
+  readonly name: string;
+  readonly slot: ColumnSlot;
+}
+
+/** The parts of a sink's comment: the metric, its key as the spec writes it, the command, the member column. */
+export interface WriteText {
+  readonly metric: string;
+  readonly key: string;
+  readonly command: RedisCommand;
+  readonly column?: string;
+}
+
+/** One window's value as the reference model writes it. */
+export interface WindowValue {
+  readonly start: string;
+  readonly end: string;
+  readonly value: number | string;
+  readonly command: RedisCommand;
+}
+
+/** A value at a window time, `yyyy-MM-ddTHH:mm:ss`. */
+export interface Point {
+  t: string;
+  v: number;
+}
+
+/** The few Redis commands the dashboard reads with; `readerOf` adapts an ioredis client. */
+export interface RedisReader {
+  /** One SCAN step: [next cursor, keys]. */
+  scan(cursor: string, pattern: string, count: number): Promise<[string, string[]]>;
+  exists(key: string): Promise<number>;
+  scard(key: string): Promise<number>;
+  pfcount(key: string): Promise<number>;
+  get(key: string): Promise<string | null>;
+  lrange(key: string, start: number, stop: number): Promise<string[]>;
+  hgetall(key: string): Promise<Record<string, string>>;
+}
+
+/** How the dashboard reads a key of the type. */
+export type DashboardRead =
+  /** One number for the whole key (a count, a value): sampled over time. */
+  | { readonly kind: 'number'; read(redis: RedisReader, key: string): Promise<number | null> }
+  /**
+   * Values per window inside the key. `recent`: only the newest entries the command left
+   * (the dashboard's view of a fixed key); otherwise all of them.
+   */
+  | { readonly kind: 'windows'; read(redis: RedisReader, key: string, command: RedisCommand, recent: boolean): Promise<Point[]> };
+
+/** A problem a dialect has with a sink of this type, e.g. a command its connector lacks. */
+export interface Unsupported {
+  readonly field: 'redis.type' | 'redis.command' | 'redis.key';
+  readonly message: string;
+}
+
+export interface RedisTypeDefinition<C = unknown> {
+  readonly name: RedisType;
+  /** As prose: "a set", "an hll". */
+  readonly article: string;
+  /** Metric types that may write it. */
+  readonly metrics: readonly MetricType[];
+  /** `members`: each distinct member of a window (UV); `value`: one value per window. */
+  readonly writes: 'members' | 'value';
+  /** The commands a spec may choose with `redis.command`, the default first; one: not a choice. */
+  readonly commands: readonly [RedisCommand, ...RedisCommand[]];
+  /** The sink's columns after the key. A column named `field` makes the key a separate argument. */
+  readonly columns: readonly SinkColumn[];
+  /** True when what Redis holds depends on the order writes arrive (last wins, list order). */
+  readonly ordered: boolean;
+  /** The comment above the sink table: what it writes per window. */
+  describeWrite(w: WriteText): string;
+  /** How a dialect without `command` refuses this type (the default names the command). */
+  unsupported?(command: RedisCommand, dialect: string): Unsupported;
+
+  /** Reference model: the content of a key from a window's distinct members (`writes: members`). */
+  fromMembers?(members: ReadonlySet<string>): C;
+  /** Reference model: the content of a key after one more window's value (`writes: value`). */
+  addWindow?(previous: C | undefined, w: WindowValue): C;
+
+  /** An expectation file's value for this type: what is wrong with it, or undefined. */
+  checkExpected(v: unknown): string | undefined;
+  /** An expectation file's value, checked, as content. */
+  expected(v: unknown): C;
+  /** The Redis TYPE a key of this type has. */
+  readonly storedAs: 'set' | 'list' | 'hash' | 'string';
+  /** Verify: a key's content, or undefined when the key is not this type (e.g. a string that is no HyperLogLog). */
+  snapshot(redis: Redis, key: string): Promise<C | undefined>;
+  /** Verify: differences of `got` from `want`, one line each; empty when they match. */
+  diff(want: C, got: C): string[];
+  /** Verify: the content in a few words, e.g. "a set of 3". */
+  describe(c: C): string;
+  readonly dashboard: DashboardRead;
+}
+
+export function quote(s: string): string {
+  return JSON.stringify(s);
+}

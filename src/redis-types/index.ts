@@ -1,0 +1,74 @@
+/** The Redis write types a spec may use. A new type is one file here and one line below. */
+import type Redis from 'ioredis';
+import type { MetricType, RedisType } from '../spec/types';
+import type { RedisCommand, RedisReader, RedisTypeDefinition } from './definition';
+import { hash } from './hash';
+import { hll } from './hll';
+import { list } from './list';
+import { set } from './set';
+import { string } from './string';
+
+/** In the order messages list them. */
+export const REDIS_TYPES = { set, hll, string, list, hash } as const satisfies Record<RedisType, object>;
+
+export const REDIS_TYPE_NAMES = Object.keys(REDIS_TYPES) as [RedisType, ...RedisType[]];
+
+type ContentOf<T> = T extends RedisTypeDefinition<infer C> ? C : never;
+/** What one key holds, as an expectation states it and verify reads it: `{set: [...]}`, `{hll: 3}`, ... */
+export type Expected = { [K in RedisType]: { [P in K]: ContentOf<(typeof REDIS_TYPES)[K]> } }[RedisType];
+
+/** The definition of a type, typed loosely, for code that handles every type alike. */
+export function redisType(name: RedisType): RedisTypeDefinition {
+  return REDIS_TYPES[name] as RedisTypeDefinition;
+}
+
+/** The command a spec's Redis sink runs: the one it chose (`redis.command`), or its type's default. */
+export function commandOf(sink: { readonly type: RedisType; readonly command?: RedisCommand }): RedisCommand {
+  return sink.command ?? REDIS_TYPES[sink.type].commands[0];
+}
+
+/** The types a metric type may write, in registry order. */
+export function redisTypesFor(metric: MetricType): RedisType[] {
+  return REDIS_TYPE_NAMES.filter((t) => REDIS_TYPES[t].metrics.includes(metric));
+}
+
+/** The type of an expectation's content. */
+export function typeOf(e: Expected): RedisType {
+  return Object.keys(e)[0] as RedisType;
+}
+
+export function contentOf(e: Expected): unknown {
+  return Object.values(e)[0];
+}
+
+/** An `Expected` of `type` from its content. */
+export function expectedOf(type: RedisType, content: unknown): Expected {
+  return { [type]: content } as Expected;
+}
+
+/** A key's content as verify compares it; undefined for a Redis type no write type is stored as. */
+export async function snapshotKey(redis: Redis, key: string): Promise<Expected | undefined> {
+  const stored = await redis.type(key);
+  for (const name of REDIS_TYPE_NAMES) {
+    if (REDIS_TYPES[name].storedAs !== stored) continue;
+    const content = await redisType(name).snapshot(redis, key);
+    if (content !== undefined) return expectedOf(name, content);
+  }
+  return undefined;
+}
+
+/** The dashboard's commands on an ioredis client. */
+export function readerOf(redis: Redis): RedisReader {
+  return {
+    scan: (cursor, pattern, count) => redis.scan(cursor, 'MATCH', pattern, 'COUNT', count),
+    exists: (key) => redis.exists(key),
+    scard: (key) => redis.scard(key),
+    pfcount: (key) => redis.pfcount(key),
+    get: (key) => redis.get(key),
+    lrange: (key, start, stop) => redis.lrange(key, start, stop),
+    hgetall: (key) => redis.hgetall(key),
+  };
+}
+
+export type { ListEntry } from './list';
+export type { Point, RedisCommand, RedisReader, RedisTypeDefinition, SinkColumn, ColumnSlot, WindowValue } from './definition';

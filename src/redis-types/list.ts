@@ -1,0 +1,87 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Point, RedisTypeDefinition } from './definition';
+
+/** One list entry as the contract writes it. */
+export interface ListEntry {
+  window_start: string;
+  window_end: string;
+  value: number;
+}
+
+/** List entries the dashboard reads from a fixed key: the newest windows only. */
+export const LIST_READ = 200;
+
+/** A Redis list of one JSON entry per window: LPUSH (newest first, the default) or RPUSH. */
+export const list: RedisTypeDefinition<(ListEntry | Record<string, unknown>)[]> = {
+  name: 'list',
+  article: 'a list',
+  metrics: ['uv', 'pv', 'ratio'],
+  writes: 'value',
+  commands: ['lpush', 'rpush'],
+  columns: [{ name: 'value', slot: 'window_entry' }],
+  ordered: true,
+  describeWrite: (w) => `Metric ${w.metric}: ${w.command.toUpperCase()} ${w.key} {"window_start","window_end","value"} per window.`,
+  unsupported: (command, dialect) => ({ field: 'redis.command', message: `${dialect} cannot ${command.toUpperCase()}; use lpush` }),
+  addWindow(previous, w) {
+    const entry: ListEntry = { window_start: w.start, window_end: w.end, value: Number(w.value) };
+    // LPUSH puts the newest window at index 0; RPUSH appends.
+    return w.command === 'rpush' ? [...(previous ?? []), entry] : [entry, ...(previous ?? [])];
+  },
+  checkExpected: (v) => (Array.isArray(v) ? undefined : 'a list is a list of entries, index 0 first'),
+  expected: (v) => v as Record<string, unknown>[],
+  storedAs: 'list',
+  snapshot: async (redis, key) => (await redis.lrange(key, 0, -1)).map(parseEntry),
+  diff(want, got) {
+    if (want.length === got.length && want.every((w, i) => isDeepStrictEqual(w, got[i]))) return [];
+    const sameItems = want.length === got.length && want.every((w) => got.some((g) => isDeepStrictEqual(w, g)));
+    if (sameItems) return [`wrong order: the entries match but not their order; index 0 first, expected ${want.map(entryText).join(', ')}; found ${got.map(entryText).join(', ')}`];
+    const out: string[] = [];
+    if (want.length !== got.length) out.push(`length is ${got.length}, expected ${want.length}`);
+    for (let i = 0; i < Math.max(want.length, got.length); i++) {
+      if (i >= got.length) out.push(`[${i}] missing: expected ${entryText(want[i])}`);
+      else if (i >= want.length) out.push(`[${i}] extra: ${entryText(got[i])}`);
+      else if (!isDeepStrictEqual(want[i], got[i])) out.push(`[${i}] is ${entryText(got[i])}, expected ${entryText(want[i])}`);
+    }
+    return out;
+  },
+  describe: (c) => `a list of ${c.length}`,
+  dashboard: {
+    kind: 'windows',
+    async read(redis, key, command, recent) {
+      if (!recent) return listPoints(await redis.lrange(key, 0, -1));
+      // The newest entries: the head for LPUSH (newest first), the tail for RPUSH; oldest first.
+      if (command === 'rpush') return listPoints(await redis.lrange(key, -LIST_READ, -1));
+      return listPoints((await redis.lrange(key, 0, LIST_READ - 1)).reverse());
+    },
+  },
+};
+
+/** List entries are JSON objects; one that is not stays a string, so the report can show it. */
+function parseEntry(s: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(s);
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : { raw: s };
+  } catch {
+    return { raw: s };
+  }
+}
+
+function entryText(e: object): string {
+  return JSON.stringify(e);
+}
+
+/** List entries `{"window_start":…,"window_end":…,"value":…}` as points at their window end; others skipped. */
+export function listPoints(entries: readonly string[]): Point[] {
+  const out: Point[] = [];
+  for (const s of entries) {
+    try {
+      const e = JSON.parse(s) as { window_start?: unknown; window_end?: unknown; value?: unknown };
+      const t = typeof e.window_end === 'string' ? e.window_end : typeof e.window_start === 'string' ? e.window_start : undefined;
+      const v = typeof e.value === 'number' ? e.value : typeof e.value === 'string' && e.value.trim() !== '' ? Number(e.value) : NaN;
+      if (t !== undefined && Number.isFinite(v)) out.push({ t, v });
+    } catch {
+      // not JSON: not an entry of the contract
+    }
+  }
+  return out;
+}
