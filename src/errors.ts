@@ -35,10 +35,26 @@ export class SpecError extends UvpvError {
   }
 }
 
+/**
+ * What happened, for callers that act on a failure: they match the code, never the message.
+ * - `service-unreachable`: a service (the SQL Gateway, Flink's REST API) did not answer at all;
+ * - `service-error`: it answered with an HTTP error;
+ * - `timed-out`: a statement, a savepoint or a job did not get where it was waited for in time;
+ * - `job-terminal-state`: a Flink job waited for went FAILED, FAILING or CANCELED instead;
+ * - `job-restarting`: a Flink job failed and its restart strategy keeps restarting it;
+ * - `savepoint-failed`: Flink could not take a savepoint.
+ */
+export type FailureCode = 'service-unreachable' | 'service-error' | 'timed-out' | 'job-terminal-state' | 'job-restarting' | 'savepoint-failed';
+
 /** Something failed at run time: a service down, a job that failed, a mismatch. Exit 1. */
 export class RuntimeFailure extends UvpvError {
   readonly exitCode = 1;
-  constructor(message: string, readonly detail?: string) {
+  constructor(
+    message: string,
+    readonly detail?: string,
+    /** What happened, when a caller may act on it. */
+    readonly code?: FailureCode,
+  ) {
     super(message);
   }
 }

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { compileSpec } from '../compile';
 import type { PlanOverrides } from '../plan/build';
+import { jobStatements } from '../sql/compiler';
 import { quoteIdent, quoteString } from '../sql/escape';
 import { splitStatements } from '../sql/split';
 import type { Loaded } from '../spec/load';
@@ -27,7 +28,8 @@ export interface BenchContext {
 export interface BenchJob {
   name: string;
   describe: string;
-  sql: (ctx: BenchContext) => string;
+  /** The job's statements, each without its closing `;`, as the gateway runs them one at a time. */
+  statements: (ctx: BenchContext) => string[];
 }
 
 /** Where the ceiling job leaves its row count (INCRBY per window, so the sum of all windows). */
@@ -51,12 +53,10 @@ export function stripComments(statement: string): string {
   return statement.replace(/^(\s*--[^\n]*(\n|$))+/, '').trim();
 }
 
-/** The generated job's statements, without comments: its SET options, and the rest in order. */
+/** The generated job's statements: its SET options, and the rest in order (the inserts as one statement set). */
 function generatedStatements(ctx: BenchContext, job: string) {
-  const compiled = compileSpec(ctx.loaded, 'flink', overrides(ctx, job));
-  const statements = splitStatements(compiled.sql).map(stripComments);
-  const isOption = (s: string) => /^SET /i.test(s);
-  return { plan: compiled.plan, options: statements.filter(isOption), rest: statements.filter((s) => !isOption(s)) };
+  const { plan, statements } = compileSpec(ctx.loaded, 'flink', overrides(ctx, job));
+  return { plan, options: statements.filter((st) => st.kind === 'set').map((st) => st.sql), rest: jobStatements(statements.filter((st) => st.kind !== 'set')) };
 }
 
 /**
@@ -84,53 +84,52 @@ export const CEILING: BenchJob = {
   name: 'ceiling',
   describe:
     'reads and parses every record (all columns, as the generated source table declares them) and counts the rows: per hour of event time, INCRBY into Redis; what the machine can do at all for this topic',
-  sql: (ctx) => {
+  statements: (ctx) => {
     const s = generatedSource(ctx, 'ceiling');
     const source = quoteIdent(s.plan.source.table);
     const rowtime = quoteIdent(s.plan.source.rowtime.name);
-    return (
-      [
-        ...s.options,
-        s.source,
-        `CREATE TEMPORARY VIEW \`bench_parsed\` AS SELECT * FROM ${source} WHERE ${s.allParsed} AND ${rowtime} IS NOT NULL`,
-        redisTable(ctx, 'bench_rows', '`key` STRING, `increment` STRING', 'incrby'),
-        `INSERT INTO \`bench_rows\` SELECT ${quoteString(ROWS_KEY)}, CAST(COUNT(*) AS STRING) ` +
-          `FROM TABLE(TUMBLE(TABLE \`bench_parsed\`, DESCRIPTOR(${rowtime}), INTERVAL '1' HOUR)) GROUP BY \`window_start\`, \`window_end\``,
-      ].join(';\n') + ';\n'
-    );
+    return [
+      ...s.options,
+      s.source,
+      `CREATE TEMPORARY VIEW \`bench_parsed\` AS SELECT * FROM ${source} WHERE ${s.allParsed} AND ${rowtime} IS NOT NULL`,
+      redisTable(ctx, 'bench_rows', '`key` STRING, `increment` STRING', 'incrby'),
+      `INSERT INTO \`bench_rows\` SELECT ${quoteString(ROWS_KEY)}, CAST(COUNT(*) AS STRING) ` +
+        `FROM TABLE(TUMBLE(TABLE \`bench_parsed\`, DESCRIPTOR(${rowtime}), INTERVAL '1' HOUR)) GROUP BY \`window_start\`, \`window_end\``,
+    ];
   },
 };
 
 export const PARSE_ONLY: BenchJob = {
   name: 'parse-only',
   describe: 'for reference: reads and parses every column into a `blackhole` sink, counting nothing (one chained task)',
-  sql: (ctx) => {
+  statements: (ctx) => {
     const s = generatedSource(ctx, 'parse-only');
     const columns = s.columns.map((c) => `${quoteIdent(c.name)} ${c.type.sql}`).join(', ');
     const names = s.columns.map((c) => quoteIdent(c.name)).join(', ');
-    return (
-      [
-        ...s.options,
-        s.source,
-        `CREATE TEMPORARY TABLE \`bench_blackhole\` (${columns}) WITH ('connector' = 'blackhole')`,
-        `INSERT INTO \`bench_blackhole\` SELECT ${names} FROM ${quoteIdent(s.plan.source.table)}`,
-      ].join(';\n') + ';\n'
-    );
+    return [
+      ...s.options,
+      s.source,
+      `CREATE TEMPORARY TABLE \`bench_blackhole\` (${columns}) WITH ('connector' = 'blackhole')`,
+      `INSERT INTO \`bench_blackhole\` SELECT ${names} FROM ${quoteIdent(s.plan.source.table)}`,
+    ];
   },
 };
 
 export const GENERATED: BenchJob = {
   name: 'generated',
   describe: 'the reference pipeline exactly as `uvpv generate` writes it',
-  sql: (ctx) => compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated')).sql,
+  statements: (ctx) => jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated')).statements),
 };
 
-/** A SQL file with {{topic}}, {{bootstrap}}, {{group}}, {{redisHost}}, {{redisPort}}, {{database}}, {{jobName}}. */
+/**
+ * A SQL file with {{topic}}, {{bootstrap}}, {{group}}, {{redisHost}}, {{redisPort}}, {{database}},
+ * {{jobName}}. A file is text someone wrote, so it is split into statements here.
+ */
 export function fileJob(name: string, describe: string, file: string): BenchJob {
   return {
     name,
     describe,
-    sql: (ctx) => {
+    statements: (ctx) => {
       const vars: Record<string, string> = {
         topic: ctx.topic,
         bootstrap: ctx.bootstrap,
@@ -145,7 +144,7 @@ export function fileJob(name: string, describe: string, file: string): BenchJob 
         return vars[k];
       });
       // The file may name the job itself; else it is named here, so the bench can tell runs apart.
-      return /'pipeline\.name'/.test(filled) ? filled : `SET 'pipeline.name' = ${quoteString(jobName(ctx, name))};\n${filled}`;
+      return splitStatements(/'pipeline\.name'/.test(filled) ? filled : `SET 'pipeline.name' = ${quoteString(jobName(ctx, name))};\n${filled}`);
     },
   };
 }
@@ -172,9 +171,9 @@ export function variantJob(file: string): BenchJob {
   return {
     name,
     describe: `${describe} (the generated job, then ${statements.join('; ')})`,
-    sql: (ctx) => {
+    statements: (ctx) => {
       const { options, rest } = generatedStatements(ctx, name);
-      return [...options, ...statements, ...rest].join(';\n') + ';\n';
+      return [...options, ...statements, ...rest];
     },
   };
 }

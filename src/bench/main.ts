@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { processIo } from '../cli/io';
+import { processIo } from '../io/io';
 import { JOBS, variantJob, type BenchJob } from './jobs';
 import { resultsMarkdown } from './report';
 import { runBench } from './run-bench';

@@ -11,7 +11,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 /** Named 64-bit counters of a HotSpot JVM's hsperfdata file (`/tmp/hsperfdata_<user>/<pid>`). */
-export function readPerfCounters(bytes: Buffer): Map<string, number> {
+function readPerfCounters(bytes: Buffer): Map<string, number> {
   const out = new Map<string, number>();
   if (bytes.length < 32 || bytes.readUInt32BE(0) !== 0xcafec0c0) return out;
   const le = bytes[4] === 1;
@@ -36,7 +36,7 @@ export function readPerfCounters(bytes: Buffer): Map<string, number> {
 }
 
 /** Heap used: every space of the young and the old generation (as `jstat -gc` adds them up). */
-export function heapUsed(counters: Map<string, number>): number | undefined {
+function heapUsed(counters: Map<string, number>): number | undefined {
   let sum = 0;
   let found = false;
   for (const [name, value] of counters) {
@@ -48,7 +48,7 @@ export function heapUsed(counters: Map<string, number>): number | undefined {
   return found ? sum : undefined;
 }
 
-export function perfDataFile(pid: number): string {
+function perfDataFile(pid: number): string {
   return join(tmpdir(), `hsperfdata_${userInfo().username}`, String(pid));
 }
 

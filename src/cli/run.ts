@@ -2,16 +2,23 @@
  * The CLI entry: `run(argv, io)` returns an exit code and never throws, so tests call it in
  * process. This is the one place where typed errors become exit codes and messages.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { RuntimeFailure, SpecError, UsageError, UvpvError } from '../errors';
 import { COMMANDS } from './commands';
-import { processIo, type Io } from './io';
+import { processIo, type Io } from '../io/io';
+import { settings } from '../io/settings';
 import { printDiagnostics } from './output';
-import { redact } from '../util/redact';
+import { Redactor } from '../util/redact';
 
-const VERSION = '0.1.0';
+/** package.json's, found from this file: src/cli/ and dist/cli/ both sit two levels below it. */
+const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
-export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+export async function run(argv: readonly string[], outside: Io = processIo()): Promise<number> {
+  // The secrets this run resolves, and no other run's: commands that load a spec hand theirs over.
+  const redactor = new Redactor();
+  const io: Io = { ...outside, redactor };
   let exitCode: number | undefined;
   const done = (code: number) => {
     exitCode = code;
@@ -29,13 +36,13 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode ?? 0;
   } catch (e) {
-    return report(e, io);
+    return report(e, io, redactor);
   }
 }
 
-function report(e: unknown, rawIo: Io): number {
+function report(e: unknown, rawIo: Io, redactor: Redactor): number {
   // Whatever an error quotes (a server's message, Flink's table options), secrets stay hidden.
-  const io: Io = { ...rawIo, stderr: (t) => rawIo.stderr(redact(t)) };
+  const io: Io = { ...rawIo, stderr: (t) => rawIo.stderr(redactor.redact(t)) };
   if (e instanceof CommanderError) {
     // Commander already printed its message; help and version exit 0.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
@@ -61,7 +68,7 @@ function report(e: unknown, rawIo: Io): number {
   }
   // A bug in uvpv: say so plainly; the stack only on request.
   io.stderr(`internal error: ${(e as Error)?.message ?? String(e)}\n`);
-  if (io.env.UVPV_DEBUG) io.stderr(`${(e as Error)?.stack ?? ''}\n`);
+  if (settings(io.env).debug()) io.stderr(`${(e as Error)?.stack ?? ''}\n`);
   else io.stderr('(set UVPV_DEBUG=1 for details, and please report it)\n');
   return 1;
 }

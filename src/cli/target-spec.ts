@@ -4,7 +4,7 @@ import { TARGET_DIALECT } from '../deploy';
 import type { PlanOverrides } from '../plan/build';
 import { BUILTIN_LOCAL, loadSpec, type Loaded } from '../spec/load';
 import type { Target } from '../spec/types';
-import type { Io } from './io';
+import type { Io } from '../io/io';
 import { printDiagnostics } from './output';
 
 export interface TargetSpec {
@@ -14,18 +14,24 @@ export interface TargetSpec {
 
 export function loadForTarget(file: string, targetName: string | undefined, io: Io, revealSecrets: boolean, requireSecrets = true): TargetSpec {
   const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, target: targetName ?? BUILTIN_LOCAL, revealSecrets, requireSecrets });
+  io.redactor?.add(loaded.secrets);
   printDiagnostics(io, loaded.warnings, 'warning');
   return { loaded, target: loaded.spec.target! };
 }
 
-/** The SQL to submit (secrets resolved) and the same SQL safe to show. */
+/** The SQL to submit (secrets resolved) and the same SQL safe to show, each as a script and as statements. */
 export function sqlForTarget(file: string, targetName: string | undefined, io: Io, overrides: PlanOverrides = {}, requireSecrets = true) {
   const real = loadForTarget(file, targetName, io, true, requireSecrets);
   const shown = loadSpec(file, { env: io.env, cwd: io.cwd, target: targetName ?? BUILTIN_LOCAL, revealSecrets: false });
+  io.redactor?.add(shown.secrets);
   const dialect = TARGET_DIALECT[real.target.type];
+  const compiled = compileSpec(real.loaded, dialect, overrides);
+  const dryRun = compileSpec(shown, dialect, overrides);
   return {
     ...real,
-    sql: compileSpec(real.loaded, dialect, overrides).sql,
-    dryRunSql: compileSpec(shown, dialect, overrides).sql,
+    sql: compiled.sql,
+    statements: compiled.statements,
+    dryRunSql: dryRun.sql,
+    dryRunStatements: dryRun.statements,
   };
 }

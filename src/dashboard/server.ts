@@ -35,10 +35,10 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-export const TEMPLATES = join(__dirname, '..', '..', 'templates', 'dashboard');
+const TEMPLATES = join(__dirname, '..', '..', 'templates', 'dashboard');
 
 /** Chart.js's browser build; its package exports hide the file, so find it from the main entry. */
-export function chartJsFile(): string {
+function chartJsFile(): string {
   return join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 }
 

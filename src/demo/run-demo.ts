@@ -13,16 +13,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { Io } from '../cli/io';
-import { progress } from '../cli/progress';
+import type { Io } from '../io/io';
+import { progress } from '../io/progress';
 import { compileSpec } from '../compile';
 import { startDashboard, type Dashboard } from '../dashboard/server';
 import { ACTIVE, createGatewayDeployer } from '../deploy/gateway/deployer';
 import { UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, topicExists } from '../kafka/client';
 import { produce } from '../produce/sink';
-import { loadSpec } from '../spec/load';
-import type { GatewayTarget } from '../spec/types';
+import { loadSpec, localTarget } from '../spec/load';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
 import { claimDatabase } from '../verify/namespace';
@@ -79,7 +78,7 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
     throw new UsageError(`cannot read ${specFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   // Check the spec before anything starts: a bad spec is exit 2 with every problem listed.
-  loadSpec(specFile, { env: io.env, cwd: io.cwd });
+  io.redactor?.add(loadSpec(specFile, { env: io.env, cwd: io.cwd }).secrets);
 
   const undo: Undo[] = [];
   // A failure of the traffic ends the demo like Ctrl-C does, and is reported afterwards.
@@ -107,12 +106,13 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
     const file = join(dir, 'demo.yaml');
     writeFileSync(file, demoSpecText(text, { kafka: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database }));
     const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, target: 'local', revealSecrets: true });
+    io.redactor?.add(loaded.secrets);
     const spec = loaded.spec;
     io.stderr(
       `demo pipeline ${spec.name}: ${specFile} with live-sized windows (10 s, sliding by 5 s), a 2 s watermark delay and 10 s checkpoints, ` +
         `so that numbers move within seconds; topic ${spec.source.topic}, Redis ${redisAt.host}:${redisAt.port}/${ns.database} (spec copy: ${file})\n`,
     );
-    const sql = compileSpec(loaded, 'flink').sql;
+    const { sql, statements } = compileSpec(loaded, 'flink');
 
     const k = kafka(stack.urls.kafka);
     if (!(await topicExists(k, spec.source.topic))) {
@@ -123,7 +123,7 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
     undo.push({ label: `deleting topic ${spec.source.topic}`, run: () => deleteTopic(k, spec.source.topic) });
     if (ended.signal.aborted) return;
 
-    const target: GatewayTarget = { name: 'local', type: 'gateway', gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest };
+    const target = localTarget(stack.urls);
     const deployer = createGatewayDeployer(target, { env: io.env, progress: p });
     const left = await deployer.status(spec);
     if (left && ACTIVE.has(left.state)) {
@@ -149,7 +149,7 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
         return `job ${job.jobId} cancelled`;
       },
     });
-    const deployed = await deployer.deploy({ spec, sql, dryRunSql: sql, dryRun: false, replace: false, createTopic: true });
+    const deployed = await deployer.deploy({ spec, sql, statements, dryRunSql: sql, dryRunStatements: statements, dryRun: false, replace: false, createTopic: true });
     for (const line of deployed.lines) io.stderr(`${line}\n`);
     if (ended.signal.aborted) return;
 

@@ -2,15 +2,20 @@
  * What `deploy`, `status` and `stop` need from a target. Each target type (a Flink SQL Gateway,
  * Oceanus) implements it in its own folder; the commands do not know which one they talk to.
  */
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../io/progress';
+import type { SqlStatement } from '../sql/compiler';
 import type { Spec, Target } from '../spec/types';
 
 export interface DeployRequest {
   spec: Spec;
   /** The SQL to submit, secrets resolved (never print it; `dryRunSql` is the printable one). */
   sql: string;
+  /** The same job as the compiler's statements, for a target that runs one at a time. */
+  statements: readonly SqlStatement[];
   /** The same SQL with secrets as placeholders, for --dry-run and messages. */
   dryRunSql: string;
+  /** `dryRunSql` as statements. */
+  dryRunStatements: readonly SqlStatement[];
   dryRun: boolean;
   /** Replace a running job of the same name (gateway: stop with savepoint, start from it). */
   replace: boolean;

@@ -4,9 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { isIP, Socket } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
 import { SpecError, formatDiagnostic } from '../errors';
+import { kafka } from '../kafka/client';
 import { loadSpec } from '../spec/load';
+import type { Redactor } from '../util/redact';
 import { redisClient } from '../util/redis';
 import type { Spec } from '../spec/types';
 
@@ -22,13 +23,17 @@ export interface DoctorContext {
   target: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Takes the secrets the spec resolves, so that the run's error report hides them. */
+  redactor?: Redactor;
 }
 
 export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   let spec: Spec | undefined;
   try {
-    spec = loadSpec(ctx.file, { env: ctx.env, cwd: ctx.cwd, target: ctx.target, revealSecrets: true }).spec;
+    const loaded = loadSpec(ctx.file, { env: ctx.env, cwd: ctx.cwd, target: ctx.target, revealSecrets: true });
+    ctx.redactor?.add(loaded.secrets);
+    spec = loaded.spec;
     results.push({ label: 'spec', ok: true, detail: `${ctx.file} is valid (pipeline ${spec.name}, target ${ctx.target})` });
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
@@ -61,7 +66,7 @@ function tool(cmd: string, args: string[], pattern: RegExp, good: (v: string) =>
 
 async function kafkaChecks(spec: Spec): Promise<CheckResult[]> {
   const { bootstrapServers, topic } = spec.source;
-  const admin = new Kafka({ clientId: 'uvpv-doctor', brokers: bootstrapServers.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 } }).admin();
+  const admin = kafka(bootstrapServers, { clientId: 'uvpv-doctor', retries: 0, connectionTimeoutMs: 2000, requestTimeoutMs: 3000 }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();

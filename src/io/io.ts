@@ -1,3 +1,5 @@
+import type { Redactor } from '../util/redact';
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface Io {
   stdout(text: string): void;
@@ -6,6 +8,11 @@ export interface Io {
   cwd: string;
   /** True when stderr is a terminal: progress may redraw in place. */
   interactive: boolean;
+  /**
+   * The secrets of this run, which its error report hides (`run()` sets one per call). Whatever
+   * loads a spec hands it the secrets the spec resolved.
+   */
+  redactor?: Redactor;
 }
 
 export function processIo(): Io {

@@ -2,13 +2,26 @@
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { RuntimeFailure } from '../errors';
 
-export function kafka(bootstrap: string, clientId = 'uvpv', retries = 3): Kafka {
+export interface KafkaOptions {
+  /** Names the client in the brokers' logs (default `uvpv`). */
+  clientId?: string;
+  /** Retries of a failed request (default 3); 0 for a quick yes-or-no probe. */
+  retries?: number;
+  /** How long connecting to a broker may take (default 3000 ms). */
+  connectionTimeoutMs?: number;
+  /** How long a request may take (default: kafkajs's own). */
+  requestTimeoutMs?: number;
+}
+
+/** A kafkajs client for `bootstrap` (comma-separated host:port), logging nothing. */
+export function kafka(bootstrap: string, opts: KafkaOptions = {}): Kafka {
   return new Kafka({
-    clientId,
+    clientId: opts.clientId ?? 'uvpv',
     brokers: bootstrap.split(',').map((b) => b.trim()),
     logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    retry: { retries, initialRetryTime: 100 },
+    connectionTimeout: opts.connectionTimeoutMs ?? 3000,
+    ...(opts.requestTimeoutMs === undefined ? {} : { requestTimeout: opts.requestTimeoutMs }),
+    retry: { retries: opts.retries ?? 3, initialRetryTime: 100 },
   });
 }
 

@@ -2,7 +2,7 @@
  * The interface of synthetic traffic, shared by `uvpv produce`, the bench and `uvpv demo`.
  * (Implementation: src/produce/generator.ts and src/produce/sink.ts.)
  */
-import type { Io } from '../cli/io';
+import type { Io } from '../io/io';
 import type { Spec } from '../spec/types';
 
 export interface ProduceOptions {

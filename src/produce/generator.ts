@@ -13,7 +13,7 @@ import type { Column, Spec } from '../spec/types';
 import type { ProduceOptions } from './api';
 
 /** mulberry32: a small, fast PRNG; the same seed gives the same stream. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -55,7 +55,7 @@ function roles(spec: Spec): Roles {
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** `yyyy-MM-dd HH:mm:ss[.SSS]`, the JSON format's SQL timestamp (UTC, as the model reads it). */
-export function sqlTimestamp(ms: number): string {
+function sqlTimestamp(ms: number): string {
   const d = new Date(ms);
   const base = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   return d.getUTCMilliseconds() ? `${base}.${pad(d.getUTCMilliseconds(), 3)}` : base;

@@ -1,5 +1,5 @@
 /** A progress bar with rate and ETA on a terminal; a line every few seconds elsewhere. */
-import type { Io } from '../cli/io';
+import type { Io } from '../io/io';
 
 export class ProgressBar {
   private readonly started = Date.now();

@@ -3,7 +3,7 @@
  * `durationMs`, a paced producer (`rate`) runs until its AbortSignal fires: the demo's traffic.
  */
 import { createWriteStream } from 'node:fs';
-import type { Io } from '../cli/io';
+import type { Io } from '../io/io';
 import { createTopic, kafka, topicExists } from '../kafka/client';
 import { RuntimeFailure } from '../errors';
 import { sleep } from '../util/http';
@@ -56,7 +56,7 @@ interface Writer {
 const KAFKA_REQUEST = 1_000;
 
 async function kafkaWriter(target: { bootstrap: string; topic: string }): Promise<Writer> {
-  const k = kafka(target.bootstrap, 'uvpv-produce');
+  const k = kafka(target.bootstrap, { clientId: 'uvpv-produce' });
   const exists = await topicExists(k, target.topic);
   if (exists === undefined) throw new RuntimeFailure(`Kafka at ${target.bootstrap} does not answer; start it ('uvpv stack up') or pass --bootstrap`);
   if (!exists) await createTopic(k, target.topic);

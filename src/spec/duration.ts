@@ -27,7 +27,7 @@ const UNIT_WORDS: Record<string, DurationUnit> = {
 /** Flink's day-time intervals take at most three leading digits: 999 days is the longest. */
 const MAX_MILLIS = 999 * UNIT_MILLIS.DAY;
 
-export const DURATION_HELP = "'<n> second(s)|minute(s)|hour(s)|day(s)' (also '10 min', '30 s')";
+const DURATION_HELP = "'<n> second(s)|minute(s)|hour(s)|day(s)' (also '10 min', '30 s')";
 
 /** Returns the parsed duration, or an error message naming what is allowed. */
 export function parseDuration(text: string): Duration | string {
@@ -44,7 +44,7 @@ export function parseDuration(text: string): Duration | string {
   return { amount, unit, millis: amount * UNIT_MILLIS[unit], text: text.trim() };
 }
 
-export function durationFromMillis(millis: number): Duration {
+function durationFromMillis(millis: number): Duration {
   for (const unit of ['DAY', 'HOUR', 'MINUTE', 'SECOND'] as const) {
     if (millis % UNIT_MILLIS[unit] === 0) {
       const amount = millis / UNIT_MILLIS[unit];

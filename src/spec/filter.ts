@@ -28,7 +28,7 @@ export type FilterExpr =
   | { kind: 'like'; expr: FilterExpr; pattern: FilterExpr; negated: boolean; escape?: string }
   | { kind: 'isNull'; expr: FilterExpr; negated: boolean };
 
-export const FILTER_HELP =
+const FILTER_HELP =
   'comparisons (= <> < <= > >=), AND / OR / NOT, IN (...), BETWEEN, LIKE [ESCAPE], IS [NOT] NULL, + - * / %, column names and literals';
 
 class FilterProblem extends Error {}

@@ -5,7 +5,6 @@
  */
 import type { Diagnostic } from '../errors';
 import { hasTemplate, parseTemplate, resolveTemplate } from './interpolate';
-import { registerSecret } from '../util/redact';
 import { isSecretPath } from './schema';
 import type { Secret } from './types';
 import { pathText, type Path, type YamlFile } from './yaml-doc';
@@ -25,6 +24,8 @@ export interface ResolveOptions {
 export interface Resolved {
   tree: unknown;
   secrets: Map<string, Secret>;
+  /** The values of the secrets resolved (revealed or not), so that a run can keep them out of what it prints. */
+  secretValues: string[];
   errors: Diagnostic[];
   /** Paths with an error already reported, so that later checks stay quiet about them. */
   reported: Set<string>;
@@ -32,6 +33,7 @@ export interface Resolved {
 
 export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions): Resolved {
   const secrets = new Map<string, Secret>();
+  const secretValues: string[] = [];
   const errors: Diagnostic[] = [];
   const reported = new Set<string>();
 
@@ -44,7 +46,7 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
     if (typeof value !== 'string' || !hasTemplate(value)) {
       if (secret && value !== undefined && value !== null) {
         const literal = String(value);
-        registerSecret(literal);
+        secretValues.push(literal);
         secrets.set(pathText(path), {
           placeholder: '******',
           empty: literal === '',
@@ -73,7 +75,7 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
       return value;
     }
     if (secret) {
-      registerSecret(resolution.value);
+      secretValues.push(resolution.value);
       secrets.set(pathText(path), {
         placeholder: value,
         empty: resolution.value === '',
@@ -85,7 +87,7 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
     return /^-?\d+$/.test(resolution.value) && DEFERRED_WHOLE.test(value) ? Number(resolution.value) : resolution.value;
   };
 
-  return { tree: visit(raw, []), secrets, errors, reported };
+  return { tree: visit(raw, []), secrets, secretValues, errors, reported };
 }
 
 const DEFERRED_WHOLE = /^\$\{[^}]*\}$/;

@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath, relative } from 'node:path';
 import { SpecError, UsageError, type Diagnostic } from '../errors';
+import { settings } from '../io/settings';
 import { SpecChecker } from './check';
 import { resolveTree, type ResolveOptions } from './interpolation-pass';
-import type { Spec, Target } from './types';
+import type { GatewayTarget, Spec, Target } from './types';
 import { YamlFile, type Path } from './yaml-doc';
 
 export interface LoadOptions extends Partial<ResolveOptions> {
@@ -15,6 +16,8 @@ export interface LoadOptions extends Partial<ResolveOptions> {
 export interface Loaded {
   spec: Spec;
   warnings: Diagnostic[];
+  /** The values of the secrets this load resolved: a run keeps them out of what it prints (see Redactor). */
+  secrets: readonly string[];
   /** Locates a path of the spec, for checks made later (e.g. by a dialect). */
   locate(path: Path, message: string): Diagnostic;
 }
@@ -54,7 +57,7 @@ export function loadSpecText(file: string, text: string, opts: LoadOptions): Loa
     if (d.targetNames.includes(opts.target)) {
       // It was declared but did not decode: its errors are already reported.
     } else if (opts.target === BUILTIN_LOCAL && d.targetNames.length === 0) {
-      target = builtinLocal(opts.env);
+      target = localTarget(settings(opts.env).localTargetUrls());
     } else {
       const known = d.targetNames.length ? d.targetNames.join(', ') : `none declared (the built-in '${BUILTIN_LOCAL}' applies only without a targets block)`;
       errors.push(yaml.diag(['targets'], `no target named '${opts.target}'; targets: ${known}`));
@@ -75,16 +78,16 @@ export function loadSpecText(file: string, text: string, opts: LoadOptions): Loa
     target,
     targetNames: d.targetNames,
   };
-  return { spec, warnings: checker.warnings, locate: (path, message) => yaml.diag(path, message) };
+  return { spec, warnings: checker.warnings, secrets: resolved.secretValues, locate: (path, message) => yaml.diag(path, message) };
 }
 
-function builtinLocal(env: NodeJS.ProcessEnv): Target {
-  return {
-    name: BUILTIN_LOCAL,
-    type: 'gateway',
-    gateway: env.FLINK_SQL_GATEWAY || 'http://127.0.0.1:8083',
-    flinkRest: env.FLINK_REST || 'http://127.0.0.1:8081',
-  };
+/**
+ * The `local` target: the local stack's SQL Gateway and Flink REST API. Built-in for a spec
+ * without targets (at FLINK_SQL_GATEWAY / FLINK_REST, else the stack's default ports); verify,
+ * the demo and the bench pass the running stack's own URLs.
+ */
+export function localTarget(urls: { gateway: string; flinkRest: string }): GatewayTarget {
+  return { name: BUILTIN_LOCAL, type: 'gateway', gateway: urls.gateway, flinkRest: urls.flinkRest };
 }
 
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

@@ -14,11 +14,6 @@ const int = z.union([z.number().int(), z.string().regex(DEFERRED)], { error: 'ex
 const bool = z.boolean({ error: 'expected true or false' });
 const name = z.string({ error: 'expected a name' });
 
-export const SOURCE_KEYS = [
-  'table', 'topic', 'bootstrapServers', 'groupId', 'startupMode', 'offsetReset', 'format',
-  'ignoreParseErrors', 'failOnMissingField', 'columns', 'eventTime', 'watermarkDelay',
-] as const;
-
 export const schemas = {
   version: z.number({ error: 'expected the number 1' }),
   name: text,
@@ -75,7 +70,7 @@ const metricBase = { name, redis: redisSink };
  * Digits after the point a ratio may have. The generated SQL rounds exactly once, in DECIMAL
  * arithmetic that stays exact for any two BIGINT counts up to 9 digits (see SqlCompiler.valueExpr).
  */
-export const MAX_RATIO_PRECISION = 9;
+const MAX_RATIO_PRECISION = 9;
 const PRECISION_HELP = `expected a whole number from 0 to ${MAX_RATIO_PRECISION} (digits after the point; more would not be exact in Flink's DECIMAL arithmetic)`;
 
 /** One schema per metric type; adding a metric type adds one entry here and one in `metrics/`. */

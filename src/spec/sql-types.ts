@@ -25,13 +25,12 @@ const SIMPLE: Record<string, { family: TypeFamily; sql: string; precision?: numb
   BIGINT: { family: 'integer', sql: 'BIGINT', precision: 64 },
   FLOAT: { family: 'float', sql: 'FLOAT' },
   DOUBLE: { family: 'float', sql: 'DOUBLE' },
-  'DOUBLE PRECISION': { family: 'float', sql: 'DOUBLE' },
   STRING: { family: 'string', sql: 'STRING' },
   BYTES: { family: 'bytes', sql: 'BYTES' },
   DATE: { family: 'date', sql: 'DATE' },
 };
 
-export const SQL_TYPE_HELP =
+const SQL_TYPE_HELP =
   'a Flink SQL type such as INT, BIGINT, VARCHAR, STRING, DECIMAL(10, 2), DOUBLE, BOOLEAN, TIMESTAMP(3), DATE, ARRAY<INT>';
 
 /** Parses a type; returns an error message when it is not a Flink SQL type. */

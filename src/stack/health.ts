@@ -1,5 +1,5 @@
 /** Is each part of the stack answering? One probe each, and a wait with a deadline. */
-import { Kafka, logLevel } from 'kafkajs';
+import { kafka } from '../kafka/client';
 import { sleep } from '../util/http';
 import { redisClient } from '../util/redis';
 
@@ -7,7 +7,7 @@ export type Probe = () => Promise<string | undefined>; // a note when healthy, u
 
 export function kafkaProbe(bootstrap: string): Probe {
   return async () => {
-    const admin = new Kafka({ clientId: 'uvpv-health', brokers: [bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 1000, requestTimeout: 2000, retry: { retries: 0 } }).admin();
+    const admin = kafka(bootstrap, { clientId: 'uvpv-health', retries: 0, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 }).admin();
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();

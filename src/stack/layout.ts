@@ -3,30 +3,8 @@
  * `$UVPV_HOME/lib` (default ~/.cache/uvpv); the running stack's config, data, logs and pid files
  * live under `$UVPV_HOME/stack`. Every port can be moved with an environment variable.
  */
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../errors';
-
-export interface StackPorts {
-  kafka: number;
-  kafkaController: number;
-  jobmanagerRpc: number;
-  blob: number;
-  flinkRest: number;
-  gateway: number;
-  /** The port of a Redis the stack starts itself, when none answers on 6379. */
-  ownRedis: number;
-}
-
-export const PORT_VARIABLES: Record<keyof StackPorts, [string, number]> = {
-  kafka: ['UVPV_KAFKA_PORT', 9092],
-  kafkaController: ['UVPV_KAFKA_CONTROLLER_PORT', 9093],
-  jobmanagerRpc: ['UVPV_FLINK_RPC_PORT', 6123],
-  blob: ['UVPV_FLINK_BLOB_PORT', 6124],
-  flinkRest: ['UVPV_FLINK_REST_PORT', 8081],
-  gateway: ['UVPV_GATEWAY_PORT', 8083],
-  ownRedis: ['UVPV_REDIS_PORT', 6390],
-};
+import { settings, type StackPorts } from '../io/settings';
 
 export interface StackLayout {
   home: string;
@@ -47,15 +25,9 @@ export interface StackLayout {
 }
 
 export function stackLayout(env: NodeJS.ProcessEnv): StackLayout {
-  const home = resolve(env.UVPV_HOME || join(homedir(), '.cache', 'uvpv'));
+  const read = settings(env);
+  const home = read.home();
   const stateDir = join(home, 'stack');
-  const ports = {} as StackPorts;
-  for (const [key, [variable, fallback]] of Object.entries(PORT_VARIABLES) as [keyof StackPorts, [string, number]][]) {
-    const raw = env[variable];
-    const port = raw === undefined || raw === '' ? fallback : Number(raw);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${variable}=${raw} is not a port (1-65535)`);
-    ports[key] = port;
-  }
   return {
     home,
     libDir: join(home, 'lib'),
@@ -66,10 +38,10 @@ export function stackLayout(env: NodeJS.ProcessEnv): StackLayout {
     logsDir: join(stateDir, 'logs'),
     runDir: join(stateDir, 'run'),
     projectRoot: resolve(__dirname, '..', '..'),
-    ports,
-    java: env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'java') : 'java',
-    mvn: env.UVPV_MVN || 'mvn',
-    redisConnectorDir: env.UVPV_REDIS_CONNECTOR_DIR || undefined,
+    ports: read.stackPorts(),
+    java: read.java(),
+    mvn: read.mvn(),
+    redisConnectorDir: read.redisConnectorDir(),
   };
 }
 

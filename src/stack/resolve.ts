@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../io/progress';
 import { RuntimeFailure } from '../errors';
 import type { StackLayout } from './layout';
 

@@ -6,9 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../io/progress';
 import { RuntimeFailure } from '../errors';
-import { components, launches, type Component, type Launch } from './components';
+import { components, launches, type Component, type ComponentName, type Launch } from './components';
 import { gatewayProbe, jobmanagerProbe, kafkaProbe, redisAnswers, taskmanagerProbe, waitHealthy, type Probe } from './health';
 import { stackUrls, type StackLayout } from './layout';
 import { alive, portInUse, runningPid, startDetached, stopProcess } from './processes';
@@ -127,6 +127,18 @@ export class LocalStack {
     );
     const redis = this.redisEndpoint();
     return { components: list, redis: redis && { ...redis, healthy: (await redisAnswers(redis.host, redis.port)) !== undefined } };
+  }
+
+  /** True when every part answers, Redis included: nothing for `up` to do. */
+  async isUp(): Promise<boolean> {
+    const { components: list, redis } = await this.status();
+    return list.every((c) => c.healthy) && Boolean(redis?.healthy);
+  }
+
+  /** The pid of a running part of the stack, found by its marker. */
+  pid(name: ComponentName): number | undefined {
+    const c = components(this.layout).find((x) => x.name === name);
+    return c && runningPid(this.layout.runDir, c.name, c.marker);
   }
 
   /** The Redis the stack uses, as recorded by `up`. */

@@ -14,7 +14,7 @@ export class HttpError extends RuntimeFailure {
     readonly status: number,
     readonly body: unknown,
   ) {
-    super(message);
+    super(message, undefined, 'service-error');
   }
 }
 
@@ -32,7 +32,7 @@ export async function requestJson<T>(service: string, url: string, opts: HttpOpt
     const err = e as Error & { cause?: { code?: string; errors?: { code?: string }[] } };
     const code = err.cause?.code ?? err.cause?.errors?.find((x) => x.code)?.code;
     const why = err.name === 'TimeoutError' ? `no answer within ${(opts.timeoutMs ?? 30_000) / 1000}s` : (code ?? err.message);
-    throw new RuntimeFailure(`${service} did not answer (${why})`);
+    throw new RuntimeFailure(`${service} did not answer (${why})`, undefined, 'service-unreachable');
   }
   const text = await res.text();
   let body: unknown = text;

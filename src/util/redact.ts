@@ -1,15 +1,19 @@
 /**
- * Secret values resolved during this process, and a scrubber for text that may echo them back:
- * Flink's errors, for one, print a table's options (a Redis password among them).
+ * A scrubber for text that may echo a secret back: Flink's errors, for one, print a table's
+ * options (a Redis password among them). One per run: it knows the secrets that run resolved.
  */
-const secrets = new Set<string>();
+export class Redactor {
+  private readonly secrets = new Set<string>();
 
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 3) secrets.add(value);
-}
+  /** Adds secret values; values shorter than 3 characters are too common in text to hide. */
+  add(values: Iterable<string>): void {
+    for (const value of values) if (value.length >= 3) this.secrets.add(value);
+  }
 
-export function redact(text: string): string {
-  let out = text;
-  for (const s of secrets) out = out.split(s).join('******');
-  return out;
+  /** The text with every known secret replaced by `******`. */
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) out = out.split(s).join('******');
+    return out;
+  }
 }

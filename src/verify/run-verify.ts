@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Io } from '../cli/io';
-import { progress } from '../cli/progress';
+import type { Io } from '../io/io';
+import { progress } from '../io/progress';
+import { settings } from '../io/settings';
 import { compileSpec } from '../compile';
 import { GatewayClient, DEFAULT_TIMING } from '../deploy/gateway/client';
 import { GatewayDeployer } from '../deploy/gateway/deployer';
@@ -15,7 +16,8 @@ import { RuntimeFailure, UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, sendValues, splitLines } from '../kafka/client';
 import type { Expectation } from '../model/expectation';
 import { referenceModel } from '../model/reference';
-import { loadSpec } from '../spec/load';
+import { loadSpec, localTarget } from '../spec/load';
+import { jobStatements } from '../sql/compiler';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
 import { compare, type KeyResult } from './compare';
@@ -45,10 +47,13 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
   // The local target always uses the stack's Kafka and Redis, so the spec's addresses and
   // password are not needed: unset variables there are fine.
   const loaded = loadSpec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' });
+  io.redactor?.add(loaded.secrets);
   const spec = loaded.spec;
   const messages = splitLines(readInput(io, opts.events, 'events file'));
   const model = referenceModel(spec, messages);
   const expectation: Expectation = opts.expect ? readExpectation(resolve(io.cwd, opts.expect), opts.expect) : model.expectation;
+  // The gateway and Flink are polled every 50 ms unless UVPV_POLL_MS says otherwise (deploy: 100 ms).
+  const pollMs = settings(io.env).pollMs(50);
   const p = progress(io);
   const t: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
@@ -70,12 +75,11 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
   if (model.late) io.stderr(`note: ${model.late} rows arrive later than watermarkDelay (${spec.source.watermarkDelay.text}); Flink may drop them\n`);
 
   const stack = new LocalStack(stackLayout(io.env), p);
-  const up = await stack.status();
-  if (up.components.some((c) => !c.healthy) || !up.redis?.healthy) await timed('stack', () => stack.up());
+  if (!(await stack.isUp())) await timed('stack', () => stack.up());
   const redisAt = stack.redisEndpoint()!;
   const runId = randomBytes(4).toString('hex');
   const topic = `uvpv-verify-${spec.name}-${runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
-  const k = kafka(stack.urls.kafka, 'uvpv-verify');
+  const k = kafka(stack.urls.kafka, { clientId: 'uvpv-verify' });
   const ns = await claimDatabase(redisAt.host, redisAt.port, runId);
   let results: KeyResult[] = [];
   let failure: RuntimeFailure | undefined;
@@ -86,7 +90,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       await sendValues(k, topic, messages);
       end();
     });
-    const { sql } = compileSpec(loaded, 'flink', {
+    const { statements } = compileSpec(loaded, 'flink', {
       topic,
       bootstrapServers: stack.urls.kafka,
       groupId: `uvpv-verify-${runId}`,
@@ -94,9 +98,9 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       redis: { host: redisAt.host, port: redisAt.port, database: ns.database, password: { placeholder: '', empty: true } },
       jobName: `${spec.name}-verify-${runId}`,
     });
-    const client = new GatewayClient({ gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest }, { ...DEFAULT_TIMING, intervalMs: Number(io.env.UVPV_POLL_MS) || 50 });
-    const target = { name: 'local', type: 'gateway' as const, gateway: stack.urls.gateway, flinkRest: stack.urls.flinkRest };
-    const jobId = await timed('submit', () => new GatewayDeployer(target, client, { env: io.env, progress: p }).submit({ spec, sql }));
+    const target = localTarget(stack.urls);
+    const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
+    const jobId = await timed('submit', () => new GatewayDeployer(target, client, { env: io.env, progress: p }).submit(spec, jobStatements(statements)));
     await timed('run', async () => {
       const end = p.step(`running job ${jobId} to the end of its input`);
       await client.waitForJob(jobId, ['FINISHED']);

@@ -3,7 +3,7 @@
  * (the fake's and any other passed in `secrets`) shows up in stdout or stderr.
  */
 import { resolve } from 'node:path';
-import { memoryIo } from '../../src/cli/io';
+import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
 import { startFakeOceanus, type FakeOceanus, type FakeOceanusOptions } from './server';
 

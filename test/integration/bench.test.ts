@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { memoryIo } from '../../src/cli/io';
+import { memoryIo } from '../../src/io/io';
 import { resultsMarkdown } from '../../src/bench/report';
 import { runBench } from '../../src/bench/run-bench';
 import { decodeRecord } from '../../src/model/decode';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { memoryIo } from '../../src/cli/io';
+import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
 import { createTopic, deleteTopic, kafka } from '../../src/kafka/client';
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { memoryIo } from '../../src/cli/io';
-import { progress } from '../../src/cli/progress';
+import { memoryIo } from '../../src/io/io';
+import { progress } from '../../src/io/progress';
 import { stackLayout } from '../../src/stack/layout';
 import { LocalStack } from '../../src/stack/stack';
 

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { memoryIo } from '../../src/cli/io';
+import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
 import { findCases } from '../support/cases';
 
@@ -69,6 +69,6 @@ test('a bad expectation file is exit 2 with its line', async () => {
   writeFileSync(join(dir, 'bad.yaml'), 'redis:\n  userids:\n    sett: ["1"]\nexact: yes\n');
   const r = await uvpv(['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--expect', 'bad.yaml'], dir);
   expect(r.code).toBe(2);
-  expect(r.err).toContain('bad.yaml:3:5: redis.userids: expected exactly one of set | list | string | hash | hll');
+  expect(r.err).toContain('bad.yaml:3:5: redis.userids: expected exactly one of set | hll | string | list | hash');
   expect(r.err).toContain('bad.yaml:4:8: exact: got "yes"; expected true or false');
 });

@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export const CASES_ROOT = join(__dirname, '..', 'cases');
+const CASES_ROOT = join(__dirname, '..', 'cases');
 export const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 export interface Case {
@@ -43,4 +43,41 @@ export function findCases(root = CASES_ROOT): Case[] {
   };
   walk(root);
   return out;
+}
+
+/**
+ * Mistakes in the folders under root, each as a line: a file that no test reads, a valid case
+ * with no expected output for a dialect (so it checks nothing there), a folder of files that
+ * is no case (no pipeline.yaml).
+ */
+export function caseProblems(dialects: readonly string[], root = CASES_ROOT): string[] {
+  const known = new Set(['pipeline.yaml', 'env.json', 'validate.stderr', 'validate.warnings', 'events.jsonl', 'expected.yaml']);
+  for (const d of dialects) known.add(`generate.${d}.sql`).add(`generate.${d}.stderr`);
+  const problems: string[] = [];
+  const walk = (dir: string) => {
+    const entries = readdirSync(dir).sort();
+    const folders = entries.filter((e) => statSync(join(dir, e)).isDirectory());
+    const files = entries.filter((e) => !folders.includes(e));
+    const name = relative(root, dir) || '.';
+    const has = (f: string) => files.includes(f);
+    if (!has('pipeline.yaml')) {
+      if (files.length) problems.push(`${name}: ${files.join(', ')} but no pipeline.yaml, so nothing reads them`);
+    } else {
+      for (const f of files) if (!known.has(f)) problems.push(`${name}/${f}: no test reads this file`);
+      if (has('validate.stderr')) {
+        for (const f of files) {
+          if (f.startsWith('generate.') || f === 'validate.warnings') problems.push(`${name}/${f}: the spec is invalid (validate.stderr), so there is none`);
+        }
+      } else {
+        for (const d of dialects) {
+          const expected = [`generate.${d}.sql`, `generate.${d}.stderr`].filter(has);
+          if (expected.length !== 1) problems.push(`${name}: ${expected.length ? 'both' : 'neither'} generate.${d}.sql ${expected.length ? 'and' : 'nor'} generate.${d}.stderr`);
+        }
+      }
+      if (has('events.jsonl') !== has('expected.yaml')) problems.push(`${name}: events.jsonl and expected.yaml go together`);
+    }
+    for (const f of folders) walk(join(dir, f));
+  };
+  walk(root);
+  return problems;
 }

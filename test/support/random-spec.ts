@@ -7,7 +7,7 @@
 import { stringify } from 'yaml';
 
 /** mulberry32: small, fast and the same on every machine for a seed. */
-export function rng(seed: number): () => number {
+function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -117,7 +117,7 @@ class Filters {
   }
 }
 
-export type SpecTree = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type SpecTree = Record<string, any>;
 
 /** The YAML text a user would write for a spec tree. */
 export function specYaml(spec: SpecTree): string {

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { memoryIo } from '../../src/cli/io';
+import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -93,7 +93,7 @@ test('--help and --version exit 0', async () => {
   expect((await uvpv(['--help'])).code).toBe(0);
   const v = await uvpv(['--version']);
   expect(v.code).toBe(0);
-  expect(v.out).toMatch(/^\d+\.\d+\.\d+/);
+  expect(v.out).toBe(`${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
 });
 
 test('an error that quotes a secret back (as Flink quotes table options) is redacted', async () => {
@@ -120,6 +120,15 @@ test('an error that quotes a secret back (as Flink quotes table options) is reda
   } finally {
     await fake.close();
   }
+});
+
+test('each run hides only the secrets it resolved: two runs in one process share none', async () => {
+  const first = await uvpv(['generate', SPEC], { REDIS_PASSWORD: 'first-run-pw' });
+  expect(first.code).toBe(0);
+  // The second run never resolved that value: to it, the text is no secret.
+  const second = await uvpv(['generate', 'first-run-pw.yaml']);
+  expect(second.code).toBe(2);
+  expect(second.err).toContain('spec file not found: first-run-pw.yaml');
 });
 
 test('deploy --dry-run to a gateway shows the statements with secrets as placeholders and calls nothing', async () => {

@@ -2,17 +2,22 @@
  * The gateway deployer's error paths against a fake SQL Gateway + Flink REST API. The happy path
  * runs against the real local stack in the integration tests.
  */
-import { progress } from '../../src/cli/progress';
-import { memoryIo } from '../../src/cli/io';
+import { progress } from '../../src/io/progress';
+import { memoryIo } from '../../src/io/io';
 import { GatewayClient } from '../../src/deploy/gateway/client';
 import { GatewayDeployer } from '../../src/deploy/gateway/deployer';
 import { RuntimeFailure, UsageError } from '../../src/errors';
+import type { SqlStatement } from '../../src/sql/compiler';
 import type { GatewayTarget, Spec } from '../../src/spec/types';
 import { closedPort, startFakeHttp, type FakeHttp } from '../support/fake-http';
 
 const JOB = 'a'.repeat(32);
 let spec: Spec;
-const SQL = "SET 'pipeline.name' = 'uvpv-demo';\nEXECUTE STATEMENT SET BEGIN INSERT INTO s SELECT 1; END;";
+const STATEMENTS: SqlStatement[] = [
+  { kind: 'set', comment: '-- the job name', sql: "SET 'pipeline.name' = 'uvpv-demo'" },
+  { kind: 'insert', comment: '', sql: 'INSERT INTO s SELECT 1' },
+];
+const SQL = "-- the job name\nSET 'pipeline.name' = 'uvpv-demo';\n\nEXECUTE STATEMENT SET\nBEGIN\n\n  INSERT INTO s SELECT 1;\n\nEND;\n";
 const FLINK_TRACE = [
   'Internal server error.',
   '<Exception on server side:\norg.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to fetchResults.\n\tat org.apache.flink.X.y(X.java:1)\nCaused by: org.apache.flink.table.gateway.service.utils.SqlExecutionException: Failed to execute the operation 1.\n\tat a.b(C.java:2)\nCaused by: org.apache.flink.table.api.ValidationException: Could not find any factory for identifier \'redis\' that implements \'org.apache.flink.table.factories.DynamicTableFactory\' in the classpath.\n\tat d.e(F.java:3)\nEnd of exception on server side>',
@@ -46,13 +51,14 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const deploy = (extra: object = {}) => deployer.deploy({ spec, sql: SQL, dryRunSql: SQL, dryRun: false, replace: false, ...extra });
+const request = { sql: SQL, statements: STATEMENTS, dryRunSql: SQL, dryRunStatements: STATEMENTS, dryRun: false, replace: false };
+const deploy = (extra: object = {}) => deployer.deploy({ spec, ...request, ...extra });
 
 test('a gateway that is down is named, with the way to start the local stack', async () => {
   const closed = await closedPort();
   const target: GatewayTarget = { name: 'local', type: 'gateway', gateway: `http://127.0.0.1:${closed}`, flinkRest: `http://127.0.0.1:${closed}` };
   const d = new GatewayDeployer(target, new GatewayClient(target, { intervalMs: 5, timeoutMs: 200 }), { env: {}, progress: progress(io) });
-  await expect(d.deploy({ spec, sql: SQL, dryRunSql: SQL, dryRun: false, replace: false })).rejects.toThrow(
+  await expect(d.deploy({ spec, ...request })).rejects.toThrow(
     new RegExp(`Flink SQL Gateway at http://127\\.0\\.0\\.1:${closed} did not answer \\(ECONNREFUSED\\); start the local stack with 'uvpv stack up'`),
   );
 });
@@ -62,6 +68,7 @@ test('a statement that fails reports Flink\'s root cause, not a generic HTTP err
   fake.route('GET', /\/operations\/op2\/result\/0/, () => ({ status: 500, body: { errors: FLINK_TRACE } }));
   const err = await deploy().catch((e) => e);
   expect(err).toBeInstanceOf(RuntimeFailure);
+  expect(err.code).toBe('service-error');
   expect(err.message).toMatch(/answered HTTP 500: org\.apache\.flink\.table\.api\.ValidationException: Could not find any factory for identifier 'redis'/);
   expect(err.detail).toMatch(/^root cause: org\.apache\.flink\.table\.api\.ValidationException/);
   expect(err.detail).not.toMatch(/\tat /);
@@ -75,6 +82,7 @@ test('a job that goes FAILED in its first seconds fails the deploy with the root
   }));
   const err = await deploy().catch((e) => e);
   expect(err.message).toBe(`Flink job ${JOB} (uvpv-demo) FAILED`);
+  expect(err.code).toBe('job-terminal-state');
   expect(err.detail).toMatch(/root cause: io\.lettuce\.core\.RedisConnectionException: Unable to connect to 127\.0\.0\.1:6390/);
 });
 
@@ -83,19 +91,24 @@ test('a job that fails and restarts (a cluster with a restart strategy) is repor
   fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({ body: { 'root-exception': 'java.io.IOException: Failed to connect to Redis at 127.0.0.1:6399' } }));
   const err = await deploy().catch((e) => e);
   expect(err.message).toMatch(/^Flink job a{32} \(uvpv-demo\) failed and is RESTARTING; it stays on the cluster until you stop it/);
+  expect(err.code).toBe('job-restarting');
   expect(err.detail).toMatch(/root cause: java\.io\.IOException: Failed to connect to Redis at 127\.0\.0\.1:6399/);
 });
 
 test('a job that never starts times out with its state', async () => {
   happyGateway(() => 'CREATED');
-  await expect(deploy()).rejects.toThrow(/is CREATED, not RUNNING or FINISHED, after 0\.4s/);
+  const err = await deploy().catch((e) => e);
+  expect(err.message).toMatch(/is CREATED, not RUNNING or FINISHED, after 0\.4s/);
+  expect(err.code).toBe('timed-out');
 });
 
 test('a gateway that does not answer in time is a timeout, not a hang', async () => {
   happyGateway(() => 'RUNNING');
   fake.route('POST', /^\/v1\/sessions$/, () => ({ body: { sessionHandle: 's1' }, delayMs: 60_000 }));
   const client = new GatewayClient({ gateway: fake.url, flinkRest: fake.url }, { intervalMs: 5, timeoutMs: 400 }, 300);
-  await expect(client.openSession('x')).rejects.toThrow(/did not answer \(no answer within 0\.3s\)/);
+  const err = await client.openSession('x').catch((e) => e);
+  expect(err.message).toMatch(/did not answer \(no answer within 0\.3s\)/);
+  expect(err.code).toBe('service-unreachable');
 });
 
 test('a running job of the same pipeline is not duplicated without --replace', async () => {
@@ -112,7 +125,35 @@ test('the happy path submits every statement in one session and waits for RUNNIN
   const r = await deploy();
   expect(r.job).toMatchObject({ jobId: JOB, state: 'RUNNING' });
   const statements = fake.calls.filter((c) => c.path.endsWith('/statements')).map((c) => (c.body as { statement: string }).statement);
-  expect(statements).toEqual(["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET BEGIN INSERT INTO s SELECT 1; END']);
+  // The compiler's statements as they are: each SET and CREATE, then the inserts as one statement set.
+  expect(statements).toEqual(["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n\n  INSERT INTO s SELECT 1;\n\nEND']);
   expect(io.err).toMatch(/✓ waiting for job a{32} to run: RUNNING/);
   expect(io.err).toMatch(/note: Kafka at 127\.0\.0\.1:\d+ does not answer from here; not checking that topic uvpv-demo exists/);
+});
+
+test('--dry-run shows the plan and the script, and calls nothing', async () => {
+  const r = await deploy({ dryRun: true, fromSavepoint: '/sp/1' });
+  expect(r.lines).toEqual([
+    `-- would open a session on ${fake.url} and run these 2 statements in order,`,
+    `-- then wait for job 'uvpv-demo' to be RUNNING on ${fake.url}, starting from savepoint /sp/1`,
+    SQL,
+  ]);
+  expect(fake.calls).toHaveLength(0);
+});
+
+test('a job still cancelling when the wait ends counts as cancelled; a job that fails instead does not', async () => {
+  const jobs = [{ jid: JOB, name: 'uvpv-demo', state: 'RUNNING', 'start-time': 1 }];
+  let state = 'CANCELLING';
+  fake.route('GET', /^\/v1\/info$/, () => ({ body: { productName: 'Apache Flink', version: '1.20.1' } }));
+  fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs } }));
+  fake.route('PATCH', new RegExp(`^/jobs/${JOB}\\?mode=cancel$`), () => ({ body: {} }));
+  fake.route('GET', new RegExp(`^/jobs/${JOB}$`), () => ({ body: { jid: JOB, name: 'uvpv-demo', state } }));
+  fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({ body: {} }));
+  const r = await deployer.stop(spec, {});
+  expect(r.lines).toEqual([`cancelled job ${JOB} (uvpv-demo); no savepoint taken (use --savepoint DIR to keep its state)`]);
+  state = 'FAILED';
+  const err = await deployer.stop(spec, {}).catch((e) => e);
+  expect(err).toBeInstanceOf(RuntimeFailure);
+  expect(err.code).toBe('job-terminal-state');
+  expect(err.message).toBe(`Flink job ${JOB} (uvpv-demo) FAILED`);
 });

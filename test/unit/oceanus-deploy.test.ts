@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actions, CLUSTER, envFor, MUTATING, ROOT, SECRET_ID, SECRET_KEY, SPEC, startFake, uvpv, watchSecret } from '../fake-oceanus/harness';
 import type { FakeOceanus } from '../fake-oceanus/server';
-import { memoryIo } from '../../src/cli/io';
+import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
 
 const DEPLOY = ['deploy', SPEC, '--target', 'oceanus'];

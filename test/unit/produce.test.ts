@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { memoryIo } from '../../src/cli/io';
+import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
 import { splitLines } from '../../src/kafka/client';
 import { decodeRecord, type Row } from '../../src/model/decode';

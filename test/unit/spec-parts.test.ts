@@ -56,6 +56,8 @@ describe('Flink SQL column types', () => {
     ['VARCHAR', 'VARCHAR', 'string'],
     ['varchar(20)', 'VARCHAR(20)', 'string'],
     ['STRING', 'STRING', 'string'],
+    ['DOUBLE', 'DOUBLE', 'float'],
+    ['double  precision', 'DOUBLE', 'float'],
     ['DECIMAL(10, 2)', 'DECIMAL(10, 2)', 'decimal'],
     ['TIMESTAMP', 'TIMESTAMP(6)', 'timestamp'],
     ['TIMESTAMP(3)', 'TIMESTAMP(3)', 'timestamp'],

@@ -3,9 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryIo } from '../../src/cli/io';
+import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
-import { PORT_VARIABLES, stackLayout } from '../../src/stack/layout';
+import { PORT_VARIABLES } from '../../src/io/settings';
+import { stackLayout } from '../../src/stack/layout';
 import { closedPort } from '../support/fake-http';
 import { alive, pidFile, portInUse, runningPid, startDetached, stopProcess } from '../../src/stack/processes';
 

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { startDashboard } from '../../dashboard/server';
 import { UsageError } from '../../errors';
-import { loadSpec } from '../../spec/load';
-import type { Io } from '../io';
+import type { Io } from '../../io/io';
 
 /** `uvpv dashboard <spec> [--port 3000]`: a live page of the spec's Redis results, until Ctrl-C. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
@@ -14,7 +12,10 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .action(async (file: string, opts: { port: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, got '${opts.port}'`);
-      const { spec } = loadSpec(file, { env: io.env, cwd: io.cwd, revealSecrets: true });
+      const { loadSpec } = await import('../../spec/load');
+      const { startDashboard } = await import('../../dashboard/server');
+      const { spec, secrets } = loadSpec(file, { env: io.env, cwd: io.cwd, revealSecrets: true });
+      io.redactor?.add(secrets);
       const dashboard = await startDashboard({ spec, port }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use; pick another with --port (0 picks a free one)`);
         throw e;

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { runDemo } from '../../demo/run-demo';
 import { UsageError } from '../../errors';
-import type { Io } from '../io';
+import type { Io } from '../../io/io';
 
 /** `uvpv demo [--spec FILE] [--port 3000] [--rate 200] [--keep-stack]`: the whole pipeline, live, until Ctrl-C. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
@@ -17,6 +16,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const rate = Number(opts.rate);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, got '${opts.port}'`);
       if (!Number.isInteger(rate) || rate < 1) throw new UsageError(`--rate takes a whole number of at least 1, got '${opts.rate}'`);
+      const { runDemo } = await import('../../demo/run-demo');
       const stop = new AbortController();
       // The first Ctrl-C undoes the demo step by step; a second one while that runs ends the process at once.
       const onSignal = (signal: NodeJS.Signals) => {

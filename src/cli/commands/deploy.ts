@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { deployerFor } from '../../deploy';
-import type { Io } from '../io';
-import { progress } from '../progress';
-import { sqlForTarget } from '../target-spec';
+import type { Io } from '../../io/io';
+import { progress } from '../../io/progress';
 
 /** `uvpv deploy <spec> [--target NAME] [--dry-run] [--replace] [--from-savepoint PATH]`. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
@@ -16,13 +14,17 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--from-savepoint <path>', 'start the job from this savepoint')
     .option('--create-topic', 'create the source topic if it is missing (gateway targets, where Kafka answers)')
     .action(async (file: string, opts: { target?: string; dryRun?: boolean; replace?: boolean; fromSavepoint?: string; createTopic?: boolean }) => {
+      const { sqlForTarget } = await import('../target-spec');
+      const { deployerFor } = await import('../../deploy');
       // A dry run may go without credentials: it says what it would call, and calls nothing that changes.
-      const { loaded, target, sql, dryRunSql } = sqlForTarget(file, opts.target, io, {}, !opts.dryRun);
+      const { loaded, target, sql, statements, dryRunSql, dryRunStatements } = sqlForTarget(file, opts.target, io, {}, !opts.dryRun);
       const deployer = deployerFor(target, { env: io.env, progress: progress(io) });
       const result = await deployer.deploy({
         spec: loaded.spec,
         sql,
+        statements,
         dryRunSql,
+        dryRunStatements,
         dryRun: Boolean(opts.dryRun),
         replace: Boolean(opts.replace),
         fromSavepoint: opts.fromSavepoint,

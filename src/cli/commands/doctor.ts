@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { runDoctor } from '../../doctor/checks';
-import type { Io } from '../io';
+import type { Io } from '../../io/io';
 
 /** `uvpv doctor <spec> [--target NAME]`: a checklist; exit 1 if any check fails. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
@@ -10,7 +9,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .argument('<spec>', 'pipeline spec (YAML)')
     .option('-t, --target <name>', "target from the spec's targets (default: local)", 'local')
     .action(async (file: string, opts: { target: string }) => {
-      const results = await runDoctor({ file, target: opts.target, env: io.env, cwd: io.cwd });
+      const { runDoctor } = await import('../../doctor/checks');
+      const results = await runDoctor({ file, target: opts.target, env: io.env, cwd: io.cwd, redactor: io.redactor });
       const width = Math.max(...results.map((r) => r.label.length));
       for (const r of results) {
         const [first, ...rest] = r.detail.split('\n');

@@ -1,11 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { compileSpec } from '../../compile';
 import { UsageError } from '../../errors';
-import { isDialect, DIALECTS } from '../../sql/dialects';
-import { loadSpec } from '../../spec/load';
-import type { Io } from '../io';
+import { DIALECT_NAMES } from '../../sql/dialects/names';
+import type { Io } from '../../io/io';
 import { printDiagnostics } from '../output';
 
 /** `uvpv generate <spec> [--dialect flink|oceanus] [-o FILE] [--reveal-secrets]`. */
@@ -14,14 +12,18 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .command('generate')
     .description('compile a pipeline spec into one Flink SQL script')
     .argument('<spec>', 'pipeline spec (YAML)')
-    .option('-d, --dialect <name>', `SQL dialect: ${Object.keys(DIALECTS).join(' | ')}`, 'flink')
+    .option('-d, --dialect <name>', `SQL dialect: ${DIALECT_NAMES.join(' | ')}`, 'flink')
     .option('-o, --output <file>', 'write the SQL to a file instead of standard output')
     .option('--reveal-secrets', 'write secrets (the Redis password) into the SQL instead of ${VAR} placeholders')
-    .action((file: string, opts: { dialect: string; output?: string; revealSecrets?: boolean }) => {
+    .action(async (file: string, opts: { dialect: string; output?: string; revealSecrets?: boolean }) => {
+      const { isDialect } = await import('../../sql/dialects');
       if (!isDialect(opts.dialect)) {
-        throw new UsageError(`unknown dialect '${opts.dialect}'; expected one of ${Object.keys(DIALECTS).join(', ')}`);
+        throw new UsageError(`unknown dialect '${opts.dialect}'; expected one of ${DIALECT_NAMES.join(', ')}`);
       }
+      const { loadSpec } = await import('../../spec/load');
+      const { compileSpec } = await import('../../compile');
       const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, revealSecrets: Boolean(opts.revealSecrets) });
+      io.redactor?.add(loaded.secrets);
       printDiagnostics(io, loaded.warnings, 'warning');
       const { sql } = compileSpec(loaded, opts.dialect);
       if (opts.output) {

@@ -1,6 +1,6 @@
 /** Every command, one file each. */
 import type { Command } from 'commander';
-import type { Io } from '../io';
+import type { Io } from '../../io/io';
 import * as dashboard from './dashboard';
 import * as demo from './demo';
 import * as deploy from './deploy';

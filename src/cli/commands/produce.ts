@@ -2,10 +2,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors';
 import type { ProduceOptions, ProduceTarget } from '../../produce/api';
-import { produce } from '../../produce/sink';
 import { parseDuration } from '../../spec/duration';
-import { loadSpec } from '../../spec/load';
-import type { Io } from '../io';
+import type { Io } from '../../io/io';
 
 interface Flags {
   events?: string;
@@ -51,7 +49,10 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         conversion: share('--conversion', flags.conversion),
       };
       if (opts.events === undefined && opts.durationMs === undefined) opts.events = 10_000;
-      const { spec } = loadSpec(file, { env: io.env, cwd: io.cwd, mode: flags.bootstrap ? 'lenient' : 'strict' });
+      const { loadSpec } = await import('../../spec/load');
+      const { produce } = await import('../../produce/sink');
+      const { spec, secrets } = loadSpec(file, { env: io.env, cwd: io.cwd, mode: flags.bootstrap ? 'lenient' : 'strict' });
+      io.redactor?.add(secrets);
       const target: ProduceTarget = flags.out
         ? { kind: 'file', path: resolve(io.cwd, flags.out) }
         : { kind: 'kafka', bootstrap: flags.bootstrap ?? spec.source.bootstrapServers, topic: flags.topic ?? spec.source.topic };

@@ -1,21 +1,23 @@
 import { existsSync, readFileSync, statSync, watch } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors';
-import { stackLayout } from '../../stack/layout';
-import { LocalStack } from '../../stack/stack';
-import type { Io } from '../io';
-import { progress } from '../progress';
+import type { Io } from '../../io/io';
+import { progress } from '../../io/progress';
 
 /** `uvpv stack up | down | status | logs`: the local Kafka + Flink + SQL Gateway (+ Redis). */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
   const stack = program.command('stack').description('the local stack: Kafka, a Flink session cluster, its SQL Gateway, and Redis');
-  const local = () => new LocalStack(stackLayout(io.env), progress(io));
+  const local = async () => {
+    const { LocalStack } = await import('../../stack/stack');
+    const { stackLayout } = await import('../../stack/layout');
+    return new LocalStack(stackLayout(io.env), progress(io));
+  };
 
   stack
     .command('up')
     .description('start the local stack (idempotent) and wait until every part answers')
     .action(async () => {
-      const s = local();
+      const s = await local();
       const started = Date.now();
       const { started: names, redis } = await s.up();
       const took = ((Date.now() - started) / 1000).toFixed(1);
@@ -28,7 +30,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .command('down')
     .description('stop the processes the stack started (and nothing else)')
     .action(async () => {
-      const lines = await local().down();
+      const lines = await (await local()).down();
       io.stdout(lines.length ? `${lines.join('\n')}\nstack down\n` : 'stack was not running\n');
       done(0);
     });
@@ -37,7 +39,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .command('status')
     .description('show which parts run and answer; exit 1 when any is down')
     .action(async () => {
-      const s = local();
+      const s = await local();
       const { components, redis } = await s.status();
       let ok = true;
       for (const c of components) {
@@ -60,7 +62,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('-n, --lines <n>', 'how many lines', '50')
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .action(async (component: string | undefined, opts: { lines: string; follow?: boolean }) => {
-      const files = local().logFiles();
+      const files = (await local()).logFiles();
       if (!component) {
         for (const [name, file] of Object.entries(files)) io.stdout(`${name.padEnd(12)} ${file}${existsSync(file) ? '' : ' (not written yet)'}\n`);
         done(0);

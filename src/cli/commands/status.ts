@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { deployerFor } from '../../deploy';
-import type { Io } from '../io';
-import { progress } from '../progress';
-import { loadForTarget } from '../target-spec';
+import type { Io } from '../../io/io';
+import { progress } from '../../io/progress';
 
 /** `uvpv status <spec> [--target NAME]`: the pipeline's job on the target. Exit 1 when there is none. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
@@ -12,6 +10,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .argument('<spec>', 'pipeline spec (YAML)')
     .option('-t, --target <name>', "target from the spec's targets (default: local)")
     .action(async (file: string, opts: { target?: string }) => {
+      const { loadForTarget } = await import('../target-spec');
+      const { deployerFor } = await import('../../deploy');
       const { loaded, target } = loadForTarget(file, opts.target, io, true);
       const job = await deployerFor(target, { env: io.env, progress: progress(io, true) }).status(loaded.spec);
       if (!job) {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { deployerFor } from '../../deploy';
-import type { Io } from '../io';
-import { progress } from '../progress';
-import { loadForTarget } from '../target-spec';
+import type { Io } from '../../io/io';
+import { progress } from '../../io/progress';
 
 /** `uvpv stop <spec> [--target NAME] [--savepoint DIR] [--pause]`. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
@@ -14,6 +12,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--savepoint <dir>', 'take a savepoint into this directory while stopping (gateway targets)')
     .option('--pause', 'pause instead of stop (Oceanus targets)')
     .action(async (file: string, opts: { target?: string; savepoint?: string; pause?: boolean }) => {
+      const { loadForTarget } = await import('../target-spec');
+      const { deployerFor } = await import('../../deploy');
       const { loaded, target } = loadForTarget(file, opts.target, io, true);
       const result = await deployerFor(target, { env: io.env, progress: progress(io) }).stop(loaded.spec, {
         savepointDir: opts.savepoint,

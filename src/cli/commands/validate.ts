@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { SpecError } from '../../errors';
-import { loadSpec } from '../../spec/load';
-import type { Io } from '../io';
+import type { Io } from '../../io/io';
 import { printDiagnostics } from '../output';
 
 /** `uvpv validate <spec> [--json]`: every problem at once; needs no environment variable set. */
@@ -11,9 +10,11 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .description('check a pipeline spec and report every problem with its line')
     .argument('<spec>', 'pipeline spec (YAML)')
     .option('--json', 'print the result as JSON (for editors and CI)')
-    .action((file: string, opts: { json?: boolean }) => {
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { loadSpec } = await import('../../spec/load');
       try {
-        const { spec, warnings } = loadSpec(file, { env: io.env, cwd: io.cwd, mode: 'lenient' });
+        const { spec, warnings, secrets } = loadSpec(file, { env: io.env, cwd: io.cwd, mode: 'lenient' });
+        io.redactor?.add(secrets);
         if (opts.json) io.stdout(JSON.stringify({ valid: true, errors: [], warnings }, null, 2) + '\n');
         else {
           printDiagnostics(io, warnings, 'warning');

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { verify } from '../../verify/run-verify';
-import type { Io } from '../io';
+import type { Io } from '../../io/io';
 
 /** `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--target local] [--junit FILE] [--keep]`. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
@@ -15,6 +14,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--keep', 'keep the run\'s Kafka topic and Redis database for inspection')
     .option('--write-expect <file>', 'record what Redis holds after the run as an expectation file, for review')
     .action(async (spec: string, opts: { events: string; expect?: string; target: string; junit?: string; keep?: boolean; writeExpect?: string }) => {
+      const { verify } = await import('../../verify/run-verify');
       const outcome = await verify({ ...opts, spec, keep: Boolean(opts.keep) }, io);
       done(outcome.ok ? 0 : 1);
     });

@@ -59,7 +59,7 @@ export class GatewayClient {
     try {
       return await requestJson<T>(service, url, { body, method, timeoutMs: this.requestTimeoutMs });
     } catch (e) {
-      if (e instanceof HttpError) throw new RuntimeFailure(`${e.message}: ${flinkMessage(e.body)}`, flinkDetail(e.body));
+      if (e instanceof HttpError) throw new RuntimeFailure(`${e.message}: ${flinkMessage(e.body)}`, flinkDetail(e.body), 'service-error');
       throw e;
     }
   }
@@ -95,7 +95,7 @@ export class GatewayClient {
       if (page.resultType === 'EOS' || (page.resultType === 'PAYLOAD' && !page.nextResultUri)) break;
       if (page.nextResultUri) uri = page.nextResultUri.replace(/^\/?(v\d+\/)?/, '/v1/');
       if (page.resultType === 'NOT_READY') {
-        if (Date.now() > deadline) throw new RuntimeFailure(`the statement did not finish within ${this.timing.timeoutMs / 1000}s`);
+        if (Date.now() > deadline) throw new RuntimeFailure(`the statement did not finish within ${this.timing.timeoutMs / 1000}s`, undefined, 'timed-out');
         await sleep(this.timing.intervalMs);
       }
       if (jobId && page.resultType === 'PAYLOAD' && rows.length) break; // an INSERT answers with its job id
@@ -138,11 +138,11 @@ export class GatewayClient {
       if (s.status.id === 'COMPLETED') {
         const cause = s.operation?.['failure-cause'];
         if (cause || !s.operation?.location) {
-          throw new RuntimeFailure('the savepoint failed', cause?.['stack-trace'] ?? cause?.class);
+          throw new RuntimeFailure('the savepoint failed', cause?.['stack-trace'] ?? cause?.class, 'savepoint-failed');
         }
         return s.operation.location;
       }
-      if (Date.now() > deadline) throw new RuntimeFailure(`the savepoint did not complete within ${this.timing.timeoutMs / 1000}s`);
+      if (Date.now() > deadline) throw new RuntimeFailure(`the savepoint did not complete within ${this.timing.timeoutMs / 1000}s`, undefined, 'timed-out');
       await sleep(this.timing.intervalMs * 2);
     }
   }
@@ -156,7 +156,7 @@ export class GatewayClient {
       if (states.includes(job.state) && (job.state !== 'RUNNING' || running)) return job.state;
       if (job.state === 'FAILED' || job.state === 'FAILING' || job.state === 'CANCELED') {
         const cause = await this.rootCause(jobId);
-        throw new RuntimeFailure(`Flink job ${jobId} (${job.name}) ${job.state}`, cause ? rootCauseSummary(cause) : undefined);
+        throw new RuntimeFailure(`Flink job ${jobId} (${job.name}) ${job.state}`, cause ? rootCauseSummary(cause) : undefined, 'job-terminal-state');
       }
       if (job.state === 'RESTARTING') {
         // A cluster with a restart strategy retries a failing job instead of failing it.
@@ -164,9 +164,12 @@ export class GatewayClient {
         throw new RuntimeFailure(
           `Flink job ${jobId} (${job.name}) failed and is RESTARTING; it stays on the cluster until you stop it ('uvpv stop')`,
           cause ? rootCauseSummary(cause) : undefined,
+          'job-restarting',
         );
       }
-      if (Date.now() > deadline) throw new RuntimeFailure(`Flink job ${jobId} is ${job.state}, not ${states.join(' or ')}, after ${timeoutMs / 1000}s`);
+      if (Date.now() > deadline) {
+        throw new RuntimeFailure(`Flink job ${jobId} is ${job.state}, not ${states.join(' or ')}, after ${timeoutMs / 1000}s`, undefined, 'timed-out');
+      }
       await sleep(this.timing.intervalMs * 2);
     }
   }

@@ -5,8 +5,9 @@
  * `--replace` (stop with a savepoint, start the new SQL from it).
  */
 import { RuntimeFailure, UsageError } from '../../errors';
+import { settings } from '../../io/settings';
+import { jobStatements } from '../../sql/compiler';
 import { quoteString } from '../../sql/escape';
-import { splitStatements } from '../../sql/split';
 import type { GatewayTarget, Spec } from '../../spec/types';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
 import { createTopic, kafka, topicExists } from '../../kafka/client';
@@ -16,10 +17,8 @@ import { DEFAULT_TIMING, GatewayClient, type FlinkJob } from './client';
 export const ACTIVE = new Set(['RUNNING', 'CREATED', 'INITIALIZING', 'RESTARTING', 'RECONCILING', 'FAILING', 'CANCELLING', 'SUSPENDED']);
 
 export function createGatewayDeployer(target: GatewayTarget, ctx: DeployerContext): Deployer {
-  const timing = {
-    intervalMs: Number(ctx.env.UVPV_POLL_MS) || DEFAULT_TIMING.intervalMs,
-    timeoutMs: Number(ctx.env.UVPV_TIMEOUT_MS) || DEFAULT_TIMING.timeoutMs,
-  };
+  const read = settings(ctx.env);
+  const timing = { intervalMs: read.pollMs(DEFAULT_TIMING.intervalMs), timeoutMs: read.timeoutMs(DEFAULT_TIMING.timeoutMs) };
   const client = new GatewayClient({ gateway: target.gateway, flinkRest: target.flinkRest }, timing);
   return new GatewayDeployer(target, client, ctx);
 }
@@ -54,7 +53,7 @@ export class GatewayDeployer implements Deployer {
       lines.push(`stopped job ${running.jid} with savepoint ${savepoint}`);
     }
 
-    const jobId = await this.submit(req, savepoint);
+    const jobId = await this.submit(req.spec, jobStatements(req.statements), savepoint);
     lines.push(`submitted ${req.spec.name} as Flink job ${jobId}${savepoint ? ` from savepoint ${savepoint}` : ''}`);
     const wait = this.ctx.progress.step(`waiting for job ${jobId} to run`);
     const state = await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED']);
@@ -63,11 +62,13 @@ export class GatewayDeployer implements Deployer {
     return { lines, job: { jobId, name: req.spec.name, state, details: [] } };
   }
 
-  /** Submits the script; returns the job id. Statements run in one session, closed afterwards. */
-  async submit(req: Pick<DeployRequest, 'spec' | 'sql'>, savepoint?: string): Promise<string> {
-    const statements = splitStatements(req.sql);
+  /**
+   * Submits a job's statements (each without its closing `;`; see `jobStatements`) in order, in
+   * one session, closed afterwards; returns the job id.
+   */
+  async submit(spec: Spec, statements: readonly string[], savepoint?: string): Promise<string> {
     const step = this.ctx.progress.step(`submitting ${statements.length} statements`);
-    const session = await this.client.openSession(`uvpv-${req.spec.name}`);
+    const session = await this.client.openSession(`uvpv-${spec.name}`);
     try {
       if (savepoint) await this.client.execute(session, `SET 'execution.savepoint.path' = ${quoteString(savepoint)}`);
       let jobId: string | undefined;
@@ -110,7 +111,8 @@ export class GatewayDeployer implements Deployer {
     const step = this.ctx.progress.step(`cancelling job ${job.jid}`);
     await this.client.cancel(job.jid);
     await this.client.waitForJob(job.jid, ['CANCELED']).catch((e) => {
-      if (!(e instanceof RuntimeFailure && /CANCELED/.test(e.message))) throw e;
+      // A job still cancelling when the wait ends is taken as cancelled.
+      if (!(e instanceof RuntimeFailure && e.code === 'timed-out')) throw e;
     });
     step();
     return { lines: [`cancelled job ${job.jid} (${spec.name}); no savepoint taken (use --savepoint DIR to keep its state)`] };
@@ -119,7 +121,7 @@ export class GatewayDeployer implements Deployer {
   /** A missing source topic fails the job at start; say so before submitting, where Kafka answers. */
   private async checkTopic(req: DeployRequest): Promise<void> {
     const { topic, bootstrapServers } = req.spec.source;
-    const k = kafka(bootstrapServers, 'uvpv-deploy', 0);
+    const k = kafka(bootstrapServers, { clientId: 'uvpv-deploy', retries: 0 });
     const exists = await topicExists(k, topic);
     if (exists === undefined) {
       this.ctx.progress.info(`note: Kafka at ${bootstrapServers} does not answer from here; not checking that topic ${topic} exists`);
@@ -141,22 +143,22 @@ export class GatewayDeployer implements Deployer {
     try {
       return await this.client.info();
     } catch (e) {
-      if (e instanceof RuntimeFailure && /did not answer/.test(e.message)) {
+      if (e instanceof RuntimeFailure && e.code === 'service-unreachable') {
         const hint = this.target.name === 'local' ? "; start the local stack with 'uvpv stack up'" : '';
-        throw new RuntimeFailure(`${e.message}${hint}`);
+        throw new RuntimeFailure(`${e.message}${hint}`, e.detail, e.code);
       }
       throw e;
     }
   }
 
+  /** The plan, then the script: its statements are the ones `deploy` runs, each under its comment. */
   private dryRun(req: DeployRequest): string[] {
-    const statements = splitStatements(req.dryRunSql);
     return [
-      `-- would open a session on ${this.target.gateway} and run these ${statements.length} statements in order,`,
+      `-- would open a session on ${this.target.gateway} and run these ${jobStatements(req.dryRunStatements).length} statements in order,`,
       `-- then wait for job '${req.spec.name}' to be RUNNING on ${this.target.flinkRest}` +
         (req.fromSavepoint ? `, starting from savepoint ${req.fromSavepoint}` : '') +
         (req.replace ? '; a running job of the same name would first be stopped with a savepoint' : ''),
-      ...statements.map((s) => `${s};\n`),
+      req.dryRunSql,
     ];
   }
 }

@@ -6,7 +6,6 @@
 
 export const OCEANUS_SERVICE = 'oceanus';
 export const OCEANUS_VERSION = '2019-04-22';
-export const OCEANUS_DEFAULT_ENDPOINT = 'https://oceanus.tencentcloudapi.com';
 
 /** `JobV1.Status`: 1 uninitialised, 2 unpublished, 3 in operation, 4 running, 5 stopped, 6 paused, -1 failed. */
 export const JobStatus = {

@@ -6,11 +6,12 @@
  * or fails. The new version is uploaded before anything is stopped, so a rejected upload leaves the
  * running job alone.
  *
- * Settings from the environment: UVPV_OCEANUS_ENDPOINT (overrides the target's endpoint),
- * UVPV_OCEANUS_POLL_MS, UVPV_OCEANUS_TIMEOUT_MS, UVPV_OCEANUS_RETRY_MS, UVPV_OCEANUS_ATTEMPTS,
- * UVPV_OCEANUS_REQUEST_TIMEOUT_MS.
+ * Settings from the environment (read by io/settings): UVPV_OCEANUS_ENDPOINT (overrides the
+ * target's endpoint), UVPV_OCEANUS_POLL_MS, UVPV_OCEANUS_TIMEOUT_MS, UVPV_OCEANUS_RETRY_MS,
+ * UVPV_OCEANUS_ATTEMPTS, UVPV_OCEANUS_REQUEST_TIMEOUT_MS.
  */
 import { RuntimeFailure, UsageError } from '../../errors';
+import { Settings, type OceanusSettings } from '../../io/settings';
 import { parseTemplate, templateVariables } from '../../spec/interpolate';
 import type { OceanusTarget, Secret, Spec } from '../../spec/types';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
@@ -19,17 +20,10 @@ import { OceanusClient, sleep, type OceanusCredentials } from './client';
 import { explain, type ErrorHints } from './errors';
 import { configParams, createJobParams, findParams, OceanusJobs, runParams, stopParams, toJobState } from './jobs';
 
-interface Settings {
-  endpoint: string;
-  pollMs: number;
-  timeoutMs: number;
-  retryBaseMs: number;
-  maxAttempts: number;
-  requestTimeoutMs: number;
-}
-
-function readSettings(target: OceanusTarget, env: NodeJS.ProcessEnv): Settings {
-  const endpoint = env.UVPV_OCEANUS_ENDPOINT || target.endpoint;
+/** The UVPV_OCEANUS_* settings, with the endpoint to call: the environment's, else the target's. */
+function readSettings(target: OceanusTarget, env: NodeJS.ProcessEnv): OceanusSettings & { endpoint: string } {
+  const read = new Settings(env).oceanus();
+  const endpoint = read.endpoint ?? target.endpoint;
   let url: URL | undefined;
   try {
     url = new URL(endpoint);
@@ -39,21 +33,7 @@ function readSettings(target: OceanusTarget, env: NodeJS.ProcessEnv): Settings {
   if (!url || !/^https?:$/.test(url.protocol)) {
     throw new UsageError(`the Oceanus endpoint '${endpoint}' is not an http:// or https:// URL (targets.${target.name}.endpoint or UVPV_OCEANUS_ENDPOINT)`);
   }
-  const int = (name: string, fallback: number, min: number): number => {
-    const text = env[name];
-    if (text === undefined || text === '') return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number of at least ${min}; got '${text}'`);
-    return n;
-  };
-  return {
-    endpoint: url.origin,
-    pollMs: int('UVPV_OCEANUS_POLL_MS', 5_000, 1),
-    timeoutMs: int('UVPV_OCEANUS_TIMEOUT_MS', 600_000, 1),
-    retryBaseMs: int('UVPV_OCEANUS_RETRY_MS', 1_000, 0),
-    maxAttempts: int('UVPV_OCEANUS_ATTEMPTS', 5, 1),
-    requestTimeoutMs: int('UVPV_OCEANUS_REQUEST_TIMEOUT_MS', 30_000, 1),
-  };
+  return { ...read, endpoint: url.origin };
 }
 
 /** Where a secret comes from, for messages: its variables, or its key in the spec. */

@@ -5,7 +5,7 @@
  */
 import { RuntimeFailure } from '../../errors';
 import type { OceanusTarget } from '../../spec/types';
-import type { Progress } from '../../cli/progress';
+import type { Progress } from '../../io/progress';
 import type { JobState } from '../deployer';
 import {
   DEDICATED_CLUSTER, JobStatus, jobState, RunType, SQL_JOB, sqlProgramArgs, StopType,
