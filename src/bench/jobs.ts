@@ -166,7 +166,9 @@ export function variantJob(file: string): BenchJob {
   const text = readFileSync(file, 'utf8');
   const describe = (text.match(/^--\s*(.*)$/m)?.[1] ?? file).replace(/\.$/, '');
   const name = basename(file).replace(/\.sql$/, '');
-  const statements = splitStatements(text).map(stripComments).filter((s) => s !== '');
+  const statements = splitStatements(text)
+    .map(stripComments)
+    .filter((s) => s !== '');
   if (statements.length === 0 || !statements.every((s) => /^(SET|RESET)\s/i.test(s))) return fileJob(name, describe, file);
   return {
     name,

@@ -12,7 +12,17 @@ import { runBench } from './run-bench';
 const USAGE = 'usage: npm run bench -- [--events N] [--runs K] [--warmup W] [--out FILE] [--uv N] [--seed S] [--spec FILE] [--variant FILE]... [--only job,job]';
 
 export function parseArgs(args: readonly string[]) {
-  const o = { events: 1_000_000, runs: 3, warmup: 1, out: 'bench/results.md', uv: undefined as number | undefined, seed: 1, spec: 'pipelines/uvpv.yaml', variants: [] as string[], only: undefined as string[] | undefined };
+  const o = {
+    events: 1_000_000,
+    runs: 3,
+    warmup: 1,
+    out: 'bench/results.md',
+    uv: undefined as number | undefined,
+    seed: 1,
+    spec: 'pipelines/uvpv.yaml',
+    variants: [] as string[],
+    only: undefined as string[] | undefined,
+  };
   const whole = (flag: string, v: string | undefined, min: number) => {
     const x = Number(v);
     if (v === undefined || !/^\d+$/.test(v) || x < min) throw new Error(`${flag} takes a whole number of at least ${min}, got '${v ?? ''}'`);
@@ -40,7 +50,10 @@ export const VARIANTS_DIR = join(__dirname, '..', '..', 'bench', 'variants');
 
 function defaultVariants(): string[] {
   if (!existsSync(VARIANTS_DIR)) return [];
-  return readdirSync(VARIANTS_DIR).filter((f) => f.endsWith('.sql')).sort().map((f) => join(VARIANTS_DIR, f));
+  return readdirSync(VARIANTS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => join(VARIANTS_DIR, f));
 }
 
 async function main(): Promise<number> {

@@ -8,7 +8,9 @@ const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 export function resultsTable(r: BenchResult): string[] {
   const ceiling = r.jobs[0];
   const rows = r.jobs.map((j) => {
-    const commands = Object.entries(j.redisByCommand).map(([c, k]) => `${c} ${n(k)}`).join(', ');
+    const commands = Object.entries(j.redisByCommand)
+      .map(([c, k]) => `${c} ${n(k)}`)
+      .join(', ');
     const memory = `${n(j.peakHeapMb)} MB${j.peakRssMb ? ` / ${n(j.peakRssMb)} MB` : ''}`;
     return (
       `| ${j.name} | **${n(j.recordsPerSecond)}** | **${ratio(j.recordsPerSecond, ceiling.recordsPerSecond)}** | ` +
@@ -67,7 +69,9 @@ export function checks(r: BenchResult): string[] {
   const sets = [...new Set(pipelines.flatMap((j) => Object.keys(j.output.sets)))];
   for (const key of sets) {
     const sizes = pipelines.map((j) => j.output.sets[key]);
-    out.push(`- UV set \`${key}\`: ${pipelines.map((j, i) => `${j.name} ${n(sizes[i] ?? 0)}`).join(', ')} members${sizes.every((s) => s === sizes[0]) ? ' (the same)' : ' (**they differ**)'}.`);
+    out.push(
+      `- UV set \`${key}\`: ${pipelines.map((j, i) => `${j.name} ${n(sizes[i] ?? 0)}`).join(', ')} members${sizes.every((s) => s === sizes[0]) ? ' (the same)' : ' (**they differ**)'}.`,
+    );
   }
   const lists = [...new Set(pipelines.flatMap((j) => Object.keys(j.output.lists)))];
   for (const key of lists) {

@@ -159,7 +159,12 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
 
   try {
     const users = Math.max(1000, Math.floor(opts.events / 20));
-    const produced = await produce(loaded.spec, { kind: 'kafka', bootstrap: stack.urls.kafka, topic }, { events: opts.events, users, seed: opts.seed, badRatio: 0, lateRatio: 0 }, io);
+    const produced = await produce(
+      loaded.spec,
+      { kind: 'kafka', bootstrap: stack.urls.kafka, topic },
+      { events: opts.events, users, seed: opts.seed, badRatio: 0, lateRatio: 0 },
+      io,
+    );
     // The first job after the TaskManager has been idle runs up to 2x slower (JIT), so a round
     // of every job goes first, unmeasured.
     for (let round = 1; round <= (opts.warmup ?? 1); round++) {
@@ -284,7 +289,11 @@ async function measureUvMemory(host: string, port: number, n: number, runId: str
   try {
     for (let i = 0; i < n; i += 10_000) {
       const ids = Array.from({ length: Math.min(10_000, n - i) }, (_, j) => String(i + j + 1));
-      await ns.redis.pipeline().sadd('bench:uv:set', ...ids).pfadd('bench:uv:hll', ...ids).exec();
+      await ns.redis
+        .pipeline()
+        .sadd('bench:uv:set', ...ids)
+        .pfadd('bench:uv:hll', ...ids)
+        .exec();
     }
     const setBytes = Number(await ns.redis.call('MEMORY', 'USAGE', 'bench:uv:set', 'SAMPLES', '0'));
     const hllBytes = Number(await ns.redis.call('MEMORY', 'USAGE', 'bench:uv:hll'));
@@ -297,7 +306,10 @@ async function measureUvMemory(host: string, port: number, n: number, runId: str
 async function machine(rest: FlinkRest, java: string): Promise<string[]> {
   const cpu = cpus();
   const javaVersion = spawnSync(java, ['-version'], { encoding: 'utf8' }).stderr?.split('\n')[0] ?? 'java: unknown';
-  const flink = await rest<{ 'flink-version'?: string }>('/config').then((c) => c['flink-version'] ?? '?', () => '?');
+  const flink = await rest<{ 'flink-version'?: string }>('/config').then(
+    (c) => c['flink-version'] ?? '?',
+    () => '?',
+  );
   const overview = await rest<{ taskmanagers?: number; 'slots-total'?: number }>('/overview').catch(() => ({}) as { taskmanagers?: number; 'slots-total'?: number });
   let kernel = '';
   try {

@@ -39,18 +39,37 @@ export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
     if (!(e instanceof SpecError)) throw e;
     results.push({ label: 'spec', ok: false, detail: e.diagnostics.map(formatDiagnostic).join('\n'), fix: `uvpv validate ${ctx.file} lists every problem with its line` });
   }
-  results.push(tool('java', ['-version'], /version "(\d+)/, (v) => Number(v) >= 17, 'Java 17 or later, for the local stack', 'install a JDK 17 (e.g. openjdk-17-jdk) or set JAVA_HOME'));
-  results.push(tool('mvn', ['-v'], /Apache Maven ([\d.]+)/, () => true, 'Maven, to fetch the local stack\'s jars', 'install Maven (e.g. the maven package)'));
+  results.push(
+    tool('java', ['-version'], /version "(\d+)/, (v) => Number(v) >= 17, 'Java 17 or later, for the local stack', 'install a JDK 17 (e.g. openjdk-17-jdk) or set JAVA_HOME'),
+  );
+  results.push(tool('mvn', ['-v'], /Apache Maven ([\d.]+)/, () => true, "Maven, to fetch the local stack's jars", 'install Maven (e.g. the maven package)'));
   if (!spec) return results;
   results.push(...(await kafkaChecks(spec)));
   if (spec.target?.type === 'gateway') {
     results.push(await httpCheck('SQL Gateway', `${spec.target.gateway}/v1/info`, (j) => `${j.productName} ${j.version}`, "start it: 'uvpv stack up' for the local stack"));
-    results.push(await httpCheck('Flink REST', `${spec.target.flinkRest}/overview`, (j) => `Flink ${j['flink-version']}, ${j.taskmanagers} TaskManagers, ${j['slots-available']} free slots`, "start it: 'uvpv stack up' for the local stack"));
+    results.push(
+      await httpCheck(
+        'Flink REST',
+        `${spec.target.flinkRest}/overview`,
+        (j) => `Flink ${j['flink-version']}, ${j.taskmanagers} TaskManagers, ${j['slots-available']} free slots`,
+        "start it: 'uvpv stack up' for the local stack",
+      ),
+    );
   } else if (spec.target?.type === 'oceanus') {
     const t = spec.target;
     const creds = !t.secretId.empty && !t.secretKey.empty && t.secretId.value !== undefined;
-    results.push({ label: 'Oceanus credentials', ok: creds, detail: creds ? 'secretId and secretKey are set' : 'secretId or secretKey is empty', fix: creds ? undefined : 'set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY' });
-    results.push({ label: 'Oceanus cluster', ok: Boolean(t.clusterId), detail: t.clusterId ? `cluster ${t.clusterId} in ${t.region}` : 'clusterId is empty', fix: t.clusterId ? undefined : 'set OCEANUS_CLUSTER_ID' });
+    results.push({
+      label: 'Oceanus credentials',
+      ok: creds,
+      detail: creds ? 'secretId and secretKey are set' : 'secretId or secretKey is empty',
+      fix: creds ? undefined : 'set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY',
+    });
+    results.push({
+      label: 'Oceanus cluster',
+      ok: Boolean(t.clusterId),
+      detail: t.clusterId ? `cluster ${t.clusterId} in ${t.region}` : 'clusterId is empty',
+      fix: t.clusterId ? undefined : 'set OCEANUS_CLUSTER_ID',
+    });
   }
   results.push(await redisCheck(spec));
   return results;
@@ -74,10 +93,22 @@ async function kafkaChecks(spec: Spec): Promise<CheckResult[]> {
     out.push(...(await advertisedChecks(cluster.brokers)));
     const topics = await admin.listTopics();
     const present = topics.includes(topic);
-    out.push({ label: 'Kafka topic', ok: present, detail: present ? `${topic} exists` : `${topic} does not exist`, fix: present ? undefined : `create it (uvpv produce creates it; uvpv deploy --create-topic too)` });
+    out.push({
+      label: 'Kafka topic',
+      ok: present,
+      detail: present ? `${topic} exists` : `${topic} does not exist`,
+      fix: present ? undefined : `create it (uvpv produce creates it; uvpv deploy --create-topic too)`,
+    });
     return out;
   } catch (e) {
-    return [{ label: 'Kafka', ok: false, detail: `${bootstrapServers} does not answer (${(e as Error).message})`, fix: "start it ('uvpv stack up' for the local stack) or fix source.bootstrapServers" }];
+    return [
+      {
+        label: 'Kafka',
+        ok: false,
+        detail: `${bootstrapServers} does not answer (${(e as Error).message})`,
+        fix: "start it ('uvpv stack up' for the local stack) or fix source.bootstrapServers",
+      },
+    ];
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -93,9 +124,19 @@ export async function advertisedChecks(brokers: { nodeId: number; host: string; 
   for (const b of brokers) {
     const at = `${b.host}:${b.port}`;
     if (!isIP(b.host)) {
-      out.push({ label: `Kafka broker ${b.nodeId}`, ok: false, detail: `advertises the host name ${at}`, fix: `set advertised.listeners to an IP address Flink can reach, e.g. PLAINTEXT://<broker IP>:${b.port}` });
+      out.push({
+        label: `Kafka broker ${b.nodeId}`,
+        ok: false,
+        detail: `advertises the host name ${at}`,
+        fix: `set advertised.listeners to an IP address Flink can reach, e.g. PLAINTEXT://<broker IP>:${b.port}`,
+      });
     } else if (!(await reach(b.host, b.port))) {
-      out.push({ label: `Kafka broker ${b.nodeId}`, ok: false, detail: `advertises ${at}, which does not answer from here`, fix: 'advertise an address reachable from clients (and from Flink), or open the network path' });
+      out.push({
+        label: `Kafka broker ${b.nodeId}`,
+        ok: false,
+        detail: `advertises ${at}, which does not answer from here`,
+        fix: 'advertise an address reachable from clients (and from Flink), or open the network path',
+      });
     } else out.push({ label: `Kafka broker ${b.nodeId}`, ok: true, detail: `advertises ${at} (an IP address, reachable)` });
   }
   return out;

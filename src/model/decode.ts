@@ -53,7 +53,8 @@ function convert(v: unknown, c: Column): Value | typeof FAILED {
     case 'integer': {
       const bits = c.type.precision ?? 32;
       let n: number;
-      if (typeof v === 'number') n = Math.trunc(v); // Jackson truncates a float token
+      if (typeof v === 'number')
+        n = Math.trunc(v); // Jackson truncates a float token
       else if (typeof v === 'string' && /^[+-]?\d+$/.test(v.trim())) n = Number(v.trim());
       else return FAILED;
       const limit = 2 ** (bits - 1);

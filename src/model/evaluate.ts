@@ -40,11 +40,16 @@ function evaluate(e: FilterExpr, row: Row): Value {
       const x = Number(a);
       const y = Number(b);
       switch (e.op) {
-        case '+': return x + y;
-        case '-': return x - y;
-        case '*': return x * y;
-        case '/': return y === 0 ? null : Number.isInteger(x) && Number.isInteger(y) ? Math.trunc(x / y) : x / y;
-        case '%': return y === 0 ? null : x % y;
+        case '+':
+          return x + y;
+        case '-':
+          return x - y;
+        case '*':
+          return x * y;
+        case '/':
+          return y === 0 ? null : Number.isInteger(x) && Number.isInteger(y) ? Math.trunc(x / y) : x / y;
+        case '%':
+          return y === 0 ? null : x % y;
       }
       break;
     }

@@ -152,7 +152,12 @@ function jobOptions(spec: Spec, counts: CountNode[], jobName: string | undefined
 
 /** A duration in Flink's option syntax, in the largest unit that divides it. */
 function flinkDuration(millis: number): string {
-  for (const [unit, ms] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1_000]] as const) {
+  for (const [unit, ms] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1_000],
+  ] as const) {
     if (millis % ms === 0) return `${millis / ms} ${unit}`;
   }
   return `${millis} ms`;

@@ -148,12 +148,19 @@ export class RecordGenerator {
     if (c.name === this.roles.user) return String(user);
     if (c.name === this.roles.product) return String(product);
     switch (c.type.family) {
-      case 'integer': return String(Math.floor(this.random() * 100));
-      case 'float': case 'decimal': return (this.random() * 100).toFixed(2);
-      case 'boolean': return this.random() < 0.5 ? 'true' : 'false';
-      case 'timestamp': return `"${sqlTimestamp(t)}"`;
-      case 'string': return /ip/i.test(c.name) ? `"100.0.${(user >> 8) & 255}.${user & 255}"` : `"${['home', 'search', 'cart', 'detail'][Math.floor(this.random() * 4)]}"`;
-      default: return 'null';
+      case 'integer':
+        return String(Math.floor(this.random() * 100));
+      case 'float':
+      case 'decimal':
+        return (this.random() * 100).toFixed(2);
+      case 'boolean':
+        return this.random() < 0.5 ? 'true' : 'false';
+      case 'timestamp':
+        return `"${sqlTimestamp(t)}"`;
+      case 'string':
+        return /ip/i.test(c.name) ? `"100.0.${(user >> 8) & 255}.${user & 255}"` : `"${['home', 'search', 'cart', 'detail'][Math.floor(this.random() * 4)]}"`;
+      default:
+        return 'null';
     }
   }
 

@@ -21,8 +21,7 @@ export async function produce(spec: Spec, target: ProduceTarget, opts: ProduceOp
   const started = Date.now();
   const start = opts.startTime ?? (live || opts.durationMs !== undefined ? started : DEFAULT_START);
   const bar = new ProgressBar(io, target.kind === 'kafka' ? `producing to ${target.topic}` : `writing ${target.path}`, total);
-  const finished = () =>
-    signal?.aborted || (total !== undefined && gen.count >= total) || (opts.durationMs !== undefined && Date.now() - started >= opts.durationMs);
+  const finished = () => signal?.aborted || (total !== undefined && gen.count >= total) || (opts.durationMs !== undefined && Date.now() - started >= opts.durationMs);
   // Event time follows the clock when paced by it; else it advances a fixed step per record.
   const eventTime = () => (live || opts.durationMs !== undefined ? Date.now() : start + gen.count * EVENT_STEP_MS);
 

@@ -13,9 +13,7 @@ import { keyProblem } from './key-template';
 import { WINDOW_COLUMNS } from './names';
 import { DEFERRED, isSecretPath, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
-import type {
-  Column, EventSpec, JobSpec, Metric, RedisSpec, Secret, SourceSpec, Target, WindowSpec,
-} from './types';
+import type { Column, EventSpec, JobSpec, Metric, RedisSpec, Secret, SourceSpec, Target, WindowSpec } from './types';
 import { pathText, type Path, type YamlFile } from './yaml-doc';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -157,13 +155,16 @@ export class SpecChecker {
     if (!IDENTIFIER.test(s.table)) fail(['table'], `got ${show(s.table)}; a table name is letters, digits and '_', not starting with a digit`);
     if (!DEFERRED.test(s.topic) && !TOPIC.test(s.topic)) fail(['topic'], `got ${show(s.topic)}; a Kafka topic is 1 to 249 letters, digits, '.', '_' or '-'`);
     if (!DEFERRED.test(s.bootstrapServers)) {
-      const bad = s.bootstrapServers.split(',').map((x) => x.trim()).filter((x) => !HOST_PORT.test(x));
+      const bad = s.bootstrapServers
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => !HOST_PORT.test(x));
       if (bad.length || !s.bootstrapServers.trim()) {
         fail(['bootstrapServers'], `got ${show(s.bootstrapServers)}; expected host:port[,host:port...] such as 127.0.0.1:9092`);
       }
     }
     if (s.startupMode === 'group-offsets' && s.groupId === undefined) {
-      fail(['startupMode'], "group-offsets starts from the offsets a consumer group committed: set source.groupId to name the group");
+      fail(['startupMode'], 'group-offsets starts from the offsets a consumer group committed: set source.groupId to name the group');
     }
     if (s.offsetReset !== undefined && s.startupMode !== 'group-offsets') {
       fail(['offsetReset'], `applies only with startupMode: group-offsets (it says where a group without committed offsets starts); startupMode is '${s.startupMode}'`);
@@ -349,7 +350,10 @@ export class SpecChecker {
       const type = (raw as Tree | null)?.type;
       const schema = typeof type === 'string' ? targetSchemas[type as keyof typeof targetSchemas] : undefined;
       if (!schema) {
-        this.error(type === undefined ? ['targets', name] : ['targets', name, 'type'], `${type === undefined ? "'type' is required" : `got ${show(type)}`}; expected one of ${Object.keys(targetSchemas).join(' | ')}`);
+        this.error(
+          type === undefined ? ['targets', name] : ['targets', name, 'type'],
+          `${type === undefined ? "'type' is required" : `got ${show(type)}`}; expected one of ${Object.keys(targetSchemas).join(' | ')}`,
+        );
         continue;
       }
       const t = this.parse(schema, raw, ['targets', name]);
@@ -384,9 +388,19 @@ export class SpecChecker {
     if (!region) this.error(at('region'), `got ${show(t.region)}; expected a Tencent Cloud region such as ap-guangzhou`);
     if (!url('endpoint', t.endpoint) || !region || parallelism === undefined || cuMem === undefined) return undefined;
     return {
-      name, type: 'oceanus', region: t.region, clusterId: t.clusterId, workspaceId: t.workspaceId, flinkVersion: t.flinkVersion,
-      parallelism, cuMem, endpoint: t.endpoint, properties: t.properties,
-      secretId: secret('secretId'), secretKey: secret('secretKey'), token: secret('token'),
+      name,
+      type: 'oceanus',
+      region: t.region,
+      clusterId: t.clusterId,
+      workspaceId: t.workspaceId,
+      flinkVersion: t.flinkVersion,
+      parallelism,
+      cuMem,
+      endpoint: t.endpoint,
+      properties: t.properties,
+      secretId: secret('secretId'),
+      secretKey: secret('secretKey'),
+      token: secret('token'),
     };
   }
 

@@ -18,10 +18,23 @@ const UNIT_MILLIS: Record<DurationUnit, number> = {
 };
 
 const UNIT_WORDS: Record<string, DurationUnit> = {
-  s: 'SECOND', sec: 'SECOND', secs: 'SECOND', second: 'SECOND', seconds: 'SECOND',
-  min: 'MINUTE', mins: 'MINUTE', minute: 'MINUTE', minutes: 'MINUTE',
-  h: 'HOUR', hr: 'HOUR', hrs: 'HOUR', hour: 'HOUR', hours: 'HOUR',
-  d: 'DAY', day: 'DAY', days: 'DAY',
+  s: 'SECOND',
+  sec: 'SECOND',
+  secs: 'SECOND',
+  second: 'SECOND',
+  seconds: 'SECOND',
+  min: 'MINUTE',
+  mins: 'MINUTE',
+  minute: 'MINUTE',
+  minutes: 'MINUTE',
+  h: 'HOUR',
+  hr: 'HOUR',
+  hrs: 'HOUR',
+  hour: 'HOUR',
+  hours: 'HOUR',
+  d: 'DAY',
+  day: 'DAY',
+  days: 'DAY',
 };
 
 /** Flink's day-time intervals take at most three leading digits: 999 days is the longest. */

@@ -28,8 +28,7 @@ export type FilterExpr =
   | { kind: 'like'; expr: FilterExpr; pattern: FilterExpr; negated: boolean; escape?: string }
   | { kind: 'isNull'; expr: FilterExpr; negated: boolean };
 
-const FILTER_HELP =
-  'comparisons (= <> < <= > >=), AND / OR / NOT, IN (...), BETWEEN, LIKE [ESCAPE], IS [NOT] NULL, + - * / %, column names and literals';
+const FILTER_HELP = 'comparisons (= <> < <= > >=), AND / OR / NOT, IN (...), BETWEEN, LIKE [ESCAPE], IS [NOT] NULL, + - * / %, column names and literals';
 
 class FilterProblem extends Error {}
 
@@ -42,9 +41,11 @@ export interface FilterError {
 const PREFIX = 'SELECT * FROM t WHERE ';
 /** Words that are not read as a column name unless backquoted, for a hint when parsing fails. */
 const SQL_KEYWORDS = new Set(
-  ('SELECT FROM WHERE TABLE ORDER GROUP BY USER DATE YEAR MONTH DAY HOUR MINUTE SECOND TIME TIMESTAMP KEY VALUE VALUES COUNT ' +
+  (
+    'SELECT FROM WHERE TABLE ORDER GROUP BY USER DATE YEAR MONTH DAY HOUR MINUTE SECOND TIME TIMESTAMP KEY VALUE VALUES COUNT ' +
     'MEMBER WINDOW AND OR NOT IN IS LIKE BETWEEN NULL TRUE FALSE CASE WHEN THEN ELSE END AS ON JOIN LIMIT UNION ALL ' +
-    'DISTINCT INTERVAL ESCAPE EXISTS HAVING INSERT INTO SET').split(' '),
+    'DISTINCT INTERVAL ESCAPE EXISTS HAVING INSERT INTO SET'
+  ).split(' '),
 );
 /** Significant digits a number literal may have: exact in Flink and in the model's doubles alike. */
 const MAX_DIGITS = 15;
@@ -79,7 +80,9 @@ function parseFilterText(text: string, columns: ReadonlyMap<string, SqlType>): F
     const offset = at === undefined ? undefined : cut.offsetInText(at);
     const near = err.found == null ? 'at the end' : `near '${text.slice(offset ?? 0, (offset ?? 0) + 12)}'`;
     const keywords = [...columns.keys()].filter((c) => SQL_KEYWORDS.has(c.toUpperCase()) && new RegExp(`(^|[^\`\\w])${c}($|[^\`\\w])`).test(code));
-    const hint = keywords.length ? `; ${keywords.map((k) => `'${k}'`).join(', ')} ${keywords.length > 1 ? 'are SQL keywords' : 'is an SQL keyword'}: write a column of that name in backquotes, e.g. \`${keywords[0]}\`` : '';
+    const hint = keywords.length
+      ? `; ${keywords.map((k) => `'${k}'`).join(', ')} ${keywords.length > 1 ? 'are SQL keywords' : 'is an SQL keyword'}: write a column of that name in backquotes, e.g. \`${keywords[0]}\``
+      : '';
     return { message: `is not a valid SQL expression: unexpected ${err.found == null ? 'end' : `'${err.found}'`} ${near}${hint}`, offset };
   }
   try {
@@ -100,21 +103,19 @@ function parseFilterText(text: string, columns: ReadonlyMap<string, SqlType>): F
  * is itself. Backquoted identifiers are kept as they are. A `:` or `"` outside of both is refused,
  * so every parameter the parser reports is one of ours.
  */
-function cutStringLiterals(text: string):
-  | { code: string; literals: string[]; offsetInText(codeOffset: number): number }
-  | FilterError {
+function cutStringLiterals(text: string): { code: string; literals: string[]; offsetInText(codeOffset: number): number } | FilterError {
   let code = '';
   const literals: string[] = [];
   // [offset in code, offset in text] at each place where the two stop lining up.
   const shifts: [number, number][] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text[i];
     if (c === "'" || c === '`') {
       let j = i + 1;
       let value = '';
       for (;;) {
         if (j >= text.length) {
-          return { message: c === "'" ? 'a string literal is not closed (a missing \')' : 'a `quoted` name is not closed', offset: i };
+          return { message: c === "'" ? "a string literal is not closed (a missing ')" : 'a `quoted` name is not closed', offset: i };
         }
         if (text[j] === c) {
           if (text[j + 1] === c) {
@@ -295,7 +296,10 @@ function columnName(column: unknown): string {
 function functionName(node: Node): string {
   const name = node.name as { name?: { value: string }[] } | string;
   if (typeof name === 'string') return name.toUpperCase();
-  return (name.name ?? []).map((n) => n.value).join('.').toUpperCase();
+  return (name.name ?? [])
+    .map((n) => n.value)
+    .join('.')
+    .toUpperCase();
 }
 
 /** What a filter expression is, for type checks: a column type's family or a literal's. */
@@ -371,11 +375,16 @@ class TypeChecker {
   /** An exact number (integer or DECIMAL), as Flink's '%' needs: no FLOAT or DOUBLE anywhere in it. */
   private exact(e: FilterExpr): boolean {
     switch (e.kind) {
-      case 'literal': return typeof e.value === 'number' && !/[eE]/.test(e.text);
-      case 'column': return ['integer', 'decimal'].includes(this.columns.get(e.name)!.family);
-      case 'negate': return this.exact(e.expr);
-      case 'arith': return this.exact(e.left) && this.exact(e.right);
-      default: return false;
+      case 'literal':
+        return typeof e.value === 'number' && !/[eE]/.test(e.text);
+      case 'column':
+        return ['integer', 'decimal'].includes(this.columns.get(e.name)!.family);
+      case 'negate':
+        return this.exact(e.expr);
+      case 'arith':
+        return this.exact(e.left) && this.exact(e.right);
+      default:
+        return false;
     }
   }
 
@@ -394,9 +403,7 @@ class TypeChecker {
         throw new FilterProblem(`${this.what(side)} can only be tested with IS [NOT] NULL in a filter`);
       }
       if (l !== r) {
-        throw new FilterProblem(
-          `${op} compares ${this.what(left, l)} with ${this.what(right, r)}; Flink does not convert between them, so compare like with like`,
-        );
+        throw new FilterProblem(`${op} compares ${this.what(left, l)} with ${this.what(right, r)}; Flink does not convert between them, so compare like with like`);
       }
     }
   }

@@ -3,9 +3,7 @@
  * canonically and the reference model knows how JSON values decode into them.
  */
 
-export type TypeFamily =
-  | 'boolean' | 'integer' | 'decimal' | 'float' | 'string' | 'bytes'
-  | 'date' | 'time' | 'timestamp' | 'timestamp_ltz' | 'array' | 'map' | 'row';
+export type TypeFamily = 'boolean' | 'integer' | 'decimal' | 'float' | 'string' | 'bytes' | 'date' | 'time' | 'timestamp' | 'timestamp_ltz' | 'array' | 'map' | 'row';
 
 export interface SqlType {
   readonly family: TypeFamily;
@@ -30,8 +28,7 @@ const SIMPLE: Record<string, { family: TypeFamily; sql: string; precision?: numb
   DATE: { family: 'date', sql: 'DATE' },
 };
 
-const SQL_TYPE_HELP =
-  'a Flink SQL type such as INT, BIGINT, VARCHAR, STRING, DECIMAL(10, 2), DOUBLE, BOOLEAN, TIMESTAMP(3), DATE, ARRAY<INT>';
+const SQL_TYPE_HELP = 'a Flink SQL type such as INT, BIGINT, VARCHAR, STRING, DECIMAL(10, 2), DOUBLE, BOOLEAN, TIMESTAMP(3), DATE, ARRAY<INT>';
 
 /** Parses a type; returns an error message when it is not a Flink SQL type. */
 export function parseSqlType(text: string): SqlType | string {
@@ -54,12 +51,17 @@ class TypeParser {
     if (word === 'DOUBLE' && this.peekWord() === 'PRECISION') this.word();
     if (word in SIMPLE) return { ...SIMPLE[word] };
     switch (word) {
-      case 'CHAR': case 'VARCHAR': case 'BINARY': case 'VARBINARY': {
+      case 'CHAR':
+      case 'VARCHAR':
+      case 'BINARY':
+      case 'VARBINARY': {
         const n = this.optionalArgs(1);
         const family = word.endsWith('CHAR') ? 'string' : 'bytes';
         return { family, sql: n.length ? `${word}(${n[0]})` : word, precision: n[0] };
       }
-      case 'DECIMAL': case 'DEC': case 'NUMERIC': {
+      case 'DECIMAL':
+      case 'DEC':
+      case 'NUMERIC': {
         const [p = 10, s = 0] = this.optionalArgs(2);
         if (p < 1 || p > 38) throw new Error('DECIMAL precision must be 1..38');
         if (s < 0 || s > p) throw new Error('DECIMAL scale must be 0..precision');

@@ -87,7 +87,11 @@ export abstract class SqlCompiler {
         problems.push({ metric: s.metric, ...refusal });
       }
       if (!this.keyInColumn(s) && placeholdersOf(s.key).length) {
-        problems.push({ metric: s.metric, field: 'redis.key', message: `${this.describe} takes ${type.article} key as a fixed option, so it cannot contain {window_start} or {window_end}` });
+        problems.push({
+          metric: s.metric,
+          field: 'redis.key',
+          message: `${this.describe} takes ${type.article} key as a fixed option, so it cannot contain {window_start} or {window_end}`,
+        });
       }
     }
     return problems;
@@ -166,11 +170,7 @@ export abstract class SqlCompiler {
     // Without it Flink's Kafka source fails on a group that has no committed offsets yet.
     if (s.offsetReset) options.push(['properties.auto.offset.reset', s.offsetReset]);
     if (s.bounded) options.push(['scan.bounded.mode', 'latest-offset']);
-    options.push(
-      ['format', 'json'],
-      ['json.ignore-parse-errors', String(s.ignoreParseErrors)],
-      ['json.fail-on-missing-field', String(s.failOnMissingField)],
-    );
+    options.push(['format', 'json'], ['json.ignore-parse-errors', String(s.ignoreParseErrors)], ['json.fail-on-missing-field', String(s.failOnMissingField)]);
     return options;
   }
 
@@ -210,9 +210,7 @@ export abstract class SqlCompiler {
     const data = `TABLE ${quoteIdent(plan.source.timedView)}`;
     const time = `DESCRIPTOR(${quoteIdent(plan.source.rowtime.name)})`;
     const args =
-      w.type === 'hop' ? [this.interval(w.slide!), this.interval(w.size)]
-      : w.type === 'cumulate' ? [this.interval(w.step!), this.interval(w.size)]
-      : [this.interval(w.size)];
+      w.type === 'hop' ? [this.interval(w.slide!), this.interval(w.size)] : w.type === 'cumulate' ? [this.interval(w.step!), this.interval(w.size)] : [this.interval(w.size)];
     return `TABLE(${w.type.toUpperCase()}(${[data, time, ...args].join(', ')}))`;
   }
 
@@ -286,17 +284,11 @@ export abstract class SqlCompiler {
     const slots: Record<Exclude<ColumnSlot, 'member'>, () => string> = {
       value: () => value,
       window_end: () => this.windowTime('window_end'),
-      window_entry: () =>
-        `CONCAT('{"window_start":"', ${this.windowTime('window_start')}, '","window_end":"', ${this.windowTime('window_end')}, '","value":', ${value}, '}')`,
+      window_entry: () => `CONCAT('{"window_start":"', ${this.windowTime('window_start')}, '","window_end":"', ${this.windowTime('window_end')}, '","value":', ${value}, '}')`,
     };
     const columns = redisType(sink.redisType).columns.map((c) => slots[c.slot as keyof typeof slots]());
     const select = [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...columns];
-    return [
-      `INSERT INTO ${quoteIdent(sink.table)}`,
-      `SELECT ${select.join(', ')}`,
-      `FROM ${quoteIdent(plan.countsView)}`,
-      `WHERE ${quoteIdent(sink.presentWhen)} > 0`,
-    ].join('\n');
+    return [`INSERT INTO ${quoteIdent(sink.table)}`, `SELECT ${select.join(', ')}`, `FROM ${quoteIdent(plan.countsView)}`, `WHERE ${quoteIdent(sink.presentWhen)} > 0`].join('\n');
   }
 
   protected valueExpr(v: ValueNode): string {

@@ -50,7 +50,8 @@ function skipQuoted(s: string, i: number, quote: string): number {
   let j = i + 1;
   while (j < s.length) {
     if (s[j] === quote) {
-      if (s[j + 1] === quote) j += 2; // doubled quote is an escaped quote
+      if (s[j + 1] === quote)
+        j += 2; // doubled quote is an escaped quote
       else return j + 1;
     } else j++;
   }
@@ -63,5 +64,10 @@ function stripTrailingNoise(s: string): string {
 
 /** True when the text holds more than comments and white space. */
 function hasCode(s: string): boolean {
-  return s.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim().length > 0;
+  return (
+    s
+      .replace(/--[^\n]*/g, '')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .trim().length > 0
+  );
 }

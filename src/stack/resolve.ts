@@ -34,9 +34,7 @@ export async function resolveJars(layout: StackLayout, progress: Progress): Prom
   if (!done(kafka) || !done(flink)) {
     const end = progress.step('downloading the Kafka and Flink jars with Maven (once; about 200 MB)');
     await intoDir(kafka, (tmp) => mvn(layout, log, ['-f', pom, '-Pkafka', 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`]));
-    await intoDir(flink, (tmp) =>
-      mvn(layout, log, ['-f', pom, '-Pflink', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`]),
-    );
+    await intoDir(flink, (tmp) => mvn(layout, log, ['-f', pom, '-Pflink', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`]));
     end(`${countJars(kafka)} Kafka jars, ${countJars(flink)} Flink jars`);
   }
   // Another `redis` SQL connector (e.g. jeff-zou's, where it can be had) instead of ours.
@@ -93,7 +91,11 @@ function mvn(layout: StackLayout, logFile: string, args: string[]): Promise<void
       closeSync(out);
       if (code === 0) resolve();
       else {
-        const tail = readFileSync(logFile, 'utf8').split('\n').filter((l) => /ERROR|BUILD FAILURE/.test(l)).slice(-8).join('\n');
+        const tail = readFileSync(logFile, 'utf8')
+          .split('\n')
+          .filter((l) => /ERROR|BUILD FAILURE/.test(l))
+          .slice(-8)
+          .join('\n');
         reject(new RuntimeFailure(`Maven failed (exit ${code}): mvn ${args.join(' ')}; full log: ${logFile}`, tail));
       }
     });

@@ -82,7 +82,10 @@ export class LocalStack {
     // is CPU-bound either way, and this keeps the wall time near the slowest one.
     const pids = new Map<string, number>();
     for (const c of toStart) {
-      pids.set(c.name, startDetached(this.layout.runDir, { name: c.name, command: c.command, args: c.args, env: c.env, marker: c.marker, logFile: join(this.layout.logsDir, `${c.name}.out`) }));
+      pids.set(
+        c.name,
+        startDetached(this.layout.runDir, { name: c.name, command: c.command, args: c.args, env: c.env, marker: c.marker, logFile: join(this.layout.logsDir, `${c.name}.out`) }),
+      );
     }
     const failures: string[] = [];
     await Promise.all(
@@ -172,7 +175,11 @@ export class LocalStack {
         marker: REDIS_MARKER,
         logFile: join(this.layout.logsDir, 'redis.out'),
       });
-      const ok = await waitHealthy(async () => ((await redisAnswers('127.0.0.1', port)) ? 'PONG' : undefined), 10_000, () => alive(pid));
+      const ok = await waitHealthy(
+        async () => ((await redisAnswers('127.0.0.1', port)) ? 'PONG' : undefined),
+        10_000,
+        () => alive(pid),
+      );
       if (!ok) throw new RuntimeFailure(`redis-server did not start; see ${join(this.layout.logsDir, 'redis.out')}`);
       end('PONG');
       endpoint = { host: '127.0.0.1', port, managed: true };
@@ -210,7 +217,9 @@ export class LocalStack {
     const base = ['-cp', `${kafkaJars}/*`, `-Dlog4j.configuration=file:${join(this.layout.confDir, 'kafka', 'tools-log4j.properties')}`, 'kafka.tools.StorageTool'];
     const id = spawnSync(this.layout.java, [...base, 'random-uuid'], { encoding: 'utf8' });
     const clusterId = id.stdout.trim().split('\n').pop() ?? '';
-    const fmt = spawnSync(this.layout.java, [...base, 'format', '-t', clusterId, '-c', join(this.layout.confDir, 'kafka', 'server.properties'), '--ignore-formatted'], { encoding: 'utf8' });
+    const fmt = spawnSync(this.layout.java, [...base, 'format', '-t', clusterId, '-c', join(this.layout.confDir, 'kafka', 'server.properties'), '--ignore-formatted'], {
+      encoding: 'utf8',
+    });
     if (fmt.status !== 0) throw new RuntimeFailure('formatting Kafka storage failed', `${fmt.stdout}\n${fmt.stderr}`);
     end();
   }

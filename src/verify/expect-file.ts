@@ -51,5 +51,8 @@ export function expectationYaml(e: Expectation, header: string): string {
   const redis: Record<string, unknown> = {};
   for (const [key, value] of e.redis) redis[key] = value;
   const body = stringify({ redis, exact: e.exact }, { flowCollectionPadding: false, lineWidth: 0, collectionStyle: 'any' });
-  return `${header.split('\n').map((l) => `# ${l}`).join('\n')}\n${body}`;
+  return `${header
+    .split('\n')
+    .map((l) => `# ${l}`)
+    .join('\n')}\n${body}`;
 }

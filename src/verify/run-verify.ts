@@ -69,7 +69,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
   io.stderr(
     opts.expect
       ? `expected: ${opts.expect}\n`
-      : 'expected: computed by the reference model (uvpv\'s own TypeScript implementation of the spec\'s semantics, independent of the SQL)\n',
+      : "expected: computed by the reference model (uvpv's own TypeScript implementation of the spec's semantics, independent of the SQL)\n",
   );
   if (model.skipped) io.stderr(`note: ${model.skipped} of ${messages.length} messages are not JSON objects and are skipped\n`);
   if (model.late) io.stderr(`note: ${model.late} rows arrive later than watermarkDelay (${spec.source.watermarkDelay.text}); Flink may drop them\n`);
@@ -113,7 +113,10 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     });
     if (opts.writeExpect) {
       const written: Expectation = { redis: actual, exact: true };
-      writeFileSync(resolve(io.cwd, opts.writeExpect), expectationYaml(written, `What ${spec.name} wrote to Redis for ${opts.events}.\nRecorded by uvpv verify --write-expect: review every value before trusting it.`));
+      writeFileSync(
+        resolve(io.cwd, opts.writeExpect),
+        expectationYaml(written, `What ${spec.name} wrote to Redis for ${opts.events}.\nRecorded by uvpv verify --write-expect: review every value before trusting it.`),
+      );
       io.stderr(`wrote ${opts.writeExpect} from what Redis holds: review it before using it as an expectation\n`);
     }
   } catch (e) {
@@ -138,7 +141,10 @@ function report(io: Io, results: KeyResult[], t: Record<string, number>): void {
     for (const line of r.problems) io.stdout(`    ${line}\n`);
   }
   const bad = results.filter((r) => !r.ok).length;
-  const times = ['stack', 'produce', 'submit', 'run', 'compare'].filter((k) => k in t).map((k) => `${k} ${t[k].toFixed(1)}s`).join(', ');
+  const times = ['stack', 'produce', 'submit', 'run', 'compare']
+    .filter((k) => k in t)
+    .map((k) => `${k} ${t[k].toFixed(1)}s`)
+    .join(', ');
   const total = Object.values(t).reduce((a, b) => a + b, 0);
   io.stdout(`verify: ${bad ? 'FAIL' : 'PASS'}: ${results.length - bad} of ${results.length} keys match (${times}; total ${total.toFixed(1)}s)\n`);
 }
@@ -150,4 +156,3 @@ function readInput(io: Io, file: string, what: string): Buffer {
     throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
-

@@ -61,12 +61,31 @@ test('the snapshot reads every Redis type from a real Redis, and key templates b
   const s = await readSnapshot(ns.redis, { ...spec, redis: { ...spec.redis, database: ns.database } }, new History());
   const byName = Object.fromEntries(s.metrics.map((m) => [m.name, m]));
   expect(byName.uv_set).toMatchObject({ current: 3, axis: 'sampled' });
-  expect(byName.uv_hll).toMatchObject({ current: 3, axis: 'window end', series: [{ t: '2024-05-01T10:01:00', v: 2 }, { t: '2024-05-01T10:02:00', v: 3 }] });
+  expect(byName.uv_hll).toMatchObject({
+    current: 3,
+    axis: 'window end',
+    series: [
+      { t: '2024-05-01T10:01:00', v: 2 },
+      { t: '2024-05-01T10:02:00', v: 3 },
+    ],
+  });
   expect(byName.uv_string).toMatchObject({ current: null, series: [] });
   expect(byName.pv_list).toMatchObject({ current: 250, at: `2024-05-01T${clock(251)}` });
   expect(byName.pv_list.series).toHaveLength(60);
-  expect(byName.pv_hash).toMatchObject({ current: 5, series: [{ t: '2024-05-01T10:01:00', v: 2 }, { t: '2024-05-01T10:02:00', v: 5 }] });
-  expect(byName.cr_list).toMatchObject({ current: 0.25, series: [{ t: '2024-05-01T10:01:00', v: 0.5 }, { t: '2024-05-01T10:02:00', v: 0.25 }] });
+  expect(byName.pv_hash).toMatchObject({
+    current: 5,
+    series: [
+      { t: '2024-05-01T10:01:00', v: 2 },
+      { t: '2024-05-01T10:02:00', v: 5 },
+    ],
+  });
+  expect(byName.cr_list).toMatchObject({
+    current: 0.25,
+    series: [
+      { t: '2024-05-01T10:01:00', v: 0.5 },
+      { t: '2024-05-01T10:02:00', v: 0.25 },
+    ],
+  });
   expect(s.metrics.every((m) => m.error === undefined)).toBe(true);
   expect(s.pipeline).toBe('every-redis-type');
   expect(s.redis).toBe(`127.0.0.1:6379/${ns.database}`);
@@ -127,7 +146,11 @@ test('the page shows the numbers, follows Redis live, and looks right', async ()
   mkdirSync(ARTIFACTS, { recursive: true });
   const shot = join(ARTIFACTS, 'dashboard.png');
   await page.screenshot({ path: shot, fullPage: true });
-  expect(readFileSync(shot).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+  expect(
+    readFileSync(shot)
+      .subarray(0, 8)
+      .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  ).toBe(true);
   expect(statSync(shot).size).toBeGreaterThan(20_000);
 });
 

@@ -58,7 +58,9 @@ test('the bench runs the ceiling, the generated job, the baseline and parse-only
   const out = join(mkdtempSync(join(tmpdir(), 'uvpv-bench-')), 'results.md');
   writeFileSync(out, resultsMarkdown(r, 'test', new Date()));
   const md = readFileSync(out, 'utf8');
-  expect(md).toContain('| job | records/s | vs ceiling | run time: median (each run) | job time with start-up: records/s, vs ceiling | Redis write commands | peak TaskManager heap / RSS |');
+  expect(md).toContain(
+    '| job | records/s | vs ceiling | run time: median (each run) | job time with start-up: records/s, vs ceiling | Redis write commands | peak TaskManager heap / RSS |',
+  );
   for (const name of ['ceiling', 'generated', 'baseline', 'parse-only']) expect(md).toMatch(new RegExp(`^\\| ${name} \\| \\*\\*[\\d,]+\\*\\* \\| \\*\\*[\\d.]+×\\*\\* \\|`, 'm'));
   expect(md).toContain(`The ceiling counted **20,000** parsed rows of 20,000 produced.`);
   expect(md).toContain('UV of 20,000 distinct users');

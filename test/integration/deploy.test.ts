@@ -87,7 +87,7 @@ test('stop --savepoint DIR writes a savepoint there and ends the job', async () 
   expect(status.out).toMatch(/^uvpv-demo: FINISHED/);
 });
 
-test('a job that fails in its first seconds is reported with Flink\'s root cause', async () => {
+test("a job that fails in its first seconds is reported with Flink's root cause", async () => {
   const { mkdtempSync: mk, readFileSync, writeFileSync } = await import('node:fs');
   const dir = mk(join(tmpdir(), 'uvpv-deploy-'));
   const spec = readFileSync(SPEC, 'utf8').replace('  port: 6379', '  port: 6399').replace('name: uvpv-demo ', 'name: uvpv-no-redis ');

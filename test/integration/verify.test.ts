@@ -46,7 +46,7 @@ test('a deliberately wrong expectation fails with exit 1 and a diff per key', as
   expect(r.out).toMatch(/^verify: FAIL: 1 of 3 keys match/m);
 });
 
-test('a job that cannot start fails with exit 1 and Flink\'s own error', async () => {
+test("a job that cannot start fails with exit 1 and Flink's own error", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'uvpv-verify-'));
   // Valid for uvpv, but Flink's JSON format cannot decode a map with INT keys.
   const spec = readFileSync(join(ROOT, 'pipelines/uvpv.yaml'), 'utf8').replace('    product_id: INT\n', '    product_id: INT\n    attrs: MAP<INT, STRING>\n');

@@ -82,8 +82,7 @@ test(`${COUNT} random specs (seed ${SEED}): refused with a located error, or pla
     const [i, error] = [...failures.entries()][0];
     const small = await shrink(specs[i], error);
     throw new Error(
-      `${failures.size} of ${accepted} accepted specs were refused by Flink. The first (seed ${SEED + i}), shrunk:\n\n` +
-        `${specYaml(small.spec)}\nFlink: ${small.error}`,
+      `${failures.size} of ${accepted} accepted specs were refused by Flink. The first (seed ${SEED + i}), shrunk:\n\n` + `${specYaml(small.spec)}\nFlink: ${small.error}`,
     );
   }
   console.log(`property: ${COUNT} specs from seed ${SEED}: ${accepted} accepted and planned by Flink, ${COUNT - accepted} refused by validate`);

@@ -47,7 +47,10 @@ export async function planOnFlink(scripts: readonly Script[]): Promise<Planned[]
   }
   child.stdin.end();
   const code = await ended;
-  const results = out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Planned);
+  const results = out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Planned);
   if (code !== 0 || results.length !== scripts.length) {
     throw new Error(`PlannerCheck exited ${code} after ${results.length} of ${scripts.length} scripts:\n${err}`);
   }

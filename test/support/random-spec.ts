@@ -24,9 +24,38 @@ const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo 
 const chance = (r: Rand, p: number) => r() < p;
 
 const NAMES = [
-  'seen', 'proctime', 'rowtime', 'value', 'key', 'member', 'field', 'count', 'order', 'select', 'from', 'where', 'table',
-  'user', 'date', 'year', 'b_rows', 'a_distinct_b', 'browse_rows', 'window_counts', 'events_timed', 'redis_uv', 'x', 'kind',
-  'user_id', 'item', 'ts_rows', 'Seen', 'PROCTIME', 'a', 'b', 'c',
+  'seen',
+  'proctime',
+  'rowtime',
+  'value',
+  'key',
+  'member',
+  'field',
+  'count',
+  'order',
+  'select',
+  'from',
+  'where',
+  'table',
+  'user',
+  'date',
+  'year',
+  'b_rows',
+  'a_distinct_b',
+  'browse_rows',
+  'window_counts',
+  'events_timed',
+  'redis_uv',
+  'x',
+  'kind',
+  'user_id',
+  'item',
+  'ts_rows',
+  'Seen',
+  'PROCTIME',
+  'a',
+  'b',
+  'c',
 ];
 const TABLES = ['events', 'select', 'window_counts', 'values', 'redis_uv', 'events_timed', 'order', 't', 'WINDOW_COUNTS'];
 const EVENTS = ['a', 'a_distinct_b', 'browse', 'purchase', 'select', 'seen', 'value', 'b', 'window_counts', 'proctime'];
@@ -34,14 +63,32 @@ const METRICS = ['uv', 'pv', 'cr', 'a_timed', 'counts', 'select', 'seen', 'timed
 
 type Family = 'number' | 'string' | 'boolean' | 'temporal' | 'other';
 const TYPES: [string, Family][] = [
-  ['INT', 'number'], ['BIGINT', 'number'], ['TINYINT', 'number'], ['SMALLINT', 'number'], ['DOUBLE', 'number'],
-  ['FLOAT', 'number'], ['DECIMAL(10, 2)', 'number'], ['STRING', 'string'], ['VARCHAR', 'string'], ['VARCHAR(10)', 'string'],
-  ['CHAR(3)', 'string'], ['BOOLEAN', 'boolean'], ['DATE', 'temporal'], ['TIMESTAMP(3)', 'temporal'], ['BYTES', 'other'],
-  ['ARRAY<INT>', 'other'], ['MAP<STRING, INT>', 'other'],
+  ['INT', 'number'],
+  ['BIGINT', 'number'],
+  ['TINYINT', 'number'],
+  ['SMALLINT', 'number'],
+  ['DOUBLE', 'number'],
+  ['FLOAT', 'number'],
+  ['DECIMAL(10, 2)', 'number'],
+  ['STRING', 'string'],
+  ['VARCHAR', 'string'],
+  ['VARCHAR(10)', 'string'],
+  ['CHAR(3)', 'string'],
+  ['BOOLEAN', 'boolean'],
+  ['DATE', 'temporal'],
+  ['TIMESTAMP(3)', 'temporal'],
+  ['BYTES', 'other'],
+  ['ARRAY<INT>', 'other'],
+  ['MAP<STRING, INT>', 'other'],
 ];
 const TRICKY = ["it''s", 'C:\\temp', 'A\\n1', 'a\nb', '--', 'x -- y', '/* z */', ';', '%', 'a_b', 'é', ':p', '"q"', '`', 'OR TRUE', "'')) OR TRUE --", ''];
 
-const UNITS: [string, number][] = [['s', 1], ['min', 60], ['hour', 3600], ['days', 86400]];
+const UNITS: [string, number][] = [
+  ['s', 1],
+  ['min', 60],
+  ['hour', 3600],
+  ['days', 86400],
+];
 
 /** A duration of `seconds`, in a unit that divides it. */
 function durationText(r: Rand, seconds: number): string {
@@ -54,10 +101,17 @@ function randomSeconds(r: Rand): number {
   return pick(r, [() => int(r, 1, 99), () => int(r, 100, 999), () => int(r, 1, 200) * 60, () => int(r, 1, 168) * 3600, () => int(r, 1, 7) * 86400, () => int(r, 1000, 604800)])();
 }
 
-interface Col { name: string; type: string; family: Family }
+interface Col {
+  name: string;
+  type: string;
+  family: Family;
+}
 
 class Filters {
-  constructor(private readonly r: Rand, private readonly cols: Col[]) {}
+  constructor(
+    private readonly r: Rand,
+    private readonly cols: Col[],
+  ) {}
 
   private col(f: Family): Col | undefined {
     const of = this.cols.filter((c) => c.family === f);
@@ -91,23 +145,30 @@ class Filters {
     const kinds = ['cmpNum', 'cmpStr', 'in', 'between', 'like', 'isnull', 'bool', chance(r, 0.3) ? 'mismatch' : 'cmpNum'];
     if (depth > 0) kinds.push('not', 'and', 'or', 'and', 'or');
     switch (pick(r, kinds)) {
-      case 'cmpNum': return `${this.number(depth)} ${pick(r, ['=', '<>', '!=', '<', '<=', '>', '>='])} ${this.number(depth)}`;
-      case 'cmpStr': return `${this.string()} ${pick(r, ['=', '<>', '<', '>='])} ${this.string()}`;
-      case 'in': return `${this.number(0)} ${pick(r, ['IN', 'NOT IN'])} (${[this.number(0), this.number(0), chance(r, 0.2) ? 'NULL' : '5'].join(', ')})`;
-      case 'between': return `${this.number(0)} ${pick(r, ['BETWEEN', 'NOT BETWEEN'])} ${this.number(0)} AND ${this.number(0)}`;
+      case 'cmpNum':
+        return `${this.number(depth)} ${pick(r, ['=', '<>', '!=', '<', '<=', '>', '>='])} ${this.number(depth)}`;
+      case 'cmpStr':
+        return `${this.string()} ${pick(r, ['=', '<>', '<', '>='])} ${this.string()}`;
+      case 'in':
+        return `${this.number(0)} ${pick(r, ['IN', 'NOT IN'])} (${[this.number(0), this.number(0), chance(r, 0.2) ? 'NULL' : '5'].join(', ')})`;
+      case 'between':
+        return `${this.number(0)} ${pick(r, ['BETWEEN', 'NOT BETWEEN'])} ${this.number(0)} AND ${this.number(0)}`;
       case 'like': {
         const col = this.col('string');
         const c = col ? this.ref(col) : `'${pick(r, TRICKY)}'`;
         if (chance(r, 0.3)) return `${c} LIKE '${pick(r, ['a!%', '!_x%', '%!!', 'a!b'])}' ESCAPE '!'`;
         return `${c} ${pick(r, ['LIKE', 'NOT LIKE'])} '${pick(r, TRICKY)}${pick(r, ['%', '_', ''])}'`;
       }
-      case 'isnull': return `${this.ref(pick(r, this.cols))} ${pick(r, ['IS NULL', 'IS NOT NULL'])}`;
+      case 'isnull':
+        return `${this.ref(pick(r, this.cols))} ${pick(r, ['IS NULL', 'IS NOT NULL'])}`;
       case 'bool': {
         const c = this.col('boolean');
         return c ? pick(r, [this.ref(c), `${this.ref(c)} = TRUE`, `NOT ${this.ref(c)}`]) : 'TRUE';
       }
-      case 'mismatch': return `${this.ref(pick(r, this.cols))} = ${pick(r, ['1', "'1'", 'TRUE', 'NULL'])}`;
-      case 'not': return `NOT (${this.boolean(depth - 1)})`;
+      case 'mismatch':
+        return `${this.ref(pick(r, this.cols))} = ${pick(r, ['1', "'1'", 'TRUE', 'NULL'])}`;
+      case 'not':
+        return `NOT (${this.boolean(depth - 1)})`;
       default: {
         const op = chance(r, 0.5) ? 'AND' : 'OR';
         const side = () => (chance(r, 0.85) ? `(${this.boolean(depth - 1)})` : this.boolean(depth - 1));
@@ -132,7 +193,11 @@ export function randomSpec(seed: number): SpecTree {
     const [type, family] = pick(r, TYPES);
     return { name, type, family };
   });
-  const eventTime = { name: pick(r, ['ts', 'create_time', 'time_rows']), type: pick(r, ['TIMESTAMP', 'TIMESTAMP(3)', 'TIMESTAMP(6)', 'TIMESTAMP(0)']), family: 'temporal' as Family };
+  const eventTime = {
+    name: pick(r, ['ts', 'create_time', 'time_rows']),
+    type: pick(r, ['TIMESTAMP', 'TIMESTAMP(3)', 'TIMESTAMP(6)', 'TIMESTAMP(0)']),
+    family: 'temporal' as Family,
+  };
   cols.push(eventTime);
   const filters = new Filters(r, cols);
   const eventNames = [...EVENTS].sort(() => r() - 0.5).slice(0, int(r, 1, 4));

@@ -71,9 +71,7 @@ test('validate --json lists errors with positions for editors', async () => {
   expect(r.code).toBe(2);
   const json = JSON.parse(r.out);
   expect(json.valid).toBe(false);
-  expect(json.errors).toEqual([
-    expect.objectContaining({ file: 'p.yaml', line: 29, col: 9, path: 'window.type', message: expect.stringContaining("'sliding'") }),
-  ]);
+  expect(json.errors).toEqual([expect.objectContaining({ file: 'p.yaml', line: 29, col: 9, path: 'window.type', message: expect.stringContaining("'sliding'") })]);
 });
 
 test.each([
@@ -107,7 +105,12 @@ test('an error that quotes a secret back (as Flink quotes table options) is reda
     fake.route('GET', /operations\/ok\/result/, () => ({ body: { resultType: 'EOS' } }));
     fake.route('GET', /operations\/bad\/result/, () => ({
       status: 500,
-      body: { errors: ['Internal server error.', "<Exception on server side:\nCaused by: org.apache.flink.table.api.ValidationException: Unable to create a sink.\nTable options are:\n'password'='pw-quoted-by-flink'\n>"] },
+      body: {
+        errors: [
+          'Internal server error.',
+          "<Exception on server side:\nCaused by: org.apache.flink.table.api.ValidationException: Unable to create a sink.\nTable options are:\n'password'='pw-quoted-by-flink'\n>",
+        ],
+      },
     }));
     // Kafka at a closed port: the topic check is skipped, whether or not a local stack is up.
     const { closedPort } = await import('../support/fake-http');

@@ -18,7 +18,9 @@ class FakeRedis implements RedisReader {
 
   async scan(cursor: string, pattern: string): Promise<[string, string[]]> {
     this.scans++;
-    const re = new RegExp(`^${pattern.replace(/\\(.)|([.+^${}()|])|(\*)|(\?)/g, (_m, esc: string, lit: string, star: string, q: string) => (esc ? esc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : lit ? `\\${lit}` : star ? '.*' : q ? '.' : ''))}$`);
+    const re = new RegExp(
+      `^${pattern.replace(/\\(.)|([.+^${}()|])|(\*)|(\?)/g, (_m, esc: string, lit: string, star: string, q: string) => (esc ? esc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : lit ? `\\${lit}` : star ? '.*' : q ? '.' : ''))}$`,
+    );
     // Two pages, and one key returned twice, as SCAN may.
     const keys = [...this.data.keys()].filter((k) => re.test(k));
     const half = Math.ceil(keys.length / 2);
@@ -143,7 +145,13 @@ describe('pure parts', () => {
   });
 
   test('newest: sorted, one per time (the later one), at most MAX_POINTS', () => {
-    expect(newest([{ t: at(2), v: 1 }, { t: at(1), v: 2 }, { t: at(2), v: 3 }])).toEqual([
+    expect(
+      newest([
+        { t: at(2), v: 1 },
+        { t: at(1), v: 2 },
+        { t: at(2), v: 3 },
+      ]),
+    ).toEqual([
       { t: at(1), v: 2 },
       { t: at(2), v: 3 },
     ]);
@@ -236,7 +244,10 @@ describe('each redis type', () => {
       current: 9,
       at: at(120),
       axis: 'window end',
-      series: [{ t: at(60), v: 4 }, { t: at(120), v: 9 }],
+      series: [
+        { t: at(60), v: 4 },
+        { t: at(120), v: 9 },
+      ],
     });
   });
 });
@@ -248,7 +259,15 @@ describe('templated keys', () => {
     r.sadd(`uv:${at(60)}`, 'a');
     r.sadd('uv:set', 'x'); // matches uv:* but not the template
     const m = await one(r, { name: 'uv', type: 'uv', redis: { type: 'set', key: 'uv:{window_end}' } });
-    expect(m).toMatchObject({ current: 3, at: at(120), axis: 'window end', series: [{ t: at(60), v: 1 }, { t: at(120), v: 3 }] });
+    expect(m).toMatchObject({
+      current: 3,
+      at: at(120),
+      axis: 'window end',
+      series: [
+        { t: at(60), v: 1 },
+        { t: at(120), v: 3 },
+      ],
+    });
   });
 
   test('hll, string, list and hash behind a template', async () => {
@@ -275,7 +294,10 @@ describe('templated keys', () => {
       ['list', 11, 'window end'],
       ['hash', 21, 'window start'],
     ]);
-    expect(s.metrics[1].series).toEqual([{ t: at(60), v: 0.5 }, { t: at(120), v: 0.25 }]);
+    expect(s.metrics[1].series).toEqual([
+      { t: at(60), v: 0.5 },
+      { t: at(120), v: 0.25 },
+    ]);
   });
 
   test('only the newest MAX_POINTS windows are read', async () => {

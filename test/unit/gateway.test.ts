@@ -20,7 +20,7 @@ const STATEMENTS: SqlStatement[] = [
 const SQL = "-- the job name\nSET 'pipeline.name' = 'uvpv-demo';\n\nEXECUTE STATEMENT SET\nBEGIN\n\n  INSERT INTO s SELECT 1;\n\nEND;\n";
 const FLINK_TRACE = [
   'Internal server error.',
-  '<Exception on server side:\norg.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to fetchResults.\n\tat org.apache.flink.X.y(X.java:1)\nCaused by: org.apache.flink.table.gateway.service.utils.SqlExecutionException: Failed to execute the operation 1.\n\tat a.b(C.java:2)\nCaused by: org.apache.flink.table.api.ValidationException: Could not find any factory for identifier \'redis\' that implements \'org.apache.flink.table.factories.DynamicTableFactory\' in the classpath.\n\tat d.e(F.java:3)\nEnd of exception on server side>',
+  "<Exception on server side:\norg.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to fetchResults.\n\tat org.apache.flink.X.y(X.java:1)\nCaused by: org.apache.flink.table.gateway.service.utils.SqlExecutionException: Failed to execute the operation 1.\n\tat a.b(C.java:2)\nCaused by: org.apache.flink.table.api.ValidationException: Could not find any factory for identifier 'redis' that implements 'org.apache.flink.table.factories.DynamicTableFactory' in the classpath.\n\tat d.e(F.java:3)\nEnd of exception on server side>",
 ];
 
 let fake: FakeHttp;
@@ -35,7 +35,11 @@ function happyGateway(jobState: () => string) {
   fake.route('POST', /statements$/, () => ({ body: { operationHandle: `op${++op}` } }));
   fake.route('GET', /\/operations\/op\d+\/result\/0/, (req) => {
     const isInsert = req.url!.includes(`op${op}`) && op === 2;
-    return { body: isInsert ? { resultType: 'PAYLOAD', jobID: JOB, results: { data: [{ kind: 'INSERT', fields: [JOB] }] } } : { resultType: 'EOS', results: { data: [{ kind: 'INSERT', fields: ['OK'] }] } } };
+    return {
+      body: isInsert
+        ? { resultType: 'PAYLOAD', jobID: JOB, results: { data: [{ kind: 'INSERT', fields: [JOB] }] } }
+        : { resultType: 'EOS', results: { data: [{ kind: 'INSERT', fields: ['OK'] }] } },
+    };
   });
   fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [] } }));
   fake.route('GET', new RegExp(`^/jobs/${JOB}$`), () => ({ body: { jid: JOB, name: 'uvpv-demo', state: jobState(), vertices: [{ status: jobState() }] } }));
@@ -63,7 +67,7 @@ test('a gateway that is down is named, with the way to start the local stack', a
   );
 });
 
-test('a statement that fails reports Flink\'s root cause, not a generic HTTP error', async () => {
+test("a statement that fails reports Flink's root cause, not a generic HTTP error", async () => {
   happyGateway(() => 'RUNNING');
   fake.route('GET', /\/operations\/op2\/result\/0/, () => ({ status: 500, body: { errors: FLINK_TRACE } }));
   const err = await deploy().catch((e) => e);

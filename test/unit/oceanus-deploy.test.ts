@@ -72,7 +72,10 @@ describe('deploy', () => {
     expect(job.configs[1].sql).toContain("'nodes' = '10.0.0.7:6379'");
     expect(job.configs[0].sql).not.toBe(job.configs[1].sql);
     expect(job.stops).toEqual([1]);
-    expect(job.runs).toEqual([{ RunType: 1, JobConfigVersion: 1 }, { RunType: 1, JobConfigVersion: 2 }]);
+    expect(job.runs).toEqual([
+      { RunType: 1, JobConfigVersion: 1 },
+      { RunType: 1, JobConfigVersion: 2 },
+    ]);
     expect(job.Status).toBe(4);
     expect(r.out).toContain(`found job ${job.JobId} (uvpv-demo): RUNNING`);
     expect(r.out).toContain('uploaded configuration version 2');
@@ -108,8 +111,10 @@ describe('deploy', () => {
 
   test('target properties and parallelism go into the configuration version', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'uvpv-oceanus-'));
-    const spec = readFileSync(join(ROOT, SPEC), 'utf8')
-      .replace('    parallelism: 1\n    secretId', "    parallelism: 3\n    properties:\n      pipeline.max-parallelism: '2048'\n    secretId");
+    const spec = readFileSync(join(ROOT, SPEC), 'utf8').replace(
+      '    parallelism: 1\n    secretId',
+      "    parallelism: 3\n    properties:\n      pipeline.max-parallelism: '2048'\n    secretId",
+    );
     writeFileSync(join(dir, 'p.yaml'), spec);
     const r = await uvpv(['deploy', 'p.yaml', '--target', 'oceanus'], envFor(fake), dir);
     expect(r.code).toBe(0);
@@ -288,9 +293,7 @@ describe('credentials and permissions', () => {
   test('empty credentials are a usage error naming the variables; nothing is called', async () => {
     const r = await uvpv(DEPLOY, envFor(fake, { TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' }));
     expect(r.code).toBe(2);
-    expect(r.err).toContain(
-      "error: the Oceanus target 'oceanus' needs Tencent Cloud API credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY",
-    );
+    expect(r.err).toContain("error: the Oceanus target 'oceanus' needs Tencent Cloud API credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY");
     expect(fake.state.requests).toHaveLength(0);
   });
 

@@ -24,7 +24,7 @@ test('the same seed gives the same records; another seed other records', () => {
   expect(Buffer.concat(records(500, { seed: 43 }))).not.toEqual(Buffer.concat(records(500)));
 });
 
-test('every good record decodes into the spec\'s columns with no NULL', () => {
+test("every good record decodes into the spec's columns with no NULL", () => {
   const rows = records(2000).map(decode);
   for (const row of rows) {
     expect(row).toBeDefined();
@@ -32,7 +32,7 @@ test('every good record decodes into the spec\'s columns with no NULL', () => {
   }
 });
 
-test('views and purchases come from the spec\'s events, near the set conversion rate', () => {
+test("views and purchases come from the spec's events, near the set conversion rate", () => {
   const rows = records(100_000).map((b) => decode(b)!);
   const views = rows.filter((r) => r.record_type === 0).length;
   const purchases = rows.filter((r) => r.record_type === 1).length;

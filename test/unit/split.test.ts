@@ -4,11 +4,7 @@ import { splitStatements } from '../../src/sql/split';
 
 test('splits on ; outside strings, identifiers and comments', () => {
   const sql = "SET 'a' = 'x;y';\n-- c; d\nCREATE TABLE `t;1` (a INT) WITH ('k' = 'it''s; fine');\n/* e; */ SELECT 1;";
-  expect(splitStatements(sql)).toEqual([
-    "SET 'a' = 'x;y'",
-    "-- c; d\nCREATE TABLE `t;1` (a INT) WITH ('k' = 'it''s; fine')",
-    '/* e; */ SELECT 1',
-  ]);
+  expect(splitStatements(sql)).toEqual(["SET 'a' = 'x;y'", "-- c; d\nCREATE TABLE `t;1` (a INT) WITH ('k' = 'it''s; fine')", '/* e; */ SELECT 1']);
 });
 
 test('a statement set is one statement', () => {
@@ -23,11 +19,19 @@ test('a trailing comment alone is not a statement', () => {
 test('the generated scripts split into their statements', () => {
   const sql = readFileSync(join(__dirname, '../cases/valid/quoting/generate.flink.sql'), 'utf8');
   const parts = splitStatements(sql);
-  expect(parts.map((p) => p.replace(/^(\s*--[^\n]*\n)+/, '').split(/\s+/).slice(0, 3).join(' '))).toEqual([
-    'SET \'pipeline.name\' =',
-    'SET \'parallelism.default\' =',
-    'SET \'pipeline.object-reuse\' =',
-    'SET \'execution.checkpointing.interval\' =',
+  expect(
+    parts.map((p) =>
+      p
+        .replace(/^(\s*--[^\n]*\n)+/, '')
+        .split(/\s+/)
+        .slice(0, 3)
+        .join(' '),
+    ),
+  ).toEqual([
+    "SET 'pipeline.name' =",
+    "SET 'parallelism.default' =",
+    "SET 'pipeline.object-reuse' =",
+    "SET 'execution.checkpointing.interval' =",
     'CREATE TABLE `clicks`',
     'CREATE TEMPORARY VIEW',
     'CREATE TEMPORARY TABLE',

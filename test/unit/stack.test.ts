@@ -31,7 +31,7 @@ test('a detached process is found by its pid file and marker, and stopped', asyn
   expect(runningPid(runDir, 'sleeper', marker)).toBeUndefined();
 });
 
-test('a pid file naming someone else\'s process is not trusted, so down never signals it', async () => {
+test("a pid file naming someone else's process is not trusted, so down never signals it", async () => {
   const runDir = mkdtempSync(join(tmpdir(), 'uvpv-run-'));
   writeFileSync(pidFile(runDir, 'kafka'), `${process.pid}\n`); // this test runner, not a stack process
   expect(runningPid(runDir, 'kafka', '-Duvpv.stack=')).toBeUndefined();

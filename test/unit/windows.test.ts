@@ -3,8 +3,7 @@ import { parseDuration, type Duration } from '../../src/spec/duration';
 
 const d = (t: string) => parseDuration(t) as Duration;
 const at = (iso: string) => Date.parse(`${iso}Z`);
-const show = (ws: { start: number; end: number }[]) =>
-  ws.map((w) => `${new Date(w.start).toISOString().slice(11, 16)}-${new Date(w.end).toISOString().slice(11, 16)}`);
+const show = (ws: { start: number; end: number }[]) => ws.map((w) => `${new Date(w.start).toISOString().slice(11, 16)}-${new Date(w.end).toISOString().slice(11, 16)}`);
 
 describe('window assignment (contract: aligned to the epoch)', () => {
   test('tumble: the one window [k*size, (k+1)*size) containing the row', () => {
@@ -27,7 +26,7 @@ describe('window assignment (contract: aligned to the epoch)', () => {
     expect(show(assignWindows(at('2021-09-06T16:07:00'), w))).toEqual(['15:55-16:10', '16:00-16:15', '16:05-16:20']);
   });
 
-  test('cumulate: the growing windows of the row\'s size-period that contain it', () => {
+  test("cumulate: the growing windows of the row's size-period that contain it", () => {
     const w = { type: 'cumulate', size: d('1 hour'), step: d('15 min') } as const;
     expect(show(assignWindows(at('2021-09-06T16:20:00'), w))).toEqual(['16:00-16:30', '16:00-16:45', '16:00-17:00']);
     expect(show(assignWindows(at('2021-09-06T16:59:59'), w))).toEqual(['16:00-17:00']);

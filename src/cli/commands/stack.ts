@@ -21,7 +21,9 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const started = Date.now();
       const { started: names, redis } = await s.up();
       const took = ((Date.now() - started) / 1000).toFixed(1);
-      io.stdout(`${names.length ? `stack up in ${took}s` : 'stack already up'}: Kafka ${s.urls.kafka}, Flink ${s.urls.flinkRest}, SQL Gateway ${s.urls.gateway}, Redis ${redis.host}:${redis.port}${redis.managed ? ' (own)' : ''}\n`);
+      io.stdout(
+        `${names.length ? `stack up in ${took}s` : 'stack already up'}: Kafka ${s.urls.kafka}, Flink ${s.urls.flinkRest}, SQL Gateway ${s.urls.gateway}, Redis ${redis.host}:${redis.port}${redis.managed ? ' (own)' : ''}\n`,
+      );
       io.stdout(`logs: ${s.layout.logsDir}\n`);
       done(0);
     });
@@ -47,7 +49,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         if (!c.pid || !c.healthy) ok = false;
         io.stdout(`${c.name.padEnd(12)} ${state}${c.pid ? `  (pid ${c.pid}, ${c.rssMb ?? '?'} MB)` : ''}\n`);
       }
-      if (redis) io.stdout(`${'redis'.padEnd(12)} ${redis.healthy ? 'up    ' : 'DOWN  '} ${redis.host}:${redis.port}${redis.managed ? ' (own redis-server)' : ' (the machine\'s)'}\n`);
+      if (redis)
+        io.stdout(`${'redis'.padEnd(12)} ${redis.healthy ? 'up    ' : 'DOWN  '} ${redis.host}:${redis.port}${redis.managed ? ' (own redis-server)' : " (the machine's)"}\n`);
       else {
         io.stdout(`${'redis'.padEnd(12)} not chosen yet (uvpv stack up picks one)\n`);
         ok = false;
@@ -57,7 +60,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
 
   stack
     .command('logs')
-    .description('print the last lines of a component\'s log (or list the log files)')
+    .description("print the last lines of a component's log (or list the log files)")
     .argument('[component]', 'kafka | jobmanager | taskmanager | sql-gateway | maven')
     .option('-n, --lines <n>', 'how many lines', '50')
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
@@ -72,7 +75,12 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       if (!file) throw new UsageError(`unknown component '${component}'; expected one of ${Object.keys(files).join(', ')}`);
       if (!existsSync(file)) throw new UsageError(`${file} does not exist yet: has the stack been started?`);
       const n = Number(opts.lines);
-      io.stdout(readFileSync(file, 'utf8').split('\n').slice(-n - 1).join('\n'));
+      io.stdout(
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .slice(-n - 1)
+          .join('\n'),
+      );
       if (!opts.follow) {
         done(0);
         return;

@@ -11,7 +11,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('-x, --expect <file>', 'expected Redis contents (default: computed by the reference model)')
     .option('-t, --target <name>', 'where to run (only the local stack)', 'local')
     .option('--junit <file>', 'also write the result as JUnit XML')
-    .option('--keep', 'keep the run\'s Kafka topic and Redis database for inspection')
+    .option('--keep', "keep the run's Kafka topic and Redis database for inspection")
     .option('--write-expect <file>', 'record what Redis holds after the run as an expectation file, for review')
     .action(async (spec: string, opts: { events: string; expect?: string; target: string; junit?: string; keep?: boolean; writeExpect?: string }) => {
       const { verify } = await import('../../verify/run-verify');

@@ -92,7 +92,13 @@ export class GatewayDeployer implements Deployer {
     const details: string[] = [`started ${new Date(job['start-time']).toISOString()}`];
     if (job.state === 'FAILED') {
       const cause = await this.client.rootCause(job.jid);
-      if (cause) details.push(...cause.split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 5));
+      if (cause)
+        details.push(
+          ...cause
+            .split('\n')
+            .filter((l) => !/^\s+at /.test(l))
+            .slice(0, 5),
+        );
     }
     return { jobId: job.jid, name: job.name, state: job.state, details };
   }

@@ -55,9 +55,7 @@ function credentialsOf(target: OceanusTarget): OceanusCredentials | undefined {
 
 function missingCredentials(target: OceanusTarget): UsageError {
   const missing = (['secretId', 'secretKey'] as const).filter((k) => !valueOf(target[k])).map((k) => sourceOf(target, k));
-  return new UsageError(
-    `the Oceanus target '${target.name}' needs Tencent Cloud API credentials: set ${missing.join(' and ')} (an API key from the CAM console)`,
-  );
+  return new UsageError(`the Oceanus target '${target.name}' needs Tencent Cloud API credentials: set ${missing.join(' and ')} (an API key from the CAM console)`);
 }
 
 /** Stop first (restart with the new version), and how to start afterwards. */
@@ -127,9 +125,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     let job = await jobs.find(name);
     if (job) {
       if (job.JobType !== undefined && job.JobType !== SQL_JOB) {
-        throw new RuntimeFailure(
-          `Oceanus job ${job.JobId} is named '${name}' but is not a SQL job (JobType ${job.JobType}); rename the pipeline or delete that job`,
-        );
+        throw new RuntimeFailure(`Oceanus job ${job.JobId} is named '${name}' but is not a SQL job (JobType ${job.JobType}); rename the pipeline or delete that job`);
       }
       lines.push(`found job ${job.JobId} (${name}): ${jobState(job.Status)}`);
       if (job.ClusterId && job.ClusterId !== target.clusterId) {
@@ -138,11 +134,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     } else {
       const made = await jobs.create(name);
       job = made.job;
-      lines.push(
-        made.created
-          ? `created job ${job.JobId} (${name}) on cluster ${target.clusterId}`
-          : `found job ${job.JobId} (${name}), created meanwhile by another client`,
-      );
+      lines.push(made.created ? `created job ${job.JobId} (${name}) on cluster ${target.clusterId}` : `found job ${job.JobId} (${name}), created meanwhile by another client`);
     }
     job = await jobs.settle(job);
     const version = await jobs.upload(job, req.sql);
@@ -153,9 +145,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
       const pause = plan.stop === StopType.Pause;
       job = await jobs.stop(job, pause);
       lines.push(
-        pause
-          ? `paused job ${job.JobId} (Oceanus took a savepoint) to resume it with version ${version}`
-          : `stopped job ${job.JobId} to restart it with version ${version}`,
+        pause ? `paused job ${job.JobId} (Oceanus took a savepoint) to resume it with version ${version}` : `stopped job ${job.JobId} to restart it with version ${version}`,
       );
     }
     job = await jobs.run(job, plan.runType, version, req.fromSavepoint);
@@ -197,9 +187,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     const run = runParams(target, jobId, plan.runType, 0, req.fromSavepoint);
     const shown = { ...run, RunJobDescriptions: run.RunJobDescriptions.map((d) => ({ ...d, JobConfigVersion: '<new version>' })) };
     lines.push(`would call RunJobs ${json(shown)}`);
-    lines.push(
-      `would poll DescribeJobs ${json({ JobIds: [jobId] })} every ${settings.pollMs / 1000}s until RUNNING or FAILED (at most ${settings.timeoutMs / 1000}s)`,
-    );
+    lines.push(`would poll DescribeJobs ${json({ JobIds: [jobId] })} every ${settings.pollMs / 1000}s until RUNNING or FAILED (at most ${settings.timeoutMs / 1000}s)`);
     lines.push('', `SQL to upload (${bytes(req.dryRunSql)} bytes; secrets as placeholders):`, ...req.dryRunSql.trimEnd().split('\n'));
     return { lines, job: job && toJobState(job) };
   }

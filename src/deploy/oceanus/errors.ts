@@ -66,7 +66,7 @@ function advice(code: string, action: string, h: ErrorHints): string | undefined
     case 'AuthFailure.InvalidSecretId':
       return `Tencent Cloud does not know the SecretId in ${h.secretIdSource} (deleted, disabled or mistyped); create or enable an API key in the CAM console and set ${h.secretIdSource} and ${h.secretKeySource}`;
     case 'AuthFailure.SignatureExpire':
-      return 'the request timestamp is more than 5 minutes away from Tencent Cloud time; synchronise this machine\'s clock (NTP) and run again';
+      return "the request timestamp is more than 5 minutes away from Tencent Cloud time; synchronise this machine's clock (NTP) and run again";
     case 'AuthFailure.TokenFailure':
       return `the session token in ${h.tokenSource} is invalid or expired; fetch new temporary credentials (SecretId, SecretKey and token together)`;
     case 'AuthFailure.InvalidAuthorization':
@@ -80,7 +80,7 @@ function advice(code: string, action: string, h: ErrorHints): string | undefined
       return `the API key is not allowed to call oceanus:${action}; grant its CAM user ${PERMISSIONS} (e.g. the QcloudOceanusFullAccess policy) on cluster ${h.clusterId}`;
     case 'IpInBlacklist':
     case 'IpNotInWhitelist':
-      return 'Tencent Cloud refused requests from this IP address for this API key; check the key\'s IP restrictions in the CAM console';
+      return "Tencent Cloud refused requests from this IP address for this API key; check the key's IP restrictions in the CAM console";
     case 'InvalidParameter.InvalidRegion':
     case 'UnsupportedRegion':
       return `Oceanus is not available in region '${h.region}'; set targets.<name>.region to the cluster's region`;

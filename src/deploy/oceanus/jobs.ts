@@ -8,9 +8,22 @@ import type { OceanusTarget } from '../../spec/types';
 import type { Progress } from '../../io/progress';
 import type { JobState } from '../deployer';
 import {
-  DEDICATED_CLUSTER, JobStatus, jobState, RunType, SQL_JOB, sqlProgramArgs, StopType,
-  type CreateJobConfigRequest, type CreateJobConfigResponse, type CreateJobRequest, type CreateJobResponse,
-  type DescribeJobsRequest, type DescribeJobsResponse, type JobV1, type RunJobsRequest, type StopJobsRequest,
+  DEDICATED_CLUSTER,
+  JobStatus,
+  jobState,
+  RunType,
+  SQL_JOB,
+  sqlProgramArgs,
+  StopType,
+  type CreateJobConfigRequest,
+  type CreateJobConfigResponse,
+  type CreateJobRequest,
+  type CreateJobResponse,
+  type DescribeJobsRequest,
+  type DescribeJobsResponse,
+  type JobV1,
+  type RunJobsRequest,
+  type StopJobsRequest,
 } from './api';
 import type { OceanusClient } from './client';
 import { OceanusApiError } from './errors';

@@ -56,22 +56,14 @@ export function tc3Sign(input: Tc3Input): Tc3Signature {
   }
   const signedHeaders = names.join(';');
   const canonicalHeaders = entries.map(([name, value]) => `${name}:${value}\n`).join('');
-  const canonicalRequest = [
-    input.method ?? 'POST',
-    '/',
-    input.query ?? '',
-    canonicalHeaders,
-    signedHeaders,
-    sha256Hex(input.payload),
-  ].join('\n');
+  const canonicalRequest = [input.method ?? 'POST', '/', input.query ?? '', canonicalHeaders, signedHeaders, sha256Hex(input.payload)].join('\n');
 
   const date = utcDate(input.timestamp);
   const credentialScope = `${date}/${input.service}/tc3_request`;
   const stringToSign = [TC3_ALGORITHM, String(input.timestamp), credentialScope, sha256Hex(canonicalRequest)].join('\n');
   const signingKey = hmac(hmac(hmac(`TC3${input.secretKey}`, date), input.service), 'tc3_request');
   const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
-  const authorization =
-    `${TC3_ALGORITHM} Credential=${input.secretId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  const authorization = `${TC3_ALGORITHM} Credential=${input.secretId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return { canonicalRequest, stringToSign, credentialScope, signedHeaders, signature, authorization };
 }
 
@@ -86,9 +78,7 @@ export interface ParsedAuthorization {
 
 /** Splits an `Authorization: TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` value. */
 export function parseTc3Authorization(value: string): ParsedAuthorization | undefined {
-  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-    value.trim(),
-  );
+  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(value.trim());
   if (!m) return undefined;
   return { secretId: m[1], date: m[2], service: m[3], terminator: m[4], signedHeaders: m[5].split(';'), signature: m[6] };
 }
