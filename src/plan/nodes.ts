@@ -6,8 +6,7 @@ import type { RedisCommand } from '../redis-types';
 import type { Duration } from '../spec/duration';
 import type { FilterExpr } from '../spec/filter';
 import type { KeyPart } from '../spec/key-template';
-import type { SqlType } from '../spec/sql-types';
-import type { OffsetReset, RedisType, Secret, StartupMode, WindowType } from '../spec/types';
+import type { OffsetReset, RedisType, Secret, SourceSpec, WindowType } from '../spec/types';
 
 export interface Plan {
   readonly pipelineName: string;
@@ -29,21 +28,12 @@ export interface JobOption {
   readonly why: string;
 }
 
-export interface SourceNode {
-  readonly table: string;
-  readonly topic: string;
-  readonly bootstrapServers: string;
-  readonly groupId?: string;
-  readonly startupMode: StartupMode;
+/** The spec's source, as the job reads it (run overrides applied), plus the names the SQL adds. */
+export interface SourceNode extends Omit<SourceSpec, 'format' | 'offsetReset'> {
   /** group-offsets only: where a group without committed offsets starts. */
   readonly offsetReset?: OffsetReset;
   /** Stop at the offsets that were latest when the job started (verify, bench). */
   readonly bounded: boolean;
-  readonly ignoreParseErrors: boolean;
-  readonly failOnMissingField: boolean;
-  readonly columns: readonly { readonly name: string; readonly type: SqlType }[];
-  /** The event-time column as declared. */
-  readonly eventTime: string;
   /**
    * The column the watermark is declared on. Flink needs TIMESTAMP(0..3) for a time attribute,
    * so a TIMESTAMP(6) event time gets a computed `CAST(... AS TIMESTAMP(3))` column.
@@ -53,7 +43,6 @@ export interface SourceNode {
   readonly proctime?: string;
   /** The first-seen deduplication's row number column, beside proctime. */
   readonly firstSeenRank?: string;
-  readonly watermarkDelay: Duration;
   /** A view of the source without rows whose event time is NULL: they must never fail the job. */
   readonly timedView: string;
 }

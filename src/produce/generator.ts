@@ -11,18 +11,7 @@
 import type { FilterExpr } from '../spec/filter';
 import type { Column, Spec } from '../spec/types';
 import type { ProduceOptions } from './api';
-
-/** mulberry32: a small, fast PRNG; the same seed gives the same stream. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../util/random';
 
 /** Column assignments that make an event's filter true, where its filter says `col = literal`. */
 function equalities(f: FilterExpr): Record<string, string | number | boolean> {
