@@ -49,7 +49,7 @@ function overrides(ctx: BenchContext, job: string): PlanOverrides {
 }
 
 /** A statement without its leading comments (the generated script keeps them with the statement). */
-export function stripComments(statement: string): string {
+function stripComments(statement: string): string {
   return statement.replace(/^(\s*--[^\n]*(\n|$))+/, '').trim();
 }
 
@@ -80,7 +80,7 @@ function redisTable(ctx: BenchContext, name: string, columns: string, command: s
   );
 }
 
-export const CEILING: BenchJob = {
+const CEILING: BenchJob = {
   name: 'ceiling',
   describe:
     'reads and parses every record (all columns, as the generated source table declares them) and counts the rows: per hour of event time, INCRBY into Redis; what the machine can do at all for this topic',
@@ -99,7 +99,7 @@ export const CEILING: BenchJob = {
   },
 };
 
-export const PARSE_ONLY: BenchJob = {
+const PARSE_ONLY: BenchJob = {
   name: 'parse-only',
   describe: 'for reference: reads and parses every column into a `blackhole` sink, counting nothing (one chained task)',
   statements: (ctx) => {
@@ -115,7 +115,7 @@ export const PARSE_ONLY: BenchJob = {
   },
 };
 
-export const GENERATED: BenchJob = {
+const GENERATED: BenchJob = {
   name: 'generated',
   describe: 'the reference pipeline exactly as `uvpv generate` writes it',
   statements: (ctx) => jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated')).statements),
@@ -125,7 +125,7 @@ export const GENERATED: BenchJob = {
  * A SQL file with {{topic}}, {{bootstrap}}, {{group}}, {{redisHost}}, {{redisPort}}, {{database}},
  * {{jobName}}. A file is text someone wrote, so it is split into statements here.
  */
-export function fileJob(name: string, describe: string, file: string): BenchJob {
+function fileJob(name: string, describe: string, file: string): BenchJob {
   return {
     name,
     describe,
@@ -149,9 +149,9 @@ export function fileJob(name: string, describe: string, file: string): BenchJob 
   };
 }
 
-export const BASELINE_FILE = join(__dirname, '..', '..', 'bench', 'baseline.sql');
+const BASELINE_FILE = join(__dirname, '..', '..', 'bench', 'baseline.sql');
 
-export const BASELINE: BenchJob = fileJob(
+const BASELINE: BenchJob = fileJob(
   'baseline',
   'the walk-through style, by hand (bench/baseline.sql): legacy `GROUP BY HOP(...)`, one SADD per browse row, no tuning options',
   BASELINE_FILE,

@@ -5,7 +5,7 @@ const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
 /** The main table, also quoted in the README. */
-export function resultsTable(r: BenchResult): string[] {
+function resultsTable(r: BenchResult): string[] {
   const ceiling = r.jobs[0];
   const rows = r.jobs.map((j) => {
     const commands = Object.entries(j.redisByCommand)
@@ -26,7 +26,7 @@ export function resultsTable(r: BenchResult): string[] {
 }
 
 /** One sentence per target: the generated job against the ceiling (≥ 0.7×) and the baseline. */
-export function verdict(r: BenchResult): string {
+function verdict(r: BenchResult): string {
   const ceiling = r.jobs[0];
   const generated = r.jobs.find((j) => j.name === 'generated');
   const baseline = r.jobs.find((j) => j.name === 'baseline');
@@ -46,7 +46,7 @@ export function verdict(r: BenchResult): string {
  * variant that leaves one option out. The generated SQL says why it sets an option; the figures
  * live here, with the machine and the day they were measured on.
  */
-export function optionsWorth(r: BenchResult): string[] {
+function optionsWorth(r: BenchResult): string[] {
   const generated = r.jobs.find((j) => j.name === 'generated');
   const fixed = new Set(['ceiling', 'generated', 'baseline', 'parse-only']);
   const variants = r.jobs.filter((j) => !fixed.has(j.name));
@@ -59,7 +59,7 @@ export function optionsWorth(r: BenchResult): string[] {
 }
 
 /** That every job read every record, and that the pipelines wrote the same numbers. */
-export function checks(r: BenchResult): string[] {
+function checks(r: BenchResult): string[] {
   const out: string[] = [];
   const ceiling = r.jobs[0];
   if (ceiling.output.rows !== undefined) {

@@ -13,7 +13,7 @@ import type { Metric, Spec } from '../spec/types';
 
 export type { Point, RedisReader } from '../redis-types';
 export { hashPoints } from '../redis-types/hash';
-export { LIST_READ, listPoints } from '../redis-types/list';
+export { listPoints } from '../redis-types/list';
 
 export interface MetricView {
   name: string;

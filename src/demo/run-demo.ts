@@ -27,9 +27,9 @@ import { LocalStack } from '../stack/stack';
 import { claimDatabase } from '../verify/namespace';
 
 /** The reference pipeline, shipped with the package: found from here in src/ and in dist/. */
-export const REFERENCE_SPEC = join(__dirname, '..', '..', 'pipelines', 'uvpv.yaml');
+const REFERENCE_SPEC = join(__dirname, '..', '..', 'pipelines', 'uvpv.yaml');
 
-export const DEMO_NAME = 'uvpv-demo-live';
+const DEMO_NAME = 'uvpv-demo-live';
 
 export interface DemoOptions {
   /** The pipeline to demo (default: the reference pipeline). */

@@ -11,7 +11,7 @@ import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
 import { keyProblem } from './key-template';
 import { WINDOW_COLUMNS } from './names';
-import { DEFERRED, isSecretPath, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
+import { DEFERRED, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
 import type { Column, EventSpec, JobSpec, Metric, RedisSpec, Secret, SourceSpec, Target, WindowSpec } from './types';
 import { pathText, type Path, type YamlFile } from './yaml-doc';
@@ -481,5 +481,3 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length];
 }
-
-export { isSecretPath };

@@ -5,7 +5,7 @@
  */
 
 /** The placeholders a key may use, in the order messages list them. */
-export const KEY_PLACEHOLDERS = ['window_start', 'window_end'] as const;
+const KEY_PLACEHOLDERS = ['window_start', 'window_end'] as const;
 export type KeyPlaceholder = (typeof KEY_PLACEHOLDERS)[number];
 
 /** A key: literal text and placeholders, in order. */

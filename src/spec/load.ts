@@ -90,6 +90,6 @@ export function localTarget(urls: { gateway: string; flinkRest: string }): Gatew
   return { name: BUILTIN_LOCAL, type: 'gateway', gateway: urls.gateway, flinkRest: urls.flinkRest };
 }
 
-export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return [...ds].sort((a, b) => a.line - b.line || a.col - b.col || a.path.localeCompare(b.path));
 }

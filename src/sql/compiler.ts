@@ -51,7 +51,7 @@ export interface SqlStatement {
  * The inserts as one `EXECUTE STATEMENT SET`, so that the pipeline is one Flink job: its SQL
  * without the closing `;`, as the script shows it and a SQL Gateway runs it.
  */
-export function statementSet(inserts: readonly SqlStatement[]): string {
+function statementSet(inserts: readonly SqlStatement[]): string {
   const body = inserts.map((st) => `${st.sql};`.replace(/^/gm, '  ')).join('\n\n');
   return `EXECUTE STATEMENT SET\nBEGIN\n\n${body}\n\nEND`;
 }
@@ -65,7 +65,7 @@ export function jobStatements(statements: readonly SqlStatement[]): string[] {
 }
 
 /** How window bounds are written in keys, hash fields and list entries. */
-export const WINDOW_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
+const WINDOW_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
 
 export abstract class SqlCompiler {
   abstract readonly dialect: DialectName;

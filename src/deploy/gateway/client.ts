@@ -189,7 +189,7 @@ function flinkDetail(body: unknown): string | undefined {
 }
 
 /** The last "Caused by:" line of a Java stack trace: the reason a person can act on. */
-export function deepestCause(trace: string): string | undefined {
+function deepestCause(trace: string): string | undefined {
   const causes = [...trace.matchAll(/^Caused by: (.+)$/gm)].map((m) => m[1].trim());
   if (causes.length) return causes[causes.length - 1];
   const first = trace.split('\n').find((l) => /Exception|Error/.test(l) && !/^\s+at /.test(l));
@@ -197,7 +197,7 @@ export function deepestCause(trace: string): string | undefined {
 }
 
 /** The root cause first, then the chain of causes, without the `at ...` frames. */
-export function rootCauseSummary(trace: string): string {
+function rootCauseSummary(trace: string): string {
   const lines = trace.split('\n').filter((l) => !/^\s+at /.test(l) && !/^\s+\.\.\. \d+ more/.test(l) && l.trim());
   const root = deepestCause(trace);
   const chain = lines.slice(0, 12).join('\n');
