@@ -25,6 +25,11 @@ export interface FakeOceanusOptions {
   clusterIds?: string[];
   /** DescribeJobs calls an operation (start, stop) stays "in operation" (default 1). */
   pollsToSettle?: number;
+  /**
+   * DescribeJobs calls after an accepted RunJobs or StopJobs that still show the job's state from
+   * before it (default 0), as the real service may before the operation takes effect.
+   */
+  lagPolls?: number;
   /** Largest accepted distance of X-TC-Timestamp from now, in seconds (default 300). */
   maxSkewSeconds?: number;
 }
@@ -62,9 +67,11 @@ export interface FakeJob {
   configs: FakeConfig[];
   /** The version the job was last started with. */
   published?: number;
-  pending?: { to: number; polls: number; failure?: string };
+  pending?: { to: number; polls: number; lag: number; failure?: string };
   runs: { RunType: number; JobConfigVersion: number; SavepointPath?: string }[];
   stops: number[];
+  /** The states DescribeJobs reported for the job, in order, each change once. */
+  reported: number[];
 }
 
 export interface FakeRequest {
@@ -210,6 +217,11 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
 
   const settle = (job: FakeJob) => {
     if (!job.pending) return;
+    if (job.pending.lag > 0) {
+      // Not yet taken effect: the job still shows its state from before the operation.
+      if (--job.pending.lag === 0) job.Status = 3;
+      return;
+    }
     if (job.pending.polls > 0) {
       job.pending.polls--;
       return;
@@ -220,12 +232,17 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
   };
 
   const operate = (job: FakeJob, to: number, failure?: string) => {
-    job.Status = 3;
+    const lag = opts.lagPolls ?? 0;
+    if (lag === 0) job.Status = 3;
     job.LastOpResult = '';
-    job.pending = { to, polls: pollsToSettle, failure };
+    job.pending = { to, polls: pollsToSettle, lag, failure };
   };
 
-  const describeJob = (j: FakeJob) => ({
+  const describeJob = (j: FakeJob) => {
+    if (j.reported.at(-1) !== j.Status) j.reported.push(j.Status);
+    return describeJobFields(j);
+  };
+  const describeJobFields = (j: FakeJob) => ({
     JobId: j.JobId,
     Region: opts.region ?? 'ap-guangzhou',
     Name: j.Name,
@@ -304,6 +321,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         configs: [],
         runs: [],
         stops: [],
+        reported: [],
       };
       jobs.push(job);
       return { JobId: job.JobId };
@@ -351,7 +369,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         if (![1, 2].includes(runType)) throw new ApiError('InvalidParameterValue.RunType', `RunType ${runType} is not supported.`);
         const version = typed<number>(desc, 'JobConfigVersion', 'number') ?? job.configs.length;
         if (!job.configs.some((c) => c.Version === version)) throw new ApiError('ResourceNotFound.JobConfig', `Job config version ${version} does not exist.`);
-        if (job.Status === 3 || job.Status === 4) throw new ApiError('FailedOperation', `Job ${job.JobId} is running or in operation; stop or pause it first.`);
+        if (job.pending || job.Status === 3 || job.Status === 4) throw new ApiError('FailedOperation', `Job ${job.JobId} is running or in operation; stop or pause it first.`);
         if (runType === 2 && job.Status !== 6) throw new ApiError('FailedOperation', `Job ${job.JobId} is not paused and cannot be resumed.`);
         job.runs.push({ RunType: runType, JobConfigVersion: version, SavepointPath: typed<string>(desc, 'SavepointPath', 'string') });
         job.published = version;
@@ -370,7 +388,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         const job = jobById(desc.JobId, workspace);
         const stopType = typed<number>(desc, 'StopType', 'number')!;
         if (![1, 2].includes(stopType)) throw new ApiError('InvalidParameterValue.UnknownStopType', `StopType ${stopType} is unknown.`);
-        if (job.Status !== 4) throw new ApiError('ResourceUnavailable.NotAllowedToBeStopOrPause', `Job ${job.JobId} is not running.`);
+        if (job.pending || job.Status !== 4) throw new ApiError('ResourceUnavailable.NotAllowedToBeStopOrPause', `Job ${job.JobId} is not running.`);
         job.stops.push(stopType);
         operate(job, stopType === 2 ? 6 : 5);
       }

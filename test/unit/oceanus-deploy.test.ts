@@ -139,6 +139,43 @@ describe('deploy', () => {
     expect(fake.state.jobs[0].runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 2 });
   });
 
+  test.each([1, 3])('operations that take effect %i poll(s) late: a new job goes 1 → 2 → 3 → 4 and is waited for, not reported CREATED', async (lagPolls) => {
+    await fake.close();
+    fake = await startFake({ lagPolls });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    const [job] = fake.state.jobs;
+    expect(job.reported).toEqual([1, 2, 3, 4]);
+    expect(r.out).toContain(`job ${job.JobId} is RUNNING`);
+
+    // A re-deploy: the job still shows RUNNING after StopJobs, and STOPPED after RunJobs, for a while.
+    const again = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.8' }));
+    expect(again.code).toBe(0);
+    expect(job.reported).toEqual([1, 2, 3, 4, 3, 5, 3, 4]);
+    expect(job.stops).toEqual([1]);
+    expect(job.runs.map((x) => x.JobConfigVersion)).toEqual([1, 2]);
+  });
+
+  test('a run that fails after taking effect late is still reported as failed, with the reason', async () => {
+    await fake.close();
+    fake = await startFake({ lagPolls: 2 });
+    fake.inject('RunJobs', { failRun: 'Could not find any factory for identifier kafka' });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('did not start: it is FAILED');
+    expect(r.err).toContain('last operation: Could not find any factory for identifier kafka');
+    expect(fake.state.jobs[0].reported).toEqual([1, 2, 3, -1]);
+  });
+
+  test('a job that never leaves "not published" after RunJobs times out with its state, bounded as before', async () => {
+    await fake.close();
+    fake = await startFake({ lagPolls: 100000 });
+    const r = await uvpv(DEPLOY, envFor(fake, { UVPV_OCEANUS_TIMEOUT_MS: '40' }));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/did not start within 0s; it is CREATED/);
+  });
+
   test('a JAR job of the same name is not overwritten with SQL', async () => {
     const jar = fake.addJob('uvpv-demo');
     jar.JobType = 2;

@@ -83,6 +83,9 @@ export function toJobState(job: JobV1): JobState {
   return { jobId: job.JobId, name: job.Name, state: jobState(job.Status), details };
 }
 
+/** A job that was never run: created (1) or given a configuration (2); never the outcome of an operation. */
+const NOT_STARTED: ReadonlySet<number> = new Set([JobStatus.Uninitialized, JobStatus.Unpublished]);
+
 const DUPLICATE_NAME = ['InvalidParameterValue.JobNameExisted', 'FailedOperation.DuplicatedJobName'];
 
 export interface WaitOptions {
@@ -153,6 +156,7 @@ export class OceanusJobs {
 
   /** Stops (or pauses) a running job and waits until it is stopped (or paused). */
   async stop(job: JobV1, pause: boolean): Promise<JobV1> {
+    job = await this.get(job.JobId); // the state right before the call: what may linger after it
     const want = pause ? JobStatus.Paused : JobStatus.Stopped;
     const recheck = async () => {
       const s = (await this.get(job.JobId)).Status;
@@ -164,6 +168,7 @@ export class OceanusJobs {
 
   /** Starts (or resumes) the job with a configuration version and waits until it runs or fails. */
   async run(job: JobV1, runType: number, version: number, savepointPath?: string): Promise<JobV1> {
+    job = await this.get(job.JobId); // the state right before the call: what may linger after it
     const recheck = async () => {
       const s = (await this.get(job.JobId)).Status;
       return s === JobStatus.Operating || s === JobStatus.Running ? { RequestId: '' } : undefined;
@@ -178,9 +183,11 @@ export class OceanusJobs {
   }
 
   /**
-   * Polls until the job reaches `want` (any steady state when undefined). Another steady state ends
-   * the wait as a failure once the operation was seen in progress, or when it differs from the
-   * state before the operation: that one may linger for a poll or two and is waited out.
+   * Polls until the job reaches `want` (any steady state when undefined). Before the operation is
+   * seen in progress, the job may still show its state from before the call (and a new job its
+   * "not initialised" / "not published"): the operation has not taken effect yet, so that is
+   * waited out, within the same time bound. Any other steady state, or any once the operation was
+   * seen in progress, ends the wait as a failure.
    */
   private async waitFor(job: JobV1, verb: string, want: number | undefined): Promise<JobV1> {
     const end = this.wait.progress.step(`waiting for job ${job.JobId} to ${verb}`);
@@ -194,7 +201,8 @@ export class OceanusJobs {
         end(jobState(now.Status));
         return now;
       }
-      if (steady && (seenOperating || now.Status !== job.Status)) {
+      const notYet = !seenOperating && (now.Status === job.Status || NOT_STARTED.has(now.Status));
+      if (steady && !notYet) {
         end(jobState(now.Status));
         const detail = toJobState(now).details.join('\n');
         throw new RuntimeFailure(`Oceanus job ${now.JobId} (${now.Name}) did not ${verb}: it is ${jobState(now.Status)}`, detail || undefined);
