@@ -64,6 +64,17 @@ export function jobStatements(statements: readonly SqlStatement[]): string[] {
   return [...statements.filter((st) => st.kind !== 'insert').map((st) => st.sql), statementSet(statements.filter((st) => st.kind === 'insert'))];
 }
 
+/**
+ * The job as one script without comments: what a service that takes a whole file but no comments
+ * (Oceanus: its SET statement takes none) is sent. Built from the statements, never by removing
+ * comments from text, where `--` may stand inside a string.
+ */
+export function uncommentedScript(statements: readonly SqlStatement[]): string {
+  return `${jobStatements(statements)
+    .map((sql) => `${sql};`)
+    .join('\n\n')}\n`;
+}
+
 /** How window bounds are written in keys, hash fields and list entries. */
 const WINDOW_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
 

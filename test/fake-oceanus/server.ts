@@ -351,6 +351,9 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
           throw new ApiError('InternalError.SqlCodeNotFound', 'ProgramArgs of a SQL job must be JSON with SqlCode, the base64 of the SQL.');
         }
         sql = Buffer.from(code, 'base64').toString('utf8');
+        const comment = sqlComment(sql);
+        // Oceanus's SET page: a SET statement takes no comments; the service's SQL check refuses them.
+        if (comment) throw new ApiError('FailedOperation.GrammarCheckFailure', `SQL grammar check failed: comment at line ${comment.line} ('${comment.text}').`);
       }
       const config: FakeConfig = { Version: job.configs.length + 1, ProgramArgs: programArgs, sql, DefaultParallelism: parallelism, Properties: properties };
       job.configs.push(config);
@@ -518,4 +521,26 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         server.close(() => resolve());
       }),
   };
+}
+
+/** The first `--` or `/* ... *\/` comment outside string literals and quoted identifiers. */
+export function sqlComment(sql: string): { line: number; text: string } | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (quote) {
+      if (c === quote) {
+        if (sql[i + 1] === quote)
+          i++; // '' inside a string, `` inside an identifier
+        else quote = undefined;
+      }
+      continue;
+    }
+    if (c === "'" || c === '`' || c === '"') quote = c;
+    else if ((c === '-' && sql[i + 1] === '-') || (c === '/' && sql[i + 1] === '*')) {
+      const line = sql.slice(0, i).split('\n').length;
+      return { line, text: sql.slice(i, sql.indexOf('\n', i) === -1 ? undefined : sql.indexOf('\n', i)).slice(0, 60) };
+    }
+  }
+  return undefined;
 }

@@ -27,6 +27,16 @@ async function generated(env: NodeJS.ProcessEnv, reveal = false): Promise<string
   return io.out;
 }
 
+/** The generated script as Oceanus gets it: the same statements, without the comment lines. */
+async function uploaded(env: NodeJS.ProcessEnv, reveal = false): Promise<string> {
+  const text = await generated(env, reveal);
+  const lines = text.split('\n').filter((l) => !/^\s*--/.test(l));
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
+}
+
 describe('deploy', () => {
   test('the first deploy creates exactly one SQL job, uploads the Oceanus SQL, runs it and reports it RUNNING', async () => {
     const env = envFor(fake);
@@ -38,7 +48,8 @@ describe('deploy', () => {
     const [job] = fake.state.jobs;
     expect(job).toMatchObject({ Name: 'uvpv-demo', JobType: 1, ClusterType: 2, ClusterId: CLUSTER, CuMem: 4, FlinkVersion: 'Flink-1.16', Status: 4 });
     expect(job.configs).toHaveLength(1);
-    expect(job.configs[0].sql).toBe(await generated(env));
+    expect(job.configs[0].sql).toBe(await uploaded(env));
+    expect(job.configs[0].sql).not.toMatch(/^\s*--/m);
     expect(JSON.parse(job.configs[0].ProgramArgs)).toEqual({ SqlCode: Buffer.from(job.configs[0].sql).toString('base64') });
     expect(job.configs[0].DefaultParallelism).toBe(1);
     expect(job.runs).toEqual([{ RunType: 1, JobConfigVersion: 1 }]);
@@ -68,7 +79,7 @@ describe('deploy', () => {
     expect(actions(fake).filter((a) => a === 'CreateJob')).toHaveLength(1);
     const [job] = fake.state.jobs;
     expect(job.configs.map((c) => c.Version)).toEqual([1, 2]);
-    expect(job.configs[1].sql).toBe(await generated(env2));
+    expect(job.configs[1].sql).toBe(await uploaded(env2));
     expect(job.configs[1].sql).toContain("'nodes' = '10.0.0.7:6379'");
     expect(job.configs[0].sql).not.toBe(job.configs[1].sql);
     expect(job.stops).toEqual([1]);
@@ -105,7 +116,7 @@ describe('deploy', () => {
     const env = envFor(fake, { REDIS_PASSWORD: password });
     const r = await uvpv(DEPLOY, env);
     expect(r.code).toBe(0);
-    expect(fake.state.jobs[0].configs[0].sql).toBe(await generated(env, true));
+    expect(fake.state.jobs[0].configs[0].sql).toBe(await uploaded(env, true));
     expect(fake.state.jobs[0].configs[0].sql).toContain(`'password' = '${password}'`);
   });
 
@@ -447,7 +458,7 @@ describe('--dry-run', () => {
     expect(r.out).not.toContain('StopJobs');
     expect(r.out).toContain('Credential=****** (SecretId from TENCENTCLOUD_SECRET_ID');
     expect(r.out).toContain("'password' = '${REDIS_PASSWORD:-}'");
-    expect(r.out).toContain((await generated(env)).trimEnd());
+    expect(r.out).toContain((await uploaded(env)).trimEnd());
   });
 
   test('with a running job: lists StopJobs before RunJobs and changes nothing', async () => {
@@ -476,4 +487,31 @@ describe('--dry-run', () => {
 
 test('the test credentials really are what the fake checks (the secret guard is not vacuous)', () => {
   expect(envFor(fake)).toMatchObject({ TENCENTCLOUD_SECRET_ID: SECRET_ID, TENCENTCLOUD_SECRET_KEY: SECRET_KEY });
+});
+
+describe('the SQL Oceanus gets has no comments', () => {
+  test('the fake refuses SQL with a comment outside strings, and takes -- and /* inside a string or identifier', async () => {
+    const { sqlComment } = await import('../fake-oceanus/server');
+    expect(sqlComment("SET a = 'b'; -- why\nSELECT 1")).toEqual({ line: 1, text: '-- why' });
+    expect(sqlComment('SELECT 1 /* no */')).toMatchObject({ line: 1 });
+    expect(sqlComment("SELECT 'a--b', '/*', `x--y`, 'it''s -- fine' FROM t")).toBeUndefined();
+  });
+
+  test('a spec whose filters and keys hold -- and /* in strings deploys: the strings are kept, no comment is sent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uvpv-oceanus-comments-'));
+    const spec = readFileSync(join(ROOT, SPEC), 'utf8')
+      .replace('browse: record_type = 0', "browse: record_type = 0 AND client_ip <> '--x' AND client_ip <> '/*y'")
+      .replace('key: pagevisits', 'key: "pv--all"');
+    expect(spec).toContain("'--x'");
+    const file = join(dir, 'comments.yaml');
+    writeFileSync(file, spec);
+    const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    const sql = fake.state.jobs[0].configs[0].sql;
+    expect(sql).toContain("'--x'");
+    expect(sql).toContain("'/*y'");
+    expect(sql).toContain("'pv--all'");
+    expect(sql).not.toMatch(/^\s*--/m);
+  });
 });

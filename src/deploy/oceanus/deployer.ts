@@ -11,6 +11,7 @@
  * UVPV_OCEANUS_ATTEMPTS, UVPV_OCEANUS_REQUEST_TIMEOUT_MS.
  */
 import { RuntimeFailure, UsageError } from '../../errors';
+import { uncommentedScript } from '../../sql/compiler';
 import { Settings, type OceanusSettings } from '../../io/settings';
 import { parseTemplate, templateVariables } from '../../spec/interpolate';
 import type { OceanusTarget, Secret, Spec } from '../../spec/types';
@@ -137,8 +138,9 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
       lines.push(made.created ? `created job ${job.JobId} (${name}) on cluster ${target.clusterId}` : `found job ${job.JobId} (${name}), created meanwhile by another client`);
     }
     job = await jobs.settle(job);
-    const version = await jobs.upload(job, req.sql);
-    lines.push(`uploaded configuration version ${version} (${bytes(req.sql)} bytes of SQL, parallelism ${target.parallelism})`);
+    const sql = uncommentedScript(req.statements);
+    const version = await jobs.upload(job, sql);
+    lines.push(`uploaded configuration version ${version} (${bytes(sql)} bytes of SQL, parallelism ${target.parallelism})`);
 
     const plan = restartPlan(job.Status, req);
     if (plan.stop !== undefined) {
@@ -177,7 +179,8 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     const jobId = job?.JobId ?? '<new job id>';
     if (!job) lines.push(`would call CreateJob ${json(createJobParams(target, name))}`);
     if (job?.Status === JobStatus.Operating) lines.push(`would wait for job ${jobId} to finish its operation in progress`);
-    const config = { ...configParams(target, jobId, req.dryRunSql), ProgramArgs: json({ SqlCode: '<base64 of the SQL below>' }) };
+    const sql = uncommentedScript(req.dryRunStatements);
+    const config = { ...configParams(target, jobId, sql), ProgramArgs: json({ SqlCode: '<base64 of the SQL below>' }) };
     lines.push(`would call CreateJobConfig ${json(config)}`);
     const plan = restartPlan(job?.Status, req);
     if (plan.stop !== undefined) {
@@ -188,7 +191,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     const shown = { ...run, RunJobDescriptions: run.RunJobDescriptions.map((d) => ({ ...d, JobConfigVersion: '<new version>' })) };
     lines.push(`would call RunJobs ${json(shown)}`);
     lines.push(`would poll DescribeJobs ${json({ JobIds: [jobId] })} every ${settings.pollMs / 1000}s until RUNNING or FAILED (at most ${settings.timeoutMs / 1000}s)`);
-    lines.push('', `SQL to upload (${bytes(req.dryRunSql)} bytes; secrets as placeholders):`, ...req.dryRunSql.trimEnd().split('\n'));
+    lines.push('', `SQL to upload, without comments (${bytes(sql)} bytes; secrets as placeholders):`, ...sql.trimEnd().split('\n'));
     return { lines, job: job && toJobState(job) };
   }
 
