@@ -11,7 +11,7 @@ import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
 import { keyProblem } from './key-template';
 import { WINDOW_COLUMNS } from './names';
-import { DEFERRED, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
+import { CU_SIZES, DEFERRED, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
 import type { Column, EventSpec, JobSpec, Metric, RedisSpec, Secret, SourceSpec, Target, WindowSpec } from './types';
 import { pathText, type Path, type YamlFile } from './yaml-doc';
@@ -384,9 +384,20 @@ export class SpecChecker {
       this.error(at('cuMem'), `got ${cuMem}; Oceanus takes 2, 4, 8 or 16 (GB of memory per CU)`);
       cuMem = undefined;
     }
+    const cus = (['jobManagerCu', 'taskManagerCu'] as const).filter((key) => {
+      const ok = (CU_SIZES as readonly number[]).includes(t[key]);
+      if (!ok) this.error(at(key), `got ${t[key]}; Oceanus sizes a JobManager or TaskManager in ${CU_SIZES.join(', ')} CU`);
+      return ok;
+    });
+    const refs = (t.resourceRefs ?? []).map((r, i) => ({
+      resourceId: r.resourceId,
+      version: this.intIn(r.version, at('resourceRefs', i, 'version'), -1, 1_000_000),
+      type: this.intIn(r.type, at('resourceRefs', i, 'type'), 0, 4),
+    }));
     const region = DEFERRED.test(t.region) || /^[a-z]+-[a-z0-9-]+$/.test(t.region);
     if (!region) this.error(at('region'), `got ${show(t.region)}; expected a Tencent Cloud region such as ap-guangzhou`);
-    if (!url('endpoint', t.endpoint) || !region || parallelism === undefined || cuMem === undefined) return undefined;
+    if (!url('endpoint', t.endpoint) || !region || parallelism === undefined || cuMem === undefined || cus.length < 2) return undefined;
+    if (refs.some((r) => r.version === undefined || r.type === undefined)) return undefined;
     return {
       name,
       type: 'oceanus',
@@ -398,6 +409,10 @@ export class SpecChecker {
       cuMem,
       endpoint: t.endpoint,
       properties: t.properties,
+      jobManagerCu: t.jobManagerCu,
+      taskManagerCu: t.taskManagerCu,
+      connectors: t.connectors,
+      resourceRefs: t.resourceRefs && (refs as { resourceId: string; version: number; type: number }[]),
       secretId: secret('secretId'),
       secretKey: secret('secretKey'),
       token: secret('token'),

@@ -86,6 +86,10 @@ export const metricSchemas = {
   }),
 };
 
+/** An Oceanus JobManager or TaskManager size: CUs of 1 core and `cuMem` GB each. */
+export const CU_SIZES = [0.5, 1, 2] as const;
+const CU_HELP = `expected ${CU_SIZES.join(', ')} (CU: 1 core and cuMem GB each)`;
+
 export const targetSchemas = {
   gateway: z.strictObject({
     type: z.literal('gateway'),
@@ -105,6 +109,12 @@ export const targetSchemas = {
     token: text.optional(),
     endpoint: text.default('https://oceanus.tencentcloudapi.com'),
     properties: z.record(z.string(), text).default({}),
+    jobManagerCu: z.number({ error: CU_HELP }).default(1),
+    taskManagerCu: z.number({ error: CU_HELP }).default(1),
+    connectors: z.enum(['auto', 'none']).default('auto'),
+    resourceRefs: z
+      .array(z.strictObject({ resourceId: text, version: int.default(-1), type: int.default(0) }), { error: 'expected a list of {resourceId, version, type}' })
+      .optional(),
   }),
 };
 

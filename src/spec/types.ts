@@ -118,6 +118,13 @@ export interface OceanusTarget {
   readonly token: Secret;
   readonly endpoint: string;
   readonly properties: Readonly<Record<string, string>>;
+  /** CUs of the JobManager and of each TaskManager (0.5, 1 or 2). */
+  readonly jobManagerCu: number;
+  readonly taskManagerCu: number;
+  /** `auto`: reference Oceanus's built-in Kafka and Redis connectors; `none`: reference nothing. */
+  readonly connectors: 'auto' | 'none';
+  /** Resources to reference instead (e.g. a connector JAR uploaded by the user); replaces `connectors`. */
+  readonly resourceRefs?: readonly { readonly resourceId: string; readonly version: number; readonly type: number }[];
 }
 
 export type Target = GatewayTarget | OceanusTarget;

@@ -75,6 +75,9 @@ export function uncommentedScript(statements: readonly SqlStatement[]): string {
     .join('\n\n')}\n`;
 }
 
+/** The connector identifiers the generated tables use: the source's, and every Redis sink's. */
+export const CONNECTORS = { source: 'kafka', sink: 'redis' } as const;
+
 /** How window bounds are written in keys, hash fields and list entries. */
 const WINDOW_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
 
@@ -172,7 +175,7 @@ export abstract class SqlCompiler {
   protected sourceOptions(plan: Plan): [string, string][] {
     const s = plan.source;
     const options: [string, string][] = [
-      ['connector', 'kafka'],
+      ['connector', CONNECTORS.source],
       ['topic', s.topic],
       ['properties.bootstrap.servers', s.bootstrapServers],
     ];

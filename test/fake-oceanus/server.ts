@@ -32,7 +32,38 @@ export interface FakeOceanusOptions {
   lagPolls?: number;
   /** Largest accepted distance of X-TC-Timestamp from now, in seconds (default 300). */
   maxSkewSeconds?: number;
+  /** The built-in resources DescribeSystemResources lists (default: Kafka and Redis connectors). */
+  systemResources?: FakeResource[];
+  /** Clusters as DescribeClusters shows them (default: each of clusterIds, running, 8 free CUs). */
+  clusters?: Partial<FakeCluster>[];
+  /** Workspaces as DescribeWorkSpaces shows them (default: the default one). */
+  workspaces?: { WorkSpaceId: string; Status: number }[];
+  /** Actions this key may not call (CAM): answered with AuthFailure.UnauthorizedOperation. */
+  denied?: string[];
 }
+
+export interface FakeResource {
+  ResourceId: string;
+  Name: string;
+  LatestResourceConfigVersion: number;
+  /** The connector identifier the JAR provides ('kafka', 'redis'). */
+  provides: string;
+}
+
+export interface FakeCluster {
+  ClusterId: string;
+  Region: string;
+  Status: number;
+  FreeCuNum: number;
+  SupportedFlink: string[];
+}
+
+/** The built-in connectors a fresh fake offers, as Oceanus lists system resources. */
+export const BUILTIN_RESOURCES: FakeResource[] = [
+  { ResourceId: 'resource-kafka011', Name: 'flink-connector-kafka-0.11', LatestResourceConfigVersion: 2, provides: 'kafka' },
+  { ResourceId: 'resource-kafka', Name: 'flink-connector-kafka', LatestResourceConfigVersion: 5, provides: 'kafka' },
+  { ResourceId: 'resource-redis', Name: 'flink-connector-redis', LatestResourceConfigVersion: 3, provides: 'redis' },
+];
 
 export type Injection =
   /** Answer with this `Response.Error`. */
@@ -49,8 +80,12 @@ export interface FakeConfig {
   ProgramArgs: string;
   /** The SQL decoded from ProgramArgs.SqlCode. */
   sql: string;
+  /** ProgramArgs.CheckpointInterval, seconds. */
+  checkpointSeconds?: number;
   DefaultParallelism?: number;
   Properties: { Key: string; Value: string }[];
+  ResourceRefs: { ResourceId: string; Version: number; Type: number }[];
+  resources: { JobManagerCpu: number; JobManagerMem: number; TaskManagerCpu: number; TaskManagerMem: number };
 }
 
 export interface FakeJob {
@@ -64,7 +99,10 @@ export interface FakeJob {
   WorkSpaceId: string;
   Status: number;
   LastOpResult: string;
+  /** The versions the job still has (at most 100). */
   configs: FakeConfig[];
+  /** The highest version number ever given, deleted ones included. */
+  latestVersion: number;
   /** The version the job was last started with. */
   published?: number;
   pending?: { to: number; polls: number; lag: number; failure?: string };
@@ -162,6 +200,12 @@ const FIELDS: Record<string, string[]> = {
   RunJobs: ['RunJobDescriptions', 'WorkSpaceId'],
   StopJobs: ['StopJobDescriptions', 'WorkSpaceId'],
 };
+FIELDS.DescribeJobConfigs = ['JobId', 'JobConfigVersions', 'Offset', 'Limit', 'Filters', 'OnlyDraft', 'WorkSpaceId'];
+FIELDS.DescribeSystemResources = ['ResourceIds', 'Offset', 'Limit', 'Filters', 'ClusterId', 'FlinkVersion', 'WorkSpaceId'];
+FIELDS.DescribeClusters = ['ClusterIds', 'Offset', 'Limit', 'OrderType', 'Filters', 'WorkSpaceId', 'ExtraResult'];
+FIELDS.DescribeWorkSpaces = ['Offset', 'OrderType', 'Limit', 'Filters'];
+/** Configuration versions a job keeps (CreateJobConfig's documentation). */
+const MAX_VERSIONS = 100;
 const RUN_FIELDS = ['JobId', 'RunType', 'StartMode', 'JobConfigVersion', 'SavepointPath', 'SavepointId', 'UseOldSystemConnector', 'CustomTimestamp', 'KafkaScanMode'];
 const STOP_FIELDS = ['JobId', 'StopType'];
 
@@ -187,11 +231,12 @@ function fields(where: string, value: unknown, allowed: string[], required: stri
   return p;
 }
 
-function typed<T>(p: Params, key: string, type: 'string' | 'number' | 'boolean' | 'array'): T | undefined {
+/** A parameter of the API type: 'number' is an integer (int64, uint64), 'float' any number. */
+function typed<T>(p: Params, key: string, type: 'string' | 'number' | 'float' | 'boolean' | 'array'): T | undefined {
   const v = p[key];
   if (v === undefined) return undefined;
-  const ok = type === 'array' ? Array.isArray(v) : type === 'number' ? Number.isInteger(v) : typeof v === type;
-  if (!ok) throw new ApiError('InvalidParameter', `The parameter \`${key}\` must be of type ${type === 'number' ? 'Integer' : type}.`);
+  const ok = type === 'array' ? Array.isArray(v) : type === 'number' ? Number.isInteger(v) : type === 'float' ? typeof v === 'number' && Number.isFinite(v) : typeof v === type;
+  if (!ok) throw new ApiError('InvalidParameter', `The parameter \`${key}\` must be of type ${type === 'number' ? 'Integer' : type === 'float' ? 'Float' : type}.`);
   return v as T;
 }
 
@@ -200,6 +245,26 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
   const requests: FakeRequest[] = [];
   const injections: { action: string; injection: Injection; times: number }[] = [];
   const pollsToSettle = opts.pollsToSettle ?? 1;
+  const systemResources = opts.systemResources ?? BUILTIN_RESOURCES;
+  const clusters: FakeCluster[] = (opts.clusters ?? (opts.clusterIds ?? []).map((ClusterId): Partial<FakeCluster> => ({ ClusterId }))).map((c) => ({
+    ClusterId: c.ClusterId ?? 'cluster-any',
+    Region: c.Region ?? opts.region ?? 'ap-guangzhou',
+    Status: c.Status ?? 2,
+    FreeCuNum: c.FreeCuNum ?? 8,
+    SupportedFlink: c.SupportedFlink ?? ['Flink-1.13', 'Flink-1.16', 'Flink-1.18'],
+  }));
+  const workspaces = opts.workspaces ?? [{ WorkSpaceId: DEFAULT_WORKSPACE, Status: 2 }];
+
+  /** A started SQL job without the connector JAR one of its tables names fails, as Oceanus's INSERT page says. */
+  const missingFactory = (config: FakeConfig): string | undefined => {
+    const provided = new Set(config.ResourceRefs.map((r) => systemResources.find((x) => x.ResourceId === r.ResourceId)?.provides));
+    const used = [...config.sql.matchAll(/'connector' = '([^']+)'/g)].map((m) => m[1]);
+    const lacking = used.find((c) => !provided.has(c));
+    return (
+      lacking &&
+      `org.apache.flink.table.api.ValidationException: Could not find any factory for identifier '${lacking}' that implements 'org.apache.flink.table.factories.DynamicTableFactory' in the classpath.`
+    );
+  };
   let port = 0;
 
   const takeInjection = (action: string): Injection | undefined => {
@@ -254,7 +319,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     CuMem: j.CuMem,
     FlinkVersion: j.FlinkVersion,
     WorkSpaceId: j.WorkSpaceId,
-    LatestJobConfigVersion: j.configs.length,
+    LatestJobConfigVersion: j.latestVersion,
     LatestValidJobConfigVersion: j.configs.length,
     PublishedJobConfigVersion: j.published ?? 0,
   });
@@ -319,6 +384,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         Status: 1,
         LastOpResult: '',
         configs: [],
+        latestVersion: 0,
         runs: [],
         stops: [],
         reported: [],
@@ -336,29 +402,110 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         const prop = fields('Properties', x, ['Key', 'Value'], ['Key', 'Value']);
         return { Key: typed<string>(prop, 'Key', 'string')!, Value: typed<string>(prop, 'Value', 'string')! };
       });
+      const refs = (typed<unknown[]>(p, 'ResourceRefs', 'array') ?? []).map((x) => {
+        const ref = fields('ResourceRefs', x, ['ResourceId', 'Version', 'Type'], ['ResourceId', 'Version', 'Type']);
+        const r = { ResourceId: typed<string>(ref, 'ResourceId', 'string')!, Version: typed<number>(ref, 'Version', 'number')!, Type: typed<number>(ref, 'Type', 'number')! };
+        if (![0, 1, 2, 3, 4].includes(r.Type)) throw new ApiError('InvalidParameterValue', `ResourceRef Type ${r.Type} is not supported.`);
+        const known = systemResources.find((x) => x.ResourceId === r.ResourceId);
+        if (!known) throw new ApiError('ResourceNotFound.Resource', `Resource ${r.ResourceId} does not exist.`);
+        if (r.Version !== -1 && (r.Version < 1 || r.Version > known.LatestResourceConfigVersion))
+          throw new ApiError('ResourceNotFound.ResourceConfig', `Resource ${r.ResourceId} has no version ${r.Version}.`);
+        return r;
+      });
+      // The documented SQL example sets the JobManager's and TaskManagers' cores and memory.
+      const size = Object.fromEntries(
+        (['JobManagerCpu', 'JobManagerMem', 'TaskManagerCpu', 'TaskManagerMem'] as const).map((k) => {
+          const v = typed<number>(p, k, 'float');
+          if (v === undefined || v <= 0) throw new ApiError('InvalidParameterValue', `${k} must be set to a positive number for a SQL job.`);
+          return [k, v];
+        }),
+      ) as FakeConfig['resources'];
+      if (![0.5, 1, 2].includes(size.JobManagerCpu) || ![0.5, 1, 2].includes(size.TaskManagerCpu)) {
+        throw new ApiError('InvalidParameterValue', 'JobManagerCpu and TaskManagerCpu take 0.5, 1 or 2.');
+      }
       let sql = '';
+      let checkpointSeconds: number | undefined;
       if (job.JobType === 1) {
         if (p.EntrypointClass !== undefined) {
           throw new ApiError('InvalidParameterValue.JobTypeCombineWithEntrypointClass', 'A SQL job cannot have an EntrypointClass.');
         }
-        let code: unknown;
-        try {
-          code = (JSON.parse(programArgs) as { SqlCode?: unknown }).SqlCode;
-        } catch {
-          code = undefined;
-        }
-        if (typeof code !== 'string' || Buffer.from(code, 'base64').toString('base64') !== code || code === '') {
-          throw new ApiError('InternalError.SqlCodeNotFound', 'ProgramArgs of a SQL job must be JSON with SqlCode, the base64 of the SQL.');
-        }
-        sql = Buffer.from(code, 'base64').toString('utf8');
+        const args = sqlArgs(programArgs);
+        sql = args.sql;
+        checkpointSeconds = args.checkpointSeconds;
         const comment = sqlComment(sql);
         // Oceanus's SET page: a SET statement takes no comments; the service's SQL check refuses them.
         if (comment) throw new ApiError('FailedOperation.GrammarCheckFailure', `SQL grammar check failed: comment at line ${comment.line} ('${comment.text}').`);
       }
-      const config: FakeConfig = { Version: job.configs.length + 1, ProgramArgs: programArgs, sql, DefaultParallelism: parallelism, Properties: properties };
+      if (job.configs.length >= MAX_VERSIONS) {
+        if (typed<number>(p, 'AutoDelete', 'number') !== 1) throw new ApiError('LimitExceeded.JobConfig', `Job ${job.JobId} already has ${MAX_VERSIONS} configuration versions.`);
+        const oldest = job.configs.findIndex((c) => c.Version !== job.published);
+        job.configs.splice(oldest, 1);
+      }
+      job.latestVersion++;
+      const config: FakeConfig = {
+        Version: job.latestVersion,
+        ProgramArgs: programArgs,
+        sql,
+        checkpointSeconds,
+        DefaultParallelism: parallelism,
+        Properties: properties,
+        ResourceRefs: refs,
+        resources: size,
+      };
       job.configs.push(config);
       if (job.Status === 1) job.Status = 2;
       return { Version: config.Version };
+    },
+
+    DescribeJobConfigs(p) {
+      const job = jobById(p.JobId, typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE);
+      const versions = typed<number[]>(p, 'JobConfigVersions', 'array');
+      const limit = typed<number>(p, 'Limit', 'number') ?? 20;
+      if (limit < 1 || limit > 100) throw new ApiError('InvalidParameterValue.InvalidLimit', 'Limit must be between 1 and 100.');
+      const found = job.configs.filter((c) => !versions || versions.includes(c.Version)).reverse();
+      const offset = typed<number>(p, 'Offset', 'number') ?? 0;
+      return {
+        TotalCount: found.length,
+        JobConfigSet: found
+          .slice(offset, offset + limit)
+          .map((c) => ({ JobId: job.JobId, Version: c.Version, ProgramArgs: c.ProgramArgs, DefaultParallelism: c.DefaultParallelism })),
+      };
+    },
+
+    DescribeSystemResources(p) {
+      const limit = typed<number>(p, 'Limit', 'number') ?? 20;
+      const clusterId = typed<string>(p, 'ClusterId', 'string');
+      if (clusterId && !clusters.some((c) => c.ClusterId === clusterId)) throw new ApiError('ResourceNotFound.ClusterId', `Cluster ${clusterId} does not exist.`);
+      const set = systemResources.map((r) => ({
+        ResourceId: r.ResourceId,
+        Name: r.Name,
+        ResourceType: 1,
+        LatestResourceConfigVersion: r.LatestResourceConfigVersion,
+        SystemProvide: 1,
+      }));
+      return { TotalCount: set.length, ResourceSet: set.slice(0, limit) };
+    },
+
+    DescribeClusters(p) {
+      const ids = typed<string[]>(p, 'ClusterIds', 'array');
+      const found = clusters.filter((c) => !ids || ids.includes(c.ClusterId));
+      return {
+        TotalCount: found.length,
+        ClusterSet: found.map((c) => ({
+          ClusterId: c.ClusterId,
+          Region: c.Region,
+          Status: c.Status,
+          StatusDesc: c.Status === 2 ? 'running' : 'initializing',
+          FreeCuNum: c.FreeCuNum,
+          FreeCu: c.FreeCuNum,
+          Version: { Flink: c.SupportedFlink.at(-1), SupportedFlink: c.SupportedFlink },
+        })),
+      };
+    },
+
+    DescribeWorkSpaces() {
+      const set = workspaces.map((w) => ({ WorkSpaceId: w.WorkSpaceId, SerialId: w.WorkSpaceId, WorkSpaceName: w.WorkSpaceId, Status: w.Status }));
+      return { TotalCount: set.length, WorkSpaceSetItem: set };
     },
 
     RunJobs(p, injected) {
@@ -376,7 +523,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         if (runType === 2 && job.Status !== 6) throw new ApiError('FailedOperation', `Job ${job.JobId} is not paused and cannot be resumed.`);
         job.runs.push({ RunType: runType, JobConfigVersion: version, SavepointPath: typed<string>(desc, 'SavepointPath', 'string') });
         job.published = version;
-        const failure = injected && 'failRun' in injected ? injected.failRun : undefined;
+        const config = job.configs.find((c) => c.Version === version)!;
+        const failure = (injected && 'failRun' in injected ? injected.failRun : undefined) ?? missingFactory(config);
         operate(job, failure ? -1 : 4, failure);
       }
       return {};
@@ -401,6 +549,10 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
 
   const REQUIRED: Record<string, string[]> = {
     DescribeJobs: [],
+    DescribeJobConfigs: ['JobId'],
+    DescribeSystemResources: [],
+    DescribeClusters: [],
+    DescribeWorkSpaces: [],
     CreateJob: ['Name', 'JobType', 'ClusterType'],
     CreateJobConfig: ['JobId'],
     RunJobs: ['RunJobDescriptions'],
@@ -449,6 +601,12 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     }
     const token = header('x-tc-token');
     if ((opts.token ?? '') !== (token ?? '')) throw new ApiError('AuthFailure.TokenFailure', 'The token is invalid or expired.');
+    if (opts.denied?.includes(action)) {
+      throw new ApiError(
+        'AuthFailure.UnauthorizedOperation',
+        `you are not authorized to perform operation (oceanus:${action}) on resource (qcs::oceanus:${region}:uin/1000000001:*).`,
+      );
+    }
     return action;
   };
 
@@ -543,4 +701,35 @@ export function sqlComment(sql: string): { line: number; text: string } | undefi
     }
   }
   return undefined;
+}
+
+/**
+ * A SQL configuration's ProgramArgs as the documented example has them: JSON with the checkpoint
+ * interval (seconds), the base64 of the variables metadata, and the base64 of the SQL.
+ */
+function sqlArgs(programArgs: string): { sql: string; checkpointSeconds: number } {
+  let args: Record<string, unknown>;
+  try {
+    args = JSON.parse(programArgs) as Record<string, unknown>;
+  } catch {
+    throw new ApiError('InternalError.SqlCodeNotFound', 'ProgramArgs of a SQL job must be JSON with SqlCode, the base64 of the SQL.');
+  }
+  const isBase64 = (v: unknown): v is string => typeof v === 'string' && v !== '' && Buffer.from(v, 'base64').toString('base64') === v;
+  if (!isBase64(args.SqlCode)) throw new ApiError('InternalError.SqlCodeNotFound', 'ProgramArgs of a SQL job must be JSON with SqlCode, the base64 of the SQL.');
+  const interval = args.CheckpointInterval;
+  if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 30 || interval > 3600) {
+    throw new ApiError('UnsupportedOperation.InvalidCheckpointIntervalError', 'ProgramArgs.CheckpointInterval must be whole seconds from 30 to 3600.');
+  }
+  let metadata: { Metadata?: { ReferenceTables?: unknown; Variables?: unknown } } | undefined;
+  try {
+    metadata = isBase64(args.Metadata) ? JSON.parse(Buffer.from(args.Metadata, 'base64').toString('utf8')) : undefined;
+  } catch {
+    metadata = undefined;
+  }
+  if (!Array.isArray(metadata?.Metadata?.ReferenceTables) || !Array.isArray(metadata?.Metadata?.Variables)) {
+    throw new ApiError('InvalidParameterValue', 'ProgramArgs.Metadata must be the base64 of {"Metadata":{"ReferenceTables":[],"Variables":[]}}.');
+  }
+  const unknown = Object.keys(args).find((k) => !['CheckpointInterval', 'Metadata', 'SqlCode'].includes(k));
+  if (unknown) throw new ApiError('InvalidParameterValue', `ProgramArgs.${unknown} is not recognized.`);
+  return { sql: Buffer.from(args.SqlCode, 'base64').toString('utf8'), checkpointSeconds: interval };
 }

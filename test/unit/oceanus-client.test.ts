@@ -4,6 +4,9 @@
  */
 import { request } from 'node:http';
 import { sqlFromProgramArgs, sqlProgramArgs } from '../../src/deploy/oceanus/api';
+
+/** The JobManager and TaskManager sizes a SQL configuration carries (the documented example's). */
+const SIZES = { JobManagerCpu: 1, JobManagerMem: 4, TaskManagerCpu: 1, TaskManagerMem: 4 };
 import { OceanusClient, type ClientOptions } from '../../src/deploy/oceanus/client';
 import { explain, OceanusApiError, OceanusNetworkError, type ErrorHints } from '../../src/deploy/oceanus/errors';
 import { tc3Sign } from '../../src/deploy/oceanus/sign';
@@ -116,7 +119,7 @@ describe('the fake checks requests like the real service', () => {
     const { JobId } = await c.call<{ JobId: string }>('CreateJob', { Name: 'j1', JobType: 1, ClusterType: 2, ClusterId: CLUSTER });
     const status = async () => (await c.call<{ JobSet: { Status: number }[] }>('DescribeJobs', { JobIds: [JobId] })).JobSet[0].Status;
     expect(await status()).toBe(1);
-    expect(await c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;') })).toMatchObject({ Version: 1 });
+    expect(await c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;', 60), ...SIZES })).toMatchObject({ Version: 1 });
     expect(await status()).toBe(2);
     await c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1, JobConfigVersion: 1 }] });
     expect(await status()).toBe(3);
@@ -133,17 +136,26 @@ describe('the fake checks requests like the real service', () => {
     expect((await apiError(c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1, JobConfigVersion: 9 }] }))).code).toBe('ResourceNotFound.JobConfig');
   });
 
-  test('a SQL job config must carry its code as ProgramArgs {"SqlCode": base64}', async () => {
+  test('a SQL job config must carry what the documented example does: ProgramArgs {CheckpointInterval, Metadata, SqlCode (base64, no comments)} and sizes', async () => {
     const c = client();
     const { JobId } = await c.call<{ JobId: string }>('CreateJob', { Name: 'j2', JobType: 1, ClusterType: 2, ClusterId: CLUSTER });
-    const plain = await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: 'SELECT 1;' }));
+    const plain = await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: 'SELECT 1;', ...SIZES }));
     expect(plain.code).toBe('InternalError.SqlCodeNotFound');
+    // The documented example's other fields are required too: sizes, checkpoint interval, metadata.
+    expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;', 60) }))).message).toContain('JobManagerCpu must be set');
+    const args = JSON.parse(sqlProgramArgs('SELECT 1;', 60)) as Record<string, unknown>;
+    const without = (key: string) => JSON.stringify(Object.fromEntries(Object.entries(args).filter(([k]) => k !== key)));
+    expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: without('CheckpointInterval'), ...SIZES }))).code).toBe(
+      'UnsupportedOperation.InvalidCheckpointIntervalError',
+    );
+    expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: without('Metadata'), ...SIZES }))).message).toContain('ProgramArgs.Metadata');
+    expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1; -- why', 60), ...SIZES }))).code).toBe('FailedOperation.GrammarCheckFailure');
     const sql = "INSERT INTO t SELECT '未命名', 1;\n";
-    await c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs(sql) });
+    await c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs(sql, 60), ...SIZES });
     expect(fake.state.jobs[0].configs[0].sql).toBe(sql);
     expect(sqlFromProgramArgs(fake.state.jobs[0].configs[0].ProgramArgs)).toBe(sql);
     expect(sqlFromProgramArgs('--conf a=b')).toBeUndefined();
-    const entry = await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs(sql), EntrypointClass: 'x.Main' }));
+    const entry = await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs(sql, 60), ...SIZES, EntrypointClass: 'x.Main' }));
     expect(entry.code).toBe('InvalidParameterValue.JobTypeCombineWithEntrypointClass');
   });
 });

@@ -50,11 +50,23 @@ describe('deploy', () => {
     expect(job.configs).toHaveLength(1);
     expect(job.configs[0].sql).toBe(await uploaded(env));
     expect(job.configs[0].sql).not.toMatch(/^\s*--/m);
-    expect(JSON.parse(job.configs[0].ProgramArgs)).toEqual({ SqlCode: Buffer.from(job.configs[0].sql).toString('base64') });
+    // As the API's documented SQL example: checkpoint interval (spec job.checkpointInterval, 1 minute), empty metadata, the code.
+    expect(JSON.parse(job.configs[0].ProgramArgs)).toEqual({
+      CheckpointInterval: 60,
+      Metadata: Buffer.from('{"Metadata":{"ReferenceTables":[],"Variables":[]}}').toString('base64'),
+      SqlCode: Buffer.from(job.configs[0].sql).toString('base64'),
+    });
+    expect(job.configs[0].resources).toEqual({ JobManagerCpu: 1, JobManagerMem: 4, TaskManagerCpu: 1, TaskManagerMem: 4 });
+    // The built-in Kafka (not the 0.11 one) and Redis connectors, at their latest versions.
+    expect(job.configs[0].ResourceRefs).toEqual([
+      { ResourceId: 'resource-kafka', Version: 5, Type: 0 },
+      { ResourceId: 'resource-redis', Version: 3, Type: 0 },
+    ]);
+    expect(fake.state.requests.find((q) => q.action === 'CreateJobConfig')!.params.AutoDelete).toBe(1);
     expect(job.configs[0].DefaultParallelism).toBe(1);
     expect(job.runs).toEqual([{ RunType: 1, JobConfigVersion: 1 }]);
 
-    expect(actions(fake).filter((a) => a !== 'DescribeJobs')).toEqual(['CreateJob', 'CreateJobConfig', 'RunJobs']);
+    expect(actions(fake).filter((a) => a !== 'DescribeJobs')).toEqual(['DescribeSystemResources', 'CreateJob', 'CreateJobConfig', 'RunJobs']);
     expect(fake.state.requests.every((q) => q.error === undefined)).toBe(true);
     for (const q of fake.state.requests) {
       expect(q.headers).toMatchObject({ 'x-tc-version': '2019-04-22', 'x-tc-region': 'ap-guangzhou', 'x-tc-action': q.action, host: `127.0.0.1:${fake.port}` });
@@ -440,20 +452,38 @@ describe('status and stop', () => {
 describe('--dry-run', () => {
   const mutations = (f: FakeOceanus) => actions(f).filter((a) => MUTATING.includes(a));
 
-  test('without a job: lists CreateJob, CreateJobConfig and RunJobs with their parameters, calls only DescribeJobs', async () => {
+  test('without a job: lists CreateJob, CreateJobConfig and RunJobs with their exact bodies, calls only read-only actions', async () => {
     const password = 'dry-run-redis-pw';
     watchSecret(password);
     const env = envFor(fake, { REDIS_PASSWORD: password });
     const r = await uvpv([...DEPLOY, '--dry-run'], env);
     expect(r.code).toBe(0);
-    expect(actions(fake)).toEqual(['DescribeJobs']);
+    expect(actions(fake)).toEqual(['DescribeJobs', 'DescribeSystemResources']);
     expect(fake.state.jobs).toHaveLength(0);
     expect(r.out).toContain('dry run: nothing is changed on Oceanus');
     expect(r.out).toContain('DescribeJobs {"Filters":[{"Name":"Name","Values":["uvpv-demo"]}],"Offset":0,"Limit":100} → no job named uvpv-demo');
     expect(r.out).toContain(
       `would call CreateJob {"Name":"uvpv-demo","JobType":1,"ClusterType":2,"ClusterId":"${CLUSTER}","CuMem":4,"FlinkVersion":"Flink-1.16","Remark":"managed by uvpv"}`,
     );
-    expect(r.out).toContain('would call CreateJobConfig {"JobId":"<new job id>","ProgramArgs":"{\\"SqlCode\\":\\"<base64 of the SQL below>\\"}","DefaultParallelism":1');
+    // The exact body, as deploy sends it, with the SQL's secrets as placeholders.
+    const body = JSON.parse(/^would call CreateJobConfig (.*)$/m.exec(r.out)![1]) as Record<string, unknown>;
+    const args = JSON.parse(body.ProgramArgs as string) as { CheckpointInterval: number; Metadata: string; SqlCode: string };
+    expect(Buffer.from(args.SqlCode, 'base64').toString('utf8')).toBe(await uploaded(env));
+    expect(args.CheckpointInterval).toBe(60);
+    expect(body).toMatchObject({
+      JobId: '<new job id>',
+      ResourceRefs: [
+        { ResourceId: 'resource-kafka', Version: 5, Type: 0 },
+        { ResourceId: 'resource-redis', Version: 3, Type: 0 },
+      ],
+      DefaultParallelism: 1,
+      AutoDelete: 1,
+      JobManagerCpu: 1,
+      JobManagerMem: 4,
+      TaskManagerCpu: 1,
+      TaskManagerMem: 4,
+    });
+    expect(r.out).toContain("→ references Oceanus's built-in connectors flink-connector-kafka (resource-kafka, version 5), flink-connector-redis (resource-redis, version 3)");
     expect(r.out).toContain('would call RunJobs {"RunJobDescriptions":[{"JobId":"<new job id>","RunType":1,"JobConfigVersion":"<new version>"}]}');
     expect(r.out).not.toContain('StopJobs');
     expect(r.out).toContain('Credential=****** (SecretId from TENCENTCLOUD_SECRET_ID');
@@ -513,5 +543,94 @@ describe('the SQL Oceanus gets has no comments', () => {
     expect(sql).toContain("'/*y'");
     expect(sql).toContain("'pv--all'");
     expect(sql).not.toMatch(/^\s*--/m);
+  });
+});
+
+/** The reference spec with more keys in its oceanus target, or other text replaced; written to a temp folder. */
+function specWith(targetKeys: string, replace: [string, string][] = []): { file: string; dir: string } {
+  let text = readFileSync(join(ROOT, SPEC), 'utf8').replace(
+    '    endpoint: ${UVPV_OCEANUS_ENDPOINT:-https://oceanus.tencentcloudapi.com}\n',
+    `    endpoint: \${UVPV_OCEANUS_ENDPOINT:-https://oceanus.tencentcloudapi.com}\n${targetKeys}`,
+  );
+  for (const [from, to] of replace) {
+    expect(text).toContain(from);
+    text = text.replace(from, to);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-oceanus-target-'));
+  writeFileSync(join(dir, 'pipeline.yaml'), text);
+  return { file: join(dir, 'pipeline.yaml'), dir };
+}
+
+describe('what a configuration version carries', () => {
+  test('JobManager and TaskManager sizes come from the target (CU × cuMem GB)', async () => {
+    const { file, dir } = specWith('    jobManagerCu: 0.5\n    taskManagerCu: 2\n    cuMem: 8\n');
+    const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect(fake.state.jobs[0].configs[0].resources).toEqual({ JobManagerCpu: 0.5, JobManagerMem: 4, TaskManagerCpu: 2, TaskManagerMem: 16 });
+  });
+
+  test('a size Oceanus does not have is a spec error with its line; nothing is called', async () => {
+    const { file, dir } = specWith('    taskManagerCu: 3\n');
+    const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/pipeline\.yaml:\d+:\d+: targets\.oceanus\.taskManagerCu: got 3; Oceanus sizes a JobManager or TaskManager in 0\.5, 1, 2 CU/);
+    expect(fake.state.requests).toHaveLength(0);
+  });
+
+  test('a checkpoint interval Oceanus does not take is exit 2 before any call', async () => {
+    const { file, dir } = specWith('', [['\ntargets:', '\njob:\n  checkpointInterval: 10 s\n\ntargets:']]);
+    const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('job.checkpointInterval is 10 s; an Oceanus SQL job checkpoints every 30 to 3600 seconds, in whole seconds');
+    expect(fake.state.requests).toHaveLength(0);
+  });
+
+  test('connectors: none references nothing, and the job fails to start as Oceanus documents ("Could not find any factory")', async () => {
+    const { file, dir } = specWith('    connectors: none\n');
+    const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
+    expect(r.code).toBe(1);
+    expect(fake.state.jobs[0].configs[0].ResourceRefs).toEqual([]);
+    expect(r.out + r.err).toContain('references no connectors (targets.oceanus.connectors: none)');
+    expect(r.err).toContain("Could not find any factory for identifier 'kafka'");
+    expect(actions(fake)).not.toContain('DescribeSystemResources');
+  });
+
+  test('resourceRefs name the resources instead of the built-ins', async () => {
+    const { file, dir } = specWith('    resourceRefs:\n      - { resourceId: resource-kafka, version: 4 }\n      - { resourceId: resource-redis }\n');
+    const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
+    expect(r.code).toBe(0);
+    expect(fake.state.jobs[0].configs[0].ResourceRefs).toEqual([
+      { ResourceId: 'resource-kafka', Version: 4, Type: 0 },
+      { ResourceId: 'resource-redis', Version: -1, Type: 0 },
+    ]);
+    expect(actions(fake)).not.toContain('DescribeSystemResources');
+  });
+
+  test('a built-in connector Oceanus does not list stops the deploy before anything changes, naming it and the fix', async () => {
+    await fake.close();
+    fake = await startFake({ systemResources: [{ ResourceId: 'resource-kafka', Name: 'flink-connector-kafka', LatestResourceConfigVersion: 1, provides: 'kafka' }] });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("Oceanus lists no built-in connector for 'redis' for Flink-1.16 on cluster");
+    expect(r.err).toContain('targets.oceanus.resourceRefs');
+    expect(actions(fake).filter((a) => MUTATING.includes(a))).toEqual([]);
+  });
+
+  test('at 100 versions deploy keeps working: Oceanus deletes the oldest unused version (AutoDelete) and the output says so', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const [job] = fake.state.jobs;
+    // 99 more uploads by other deploys: the job holds 100 versions, version 1 running.
+    while (job.configs.length < 100) {
+      job.latestVersion++;
+      job.configs.push({ ...job.configs[0], Version: job.latestVersion });
+    }
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('uploaded configuration version 101');
+    expect(r.out).toContain("the job had 100 configuration versions, Oceanus's limit: it deleted the oldest unused one to make room (AutoDelete)");
+    expect(job.configs).toHaveLength(100);
+    expect(job.configs.map((c) => c.Version)).not.toContain(2);
+    expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 101 });
   });
 });

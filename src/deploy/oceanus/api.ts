@@ -71,9 +71,16 @@ export interface JobV1 {
   ProgressDesc?: string;
   ClusterId?: string;
   WorkSpaceId?: string;
+  /** Counts deleted versions too: the number the next upload is above. */
   LatestJobConfigVersion?: number;
+  /** Versions the job still has (at most 100). */
+  LatestValidJobConfigVersion?: number;
+  /** The version the job runs (or last ran). */
   PublishedJobConfigVersion?: number;
   WebUIUrl?: string;
+  /** While running: how long this run has lasted, ms. */
+  CurrentRunMillis?: number;
+  RunningCu?: number;
 }
 
 export interface DescribeJobsResponse {
@@ -98,15 +105,39 @@ export interface CreateJobResponse {
   RequestId: string;
 }
 
+/** `ResourceRef`: a resource (a JAR) a configuration uses. Type 0 is a referenced JAR, 1 the main package. */
+export interface ResourceRef {
+  ResourceId: string;
+  /** -1: the latest version. */
+  Version: number;
+  Type: number;
+}
+
+/** `ResourceRef.Type` of a JAR a job references (a connector), as opposed to 1, a JAR job's main package. */
+export const REFERENCED_JAR = 0;
+
 export interface CreateJobConfigRequest {
   JobId: string;
   /** For a SQL job: the JSON text of {@link SqlProgramArgs}. */
   ProgramArgs?: string;
   Remark?: string;
+  ResourceRefs?: ResourceRef[];
   DefaultParallelism?: number;
   Properties?: Property[];
+  /** 1: when the job has its 100 versions, Oceanus deletes the oldest one that can be deleted. */
+  AutoDelete?: number;
+  /** Cores and memory (GB) of the JobManager and of each TaskManager. */
+  JobManagerCpu?: number;
+  JobManagerMem?: number;
+  TaskManagerCpu?: number;
+  TaskManagerMem?: number;
   WorkSpaceId?: string;
 }
+
+/** A job keeps at most this many configuration versions (CreateJobConfig's documentation). */
+export const MAX_CONFIG_VERSIONS = 100;
+/** `AutoDelete` on: make room for a new version by deleting the oldest deletable one. */
+export const AUTO_DELETE = 1;
 
 export interface CreateJobConfigResponse {
   Version: number;
@@ -136,26 +167,122 @@ export interface ApiEnvelope {
 }
 
 /**
- * A SQL job's configuration carries its code in `ProgramArgs`, a JSON object whose `SqlCode` is the
- * base64 of the SQL text (UTF-8), as in the CLI example "创建SQL作业配置示例" for CreateJobConfig.
+ * A SQL job's configuration carries its code in `ProgramArgs`, a JSON object, as in the API's
+ * documented example "创建SQL作业配置示例" for CreateJobConfig: the checkpoint interval in seconds,
+ * the base64 of an empty variables metadata, and the base64 of the SQL text (UTF-8).
  */
 export interface SqlProgramArgs {
+  CheckpointInterval: number;
+  Metadata: string;
   SqlCode: string;
 }
 
-export function sqlProgramArgs(sql: string): string {
-  const args: SqlProgramArgs = { SqlCode: Buffer.from(sql, 'utf8').toString('base64') };
+/** What the documented example sends as `Metadata` (before base64): no table or global variables. */
+export const EMPTY_METADATA = '{"Metadata":{"ReferenceTables":[],"Variables":[]}}';
+
+/** Checkpoint intervals Oceanus's SQL job settings take, in seconds (its console's range). */
+export const CHECKPOINT_SECONDS = { min: 30, max: 3600 } as const;
+
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+export function sqlProgramArgs(sql: string, checkpointSeconds: number): string {
+  const args: SqlProgramArgs = { CheckpointInterval: checkpointSeconds, Metadata: base64(EMPTY_METADATA), SqlCode: base64(sql) };
   return JSON.stringify(args);
 }
 
-/** The SQL in a configuration's `ProgramArgs`, or undefined when it carries none. */
+/**
+ * The SQL in a configuration's `ProgramArgs`, or undefined when it carries none. What uvpv uploads
+ * is base64; the documented DescribeJobConfigs answer shows a console-made one as plain text.
+ */
 export function sqlFromProgramArgs(programArgs: string | undefined): string | undefined {
   if (!programArgs) return undefined;
   try {
-    const parsed = JSON.parse(programArgs) as Partial<SqlProgramArgs>;
-    if (typeof parsed?.SqlCode !== 'string') return undefined;
-    return Buffer.from(parsed.SqlCode, 'base64').toString('utf8');
+    const code = (JSON.parse(programArgs) as Partial<SqlProgramArgs>)?.SqlCode;
+    if (typeof code !== 'string') return undefined;
+    const decoded = Buffer.from(code, 'base64');
+    return decoded.toString('base64') === code ? decoded.toString('utf8') : code;
   } catch {
     return undefined;
   }
+}
+
+export interface DescribeJobConfigsRequest {
+  JobId: string;
+  JobConfigVersions?: number[];
+  Offset?: number;
+  Limit?: number;
+  WorkSpaceId?: string;
+}
+
+/** The fields of `JobConfig` that uvpv reads. */
+export interface JobConfig {
+  JobId: string;
+  Version: number;
+  ProgramArgs?: string;
+  CreateTime?: string;
+  DefaultParallelism?: number;
+}
+
+export interface DescribeJobConfigsResponse {
+  TotalCount: number;
+  JobConfigSet: JobConfig[];
+}
+
+/** `SystemResourceItem`: a built-in resource, e.g. a connector JAR of a Flink version. */
+export interface SystemResourceItem {
+  ResourceId: string;
+  Name: string;
+  ResourceType?: number;
+  LatestResourceConfigVersion?: number;
+  /** 1: provided by the system. */
+  SystemProvide?: number;
+}
+
+export interface DescribeSystemResourcesRequest {
+  ClusterId?: string;
+  FlinkVersion?: string;
+  Offset?: number;
+  Limit?: number;
+  WorkSpaceId?: string;
+}
+
+export interface DescribeSystemResourcesResponse {
+  TotalCount: number;
+  ResourceSet: SystemResourceItem[];
+}
+
+/** `Cluster.Status`: 1 not initialised, 3 initialising, 2 running. */
+export const ClusterStatus = { Uninitialized: 1, Running: 2, Initializing: 3 } as const;
+
+/** The fields of `Cluster` that uvpv reads. */
+export interface Cluster {
+  ClusterId: string;
+  Name?: string;
+  Region?: string;
+  Status: number;
+  StatusDesc?: string;
+  CuNum?: number;
+  FreeCuNum?: number;
+  FreeCu?: number;
+  Version?: { Flink?: string; SupportedFlink?: string[] };
+}
+
+export interface DescribeClustersResponse {
+  TotalCount: number;
+  ClusterSet: Cluster[];
+}
+
+/** `WorkSpaceSetItem.Status`: 1 not initialised, 2 available, -1 deleted. */
+export const WORKSPACE_AVAILABLE = 2;
+
+export interface WorkSpace {
+  WorkSpaceId: string;
+  SerialId?: string;
+  WorkSpaceName?: string;
+  Status: number;
+}
+
+export interface DescribeWorkSpacesResponse {
+  TotalCount: number;
+  WorkSpaceSetItem: WorkSpace[];
 }

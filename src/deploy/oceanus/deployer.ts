@@ -11,15 +11,29 @@
  * UVPV_OCEANUS_ATTEMPTS, UVPV_OCEANUS_REQUEST_TIMEOUT_MS.
  */
 import { RuntimeFailure, UsageError } from '../../errors';
-import { uncommentedScript } from '../../sql/compiler';
+import { CONNECTORS, uncommentedScript } from '../../sql/compiler';
 import { Settings, type OceanusSettings } from '../../io/settings';
 import { parseTemplate, templateVariables } from '../../spec/interpolate';
 import type { OceanusTarget, Secret, Spec } from '../../spec/types';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
-import { JobStatus, jobState, OCEANUS_VERSION, RunType, SQL_JOB, StopType, type JobV1 } from './api';
+import {
+  CHECKPOINT_SECONDS,
+  EMPTY_METADATA,
+  JobStatus,
+  jobState,
+  MAX_CONFIG_VERSIONS,
+  OCEANUS_VERSION,
+  REFERENCED_JAR,
+  RunType,
+  SQL_JOB,
+  StopType,
+  type JobV1,
+  type ResourceRef,
+  type SystemResourceItem,
+} from './api';
 import { OceanusClient, sleep, type OceanusCredentials } from './client';
 import { explain, type ErrorHints } from './errors';
-import { configParams, createJobParams, findParams, OceanusJobs, runParams, stopParams, toJobState } from './jobs';
+import { builtinConnector, configParams, createJobParams, findParams, OceanusJobs, runParams, stopParams, systemResourcesParams, toJobState } from './jobs';
 
 /** The UVPV_OCEANUS_* settings, with the endpoint to call: the environment's, else the target's. */
 function readSettings(target: OceanusTarget, env: NodeJS.ProcessEnv): OceanusSettings & { endpoint: string } {
@@ -67,6 +81,21 @@ function restartPlan(status: number | undefined, req: DeployRequest): { stop?: n
   const resume = pause || (status === JobStatus.Paused && !req.fromSavepoint);
   return { stop: running ? (pause ? StopType.Pause : StopType.Stop) : undefined, runType: resume ? RunType.Resume : RunType.Start };
 }
+
+/** The spec's checkpoint interval as Oceanus takes it: whole seconds within its range. */
+function checkpointSeconds(spec: Spec): number {
+  const { millis, text } = spec.job.checkpointInterval;
+  const seconds = millis / 1000;
+  if (!Number.isInteger(seconds) || seconds < CHECKPOINT_SECONDS.min || seconds > CHECKPOINT_SECONDS.max) {
+    throw new UsageError(
+      `job.checkpointInterval is ${text}; an Oceanus SQL job checkpoints every ${CHECKPOINT_SECONDS.min} to ${CHECKPOINT_SECONDS.max} seconds, in whole seconds`,
+    );
+  }
+  return seconds;
+}
+
+/** The connectors the generated SQL uses, which an Oceanus job must reference. */
+const USED_CONNECTORS = [CONNECTORS.source, CONNECTORS.sink];
 
 const json = (value: unknown) => JSON.stringify(value);
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
@@ -120,10 +149,38 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     }
   };
 
+  /**
+   * The resources a configuration references: the target's `resourceRefs` when it names them, none
+   * with `connectors: none`, else Oceanus's built-in connectors that the SQL uses (the console's
+   * "built-in connector" boxes; without them a job fails with "Could not find any factory").
+   */
+  function referencedResources(resources: readonly SystemResourceItem[] | undefined): { refs: ResourceRef[]; line: string } {
+    if (target.resourceRefs) {
+      const refs = target.resourceRefs.map((r) => ({ ResourceId: r.resourceId, Version: r.version, Type: r.type }));
+      return { refs, line: `references ${refs.map((r) => `${r.ResourceId} (version ${r.Version})`).join(', ') || 'no resources'} (targets.${target.name}.resourceRefs)` };
+    }
+    if (target.connectors === 'none') return { refs: [], line: `references no connectors (targets.${target.name}.connectors: none)` };
+    const found = USED_CONNECTORS.map((id) => ({ id, resource: builtinConnector(resources ?? [], id) }));
+    const missing = found.filter((f) => !f.resource).map((f) => f.id);
+    if (missing.length) {
+      throw new RuntimeFailure(
+        `Oceanus lists no built-in connector for ${missing.map((m) => `'${m}'`).join(' and ')} for ${target.flinkVersion} on cluster ${target.clusterId} (DescribeSystemResources)`,
+        `upload the connector JAR as a resource and name it in targets.${target.name}.resourceRefs, or set targets.${target.name}.connectors: none if the cluster provides it`,
+      );
+    }
+    const refs = found.map((f) => ({ ResourceId: f.resource!.ResourceId, Version: f.resource!.LatestResourceConfigVersion ?? -1, Type: REFERENCED_JAR }));
+    const names = found.map((f) => `${f.resource!.Name} (${f.resource!.ResourceId}, version ${f.resource!.LatestResourceConfigVersion ?? 'latest'})`);
+    return { refs, line: `references Oceanus's built-in connectors ${names.join(', ')}` };
+  }
+
+  const needsBuiltins = () => !target.resourceRefs && target.connectors === 'auto';
+
   async function deploy(req: DeployRequest, lines: string[]): Promise<DeployResult> {
+    const seconds = checkpointSeconds(req.spec);
     const jobs = jobsOrFail();
     const name = req.spec.name;
     let job = await jobs.find(name);
+    const resources = referencedResources(needsBuiltins() ? await jobs.systemResources() : undefined);
     if (job) {
       if (job.JobType !== undefined && job.JobType !== SQL_JOB) {
         throw new RuntimeFailure(`Oceanus job ${job.JobId} is named '${name}' but is not a SQL job (JobType ${job.JobType}); rename the pipeline or delete that job`);
@@ -139,8 +196,10 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     }
     job = await jobs.settle(job);
     const sql = uncommentedScript(req.statements);
-    const version = await jobs.upload(job, sql);
-    lines.push(`uploaded configuration version ${version} (${bytes(sql)} bytes of SQL, parallelism ${target.parallelism})`);
+    const full = (job.LatestValidJobConfigVersion ?? 0) >= MAX_CONFIG_VERSIONS;
+    const version = await jobs.upload(job, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs });
+    lines.push(`uploaded configuration version ${version} (${bytes(sql)} bytes of SQL, parallelism ${target.parallelism}, checkpoints every ${seconds} s); ${resources.line}`);
+    if (full) lines.push(`the job had ${MAX_CONFIG_VERSIONS} configuration versions, Oceanus's limit: it deleted the oldest unused one to make room (AutoDelete)`);
 
     const plan = restartPlan(job.Status, req);
     if (plan.stop !== undefined) {
@@ -159,6 +218,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
 
   /** What deploy would call, with the parameters it would send; only DescribeJobs is made. */
   async function dryRun(req: DeployRequest): Promise<DeployResult> {
+    const seconds = checkpointSeconds(req.spec);
     const name = req.spec.name;
     const credentials = credentialsOf(target);
     const lines = [
@@ -179,9 +239,21 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     const jobId = job?.JobId ?? '<new job id>';
     if (!job) lines.push(`would call CreateJob ${json(createJobParams(target, name))}`);
     if (job?.Status === JobStatus.Operating) lines.push(`would wait for job ${jobId} to finish its operation in progress`);
+    let resources: { refs: ResourceRef[]; line: string };
+    if (!needsBuiltins()) resources = referencedResources(undefined);
+    else if (credentials) {
+      const listed = `DescribeSystemResources ${json(systemResourcesParams(target))}`;
+      resources = referencedResources(await connect(credentials).systemResources());
+      lines.push(`${listed} → ${resources.line}`);
+    } else {
+      lines.push(
+        `DescribeSystemResources ${json(systemResourcesParams(target))} → not called: no credentials; the built-in ${USED_CONNECTORS.join(' and ')} connectors it lists would be referenced`,
+      );
+      resources = { refs: [], line: '' };
+    }
     const sql = uncommentedScript(req.dryRunStatements);
-    const config = { ...configParams(target, jobId, sql), ProgramArgs: json({ SqlCode: '<base64 of the SQL below>' }) };
-    lines.push(`would call CreateJobConfig ${json(config)}`);
+    lines.push(`would call CreateJobConfig ${json(configParams(target, jobId, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs }))}`);
+    lines.push(`  (ProgramArgs.SqlCode is the base64 of the SQL below; ProgramArgs.Metadata of ${EMPTY_METADATA})`);
     const plan = restartPlan(job?.Status, req);
     if (plan.stop !== undefined) {
       const until = plan.stop === StopType.Pause ? 'PAUSED' : 'STOPPED';

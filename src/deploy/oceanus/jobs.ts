@@ -8,6 +8,7 @@ import type { OceanusTarget } from '../../spec/types';
 import type { Progress } from '../../io/progress';
 import type { JobState } from '../deployer';
 import {
+  AUTO_DELETE,
   DEDICATED_CLUSTER,
   JobStatus,
   jobState,
@@ -21,6 +22,10 @@ import {
   type CreateJobResponse,
   type DescribeJobsRequest,
   type DescribeJobsResponse,
+  type DescribeSystemResourcesRequest,
+  type DescribeSystemResourcesResponse,
+  type ResourceRef,
+  type SystemResourceItem,
   type JobV1,
   type RunJobsRequest,
   type StopJobsRequest,
@@ -47,15 +52,49 @@ export function createJobParams(t: OceanusTarget, name: string): CreateJobReques
   };
 }
 
-export function configParams(t: OceanusTarget, jobId: string, sql: string): CreateJobConfigRequest {
+/** What a configuration version carries besides the target's settings. */
+export interface ConfigInput {
+  /** The SQL, without comments. */
+  sql: string;
+  checkpointSeconds: number;
+  resourceRefs: ResourceRef[];
+}
+
+/**
+ * A configuration version as the API's documented SQL example builds one: the code, checkpoint
+ * interval and metadata in ProgramArgs, the referenced resources, and the JobManager's and each
+ * TaskManager's cores and memory (a CU is 1 core and `cuMem` GB).
+ */
+export function configParams(t: OceanusTarget, jobId: string, input: ConfigInput): CreateJobConfigRequest {
   return {
     JobId: jobId,
-    ProgramArgs: sqlProgramArgs(sql),
+    ProgramArgs: sqlProgramArgs(input.sql, input.checkpointSeconds),
+    ResourceRefs: input.resourceRefs,
     DefaultParallelism: t.parallelism,
     Properties: Object.entries(t.properties).map(([Key, Value]) => ({ Key, Value })),
+    AutoDelete: AUTO_DELETE,
+    JobManagerCpu: t.jobManagerCu,
+    JobManagerMem: t.jobManagerCu * t.cuMem,
+    TaskManagerCpu: t.taskManagerCu,
+    TaskManagerMem: t.taskManagerCu * t.cuMem,
     Remark: 'uploaded by uvpv deploy',
     ...workspace(t),
   };
+}
+
+export function systemResourcesParams(t: OceanusTarget): DescribeSystemResourcesRequest {
+  return { ClusterId: t.clusterId, FlinkVersion: t.flinkVersion, Offset: 0, Limit: 100, ...workspace(t) };
+}
+
+/**
+ * The built-in resource of a connector: a name with the identifier, the plain
+ * `flink-connector-<id>` first, then the shortest (`flink-connector-kafka` before
+ * `flink-connector-kafka-0.11`).
+ */
+export function builtinConnector(resources: readonly SystemResourceItem[], identifier: string): SystemResourceItem | undefined {
+  const named = resources.filter((r) => r.Name.toLowerCase().includes(identifier));
+  const exact = named.find((r) => r.Name.toLowerCase() === `flink-connector-${identifier}`);
+  return exact ?? [...named].sort((a, b) => a.Name.length - b.Name.length)[0];
 }
 
 export function runParams(t: OceanusTarget, jobId: string, runType: number, version: number, savepointPath?: string): RunJobsRequest {
@@ -143,14 +182,20 @@ export class OceanusJobs {
     return { job: await this.get(answer.JobId), created: true };
   }
 
-  /** Uploads a configuration version holding `sql`; returns its version number. */
-  async upload(job: JobV1, sql: string): Promise<number> {
+  /** Oceanus's built-in resources for the target's Flink version and cluster. */
+  async systemResources(): Promise<SystemResourceItem[]> {
+    const r = await this.client.call<DescribeSystemResourcesResponse>('DescribeSystemResources', systemResourcesParams(this.target));
+    return r.ResourceSet ?? [];
+  }
+
+  /** Uploads a configuration version; returns its version number. */
+  async upload(job: JobV1, input: ConfigInput): Promise<number> {
     const before = job.LatestJobConfigVersion ?? 0;
     const recheck = async () => {
       const latest = (await this.get(job.JobId)).LatestJobConfigVersion ?? 0;
       return latest > before ? { Version: latest, RequestId: '' } : undefined;
     };
-    const r = await this.client.call<CreateJobConfigResponse>('CreateJobConfig', configParams(this.target, job.JobId, sql), { recheck });
+    const r = await this.client.call<CreateJobConfigResponse>('CreateJobConfig', configParams(this.target, job.JobId, input), { recheck });
     return r.Version;
   }
 

@@ -5,7 +5,7 @@
  */
 import type { SinkNode } from '../../plan/nodes';
 import { redisType } from '../../redis-types';
-import { SqlCompiler, type Capabilities } from '../compiler';
+import { CONNECTORS, SqlCompiler, type Capabilities } from '../compiler';
 
 export class FlinkCompiler extends SqlCompiler {
   readonly dialect = 'flink' as const;
@@ -17,7 +17,7 @@ export class FlinkCompiler extends SqlCompiler {
 
   protected redisOptions(sink: SinkNode): [string, string][] {
     const options: [string, string][] = [
-      ['connector', 'redis'],
+      ['connector', CONNECTORS.sink],
       ['redis-mode', 'single'],
       ['host', sink.redis.host],
       ['port', String(sink.redis.port)],

@@ -6,7 +6,7 @@
  * Oceanus's SET statement takes the option key unquoted: `SET key = 'value';`.
  */
 import type { SinkNode } from '../../plan/nodes';
-import { SqlCompiler, type Capabilities } from '../compiler';
+import { CONNECTORS, SqlCompiler, type Capabilities } from '../compiler';
 
 export class OceanusCompiler extends SqlCompiler {
   readonly dialect = 'oceanus' as const;
@@ -15,7 +15,7 @@ export class OceanusCompiler extends SqlCompiler {
 
   protected redisOptions(sink: SinkNode): [string, string][] {
     const options: [string, string][] = [
-      ['connector', 'redis'],
+      ['connector', CONNECTORS.sink],
       ['command', sink.command],
       ['redis-mode', 'standalone'],
       ['nodes', `${sink.redis.host}:${sink.redis.port}`],
