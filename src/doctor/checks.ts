@@ -10,13 +10,9 @@ import { loadSpec } from '../spec/load';
 import type { Redactor } from '../util/redact';
 import { redisClient } from '../util/redis';
 import type { Spec } from '../spec/types';
+import type { CheckResult } from './result';
 
-export interface CheckResult {
-  label: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
+export type { CheckResult } from './result';
 
 export interface DoctorContext {
   file: string;
@@ -56,20 +52,8 @@ export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
       ),
     );
   } else if (spec.target?.type === 'oceanus') {
-    const t = spec.target;
-    const creds = !t.secretId.empty && !t.secretKey.empty && t.secretId.value !== undefined;
-    results.push({
-      label: 'Oceanus credentials',
-      ok: creds,
-      detail: creds ? 'secretId and secretKey are set' : 'secretId or secretKey is empty',
-      fix: creds ? undefined : 'set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY',
-    });
-    results.push({
-      label: 'Oceanus cluster',
-      ok: Boolean(t.clusterId),
-      detail: t.clusterId ? `cluster ${t.clusterId} in ${t.region}` : 'clusterId is empty',
-      fix: t.clusterId ? undefined : 'set OCEANUS_CLUSTER_ID',
-    });
+    const { oceanusChecks } = await import('./oceanus');
+    results.push(...(await oceanusChecks(spec, spec.target, ctx.env)));
   }
   results.push(await redisCheck(spec));
   return results;

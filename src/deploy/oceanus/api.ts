@@ -5,6 +5,15 @@
  */
 
 export const OCEANUS_SERVICE = 'oceanus';
+
+/** The actions uvpv calls: reads (deploy, status, doctor) and writes (deploy, stop). */
+export const ACTIONS = {
+  read: ['DescribeJobs', 'DescribeSystemResources', 'DescribeClusters', 'DescribeWorkSpaces'],
+  write: ['CreateJob', 'CreateJobConfig', 'RunJobs', 'StopJobs'],
+} as const;
+
+/** The Oceanus console's job list (no source documents a link to one job). */
+export const CONSOLE_JOBS_URL = 'https://console.cloud.tencent.com/oceanus/job';
 export const OCEANUS_VERSION = '2019-04-22';
 
 /** `JobV1.Status`: 1 uninitialised, 2 unpublished, 3 in operation, 4 running, 5 stopped, 6 paused, -1 failed. */

@@ -12,9 +12,7 @@
  */
 import { RuntimeFailure, UsageError } from '../../errors';
 import { CONNECTORS, uncommentedScript } from '../../sql/compiler';
-import { Settings, type OceanusSettings } from '../../io/settings';
-import { parseTemplate, templateVariables } from '../../spec/interpolate';
-import type { OceanusTarget, Secret, Spec } from '../../spec/types';
+import type { OceanusTarget, Spec } from '../../spec/types';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
 import {
   CHECKPOINT_SECONDS,
@@ -31,47 +29,10 @@ import {
   type ResourceRef,
   type SystemResourceItem,
 } from './api';
-import { OceanusClient, sleep, type OceanusCredentials } from './client';
-import { explain, type ErrorHints } from './errors';
-import { builtinConnector, configParams, createJobParams, findParams, OceanusJobs, runParams, stopParams, systemResourcesParams, toJobState } from './jobs';
-
-/** The UVPV_OCEANUS_* settings, with the endpoint to call: the environment's, else the target's. */
-function readSettings(target: OceanusTarget, env: NodeJS.ProcessEnv): OceanusSettings & { endpoint: string } {
-  const read = new Settings(env).oceanus();
-  const endpoint = read.endpoint ?? target.endpoint;
-  let url: URL | undefined;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !/^https?:$/.test(url.protocol)) {
-    throw new UsageError(`the Oceanus endpoint '${endpoint}' is not an http:// or https:// URL (targets.${target.name}.endpoint or UVPV_OCEANUS_ENDPOINT)`);
-  }
-  return { ...read, endpoint: url.origin };
-}
-
-/** Where a secret comes from, for messages: its variables, or its key in the spec. */
-function sourceOf(target: OceanusTarget, key: 'secretId' | 'secretKey' | 'token'): string {
-  const secret: Secret | undefined = target[key];
-  const parts = secret ? parseTemplate(secret.placeholder) : [];
-  const vars = typeof parts === 'string' ? [] : templateVariables(parts);
-  return vars.length ? vars.join(', ') : `targets.${target.name}.${key}`;
-}
-
-const valueOf = (secret: Secret | undefined) => (secret && !secret.empty && secret.value ? secret.value : undefined);
-
-function credentialsOf(target: OceanusTarget): OceanusCredentials | undefined {
-  const secretId = valueOf(target.secretId);
-  const secretKey = valueOf(target.secretKey);
-  if (!secretId || !secretKey) return undefined;
-  return { secretId, secretKey, token: valueOf(target.token) };
-}
-
-function missingCredentials(target: OceanusTarget): UsageError {
-  const missing = (['secretId', 'secretKey'] as const).filter((k) => !valueOf(target[k])).map((k) => sourceOf(target, k));
-  return new UsageError(`the Oceanus target '${target.name}' needs Tencent Cloud API credentials: set ${missing.join(' and ')} (an API key from the CAM console)`);
-}
+import type { OceanusCredentials } from './client';
+import { explain } from './errors';
+import { builtinConnector, configParams, createJobParams, findParams, runParams, stopParams, systemResourcesParams, toJobState } from './jobs';
+import { oceanusSession } from './session';
 
 /** Stop first (restart with the new version), and how to start afterwards. */
 function restartPlan(status: number | undefined, req: DeployRequest): { stop?: number; runType: number } {
@@ -101,37 +62,13 @@ const json = (value: unknown) => JSON.stringify(value);
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
 export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContext): Deployer {
-  const settings = readSettings(target, ctx.env);
-  const hints: ErrorHints = {
-    secretIdSource: sourceOf(target, 'secretId'),
-    secretKeySource: sourceOf(target, 'secretKey'),
-    tokenSource: sourceOf(target, 'token'),
-    endpoint: settings.endpoint,
-    region: target.region,
-    clusterId: target.clusterId,
-    jobName: '',
-    parallelism: target.parallelism,
-    cuMem: target.cuMem,
-  };
-
-  const connect = (credentials: OceanusCredentials) =>
-    new OceanusJobs(
-      new OceanusClient({
-        endpoint: settings.endpoint,
-        region: target.region,
-        credentials,
-        maxAttempts: settings.maxAttempts,
-        retryBaseMs: settings.retryBaseMs,
-        requestTimeoutMs: settings.requestTimeoutMs,
-        onRetry: (_action, attempt, reason) => ctx.progress.info(`Oceanus ${reason}; retrying (attempt ${attempt + 1} of ${settings.maxAttempts})`),
-      }),
-      target,
-      { pollMs: settings.pollMs, timeoutMs: settings.timeoutMs, sleep, progress: ctx.progress },
-    );
+  const session = oceanusSession(target, ctx.env, ctx.progress);
+  const { settings, hints } = session;
+  const connect = (credentials: OceanusCredentials) => session.jobs(credentials);
+  const credentialsOf = () => session.credentials;
   const jobsOrFail = () => {
-    const credentials = credentialsOf(target);
-    if (!credentials) throw missingCredentials(target);
-    return connect(credentials);
+    if (!session.credentials) throw session.missingCredentials();
+    return connect(session.credentials);
   };
   /**
    * Runs an operation for a pipeline; API and network errors become actionable failures, which
@@ -220,7 +157,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
   async function dryRun(req: DeployRequest): Promise<DeployResult> {
     const seconds = checkpointSeconds(req.spec);
     const name = req.spec.name;
-    const credentials = credentialsOf(target);
+    const credentials = credentialsOf();
     const lines = [
       'dry run: nothing is changed on Oceanus',
       `target ${target.name}: region ${target.region}, cluster ${target.clusterId}, endpoint ${settings.endpoint}`,

@@ -4,6 +4,7 @@
  * No message ever carries a credential: the client redacts server text before it gets here.
  */
 import { RuntimeFailure } from '../../errors';
+import { ACTIONS } from './api';
 
 /** An answer with `Response.Error`. */
 export class OceanusApiError extends Error {
@@ -54,7 +55,8 @@ export interface ErrorHints {
   cuMem: number;
 }
 
-const PERMISSIONS = 'oceanus:DescribeJobs, oceanus:CreateJob, oceanus:CreateJobConfig, oceanus:RunJobs and oceanus:StopJobs';
+const NAMES = [...ACTIONS.read, ...ACTIONS.write].map((a) => `oceanus:${a}`);
+const PERMISSIONS = `${NAMES.slice(0, -1).join(', ')} and ${NAMES.at(-1)}`;
 
 /** The actionable sentence for a code, or undefined for codes with nothing better than the API's text. */
 function advice(code: string, action: string, h: ErrorHints): string | undefined {

@@ -1,0 +1,185 @@
+/**
+ * `uvpv doctor --target <oceanus>`: proves the account before the first deploy, with read-only
+ * calls only: the credentials (a signed DescribeJobs), the permission for each read action deploy
+ * makes, the cluster (exists, running, region, free CUs for the job, the Flink version), the
+ * workspace, the built-in connectors, and the job of this name if there is one. Write actions
+ * cannot be proved without changing something; the checklist says which they are.
+ */
+import { RuntimeFailure } from '../errors';
+import type { Progress } from '../io/progress';
+import {
+  ACTIONS,
+  ClusterStatus,
+  jobState,
+  WORKSPACE_AVAILABLE,
+  type Cluster,
+  type DescribeClustersResponse,
+  type DescribeSystemResourcesResponse,
+  type DescribeWorkSpacesResponse,
+  type JobV1,
+  type SystemResourceItem,
+} from '../deploy/oceanus/api';
+import { explain, OceanusApiError } from '../deploy/oceanus/errors';
+import { builtinConnector, systemResourcesParams } from '../deploy/oceanus/jobs';
+import { oceanusSession } from '../deploy/oceanus/session';
+import { CONNECTORS } from '../sql/compiler';
+import type { OceanusTarget, Spec } from '../spec/types';
+import type { CheckResult } from './result';
+
+const QUIET: Progress = { step: () => () => undefined, info: () => undefined };
+
+/** CUs the job takes when it runs: the JobManager's, and one TaskManager's per unit of parallelism. */
+export function jobCus(t: OceanusTarget): number {
+  return t.jobManagerCu + t.taskManagerCu * t.parallelism;
+}
+
+export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
+  const session = oceanusSession(t, env, QUIET);
+  session.hints.jobName = spec.name;
+  const credentials = session.credentials;
+  if (!credentials) {
+    const fix = session.missingCredentials().message.replace(/^.*?: set /, 'set ');
+    return [{ label: 'Oceanus credentials', ok: false, detail: 'secretId or secretKey is empty', fix }];
+  }
+  const client = session.client(credentials);
+  const jobs = session.jobs(credentials);
+  const failure = (e: unknown) => explain(e, session.hints) as Error;
+
+  // The credentials, and the permission to read jobs, in one signed call.
+  let job: JobV1 | undefined;
+  try {
+    job = await jobs.find(spec.name);
+  } catch (e) {
+    const f = failure(e);
+    const denied = e instanceof OceanusApiError && /Unauthorized|NoPermission/.test(e.code);
+    return [{ label: denied ? 'Oceanus permissions' : 'Oceanus credentials', ok: false, detail: f.message, fix: (f as RuntimeFailure).detail }];
+  }
+  const out: CheckResult[] = [{ label: 'Oceanus credentials', ok: true, detail: `signed requests accepted by ${session.settings.endpoint} in ${t.region}` }];
+
+  const reads = new Map<string, unknown>();
+  const denied: string[] = [];
+  const read = async <T>(action: (typeof ACTIONS.read)[number], params: object): Promise<T | undefined> => {
+    try {
+      const r = await client.call<T>(action, params);
+      reads.set(action, r);
+      return r;
+    } catch (e) {
+      if (e instanceof OceanusApiError && /Unauthorized|NoPermission/.test(e.code)) denied.push(action);
+      else reads.set(action, failure(e));
+      return undefined;
+    }
+  };
+  const clusters = await read<DescribeClustersResponse>('DescribeClusters', { ClusterIds: [t.clusterId] });
+  const builtins = t.connectors === 'auto' && !t.resourceRefs;
+  const resources = builtins ? await read<DescribeSystemResourcesResponse>('DescribeSystemResources', systemResourcesParams(t)) : undefined;
+  const spaces = t.workspaceId ? await read<DescribeWorkSpacesResponse>('DescribeWorkSpaces', { Offset: 0, Limit: 100 }) : undefined;
+  const made = ['DescribeJobs', 'DescribeClusters', ...(builtins ? ['DescribeSystemResources'] : []), ...(t.workspaceId ? ['DescribeWorkSpaces'] : [])];
+
+  out.push({
+    label: 'Oceanus permissions',
+    ok: denied.length === 0,
+    detail:
+      (denied.length ? `not allowed: ${denied.map((a) => `oceanus:${a}`).join(', ')}` : `allowed: ${made.map((a) => `oceanus:${a}`).join(', ')}`) +
+      `\nnot checked (they would change something): ${ACTIONS.write.map((a) => `oceanus:${a}`).join(', ')}`,
+    fix: denied.length ? `grant the API key's CAM user ${denied.map((a) => `oceanus:${a}`).join(', ')} (or the QcloudOceanusFullAccess policy)` : undefined,
+  });
+  out.push(
+    ...clusterChecks(
+      t,
+      clusters?.ClusterSet?.find((c) => c.ClusterId === t.clusterId),
+      job,
+      reads.get('DescribeClusters'),
+    ),
+  );
+  if (t.workspaceId) out.push(workspaceCheck(t, spaces, reads.get('DescribeWorkSpaces')));
+  if (resources) out.push(connectorCheck(t, resources.ResourceSet ?? []));
+  else if (reads.get('DescribeSystemResources') instanceof Error) {
+    out.push({ label: 'Oceanus connectors', ok: false, detail: (reads.get('DescribeSystemResources') as Error).message });
+  }
+  out.push({
+    label: 'Oceanus job',
+    ok: job === undefined || job.JobType === undefined || job.JobType === 1,
+    detail: job
+      ? `job ${job.JobId} (${job.Name}) is ${jobState(job.Status)}${job.PublishedJobConfigVersion ? `, runs configuration version ${job.PublishedJobConfigVersion}` : ''}${job.LastOpResult ? `; last operation: ${job.LastOpResult}` : ''}`
+      : `no job named ${spec.name} yet: deploy creates it`,
+    fix: job && job.JobType !== undefined && job.JobType !== 1 ? `job ${job.JobId} is not a SQL job: rename the pipeline or delete that job` : undefined,
+  });
+  return out;
+}
+
+function clusterChecks(t: OceanusTarget, cluster: Cluster | undefined, job: JobV1 | undefined, error: unknown): CheckResult[] {
+  if (error instanceof Error) return [{ label: 'Oceanus cluster', ok: false, detail: error.message }];
+  if (!cluster) {
+    return [
+      {
+        label: 'Oceanus cluster',
+        ok: false,
+        detail: `no cluster ${t.clusterId} in ${t.region} for this account`,
+        fix: 'set clusterId (OCEANUS_CLUSTER_ID) and region to a cluster of yours',
+      },
+    ];
+  }
+  const running = cluster.Status === ClusterStatus.Running;
+  const out: CheckResult[] = [
+    {
+      label: 'Oceanus cluster',
+      ok: running,
+      detail: `${cluster.ClusterId}${cluster.Name ? ` (${cluster.Name})` : ''} in ${cluster.Region ?? t.region}: ${cluster.StatusDesc ?? `status ${cluster.Status}`}`,
+      fix: running ? undefined : 'wait until the cluster runs (it is being created or changed), or pick a running one',
+    },
+  ];
+  // A running job already holds its CUs; a new or stopped one needs them free.
+  const need = job?.Status === 4 ? 0 : jobCus(t);
+  const free = cluster.FreeCu ?? cluster.FreeCuNum;
+  if (free !== undefined) {
+    out.push({
+      label: 'Oceanus capacity',
+      ok: free >= need,
+      detail: `${free} CU free; the job needs ${jobCus(t)} (JobManager ${t.jobManagerCu} + TaskManager ${t.taskManagerCu} x parallelism ${t.parallelism})${need === 0 ? ', which it already holds' : ''}`,
+      fix: free >= need ? undefined : "lower the target's parallelism or taskManagerCu, stop other jobs, or scale the cluster",
+    });
+  }
+  const supported = cluster.Version?.SupportedFlink ?? (cluster.Version?.Flink ? [cluster.Version.Flink] : []);
+  if (supported.length) {
+    const ok = supported.includes(t.flinkVersion);
+    out.push({
+      label: 'Oceanus Flink',
+      ok,
+      detail: `${t.flinkVersion}${ok ? ' is' : ' is not'} among the cluster's versions (${supported.join(', ')})`,
+      fix: ok ? undefined : `set the target's flinkVersion to one of ${supported.join(', ')}`,
+    });
+  }
+  return out;
+}
+
+function workspaceCheck(t: OceanusTarget, spaces: DescribeWorkSpacesResponse | undefined, error: unknown): CheckResult {
+  if (error instanceof Error) return { label: 'Oceanus workspace', ok: false, detail: error.message };
+  const space = spaces?.WorkSpaceSetItem?.find((w) => w.WorkSpaceId === t.workspaceId || w.SerialId === t.workspaceId);
+  if (!space) {
+    return {
+      label: 'Oceanus workspace',
+      ok: false,
+      detail: `no workspace ${t.workspaceId} for this key`,
+      fix: 'set workspaceId (OCEANUS_WORKSPACE_ID) to a workspace the key may use, or leave it empty',
+    };
+  }
+  const ok = space.Status === WORKSPACE_AVAILABLE;
+  return {
+    label: 'Oceanus workspace',
+    ok,
+    detail: `${t.workspaceId}${space.WorkSpaceName ? ` (${space.WorkSpaceName})` : ''} is ${ok ? 'available' : `in status ${space.Status}`}`,
+  };
+}
+
+function connectorCheck(t: OceanusTarget, resources: readonly SystemResourceItem[]): CheckResult {
+  const found = [CONNECTORS.source, CONNECTORS.sink].map((id) => ({ id, r: builtinConnector(resources, id) }));
+  const missing = found.filter((f) => !f.r).map((f) => f.id);
+  return {
+    label: 'Oceanus connectors',
+    ok: missing.length === 0,
+    detail: missing.length
+      ? `no built-in connector for ${missing.join(' and ')} with ${t.flinkVersion}`
+      : `built-in ${found.map((f) => `${f.r!.Name} (${f.r!.ResourceId})`).join(', ')} for ${t.flinkVersion}`,
+    fix: missing.length ? `upload the connector JAR and name it in targets.${t.name}.resourceRefs` : undefined,
+  };
+}

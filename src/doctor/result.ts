@@ -1,0 +1,7 @@
+/** One line of `uvpv doctor`: what was checked, whether it holds, and the fix when it does not. */
+export interface CheckResult {
+  label: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}

@@ -1,0 +1,92 @@
+/**
+ * `uvpv doctor --target oceanus` against the fake Oceanus: the account is proved with read-only
+ * calls, each failure names its fix, and nothing is ever changed. Kafka and Redis lines are the
+ * local doctor's and are not looked at here.
+ */
+import { CLUSTER, envFor, MUTATING, SPEC, startFake, uvpv } from '../fake-oceanus/harness';
+import type { FakeOceanus, FakeOceanusOptions } from '../fake-oceanus/server';
+import { closedPort } from '../support/fake-http';
+
+let fake: FakeOceanus | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+/** The doctor's lines that start with the label, e.g. `OK   Oceanus cluster  ...`. */
+async function doctor(opts: Partial<FakeOceanusOptions> = {}, extra: NodeJS.ProcessEnv = {}, setup?: (f: FakeOceanus) => void) {
+  fake = await startFake(opts);
+  setup?.(fake);
+  const dead = await closedPort();
+  const r = await uvpv(['doctor', SPEC, '--target', 'oceanus'], envFor(fake, { KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${dead}`, PATH: process.env.PATH, ...extra }));
+  const line = (label: string) => r.out.split('\n').find((l) => l.slice(5).startsWith(label)) ?? `(no ${label} line)\n${r.out}`;
+  const after = (label: string) => r.out.slice(r.out.indexOf(line(label)));
+  // Doctor never changes anything.
+  expect(fake.state.requests.filter((q) => MUTATING.includes(q.action))).toEqual([]);
+  return { ...r, line, after };
+}
+
+test('a healthy account: credentials, permissions, cluster, capacity, Flink version, connectors and job all OK', async () => {
+  const r = await doctor();
+  expect(r.line('Oceanus credentials')).toMatch(/^OK +Oceanus credentials +signed requests accepted by http:\/\/127\.0\.0\.1:\d+ in ap-guangzhou$/);
+  expect(r.line('Oceanus permissions')).toMatch(/^OK /);
+  expect(r.after('Oceanus permissions')).toContain('not checked (they would change something): oceanus:CreateJob, oceanus:CreateJobConfig, oceanus:RunJobs, oceanus:StopJobs');
+  expect(r.line('Oceanus cluster')).toMatch(new RegExp(`^OK +Oceanus cluster +${CLUSTER} in ap-guangzhou: running$`));
+  expect(r.line('Oceanus capacity')).toMatch(/^OK +Oceanus capacity +8 CU free; the job needs 2 \(JobManager 1 \+ TaskManager 1 x parallelism 1\)$/);
+  expect(r.line('Oceanus Flink')).toMatch(/^OK +Oceanus Flink +Flink-1\.16 is among the cluster's versions/);
+  expect(r.line('Oceanus connectors')).toMatch(
+    /^OK +Oceanus connectors +built-in flink-connector-kafka \(resource-kafka\), flink-connector-redis \(resource-redis\) for Flink-1\.16$/,
+  );
+  expect(r.line('Oceanus job')).toMatch(/^OK +Oceanus job +no job named uvpv-demo yet: deploy creates it$/);
+  expect(fake!.state.requests.every((q) => q.action.startsWith('Describe'))).toBe(true);
+});
+
+test('a wrong secret key fails the credentials line with the variable to fix, and stops the Oceanus checks there', async () => {
+  const r = await doctor({}, { TENCENTCLOUD_SECRET_KEY: 'not-the-key-0000' });
+  expect(r.code).toBe(1);
+  expect(r.line('Oceanus credentials')).toMatch(/^FAIL Oceanus credentials +Oceanus rejected the request signature: .*set TENCENTCLOUD_SECRET_KEY/);
+  expect(r.out).not.toContain('Oceanus cluster');
+});
+
+test('a key without oceanus:DescribeClusters: the permission line names the action and the policy; the cluster is not guessed', async () => {
+  const r = await doctor({ denied: ['DescribeClusters'] });
+  expect(r.line('Oceanus permissions')).toMatch(/^FAIL Oceanus permissions +not allowed: oceanus:DescribeClusters$/);
+  expect(r.after('Oceanus permissions')).toContain("fix: grant the API key's CAM user oceanus:DescribeClusters (or the QcloudOceanusFullAccess policy)");
+  expect(r.line('Oceanus cluster')).toMatch(/^FAIL /);
+});
+
+test('a key that may not even read jobs fails at the first call, as a permission', async () => {
+  const r = await doctor({ denied: ['DescribeJobs'] });
+  expect(r.line('Oceanus permissions')).toMatch(/^FAIL Oceanus permissions +the API key is not allowed to call oceanus:DescribeJobs/);
+});
+
+test('a cluster that is not running, too small, and without the Flink version: each is its own line with its fix', async () => {
+  const r = await doctor({ clusters: [{ ClusterId: CLUSTER, Status: 3, FreeCuNum: 1, SupportedFlink: ['Flink-1.13'] }] });
+  expect(r.line('Oceanus cluster')).toMatch(/^FAIL Oceanus cluster +cluster-uvpv01 in ap-guangzhou: initializing$/);
+  expect(r.line('Oceanus capacity')).toMatch(/^FAIL Oceanus capacity +1 CU free; the job needs 2/);
+  expect(r.line('Oceanus Flink')).toMatch(/^FAIL Oceanus Flink +Flink-1\.16 is not among the cluster's versions \(Flink-1\.13\)$/);
+  expect(r.after('Oceanus Flink')).toContain("fix: set the target's flinkVersion to one of Flink-1.13");
+});
+
+test('an unknown cluster says so and how to fix it', async () => {
+  const r = await doctor({ clusters: [{ ClusterId: 'cluster-other' }] });
+  expect(r.line('Oceanus cluster')).toMatch(/^FAIL Oceanus cluster +no cluster cluster-uvpv01 in ap-guangzhou for this account$/);
+  expect(r.after('Oceanus cluster')).toContain('fix: set clusterId (OCEANUS_CLUSTER_ID) and region');
+});
+
+test('a workspace the key cannot see, and a missing built-in connector, fail with their fixes', async () => {
+  const r = await doctor({ systemResources: [] }, { OCEANUS_WORKSPACE_ID: 'space-missing' });
+  expect(r.line('Oceanus workspace')).toMatch(/^FAIL Oceanus workspace +no workspace space-missing for this key$/);
+  expect(r.line('Oceanus connectors')).toMatch(/^FAIL Oceanus connectors +no built-in connector for kafka and redis with Flink-1\.16$/);
+  expect(r.after('Oceanus connectors')).toContain('targets.oceanus.resourceRefs');
+});
+
+test('an existing running job is reported with its version; the CUs it holds are not asked for again', async () => {
+  const r = await doctor({ clusters: [{ ClusterId: CLUSTER, FreeCuNum: 0 }] }, {}, (f) => {
+    const job = f.addJob('uvpv-demo');
+    job.Status = 4;
+    job.published = 3;
+  });
+  expect(r.line('Oceanus capacity')).toMatch(/^OK +Oceanus capacity +0 CU free; the job needs 2 .*, which it already holds$/);
+  expect(r.line('Oceanus job')).toMatch(/^OK +Oceanus job +job cql-\w+ \(uvpv-demo\) is RUNNING, runs configuration version 3$/);
+});
