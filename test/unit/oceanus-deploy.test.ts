@@ -150,7 +150,7 @@ describe('deploy', () => {
     expect(r.code).toBe(1);
     const id = fake.state.jobs[0].JobId;
     expect(r.err).toContain(`error: Oceanus job ${id} (uvpv-demo) did not start: it is FAILED`);
-    expect(r.err).toContain('last operation: Could not find any factory for identifier redis');
+    expect(r.err).toContain('failed: Could not find any factory for identifier redis');
     expect(fake.state.jobs[0].Status).toBe(-1);
     expect(r.err).toContain(`done before this failure:\n  created job ${id} (uvpv-demo) on cluster ${CLUSTER}\n  uploaded configuration version 1`);
 
@@ -187,7 +187,7 @@ describe('deploy', () => {
     const r = await uvpv(DEPLOY, envFor(fake));
     expect(r.code).toBe(1);
     expect(r.err).toContain('did not start: it is FAILED');
-    expect(r.err).toContain('last operation: Could not find any factory for identifier kafka');
+    expect(r.err).toContain('failed: Could not find any factory for identifier kafka');
     expect(fake.state.jobs[0].reported).toEqual([1, 2, 3, -1]);
   });
 
@@ -398,8 +398,18 @@ describe('status and stop', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`uvpv-demo: RUNNING (job ${id} on target oceanus)`);
     expect(r.out).toContain('  status: running');
-    expect(r.out).toContain('  configuration: published version 1, latest version 1');
+    expect(r.out).toContain('  configuration: runs version 1, latest version 1, 1 of 100 versions kept');
     expect(r.out).toContain(`  cluster: ${CLUSTER}`);
+    expect(r.out).toContain(`  console: https://console.cloud.tencent.com/oceanus/job (job ${id})`);
+  });
+
+  test("status of a failed job shows Oceanus's reason", async () => {
+    fake.inject('RunJobs', { failRun: 'Could not find any factory for identifier redis' });
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(1);
+    const r = await uvpv(['status', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(r.out).toContain('uvpv-demo: FAILED');
+    expect(r.out).toContain('  failed: Could not find any factory for identifier redis');
+    expect(r.out).toContain('  configuration: published version 1');
   });
 
   test('stop --pause pauses (StopType 2); the next deploy resumes; stop stops (StopType 1); stopping again changes nothing', async () => {

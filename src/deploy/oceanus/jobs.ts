@@ -9,6 +9,8 @@ import type { Progress } from '../../io/progress';
 import type { JobState } from '../deployer';
 import {
   AUTO_DELETE,
+  CONSOLE_JOBS_URL,
+  MAX_CONFIG_VERSIONS,
   DEDICATED_CLUSTER,
   JobStatus,
   jobState,
@@ -106,20 +108,40 @@ export function stopParams(t: OceanusTarget, jobId: string, stopType: number): S
   return { StopJobDescriptions: [{ JobId: jobId, StopType: stopType }], ...workspace(t) };
 }
 
-/** The job as `status` shows it. */
+/** The job as `status` shows it: its version, the last operation's result, and where to look. */
 export function toJobState(job: JobV1): JobState {
   const details: string[] = [];
   if (job.StatusDesc) details.push(`status: ${job.StatusDesc}`);
-  if (job.LastOpResult) details.push(`last operation: ${job.LastOpResult}`);
+  if (job.Status === JobStatus.Failed) details.push(`failed: ${job.LastOpResult || "Oceanus gives no reason; see the job's events in the console"}`);
+  else if (job.LastOpResult) details.push(`last operation: ${job.LastOpResult}`);
   if (job.ProgressDesc) details.push(`in progress: ${job.ProgressDesc}`);
+  if (job.Status === JobStatus.Running && job.CurrentRunMillis !== undefined) details.push(`running for ${duration(job.CurrentRunMillis)}`);
   const versions = [
-    job.PublishedJobConfigVersion ? `published version ${job.PublishedJobConfigVersion}` : '',
+    job.PublishedJobConfigVersion ? `${job.Status === JobStatus.Running ? 'runs' : 'published'} version ${job.PublishedJobConfigVersion}` : '',
     job.LatestJobConfigVersion ? `latest version ${job.LatestJobConfigVersion}` : '',
+    job.LatestValidJobConfigVersion !== undefined ? `${job.LatestValidJobConfigVersion} of ${MAX_CONFIG_VERSIONS} versions kept` : '',
   ].filter(Boolean);
   if (versions.length) details.push(`configuration: ${versions.join(', ')}`);
   if (job.ClusterId) details.push(`cluster: ${job.ClusterId}`);
+  details.push(`console: ${CONSOLE_JOBS_URL} (job ${job.JobId})`);
   if (job.WebUIUrl) details.push(`web UI: ${job.WebUIUrl}`);
   return { jobId: job.JobId, name: job.Name, state: jobState(job.Status), details };
+}
+
+/** `3 d 4 h`, `2 h 5 min`, `40 s`: the two largest units. */
+function duration(ms: number): string {
+  const parts: string[] = [];
+  let rest = Math.floor(ms / 1000);
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['min', 60],
+    ['s', 1],
+  ] as const) {
+    if (rest >= size || (unit === 's' && parts.length === 0)) parts.push(`${Math.floor(rest / size)} ${unit}`);
+    rest %= size;
+  }
+  return parts.slice(0, 2).join(' ');
 }
 
 /** A job that was never run: created (1) or given a configuration (2); never the outcome of an operation. */
