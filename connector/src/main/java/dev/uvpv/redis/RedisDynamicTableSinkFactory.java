@@ -8,6 +8,7 @@ import org.apache.flink.table.factories.DynamicTableSinkFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,7 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                 RedisOptions.REDIS_MODE,
                 RedisOptions.TIMEOUT,
                 RedisOptions.TTL,
+                RedisOptions.LIST_PUSH_IF_NEWER_FIELD,
                 FactoryUtil.SINK_PARALLELISM);
     }
 
@@ -73,15 +75,47 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
         if (parallelism != null) {
             check(parallelism > 0, "sink.parallelism", "a positive number", parallelism);
         }
+        String listField = options.getOptional(RedisOptions.LIST_PUSH_IF_NEWER_FIELD).orElse(null);
+        if (listField != null) {
+            checkListField(listField, command);
+        }
 
         List<String> names = new ArrayList<>();
         List<LogicalType> types = new ArrayList<>();
         columns(context, command, names, types);
+        if (listField != null) {
+            checkListValueColumn(names.get(1), types.get(1));
+        }
 
         RedisConnectionConfig connection = new RedisConnectionConfig(
                 options.get(RedisOptions.HOST), port, options.getOptional(RedisOptions.PASSWORD).orElse(null),
                 database, timeout);
-        return new RedisDynamicTableSink(new RedisSink(connection, command, ttl == null ? 0 : ttl, names, types), parallelism);
+        return new RedisDynamicTableSink(
+                new RedisSink(connection, command, ttl == null ? 0 : ttl, names, types, listField), parallelism);
+    }
+
+    private static void checkListField(String field, RedisCommand command) {
+        String option = RedisOptions.LIST_PUSH_IF_NEWER_FIELD.key();
+        if (command != RedisCommand.LPUSH && command != RedisCommand.RPUSH) {
+            throw new ValidationException(String.format(
+                    "Option '%s' applies only to command 'lpush' or 'rpush', not '%s'.", option, command.optionValue()));
+        }
+        if (field.trim().isEmpty()) {
+            throw new ValidationException(String.format(
+                    "Invalid value '%s' for option '%s': expected the name of a string field of the pushed JSON "
+                            + "values, such as 'window_end'.", field, option));
+        }
+    }
+
+    /** The option reads a field of JSON values: a value column of another type could never hold one. */
+    private static void checkListValueColumn(String name, LogicalType type) {
+        LogicalTypeRoot root = type.getTypeRoot();
+        if (root != LogicalTypeRoot.CHAR && root != LogicalTypeRoot.VARCHAR) {
+            throw new ValidationException(String.format(
+                    "Option '%s' compares a field of the JSON values in column '%s', which has type %s: "
+                            + "it needs a CHAR or VARCHAR value column.",
+                    RedisOptions.LIST_PUSH_IF_NEWER_FIELD.key(), name, type.asSummaryString()));
+        }
     }
 
     /** The physical columns the command reads, by position; checks there are enough and that each can be written. */

@@ -46,6 +46,25 @@ public final class RedisOptions {
                     .noDefaultValue()
                     .withDescription("Seconds: EXPIRE is sent for the key after every write (not after a delete).");
 
+    /**
+     * This sink's own option (jeff-zou's connector has no such option and rejects it): makes lpush and
+     * rpush skip the entries a restore from a checkpoint replays.
+     */
+    public static final ConfigOption<String> LIST_PUSH_IF_NEWER_FIELD =
+            ConfigOptions.key("list.push-if-newer-field")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("For command lpush or rpush, whose values are JSON objects: the name of a "
+                            + "string field F of those objects, such as 'window_end'. A value is pushed only if "
+                            + "its F is greater than the F of the entry at the end it is pushed to (the head, "
+                            + "index 0, for lpush; the tail, index -1, for rpush), comparing the two strings "
+                            + "byte by byte; otherwise it is skipped. So entries written in increasing F order "
+                            + "are not pushed twice when Flink replays them after a restore. A value is pushed "
+                            + "as without this option when the list is empty, when the entry at that end is not "
+                            + "a JSON object with F as a string, or when the value itself is not. The check and "
+                            + "the push (and the EXPIRE of 'ttl', sent whether the value is pushed or skipped) are one "
+                            + "atomic Lua script call (EVALSHA). Not set: every value is pushed.");
+
     public static final String SINGLE_MODE = "single";
 
     private RedisOptions() {}

@@ -19,23 +19,40 @@ final class RedisSink implements Sink<RowData> {
     private final int ttlSeconds;
     private final ArrayList<String> columnNames;
     private final ArrayList<LogicalType> columnTypes;
+    private final String listPushIfNewerField;
 
-    /**
-     * @param ttlSeconds 0 for no EXPIRE
-     * @param columnNames the names of the columns the command reads (its arguments), in order
-     * @param columnTypes their types
-     */
+    /** A sink without {@code list.push-if-newer-field}. */
     RedisSink(
             RedisConnectionConfig connection,
             RedisCommand command,
             int ttlSeconds,
             List<String> columnNames,
             List<LogicalType> columnTypes) {
+        this(connection, command, ttlSeconds, columnNames, columnTypes, null);
+    }
+
+    /**
+     * @param ttlSeconds 0 for no EXPIRE
+     * @param columnNames the names of the columns the command reads (its arguments), in order
+     * @param columnTypes their types
+     * @param listPushIfNewerField the JSON field of {@code list.push-if-newer-field} (lpush and rpush only), or null
+     */
+    RedisSink(
+            RedisConnectionConfig connection,
+            RedisCommand command,
+            int ttlSeconds,
+            List<String> columnNames,
+            List<LogicalType> columnTypes,
+            String listPushIfNewerField) {
+        if (listPushIfNewerField != null && command != RedisCommand.LPUSH && command != RedisCommand.RPUSH) {
+            throw new IllegalArgumentException("list.push-if-newer-field needs lpush or rpush, not " + command.optionValue());
+        }
         this.connection = connection;
         this.command = command;
         this.ttlSeconds = ttlSeconds;
         this.columnNames = new ArrayList<>(columnNames);
         this.columnTypes = new ArrayList<>(columnTypes);
+        this.listPushIfNewerField = listPushIfNewerField;
     }
 
     @Override
@@ -70,9 +87,15 @@ final class RedisSink implements Sink<RowData> {
         return columnTypes;
     }
 
+    /** The JSON field of {@code list.push-if-newer-field}, or null when every value is pushed. */
+    String listPushIfNewerField() {
+        return listPushIfNewerField;
+    }
+
     @Override
     public String toString() {
         return "Redis[" + command.optionValue() + " " + columnNames + " -> " + connection
-                + (ttlSeconds > 0 ? ", ttl " + ttlSeconds + " s" : "") + "]";
+                + (ttlSeconds > 0 ? ", ttl " + ttlSeconds + " s" : "")
+                + (listPushIfNewerField != null ? ", push if newer " + listPushIfNewerField : "") + "]";
     }
 }

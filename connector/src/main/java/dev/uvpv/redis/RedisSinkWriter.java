@@ -14,16 +14,26 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.SafeEncoder;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes rows as pipelined Redis commands. The pipeline is synced (sent, and every reply checked)
  * once {@code batchSize} commands are queued and on every {@link #flush}, which Flink calls before
  * each checkpoint and at the end of a bounded input: so a checkpointed or FINISHED job has all its
  * rows in Redis (at-least-once). A Redis error reply fails the job with the command and the key.
+ *
+ * <p>With {@code list.push-if-newer-field}, each lpush/rpush row is one EVALSHA of {@link #LIST_SCRIPT}
+ * (loaded with SCRIPT LOAD when the writer opens), pipelined and synced like any other command.
  */
 final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSinkWriter.class);
@@ -32,6 +42,12 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     /** Name of the counter of rows not written because a key or value column was NULL. */
     static final String NULL_ROWS_METRIC = "numNullRowsSkipped";
+
+    /** Name of the counter of lpush/rpush values not pushed because of {@code list.push-if-newer-field}. */
+    static final String LIST_SKIPPED_METRIC = "numListPushesSkipped";
+
+    /** The Lua script of {@code list.push-if-newer-field}; see the comments in the file. */
+    static final String LIST_SCRIPT = resource("list-push-if-newer.lua");
 
     private static final long NULL_WARN_INTERVAL_MS = 60_000;
 
@@ -45,9 +61,20 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     private final Counter nullRowsSkipped;
     private final Counter recordsSent;
 
+    /** The JSON field of {@code list.push-if-newer-field}; null when rows are written with plain commands. */
+    private final String listField;
+    /** The script's arguments besides the key and the value: "L" or "R", and the EXPIRE seconds or "". */
+    private final String listSide;
+    private final String listTtl;
+    private final Counter listPushesSkipped;
+    /** The SHA1 Redis returned for {@link #LIST_SCRIPT}; null without {@code list.push-if-newer-field}. */
+    private String scriptSha;
+
     /** The queued commands and their keys, in pipeline order, to name the one Redis rejects. */
     private final List<Command> queuedCommands = new ArrayList<>();
     private final List<String> queuedKeys = new ArrayList<>();
+    /** With {@code list.push-if-newer-field}: the queued values, to send again with EVAL after NOSCRIPT. */
+    private final List<String> queuedValues = new ArrayList<>();
     private long queuedRows;
     private long nextNullWarnMs;
 
@@ -58,12 +85,26 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         for (int i = 0; i < readers.length; i++) {
             readers[i] = RedisValueFormat.reader(sink.columnTypes().get(i), i);
         }
-        this.ttl = sink.ttlSeconds() > 0 && command.expires() ? String.valueOf(sink.ttlSeconds()) : null;
+        String ttlSeconds = sink.ttlSeconds() > 0 && command.expires() ? String.valueOf(sink.ttlSeconds()) : null;
+        this.listField = sink.listPushIfNewerField();
+        this.listSide = command == RedisCommand.RPUSH ? "R" : "L";
+        // with the script, the script sends EXPIRE itself
+        this.ttl = listField == null ? ttlSeconds : null;
+        this.listTtl = ttlSeconds == null ? "" : ttlSeconds;
         this.batchSize = batchSize;
         this.nullRowsSkipped = metrics.counter(NULL_ROWS_METRIC);
+        this.listPushesSkipped = metrics.counter(LIST_SKIPPED_METRIC);
         this.recordsSent = metrics.getNumRecordsSendCounter();
         this.connection = sink.connection().connect();
         this.pipeline = new Pipeline(connection);
+        if (listField != null) {
+            try {
+                this.scriptSha = loadScript();
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
     }
 
     @Override
@@ -85,7 +126,11 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
                 return;
             }
         }
-        op.apply(this, args);
+        if (listField != null) {
+            pushIfNewer(args[0], args[1]);
+        } else {
+            op.apply(this, args);
+        }
         if (ttl != null && !delete) {
             send(Command.EXPIRE, args[0], ttl);
         }
@@ -105,6 +150,14 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         queuedKeys.add(key);
     }
 
+    /** One EVALSHA of {@link #LIST_SCRIPT}: pushes the value unless the list already ends with one as new. */
+    private void pushIfNewer(String key, String value) {
+        pipeline.sendCommand(Command.EVALSHA, scriptSha, "1", key, listSide, listField, value, listTtl);
+        queuedCommands.add(Command.EVALSHA);
+        queuedKeys.add(key);
+        queuedValues.add(value);
+    }
+
     @Override
     public void flush(boolean endOfInput) throws IOException {
         sync();
@@ -117,12 +170,24 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         }
         int sent = queuedCommands.size();
         try {
-            checkReplies(syncPipeline(sent));
+            List<Object> replies = syncPipeline(sent);
+            if (listField != null) {
+                replies = evalWhereNoScript(replies);
+            }
+            checkReplies(replies);
+            if (listField != null) {
+                for (Object reply : replies) {
+                    if (Long.valueOf(0).equals(reply)) {
+                        listPushesSkipped.inc();
+                    }
+                }
+            }
             recordsSent.inc(queuedRows);
         } finally {
             queuedRows = 0;
             queuedCommands.clear();
             queuedKeys.clear();
+            queuedValues.clear();
         }
     }
 
@@ -135,6 +200,80 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
                             sink.connection().address(), sent, command.optionValue(), e.getMessage()),
                     e);
         }
+    }
+
+    /** SCRIPT LOAD of {@link #LIST_SCRIPT}; returns its SHA1. */
+    private String loadScript() throws IOException {
+        pipeline.sendCommand(Command.SCRIPT, "LOAD", LIST_SCRIPT);
+        return scriptShaOf(syncPipeline(1).get(0));
+    }
+
+    private String scriptShaOf(Object reply) throws IOException {
+        if (reply instanceof byte[]) {
+            return SafeEncoder.encode((byte[]) reply);
+        }
+        if (reply instanceof String) {
+            return (String) reply;
+        }
+        String why = reply instanceof JedisDataException ? ((JedisDataException) reply).getMessage() : "reply " + reply;
+        throw new IOException(String.format("Redis at %s rejected SCRIPT LOAD of the Lua script of option '%s' (sink command '%s'): %s",
+                sink.connection().address(), RedisOptions.LIST_PUSH_IF_NEWER_FIELD.key(), command.optionValue(), why),
+                reply instanceof Throwable ? (Throwable) reply : null);
+    }
+
+    /**
+     * Redis answers NOSCRIPT when it no longer has the script (SCRIPT FLUSH, or a restart behind the
+     * same address): loads it again and sends those values again, in order, with EVAL. Values of a list
+     * can be sent again only if no later value of that list got through with the script: one sent
+     * again after a newer one would be skipped, so the writer fails instead.
+     */
+    private List<Object> evalWhereNoScript(List<Object> replies) throws IOException {
+        List<Integer> missing = new ArrayList<>();
+        Map<String, Integer> lastWritten = new HashMap<>();
+        for (int i = 0; i < replies.size(); i++) {
+            Object reply = replies.get(i);
+            if (isNoScript(reply)) {
+                missing.add(i);
+            } else if (!(reply instanceof JedisDataException)) {
+                lastWritten.put(queuedKeys.get(i), i);
+            }
+        }
+        if (missing.isEmpty()) {
+            return replies;
+        }
+        for (int i : missing) {
+            Integer written = lastWritten.get(queuedKeys.get(i));
+            if (written != null && written > i) {
+                throw new IOException(String.format(
+                        "Redis at %s answered NOSCRIPT (sink command '%s' with option '%s') for a value of list '%s' "
+                                + "while a later value of that list was written with the script: someone ran SCRIPT "
+                                + "FLUSH and loaded it again during one batch. The values that got NOSCRIPT cannot be "
+                                + "pushed in order, and are not written.",
+                        sink.connection().address(), command.optionValue(), RedisOptions.LIST_PUSH_IF_NEWER_FIELD.key(),
+                        queuedKeys.get(i)));
+            }
+        }
+        LOG.warn("Redis at {} no longer had the sink's Lua script (NOSCRIPT): loading it again, and sending {} "
+                        + "value(s) again with EVAL (sink command '{}').",
+                sink.connection().address(), missing.size(), command.optionValue());
+        pipeline.sendCommand(Command.SCRIPT, "LOAD", LIST_SCRIPT);
+        for (int i : missing) {
+            pipeline.sendCommand(Command.EVAL, LIST_SCRIPT, "1", queuedKeys.get(i), listSide, listField,
+                    queuedValues.get(i), listTtl);
+            queuedCommands.set(i, Command.EVAL);
+        }
+        List<Object> again = syncPipeline(missing.size() + 1);
+        List<Object> merged = new ArrayList<>(replies);
+        for (int n = 0; n < missing.size(); n++) {
+            merged.set(missing.get(n), again.get(n + 1));
+        }
+        scriptSha = scriptShaOf(again.get(0));
+        return merged;
+    }
+
+    private static boolean isNoScript(Object reply) {
+        return reply instanceof JedisNoScriptException
+                || reply instanceof JedisDataException && String.valueOf(((JedisDataException) reply).getMessage()).startsWith("NOSCRIPT");
     }
 
     /** Fails on the first error reply, naming its command and key (never a value). */
@@ -173,6 +312,26 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     long nullRowsSkipped() {
         return nullRowsSkipped.getCount();
+    }
+
+    long listPushesSkipped() {
+        return listPushesSkipped.getCount();
+    }
+
+    /** For tests: a SHA1 Redis does not know makes the next batch get NOSCRIPT. */
+    void useScriptSha(String sha) {
+        this.scriptSha = sha;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RedisSinkWriter.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + name + " next to " + RedisSinkWriter.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

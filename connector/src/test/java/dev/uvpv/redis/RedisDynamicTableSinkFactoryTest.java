@@ -6,6 +6,7 @@ import static dev.uvpv.redis.FactoryTestSupport.rootCause;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,6 +134,41 @@ class RedisDynamicTableSinkFactoryTest {
                 rootCause(fails(options("command", "set", "database", "-1"), K, V)).getMessage());
         assertEquals("Invalid value 0 for option 'timeout': expected a positive number of milliseconds.",
                 rootCause(fails(options("command", "set", "timeout", "0"), K, V)).getMessage());
+    }
+
+    @Test
+    void listPushIfNewerFieldIsTakenByLpushAndRpush() {
+        Column json = Column.physical("entry", DataTypes.STRING());
+        for (String command : List.of("lpush", "RPUSH")) {
+            DynamicTableSink table = createSink(options("command", command, "list.push-if-newer-field", "window_end"), K, json);
+            RedisSink sink = redisSink(table);
+            assertEquals("window_end", sink.listPushIfNewerField());
+            assertTrue(table.asSummaryString().endsWith(", push if newer window_end]"), table.asSummaryString());
+        }
+        assertNull(redisSink(createSink(options("command", "lpush"), K, json)).listPushIfNewerField());
+        redisSink(createSink(options("command", "lpush", "list.push-if-newer-field", "window_end"), K,
+                Column.physical("entry", DataTypes.VARCHAR(200))));
+    }
+
+    @Test
+    void listPushIfNewerFieldIsRejectedWithOtherCommands() {
+        for (String command : List.of("set", "sadd", "hset", "zadd", "pfadd", "del")) {
+            ValidationException e = fails(options("command", command, "list.push-if-newer-field", "window_end"),
+                    K, Column.physical("f", DataTypes.STRING()), Column.physical("v", DataTypes.STRING()));
+            assertEquals("Option 'list.push-if-newer-field' applies only to command 'lpush' or 'rpush', not '"
+                    + command + "'.", rootCause(e).getMessage());
+        }
+    }
+
+    @Test
+    void listPushIfNewerFieldNeedsAFieldNameAndAStringValueColumn() {
+        assertEquals("Invalid value ' ' for option 'list.push-if-newer-field': expected the name of a string field "
+                        + "of the pushed JSON values, such as 'window_end'.",
+                rootCause(fails(options("command", "lpush", "list.push-if-newer-field", " "), K,
+                        Column.physical("v", DataTypes.STRING()))).getMessage());
+        assertEquals("Option 'list.push-if-newer-field' compares a field of the JSON values in column 'v', which has "
+                        + "type BIGINT: it needs a CHAR or VARCHAR value column.",
+                rootCause(fails(options("command", "rpush", "list.push-if-newer-field", "window_end"), K, V)).getMessage());
     }
 
     @Test

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,6 +82,48 @@ class RedisSqlEndToEndTest {
         assertEquals(Map.of("a", "2", "b", "2"), redis.jedis().hgetAll(p + "pvh"));
         assertEquals(2, redis.jedis().pfcount(p + "hll:a"));
         assertEquals(1, redis.jedis().pfcount(p + "hll:b"));
+    }
+
+    @Test
+    void listPushIfNewerFieldSkipsTheWindowsAListAlreadyHas() throws Exception {
+        String p = redis.prefix();
+        // what the job wrote before it failed: windows 1..3
+        for (int w = 1; w <= 3; w++) {
+            redis.jedis().lpush(p + "lpush", RedisListPushIfNewerTest.window(w));
+            redis.jedis().rpush(p + "rpush", RedisListPushIfNewerTest.window(w));
+            redis.jedis().lpush(p + "plain", RedisListPushIfNewerTest.window(w));
+        }
+        createSink("win_lpush", "k STRING, v STRING",
+                "'command' = 'lpush', 'list.push-if-newer-field' = 'window_end', 'sink.parallelism' = '1'");
+        createSink("win_rpush", "k STRING, v STRING",
+                "'command' = 'rpush', 'list.push-if-newer-field' = 'window_end', 'sink.parallelism' = '1'");
+        createSink("win_plain", "k STRING, v STRING", "'command' = 'lpush', 'sink.parallelism' = '1'");
+        // the restored job emits windows 2..5 again, the JSON built as uvpv's generated SQL builds it
+        StringBuilder windows = new StringBuilder();
+        for (int w = 2; w <= 5; w++) {
+            windows.append(w == 2 ? "" : ", ").append(String.format("(TIMESTAMP '2026-01-01 %02d:%02d:00', %d)",
+                    w * 10 / 60, w * 10 % 60, w));
+        }
+        tEnv.executeSql("CREATE TEMPORARY VIEW windows AS SELECT CONCAT('{\"window_start\":\"', "
+                + "DATE_FORMAT(window_end - INTERVAL '10' MINUTE, 'yyyy-MM-dd''T''HH:mm:ss'), '\",\"window_end\":\"', "
+                + "DATE_FORMAT(window_end, 'yyyy-MM-dd''T''HH:mm:ss'), '\",\"value\":', CAST(v AS STRING), '}') AS entry "
+                + "FROM (VALUES " + windows + ") AS t(window_end, v)");
+        tEnv.createStatementSet()
+                .addInsertSql("INSERT INTO win_lpush SELECT '" + p + "lpush', entry FROM windows")
+                .addInsertSql("INSERT INTO win_rpush SELECT '" + p + "rpush', entry FROM windows")
+                .addInsertSql("INSERT INTO win_plain SELECT '" + p + "plain', entry FROM windows")
+                .execute()
+                .await(60, TimeUnit.SECONDS);
+
+        List<String> increasing = new ArrayList<>();
+        for (int w = 1; w <= 5; w++) {
+            increasing.add(RedisListPushIfNewerTest.window(w));
+        }
+        List<String> decreasing = new ArrayList<>(increasing);
+        Collections.reverse(decreasing);
+        assertEquals(decreasing, redis.jedis().lrange(p + "lpush", 0, -1));
+        assertEquals(increasing, redis.jedis().lrange(p + "rpush", 0, -1));
+        assertEquals(7, redis.jedis().llen(p + "plain"), "without the option, windows 2 and 3 are pushed twice");
     }
 
     @Test
