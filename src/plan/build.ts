@@ -12,8 +12,13 @@ export interface PlanOverrides {
   topic?: string;
   bootstrapServers?: string;
   groupId?: string;
-  /** Read from the earliest offset and stop at the latest one seen at start. */
-  bounded?: boolean;
+  /**
+   * Read from the earliest offset and stop: `true` at the latest offsets seen at start; a list,
+   * at these offsets of partitions 0, 1, ... (for input still being written when the job starts).
+   */
+  bounded?: boolean | readonly number[];
+  /** Checkpoint this often instead of the spec's job.checkpointInterval (verify's fault runs). */
+  checkpointInterval?: { millis: number; text: string };
   /** Write to this Redis instead of the spec's. */
   redis?: Partial<RedisConnection>;
   /** Name the Flink job this instead of the pipeline name (a verify run must not look deployed). */
@@ -62,7 +67,7 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
   return {
     pipelineName: spec.name,
     specFile: spec.file,
-    jobOptions: jobOptions(spec, counts, overrides.jobName, firstSeen, sinks.filter((s) => s.kind === 'scalar').length),
+    jobOptions: jobOptions(spec, counts, overrides, firstSeen, sinks.filter((s) => s.kind === 'scalar').length),
     source: firstSeen ? { ...source, proctime: columns.claim('proctime'), firstSeenRank: columns.claim('seen') } : source,
     window: specWindow(spec),
     countsView,
@@ -84,7 +89,8 @@ function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names)
     groupId: o.groupId ?? s.groupId,
     startupMode,
     offsetReset: startupMode === 'group-offsets' ? s.offsetReset : undefined,
-    bounded: o.bounded ?? false,
+    bounded: o.bounded !== undefined && o.bounded !== false,
+    stopAt: Array.isArray(o.bounded) ? (o.bounded as readonly number[]) : undefined,
     ignoreParseErrors: s.ignoreParseErrors,
     failOnMissingField: s.failOnMissingField,
     columns: s.columns,
@@ -95,11 +101,12 @@ function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names)
   };
 }
 
-function jobOptions(spec: Spec, counts: CountNode[], jobName: string | undefined, firstSeen: boolean, countReaders: number): JobOption[] {
+function jobOptions(spec: Spec, counts: CountNode[], o: PlanOverrides, firstSeen: boolean, countReaders: number): JobOption[] {
+  const checkpoint = o.checkpointInterval ?? spec.job.checkpointInterval;
   const options: JobOption[] = [
     {
       key: 'pipeline.name',
-      value: jobName ?? spec.name,
+      value: o.jobName ?? spec.name,
       why: 'Names the Flink job after the pipeline, so that deploy, status and stop can find it.',
     },
     {
@@ -117,10 +124,29 @@ function jobOptions(spec: Spec, counts: CountNode[], jobName: string | undefined
     },
     {
       key: 'execution.checkpointing.interval',
-      value: `${spec.job.checkpointInterval.millis / 1000} s`,
-      why: 'Checkpoints Kafka offsets and window state, so a restart resumes without losing or re-counting rows.',
+      value: `${checkpoint.millis / 1000} s`,
+      why: 'Checkpoints Kafka offsets and window state, so a restart resumes from them instead of from nothing.',
+    },
+    {
+      key: 'restart-strategy.type',
+      value: 'exponential-delay',
+      why: "A failed job (a lost TaskManager, Redis or Kafka away for a while) restarts from its last checkpoint, waiting longer between attempts (Flink's defaults: 1 s, growing 1.5 times, at most 1 min).",
+      recovery: true,
+    },
+    {
+      key: 'execution.checkpointing.externalized-checkpoint-retention',
+      value: 'RETAIN_ON_CANCELLATION',
+      why: 'Keeps the last checkpoint when the job fails or is cancelled, so that the next deploy resumes from its state and offsets.',
+      recovery: true,
     },
   ];
+  if (spec.job.parallelism > 1) {
+    options.push({
+      key: 'table.exec.source.idle-timeout',
+      value: '5 s',
+      why: 'With parallel sources, a partition without new records for 5 s no longer holds back the watermark, so windows still close.',
+    });
+  }
   const ttl = spec.job.stateTtl;
   if (firstSeen && ttl) {
     options.push({

@@ -26,14 +26,18 @@ export interface JobOption {
   readonly value: string;
   /** Why it is set, printed above it. */
   readonly why: string;
+  /** How a failed job recovers: left out where the platform recovers jobs itself (Oceanus). */
+  readonly recovery?: boolean;
 }
 
 /** The spec's source, as the job reads it (run overrides applied), plus the names the SQL adds. */
 export interface SourceNode extends Omit<SourceSpec, 'format' | 'offsetReset'> {
   /** group-offsets only: where a group without committed offsets starts. */
   readonly offsetReset?: OffsetReset;
-  /** Stop at the offsets that were latest when the job started (verify, bench). */
+  /** Stop at the offsets that were latest when the job started (verify, bench)... */
   readonly bounded: boolean;
+  /** ...or at these offsets of partitions 0, 1, ... (input still being written at the start). */
+  readonly stopAt?: readonly number[];
   /**
    * The column the watermark is declared on. Flink needs TIMESTAMP(0..3) for a time attribute,
    * so a TIMESTAMP(6) event time gets a computed `CAST(... AS TIMESTAMP(3))` column.

@@ -20,6 +20,8 @@ export interface Capabilities {
    * (`pv:{window_end}`); false when the key is a fixed option.
    */
   readonly fieldKeyFromColumn: boolean;
+  /** The platform restarts failed jobs and keeps their checkpoints itself: no recovery options in the SQL. */
+  readonly recoversJobs: boolean;
 }
 
 /** A problem a dialect has with a plan: which metric, which of its fields, and why. */
@@ -146,7 +148,9 @@ export abstract class SqlCompiler {
   }
 
   protected jobOptions(plan: Plan): SqlStatement[] {
-    return plan.jobOptions.map((o) => ({ kind: 'set', comment: `-- ${o.why}`, sql: `SET ${this.optionKey(o.key)} = ${quoteString(o.value)}` }));
+    return plan.jobOptions
+      .filter((o) => !(o.recovery && this.capabilities.recoversJobs))
+      .map((o) => ({ kind: 'set', comment: `-- ${o.why}`, sql: `SET ${this.optionKey(o.key)} = ${quoteString(o.value)}` }));
   }
 
   /** A job option's key in a SET statement: quoted, as Flink's SQL client and gateway take it. */
@@ -183,7 +187,9 @@ export abstract class SqlCompiler {
     options.push(['scan.startup.mode', s.startupMode]);
     // Without it Flink's Kafka source fails on a group that has no committed offsets yet.
     if (s.offsetReset) options.push(['properties.auto.offset.reset', s.offsetReset]);
-    if (s.bounded) options.push(['scan.bounded.mode', 'latest-offset']);
+    if (s.stopAt) {
+      options.push(['scan.bounded.mode', 'specific-offsets'], ['scan.bounded.specific-offsets', s.stopAt.map((offset, p) => `partition:${p},offset:${offset}`).join(';')]);
+    } else if (s.bounded) options.push(['scan.bounded.mode', 'latest-offset']);
     options.push(['format', 'json'], ['json.ignore-parse-errors', String(s.ignoreParseErrors)], ['json.fail-on-missing-field', String(s.failOnMissingField)]);
     return options;
   }

@@ -32,6 +32,8 @@ test('the generated scripts split into their statements', () => {
     "SET 'parallelism.default' =",
     "SET 'pipeline.object-reuse' =",
     "SET 'execution.checkpointing.interval' =",
+    "SET 'restart-strategy.type' =",
+    "SET 'execution.checkpointing.externalized-checkpoint-retention' =",
     'CREATE TABLE `clicks`',
     'CREATE TEMPORARY VIEW',
     'CREATE TEMPORARY TABLE',

@@ -13,6 +13,7 @@ export class FlinkCompiler extends SqlCompiler {
   readonly capabilities: Capabilities = {
     commands: new Set(['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset']),
     fieldKeyFromColumn: true,
+    recoversJobs: false,
   };
 
   protected redisOptions(sink: SinkNode): [string, string][] {

@@ -10,8 +10,14 @@ SET 'parallelism.default' = '1';
 -- Passes rows between chained operators without copying them (the bench measures it: variant no-object-reuse).
 SET 'pipeline.object-reuse' = 'true';
 
--- Checkpoints Kafka offsets and window state, so a restart resumes without losing or re-counting rows.
+-- Checkpoints Kafka offsets and window state, so a restart resumes from them instead of from nothing.
 SET 'execution.checkpointing.interval' = '60 s';
+
+-- A failed job (a lost TaskManager, Redis or Kafka away for a while) restarts from its last checkpoint, waiting longer between attempts (Flink's defaults: 1 s, growing 1.5 times, at most 1 min).
+SET 'restart-strategy.type' = 'exponential-delay';
+
+-- Keeps the last checkpoint when the job fails or is cancelled, so that the next deploy resumes from its state and offsets.
+SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CANCELLATION';
 
 -- Forgets a UV member 1 day after writing it (Flink's state TTL counts from the write, not from the last sighting; seen again, it is written again: SADD/PFADD ignore repeats), so deduplication state stays bounded (spec job.stateTtl; 'none' keeps it forever, for more throughput: bench variant no-ttl). Window state is not affected.
 SET 'table.exec.state.ttl' = '1 d';
