@@ -19,7 +19,7 @@ import {
   type JobV1,
   type SystemResourceItem,
 } from '../deploy/oceanus/api';
-import { explain, OceanusApiError } from '../deploy/oceanus/errors';
+import { explain, OceanusApiError, OceanusNetworkError } from '../deploy/oceanus/errors';
 import { builtinConnector, systemResourcesParams } from '../deploy/oceanus/jobs';
 import { oceanusSession } from '../deploy/oceanus/session';
 import { CONNECTORS } from '../sql/compiler';
@@ -52,7 +52,8 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
   } catch (e) {
     const f = failure(e);
     const denied = e instanceof OceanusApiError && /Unauthorized|NoPermission/.test(e.code);
-    return [{ label: denied ? 'Oceanus permissions' : 'Oceanus credentials', ok: false, detail: f.message, fix: (f as RuntimeFailure).detail }];
+    const label = denied ? 'Oceanus permissions' : e instanceof OceanusNetworkError ? 'Oceanus endpoint' : 'Oceanus credentials';
+    return [{ label, ok: false, detail: f.message, fix: (f as RuntimeFailure).detail }];
   }
   const out: CheckResult[] = [{ label: 'Oceanus credentials', ok: true, detail: `signed requests accepted by ${session.settings.endpoint} in ${t.region}` }];
 
@@ -73,6 +74,8 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
   const builtins = t.connectors === 'auto' && !t.resourceRefs;
   const resources = builtins ? await read<DescribeSystemResourcesResponse>('DescribeSystemResources', systemResourcesParams(t)) : undefined;
   const spaces = t.workspaceId ? await read<DescribeWorkSpacesResponse>('DescribeWorkSpaces', { Offset: 0, Limit: 100 }) : undefined;
+  /** A check that could not be made: the key may not read what it needs. */
+  const notAllowed = (label: string, action: string): CheckResult => ({ label, ok: false, detail: `not checked: the key may not call oceanus:${action}` });
   const made = ['DescribeJobs', 'DescribeClusters', ...(builtins ? ['DescribeSystemResources'] : []), ...(t.workspaceId ? ['DescribeWorkSpaces'] : [])];
 
   out.push({
@@ -83,16 +86,20 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
       `\nnot checked (they would change something): ${ACTIONS.write.map((a) => `oceanus:${a}`).join(', ')}`,
     fix: denied.length ? `grant the API key's CAM user ${denied.map((a) => `oceanus:${a}`).join(', ')} (or the QcloudOceanusFullAccess policy)` : undefined,
   });
-  out.push(
-    ...clusterChecks(
-      t,
-      clusters?.ClusterSet?.find((c) => c.ClusterId === t.clusterId),
-      job,
-      reads.get('DescribeClusters'),
-    ),
-  );
-  if (t.workspaceId) out.push(workspaceCheck(t, spaces, reads.get('DescribeWorkSpaces')));
-  if (resources) out.push(connectorCheck(t, resources.ResourceSet ?? []));
+  if (denied.includes('DescribeClusters')) out.push(notAllowed('Oceanus cluster', 'DescribeClusters'));
+  else
+    out.push(
+      ...clusterChecks(
+        t,
+        clusters?.ClusterSet?.find((c) => c.ClusterId === t.clusterId),
+        job,
+        reads.get('DescribeClusters'),
+      ),
+    );
+  if (t.workspaceId)
+    out.push(denied.includes('DescribeWorkSpaces') ? notAllowed('Oceanus workspace', 'DescribeWorkSpaces') : workspaceCheck(t, spaces, reads.get('DescribeWorkSpaces')));
+  if (denied.includes('DescribeSystemResources')) out.push(notAllowed('Oceanus connectors', 'DescribeSystemResources'));
+  else if (resources) out.push(connectorCheck(t, resources.ResourceSet ?? []));
   else if (reads.get('DescribeSystemResources') instanceof Error) {
     out.push({ label: 'Oceanus connectors', ok: false, detail: (reads.get('DescribeSystemResources') as Error).message });
   }

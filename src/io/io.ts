@@ -42,3 +42,8 @@ export function memoryIo(env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Io &
   };
   return io;
 }
+
+/** Writes to stdout with the run's secrets hidden: for text a service reports, which may quote them. */
+export function redactedStdout(io: Io): (text: string) => void {
+  return (text) => io.stdout(io.redactor ? io.redactor.redact(text) : text);
+}

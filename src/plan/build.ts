@@ -126,18 +126,19 @@ function jobOptions(spec: Spec, counts: CountNode[], o: PlanOverrides, firstSeen
       key: 'execution.checkpointing.interval',
       value: `${checkpoint.millis / 1000} s`,
       why: 'Checkpoints Kafka offsets and window state, so a restart resumes from them instead of from nothing.',
+      checkpointing: true,
     },
     {
       key: 'restart-strategy.type',
       value: 'exponential-delay',
       why: "A failed job (a lost TaskManager, Redis or Kafka away for a while) restarts from its last checkpoint, waiting longer between attempts (Flink's defaults: 1 s, growing 1.5 times, at most 1 min).",
-      recovery: true,
+      checkpointing: true,
     },
     {
       key: 'execution.checkpointing.externalized-checkpoint-retention',
       value: 'RETAIN_ON_CANCELLATION',
       why: 'Keeps the last checkpoint when the job fails or is cancelled, so that the next deploy resumes from its state and offsets.',
-      recovery: true,
+      checkpointing: true,
     },
   ];
   if (spec.job.parallelism > 1) {

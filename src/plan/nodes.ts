@@ -26,8 +26,8 @@ export interface JobOption {
   readonly value: string;
   /** Why it is set, printed above it. */
   readonly why: string;
-  /** How a failed job recovers: left out where the platform recovers jobs itself (Oceanus). */
-  readonly recovery?: boolean;
+  /** Checkpoints and recovery: left out where the platform manages them (Oceanus). */
+  readonly checkpointing?: boolean;
 }
 
 /** The spec's source, as the job reads it (run overrides applied), plus the names the SQL adds. */

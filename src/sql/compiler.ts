@@ -20,8 +20,11 @@ export interface Capabilities {
    * (`pv:{window_end}`); false when the key is a fixed option.
    */
   readonly fieldKeyFromColumn: boolean;
-  /** The platform restarts failed jobs and keeps their checkpoints itself: no recovery options in the SQL. */
-  readonly recoversJobs: boolean;
+  /**
+   * The platform sets the checkpoint interval from the job's configuration and restarts failed
+   * jobs itself (Oceanus): no checkpoint or recovery options in the SQL, where they may not take effect.
+   */
+  readonly managesCheckpoints: boolean;
 }
 
 /** A problem a dialect has with a plan: which metric, which of its fields, and why. */
@@ -149,7 +152,7 @@ export abstract class SqlCompiler {
 
   protected jobOptions(plan: Plan): SqlStatement[] {
     return plan.jobOptions
-      .filter((o) => !(o.recovery && this.capabilities.recoversJobs))
+      .filter((o) => !(o.checkpointing && this.capabilities.managesCheckpoints))
       .map((o) => ({ kind: 'set', comment: `-- ${o.why}`, sql: `SET ${this.optionKey(o.key)} = ${quoteString(o.value)}` }));
   }
 

@@ -105,7 +105,9 @@ export interface FakeJob {
   latestVersion: number;
   /** The version the job was last started with. */
   published?: number;
-  pending?: { to: number; polls: number; lag: number; failure?: string };
+  pending?: { to: number; polls: number; lag: number; failure?: string; start: () => void };
+  /** When the job last started running (ms). */
+  startedAt?: number;
   runs: { RunType: number; JobConfigVersion: number; SavepointPath?: string }[];
   stops: number[];
   /** The states DescribeJobs reported for the job, in order, each change once. */
@@ -284,7 +286,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     if (!job.pending) return;
     if (job.pending.lag > 0) {
       // Not yet taken effect: the job still shows its state from before the operation.
-      if (--job.pending.lag === 0) job.Status = 3;
+      if (--job.pending.lag === 0) job.pending.start();
       return;
     }
     if (job.pending.polls > 0) {
@@ -296,11 +298,16 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     job.pending = undefined;
   };
 
-  const operate = (job: FakeJob, to: number, failure?: string) => {
+  /** An operation: it takes effect (now, or after `lagPolls` polls), stays in operation, then ends in `to`. */
+  const operate = (job: FakeJob, to: number, failure?: string, effect?: () => void) => {
+    const start = () => {
+      job.Status = 3;
+      job.LastOpResult = '';
+      effect?.();
+    };
     const lag = opts.lagPolls ?? 0;
-    if (lag === 0) job.Status = 3;
-    job.LastOpResult = '';
-    job.pending = { to, polls: pollsToSettle, lag, failure };
+    if (lag === 0) start();
+    job.pending = { to, polls: pollsToSettle, lag, failure, start };
   };
 
   const describeJob = (j: FakeJob) => {
@@ -320,8 +327,10 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     FlinkVersion: j.FlinkVersion,
     WorkSpaceId: j.WorkSpaceId,
     LatestJobConfigVersion: j.latestVersion,
-    LatestValidJobConfigVersion: j.configs.length,
+    LatestValidJobConfigVersion: Math.max(0, ...j.configs.map((c) => c.Version)),
     PublishedJobConfigVersion: j.published ?? 0,
+    ...(j.startedAt ? { StartTime: new Date(j.startedAt).toISOString().replace('T', ' ').slice(0, 19) } : {}),
+    ...(j.Status === 4 && j.startedAt ? { CurrentRunMillis: Date.now() - j.startedAt, WebUIUrl: `http://127.0.0.1:${port}/flinkui/${j.ClusterId}/${j.JobId}/` } : {}),
   });
 
   const actions: Record<string, (p: Params, injected?: Injection) => Params> = {
@@ -519,13 +528,16 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         if (![1, 2].includes(runType)) throw new ApiError('InvalidParameterValue.RunType', `RunType ${runType} is not supported.`);
         const version = typed<number>(desc, 'JobConfigVersion', 'number') ?? job.configs.length;
         if (!job.configs.some((c) => c.Version === version)) throw new ApiError('ResourceNotFound.JobConfig', `Job config version ${version} does not exist.`);
-        if (job.pending || job.Status === 3 || job.Status === 4) throw new ApiError('FailedOperation', `Job ${job.JobId} is running or in operation; stop or pause it first.`);
+        if (job.pending || job.Status === 3 || job.Status === 4)
+          throw new ApiError('ResourceInUse.InstanceInProcess', `Job ${job.JobId} is running or in operation; stop or pause it first.`);
         if (runType === 2 && job.Status !== 6) throw new ApiError('FailedOperation', `Job ${job.JobId} is not paused and cannot be resumed.`);
         job.runs.push({ RunType: runType, JobConfigVersion: version, SavepointPath: typed<string>(desc, 'SavepointPath', 'string') });
-        job.published = version;
         const config = job.configs.find((c) => c.Version === version)!;
         const failure = (injected && 'failRun' in injected ? injected.failRun : undefined) ?? missingFactory(config);
-        operate(job, failure ? -1 : 4, failure);
+        operate(job, failure ? -1 : 4, failure, () => {
+          job.published = version;
+          job.startedAt = Date.now();
+        });
       }
       return {};
     },

@@ -124,7 +124,7 @@ describe('the fake checks requests like the real service', () => {
     await c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1, JobConfigVersion: 1 }] });
     expect(await status()).toBe(3);
     expect(await status()).toBe(4);
-    expect((await apiError(c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1 }] }))).code).toBe('FailedOperation');
+    expect((await apiError(c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1 }] }))).code).toBe('ResourceInUse.InstanceInProcess');
     await c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 2 }] });
     expect([await status(), await status()]).toEqual([3, 6]);
     await c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 2, JobConfigVersion: 1 }] });

@@ -199,6 +199,33 @@ describe('deploy', () => {
     expect(r.err).toMatch(/did not start within 0s; it is CREATED/);
   });
 
+  test('a RunJobs or StopJobs whose answer is lost and that takes effect late is not sent twice into a failure', async () => {
+    await fake.close();
+    fake = await startFake({ lagPolls: 2 });
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    fake.inject('StopJobs', { network: 'after' });
+    fake.inject('RunJobs', { network: 'after' });
+    const r = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.9' }));
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    const [job] = fake.state.jobs;
+    expect(job.stops).toEqual([1]);
+    expect(job.runs.map((x) => x.JobConfigVersion)).toEqual([1, 2]);
+    expect(job.Status).toBe(4);
+  });
+
+  test('a failed job started again that fails again is reported as failed with the new reason, not as a timeout', async () => {
+    await fake.close();
+    fake = await startFake({ pollsToSettle: 0 });
+    fake.inject('RunJobs', { failRun: 'first failure' });
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(1);
+    fake.inject('RunJobs', { failRun: 'second failure' });
+    const r = await uvpv(DEPLOY, envFor(fake, { UVPV_OCEANUS_TIMEOUT_MS: '60000' }));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('did not start: it is FAILED');
+    expect(r.err).toContain('failed: second failure');
+  });
+
   test('a JAR job of the same name is not overwritten with SQL', async () => {
     const jar = fake.addJob('uvpv-demo');
     jar.JobType = 2;
@@ -401,6 +428,21 @@ describe('status and stop', () => {
     expect(r.out).toContain('  configuration: runs version 1, latest version 1, 1 of 100 versions kept');
     expect(r.out).toContain(`  cluster: ${CLUSTER}`);
     expect(r.out).toContain(`  console: https://console.cloud.tencent.com/oceanus/job (job ${id})`);
+  });
+
+  test('status shows how long the job has run and its web UI; a reason that quotes the Redis password is shown without it', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const r = await uvpv(['status', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(r.out).toMatch(/\n {2}running for \d+ s\n/);
+    expect(r.out).toMatch(/\n {2}web UI: http:\/\/127\.0\.0\.1:\d+\/flinkui\//);
+
+    const password = 'status-redis-pw-42';
+    watchSecret(password);
+    fake.inject('RunJobs', { failRun: `Could not connect: options {'password'='${password}'}` });
+    const env = envFor(fake, { REDIS_PASSWORD: password, REDIS_HOST: '10.0.0.4' });
+    expect((await uvpv(DEPLOY, env)).code).toBe(1);
+    const failed = await uvpv(['status', SPEC, '--target', 'oceanus'], env);
+    expect(failed.out).toContain("failed: Could not connect: options {'password'='******'}");
   });
 
   test("status of a failed job shows Oceanus's reason", async () => {

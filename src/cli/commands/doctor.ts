@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../../io/io';
+import { redactedStdout, type Io } from '../../io/io';
 
 /** `uvpv doctor <spec> [--target NAME]`: a checklist; exit 1 if any check fails. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
@@ -9,17 +9,19 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .argument('<spec>', 'pipeline spec (YAML)')
     .option('-t, --target <name>', "target from the spec's targets (default: local)", 'local')
     .action(async (file: string, opts: { target: string }) => {
+      // What a service reports (a failure's text) may quote the spec's secrets: they stay hidden.
+      const shown = redactedStdout(io);
       const { runDoctor } = await import('../../doctor/checks');
       const results = await runDoctor({ file, target: opts.target, env: io.env, cwd: io.cwd, redactor: io.redactor });
       const width = Math.max(...results.map((r) => r.label.length));
       for (const r of results) {
         const [first, ...rest] = r.detail.split('\n');
-        io.stdout(`${r.ok ? 'OK  ' : 'FAIL'} ${r.label.padEnd(width)}  ${first}\n`);
-        for (const line of rest) io.stdout(`     ${''.padEnd(width)}  ${line}\n`);
-        if (r.fix) io.stdout(`     ${''.padEnd(width)}  fix: ${r.fix}\n`);
+        shown(`${r.ok ? 'OK  ' : 'FAIL'} ${r.label.padEnd(width)}  ${first}\n`);
+        for (const line of rest) shown(`     ${''.padEnd(width)}  ${line}\n`);
+        if (r.fix) shown(`     ${''.padEnd(width)}  fix: ${r.fix}\n`);
       }
       const failed = results.filter((r) => !r.ok).length;
-      io.stdout(failed ? `${failed} of ${results.length} checks failed\n` : `all ${results.length} checks passed\n`);
+      shown(failed ? `${failed} of ${results.length} checks failed\n` : `all ${results.length} checks passed\n`);
       done(failed ? 1 : 0);
     });
 }

@@ -8,7 +8,7 @@ export const OCEANUS_SERVICE = 'oceanus';
 
 /** The actions uvpv calls: reads (deploy, status, doctor) and writes (deploy, stop). */
 export const ACTIONS = {
-  read: ['DescribeJobs', 'DescribeSystemResources', 'DescribeClusters', 'DescribeWorkSpaces'],
+  read: ['DescribeJobs', 'DescribeJobConfigs', 'DescribeSystemResources', 'DescribeClusters', 'DescribeWorkSpaces'],
   write: ['CreateJob', 'CreateJobConfig', 'RunJobs', 'StopJobs'],
 } as const;
 
@@ -82,13 +82,14 @@ export interface JobV1 {
   WorkSpaceId?: string;
   /** Counts deleted versions too: the number the next upload is above. */
   LatestJobConfigVersion?: number;
-  /** Versions the job still has (at most 100). */
+  /** The highest version number not deleted (not a count: DescribeJobConfigs' TotalCount is). */
   LatestValidJobConfigVersion?: number;
   /** The version the job runs (or last ran). */
   PublishedJobConfigVersion?: number;
   WebUIUrl?: string;
   /** While running: how long this run has lasted, ms. */
   CurrentRunMillis?: number;
+  StartTime?: string;
   RunningCu?: number;
 }
 

@@ -59,9 +59,9 @@ export class OceanusClient {
         return await this.once<T>(action, params);
       } catch (e) {
         const retry = classify(e);
-        if (!retry) throw e;
-        if (attempt >= this.opts.maxAttempts) {
-          (e as OceanusApiError | OceanusNetworkError).attempts = attempt;
+        if (!retry || attempt >= this.opts.maxAttempts) {
+          // How many times it was sent: an answer to a resend may mean the first one took effect.
+          if (e instanceof OceanusApiError || e instanceof OceanusNetworkError) e.attempts = attempt;
           throw e;
         }
         this.opts.onRetry?.(action, attempt, (e as Error).message);

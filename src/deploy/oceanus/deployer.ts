@@ -133,7 +133,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     }
     job = await jobs.settle(job);
     const sql = uncommentedScript(req.statements);
-    const full = (job.LatestValidJobConfigVersion ?? 0) >= MAX_CONFIG_VERSIONS;
+    const full = job.Status !== JobStatus.Uninitialized && (await jobs.versionCount(job.JobId)) >= MAX_CONFIG_VERSIONS;
     const version = await jobs.upload(job, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs });
     lines.push(`uploaded configuration version ${version} (${bytes(sql)} bytes of SQL, parallelism ${target.parallelism}, checkpoints every ${seconds} s); ${resources.line}`);
     if (full) lines.push(`the job had ${MAX_CONFIG_VERSIONS} configuration versions, Oceanus's limit: it deleted the oldest unused one to make room (AutoDelete)`);
@@ -189,7 +189,9 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
       resources = { refs: [], line: '' };
     }
     const sql = uncommentedScript(req.dryRunStatements);
-    lines.push(`would call CreateJobConfig ${json(configParams(target, jobId, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs }))}`);
+    const body = configParams(target, jobId, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs });
+    const unknownRefs = needsBuiltins() && !credentials;
+    lines.push(`would call CreateJobConfig ${json(unknownRefs ? { ...body, ResourceRefs: '<the built-in connectors DescribeSystemResources lists>' } : body)}`);
     lines.push(`  (ProgramArgs.SqlCode is the base64 of the SQL below; ProgramArgs.Metadata of ${EMPTY_METADATA})`);
     const plan = restartPlan(job?.Status, req);
     if (plan.stop !== undefined) {
@@ -205,8 +207,9 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
   }
 
   async function status(spec: Spec): Promise<JobState | undefined> {
-    const job = await jobsOrFail().find(spec.name);
-    return job && toJobState(job);
+    const jobs = jobsOrFail();
+    const job = await jobs.find(spec.name);
+    return job && toJobState(job, await jobs.versionCount(job.JobId));
   }
 
   async function stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[] }> {

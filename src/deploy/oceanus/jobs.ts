@@ -23,6 +23,7 @@ import {
   type CreateJobRequest,
   type CreateJobResponse,
   type DescribeJobsRequest,
+  type DescribeJobConfigsResponse,
   type DescribeJobsResponse,
   type DescribeSystemResourcesRequest,
   type DescribeSystemResourcesResponse,
@@ -84,8 +85,8 @@ export function configParams(t: OceanusTarget, jobId: string, input: ConfigInput
   };
 }
 
-export function systemResourcesParams(t: OceanusTarget): DescribeSystemResourcesRequest {
-  return { ClusterId: t.clusterId, FlinkVersion: t.flinkVersion, Offset: 0, Limit: 100, ...workspace(t) };
+export function systemResourcesParams(t: OceanusTarget, offset = 0): DescribeSystemResourcesRequest {
+  return { ClusterId: t.clusterId, FlinkVersion: t.flinkVersion, Offset: offset, Limit: 100, ...workspace(t) };
 }
 
 /**
@@ -109,7 +110,7 @@ export function stopParams(t: OceanusTarget, jobId: string, stopType: number): S
 }
 
 /** The job as `status` shows it: its version, the last operation's result, and where to look. */
-export function toJobState(job: JobV1): JobState {
+export function toJobState(job: JobV1, versionsKept?: number): JobState {
   const details: string[] = [];
   if (job.StatusDesc) details.push(`status: ${job.StatusDesc}`);
   if (job.Status === JobStatus.Failed) details.push(`failed: ${job.LastOpResult || "Oceanus gives no reason; see the job's events in the console"}`);
@@ -119,7 +120,7 @@ export function toJobState(job: JobV1): JobState {
   const versions = [
     job.PublishedJobConfigVersion ? `${job.Status === JobStatus.Running ? 'runs' : 'published'} version ${job.PublishedJobConfigVersion}` : '',
     job.LatestJobConfigVersion ? `latest version ${job.LatestJobConfigVersion}` : '',
-    job.LatestValidJobConfigVersion !== undefined ? `${job.LatestValidJobConfigVersion} of ${MAX_CONFIG_VERSIONS} versions kept` : '',
+    versionsKept !== undefined ? `${versionsKept} of ${MAX_CONFIG_VERSIONS} versions kept` : '',
   ].filter(Boolean);
   if (versions.length) details.push(`configuration: ${versions.join(', ')}`);
   if (job.ClusterId) details.push(`cluster: ${job.ClusterId}`);
@@ -144,8 +145,19 @@ function duration(ms: number): string {
   return parts.slice(0, 2).join(' ');
 }
 
+/**
+ * Whether an operation has visibly taken effect although the state is the same as before it (a
+ * failed job started again that failed again): the version it runs, or its last result, changed.
+ */
+function changed(before: JobV1, now: JobV1): boolean {
+  return now.PublishedJobConfigVersion !== before.PublishedJobConfigVersion || now.LastOpResult !== before.LastOpResult || now.StartTime !== before.StartTime;
+}
+
 /** A job that was never run: created (1) or given a configuration (2); never the outcome of an operation. */
 const NOT_STARTED: ReadonlySet<number> = new Set([JobStatus.Uninitialized, JobStatus.Unpublished]);
+
+/** Answers to a resent RunJobs or StopJobs that mean the first one was carried out. */
+const ALREADY_UNDER_WAY = ['ResourceInUse.InstanceInProcess', 'ResourceUnavailable.NotAllowedToBeStopOrPause', 'FailedOperation.NoRunningJobInstancesFoundForJobId'];
 
 const DUPLICATE_NAME = ['InvalidParameterValue.JobNameExisted', 'FailedOperation.DuplicatedJobName'];
 
@@ -204,10 +216,21 @@ export class OceanusJobs {
     return { job: await this.get(answer.JobId), created: true };
   }
 
-  /** Oceanus's built-in resources for the target's Flink version and cluster. */
+  /** Oceanus's built-in resources for the target's Flink version and cluster, every page. */
   async systemResources(): Promise<SystemResourceItem[]> {
-    const r = await this.client.call<DescribeSystemResourcesResponse>('DescribeSystemResources', systemResourcesParams(this.target));
-    return r.ResourceSet ?? [];
+    const all: SystemResourceItem[] = [];
+    for (;;) {
+      const r = await this.client.call<DescribeSystemResourcesResponse>('DescribeSystemResources', systemResourcesParams(this.target, all.length));
+      const page = r.ResourceSet ?? [];
+      all.push(...page);
+      if (page.length === 0 || all.length >= (r.TotalCount ?? 0)) return all;
+    }
+  }
+
+  /** How many configuration versions the job keeps (at most 100). */
+  async versionCount(jobId: string): Promise<number> {
+    const r = await this.client.call<DescribeJobConfigsResponse>('DescribeJobConfigs', { JobId: jobId, Offset: 0, Limit: 1, ...workspace(this.target) });
+    return r.TotalCount ?? 0;
   }
 
   /** Uploads a configuration version; returns its version number. */
@@ -229,7 +252,7 @@ export class OceanusJobs {
       const s = (await this.get(job.JobId)).Status;
       return s === JobStatus.Operating || s === want ? { RequestId: '' } : undefined;
     };
-    await this.client.call('StopJobs', stopParams(this.target, job.JobId, pause ? StopType.Pause : StopType.Stop), { recheck });
+    await this.sent(this.client.call('StopJobs', stopParams(this.target, job.JobId, pause ? StopType.Pause : StopType.Stop), { recheck }));
     return this.waitFor(job, pause ? 'pause' : 'stop', want);
   }
 
@@ -240,8 +263,20 @@ export class OceanusJobs {
       const s = (await this.get(job.JobId)).Status;
       return s === JobStatus.Operating || s === JobStatus.Running ? { RequestId: '' } : undefined;
     };
-    await this.client.call('RunJobs', runParams(this.target, job.JobId, runType, version, savepointPath), { recheck });
+    await this.sent(this.client.call('RunJobs', runParams(this.target, job.JobId, runType, version, savepointPath), { recheck }));
     return this.waitFor(job, runType === RunType.Resume ? 'resume' : 'start', JobStatus.Running);
+  }
+
+  /**
+   * An operation whose first answer was lost, resent, and refused because the job is already in
+   * that operation (or no longer in the state it needs): the first request took effect, late.
+   */
+  private async sent(call: Promise<unknown>): Promise<void> {
+    try {
+      await call;
+    } catch (e) {
+      if (!(e instanceof OceanusApiError && e.attempts > 1 && ALREADY_UNDER_WAY.includes(e.code))) throw e;
+    }
   }
 
   /** Waits until a job is in a steady state (no operation in progress). */
@@ -268,7 +303,7 @@ export class OceanusJobs {
         end(jobState(now.Status));
         return now;
       }
-      const notYet = !seenOperating && (now.Status === job.Status || NOT_STARTED.has(now.Status));
+      const notYet = !seenOperating && (NOT_STARTED.has(now.Status) || (now.Status === job.Status && !changed(job, now)));
       if (steady && !notYet) {
         end(jobState(now.Status));
         const detail = toJobState(now).details.join('\n');

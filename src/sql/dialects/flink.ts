@@ -13,7 +13,7 @@ export class FlinkCompiler extends SqlCompiler {
   readonly capabilities: Capabilities = {
     commands: new Set(['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset']),
     fieldKeyFromColumn: true,
-    recoversJobs: false,
+    managesCheckpoints: false,
   };
 
   protected redisOptions(sink: SinkNode): [string, string][] {

@@ -10,9 +10,6 @@ SET parallelism.default = '1';
 -- Passes rows between chained operators without copying them (the bench measures it: variant no-object-reuse).
 SET pipeline.object-reuse = 'true';
 
--- Checkpoints Kafka offsets and window state, so a restart resumes from them instead of from nothing.
-SET execution.checkpointing.interval = '60 s';
-
 -- Kafka source: one JSON record per message. Event time is ts; a row may arrive up to
 -- 30 s late (out of order) and still count.
 CREATE TABLE `clicks` (

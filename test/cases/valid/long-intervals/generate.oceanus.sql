@@ -10,9 +10,6 @@ SET parallelism.default = '1';
 -- Passes rows between chained operators without copying them (the bench measures it: variant no-object-reuse).
 SET pipeline.object-reuse = 'true';
 
--- Checkpoints Kafka offsets and window state, so a restart resumes from them instead of from nothing.
-SET execution.checkpointing.interval = '60 s';
-
 -- Forgets a UV member 1 day after writing it (Flink's state TTL counts from the write, not from the last sighting; seen again, it is written again: SADD/PFADD ignore repeats), so deduplication state stays bounded (spec job.stateTtl; 'none' keeps it forever, for more throughput: bench variant no-ttl). Window state is not affected.
 SET table.exec.state.ttl = '1 d';
 

@@ -10,9 +10,6 @@ SET parallelism.default = '2';
 -- Passes rows between chained operators without copying them (the bench measures it: variant no-object-reuse).
 SET pipeline.object-reuse = 'true';
 
--- Checkpoints Kafka offsets and window state, so a restart resumes from them instead of from nothing.
-SET execution.checkpointing.interval = '30 s';
-
 -- With parallel sources, a partition without new records for 5 s no longer holds back the watermark, so windows still close.
 SET table.exec.source.idle-timeout = '5 s';
 

@@ -10,9 +10,6 @@ SET parallelism.default = '1';
 -- Passes rows between chained operators without copying them (the bench measures it: variant no-object-reuse).
 SET pipeline.object-reuse = 'true';
 
--- Checkpoints Kafka offsets and window state, so a restart resumes from them instead of from nothing.
-SET execution.checkpointing.interval = '60 s';
-
 -- Splits COUNT(DISTINCT) for UV into two aggregation levels, so one hot window or user cannot overload a task.
 SET table.optimizer.distinct-agg.split.enabled = 'true';
 

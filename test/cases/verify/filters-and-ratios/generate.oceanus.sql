@@ -10,9 +10,6 @@ SET parallelism.default = '1';
 -- Passes rows between chained operators without copying them (the bench measures it: variant no-object-reuse).
 SET pipeline.object-reuse = 'true';
 
--- Checkpoints Kafka offsets and window state, so a restart resumes from them instead of from nothing.
-SET execution.checkpointing.interval = '60 s';
-
 -- Computes the shared window counts once for all the metrics that read them. Without it the planner optimizes each INSERT on its own, prunes the counts each one does not use, and runs one window aggregation per metric (the bench measures it: variant counts-per-metric).
 SET table.optimizer.reuse-optimize-block-with-digest-enabled = 'true';
 
