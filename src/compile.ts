@@ -3,7 +3,7 @@ import { SpecError } from './errors';
 import { buildPlan, type PlanOverrides } from './plan/build';
 import type { Plan } from './plan/nodes';
 import type { DialectName, SqlStatement } from './sql/compiler';
-import { DIALECTS } from './sql/dialects';
+import { DIALECTS, type DialectOptions } from './sql/dialects';
 import type { Loaded } from './spec/load';
 
 export interface Compiled {
@@ -13,8 +13,8 @@ export interface Compiled {
   statements: SqlStatement[];
 }
 
-export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: PlanOverrides = {}): Compiled {
-  const compiler = DIALECTS[dialect]();
+export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: PlanOverrides = {}, options: DialectOptions = {}): Compiled {
+  const compiler = DIALECTS[dialect](options);
   const plan = buildPlan(loaded.spec, overrides);
   const problems = compiler.check(plan);
   if (problems.length) {

@@ -14,6 +14,9 @@ import { quoteIdent, quoteString } from '../sql/escape';
 import { splitStatements } from '../sql/split';
 import type { Loaded } from '../spec/load';
 
+/** The bench runs on the local stack, which has uvpv's Redis connector. */
+const LOCAL_STACK = { redisConnector: 'uvpv' } as const;
+
 export interface BenchContext {
   loaded: Loaded;
   topic: string;
@@ -55,7 +58,7 @@ function stripComments(statement: string): string {
 
 /** The generated job's statements: its SET options, and the rest in order (the inserts as one statement set). */
 function generatedStatements(ctx: BenchContext, job: string) {
-  const { plan, statements } = compileSpec(ctx.loaded, 'flink', overrides(ctx, job));
+  const { plan, statements } = compileSpec(ctx.loaded, 'flink', overrides(ctx, job), LOCAL_STACK);
   return { plan, options: statements.filter((st) => st.kind === 'set').map((st) => st.sql), rest: jobStatements(statements.filter((st) => st.kind !== 'set')) };
 }
 
@@ -118,7 +121,7 @@ const PARSE_ONLY: BenchJob = {
 const GENERATED: BenchJob = {
   name: 'generated',
   describe: 'the reference pipeline exactly as `uvpv generate` writes it',
-  statements: (ctx) => jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated')).statements),
+  statements: (ctx) => jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated'), LOCAL_STACK).statements),
 };
 
 /**

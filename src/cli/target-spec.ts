@@ -25,8 +25,9 @@ export function sqlForTarget(file: string, targetName: string | undefined, io: I
   const shown = loadSpec(file, { env: io.env, cwd: io.cwd, target: targetName ?? BUILTIN_LOCAL, revealSecrets: false });
   io.redactor?.add(shown.secrets);
   const dialect = TARGET_DIALECT[real.target.type];
-  const compiled = compileSpec(real.loaded, dialect, overrides);
-  const dryRun = compileSpec(shown, dialect, overrides);
+  const options = real.target.type === 'gateway' ? { redisConnector: real.target.redisConnector } : {};
+  const compiled = compileSpec(real.loaded, dialect, overrides, options);
+  const dryRun = compileSpec(shown, dialect, overrides, options);
   return {
     ...real,
     sql: compiled.sql,

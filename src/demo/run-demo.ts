@@ -20,6 +20,7 @@ import { startDashboard, type Dashboard } from '../dashboard/server';
 import { ACTIVE, createGatewayDeployer } from '../deploy/gateway/deployer';
 import { UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, topicExists } from '../kafka/client';
+import { partitionsText } from '../kafka/topics';
 import { produce } from '../produce/sink';
 import { loadSpec, localTarget } from '../spec/load';
 import { stackLayout } from '../stack/layout';
@@ -112,13 +113,13 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
       `demo pipeline ${spec.name}: ${specFile} with live-sized windows (10 s, sliding by 5 s), a 2 s watermark delay and 10 s checkpoints, ` +
         `so that numbers move within seconds; topic ${spec.source.topic}, Redis ${redisAt.host}:${redisAt.port}/${ns.database} (spec copy: ${file})\n`,
     );
-    const { sql, statements } = compileSpec(loaded, 'flink');
+    const { sql, statements } = compileSpec(loaded, 'flink', {}, { redisConnector: 'uvpv' }); // the local stack's connector
 
     const k = kafka(stack.urls.kafka);
     if (!(await topicExists(k, spec.source.topic))) {
       const end = p.step(`creating topic ${spec.source.topic}`);
-      await createTopic(k, spec.source.topic);
-      end();
+      await createTopic(k, spec.source.topic, spec.job.parallelism);
+      end(partitionsText(spec.job.parallelism));
     }
     undo.push({ label: `deleting topic ${spec.source.topic}`, run: () => deleteTopic(k, spec.source.topic) });
     if (ended.signal.aborted) return;

@@ -87,7 +87,7 @@ export function loadSpecText(file: string, text: string, opts: LoadOptions): Loa
  * the demo and the bench pass the running stack's own URLs.
  */
 export function localTarget(urls: { gateway: string; flinkRest: string }): GatewayTarget {
-  return { name: BUILTIN_LOCAL, type: 'gateway', gateway: urls.gateway, flinkRest: urls.flinkRest };
+  return { name: BUILTIN_LOCAL, type: 'gateway', gateway: urls.gateway, flinkRest: urls.flinkRest, redisConnector: 'uvpv' };
 }
 
 function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

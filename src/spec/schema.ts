@@ -90,11 +90,18 @@ export const metricSchemas = {
 export const CU_SIZES = [0.5, 1, 2] as const;
 const CU_HELP = `expected ${CU_SIZES.join(', ')} (CU: 1 core and cuMem GB each)`;
 
+/**
+ * The Redis SQL connector a gateway target's cluster has: jeff-zou's `flink-connector-redis`, or
+ * uvpv's own (the local stack's), which can also push list entries idempotently.
+ */
+export const REDIS_CONNECTORS = ['jeff-zou', 'uvpv'] as const;
+
 export const targetSchemas = {
   gateway: z.strictObject({
     type: z.literal('gateway'),
     gateway: text,
     flinkRest: text,
+    redisConnector: z.enum(REDIS_CONNECTORS).default('jeff-zou'),
   }),
   oceanus: z.strictObject({
     type: z.literal('oceanus'),

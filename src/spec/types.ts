@@ -102,6 +102,8 @@ export interface GatewayTarget {
   readonly type: 'gateway';
   readonly gateway: string;
   readonly flinkRest: string;
+  /** The Redis SQL connector on the cluster (default jeff-zou's; the local stack has uvpv's). */
+  readonly redisConnector: 'jeff-zou' | 'uvpv';
 }
 
 export interface OceanusTarget {

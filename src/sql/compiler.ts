@@ -12,6 +12,9 @@ import { commentText, quoteIdent, quoteString } from './escape';
 
 export type DialectName = 'flink' | 'oceanus';
 
+/** Which Redis SQL connector the flink dialect writes for: jeff-zou's, or uvpv's own (the local stack's). */
+export type RedisConnectorName = 'jeff-zou' | 'uvpv';
+
 export interface Capabilities {
   /** The Redis commands the connector's sink can run. */
   readonly commands: ReadonlySet<RedisCommand>;
@@ -20,6 +23,11 @@ export interface Capabilities {
    * (`pv:{window_end}`); false when the key is a fixed option.
    */
   readonly fieldKeyFromColumn: boolean;
+  /**
+   * The Redis connector can skip a list entry for a window the list already holds (uvpv's
+   * 'list.push-if-newer-field'), so a window replayed after a restore is not pushed twice.
+   */
+  readonly idempotentListPush: boolean;
   /**
    * The platform sets the checkpoint interval from the job's configuration and restarts failed
    * jobs itself (Oceanus): no checkpoint or recovery options in the SQL, where they may not take effect.

@@ -90,14 +90,20 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       await sendValues(k, topic, messages);
       end();
     });
-    const { statements } = compileSpec(loaded, 'flink', {
-      topic,
-      bootstrapServers: stack.urls.kafka,
-      groupId: `uvpv-verify-${runId}`,
-      bounded: true,
-      redis: { host: redisAt.host, port: redisAt.port, database: ns.database, password: { placeholder: '', empty: true } },
-      jobName: `${spec.name}-verify-${runId}`,
-    });
+    // The local stack has uvpv's Redis connector.
+    const { statements } = compileSpec(
+      loaded,
+      'flink',
+      {
+        topic,
+        bootstrapServers: stack.urls.kafka,
+        groupId: `uvpv-verify-${runId}`,
+        bounded: true,
+        redis: { host: redisAt.host, port: redisAt.port, database: ns.database, password: { placeholder: '', empty: true } },
+        jobName: `${spec.name}-verify-${runId}`,
+      },
+      { redisConnector: 'uvpv' },
+    );
     const target = localTarget(stack.urls);
     const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
     const jobId = await timed('submit', () => new GatewayDeployer(target, client, { env: io.env, progress: p }).submit(spec, jobStatements(statements)));

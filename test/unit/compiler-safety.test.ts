@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { compileSpec } from '../../src/compile';
+import { loadSpec } from '../../src/spec/load';
 /** Small, exact checks of the review's defects; Flink's planner and the real stack prove them too (test/planner, test/cases/verify). */
 import { intervalLiteral, parseDuration, type Duration } from '../../src/spec/duration';
 import { parseFilter, renderFilter, type FilterExpr } from '../../src/spec/filter';
@@ -60,4 +63,15 @@ test('filters are type-checked as Flink would, with the reason', () => {
   expect(refusal('x / 0 = 1')).toMatch(/^the divisor of '\/' must be a number other than 0/);
   expect(refusal('kind LIKE 1')).toBe('LIKE works on text; got 1 (a number)');
   expect(render("kind = '1' AND x / 2 = 1")).toBe("(`kind` = '1') AND ((`x` / 2) = 1)");
+});
+
+test("with uvpv's Redis connector, list sinks push a window only once (list.push-if-newer-field); jeff-zou's gets no such option", () => {
+  const loaded = loadSpec('pipelines/uvpv.yaml', { env: { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092' }, cwd: join(__dirname, '..', '..') });
+  const uvpv = compileSpec(loaded, 'flink', {}, { redisConnector: 'uvpv' }).sql;
+  const jeffZou = compileSpec(loaded, 'flink').sql;
+  // Only the list sink (pagevisits), once.
+  expect(uvpv.match(/'list\.push-if-newer-field' = 'window_end'/g)).toHaveLength(1);
+  expect(uvpv).toMatch(/'command' = 'lpush',[^)]*'list\.push-if-newer-field' = 'window_end'/);
+  expect(jeffZou).not.toContain('list.push-if-newer-field');
+  expect(uvpv.replace(/,\n {2}'list\.push-if-newer-field' = 'window_end'/, '')).toBe(jeffZou);
 });

@@ -50,7 +50,7 @@ beforeEach(async () => {
   // No Kafka answers here: deploy notes that it cannot check the topic, and goes on.
   spec = { name: 'uvpv-demo', source: { topic: 'uvpv-demo', bootstrapServers: `127.0.0.1:${await closedPort()}` } } as Spec;
   io = memoryIo();
-  const target: GatewayTarget = { name: 'local', type: 'gateway', gateway: fake.url, flinkRest: fake.url };
+  const target: GatewayTarget = { name: 'local', type: 'gateway', gateway: fake.url, flinkRest: fake.url, redisConnector: 'uvpv' };
   deployer = new GatewayDeployer(target, new GatewayClient(target, { intervalMs: 5, timeoutMs: 400 }), { env: {}, progress: progress(io) });
 });
 afterEach(() => fake.close());
@@ -60,7 +60,7 @@ const deploy = (extra: object = {}) => deployer.deploy({ spec, ...request, ...ex
 
 test('a gateway that is down is named, with the way to start the local stack', async () => {
   const closed = await closedPort();
-  const target: GatewayTarget = { name: 'local', type: 'gateway', gateway: `http://127.0.0.1:${closed}`, flinkRest: `http://127.0.0.1:${closed}` };
+  const target: GatewayTarget = { name: 'local', type: 'gateway', gateway: `http://127.0.0.1:${closed}`, flinkRest: `http://127.0.0.1:${closed}`, redisConnector: 'uvpv' };
   const d = new GatewayDeployer(target, new GatewayClient(target, { intervalMs: 5, timeoutMs: 200 }), { env: {}, progress: progress(io) });
   await expect(d.deploy({ spec, ...request })).rejects.toThrow(
     new RegExp(`Flink SQL Gateway at http://127\\.0\\.0\\.1:${closed} did not answer \\(ECONNREFUSED\\); start the local stack with 'uvpv stack up'`),

@@ -15,7 +15,11 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('-d, --dialect <name>', `SQL dialect: ${DIALECT_NAMES.join(' | ')}`, 'flink')
     .option('-o, --output <file>', 'write the SQL to a file instead of standard output')
     .option('--reveal-secrets', 'write secrets (the Redis password) into the SQL instead of ${VAR} placeholders')
-    .action(async (file: string, opts: { dialect: string; output?: string; revealSecrets?: boolean }) => {
+    .option('--redis-connector <name>', "flink dialect: the cluster's Redis SQL connector, jeff-zou | uvpv (uvpv's own, as on the local stack)", 'jeff-zou')
+    .action(async (file: string, opts: { dialect: string; output?: string; revealSecrets?: boolean; redisConnector: string }) => {
+      if (opts.redisConnector !== 'jeff-zou' && opts.redisConnector !== 'uvpv') {
+        throw new UsageError(`unknown --redis-connector '${opts.redisConnector}'; expected jeff-zou or uvpv`);
+      }
       const { isDialect } = await import('../../sql/dialects');
       if (!isDialect(opts.dialect)) {
         throw new UsageError(`unknown dialect '${opts.dialect}'; expected one of ${DIALECT_NAMES.join(', ')}`);
@@ -25,7 +29,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, revealSecrets: Boolean(opts.revealSecrets) });
       io.redactor?.add(loaded.secrets);
       printDiagnostics(io, loaded.warnings, 'warning');
-      const { sql } = compileSpec(loaded, opts.dialect);
+      const { sql } = compileSpec(loaded, opts.dialect, {}, { redisConnector: opts.redisConnector });
       if (opts.output) {
         writeFileSync(resolve(io.cwd, opts.output), sql);
         io.stderr(`wrote ${opts.output} (${opts.dialect} dialect)\n`);

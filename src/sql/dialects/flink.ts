@@ -5,16 +5,23 @@
  */
 import type { SinkNode } from '../../plan/nodes';
 import { redisType } from '../../redis-types';
-import { CONNECTORS, SqlCompiler, type Capabilities } from '../compiler';
+import { CONNECTORS, SqlCompiler, type Capabilities, type RedisConnectorName } from '../compiler';
 
 export class FlinkCompiler extends SqlCompiler {
   readonly dialect = 'flink' as const;
   readonly describe = 'open-source Flink 1.20 with the flink-connector-redis SQL connector';
-  readonly capabilities: Capabilities = {
-    commands: new Set(['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset']),
-    fieldKeyFromColumn: true,
-    managesCheckpoints: false,
-  };
+  readonly capabilities: Capabilities;
+
+  /** `connector`: jeff-zou's (the default: what a Flink cluster usually has) or uvpv's own. */
+  constructor(readonly connector: RedisConnectorName = 'jeff-zou') {
+    super();
+    this.capabilities = {
+      commands: new Set(['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset']),
+      fieldKeyFromColumn: true,
+      idempotentListPush: connector === 'uvpv',
+      managesCheckpoints: false,
+    };
+  }
 
   protected redisOptions(sink: SinkNode): [string, string][] {
     const options: [string, string][] = [
@@ -28,6 +35,10 @@ export class FlinkCompiler extends SqlCompiler {
     const password = this.password(sink);
     if (password !== undefined) options.push(['password', password]);
     if (this.ordered(sink)) options.push(['sink.parallelism', '1']);
+    // A window replayed after a restore is pushed once: its entry is not newer than the list's end.
+    if (this.capabilities.idempotentListPush && redisType(sink.redisType).columns.some((c) => c.slot === 'window_entry')) {
+      options.push(['list.push-if-newer-field', 'window_end']);
+    }
     return options;
   }
 

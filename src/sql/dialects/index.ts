@@ -1,10 +1,16 @@
 /** The dialects `generate --dialect` knows. A new one is a file here and a line below. */
-import type { DialectName, SqlCompiler } from '../compiler';
+import type { DialectName, RedisConnectorName, SqlCompiler } from '../compiler';
 import { FlinkCompiler } from './flink';
 import { OceanusCompiler } from './oceanus';
 
-export const DIALECTS: Readonly<Record<DialectName, () => SqlCompiler>> = {
-  flink: () => new FlinkCompiler(),
+/** What a dialect may be told about the cluster it writes for. */
+export interface DialectOptions {
+  /** flink: the Redis SQL connector the cluster has (default jeff-zou's). */
+  redisConnector?: RedisConnectorName;
+}
+
+export const DIALECTS: Readonly<Record<DialectName, (o?: DialectOptions) => SqlCompiler>> = {
+  flink: (o) => new FlinkCompiler(o?.redisConnector),
   oceanus: () => new OceanusCompiler(),
 };
 
