@@ -47,13 +47,24 @@ export async function deleteTopic(k: Kafka, topic: string): Promise<void> {
   }
 }
 
-/** Sends each value as one message, in order, in batches; `onProgress` gets the count sent. */
-export async function sendValues(k: Kafka, topic: string, values: readonly Buffer[], onProgress?: (sent: number) => void, batchSize = 5000): Promise<void> {
+/**
+ * Sends each value as one message, in order, in batches; `onProgress` gets the count sent. With
+ * `partitions` above 1, message i goes to partition i mod partitions (the same split `partitionCounts` gives).
+ */
+export async function sendValues(
+  k: Kafka,
+  topic: string,
+  values: readonly Buffer[],
+  onProgress?: (sent: number) => void,
+  batchSize = 5000,
+  partitions = 1,
+  firstIndex = 0,
+): Promise<void> {
   const producer: Producer = k.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let i = 0; i < values.length; i += batchSize) {
-      const batch = values.slice(i, i + batchSize).map((value) => ({ value }));
+      const batch = values.slice(i, i + batchSize).map((value, j) => (partitions > 1 ? { value, partition: (firstIndex + i + j) % partitions } : { value }));
       await producer.send({ topic, messages: batch, acks: -1 });
       onProgress?.(Math.min(i + batchSize, values.length));
     }
@@ -89,4 +100,9 @@ export async function topicExists(k: Kafka, topic: string): Promise<boolean | un
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** How many of `count` messages sent by `sendValues` land in each of `partitions` partitions. */
+export function partitionCounts(count: number, partitions: number): number[] {
+  return Array.from({ length: partitions }, (_, p) => Math.floor(count / partitions) + (p < count % partitions ? 1 : 0));
 }

@@ -24,6 +24,8 @@ export interface ProduceOptions {
   conversion?: number;
   /** Event time of the first record (epoch ms); default: now. */
   startTime?: number;
+  /** Event time between records of a count-bounded run (default 100 ms): a longer step spans more windows. */
+  stepMs?: number;
 }
 
 export type ProduceTarget = { kind: 'kafka'; bootstrap: string; topic: string } | { kind: 'file'; path: string };
@@ -31,6 +33,8 @@ export type ProduceTarget = { kind: 'kafka'; bootstrap: string; topic: string } 
 export interface ProduceResult {
   sent: number;
   seconds: number;
+  /** How many partitions the Kafka topic has (records go round them in turn); undefined for a file. */
+  partitions?: number;
 }
 
 export type ProduceFn = (spec: Spec, target: ProduceTarget, opts: ProduceOptions, io: Io, signal?: AbortSignal) => Promise<ProduceResult>;

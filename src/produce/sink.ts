@@ -4,7 +4,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Io } from '../io/io';
-import { createTopic, kafka, topicExists } from '../kafka/client';
+import { kafka } from '../kafka/client';
+import { ensureTopic, spreadOver, topicReport } from '../kafka/topics';
 import { RuntimeFailure } from '../errors';
 import { sleep } from '../util/http';
 import type { ProduceOptions, ProduceResult, ProduceTarget } from './api';
@@ -23,9 +24,9 @@ export async function produce(spec: Spec, target: ProduceTarget, opts: ProduceOp
   const bar = new ProgressBar(io, target.kind === 'kafka' ? `producing to ${target.topic}` : `writing ${target.path}`, total);
   const finished = () => signal?.aborted || (total !== undefined && gen.count >= total) || (opts.durationMs !== undefined && Date.now() - started >= opts.durationMs);
   // Event time follows the clock when paced by it; else it advances a fixed step per record.
-  const eventTime = () => (live || opts.durationMs !== undefined ? Date.now() : start + gen.count * EVENT_STEP_MS);
+  const eventTime = () => (live || opts.durationMs !== undefined ? Date.now() : start + gen.count * (opts.stepMs ?? EVENT_STEP_MS));
 
-  const write = target.kind === 'kafka' ? await kafkaWriter(target) : fileWriter(target.path);
+  const write = target.kind === 'kafka' ? await kafkaWriter(target, spec.job.parallelism, io) : fileWriter(target.path);
   try {
     while (!finished()) {
       let size = Math.min(BATCH, total === undefined ? BATCH : total - gen.count);
@@ -43,32 +44,44 @@ export async function produce(spec: Spec, target: ProduceTarget, opts: ProduceOp
     await write.close();
   }
   bar.done(gen.count);
-  return { sent: gen.count, seconds: (Date.now() - started) / 1000 };
+  return { sent: gen.count, seconds: (Date.now() - started) / 1000, ...(write.partitions === undefined ? {} : { partitions: write.partitions }) };
 }
 
 interface Writer {
   send(batch: Buffer[]): Promise<void>;
   close(): Promise<void>;
+  /** The Kafka topic's partition count. */
+  partitions?: number;
 }
 
 /** Records per Kafka request: well under the broker's default 1 MB request size; 1,000 per request measured about 20% faster than 4,000 (500,000 records to the local stack, twice each). */
 const KAFKA_REQUEST = 1_000;
 
-async function kafkaWriter(target: { bootstrap: string; topic: string }): Promise<Writer> {
+/**
+ * A missing topic is created with one partition per source task of the job; records go round
+ * the topic's partitions in turn (record i to partition i mod partitions), whatever their count.
+ */
+async function kafkaWriter(target: { bootstrap: string; topic: string }, parallelism: number, io: Io): Promise<Writer> {
   const k = kafka(target.bootstrap, { clientId: 'uvpv-produce' });
-  const exists = await topicExists(k, target.topic);
-  if (exists === undefined) throw new RuntimeFailure(`Kafka at ${target.bootstrap} does not answer; start it ('uvpv stack up') or pass --bootstrap`);
-  if (!exists) await createTopic(k, target.topic);
+  const state = await ensureTopic(k.admin(), target.topic, parallelism);
+  if (state.kind !== 'present') throw new RuntimeFailure(`Kafka at ${target.bootstrap} does not answer; start it ('uvpv stack up') or pass --bootstrap`);
+  const { partitions } = state;
+  const report = topicReport(target.topic, state, parallelism);
+  if (state.created) io.stderr(`${report.line}\n`);
+  if (report.warning) io.stderr(`${report.warning}\n`);
   const producer = k.producer({ allowAutoTopicCreation: false });
   await producer.connect();
+  let sent = 0;
   return {
+    partitions,
     send: async (batch) => {
       // A few requests in flight at once; order across them does not matter for synthetic traffic.
       const requests: Promise<unknown>[] = [];
       for (let i = 0; i < batch.length; i += KAFKA_REQUEST) {
-        const messages = batch.slice(i, i + KAFKA_REQUEST).map((value) => ({ value }));
+        const messages = spreadOver(batch.slice(i, i + KAFKA_REQUEST), partitions, sent + i);
         requests.push(producer.send({ topic: target.topic, acks: 1, messages }));
       }
+      sent += batch.length;
       try {
         await Promise.all(requests);
       } catch (e) {

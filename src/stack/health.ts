@@ -36,11 +36,45 @@ export function jobmanagerProbe(rest: string): Probe {
   };
 }
 
-export function taskmanagerProbe(rest: string): Probe {
+/**
+ * Healthy when a TaskManager with slots has registered. With `known`, only a TaskManager whose id
+ * is not in it counts: after a TaskManager died and a new one started, Flink lists the dead one
+ * (and its slots) until its heartbeat times out, and only the new one's id says it is up.
+ */
+export function taskmanagerProbe(rest: string, known?: ReadonlySet<string>): Probe {
+  if (known === undefined) {
+    return async () => {
+      const o = await getJson(`${rest}/overview`);
+      return o && Number(o.taskmanagers) > 0 && Number(o['slots-total']) > 0 ? `${o['slots-available']}/${o['slots-total']} slots free` : undefined;
+    };
+  }
   return async () => {
-    const o = await getJson(`${rest}/overview`);
-    return o && Number(o.taskmanagers) > 0 && Number(o['slots-total']) > 0 ? `${o['slots-available']}/${o['slots-total']} slots free` : undefined;
+    const fresh = (await taskmanagers(rest))?.find((t) => !known.has(t.id) && t.slotsNumber > 0);
+    return fresh && `${fresh.freeSlots}/${fresh.slotsNumber} slots free on new TaskManager ${fresh.id}`;
   };
+}
+
+interface TaskManagerInfo {
+  id: string;
+  slotsNumber: number;
+  freeSlots: number;
+}
+
+/** The TaskManagers Flink's REST API lists (GET /taskmanagers), or undefined when it does not answer. */
+async function taskmanagers(rest: string): Promise<TaskManagerInfo[] | undefined> {
+  const o = await getJson(`${rest}/taskmanagers`);
+  if (!o || !Array.isArray(o.taskmanagers)) return undefined;
+  return (o.taskmanagers as Record<string, unknown>[])
+    .filter((t) => typeof t?.id === 'string')
+    .map((t) => ({ id: t.id as string, slotsNumber: Number(t.slotsNumber) || 0, freeSlots: Number(t.freeSlots) || 0 }));
+}
+
+/**
+ * The ids of the TaskManagers the JobManager at `rest` lists now, dead ones among them until
+ * their heartbeat times out; an empty set when it does not answer.
+ */
+export async function taskmanagerIds(rest: string): Promise<Set<string>> {
+  return new Set((await taskmanagers(rest))?.map((t) => t.id));
 }
 
 export function gatewayProbe(gateway: string): Probe {

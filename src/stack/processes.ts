@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { RuntimeFailure } from '../errors';
 import { sleep } from '../util/http';
 
 export interface ProcessSpec {
@@ -66,6 +67,22 @@ export async function stopProcess(runDir: string, name: string, marker: string, 
   }
   signal(pid, 'SIGKILL');
   while (alive(pid)) await sleep(50);
+  return 'killed';
+}
+
+/**
+ * SIGKILL, no grace: a crash. Resolves when the process is gone (a RuntimeFailure if it is still
+ * there after `timeoutMs`); the pid file stays, as after a crash.
+ */
+export async function killProcess(runDir: string, name: string, marker: string, timeoutMs = 10_000): Promise<'killed' | 'not running'> {
+  const pid = runningPid(runDir, name, marker);
+  if (pid === undefined) return 'not running';
+  signal(pid, 'SIGKILL');
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) throw new RuntimeFailure(`${name} (pid ${pid}) is still there ${timeoutMs / 1000} s after SIGKILL`);
+    await sleep(50);
+  }
   return 'killed';
 }
 

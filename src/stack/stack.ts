@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import type { Progress } from '../io/progress';
 import { RuntimeFailure } from '../errors';
 import { components, launches, type Component, type ComponentName, type Launch } from './components';
-import { gatewayProbe, jobmanagerProbe, kafkaProbe, redisAnswers, taskmanagerProbe, waitHealthy, type Probe } from './health';
+import { gatewayProbe, jobmanagerProbe, kafkaProbe, redisAnswers, taskmanagerIds, taskmanagerProbe, waitHealthy, type Probe } from './health';
 import { stackUrls, type StackLayout } from './layout';
-import { alive, portInUse, runningPid, startDetached, stopProcess } from './processes';
+import { alive, killProcess, portInUse, runningPid, startDetached, stopProcess } from './processes';
 import { resolveJars } from './resolve';
 
 export interface RedisEndpoint {
@@ -43,17 +43,22 @@ export class LocalStack {
     return stackUrls(this.layout);
   }
 
-  private probes(): Record<Component['name'], Probe> {
+  /** `knownTaskmanagers`: TaskManager ids that do not count as the TaskManager being up (see `up`). */
+  private probes(knownTaskmanagers?: ReadonlySet<string>): Record<Component['name'], Probe> {
     const { kafka, flinkRest, gateway } = this.urls;
     return {
       kafka: kafkaProbe(kafka),
       jobmanager: jobmanagerProbe(flinkRest),
-      taskmanager: taskmanagerProbe(flinkRest),
+      taskmanager: taskmanagerProbe(flinkRest, knownTaskmanagers),
       'sql-gateway': gatewayProbe(gateway),
     };
   }
 
-  /** Starts whatever is not running and waits until everything answers. */
+  /**
+   * Starts whatever is not running and waits until everything answers: after `kill` of a
+   * component, this is what restarts it. A TaskManager started under a running JobManager
+   * counts as up once the JobManager lists a TaskManager id it did not list before the start.
+   */
   async up(): Promise<{ started: string[]; redis: RedisEndpoint }> {
     for (const dir of [this.layout.confDir, this.layout.dataDir, this.layout.logsDir, this.layout.runDir]) mkdirSync(dir, { recursive: true });
     checkTool(this.layout.java, ['-version'], 'Java 17', 'install a JDK 17 or set JAVA_HOME');
@@ -74,7 +79,10 @@ export class LocalStack {
     this.writeConfig();
     const redis = await this.ensureRedis();
     const all = launches(this.layout, jars);
-    const probes = this.probes();
+    // A killed TaskManager stays on the JobManager's list, slots and all, until its heartbeat times
+    // out: the new one is the one with an id not listed now.
+    const restartsTaskmanager = missing.some((c) => c.name === 'taskmanager') && !missing.some((c) => c.name === 'jobmanager');
+    const probes = this.probes(restartsTaskmanager ? await taskmanagerIds(this.urls.flinkRest) : undefined);
     const toStart: Launch[] = all.filter((l) => missing.some((c) => c.name === l.name));
     if (toStart.some((c) => c.name === 'kafka')) await this.formatKafkaStorage(jars.kafka);
 
@@ -136,6 +144,17 @@ export class LocalStack {
   async isUp(): Promise<boolean> {
     const { components: list, redis } = await this.status();
     return list.every((c) => c.healthy) && Boolean(redis?.healthy);
+  }
+
+  /**
+   * SIGKILLs a running component, found by its pid file and marker (never a process the stack
+   * did not start), and waits until it is gone: a crash, for fault tests. The pid file stays, as
+   * after a crash; `up` starts the component again. 'not running' when there was nothing to kill.
+   */
+  async kill(name: ComponentName, timeoutMs = 10_000): Promise<'killed' | 'not running'> {
+    const c = components(this.layout).find((x) => x.name === name);
+    if (!c) throw new Error(`no stack component ${name}`);
+    return killProcess(this.layout.runDir, c.name, c.marker, timeoutMs);
   }
 
   /** The pid of a running part of the stack, found by its marker. */

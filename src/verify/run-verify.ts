@@ -13,7 +13,7 @@ import { compileSpec } from '../compile';
 import { GatewayClient, DEFAULT_TIMING } from '../deploy/gateway/client';
 import { GatewayDeployer } from '../deploy/gateway/deployer';
 import { RuntimeFailure, UsageError } from '../errors';
-import { createTopic, deleteTopic, kafka, sendValues, splitLines } from '../kafka/client';
+import { createTopic, deleteTopic, kafka, partitionCounts, sendValues, splitLines } from '../kafka/client';
 import type { Expectation } from '../model/expectation';
 import { referenceModel } from '../model/reference';
 import { loadSpec, localTarget } from '../spec/load';
@@ -22,6 +22,8 @@ import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
 import { compare, type KeyResult } from './compare';
 import { expectationYaml, readExpectation } from './expect-file';
+import { FAULT_CHECKPOINT, faultLine, feedWithFault, outcome, type FaultPlan, type FaultReport } from './faults';
+import { RedisProxy } from './redis-proxy';
 import { junitXml } from './junit';
 import { claimDatabase, CLAIM_KEY } from './namespace';
 import { snapshot } from './snapshot';
@@ -34,12 +36,15 @@ export interface VerifyOptions {
   junit?: string;
   keep: boolean;
   writeExpect?: string;
+  /** Inject this failure mid-stream (see faults.ts). */
+  fault?: FaultPlan;
 }
 
 export interface VerifyOutcome {
   ok: boolean;
   results: KeyResult[];
   timings: Record<string, number>;
+  fault?: FaultReport;
 }
 
 export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome> {
@@ -83,13 +88,20 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
   const ns = await claimDatabase(redisAt.host, redisAt.port, runId);
   let results: KeyResult[] = [];
   let failure: RuntimeFailure | undefined;
+  let faultReport: FaultReport | undefined;
+  // As many partitions as the job's parallelism, so every source task reads.
+  const partitions = spec.job.parallelism;
+  // A Redis outage cuts the job off through a proxy: the Redis server itself is never stopped.
+  const proxy = opts.fault?.kind === 'redis-outage' ? new RedisProxy(redisAt) : undefined;
   try {
     await timed('produce', async () => {
-      await createTopic(k, topic);
-      const end = p.step(`sending ${messages.length} messages to topic ${topic}`);
-      await sendValues(k, topic, messages);
+      await createTopic(k, topic, partitions);
+      if (opts.fault) return; // the events follow once the job runs
+      const end = p.step(`sending ${messages.length} messages to topic ${topic}${partitions > 1 ? ` (${partitions} partitions)` : ''}`);
+      await sendValues(k, topic, messages, undefined, 5000, partitions);
       end();
     });
+    const redisPort = proxy ? await proxy.start() : redisAt.port;
     // The local stack has uvpv's Redis connector.
     const { statements } = compileSpec(
       loaded,
@@ -98,8 +110,10 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
         topic,
         bootstrapServers: stack.urls.kafka,
         groupId: `uvpv-verify-${runId}`,
-        bounded: true,
-        redis: { host: redisAt.host, port: redisAt.port, database: ns.database, password: { placeholder: '', empty: true } },
+        // A fault run starts before its input is written: it stops at the offsets the input ends at.
+        bounded: opts.fault ? partitionCounts(messages.length, partitions) : true,
+        checkpointInterval: opts.fault ? FAULT_CHECKPOINT : undefined,
+        redis: { host: redisAt.host, port: redisPort, database: ns.database, password: { placeholder: '', empty: true } },
         jobName: `${spec.name}-verify-${runId}`,
       },
       { redisConnector: 'uvpv' },
@@ -107,11 +121,22 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     const target = localTarget(stack.urls);
     const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
     const jobId = await timed('submit', () => new GatewayDeployer(target, client, { env: io.env, progress: p }).submit(spec, jobStatements(statements)));
-    await timed('run', async () => {
-      const end = p.step(`running job ${jobId} to the end of its input`);
-      await client.waitForJob(jobId, ['FINISHED']);
-      end('FINISHED');
-    });
+    if (opts.fault) {
+      const plan = opts.fault;
+      const fed = await timed('produce', () => feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy }, jobId, messages, plan));
+      await timed('run', async () => {
+        const end = p.step(`running job ${jobId} to the end of its input`);
+        await client.waitForJob(jobId, ['FINISHED'], 300_000, true);
+        end('FINISHED');
+      });
+      faultReport = await outcome(client, jobId, fed);
+    } else {
+      await timed('run', async () => {
+        const end = p.step(`running job ${jobId} to the end of its input`);
+        await client.waitForJob(jobId, ['FINISHED']);
+        end('FINISHED');
+      });
+    }
     const actual = await timed('compare', async () => {
       const got = await snapshot(ns.redis, new Set([CLAIM_KEY]));
       results = compare(expectation, got);
@@ -132,13 +157,15 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     if (opts.keep) io.stderr(`kept topic ${topic} and Redis database ${ns.database} on ${redisAt.host}:${redisAt.port} (--keep)\n`);
     else await deleteTopic(k, topic).catch(() => undefined);
     await ns.release(opts.keep);
+    await proxy?.stop();
   }
 
   const total = Object.values(t).reduce((a, b) => a + b, 0);
   if (opts.junit) writeFileSync(resolve(io.cwd, opts.junit), junitXml(`uvpv verify ${spec.name}`, results, total, failure && `${failure.message}\n${failure.detail ?? ''}`));
   if (failure) throw failure;
+  if (faultReport) io.stdout(`${faultLine(faultReport)}\n`);
   report(io, results, t);
-  return { ok: results.every((r) => r.ok), results, timings: t };
+  return { ok: results.every((r) => r.ok), results, timings: t, fault: faultReport };
 }
 
 function report(io: Io, results: KeyResult[], t: Record<string, number>): void {

@@ -94,7 +94,10 @@ test("a job that fails in its first seconds is reported with Flink's root cause"
   writeFileSync(join(dir, 'p.yaml'), spec);
   const r = await uvpv(['deploy', join(dir, 'p.yaml'), '--create-topic']);
   expect(r.code).toBe(1);
-  expect(r.err).toMatch(/^error: Flink job [0-9a-f]{32} \(uvpv-no-redis\) FAILED$/m);
+  // The generated job restarts from its last checkpoint (exponential delay): deploy says so, and why.
+  expect(r.err).toMatch(/^error: Flink job [0-9a-f]{32} \(uvpv-no-redis\) failed and is RESTARTING; it stays on the cluster until you stop it \('uvpv stop'\)$/m);
   expect(r.err).toMatch(/^root cause: .*Failed to connect to 127\.0\.0\.1:6399/m);
   expect(r.err).not.toMatch(/^\s+at /m);
+  const stopped = await uvpv(['stop', join(dir, 'p.yaml')]);
+  expect(stopped.code).toBe(0);
 });

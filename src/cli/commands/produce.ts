@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors';
 import type { ProduceOptions, ProduceTarget } from '../../produce/api';
+import { partitionsText } from '../../kafka/topics';
 import { parseDuration } from '../../spec/duration';
 import type { Io } from '../../io/io';
 
@@ -14,6 +15,7 @@ interface Flags {
   badRatio: string;
   lateRatio: string;
   conversion: string;
+  step?: string;
   out?: string;
   topic?: string;
   bootstrap?: string;
@@ -33,6 +35,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--bad-ratio <share>', 'share of malformed records (bad JSON, wrong types, missing fields)', '0')
     .option('--late-ratio <share>', 'share of records later than the watermark delay', '0')
     .option('--conversion <share>', 'purchases per view to aim for', '0.05')
+    .option('--step <time>', "with --events: event time between records, e.g. '30 s' (default 100 ms)")
     .option('-o, --out <file>', 'write JSON lines to this file instead of Kafka')
     .option('--topic <name>', "Kafka topic (default: the spec's)")
     .option('--bootstrap <servers>', "Kafka bootstrap servers (default: the spec's)")
@@ -47,6 +50,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         badRatio: share('--bad-ratio', flags.badRatio),
         lateRatio: share('--late-ratio', flags.lateRatio),
         conversion: share('--conversion', flags.conversion),
+        stepMs: flags.step === undefined ? undefined : duration(flags.step, '--step'),
       };
       if (opts.events === undefined && opts.durationMs === undefined) opts.events = 10_000;
       const { loadSpec } = await import('../../spec/load');
@@ -57,7 +61,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         ? { kind: 'file', path: resolve(io.cwd, flags.out) }
         : { kind: 'kafka', bootstrap: flags.bootstrap ?? spec.source.bootstrapServers, topic: flags.topic ?? spec.source.topic };
       const r = await produce(spec, target, opts, io);
-      const where = target.kind === 'file' ? flags.out : `${target.topic} on ${target.bootstrap}`;
+      const where = target.kind === 'file' ? flags.out : `${target.topic} on ${target.bootstrap}${r.partitions === undefined ? '' : ` (${partitionsText(r.partitions)})`}`;
       io.stdout(`produced ${r.sent} records to ${where} in ${r.seconds.toFixed(1)}s (${Math.round(r.sent / Math.max(r.seconds, 0.001))} records/s)\n`);
       done(0);
     });
@@ -75,8 +79,8 @@ function share(flag: string, v: string): number {
   return n;
 }
 
-function duration(v: string): number {
+function duration(v: string, flag = '--duration'): number {
   const d = parseDuration(v);
-  if (typeof d === 'string') throw new UsageError(`--duration: ${d}`);
+  if (typeof d === 'string') throw new UsageError(`${flag}: ${d}`);
   return d.millis;
 }

@@ -13,9 +13,12 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--junit <file>', 'also write the result as JUnit XML')
     .option('--keep', "keep the run's Kafka topic and Redis database for inspection")
     .option('--write-expect <file>', 'record what Redis holds after the run as an expectation file, for review')
-    .action(async (spec: string, opts: { events: string; expect?: string; target: string; junit?: string; keep?: boolean; writeExpect?: string }) => {
+    .option('--fault <kind>', 'inject a failure mid-stream: taskmanager-kill | redis-outage | kafka-restart (Flink must recover from its last checkpoint)')
+    .option('--at <share>', 'with --fault: after how much of the events, e.g. 40% (default)')
+    .action(async (spec: string, opts: { events: string; expect?: string; target: string; junit?: string; keep?: boolean; writeExpect?: string; fault?: string; at?: string }) => {
       const { verify } = await import('../../verify/run-verify');
-      const outcome = await verify({ ...opts, spec, keep: Boolean(opts.keep) }, io);
+      const { parseFault } = await import('../../verify/faults');
+      const outcome = await verify({ ...opts, spec, keep: Boolean(opts.keep), fault: parseFault(opts.fault, opts.at) }, io);
       done(outcome.ok ? 0 : 1);
     });
 }

@@ -148,7 +148,8 @@ export class GatewayClient {
   }
 
   /** Waits until a job reaches one of `states`; fails with Flink's root cause if it fails. */
-  async waitForJob(jobId: string, states: string[], timeoutMs = this.timing.timeoutMs): Promise<string> {
+  /** Waits for one of `states`; a restart fails the wait unless `tolerateRestarts` (a fault run expects them). */
+  async waitForJob(jobId: string, states: string[], timeoutMs = this.timing.timeoutMs, tolerateRestarts = false): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const job = await this.job(jobId);
@@ -158,7 +159,7 @@ export class GatewayClient {
         const cause = await this.rootCause(jobId);
         throw new RuntimeFailure(`Flink job ${jobId} (${job.name}) ${job.state}`, cause ? rootCauseSummary(cause) : undefined, 'job-terminal-state');
       }
-      if (job.state === 'RESTARTING') {
+      if (job.state === 'RESTARTING' && !tolerateRestarts) {
         // A cluster with a restart strategy retries a failing job instead of failing it.
         const cause = await this.rootCause(jobId);
         throw new RuntimeFailure(

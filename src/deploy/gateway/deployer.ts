@@ -10,7 +10,8 @@ import { jobStatements } from '../../sql/compiler';
 import { quoteString } from '../../sql/escape';
 import type { GatewayTarget, Spec } from '../../spec/types';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
-import { createTopic, kafka, topicExists } from '../../kafka/client';
+import { kafka } from '../../kafka/client';
+import { ensureTopic, topicReport } from '../../kafka/topics';
 import { DEFAULT_TIMING, GatewayClient, type FlinkJob } from './client';
 
 /** Flink job states in which a job still runs (or is about to). */
@@ -124,20 +125,22 @@ export class GatewayDeployer implements Deployer {
     return { lines: [`cancelled job ${job.jid} (${spec.name}); no savepoint taken (use --savepoint DIR to keep its state)`] };
   }
 
-  /** A missing source topic fails the job at start; say so before submitting, where Kafka answers. */
+  /**
+   * A missing source topic fails the job at start; say so before submitting, where Kafka answers.
+   * `--create-topic` creates it with one partition per source task (the job's parallelism).
+   */
   private async checkTopic(req: DeployRequest): Promise<void> {
     const { topic, bootstrapServers } = req.spec.source;
-    const k = kafka(bootstrapServers, { clientId: 'uvpv-deploy', retries: 0 });
-    const exists = await topicExists(k, topic);
-    if (exists === undefined) {
+    const admin = kafka(bootstrapServers, { clientId: 'uvpv-deploy', retries: 0 }).admin();
+    const state = await ensureTopic(admin, topic, req.createTopic ? req.spec.job.parallelism : undefined);
+    if (state.kind === 'unreachable') {
       this.ctx.progress.info(`note: Kafka at ${bootstrapServers} does not answer from here; not checking that topic ${topic} exists`);
-    } else if (!exists) {
-      if (!req.createTopic) {
-        throw new RuntimeFailure(`Kafka topic ${topic} does not exist on ${bootstrapServers}; create it, or deploy with --create-topic`);
-      }
-      const end = this.ctx.progress.step(`creating Kafka topic ${topic}`);
-      await createTopic(k, topic);
-      end();
+    } else if (state.kind === 'missing') {
+      throw new RuntimeFailure(`Kafka topic ${topic} does not exist on ${bootstrapServers}; create it, or deploy with --create-topic`);
+    } else {
+      const report = topicReport(topic, state, req.spec.job.parallelism);
+      this.ctx.progress.info(report.line);
+      if (report.warning) this.ctx.progress.info(report.warning);
     }
   }
 

@@ -1,0 +1,169 @@
+/**
+ * `uvpv verify --fault KIND`: the same comparison as verify, with a failure injected while the job
+ * is mid-stream. The job starts first, bounded by the offsets the whole input will end at; the
+ * events then arrive in batches, and after `--at` of them (and a completed checkpoint) the fault
+ * hits. The service comes back, Flink restarts the job from its last checkpoint by itself, and
+ * the rest of the events follow. Faults touch only what the stack started (a TaskManager, the
+ * Kafka broker) or a proxy in front of Redis: the Redis server itself is never stopped.
+ */
+import type { Kafka } from 'kafkajs';
+import type { GatewayClient } from '../deploy/gateway/client';
+import { RuntimeFailure, UsageError } from '../errors';
+import type { Progress } from '../io/progress';
+import { sendValues } from '../kafka/client';
+import type { LocalStack } from '../stack/stack';
+import { RedisProxy } from './redis-proxy';
+
+export const FAULT_KINDS = ['taskmanager-kill', 'redis-outage', 'kafka-restart'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultPlan {
+  kind: FaultKind;
+  /** The share of the events sent before the fault, 0 < at < 1. */
+  at: number;
+}
+
+/** How often a fault run checkpoints: often, so a short run has checkpoints to restore from. */
+export const FAULT_CHECKPOINT = { millis: 1000, text: '1 s' };
+/** Batches the events arrive in. */
+const BATCHES = 10;
+/** How long Redis stays away: longer than the connector's 2 s read timeout, so writes fail. */
+const REDIS_OUTAGE_MS = 4000;
+
+export function parseFault(kind: string | undefined, at: string | undefined): FaultPlan | undefined {
+  if (kind === undefined) {
+    if (at !== undefined) throw new UsageError('--at goes with --fault');
+    return undefined;
+  }
+  if (!(FAULT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--fault: got '${kind}'; expected one of ${FAULT_KINDS.join(', ')}`);
+  const m = /^(\d{1,2})%$/.exec(at ?? '40%');
+  const share = m ? Number(m[1]) / 100 : NaN;
+  if (!(share > 0 && share < 1)) throw new UsageError(`--at: got '${at}'; expected a share of the events such as 40% (1% to 99%)`);
+  return { kind: kind as FaultKind, at: share };
+}
+
+/** What happened, for the report. */
+export interface FaultReport {
+  kind: FaultKind;
+  /** Messages sent before the fault hit. */
+  after: number;
+  total: number;
+  /** Restarts Flink made (the failures in its exception history). */
+  restarts: number;
+  /** From the fault to the job's last return to RUNNING (undefined: it never restarted). */
+  recoveredSeconds?: number;
+  /** When the fault hit (epoch ms). */
+  at: number;
+  /** What the fault did, e.g. "killed TaskManager pid 123; a new TaskManager registered". */
+  detail: string;
+}
+
+export interface FaultContext {
+  stack: LocalStack;
+  client: GatewayClient;
+  kafka: Kafka;
+  topic: string;
+  partitions: number;
+  progress: Progress;
+  proxy?: RedisProxy;
+}
+
+/**
+ * Sends the events in batches with the fault after `plan.at` of them; returns once all are sent
+ * and the service is back. A Redis outage lasts while later batches arrive, so the job's writes
+ * meet it.
+ */
+export async function feedWithFault(ctx: FaultContext, jobId: string, messages: readonly Buffer[], plan: FaultPlan): Promise<Omit<FaultReport, 'restarts' | 'recoveredSeconds'>> {
+  const size = Math.max(1, Math.ceil(messages.length / BATCHES));
+  const faultAfter = Math.min(messages.length - 1, Math.max(1, Math.round(messages.length * plan.at)));
+  let report: Omit<FaultReport, 'restarts' | 'recoveredSeconds'> | undefined;
+  let restored: Promise<void> = Promise.resolve();
+  for (let sent = 0; sent < messages.length;) {
+    const next = report ? Math.min(messages.length, sent + size) : Math.min(faultAfter, sent + size);
+    await sendValues(ctx.kafka, ctx.topic, messages.slice(sent, next), undefined, 5000, ctx.partitions, sent);
+    sent = next;
+    if (!report && sent >= faultAfter) {
+      // A checkpoint after the job has read what was sent, so there is state to restore; then the
+      // fault, while the job is still writing the windows this batch closed.
+      await waitForCheckpoint(ctx.client, jobId);
+      const at = Date.now();
+      const injected = await inject(ctx, plan.kind);
+      restored = injected.restored;
+      report = { kind: plan.kind, after: sent, total: messages.length, detail: injected.detail, at };
+    } else {
+      await sleep(200);
+    }
+  }
+  await restored;
+  return report!;
+}
+
+/** What the fault run reports once the job has finished: its restarts, and how long it took to run again. */
+export async function outcome(client: GatewayClient, jobId: string, fed: Omit<FaultReport, 'restarts' | 'recoveredSeconds'>): Promise<FaultReport> {
+  const n = await restarts(client, jobId);
+  const job = await client.rest<{ timestamps?: Record<string, number> }>(`/jobs/${jobId}`);
+  const back = job.timestamps?.RUNNING;
+  return { ...fed, restarts: n, recoveredSeconds: n > 0 && back && back > fed.at ? (back - fed.at) / 1000 : undefined };
+}
+
+async function inject(ctx: FaultContext, kind: FaultKind): Promise<{ detail: string; restored: Promise<void> }> {
+  const end = ctx.progress.step(`injecting ${kind}`);
+  let detail: string;
+  let restored: Promise<void> = Promise.resolve();
+  switch (kind) {
+    case 'taskmanager-kill': {
+      const pid = ctx.stack.pid('taskmanager');
+      if (pid === undefined) throw new RuntimeFailure('no TaskManager of the stack is running: nothing to kill');
+      await ctx.stack.kill('taskmanager');
+      await ctx.stack.up();
+      detail = `killed the TaskManager (pid ${pid}, SIGKILL); a new one registered (pid ${ctx.stack.pid('taskmanager')})`;
+      break;
+    }
+    case 'kafka-restart': {
+      const pid = ctx.stack.pid('kafka');
+      if (pid === undefined) throw new RuntimeFailure('the stack has no Kafka broker running: nothing to restart');
+      await ctx.stack.kill('kafka');
+      await ctx.stack.up();
+      detail = `killed the Kafka broker (pid ${pid}, SIGKILL) and started it again (pid ${ctx.stack.pid('kafka')})`;
+      break;
+    }
+    case 'redis-outage': {
+      if (!ctx.proxy) throw new Error('redis-outage needs the proxy');
+      restored = ctx.proxy.outage(REDIS_OUTAGE_MS);
+      detail = `cut the job's Redis connections and refused new ones for ${REDIS_OUTAGE_MS / 1000} s (a proxy; the Redis server was not touched)`;
+      break;
+    }
+  }
+  end();
+  return { detail, restored };
+}
+
+/** Waits until the job has completed a checkpoint (at most a minute). */
+async function waitForCheckpoint(client: GatewayClient, jobId: string): Promise<void> {
+  const before = await completedCheckpoints(client, jobId);
+  const deadline = Date.now() + 60_000;
+  while ((await completedCheckpoints(client, jobId)) <= before) {
+    if (Date.now() > deadline) throw new RuntimeFailure(`job ${jobId} completed no checkpoint in 60 s; a fault run needs one to restore from`);
+    await sleep(100);
+  }
+}
+
+async function completedCheckpoints(client: GatewayClient, jobId: string): Promise<number> {
+  const r = await client.rest<{ counts?: { completed?: number } }>(`/jobs/${jobId}/checkpoints`);
+  return r.counts?.completed ?? 0;
+}
+
+/** How many times Flink restarted the job: the failures in its exception history, or its numRestarts metric. */
+export async function restarts(client: GatewayClient, jobId: string): Promise<number> {
+  const history = await client.rest<{ exceptionHistory?: { entries?: unknown[] } }>(`/jobs/${jobId}/exceptions?maxExceptions=100`).catch(() => undefined);
+  const metric = await client.rest<{ id: string; value: string }[]>(`/jobs/${jobId}/metrics?get=numRestarts`).catch(() => []);
+  return Math.max(history?.exceptionHistory?.entries?.length ?? 0, Number(metric.find((m) => m.id === 'numRestarts')?.value ?? 0));
+}
+
+export function faultLine(r: FaultReport): string {
+  const pct = Math.round((r.after / r.total) * 100);
+  const recovered = r.recoveredSeconds === undefined ? 'the job rode through it without stopping' : `the job was RUNNING again ${r.recoveredSeconds.toFixed(1)} s after the fault`;
+  return `fault: ${r.kind} after ${r.after} of ${r.total} messages (${pct}%): ${r.detail}; Flink restarted the job ${r.restarts} time${r.restarts === 1 ? '' : 's'}; ${recovered}`;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
