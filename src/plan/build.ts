@@ -144,8 +144,10 @@ function jobOptions(spec: Spec, counts: CountNode[], o: PlanOverrides, firstSeen
   if (spec.job.parallelism > 1) {
     options.push({
       key: 'table.exec.source.idle-timeout',
-      value: '5 s',
-      why: 'With parallel sources, a partition without new records for 5 s no longer holds back the watermark, so windows still close.',
+      value: '1 min',
+      why:
+        'With parallel sources, a partition without new records for a minute no longer holds back the watermark, so windows still close. ' +
+        'Not sooner: a partition that is only slow (a broker restarting, a consumer catching up) would fall behind the watermark and its rows be dropped as late.',
     });
   }
   const ttl = spec.job.stateTtl;

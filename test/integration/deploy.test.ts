@@ -99,5 +99,7 @@ test("a job that fails in its first seconds is reported with Flink's root cause"
   expect(r.err).toMatch(/^root cause: .*Failed to connect to 127\.0\.0\.1:6399/m);
   expect(r.err).not.toMatch(/^\s+at /m);
   const stopped = await uvpv(['stop', join(dir, 'p.yaml')]);
+  expect(stopped.err).not.toMatch(/error/);
+  expect(stopped.out).toMatch(/^cancelled job [0-9a-f]{32} \(uvpv-no-redis\)/m);
   expect(stopped.code).toBe(0);
 });

@@ -117,7 +117,8 @@ export class GatewayDeployer implements Deployer {
     }
     const step = this.ctx.progress.step(`cancelling job ${job.jid}`);
     await this.client.cancel(job.jid);
-    await this.client.waitForJob(job.jid, ['CANCELED']).catch((e) => {
+    // A restarting job passes through RESTARTING on its way to CANCELED: that is no failure here.
+    await this.client.waitForJob(job.jid, ['CANCELED'], undefined, true).catch((e) => {
       // A job still cancelling when the wait ends is taken as cancelled.
       if (!(e instanceof RuntimeFailure && e.code === 'timed-out')) throw e;
     });
