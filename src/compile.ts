@@ -2,7 +2,8 @@
 import { SpecError } from './errors';
 import { buildPlan, type PlanOverrides } from './plan/build';
 import type { Plan } from './plan/nodes';
-import type { DialectName, SqlStatement } from './sql/compiler';
+import type { DialectName, SqlCompiler, SqlStatement } from './sql/compiler';
+import { redisType } from './redis-types';
 import { DIALECTS, type DialectOptions } from './sql/dialects';
 import type { Loaded } from './spec/load';
 
@@ -11,6 +12,22 @@ export interface Compiled {
   sql: string;
   /** The same script as statements, for tools that take one at a time. */
   statements: SqlStatement[];
+  /** Guarantees the target's connector cannot give (see guaranteeWarnings). */
+  warnings?: string[];
+}
+
+/**
+ * Where a result is weaker than the contract's "nothing lost, nothing doubled" after a failure:
+ * a list whose connector cannot skip a window it already holds gets a replayed window twice.
+ */
+export function guaranteeWarnings(compiled: Compiled, compiler: SqlCompiler): string[] {
+  if (compiler.capabilities.idempotentListPush) return [];
+  return compiled.plan.sinks
+    .filter((s) => redisType(s.redisType).columns.some((c) => c.slot === 'window_entry'))
+    .map(
+      (s) =>
+        `metric ${s.metric}: with ${compiler.describe}, a list is written at least once: after a failure, the windows since the last checkpoint may be pushed again (uvpv's own connector pushes each window once)`,
+    );
 }
 
 export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: PlanOverrides = {}, options: DialectOptions = {}): Compiled {
@@ -26,5 +43,6 @@ export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: Pla
     );
   }
   const statements = compiler.statements(plan);
-  return { plan, sql: compiler.render(plan, statements), statements };
+  const compiled = { plan, sql: compiler.render(plan, statements), statements };
+  return { ...compiled, warnings: guaranteeWarnings(compiled, compiler) };
 }

@@ -28,6 +28,7 @@ export function sqlForTarget(file: string, targetName: string | undefined, io: I
   const options = real.target.type === 'gateway' ? { redisConnector: real.target.redisConnector } : {};
   const compiled = compileSpec(real.loaded, dialect, overrides, options);
   const dryRun = compileSpec(shown, dialect, overrides, options);
+  for (const w of compiled.warnings ?? []) io.stderr(`warning: ${w}\n`);
   return {
     ...real,
     sql: compiled.sql,

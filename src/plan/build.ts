@@ -115,7 +115,7 @@ function jobOptions(spec: Spec, counts: CountNode[], o: PlanOverrides, firstSeen
       why:
         spec.job.parallelism === 1
           ? 'One task per operator: windows then reach Redis in window_end order (newest list entry first).'
-          : 'Parallel tasks per operator (spec job.parallelism); list order is only guaranteed at 1.',
+          : 'Parallel tasks per operator (spec job.parallelism). The window counts have no key, so they run as one task and emit windows in window_end order.',
     },
     {
       key: 'pipeline.object-reuse',

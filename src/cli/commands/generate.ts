@@ -29,7 +29,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, revealSecrets: Boolean(opts.revealSecrets) });
       io.redactor?.add(loaded.secrets);
       printDiagnostics(io, loaded.warnings, 'warning');
-      const { sql } = compileSpec(loaded, opts.dialect, {}, { redisConnector: opts.redisConnector });
+      const { sql, warnings } = compileSpec(loaded, opts.dialect, {}, { redisConnector: opts.redisConnector });
+      for (const w of warnings ?? []) io.stderr(`warning: ${w}\n`);
       if (opts.output) {
         writeFileSync(resolve(io.cwd, opts.output), sql);
         io.stderr(`wrote ${opts.output} (${opts.dialect} dialect)\n`);
