@@ -32,9 +32,14 @@ function happyGateway(jobState: () => string) {
   fake.route('POST', /^\/v1\/sessions$/, () => ({ body: { sessionHandle: 's1' } }));
   fake.route('DELETE', /^\/v1\/sessions\/s1$/, () => ({ body: {} }));
   let op = 0;
-  fake.route('POST', /statements$/, () => ({ body: { operationHandle: `op${++op}` } }));
+  const inserts = new Set<string>();
+  fake.route('POST', /statements$/, (req, body) => {
+    const handle = `op${++op}`;
+    if (/^EXECUTE STATEMENT SET/.test((body as { statement: string }).statement)) inserts.add(handle);
+    return { body: { operationHandle: handle } };
+  });
   fake.route('GET', /\/operations\/op\d+\/result\/0/, (req) => {
-    const isInsert = req.url!.includes(`op${op}`) && op === 2;
+    const isInsert = inserts.has(/\/operations\/(op\d+)\//.exec(req.url!)![1]);
     return {
       body: isInsert
         ? { resultType: 'PAYLOAD', jobID: JOB, results: { data: [{ kind: 'INSERT', fields: [JOB] }] } }
@@ -133,6 +138,33 @@ test('the happy path submits every statement in one session and waits for RUNNIN
   expect(statements).toEqual(["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n\n  INSERT INTO s SELECT 1;\n\nEND']);
   expect(io.err).toMatch(/✓ waiting for job a{32} to run: RUNNING/);
   expect(io.err).toMatch(/note: Kafka at 127\.0\.0\.1:\d+ does not answer from here; not checking that topic uvpv-demo exists/);
+});
+
+test("after a job of the pipeline FAILED, deploy starts the new one from that job's last retained checkpoint, and says so", async () => {
+  happyGateway(() => 'RUNNING');
+  const failed = 'f'.repeat(32);
+  fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [{ jid: failed, name: 'uvpv-demo', state: 'FAILED', 'start-time': 5 }] } }));
+  fake.route('GET', new RegExp(`^/jobs/${failed}/checkpoints$`), () => ({ body: { latest: { completed: { external_path: 'file:/ck/chk-7' } } } }));
+  const r = await deploy();
+  const statements = fake.calls.filter((c) => c.path.endsWith('/statements')).map((c) => (c.body as { statement: string }).statement);
+  expect(statements[0]).toBe("SET 'execution.savepoint.path' = 'file:/ck/chk-7'");
+  expect(r.lines).toContain(`job ${failed} of this pipeline FAILED; resuming from its last checkpoint file:/ck/chk-7`);
+  expect(r.lines).toContain(`submitted uvpv-demo as Flink job ${JOB} from savepoint file:/ck/chk-7`);
+});
+
+test('a cancelled last job, or one without a retained checkpoint, is not resumed from', async () => {
+  happyGateway(() => 'RUNNING');
+  const last = 'c'.repeat(32);
+  let state = 'CANCELED';
+  fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [{ jid: last, name: 'uvpv-demo', state, 'start-time': 5 }] } }));
+  fake.route('GET', new RegExp(`^/jobs/${last}/checkpoints$`), () => ({ body: { latest: { completed: state === 'CANCELED' ? { external_path: 'file:/ck/chk-1' } : null } } }));
+  for (state of ['CANCELED', 'FAILED']) {
+    fake.calls.length = 0;
+    const r = await deploy();
+    const statements = fake.calls.filter((c) => c.path.endsWith('/statements')).map((c) => (c.body as { statement: string }).statement);
+    expect(statements[0]).toBe("SET 'pipeline.name' = 'uvpv-demo'");
+    expect(r.lines.join('\n')).not.toContain('resuming');
+  }
 });
 
 test('--dry-run shows the plan and the script, and calls nothing', async () => {

@@ -52,6 +52,14 @@ export class GatewayDeployer implements Deployer {
       savepoint = await this.client.stopWithSavepoint(running.jid);
       stop(savepoint);
       lines.push(`stopped job ${running.jid} with savepoint ${savepoint}`);
+    } else if (!savepoint) {
+      // After a failure the last job's retained checkpoint holds its window state and offsets:
+      // starting from it recounts nothing and loses nothing, where the offsets alone would not.
+      const resume = await this.lastCheckpointOfFailedJob(req.spec.name);
+      if (resume) {
+        savepoint = resume.path;
+        lines.push(`job ${resume.jid} of this pipeline FAILED; resuming from its last checkpoint ${resume.path}`);
+      }
     }
 
     const jobId = await this.submit(req.spec, jobStatements(req.statements), savepoint);
@@ -83,6 +91,15 @@ export class GatewayDeployer implements Deployer {
     } finally {
       await this.client.closeSession(session);
     }
+  }
+
+  /** The newest job of this name, when it FAILED and retained a completed checkpoint. */
+  private async lastCheckpointOfFailedJob(name: string): Promise<{ jid: string; path: string } | undefined> {
+    const [last] = (await this.client.jobs()).filter((j) => j.name === name).sort((a, b) => b['start-time'] - a['start-time']);
+    if (last?.state !== 'FAILED') return undefined;
+    const r = await this.client.rest<{ latest?: { completed?: { external_path?: string } | null } }>(`/jobs/${last.jid}/checkpoints`).catch(() => undefined);
+    const path = r?.latest?.completed?.external_path;
+    return path && path !== '<checkpoint-not-externally-addressable>' ? { jid: last.jid, path } : undefined;
   }
 
   async status(spec: Spec): Promise<JobState | undefined> {
