@@ -16,7 +16,7 @@ import { progress } from '../io/progress';
 import { DEFAULT_TIMING, GatewayClient } from '../deploy/gateway/client';
 import { GatewayDeployer } from '../deploy/gateway/deployer';
 import { RuntimeFailure } from '../errors';
-import { deleteTopic, kafka } from '../kafka/client';
+import { createTopic, deleteTopic, kafka } from '../kafka/client';
 import { produce } from '../produce/sink';
 import { loadSpec, localTarget } from '../spec/load';
 import { stackLayout } from '../stack/layout';
@@ -159,6 +159,8 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
 
   try {
     const users = Math.max(1000, Math.floor(opts.events / 20));
+    // Two partitions, so a job at parallelism 2 (bench/variants/parallelism-2.sql) has a partition per source task.
+    await createTopic(k, topic, BENCH_PARTITIONS);
     const produced = await produce(
       loaded.spec,
       { kind: 'kafka', bootstrap: stack.urls.kafka, topic },
@@ -272,7 +274,11 @@ async function commandStats(redis: Redis): Promise<Record<string, number>> {
   return out;
 }
 
-const WRITES = new Set(['sadd', 'srem', 'lpush', 'rpush', 'set', 'del', 'hset', 'hdel', 'pfadd', 'expire', 'zadd', 'zrem', 'incrby', 'decrby', 'hincrby']);
+/** The bench topic's partitions. */
+const BENCH_PARTITIONS = 2;
+
+// evalsha: the connector's idempotent list push runs as a script (whose LPUSH is counted as well).
+const WRITES = new Set(['sadd', 'srem', 'lpush', 'rpush', 'set', 'del', 'hset', 'hdel', 'pfadd', 'expire', 'zadd', 'zrem', 'incrby', 'decrby', 'hincrby', 'evalsha', 'eval']);
 
 function diffStats(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
