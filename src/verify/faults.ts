@@ -27,6 +27,8 @@ export interface FaultPlan {
 export const FAULT_CHECKPOINT = { millis: 1000, text: '1 s' };
 /** Batches the events arrive in. */
 const BATCHES = 10;
+/** How long after the last batch the fault hits: the job is reading it and writing what it closes. */
+const IN_FLIGHT_MS = 300;
 /** How long Redis stays away: longer than the connector's 2 s read timeout, so writes fail. */
 const REDIS_OUTAGE_MS = 4000;
 
@@ -83,9 +85,14 @@ export async function feedWithFault(ctx: FaultContext, jobId: string, messages: 
     await sendValues(ctx.kafka, ctx.topic, messages.slice(sent, next), undefined, 5000, ctx.partitions, sent);
     sent = next;
     if (!report && sent >= faultAfter) {
-      // A checkpoint after the job has read what was sent, so there is state to restore; then the
-      // fault, while the job is still writing the windows this batch closed.
+      // A checkpoint after the job has read what was sent, so there is state to restore; then one
+      // more batch, and the fault while the job writes the windows it closes: those writes come
+      // after the checkpoint, so the restarted job replays them.
       await waitForCheckpoint(ctx.client, jobId);
+      const inFlight = Math.min(messages.length, sent + size);
+      await sendValues(ctx.kafka, ctx.topic, messages.slice(sent, inFlight), undefined, 5000, ctx.partitions, sent);
+      sent = inFlight;
+      await sleep(IN_FLIGHT_MS);
       const at = Date.now();
       const injected = await inject(ctx, plan.kind);
       restored = injected.restored;
