@@ -1,2 +1,2 @@
--- the generated job at parallelism 2, one source task per partition of the bench topic (2 partitions)
+-- the generated job at parallelism 2 (with --partitions 2, one partition per source task)
 SET 'parallelism.default' = '2';

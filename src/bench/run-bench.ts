@@ -32,6 +32,8 @@ export interface BenchOptions {
   seed: number;
   /** Runs of each job; the median run is reported (the jobs take turns, so noise hits all alike). */
   runs: number;
+  /** Partitions of the bench topic (default 1). */
+  partitions?: number;
   /** Rounds of every job before the measured ones, not measured: the TaskManager's JIT warms up (default 1). */
   warmup?: number;
   /** Distinct users for the set-vs-hll memory measure (default: `events`). */
@@ -159,8 +161,9 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
 
   try {
     const users = Math.max(1000, Math.floor(opts.events / 20));
-    // Two partitions, so a job at parallelism 2 (bench/variants/parallelism-2.sql) has a partition per source task.
-    await createTopic(k, topic, BENCH_PARTITIONS);
+    // --partitions 2 gives a job at parallelism 2 (bench/variants/parallelism-2.sql) a partition per
+    // source task; the default is 1: a second partition costs the parallelism-1 jobs about 20%.
+    await createTopic(k, topic, opts.partitions ?? 1);
     const produced = await produce(
       loaded.spec,
       { kind: 'kafka', bootstrap: stack.urls.kafka, topic },
@@ -273,9 +276,6 @@ async function commandStats(redis: Redis): Promise<Record<string, number>> {
   for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) out[m[1]] = Number(m[2]);
   return out;
 }
-
-/** The bench topic's partitions. */
-const BENCH_PARTITIONS = 2;
 
 // evalsha: the connector's idempotent list push runs as a script (whose LPUSH is counted as well).
 const WRITES = new Set(['sadd', 'srem', 'lpush', 'rpush', 'set', 'del', 'hset', 'hdel', 'pfadd', 'expire', 'zadd', 'zrem', 'incrby', 'decrby', 'hincrby', 'evalsha', 'eval']);
