@@ -12,8 +12,6 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.types.RowKind;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,22 +27,9 @@ import java.util.List;
  * writer that writes again windows an earlier writer already wrote, as Flink replays them after a
  * failure.
  */
-class RedisListPushIfNewerTest {
+class RedisListPushIfNewerTest extends WithTestRedis {
     private static final List<LogicalType> KEY_VALUE = List.of(VarCharType.STRING_TYPE, VarCharType.STRING_TYPE);
 
-    private TestRedis redis;
-
-    @BeforeEach
-    void openRedis() {
-        redis = TestRedis.open();
-    }
-
-    @AfterEach
-    void closeRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Test
     void lpushSkipsTheWindowsAReplayWritesAgain() throws Exception {

@@ -26,8 +26,6 @@ import org.apache.flink.table.types.logical.VarBinaryType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.types.RowKind;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -42,22 +40,9 @@ import java.util.Map;
 import java.util.Set;
 
 /** The writer against the real Redis on 127.0.0.1:6379 (see TestRedis; database 14, keys of the test's own). */
-class RedisSinkWriterTest {
+class RedisSinkWriterTest extends WithTestRedis {
     private static final LogicalType STRING = VarCharType.STRING_TYPE;
 
-    private TestRedis redis;
-
-    @BeforeEach
-    void openRedis() {
-        redis = TestRedis.open();
-    }
-
-    @AfterEach
-    void closeRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Test
     void setWritesTheValueAndDeleteRemovesTheKey() throws Exception {
