@@ -11,6 +11,7 @@ import type { GatewayClient } from '../deploy/gateway/client';
 import { RuntimeFailure, UsageError } from '../errors';
 import type { Progress } from '../io/progress';
 import { sendValues } from '../kafka/client';
+import { sleep } from '../util/http';
 import type { LocalStack } from '../stack/stack';
 import { RedisProxy } from './redis-proxy';
 
@@ -80,23 +81,25 @@ export async function feedWithFault(ctx: FaultContext, jobId: string, messages: 
   const faultAfter = Math.min(messages.length - 1, Math.max(1, Math.round(messages.length * plan.at)));
   let report: Omit<FaultReport, 'restarts' | 'recoveredSeconds'> | undefined;
   let restored: Promise<void> = Promise.resolve();
+  // Set once `at` of the events are in and checkpointed: the fault follows the next batch.
+  let armed = false;
   for (let sent = 0; sent < messages.length;) {
-    const next = report ? Math.min(messages.length, sent + size) : Math.min(faultAfter, sent + size);
+    const next = Math.min(armed || report ? messages.length : faultAfter, sent + size);
     await sendValues(ctx.kafka, ctx.topic, messages.slice(sent, next), undefined, 5000, ctx.partitions, sent);
     sent = next;
-    if (!report && sent >= faultAfter) {
-      // A checkpoint after the job has read what was sent, so there is state to restore; then one
-      // more batch, and the fault while the job writes the windows it closes: those writes come
-      // after the checkpoint, so the restarted job replays them.
-      await waitForCheckpoint(ctx.client, jobId);
-      const inFlight = Math.min(messages.length, sent + size);
-      await sendValues(ctx.kafka, ctx.topic, messages.slice(sent, inFlight), undefined, 5000, ctx.partitions, sent);
-      sent = inFlight;
+    if (armed) {
+      // The fault while the job writes the windows this batch closes: those writes come after the
+      // checkpoint, so the restarted job replays them.
+      armed = false;
       await sleep(IN_FLIGHT_MS);
       const at = Date.now();
       const injected = await inject(ctx, plan.kind);
       restored = injected.restored;
       report = { kind: plan.kind, after: sent, total: messages.length, detail: injected.detail, at };
+    } else if (!report && sent >= faultAfter) {
+      // A checkpoint after the job has read what was sent, so there is state to restore.
+      await waitForCheckpoint(ctx.client, jobId);
+      armed = true;
     } else {
       await sleep(200);
     }
@@ -119,19 +122,13 @@ async function inject(ctx: FaultContext, kind: FaultKind): Promise<{ detail: str
   let restored: Promise<void> = Promise.resolve();
   switch (kind) {
     case 'taskmanager-kill': {
-      const pid = ctx.stack.pid('taskmanager');
-      if (pid === undefined) throw new RuntimeFailure('no TaskManager of the stack is running: nothing to kill');
-      await ctx.stack.kill('taskmanager');
-      await ctx.stack.up();
-      detail = `killed the TaskManager (pid ${pid}, SIGKILL); a new one registered (pid ${ctx.stack.pid('taskmanager')})`;
+      const { before, after } = await killAndRestart(ctx.stack, 'taskmanager', 'no TaskManager of the stack is running: nothing to kill');
+      detail = `killed the TaskManager (pid ${before}, SIGKILL); a new one registered (pid ${after})`;
       break;
     }
     case 'kafka-restart': {
-      const pid = ctx.stack.pid('kafka');
-      if (pid === undefined) throw new RuntimeFailure('the stack has no Kafka broker running: nothing to restart');
-      await ctx.stack.kill('kafka');
-      await ctx.stack.up();
-      detail = `killed the Kafka broker (pid ${pid}, SIGKILL) and started it again (pid ${ctx.stack.pid('kafka')})`;
+      const { before, after } = await killAndRestart(ctx.stack, 'kafka', 'the stack has no Kafka broker running: nothing to restart');
+      detail = `killed the Kafka broker (pid ${before}, SIGKILL) and started it again (pid ${after})`;
       break;
     }
     case 'redis-outage': {
@@ -143,6 +140,15 @@ async function inject(ctx: FaultContext, kind: FaultKind): Promise<{ detail: str
   }
   end();
   return { detail, restored };
+}
+
+/** SIGKILLs a part of the stack, then `stack up` starts it again and waits until it is healthy. */
+async function killAndRestart(stack: LocalStack, name: 'taskmanager' | 'kafka', notRunning: string): Promise<{ before: number; after?: number }> {
+  const before = stack.pid(name);
+  if (before === undefined) throw new RuntimeFailure(notRunning);
+  await stack.kill(name);
+  await stack.up();
+  return { before, after: stack.pid(name) };
 }
 
 /** Waits until the job has completed a checkpoint (at most a minute). */
@@ -172,5 +178,3 @@ export function faultLine(r: FaultReport): string {
   const recovered = r.recoveredSeconds === undefined ? 'the job rode through it without stopping' : `the job was RUNNING again ${r.recoveredSeconds.toFixed(1)} s after the fault`;
   return `fault: ${r.kind} after ${r.after} of ${r.total} messages (${pct}%): ${r.detail}; Flink restarted the job ${r.restarts} time${r.restarts === 1 ? '' : 's'}; ${recovered}`;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -121,22 +121,15 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     const target = localTarget(stack.urls);
     const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
     const jobId = await timed('submit', () => new GatewayDeployer(target, client, { env: io.env, progress: p }).submit(spec, jobStatements(statements)));
-    if (opts.fault) {
-      const plan = opts.fault;
-      const fed = await timed('produce', () => feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy }, jobId, messages, plan));
-      await timed('run', async () => {
-        const end = p.step(`running job ${jobId} to the end of its input`);
-        await client.waitForJob(jobId, ['FINISHED'], 300_000, true);
-        end('FINISHED');
-      });
-      faultReport = await outcome(client, jobId, fed);
-    } else {
-      await timed('run', async () => {
-        const end = p.step(`running job ${jobId} to the end of its input`);
-        await client.waitForJob(jobId, ['FINISHED']);
-        end('FINISHED');
-      });
-    }
+    const plan = opts.fault;
+    const fed = plan && (await timed('feed', () => feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy }, jobId, messages, plan)));
+    await timed('run', async () => {
+      const end = p.step(`running job ${jobId} to the end of its input`);
+      // A fault run restarts on purpose, and may take a while to recover.
+      await client.waitForJob(jobId, ['FINISHED'], plan ? 300_000 : undefined, Boolean(plan));
+      end('FINISHED');
+    });
+    if (fed) faultReport = await outcome(client, jobId, fed);
     const actual = await timed('compare', async () => {
       const got = await snapshot(ns.redis, new Set([CLAIM_KEY]));
       results = compare(expectation, got);
@@ -174,7 +167,7 @@ function report(io: Io, results: KeyResult[], t: Record<string, number>): void {
     for (const line of r.problems) io.stdout(`    ${line}\n`);
   }
   const bad = results.filter((r) => !r.ok).length;
-  const times = ['stack', 'produce', 'submit', 'run', 'compare']
+  const times = ['stack', 'produce', 'submit', 'feed', 'run', 'compare']
     .filter((k) => k in t)
     .map((k) => `${k} ${t[k].toFixed(1)}s`)
     .join(', ');

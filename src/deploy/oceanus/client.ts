@@ -10,6 +10,7 @@ import * as https from 'node:https';
 import { OCEANUS_SERVICE, OCEANUS_VERSION, type ApiEnvelope } from './api';
 import { isThrottled, isTransient, OceanusApiError, OceanusNetworkError } from './errors';
 import { tc3Sign } from './sign';
+import { sleep } from '../../util/http';
 
 export interface OceanusCredentials {
   secretId: string;
@@ -38,8 +39,6 @@ export interface CallOptions<T> {
   /** Asked before resending a request that may have had its effect; a value is taken as the result. */
   recheck?: () => Promise<T | undefined>;
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class OceanusClient {
   private readonly url: URL;

@@ -8,7 +8,8 @@ import type { Progress } from '../../io/progress';
 import { Settings, type OceanusSettings } from '../../io/settings';
 import { parseTemplate, templateVariables } from '../../spec/interpolate';
 import type { OceanusTarget, Secret } from '../../spec/types';
-import { OceanusClient, sleep, type OceanusCredentials } from './client';
+import { sleep } from '../../util/http';
+import { OceanusClient, type OceanusCredentials } from './client';
 import type { ErrorHints } from './errors';
 import { OceanusJobs } from './jobs';
 
