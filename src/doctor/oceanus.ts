@@ -14,15 +14,13 @@ import {
   WORKSPACE_AVAILABLE,
   type Cluster,
   type DescribeClustersResponse,
-  type DescribeSystemResourcesResponse,
   type DescribeWorkSpacesResponse,
   type JobV1,
   type SystemResourceItem,
 } from '../deploy/oceanus/api';
-import { explain, OceanusApiError, OceanusNetworkError } from '../deploy/oceanus/errors';
-import { builtinConnector, systemResourcesParams } from '../deploy/oceanus/jobs';
+import { explain, isPermissionDenied, OceanusNetworkError } from '../deploy/oceanus/errors';
+import { builtinConnectors, usesBuiltins } from '../deploy/oceanus/jobs';
 import { oceanusSession } from '../deploy/oceanus/session';
-import { CONNECTORS } from '../sql/compiler';
 import type { OceanusTarget, Spec } from '../spec/types';
 import type { CheckResult } from './result';
 
@@ -51,32 +49,30 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
     job = await jobs.find(spec.name);
   } catch (e) {
     const f = failure(e);
-    const denied = e instanceof OceanusApiError && /Unauthorized|NoPermission/.test(e.code);
-    const label = denied ? 'Oceanus permissions' : e instanceof OceanusNetworkError ? 'Oceanus endpoint' : 'Oceanus credentials';
+    const label = isPermissionDenied(e) ? 'Oceanus permissions' : e instanceof OceanusNetworkError ? 'Oceanus endpoint' : 'Oceanus credentials';
     return [{ label, ok: false, detail: f.message, fix: (f as RuntimeFailure).detail }];
   }
   const out: CheckResult[] = [{ label: 'Oceanus credentials', ok: true, detail: `signed requests accepted by ${session.settings.endpoint} in ${t.region}` }];
 
-  const reads = new Map<string, unknown>();
+  // Each read is made once; what it could not read is a failure or a denied permission.
+  const made: string[] = ['DescribeJobs'];
+  const errors = new Map<string, Error>();
   const denied: string[] = [];
-  const read = async <T>(action: (typeof ACTIONS.read)[number], params: object): Promise<T | undefined> => {
+  const read = async <T>(action: (typeof ACTIONS.read)[number], call: () => Promise<T>): Promise<T | undefined> => {
+    made.push(action);
     try {
-      const r = await client.call<T>(action, params);
-      reads.set(action, r);
-      return r;
+      return await call();
     } catch (e) {
-      if (e instanceof OceanusApiError && /Unauthorized|NoPermission/.test(e.code)) denied.push(action);
-      else reads.set(action, failure(e));
+      if (isPermissionDenied(e)) denied.push(action);
+      else errors.set(action, failure(e));
       return undefined;
     }
   };
-  const clusters = await read<DescribeClustersResponse>('DescribeClusters', { ClusterIds: [t.clusterId] });
-  const builtins = t.connectors === 'auto' && !t.resourceRefs;
-  const resources = builtins ? await read<DescribeSystemResourcesResponse>('DescribeSystemResources', systemResourcesParams(t)) : undefined;
-  const spaces = t.workspaceId ? await read<DescribeWorkSpacesResponse>('DescribeWorkSpaces', { Offset: 0, Limit: 100 }) : undefined;
+  const clusters = await read('DescribeClusters', () => client.call<DescribeClustersResponse>('DescribeClusters', { ClusterIds: [t.clusterId] }));
+  const resources = usesBuiltins(t) ? await read('DescribeSystemResources', () => jobs.systemResources()) : undefined;
+  const spaces = t.workspaceId ? await read('DescribeWorkSpaces', () => client.call<DescribeWorkSpacesResponse>('DescribeWorkSpaces', { Offset: 0, Limit: 100 })) : undefined;
   /** A check that could not be made: the key may not read what it needs. */
   const notAllowed = (label: string, action: string): CheckResult => ({ label, ok: false, detail: `not checked: the key may not call oceanus:${action}` });
-  const made = ['DescribeJobs', 'DescribeClusters', ...(builtins ? ['DescribeSystemResources'] : []), ...(t.workspaceId ? ['DescribeWorkSpaces'] : [])];
 
   out.push({
     label: 'Oceanus permissions',
@@ -93,16 +89,14 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
         t,
         clusters?.ClusterSet?.find((c) => c.ClusterId === t.clusterId),
         job,
-        reads.get('DescribeClusters'),
+        errors.get('DescribeClusters'),
       ),
     );
   if (t.workspaceId)
-    out.push(denied.includes('DescribeWorkSpaces') ? notAllowed('Oceanus workspace', 'DescribeWorkSpaces') : workspaceCheck(t, spaces, reads.get('DescribeWorkSpaces')));
+    out.push(denied.includes('DescribeWorkSpaces') ? notAllowed('Oceanus workspace', 'DescribeWorkSpaces') : workspaceCheck(t, spaces, errors.get('DescribeWorkSpaces')));
   if (denied.includes('DescribeSystemResources')) out.push(notAllowed('Oceanus connectors', 'DescribeSystemResources'));
-  else if (resources) out.push(connectorCheck(t, resources.ResourceSet ?? []));
-  else if (reads.get('DescribeSystemResources') instanceof Error) {
-    out.push({ label: 'Oceanus connectors', ok: false, detail: (reads.get('DescribeSystemResources') as Error).message });
-  }
+  else if (resources) out.push(connectorCheck(t, resources));
+  else if (errors.has('DescribeSystemResources')) out.push({ label: 'Oceanus connectors', ok: false, detail: errors.get('DescribeSystemResources')!.message });
   out.push({
     label: 'Oceanus job',
     ok: job === undefined || job.JobType === undefined || job.JobType === 1,
@@ -179,14 +173,13 @@ function workspaceCheck(t: OceanusTarget, spaces: DescribeWorkSpacesResponse | u
 }
 
 function connectorCheck(t: OceanusTarget, resources: readonly SystemResourceItem[]): CheckResult {
-  const found = [CONNECTORS.source, CONNECTORS.sink].map((id) => ({ id, r: builtinConnector(resources, id) }));
-  const missing = found.filter((f) => !f.r).map((f) => f.id);
+  const { found, missing } = builtinConnectors(resources);
   return {
     label: 'Oceanus connectors',
     ok: missing.length === 0,
     detail: missing.length
       ? `no built-in connector for ${missing.join(' and ')} with ${t.flinkVersion}`
-      : `built-in ${found.map((f) => `${f.r!.Name} (${f.r!.ResourceId})`).join(', ')} for ${t.flinkVersion}`,
+      : `built-in ${found.map((r) => `${r.Name} (${r.ResourceId})`).join(', ')} for ${t.flinkVersion}`,
     fix: missing.length ? `upload the connector JAR and name it in targets.${t.name}.resourceRefs` : undefined,
   };
 }

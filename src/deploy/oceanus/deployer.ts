@@ -11,7 +11,7 @@
  * UVPV_OCEANUS_ATTEMPTS, UVPV_OCEANUS_REQUEST_TIMEOUT_MS.
  */
 import { RuntimeFailure, UsageError } from '../../errors';
-import { CONNECTORS, uncommentedScript } from '../../sql/compiler';
+import { uncommentedScript } from '../../sql/compiler';
 import type { OceanusTarget, Spec } from '../../spec/types';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
 import {
@@ -31,7 +31,7 @@ import {
 } from './api';
 import type { OceanusCredentials } from './client';
 import { explain } from './errors';
-import { builtinConnector, configParams, createJobParams, findParams, runParams, stopParams, systemResourcesParams, toJobState } from './jobs';
+import { builtinConnectors, configParams, createJobParams, findParams, runParams, stopParams, systemResourcesParams, toJobState, USED_CONNECTORS, usesBuiltins } from './jobs';
 import { oceanusSession } from './session';
 
 /** Stop first (restart with the new version), and how to start afterwards. */
@@ -54,9 +54,6 @@ function checkpointSeconds(spec: Spec): number {
   }
   return seconds;
 }
-
-/** The connectors the generated SQL uses, which an Oceanus job must reference. */
-const USED_CONNECTORS = [CONNECTORS.source, CONNECTORS.sink];
 
 const json = (value: unknown) => JSON.stringify(value);
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
@@ -97,20 +94,19 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
       return { refs, line: `references ${refs.map((r) => `${r.ResourceId} (version ${r.Version})`).join(', ') || 'no resources'} (targets.${target.name}.resourceRefs)` };
     }
     if (target.connectors === 'none') return { refs: [], line: `references no connectors (targets.${target.name}.connectors: none)` };
-    const found = USED_CONNECTORS.map((id) => ({ id, resource: builtinConnector(resources ?? [], id) }));
-    const missing = found.filter((f) => !f.resource).map((f) => f.id);
+    const { found, missing } = builtinConnectors(resources ?? []);
     if (missing.length) {
       throw new RuntimeFailure(
         `Oceanus lists no built-in connector for ${missing.map((m) => `'${m}'`).join(' and ')} for ${target.flinkVersion} on cluster ${target.clusterId} (DescribeSystemResources)`,
         `upload the connector JAR as a resource and name it in targets.${target.name}.resourceRefs, or set targets.${target.name}.connectors: none if the cluster provides it`,
       );
     }
-    const refs = found.map((f) => ({ ResourceId: f.resource!.ResourceId, Version: f.resource!.LatestResourceConfigVersion ?? -1, Type: REFERENCED_JAR }));
-    const names = found.map((f) => `${f.resource!.Name} (${f.resource!.ResourceId}, version ${f.resource!.LatestResourceConfigVersion ?? 'latest'})`);
+    const refs = found.map((r) => ({ ResourceId: r.ResourceId, Version: r.LatestResourceConfigVersion ?? -1, Type: REFERENCED_JAR }));
+    const names = found.map((r) => `${r.Name} (${r.ResourceId}, version ${r.LatestResourceConfigVersion ?? 'latest'})`);
     return { refs, line: `references Oceanus's built-in connectors ${names.join(', ')}` };
   }
 
-  const needsBuiltins = () => !target.resourceRefs && target.connectors === 'auto';
+  const needsBuiltins = () => usesBuiltins(target);
 
   async function deploy(req: DeployRequest, lines: string[]): Promise<DeployResult> {
     const seconds = checkpointSeconds(req.spec);

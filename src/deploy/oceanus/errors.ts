@@ -41,6 +41,13 @@ export function isTransient(code: string): boolean {
   return ['InternalError', 'InternalError.SystemError', 'InternalError.DB', 'InternalError.CamCgwError', 'ServiceUnavailable'].includes(code);
 }
 
+/** Codes that mean the key's CAM user may not call the action. */
+const PERMISSION_DENIED = ['AuthFailure.UnauthorizedOperation', 'UnauthorizedOperation', 'UnsupportedOperation.NoPermissionAccess'];
+
+export function isPermissionDenied(e: unknown): boolean {
+  return e instanceof OceanusApiError && PERMISSION_DENIED.includes(e.code);
+}
+
 /** What the messages may name: where the values came from, never the values of secrets. */
 export interface ErrorHints {
   /** How to set each credential, e.g. `TENCENTCLOUD_SECRET_ID` or `targets.oceanus.secretId`. */
@@ -60,6 +67,9 @@ const PERMISSIONS = `${NAMES.slice(0, -1).join(', ')} and ${NAMES.at(-1)}`;
 
 /** The actionable sentence for a code, or undefined for codes with nothing better than the API's text. */
 function advice(code: string, action: string, h: ErrorHints): string | undefined {
+  if (PERMISSION_DENIED.includes(code)) {
+    return `the API key is not allowed to call oceanus:${action}; grant its CAM user ${PERMISSIONS} (e.g. the QcloudOceanusFullAccess policy) on cluster ${h.clusterId}`;
+  }
   if (isThrottled(code)) return `Oceanus kept throttling ${action} (${code}) after retries; wait a minute and run again, or deploy less often`;
   switch (code) {
     case 'AuthFailure.SignatureFailure':
@@ -76,10 +86,6 @@ function advice(code: string, action: string, h: ErrorHints): string | undefined
       return `Oceanus could not authenticate the request; check ${h.secretIdSource} and ${h.secretKeySource}`;
     case 'AuthFailure.MFAFailure':
       return 'the API key requires MFA, which API calls cannot pass; use a key without MFA protection for deploys';
-    case 'AuthFailure.UnauthorizedOperation':
-    case 'UnauthorizedOperation':
-    case 'UnsupportedOperation.NoPermissionAccess':
-      return `the API key is not allowed to call oceanus:${action}; grant its CAM user ${PERMISSIONS} (e.g. the QcloudOceanusFullAccess policy) on cluster ${h.clusterId}`;
     case 'IpInBlacklist':
     case 'IpNotInWhitelist':
       return "Tencent Cloud refused requests from this IP address for this API key; check the key's IP restrictions in the CAM console";

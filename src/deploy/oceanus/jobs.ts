@@ -4,6 +4,7 @@
  * built by the `…Params` functions, which `--dry-run` prints as they are.
  */
 import { RuntimeFailure } from '../../errors';
+import { CONNECTORS } from '../../sql/compiler';
 import type { OceanusTarget } from '../../spec/types';
 import type { Progress } from '../../io/progress';
 import type { JobState } from '../deployer';
@@ -89,12 +90,26 @@ export function systemResourcesParams(t: OceanusTarget, offset = 0): DescribeSys
   return { ClusterId: t.clusterId, FlinkVersion: t.flinkVersion, Offset: offset, Limit: 100, ...workspace(t) };
 }
 
+/** The connectors the generated SQL uses, which an Oceanus job must reference. */
+export const USED_CONNECTORS: readonly string[] = [CONNECTORS.source, CONNECTORS.sink];
+
+/** Whether the target references Oceanus's built-in connectors (`connectors: auto`, no `resourceRefs`). */
+export function usesBuiltins(t: OceanusTarget): boolean {
+  return !t.resourceRefs && t.connectors === 'auto';
+}
+
+/** The built-in resources of the connectors the SQL uses, in that order, and the connectors Oceanus lists none for. */
+export function builtinConnectors(resources: readonly SystemResourceItem[]): { found: SystemResourceItem[]; missing: string[] } {
+  const each = USED_CONNECTORS.map((id) => ({ id, resource: builtinConnector(resources, id) }));
+  return { found: each.flatMap((e) => (e.resource ? [e.resource] : [])), missing: each.filter((e) => !e.resource).map((e) => e.id) };
+}
+
 /**
  * The built-in resource of a connector: a name with the identifier, the plain
  * `flink-connector-<id>` first, then the shortest (`flink-connector-kafka` before
  * `flink-connector-kafka-0.11`).
  */
-export function builtinConnector(resources: readonly SystemResourceItem[], identifier: string): SystemResourceItem | undefined {
+function builtinConnector(resources: readonly SystemResourceItem[], identifier: string): SystemResourceItem | undefined {
   const named = resources.filter((r) => r.Name.toLowerCase().includes(identifier));
   const exact = named.find((r) => r.Name.toLowerCase() === `flink-connector-${identifier}`);
   return exact ?? [...named].sort((a, b) => a.Name.length - b.Name.length)[0];
