@@ -64,7 +64,7 @@ export async function sendValues(
   await producer.connect();
   try {
     for (let i = 0; i < values.length; i += batchSize) {
-      const batch = values.slice(i, i + batchSize).map((value, j) => (partitions > 1 ? { value, partition: (firstIndex + i + j) % partitions } : { value }));
+      const batch = spreadOver(values.slice(i, i + batchSize), partitions, firstIndex + i);
       await producer.send({ topic, messages: batch, acks: -1 });
       onProgress?.(Math.min(i + batchSize, values.length));
     }
@@ -105,4 +105,12 @@ export async function topicExists(k: Kafka, topic: string): Promise<boolean | un
 /** How many of `count` messages sent by `sendValues` land in each of `partitions` partitions. */
 export function partitionCounts(count: number, partitions: number): number[] {
   return Array.from({ length: partitions }, (_, p) => Math.floor(count / partitions) + (p < count % partitions ? 1 : 0));
+}
+
+/**
+ * Kafka messages for `values`: value i (counted from `firstIndex`) goes to partition i mod
+ * `partitions`, the split `partitionCounts` counts; with one partition, none is named.
+ */
+export function spreadOver(values: readonly Buffer[], partitions: number, firstIndex = 0): { value: Buffer; partition?: number }[] {
+  return values.map((value, j) => (partitions > 1 ? { value, partition: (firstIndex + j) % partitions } : { value }));
 }

@@ -76,11 +76,3 @@ export function partitionWarning(topic: string, partitions: number, parallelism:
     `${idle} of its ${parallelism} Kafka source tasks will sit idle; recreate the topic with ${parallelism} partitions, or lower job.parallelism`
   );
 }
-
-/**
- * Kafka messages for `values`: value i (counted from `firstIndex`) goes to partition i mod
- * `partitions`, the split `sendValues` and `partitionCounts` use; with one partition, none is named.
- */
-export function spreadOver(values: readonly Buffer[], partitions: number, firstIndex = 0): { value: Buffer; partition?: number }[] {
-  return values.map((value, j) => (partitions > 1 ? { value, partition: (firstIndex + j) % partitions } : { value }));
-}

@@ -4,8 +4,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Io } from '../io/io';
-import { kafka } from '../kafka/client';
-import { ensureTopic, spreadOver, topicReport } from '../kafka/topics';
+import { kafka, spreadOver } from '../kafka/client';
+import { ensureTopic, topicReport } from '../kafka/topics';
 import { RuntimeFailure } from '../errors';
 import { sleep } from '../util/http';
 import type { ProduceOptions, ProduceResult, ProduceTarget } from './api';

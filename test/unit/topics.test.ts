@@ -1,6 +1,7 @@
 /** The source topic's partitions against the job's parallelism, with a fake Kafka admin (no Kafka). */
 import { partitionCounts } from '../../src/kafka/client';
-import { ensureTopic, partitionWarning, spreadOver, topicReport, type TopicAdmin } from '../../src/kafka/topics';
+import { spreadOver } from '../../src/kafka/client';
+import { ensureTopic, partitionWarning, topicReport, type TopicAdmin } from '../../src/kafka/topics';
 import { RuntimeFailure } from '../../src/errors';
 
 /** A fake admin over a map of topic → partition count; `calls` records what was asked. */
