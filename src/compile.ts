@@ -3,7 +3,7 @@ import { SpecError } from './errors';
 import { buildPlan, type PlanOverrides } from './plan/build';
 import type { Plan } from './plan/nodes';
 import type { DialectName, SqlCompiler, SqlStatement } from './sql/compiler';
-import { redisType } from './redis-types';
+import { pushesWindowEntries } from './redis-types';
 import { DIALECTS, type DialectOptions } from './sql/dialects';
 import type { Loaded } from './spec/load';
 
@@ -23,7 +23,7 @@ export interface Compiled {
 export function guaranteeWarnings(compiled: Compiled, compiler: SqlCompiler): string[] {
   if (compiler.capabilities.idempotentListPush) return [];
   return compiled.plan.sinks
-    .filter((s) => redisType(s.redisType).columns.some((c) => c.slot === 'window_entry'))
+    .filter((s) => pushesWindowEntries(s.redisType))
     .map(
       (s) =>
         `metric ${s.metric}: with ${compiler.describe}, a list is written at least once: after a failure, the windows since the last checkpoint may be pushed again (uvpv's own connector pushes each window once)`,

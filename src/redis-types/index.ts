@@ -27,6 +27,11 @@ export function commandOf(sink: { readonly type: RedisType; readonly command?: R
   return sink.command ?? REDIS_TYPES[sink.type].commands[0];
 }
 
+/** Whether a type pushes one entry per window (a list): a window written twice shows twice. */
+export function pushesWindowEntries(name: RedisType): boolean {
+  return REDIS_TYPES[name].columns.some((c) => c.slot === 'window_entry');
+}
+
 /** The types a metric type may write, in registry order. */
 export function redisTypesFor(metric: MetricType): RedisType[] {
   return REDIS_TYPE_NAMES.filter((t) => REDIS_TYPES[t].metrics.includes(metric));

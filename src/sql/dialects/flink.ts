@@ -4,7 +4,7 @@
  * PFADD, LPUSH, RPUSH; (key, field, value) for HSET.
  */
 import type { SinkNode } from '../../plan/nodes';
-import { redisType } from '../../redis-types';
+import { pushesWindowEntries, redisType } from '../../redis-types';
 import { CONNECTORS, SqlCompiler, type Capabilities, type RedisConnectorName } from '../compiler';
 
 export class FlinkCompiler extends SqlCompiler {
@@ -36,7 +36,7 @@ export class FlinkCompiler extends SqlCompiler {
     if (password !== undefined) options.push(['password', password]);
     if (this.ordered(sink)) options.push(['sink.parallelism', '1']);
     // A window replayed after a restore is pushed once: its entry is not newer than the list's end.
-    if (this.capabilities.idempotentListPush && redisType(sink.redisType).columns.some((c) => c.slot === 'window_entry')) {
+    if (this.capabilities.idempotentListPush && pushesWindowEntries(sink.redisType)) {
       options.push(['list.push-if-newer-field', 'window_end']);
     }
     return options;
