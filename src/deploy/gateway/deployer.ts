@@ -93,9 +93,14 @@ export class GatewayDeployer implements Deployer {
     }
   }
 
+  /** The cluster's jobs of this name, newest first. */
+  private async jobsNamed(name: string): Promise<FlinkJob[]> {
+    return (await this.client.jobs()).filter((j) => j.name === name).sort((a, b) => b['start-time'] - a['start-time']);
+  }
+
   /** The newest job of this name, when it FAILED and retained a completed checkpoint. */
   private async lastCheckpointOfFailedJob(name: string): Promise<{ jid: string; path: string } | undefined> {
-    const [last] = (await this.client.jobs()).filter((j) => j.name === name).sort((a, b) => b['start-time'] - a['start-time']);
+    const [last] = await this.jobsNamed(name);
     if (last?.state !== 'FAILED') return undefined;
     const r = await this.client.rest<{ latest?: { completed?: { external_path?: string } | null } }>(`/jobs/${last.jid}/checkpoints`).catch(() => undefined);
     const path = r?.latest?.completed?.external_path;
@@ -104,7 +109,7 @@ export class GatewayDeployer implements Deployer {
 
   async status(spec: Spec): Promise<JobState | undefined> {
     await this.reachable();
-    const jobs = (await this.client.jobs()).filter((j) => j.name === spec.name).sort((a, b) => b['start-time'] - a['start-time']);
+    const jobs = await this.jobsNamed(spec.name);
     const job = jobs.find((j) => ACTIVE.has(j.state)) ?? jobs[0];
     if (!job) return undefined;
     const details: string[] = [`started ${new Date(job['start-time']).toISOString()}`];
