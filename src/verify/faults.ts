@@ -61,6 +61,9 @@ export interface FaultReport {
   detail: string;
 }
 
+/** What the feed knows of the fault; the restarts and recovery are read once the job has finished. */
+export type FedReport = Omit<FaultReport, 'restarts' | 'recoveredSeconds'>;
+
 export interface FaultContext {
   stack: LocalStack;
   client: GatewayClient;
@@ -76,10 +79,10 @@ export interface FaultContext {
  * and the service is back. A Redis outage lasts while later batches arrive, so the job's writes
  * meet it.
  */
-export async function feedWithFault(ctx: FaultContext, jobId: string, messages: readonly Buffer[], plan: FaultPlan): Promise<Omit<FaultReport, 'restarts' | 'recoveredSeconds'>> {
+export async function feedWithFault(ctx: FaultContext, jobId: string, messages: readonly Buffer[], plan: FaultPlan): Promise<FedReport> {
   const size = Math.max(1, Math.ceil(messages.length / BATCHES));
   const faultAfter = Math.min(messages.length - 1, Math.max(1, Math.round(messages.length * plan.at)));
-  let report: Omit<FaultReport, 'restarts' | 'recoveredSeconds'> | undefined;
+  let report: FedReport | undefined;
   let restored: Promise<void> = Promise.resolve();
   // Set once `at` of the events are in and checkpointed: the fault follows the next batch.
   let armed = false;
@@ -109,7 +112,7 @@ export async function feedWithFault(ctx: FaultContext, jobId: string, messages: 
 }
 
 /** What the fault run reports once the job has finished: its restarts, and how long it took to run again. */
-export async function outcome(client: GatewayClient, jobId: string, fed: Omit<FaultReport, 'restarts' | 'recoveredSeconds'>): Promise<FaultReport> {
+export async function outcome(client: GatewayClient, jobId: string, fed: FedReport): Promise<FaultReport> {
   const n = await restarts(client, jobId);
   const job = await client.rest<{ timestamps?: Record<string, number> }>(`/jobs/${jobId}`);
   const back = job.timestamps?.RUNNING;
