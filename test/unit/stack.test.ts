@@ -28,7 +28,7 @@ test('a detached process is found by its pid file and marker, and stopped', asyn
   const marker = 'sleep 30.5';
   const pid = startDetached(runDir, { name: 'sleeper', command: 'sleep', args: ['30.5'], marker, logFile: join(runDir, 'out.log') });
   // Until the child has exec'd, its command line is still the parent's: give it a moment.
-  for (let i = 0; i < 50 && runningPid(runDir, 'sleeper', marker) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+  await started(runDir, 'sleeper', marker);
   expect(runningPid(runDir, 'sleeper', marker)).toBe(pid);
   expect(await stopProcess(runDir, 'sleeper', marker, 5000)).toBe('stopped');
   expect(alive(pid)).toBe(false);
@@ -69,16 +69,17 @@ test('stack down with nothing running says so', async () => {
   expect(io.out).toBe('stack was not running\n');
 });
 
-/** Waits until the just-started process has exec'd and carries its marker. */
+/** Waits (up to 5 s, for a loaded machine) until the just-started process has exec'd and carries its marker. */
 async function started(runDir: string, name: string, marker: string): Promise<void> {
-  for (let i = 0; i < 50 && runningPid(runDir, name, marker) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 250 && runningPid(runDir, name, marker) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
 }
 
 test('kill SIGKILLs our process, waits until it is gone and leaves the pid file, as a crash would', async () => {
   const runDir = mkdtempSync(join(tmpdir(), 'uvpv-run-'));
   const marker = 'sleep 30.25';
-  // A process that ignores SIGTERM still goes.
-  const pid = startDetached(runDir, { name: 'sleeper', command: 'sh', args: ['-c', `trap '' TERM; exec ${marker}`], marker, logFile: join(runDir, 'out.log') });
+  // A process that ignores SIGTERM still goes. The shell's own command line must not carry the
+  // marker: matched before its exec, the pid can read as 'not running' while the exec swaps it.
+  const pid = startDetached(runDir, { name: 'sleeper', command: 'sh', args: ['-c', `trap '' TERM; exec sleep "$0"`, '30.25'], marker, logFile: join(runDir, 'out.log') });
   await started(runDir, 'sleeper', marker);
   expect(runningPid(runDir, 'sleeper', marker)).toBe(pid);
   expect(await killProcess(runDir, 'sleeper', marker)).toBe('killed');
