@@ -1,2 +1,2 @@
--- the generated job at parallelism 2 (with --partitions 2, one partition per source task)
+-- the generated job at parallelism 2, on a topic of 2 partitions (one per source task; the same records)
 SET 'parallelism.default' = '2';

@@ -33,6 +33,11 @@ export interface BenchJob {
   describe: string;
   /** The job's statements, each without its closing `;`, as the gateway runs them one at a time. */
   statements: (ctx: BenchContext) => string[];
+  /**
+   * The job's parallelism, when not 1. It reads a topic of as many partitions (one per source
+   * task, as verify and `deploy --create-topic` make them), holding the same records.
+   */
+  parallelism?: number;
 }
 
 /** Where the ceiling job leaves its row count (INCRBY per window, so the sum of all windows). */
@@ -56,9 +61,13 @@ function stripComments(statement: string): string {
   return statement.replace(/^(\s*--[^\n]*(\n|$))+/, '').trim();
 }
 
-/** The generated job's statements: its SET options, and the rest in order (the inserts as one statement set). */
-function generatedStatements(ctx: BenchContext, job: string) {
-  const { plan, statements } = compileSpec(ctx.loaded, 'flink', overrides(ctx, job), LOCAL_STACK);
+/**
+ * The generated job's statements: its SET options, and the rest in order (the inserts as one
+ * statement set). `parallelism`: as generated for the spec with that `job.parallelism`.
+ */
+function generatedStatements(ctx: BenchContext, job: string, parallelism?: number) {
+  const loaded = parallelism ? { ...ctx.loaded, spec: { ...ctx.loaded.spec, job: { ...ctx.loaded.spec.job, parallelism } } } : ctx.loaded;
+  const { plan, statements } = compileSpec(loaded, 'flink', overrides(ctx, job), LOCAL_STACK);
   return { plan, options: statements.filter((st) => st.kind === 'set').map((st) => st.sql), rest: jobStatements(statements.filter((st) => st.kind !== 'set')) };
 }
 
@@ -164,6 +173,8 @@ const BASELINE: BenchJob = fileJob(
  * A variant: `bench/variants/<name>.sql`, described by its first comment line. A file of only
  * SET / RESET statements is the generated job with those options applied after its own (so it
  * follows the generator); any other file is a whole job, with the baseline's placeholders.
+ * `SET 'parallelism.default'` in an options file is taken as the spec's `job.parallelism`: the
+ * job is generated for it (with what the generator adds at that parallelism, e.g. the idle timeout).
  */
 export function variantJob(file: string): BenchJob {
   const text = readFileSync(file, 'utf8');
@@ -173,12 +184,17 @@ export function variantJob(file: string): BenchJob {
     .map(stripComments)
     .filter((s) => s !== '');
   if (statements.length === 0 || !statements.every((s) => /^(SET|RESET)\s/i.test(s))) return fileJob(name, describe, file);
+  const setsParallelism = (st: string) => st.match(/^SET\s+'parallelism\.default'\s*=\s*'(\d+)'$/i)?.[1];
+  const parallelism = Number(statements.map(setsParallelism).find((x) => x !== undefined) ?? 1);
+  const options = statements.filter((st) => setsParallelism(st) === undefined);
+  const generatedFor = parallelism > 1 ? `the generated job for job.parallelism: ${parallelism}` : 'the generated job';
   return {
     name,
-    describe: `${describe} (the generated job, then ${statements.join('; ')})`,
+    ...(parallelism > 1 ? { parallelism } : {}),
+    describe: `${describe} (${generatedFor}${options.length ? `, then ${options.join('; ')}` : ''})`,
     statements: (ctx) => {
-      const { options, rest } = generatedStatements(ctx, name);
-      return [...options, ...statements, ...rest];
+      const generated = generatedStatements(ctx, name, parallelism > 1 ? parallelism : undefined);
+      return [...generated.options, ...options, ...generated.rest];
     },
   };
 }

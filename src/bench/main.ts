@@ -9,7 +9,7 @@ import { JOBS, variantJob, type BenchJob } from './jobs';
 import { resultsMarkdown } from './report';
 import { runBench } from './run-bench';
 
-const USAGE = 'usage: npm run bench -- [--events N] [--runs K] [--warmup W] [--out FILE] [--uv N] [--seed S] [--partitions P] [--spec FILE] [--variant FILE]... [--only job,job]';
+const USAGE = 'usage: npm run bench -- [--events N] [--runs K] [--warmup W] [--out FILE] [--uv N] [--seed S] [--spec FILE] [--variant FILE]... [--only job,job]';
 
 export function parseArgs(args: readonly string[]) {
   const o = {
@@ -18,7 +18,6 @@ export function parseArgs(args: readonly string[]) {
     warmup: 1,
     out: 'bench/results.md',
     uv: undefined as number | undefined,
-    partitions: 1,
     seed: 1,
     spec: 'pipelines/uvpv.yaml',
     variants: [] as string[],
@@ -35,7 +34,6 @@ export function parseArgs(args: readonly string[]) {
     i++;
     if (flag === '--events') o.events = whole(flag, value, 1000);
     else if (flag === '--runs') o.runs = whole(flag, value, 1);
-    else if (flag === '--partitions') o.partitions = whole(flag, value, 1);
     else if (flag === '--warmup') o.warmup = whole(flag, value, 0);
     else if (flag === '--uv') o.uv = whole(flag, value, 1);
     else if (flag === '--seed') o.seed = whole(flag, value, 0);
@@ -73,7 +71,7 @@ async function main(): Promise<number> {
   const jobs: BenchJob[] = [...JOBS.filter((j, i) => i === 0 || !o.only || o.only.includes(j.name)), ...variants.map((f) => variantJob(f))];
   const io = processIo();
   const result = await runBench(
-    { spec: o.spec, events: o.events, seed: o.seed, runs: o.runs, warmup: o.warmup, partitions: o.partitions, uvUsers: o.uv ?? Math.max(o.events, 1_000_000), jobs },
+    { spec: o.spec, events: o.events, seed: o.seed, runs: o.runs, warmup: o.warmup, uvUsers: o.uv ?? Math.max(o.events, 1_000_000), jobs },
     io,
   );
   const command = ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' ');

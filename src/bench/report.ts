@@ -41,6 +41,21 @@ function verdict(r: BenchResult): string {
   );
 }
 
+/** Each job at a parallelism above 1 against the generated job at parallelism 1, on the same records. */
+function parallelism(r: BenchResult): string[] {
+  const generated = r.jobs.find((j) => j.name === 'generated');
+  const parallel = r.jobs.filter((j) => j.parallelism > 1);
+  if (!generated || !parallel.length) return [];
+  return [
+    ...parallel.map(
+      (j) =>
+        `At **parallelism ${j.parallelism}** (${j.name}, a topic of ${j.parallelism} partitions) the generated job reads ${n(j.recordsPerSecond)} records/s: ` +
+        `**${ratio(j.recordsPerSecond, generated.recordsPerSecond)}** its rate at parallelism 1 (on 1 partition), ${ratio(j.recordsPerSecond, r.jobs[0].recordsPerSecond)} the ceiling.`,
+    ),
+    '',
+  ];
+}
+
 /**
  * What each option of the generated job is worth in this run: the generated job against each
  * variant that leaves one option out. The generated SQL says why it sets an option; the figures
@@ -49,7 +64,7 @@ function verdict(r: BenchResult): string {
 function optionsWorth(r: BenchResult): string[] {
   const generated = r.jobs.find((j) => j.name === 'generated');
   const fixed = new Set(['ceiling', 'generated', 'baseline', 'parse-only']);
-  const variants = r.jobs.filter((j) => !fixed.has(j.name));
+  const variants = r.jobs.filter((j) => !fixed.has(j.name) && j.parallelism === generated?.parallelism);
   if (!generated || !variants.length) return [];
   return [
     'The generated job against each variant (records/s of the median runs; above 1.00× the generated job is faster):',
@@ -97,7 +112,8 @@ export function resultsMarkdown(r: BenchResult, command: string, date: Date): st
   return [
     '# Benchmark results',
     '',
-    `Produced by \`${command}\` on ${date.toISOString().slice(0, 10)}: ${n(r.events)} records produced once into a fresh topic ` +
+    `Produced by \`${command}\` on ${date.toISOString().slice(0, 10)}: ${n(r.events)} records produced once into a fresh topic` +
+      `${r.partitionCounts.length > 1 ? ` per parallelism the jobs run at (${r.partitionCounts.join(', ')} partitions; the same records in each)` : ''} ` +
       `(${n(r.produceRate)} records/s into Kafka), then ${r.warmup ? `${r.warmup} unmeasured warm-up round${r.warmup === 1 ? '' : 's'} of every job, then ` : ''}every job run ${r.runs} time${r.runs === 1 ? '' : 's'} on them, the jobs taking turns; ` +
       `each job's median run (by run time) is shown.`,
     '',
@@ -108,6 +124,7 @@ export function resultsMarkdown(r: BenchResult, command: string, date: Date): st
     '',
     verdict(r),
     '',
+    ...parallelism(r),
     ...optionsWorth(r),
     'Checks (median run):',
     ...checks(r),

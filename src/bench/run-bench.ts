@@ -32,8 +32,6 @@ export interface BenchOptions {
   seed: number;
   /** Runs of each job; the median run is reported (the jobs take turns, so noise hits all alike). */
   runs: number;
-  /** Partitions of the bench topic (default 1). */
-  partitions?: number;
   /** Rounds of every job before the measured ones, not measured: the TaskManager's JIT warms up (default 1). */
   warmup?: number;
   /** Distinct users for the set-vs-hll memory measure (default: `events`). */
@@ -80,6 +78,8 @@ export interface JobRun {
 export interface JobResult extends JobRun {
   name: string;
   describe: string;
+  /** The job's parallelism, and the partitions of the topic it read. */
+  parallelism: number;
   /** records / runSeconds of the median run. */
   recordsPerSecond: number;
   /** records / jobSeconds of the median run. */
@@ -93,6 +93,8 @@ export interface BenchResult {
   /** Records per second `uvpv produce` reached into Kafka. */
   produceRate: number;
   produceSeconds: number;
+  /** The topics' partition counts: one topic per parallelism the jobs run at, the same records in each. */
+  partitionCounts: number[];
   runs: number;
   warmup: number;
   jobs: JobResult[];
@@ -117,7 +119,10 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   const tmPid = stack.pid('taskmanager');
   const jcmd = layout.java.includes('/') ? join(dirname(layout.java), 'jcmd') : 'jcmd';
   const runId = randomBytes(3).toString('hex');
-  const topic = `uvpv-bench-${runId}`;
+  // One topic per parallelism the jobs run at, with a partition per source task, holding the same
+  // records. A second partition costs a parallelism-1 job about 20%, so each reads its own.
+  const partitionCounts = [...new Set(jobs.map(partitionsOf))].sort((a, b) => a - b);
+  const topicOf = (partitions: number) => `uvpv-bench-${runId}-p${partitions}`;
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-bench' });
   const target = localTarget(stack.urls);
   const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: 50, timeoutMs: 30 * 60_000 });
@@ -130,7 +135,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
     if (gcBetweenJobs) gcBetweenJobs = collectGarbage(tmPid, jcmd);
     const ns = await claimDatabase(redisAt.host, redisAt.port, `bench-${runId}`);
     try {
-      const ctx: BenchContext = { loaded, topic, bootstrap: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database, runId: `${runId}-${tag}` };
+      const ctx: BenchContext = { loaded, topic: topicOf(partitionsOf(job)), bootstrap: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database, runId: `${runId}-${tag}` };
       const before = await commandStats(ns.redis);
       const sampler = memorySampler(tmPid, rest);
       let jobId: string;
@@ -161,15 +166,18 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
 
   try {
     const users = Math.max(1000, Math.floor(opts.events / 20));
-    // --partitions 2 gives a job at parallelism 2 (bench/variants/parallelism-2.sql) a partition per
-    // source task; the default is 1: a second partition costs the parallelism-1 jobs about 20%.
-    await createTopic(k, topic, opts.partitions ?? 1);
-    const produced = await produce(
-      loaded.spec,
-      { kind: 'kafka', bootstrap: stack.urls.kafka, topic },
-      { events: opts.events, users, seed: opts.seed, badRatio: 0, lateRatio: 0 },
-      io,
-    );
+    const produced: { sent: number; seconds: number }[] = [];
+    for (const partitions of partitionCounts) {
+      await createTopic(k, topicOf(partitions), partitions);
+      produced.push(
+        await produce(
+          loaded.spec,
+          { kind: 'kafka', bootstrap: stack.urls.kafka, topic: topicOf(partitions) },
+          { events: opts.events, users, seed: opts.seed, badRatio: 0, lateRatio: 0 },
+          io,
+        ),
+      );
+    }
     // The first job after the TaskManager has been idle runs up to 2x slower (JIT), so a round
     // of every job goes first, unmeasured.
     for (let round = 1; round <= (opts.warmup ?? 1); round++) {
@@ -188,6 +196,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       return {
         name: job.name,
         describe: job.describe,
+        parallelism: partitionsOf(job),
         ...m,
         redisByCommand,
         redisCommands: Object.values(redisByCommand).reduce((a, b) => a + b, 0),
@@ -199,8 +208,9 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
     const uvMemory = await measureUvMemory(redisAt.host, redisAt.port, opts.uvUsers ?? opts.events, runId);
     return {
       events: opts.events,
-      produceRate: produced.sent / produced.seconds,
-      produceSeconds: produced.seconds,
+      produceRate: produced[0].sent / produced[0].seconds,
+      produceSeconds: produced[0].seconds,
+      partitionCounts,
       runs: opts.runs,
       warmup: opts.warmup ?? 1,
       jobs: results,
@@ -210,9 +220,11 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       gcBetweenJobs,
     };
   } finally {
-    await deleteTopic(k, topic).catch(() => undefined);
+    for (const partitions of partitionCounts) await deleteTopic(k, topicOf(partitions)).catch(() => undefined);
   }
 }
+
+const partitionsOf = (job: BenchJob) => job.parallelism ?? 1;
 
 interface JobDetail {
   duration: number;
