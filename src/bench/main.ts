@@ -70,10 +70,7 @@ async function main(): Promise<number> {
   const variants = o.variants.length ? o.variants.map((f) => resolve(f)) : o.only ? [] : defaultVariants();
   const jobs: BenchJob[] = [...JOBS.filter((j, i) => i === 0 || !o.only || o.only.includes(j.name)), ...variants.map((f) => variantJob(f))];
   const io = processIo();
-  const result = await runBench(
-    { spec: o.spec, events: o.events, seed: o.seed, runs: o.runs, warmup: o.warmup, uvUsers: o.uv ?? Math.max(o.events, 1_000_000), jobs },
-    io,
-  );
+  const result = await runBench({ spec: o.spec, events: o.events, seed: o.seed, runs: o.runs, warmup: o.warmup, uvUsers: o.uv ?? Math.max(o.events, 1_000_000), jobs }, io);
   const command = ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' ');
   const md = resultsMarkdown(result, command, new Date());
   writeFileSync(resolve(o.out), md);

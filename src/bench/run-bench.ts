@@ -135,7 +135,15 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
     if (gcBetweenJobs) gcBetweenJobs = collectGarbage(tmPid, jcmd);
     const ns = await claimDatabase(redisAt.host, redisAt.port, `bench-${runId}`);
     try {
-      const ctx: BenchContext = { loaded, topic: topicOf(partitionsOf(job)), bootstrap: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database, runId: `${runId}-${tag}` };
+      const ctx: BenchContext = {
+        loaded,
+        topic: topicOf(partitionsOf(job)),
+        bootstrap: stack.urls.kafka,
+        redisHost: redisAt.host,
+        redisPort: redisAt.port,
+        database: ns.database,
+        runId: `${runId}-${tag}`,
+      };
       const before = await commandStats(ns.redis);
       const sampler = memorySampler(tmPid, rest);
       let jobId: string;
