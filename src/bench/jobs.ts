@@ -13,9 +13,9 @@ import { jobStatements } from '../sql/compiler';
 import { quoteIdent, quoteString } from '../sql/escape';
 import { splitStatements } from '../sql/split';
 import type { Loaded } from '../spec/load';
+import type { GatewayTarget } from '../spec/types';
 
-/** The bench runs on the local stack, which has uvpv's Redis connector. */
-const LOCAL_STACK = { redisConnector: 'uvpv' } as const;
+type RedisConnector = GatewayTarget['redisConnector'];
 
 export interface BenchContext {
   loaded: Loaded;
@@ -26,6 +26,8 @@ export interface BenchContext {
   database: number;
   /** Unique per job run: names the Flink job and its consumer group. */
   runId: string;
+  /** The Redis connector of the stack the bench runs on. */
+  redisConnector: RedisConnector;
 }
 
 export interface BenchJob {
@@ -67,7 +69,7 @@ function stripComments(statement: string): string {
  */
 function generatedStatements(ctx: BenchContext, job: string, parallelism?: number) {
   const loaded = parallelism ? { ...ctx.loaded, spec: { ...ctx.loaded.spec, job: { ...ctx.loaded.spec.job, parallelism } } } : ctx.loaded;
-  const { plan, statements } = compileSpec(loaded, 'flink', overrides(ctx, job), LOCAL_STACK);
+  const { plan, statements } = compileSpec(loaded, 'flink', overrides(ctx, job), { redisConnector: ctx.redisConnector });
   return { plan, options: statements.filter((st) => st.kind === 'set').map((st) => st.sql), rest: jobStatements(statements.filter((st) => st.kind !== 'set')) };
 }
 
@@ -130,7 +132,7 @@ const PARSE_ONLY: BenchJob = {
 const GENERATED: BenchJob = {
   name: 'generated',
   describe: 'the reference pipeline exactly as `uvpv generate` writes it',
-  statements: (ctx) => jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated'), LOCAL_STACK).statements),
+  statements: (ctx) => jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated'), { redisConnector: ctx.redisConnector }).statements),
 };
 
 /**

@@ -18,7 +18,7 @@ import { GatewayDeployer } from '../deploy/gateway/deployer';
 import { RuntimeFailure } from '../errors';
 import { createTopic, deleteTopic, kafka } from '../kafka/client';
 import { produce } from '../produce/sink';
-import { loadSpec, localTarget } from '../spec/load';
+import { loadSpec } from '../spec/load';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
 import { claimDatabase, CLAIM_KEY } from '../verify/namespace';
@@ -124,7 +124,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   const partitionCounts = [...new Set(jobs.map(partitionsOf))].sort((a, b) => a - b);
   const topicOf = (partitions: number) => `uvpv-bench-${runId}-p${partitions}`;
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-bench' });
-  const target = localTarget(stack.urls);
+  const target = stack.target;
   const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: 50, timeoutMs: 30 * 60_000 });
   const deployer = new GatewayDeployer(target, client, { env: io.env, progress: p });
   const rest: FlinkRest = (path) => client.rest(path);
@@ -143,6 +143,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
         redisPort: redisAt.port,
         database: ns.database,
         runId: `${runId}-${tag}`,
+        redisConnector: target.redisConnector,
       };
       const before = await commandStats(ns.redis);
       const sampler = memorySampler(tmPid, rest);

@@ -22,7 +22,7 @@ import { UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, topicExists } from '../kafka/client';
 import { partitionsText } from '../kafka/topics';
 import { produce } from '../produce/sink';
-import { loadSpec, localTarget } from '../spec/load';
+import { loadSpec } from '../spec/load';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
 import { claimDatabase } from '../verify/namespace';
@@ -113,7 +113,8 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
       `demo pipeline ${spec.name}: ${specFile} with live-sized windows (10 s, sliding by 5 s), a 2 s watermark delay and 10 s checkpoints, ` +
         `so that numbers move within seconds; topic ${spec.source.topic}, Redis ${redisAt.host}:${redisAt.port}/${ns.database} (spec copy: ${file})\n`,
     );
-    const { sql, statements } = compileSpec(loaded, 'flink', {}, { redisConnector: 'uvpv' }); // the local stack's connector
+    const target = stack.target;
+    const { sql, statements } = compileSpec(loaded, 'flink', {}, { redisConnector: target.redisConnector });
 
     const k = kafka(stack.urls.kafka);
     if (!(await topicExists(k, spec.source.topic))) {
@@ -124,7 +125,6 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
     undo.push({ label: `deleting topic ${spec.source.topic}`, run: () => deleteTopic(k, spec.source.topic) });
     if (ended.signal.aborted) return;
 
-    const target = localTarget(stack.urls);
     const deployer = createGatewayDeployer(target, { env: io.env, progress: p });
     const left = await deployer.status(spec);
     if (left && ACTIVE.has(left.state)) {

@@ -57,7 +57,7 @@ export function loadSpecText(file: string, text: string, opts: LoadOptions): Loa
     if (d.targetNames.includes(opts.target)) {
       // It was declared but did not decode: its errors are already reported.
     } else if (opts.target === BUILTIN_LOCAL && d.targetNames.length === 0) {
-      target = localTarget(settings(opts.env).localTargetUrls());
+      target = localTarget(settings(opts.env).localTargetUrls(), settings(opts.env).redisConnectorDir() !== undefined);
     } else {
       const known = d.targetNames.length ? d.targetNames.join(', ') : `none declared (the built-in '${BUILTIN_LOCAL}' applies only without a targets block)`;
       errors.push(yaml.diag(['targets'], `no target named '${opts.target}'; targets: ${known}`));
@@ -84,10 +84,12 @@ export function loadSpecText(file: string, text: string, opts: LoadOptions): Loa
 /**
  * The `local` target: the local stack's SQL Gateway and Flink REST API. Built-in for a spec
  * without targets (at FLINK_SQL_GATEWAY / FLINK_REST, else the stack's default ports); verify,
- * the demo and the bench pass the running stack's own URLs.
+ * the demo and the bench pass the running stack's own URLs. Its Redis connector is the stack's:
+ * uvpv's own, or another one the stack was given (UVPV_REDIS_CONNECTOR_DIR), whose SQL options are
+ * taken to be jeff-zou's.
  */
-export function localTarget(urls: { gateway: string; flinkRest: string }): GatewayTarget {
-  return { name: BUILTIN_LOCAL, type: 'gateway', gateway: urls.gateway, flinkRest: urls.flinkRest, redisConnector: 'uvpv' };
+export function localTarget(urls: { gateway: string; flinkRest: string }, otherConnector: boolean): GatewayTarget {
+  return { name: BUILTIN_LOCAL, type: 'gateway', gateway: urls.gateway, flinkRest: urls.flinkRest, redisConnector: otherConnector ? 'jeff-zou' : 'uvpv' };
 }
 
 function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

@@ -13,6 +13,8 @@ import { gatewayProbe, jobmanagerProbe, kafkaProbe, redisAnswers, taskmanagerIds
 import { stackUrls, type StackLayout } from './layout';
 import { alive, killProcess, portInUse, runningPid, startDetached, stopProcess } from './processes';
 import { resolveJars } from './resolve';
+import { localTarget } from '../spec/load';
+import type { GatewayTarget } from '../spec/types';
 
 export interface RedisEndpoint {
   host: string;
@@ -41,6 +43,11 @@ export class LocalStack {
 
   get urls() {
     return stackUrls(this.layout);
+  }
+
+  /** The `local` target for this stack: its URLs, and the Redis connector it runs. */
+  get target(): GatewayTarget {
+    return localTarget(this.urls, this.layout.redisConnectorDir !== undefined);
   }
 
   /** `knownTaskmanagers`: TaskManager ids that do not count as the TaskManager being up (see `up`). */

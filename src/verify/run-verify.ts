@@ -16,7 +16,7 @@ import { RuntimeFailure, UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, partitionCounts, sendValues, splitLines } from '../kafka/client';
 import type { Expectation } from '../model/expectation';
 import { referenceModel } from '../model/reference';
-import { loadSpec, localTarget } from '../spec/load';
+import { loadSpec } from '../spec/load';
 import { jobStatements } from '../sql/compiler';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
@@ -102,7 +102,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       end();
     });
     const redisPort = proxy ? await proxy.start() : redisAt.port;
-    // The local stack has uvpv's Redis connector.
+    const target = stack.target;
     const { statements } = compileSpec(
       loaded,
       'flink',
@@ -116,9 +116,8 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
         redis: { host: redisAt.host, port: redisPort, database: ns.database, password: { placeholder: '', empty: true } },
         jobName: `${spec.name}-verify-${runId}`,
       },
-      { redisConnector: 'uvpv' },
+      { redisConnector: target.redisConnector },
     );
-    const target = localTarget(stack.urls);
     const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
     const jobId = await timed('submit', () => new GatewayDeployer(target, client, { env: io.env, progress: p }).submit(spec, jobStatements(statements)));
     const plan = opts.fault;

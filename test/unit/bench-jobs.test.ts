@@ -14,6 +14,7 @@ const ctx: BenchContext = {
   redisPort: 6379,
   database: 3,
   runId: 'abc',
+  redisConnector: 'uvpv',
 };
 
 function variant(text: string) {
