@@ -21,13 +21,22 @@ export interface Compiled {
  * a list whose connector cannot skip a window it already holds gets a replayed window twice.
  */
 export function guaranteeWarnings(compiled: Compiled, compiler: SqlCompiler): string[] {
-  if (compiler.capabilities.idempotentListPush) return [];
-  return compiled.plan.sinks
-    .filter((s) => pushesWindowEntries(s.redisType))
-    .map(
-      (s) =>
-        `metric ${s.metric}: with ${compiler.describe}, a list is written at least once: after a failure, the windows since the last checkpoint may be pushed again (uvpv's own connector pushes each window once)`,
-    );
+  const { idempotentListPush, dropsFailedWrites } = compiler.capabilities;
+  const lists = idempotentListPush
+    ? []
+    : compiled.plan.sinks
+        .filter((s) => pushesWindowEntries(s.redisType))
+        .map(
+          (s) =>
+            `metric ${s.metric}: with ${compiler.describe}, a list is written at least once: after a failure, the windows since the last checkpoint may be pushed again (uvpv's own connector pushes each window once)`,
+        );
+  const outage = dropsFailedWrites
+    ? [
+        `with ${compiler.describe}, writes Redis does not take (an outage, a timeout) are lost without failing the job, for every metric: ` +
+          `nothing restarts to write them again (uvpv's own connector fails the job, which restarts from its last checkpoint)`,
+      ]
+    : [];
+  return [...lists, ...outage];
 }
 
 export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: PlanOverrides = {}, options: DialectOptions = {}): Compiled {

@@ -44,7 +44,7 @@ export class SpecError extends UvpvError {
  * - `job-restarting`: a Flink job failed and its restart strategy keeps restarting it;
  * - `savepoint-failed`: Flink could not take a savepoint.
  */
-export type FailureCode = 'service-unreachable' | 'service-error' | 'timed-out' | 'job-terminal-state' | 'job-restarting' | 'savepoint-failed';
+export type FailureCode = 'service-unreachable' | 'service-error' | 'timed-out' | 'job-terminal-state' | 'job-restarting' | 'savepoint-failed' | 'upgrade-failed' | 'rolled-back';
 
 /** Something failed at run time: a service down, a job that failed, a mismatch. Exit 1. */
 export class RuntimeFailure extends UvpvError {

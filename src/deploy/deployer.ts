@@ -19,6 +19,8 @@ export interface DeployRequest {
   dryRun: boolean;
   /** Replace a running job of the same name (gateway: stop with savepoint, start from it). */
   replace: boolean;
+  /** With `replace`: how long the new job must run without a failure before the old one counts as replaced (default 30 s). */
+  settleMs?: number;
   fromSavepoint?: string;
   /** Create the source topic when it is missing (where Kafka can be reached from here). */
   createTopic?: boolean;

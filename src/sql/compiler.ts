@@ -29,6 +29,12 @@ export interface Capabilities {
    */
   readonly idempotentListPush: boolean;
   /**
+   * A write Redis does not take may be dropped without failing the job, so a restart from the
+   * last checkpoint cannot make up for it (jeff-zou's connector sends each write asynchronously
+   * and does not look at the answer: measured with verify --fault redis-outage).
+   */
+  readonly dropsFailedWrites: boolean;
+  /**
    * The platform sets the checkpoint interval from the job's configuration and restarts failed
    * jobs itself (Oceanus): no checkpoint or recovery options in the SQL, where they may not take effect.
    */

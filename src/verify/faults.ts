@@ -113,7 +113,7 @@ export async function feedWithFault(ctx: FaultContext, jobId: string, messages: 
 
 /** What the fault run reports once the job has finished: its restarts, and how long it took to run again. */
 export async function outcome(client: GatewayClient, jobId: string, fed: FedReport): Promise<FaultReport> {
-  const n = await restarts(client, jobId);
+  const n = await client.restarts(jobId);
   const job = await client.rest<{ timestamps?: Record<string, number> }>(`/jobs/${jobId}`);
   const back = job.timestamps?.RUNNING;
   return { ...fed, restarts: n, recoveredSeconds: n > 0 && back && back > fed.at ? (back - fed.at) / 1000 : undefined };
@@ -167,13 +167,6 @@ async function waitForCheckpoint(client: GatewayClient, jobId: string): Promise<
 async function completedCheckpoints(client: GatewayClient, jobId: string): Promise<number> {
   const r = await client.rest<{ counts?: { completed?: number } }>(`/jobs/${jobId}/checkpoints`);
   return r.counts?.completed ?? 0;
-}
-
-/** How many times Flink restarted the job: the failures in its exception history, or its numRestarts metric. */
-export async function restarts(client: GatewayClient, jobId: string): Promise<number> {
-  const history = await client.rest<{ exceptionHistory?: { entries?: unknown[] } }>(`/jobs/${jobId}/exceptions?maxExceptions=100`).catch(() => undefined);
-  const metric = await client.rest<{ id: string; value: string }[]>(`/jobs/${jobId}/metrics?get=numRestarts`).catch(() => []);
-  return Math.max(history?.exceptionHistory?.entries?.length ?? 0, Number(metric.find((m) => m.id === 'numRestarts')?.value ?? 0));
 }
 
 export function faultLine(r: FaultReport): string {

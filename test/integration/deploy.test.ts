@@ -2,12 +2,14 @@
  * The reference pipeline deployed to the local stack through its SQL Gateway, then replaced,
  * inspected and stopped with a savepoint: the lifecycle a user runs.
  */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
 import { deleteTopic, kafka } from '../../src/kafka/client';
+import { GatewayClient } from '../../src/deploy/gateway/client';
+import { readJobSql } from '../../src/deploy/gateway/job-sql';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SPEC = join(ROOT, 'pipelines', 'uvpv.yaml');
@@ -58,13 +60,46 @@ test('deploy leaves a RUNNING job named after the pipeline; a second deploy is r
 
 test('deploy --replace stops the job with a savepoint and starts the new one from it', async () => {
   const [before] = (await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING');
-  const r = await uvpv(['deploy', SPEC, '--replace']);
+  const r = await uvpv(['deploy', SPEC, '--replace', '--settle', '3 s']);
   expect(r.code).toBe(0);
   expect(r.out).toMatch(new RegExp(`stopped job ${before.jid} with savepoint file:.+savepoint-`));
   expect(r.out).toMatch(/submitted uvpv-demo as Flink job [0-9a-f]{32} from savepoint file:/);
+  expect(r.out).toMatch(/job [0-9a-f]{32} restored its state and ran 3 s without a failure/);
   const running = (await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING');
   expect(running).toHaveLength(1);
   expect(running[0].jid).not.toBe(before.jid);
+});
+
+test('the job carries its printable SQL (secrets as placeholders: see job-sql.test), for any machine to read back', async () => {
+  const [job] = (await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING');
+  const kept = await readJobSql(new GatewayClient({ gateway: 'http://127.0.0.1:8083', flinkRest: 'http://127.0.0.1:8081' }), job.jid);
+  expect(kept).toBeDefined();
+  expect(kept!.join(';\n')).toContain('INSERT INTO `redis_pv`');
+  expect(kept!.some((s) => /^CREATE TABLE `input_web_record`/m.test(s))).toBe(true);
+});
+
+test('a replacement that fails after submission is rolled back: the previous SQL runs again from the savepoint', async () => {
+  const [before] = (await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING');
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-deploy-'));
+  // The new version's sinks cannot reach Redis: its job fails as soon as its tasks start.
+  writeFileSync(join(dir, 'p.yaml'), readFileSync(SPEC, 'utf8').replace('  port: 6379', '  port: 6399'));
+  const r = await uvpv(['deploy', join(dir, 'p.yaml'), '--replace', '--settle', '20 s']);
+  expect(r.code).toBe(1);
+  const failed = /the new job ([0-9a-f]{32}) failed: Flink job \1 (?:failed and restarted \d+ time\(s\)|\(uvpv-demo\) failed and is RESTARTING[^;]*)/.exec(r.err);
+  expect(failed).not.toBeNull();
+  const back = new RegExp(`rolled back: the previous version of uvpv-demo runs again as job ([0-9a-f]{32}), from savepoint (file:\\S+)`).exec(r.err);
+  expect(back).not.toBeNull();
+  expect(r.err).toMatch(/^root cause: .*Failed to connect to 127\.0\.0\.1:6399/m);
+  expect(r.err).not.toMatch(/^\s+at /m);
+  // The old job was stopped with that savepoint (the progress on stderr says so as it happens).
+  expect(r.err).toContain(`stopping job ${before.jid} with a savepoint: ${back![2]}`);
+  // What runs is the previous version (Redis on 6379), and the failed one is gone.
+  const jobs = await jobsNamed('uvpv-demo');
+  expect(jobs.filter((j) => j.state === 'RUNNING').map((j) => j.jid)).toEqual([back![1]]);
+  expect(jobs.find((j) => j.jid === failed![1])?.state).toBe('CANCELED');
+  const kept = await readJobSql(new GatewayClient({ gateway: 'http://127.0.0.1:8083', flinkRest: 'http://127.0.0.1:8081' }), back![1]);
+  expect(kept!.join('\n')).toContain("'port' = '6379'");
+  expect(kept!.join('\n')).not.toContain("'port' = '6399'");
 });
 
 test('status reports the running job', async () => {
@@ -88,8 +123,7 @@ test('stop --savepoint DIR writes a savepoint there and ends the job', async () 
 });
 
 test("a job that fails in its first seconds is reported with Flink's root cause", async () => {
-  const { mkdtempSync: mk, readFileSync, writeFileSync } = await import('node:fs');
-  const dir = mk(join(tmpdir(), 'uvpv-deploy-'));
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-deploy-'));
   const spec = readFileSync(SPEC, 'utf8').replace('  port: 6379', '  port: 6399').replace('name: uvpv-demo ', 'name: uvpv-no-redis ');
   writeFileSync(join(dir, 'p.yaml'), spec);
   const r = await uvpv(['deploy', join(dir, 'p.yaml'), '--create-topic']);

@@ -23,10 +23,13 @@ test('generate prints the SQL and exits 0', async () => {
   expect(r.code).toBe(0);
   expect(r.out).toContain('CREATE TABLE `input_web_record`');
   expect(r.out).toContain('EXECUTE STATEMENT SET');
-  // For jeff-zou's connector (the default) the list is at least once after a failure: said, on stderr only.
+  // For jeff-zou's connector (the default) the list is at least once after a failure, and a Redis
+  // outage loses writes (measured with verify --fault): said, on stderr only.
   expect(r.err).toBe(
     'warning: metric pv: with open-source Flink 1.20 with the flink-connector-redis SQL connector, a list is written at least once: ' +
-      "after a failure, the windows since the last checkpoint may be pushed again (uvpv's own connector pushes each window once)\n",
+      "after a failure, the windows since the last checkpoint may be pushed again (uvpv's own connector pushes each window once)\n" +
+      'warning: with open-source Flink 1.20 with the flink-connector-redis SQL connector, writes Redis does not take (an outage, a timeout) are lost without failing the job, ' +
+      "for every metric: nothing restarts to write them again (uvpv's own connector fails the job, which restarts from its last checkpoint)\n",
   );
   const uvpvConnector = await uvpv(['generate', 'pipelines/uvpv.yaml', '--redis-connector', 'uvpv']);
   expect(uvpvConnector.err).toBe('');

@@ -10,6 +10,7 @@ import { RuntimeFailure, UsageError } from '../../src/errors';
 import type { SqlStatement } from '../../src/sql/compiler';
 import type { GatewayTarget, Spec } from '../../src/spec/types';
 import { closedPort, startFakeHttp, type FakeHttp } from '../support/fake-http';
+import { unpackSql } from '../../src/deploy/gateway/job-sql';
 
 const JOB = 'a'.repeat(32);
 let spec: Spec;
@@ -134,8 +135,12 @@ test('the happy path submits every statement in one session and waits for RUNNIN
   const r = await deploy();
   expect(r.job).toMatchObject({ jobId: JOB, state: 'RUNNING' });
   const statements = fake.calls.filter((c) => c.path.endsWith('/statements')).map((c) => (c.body as { statement: string }).statement);
-  // The compiler's statements as they are: each SET and CREATE, then the inserts as one statement set.
-  expect(statements).toEqual(["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n\n  INSERT INTO s SELECT 1;\n\nEND']);
+  // The printable SQL kept with the job first, then the compiler's statements as they are: each SET
+  // and CREATE, then the inserts as one statement set.
+  const [keep, ...rest] = statements;
+  expect(keep).toMatch(/^SET 'pipeline\.global-job-parameters' = 'uvpv\.sql:[A-Za-z0-9_-]+'$/);
+  expect(unpackSql(keep.slice(keep.indexOf(':') + 1, -1))).toEqual(rest);
+  expect(rest).toEqual(["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n\n  INSERT INTO s SELECT 1;\n\nEND']);
   expect(io.err).toMatch(/✓ waiting for job a{32} to run: RUNNING/);
   expect(io.err).toMatch(/note: Kafka at 127\.0\.0\.1:\d+ does not answer from here; not checking that topic uvpv-demo exists/);
 });
@@ -162,7 +167,7 @@ test('a cancelled last job, or one without a retained checkpoint, is not resumed
     fake.calls.length = 0;
     const r = await deploy();
     const statements = fake.calls.filter((c) => c.path.endsWith('/statements')).map((c) => (c.body as { statement: string }).statement);
-    expect(statements[0]).toBe("SET 'pipeline.name' = 'uvpv-demo'");
+    expect(statements[1]).toBe("SET 'pipeline.name' = 'uvpv-demo'");
     expect(r.lines.join('\n')).not.toContain('resuming');
   }
 });

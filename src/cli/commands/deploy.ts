@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { Io } from '../../io/io';
 import { progress } from '../../io/progress';
+import { durationFlag } from '../flags';
 
-/** `uvpv deploy <spec> [--target NAME] [--dry-run] [--replace] [--from-savepoint PATH]`. */
+/** `uvpv deploy <spec> [--target NAME] [--dry-run] [--replace [--settle TIME]] [--from-savepoint PATH]`. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('deploy')
@@ -10,10 +11,12 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .argument('<spec>', 'pipeline spec (YAML)')
     .option('-t, --target <name>', "target from the spec's targets (default: local)")
     .option('--dry-run', 'print what would be submitted, secrets masked, and change nothing')
-    .option('--replace', 'replace a running job of the same pipeline (gateway: stop with a savepoint, start from it)')
+    .option('--replace', 'replace a running job of the same pipeline (gateway: stop with a savepoint, start from it; roll back if the new job fails)')
+    .option('--settle <time>', 'with --replace: how long the new job must run without a failure, else the previous one runs again (gateway; default 30 s)')
     .option('--from-savepoint <path>', 'start the job from this savepoint')
     .option('--create-topic', 'create the source topic if it is missing (gateway targets, where Kafka answers)')
-    .action(async (file: string, opts: { target?: string; dryRun?: boolean; replace?: boolean; fromSavepoint?: string; createTopic?: boolean }) => {
+    .action(async (file: string, opts: { target?: string; dryRun?: boolean; replace?: boolean; settle?: string; fromSavepoint?: string; createTopic?: boolean }) => {
+      const settleMs = opts.settle === undefined ? undefined : durationFlag(opts.settle, '--settle');
       const { sqlForTarget } = await import('../target-spec');
       const { deployerFor } = await import('../../deploy');
       // A dry run may go without credentials: it says what it would call, and calls nothing that changes.
@@ -27,6 +30,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         dryRunStatements,
         dryRun: Boolean(opts.dryRun),
         replace: Boolean(opts.replace),
+        settleMs,
         fromSavepoint: opts.fromSavepoint,
         createTopic: Boolean(opts.createTopic),
       });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors';
 import type { ProduceOptions, ProduceTarget } from '../../produce/api';
 import { partitionsText } from '../../kafka/topics';
-import { parseDuration } from '../../spec/duration';
+import { durationFlag } from '../flags';
 import type { Io } from '../../io/io';
 
 interface Flags {
@@ -43,14 +43,14 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       if (flags.events !== undefined && flags.duration !== undefined) throw new UsageError('give --events or --duration, not both');
       const opts: ProduceOptions = {
         events: flags.events === undefined ? undefined : count('--events', flags.events, 1),
-        durationMs: flags.duration === undefined ? undefined : duration(flags.duration),
+        durationMs: flags.duration === undefined ? undefined : durationFlag(flags.duration, '--duration'),
         rate: flags.rate === undefined ? undefined : count('--rate', flags.rate, 1),
         users: count('--users', flags.users, 1),
         seed: count('--seed', flags.seed, 0),
         badRatio: share('--bad-ratio', flags.badRatio),
         lateRatio: share('--late-ratio', flags.lateRatio),
         conversion: share('--conversion', flags.conversion),
-        stepMs: flags.step === undefined ? undefined : duration(flags.step, '--step'),
+        stepMs: flags.step === undefined ? undefined : durationFlag(flags.step, '--step'),
       };
       if (opts.events === undefined && opts.durationMs === undefined) opts.events = 10_000;
       const { loadSpec } = await import('../../spec/load');
@@ -77,10 +77,4 @@ function share(flag: string, v: string): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${flag} takes a share from 0 to 1, got '${v}'`);
   return n;
-}
-
-function duration(v: string, flag = '--duration'): number {
-  const d = parseDuration(v);
-  if (typeof d === 'string') throw new UsageError(`${flag}: ${d}`);
-  return d.millis;
 }

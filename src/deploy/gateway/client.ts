@@ -121,6 +121,13 @@ export class GatewayClient {
     return r?.['root-exception'] ?? r?.exceptionHistory?.entries?.[0]?.stacktrace;
   }
 
+  /** How many times Flink restarted the job: the failures in its exception history, or its numRestarts metric. */
+  async restarts(jobId: string): Promise<number> {
+    const history = await this.rest<{ exceptionHistory?: { entries?: unknown[] } }>(`/jobs/${jobId}/exceptions?maxExceptions=100`).catch(() => undefined);
+    const metric = await this.rest<{ id: string; value: string }[]>(`/jobs/${jobId}/metrics?get=numRestarts`).catch(() => []);
+    return Math.max(history?.exceptionHistory?.entries?.length ?? 0, Number(metric.find((m) => m.id === 'numRestarts')?.value ?? 0));
+  }
+
   async cancel(jobId: string): Promise<void> {
     await this.rest(`/jobs/${jobId}?mode=cancel`, undefined, 'PATCH');
   }
@@ -147,8 +154,10 @@ export class GatewayClient {
     }
   }
 
-  /** Waits until a job reaches one of `states`; fails with Flink's root cause if it fails. */
-  /** Waits for one of `states`; a restart fails the wait unless `tolerateRestarts` (a fault run expects them). */
+  /**
+   * Waits until a job reaches one of `states`; fails with Flink's root cause if it fails, and when
+   * it restarts unless `tolerateRestarts` (a fault run expects them).
+   */
   async waitForJob(jobId: string, states: string[], timeoutMs = this.timing.timeoutMs, tolerateRestarts = false): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -198,7 +207,7 @@ function deepestCause(trace: string): string | undefined {
 }
 
 /** The root cause first, then the chain of causes, without the `at ...` frames. */
-function rootCauseSummary(trace: string): string {
+export function rootCauseSummary(trace: string): string {
   const lines = trace.split('\n').filter((l) => !/^\s+at /.test(l) && !/^\s+\.\.\. \d+ more/.test(l) && l.trim());
   const root = deepestCause(trace);
   const chain = lines.slice(0, 12).join('\n');

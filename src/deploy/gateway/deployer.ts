@@ -12,7 +12,12 @@ import type { GatewayTarget, Spec } from '../../spec/types';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
 import { kafka } from '../../kafka/client';
 import { ensureTopic, topicReport } from '../../kafka/topics';
-import { DEFAULT_TIMING, GatewayClient, type FlinkJob } from './client';
+import { sleep } from '../../util/http';
+import { DEFAULT_TIMING, GatewayClient, rootCauseSummary, type FlinkJob } from './client';
+import { keepSqlStatement, readJobSql, resolveKeptSecrets } from './job-sql';
+
+/** How long a replacing job must run without a failure, unless `deploy --settle` says otherwise. */
+const DEFAULT_SETTLE_MS = 30_000;
 
 /** Flink job states in which a job still runs (or is about to). */
 export const ACTIVE = new Set(['RUNNING', 'CREATED', 'INITIALIZING', 'RESTARTING', 'RECONCILING', 'FAILING', 'CANCELLING', 'SUSPENDED']);
@@ -41,6 +46,7 @@ export class GatewayDeployer implements Deployer {
     let savepoint = req.fromSavepoint;
     const running = await this.activeJob(req.spec.name);
     const lines: string[] = [];
+    const kept = jobStatements(req.dryRunStatements);
     if (running) {
       if (!req.replace) {
         throw new UsageError(
@@ -48,10 +54,7 @@ export class GatewayDeployer implements Deployer {
             `use --replace to stop it with a savepoint and start the new SQL from it, or 'uvpv stop' first`,
         );
       }
-      const stop = this.ctx.progress.step(`stopping job ${running.jid} with a savepoint`);
-      savepoint = await this.client.stopWithSavepoint(running.jid);
-      stop(savepoint);
-      lines.push(`stopped job ${running.jid} with savepoint ${savepoint}`);
+      return this.replace(req, running, kept);
     } else if (!savepoint) {
       // After a failure the last job's retained checkpoint holds its window state and offsets:
       // starting from it recounts nothing and loses nothing, where the offsets alone would not.
@@ -62,24 +65,111 @@ export class GatewayDeployer implements Deployer {
       }
     }
 
-    const jobId = await this.submit(req.spec, jobStatements(req.statements), savepoint);
+    const jobId = await this.submit(req.spec, jobStatements(req.statements), savepoint, kept);
     lines.push(`submitted ${req.spec.name} as Flink job ${jobId}${savepoint ? ` from savepoint ${savepoint}` : ''}`);
     const wait = this.ctx.progress.step(`waiting for job ${jobId} to run`);
     const state = await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED']);
     wait(state);
-    lines.push(`job ${jobId} is ${state}: ${this.target.flinkRest.replace(/\/$/, '')}/#/job/running/${jobId}/overview`);
+    lines.push(`job ${jobId} is ${state}: ${this.jobUrl(jobId)}`);
     return { lines, job: { jobId, name: req.spec.name, state, details: [] } };
+  }
+
+  private jobUrl(jobId: string): string {
+    return `${this.target.flinkRest.replace(/\/$/, '')}/#/job/running/${jobId}/overview`;
+  }
+
+  /**
+   * `--replace`: stop the running job with a savepoint and start the new SQL from it. The new job
+   * must then run for `settleMs` without a failure or restart; if it does not, it is cancelled and
+   * the previous SQL (kept with the old job, see job-sql.ts) starts again from the same savepoint.
+   */
+  private async replace(req: DeployRequest, running: FlinkJob, kept: string[]): Promise<DeployResult> {
+    const lines: string[] = [];
+    const previous = await readJobSql(this.client, running.jid);
+    const rollback = previous && resolveKeptSecrets(previous, this.ctx.env, req.spec.redis.password.value);
+    if (!rollback) {
+      this.ctx.progress.info(`note: job ${running.jid} carries no SQL uvpv kept with it (deployed otherwise, or by an older uvpv): if the new job fails, it cannot be rolled back`);
+    } else if ('missing' in rollback) {
+      this.ctx.progress.info(
+        `note: the running job's SQL needs ${rollback.missing.join(', ')}, which this environment does not set: if the new job fails, it cannot be rolled back`,
+      );
+    }
+    const stop = this.ctx.progress.step(`stopping job ${running.jid} with a savepoint`);
+    const savepoint = await this.client.stopWithSavepoint(running.jid);
+    stop(savepoint);
+    lines.push(`stopped job ${running.jid} with savepoint ${savepoint}`);
+
+    const jobId = await this.submit(req.spec, jobStatements(req.statements), savepoint, kept);
+    lines.push(`submitted ${req.spec.name} as Flink job ${jobId} from savepoint ${savepoint}`);
+    const settleMs = req.settleMs ?? DEFAULT_SETTLE_MS;
+    const failure = await this.settle(jobId, settleMs);
+    if (!failure) {
+      lines.push(`job ${jobId} restored its state and ran ${settleMs / 1000} s without a failure: ${this.jobUrl(jobId)}`);
+      return { lines, job: { jobId, name: req.spec.name, state: 'RUNNING', details: [] } };
+    }
+
+    const cancel = this.ctx.progress.step(`the new job failed (${failure.message}); cancelling job ${jobId}`);
+    await this.client.cancel(jobId).catch(() => undefined);
+    await this.client.waitForJob(jobId, ['CANCELED', 'FAILED'], undefined, true).catch(() => undefined);
+    cancel();
+    if (!rollback || 'missing' in rollback) {
+      throw new RuntimeFailure(
+        `the new job ${jobId} failed: ${failure.message}; no previous SQL to roll back to, so nothing of ${req.spec.name} runs now. ` +
+          `Its state is in savepoint ${savepoint}: fix the spec and deploy with --from-savepoint ${savepoint}`,
+        failure.detail,
+        'upgrade-failed',
+      );
+    }
+    const back = await this.submit(req.spec, rollback.statements, savepoint, previous);
+    const wait = this.ctx.progress.step(`rolling back: previous SQL as job ${back}, from savepoint ${savepoint}`);
+    const state = await this.client.waitForJob(back, ['RUNNING', 'FINISHED']);
+    wait(state);
+    throw new RuntimeFailure(
+      `the new job ${jobId} failed: ${failure.message}; rolled back: the previous version of ${req.spec.name} runs again as job ${back}, ` +
+        `from savepoint ${savepoint} (${this.jobUrl(back)})`,
+      failure.detail,
+      'rolled-back',
+    );
+  }
+
+  /**
+   * Waits until the job runs, then watches it for `settleMs`: undefined when it ran that long with
+   * no restart; else why it did not (it failed, it restarted, or it never reached RUNNING).
+   */
+  private async settle(jobId: string, settleMs: number): Promise<{ message: string; detail?: string } | undefined> {
+    const wait = this.ctx.progress.step(`waiting for job ${jobId} to restore and run ${settleMs / 1000} s without a failure`);
+    try {
+      await this.client.waitForJob(jobId, ['RUNNING']);
+      const until = Date.now() + settleMs;
+      while (Date.now() < until) {
+        await this.client.waitForJob(jobId, ['RUNNING']);
+        const restarts = await this.client.restarts(jobId);
+        if (restarts > 0) {
+          const cause = await this.client.rootCause(jobId);
+          throw new RuntimeFailure(`Flink job ${jobId} failed and restarted ${restarts} time(s)`, cause && rootCauseSummary(cause), 'job-restarting');
+        }
+        await sleep(Math.min(1000, Math.max(0, until - Date.now())));
+      }
+      wait('RUNNING');
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof RuntimeFailure)) throw e;
+      wait('failed');
+      return { message: e.message, detail: e.detail };
+    }
   }
 
   /**
    * Submits a job's statements (each without its closing `;`; see `jobStatements`) in order, in
-   * one session, closed afterwards; returns the job id.
+   * one session, closed afterwards; returns the job id. `keep`: the printable statements to keep
+   * with the job (what `deploy` runs; verify and the bench keep nothing).
    */
-  async submit(spec: Spec, statements: readonly string[], savepoint?: string): Promise<string> {
+  async submit(spec: Spec, statements: readonly string[], savepoint?: string, keep?: readonly string[]): Promise<string> {
     const step = this.ctx.progress.step(`submitting ${statements.length} statements`);
     const session = await this.client.openSession(`uvpv-${spec.name}`);
     try {
       if (savepoint) await this.client.execute(session, `SET 'execution.savepoint.path' = ${quoteString(savepoint)}`);
+      if (keep) await this.client.execute(session, keepSqlStatement(keep));
       let jobId: string | undefined;
       for (const statement of statements) {
         const r = await this.client.execute(session, statement);

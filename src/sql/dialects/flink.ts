@@ -19,6 +19,7 @@ export class FlinkCompiler extends SqlCompiler {
       commands: new Set(['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset']),
       fieldKeyFromColumn: true,
       idempotentListPush: connector === 'uvpv',
+      dropsFailedWrites: connector === 'jeff-zou',
       managesCheckpoints: false,
     };
   }

@@ -11,7 +11,13 @@ import { CONNECTORS, SqlCompiler, type Capabilities } from '../compiler';
 export class OceanusCompiler extends SqlCompiler {
   readonly dialect = 'oceanus' as const;
   readonly describe = "Oceanus's built-in Redis connector";
-  readonly capabilities: Capabilities = { commands: new Set(['set', 'lpush', 'sadd', 'hset']), fieldKeyFromColumn: false, idempotentListPush: false, managesCheckpoints: true };
+  readonly capabilities: Capabilities = {
+    commands: new Set(['set', 'lpush', 'sadd', 'hset']),
+    fieldKeyFromColumn: false,
+    idempotentListPush: false,
+    dropsFailedWrites: false,
+    managesCheckpoints: true,
+  };
 
   protected redisOptions(sink: SinkNode): [string, string][] {
     const options: [string, string][] = [
