@@ -18,7 +18,8 @@ export interface Compiled {
 
 /**
  * Where a result is weaker than the contract's "nothing lost, nothing doubled" after a failure:
- * a list whose connector cannot skip a window it already holds gets a replayed window twice.
+ * a list whose connector cannot skip a window it already holds gets a replayed window twice, and
+ * a connector that drops the writes Redis does not take loses them for every metric.
  */
 export function guaranteeWarnings(compiled: Compiled, compiler: SqlCompiler): string[] {
   const { idempotentListPush, dropsFailedWrites } = compiler.capabilities;

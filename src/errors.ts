@@ -42,7 +42,9 @@ export class SpecError extends UvpvError {
  * - `timed-out`: a statement, a savepoint or a job did not get where it was waited for in time;
  * - `job-terminal-state`: a Flink job waited for went FAILED, FAILING or CANCELED instead;
  * - `job-restarting`: a Flink job failed and its restart strategy keeps restarting it;
- * - `savepoint-failed`: Flink could not take a savepoint.
+ * - `savepoint-failed`: Flink could not take a savepoint;
+ * - `upgrade-failed`: `deploy --replace` stopped the old job, the new one failed, and no rollback ran (or it failed);
+ * - `rolled-back`: the new job failed, and the previous version runs again from the savepoint.
  */
 export type FailureCode = 'service-unreachable' | 'service-error' | 'timed-out' | 'job-terminal-state' | 'job-restarting' | 'savepoint-failed' | 'upgrade-failed' | 'rolled-back';
 

@@ -44,13 +44,13 @@ function verdict(r: BenchResult): string {
 /** Each job at a parallelism above 1 against the generated job at parallelism 1, on the same records. */
 function parallelism(r: BenchResult): string[] {
   const generated = r.jobs.find((j) => j.name === 'generated');
-  const parallel = r.jobs.filter((j) => j.parallelism > 1);
+  const parallel = r.jobs.filter((j) => j.parallelism !== generated?.parallelism);
   if (!generated || !parallel.length) return [];
   return [
     ...parallel.map(
       (j) =>
-        `At **parallelism ${j.parallelism}** (${j.name}, a topic of ${j.parallelism} partitions) the generated job reads ${n(j.recordsPerSecond)} records/s: ` +
-        `**${ratio(j.recordsPerSecond, generated.recordsPerSecond)}** its rate at parallelism 1 (on 1 partition), ${ratio(j.recordsPerSecond, r.jobs[0].recordsPerSecond)} the ceiling.`,
+        `At **parallelism ${j.parallelism}** (a topic of ${j.parallelism} partitions) ${j.name} reads ${n(j.recordsPerSecond)} records/s: ` +
+        `**${ratio(j.recordsPerSecond, generated.recordsPerSecond)}** the generated job at parallelism ${generated.parallelism}, ${ratio(j.recordsPerSecond, r.jobs[0].recordsPerSecond)} the ceiling.`,
     ),
     '',
   ];

@@ -121,6 +121,8 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   const runId = randomBytes(3).toString('hex');
   // One topic per parallelism the jobs run at, with a partition per source task, holding the same
   // records. A second partition costs a parallelism-1 job about 20%, so each reads its own.
+  // A job without a parallelism of its own runs at the spec's.
+  const partitionsOf = (job: BenchJob) => job.parallelism ?? loaded.spec.job.parallelism;
   const partitionCounts = [...new Set(jobs.map(partitionsOf))].sort((a, b) => a - b);
   const topicOf = (partitions: number) => `uvpv-bench-${runId}-p${partitions}`;
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-bench' });
@@ -232,8 +234,6 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
     for (const partitions of partitionCounts) await deleteTopic(k, topicOf(partitions)).catch(() => undefined);
   }
 }
-
-const partitionsOf = (job: BenchJob) => job.parallelism ?? 1;
 
 interface JobDetail {
   duration: number;

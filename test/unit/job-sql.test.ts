@@ -25,3 +25,13 @@ test('an unset variable, or a masked literal without this spec giving its value,
   expect(resolveKeptSecrets(masked, {})).toEqual({ missing: ['the Redis password (masked in the kept SQL)'] });
   expect(resolveKeptSecrets(masked, {}, 'pw')).toEqual({ statements: [masked[0].replace('******', 'pw')] });
 });
+
+test("a placeholder's default is never kept (it may be the password itself); with its variable unset, this spec's value stands in", () => {
+  const withDefault = ["CREATE TABLE `t` (`a` INT) WITH (\n  'password' = '${REDIS_PASSWORD:-hunter2}'\n)"];
+  const set = keepSqlStatement(withDefault);
+  const [kept] = unpackSql(/uvpv\.sql:([A-Za-z0-9_-]+)'$/.exec(set)![1])!;
+  expect(kept).not.toContain('hunter2');
+  expect(kept).toContain("'password' = '${REDIS_PASSWORD:-******}'");
+  expect(resolveKeptSecrets([kept], { REDIS_PASSWORD: 'from-env' })).toEqual({ statements: [kept.replace('${REDIS_PASSWORD:-******}', 'from-env')] });
+  expect(resolveKeptSecrets([kept], {}, 'hunter2')).toEqual({ statements: [withDefault[0].replace('${REDIS_PASSWORD:-hunter2}', 'hunter2')] });
+});

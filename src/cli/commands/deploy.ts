@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../../io/io';
 import { progress } from '../../io/progress';
 import { durationFlag } from '../flags';
+import { UsageError } from '../../errors';
 
 /** `uvpv deploy <spec> [--target NAME] [--dry-run] [--replace [--settle TIME]] [--from-savepoint PATH]`. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
@@ -16,6 +17,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--from-savepoint <path>', 'start the job from this savepoint')
     .option('--create-topic', 'create the source topic if it is missing (gateway targets, where Kafka answers)')
     .action(async (file: string, opts: { target?: string; dryRun?: boolean; replace?: boolean; settle?: string; fromSavepoint?: string; createTopic?: boolean }) => {
+      if (opts.settle !== undefined && !opts.replace) throw new UsageError('--settle applies with --replace: how long the replacing job must run without a failure');
       const settleMs = opts.settle === undefined ? undefined : durationFlag(opts.settle, '--settle');
       const { sqlForTarget } = await import('../target-spec');
       const { deployerFor } = await import('../../deploy');

@@ -99,35 +99,53 @@ export class GatewayDeployer implements Deployer {
     stop(savepoint);
     lines.push(`stopped job ${running.jid} with savepoint ${savepoint}`);
 
-    const jobId = await this.submit(req.spec, jobStatements(req.statements), savepoint, kept);
-    lines.push(`submitted ${req.spec.name} as Flink job ${jobId} from savepoint ${savepoint}`);
+    // From here on the old job is stopped: whatever fails, the user learns where its state is.
     const settleMs = req.settleMs ?? DEFAULT_SETTLE_MS;
-    const failure = await this.settle(jobId, settleMs);
-    if (!failure) {
+    let jobId: string | undefined;
+    let failure: { message: string; detail?: string } | undefined;
+    try {
+      jobId = await this.submit(req.spec, jobStatements(req.statements), savepoint, kept);
+      lines.push(`submitted ${req.spec.name} as Flink job ${jobId} from savepoint ${savepoint}`);
+      failure = await this.settle(jobId, settleMs);
+    } catch (e) {
+      if (!(e instanceof RuntimeFailure)) throw e;
+      failure = { message: e.message, detail: e.detail };
+    }
+    if (!failure && jobId) {
       lines.push(`job ${jobId} restored its state and ran ${settleMs / 1000} s without a failure: ${this.jobUrl(jobId)}`);
       return { lines, job: { jobId, name: req.spec.name, state: 'RUNNING', details: [] } };
     }
+    const what = jobId ? `the new job ${jobId} failed: ${failure!.message}` : `the new SQL could not be submitted: ${failure!.message}`;
+    const redeploy = `its state is in savepoint ${savepoint}: deploy with --from-savepoint ${savepoint}`;
 
-    const cancel = this.ctx.progress.step(`the new job failed (${failure.message}); cancelling job ${jobId}`);
-    await this.client.cancel(jobId).catch(() => undefined);
-    await this.client.waitForJob(jobId, ['CANCELED', 'FAILED'], undefined, true).catch(() => undefined);
-    cancel();
-    if (!rollback || 'missing' in rollback) {
-      throw new RuntimeFailure(
-        `the new job ${jobId} failed: ${failure.message}; no previous SQL to roll back to, so nothing of ${req.spec.name} runs now. ` +
-          `Its state is in savepoint ${savepoint}: fix the spec and deploy with --from-savepoint ${savepoint}`,
-        failure.detail,
-        'upgrade-failed',
+    if (jobId) {
+      const cancel = this.ctx.progress.step(`cancelling the new job ${jobId}`);
+      await this.client.cancel(jobId).catch(() => undefined);
+      // The previous SQL may start from the savepoint only once the new job no longer writes.
+      const ended = await this.client.waitForJob(jobId, ['CANCELED', 'FAILED'], undefined, true).then(
+        () => true,
+        () => false,
       );
+      cancel(ended ? 'CANCELED' : 'still running');
+      if (!ended)
+        throw new RuntimeFailure(`${what}; it did not end when cancelled, so nothing was rolled back: stop job ${jobId}, then ${redeploy}`, failure!.detail, 'upgrade-failed');
     }
-    const back = await this.submit(req.spec, rollback.statements, savepoint, previous);
-    const wait = this.ctx.progress.step(`rolling back: previous SQL as job ${back}, from savepoint ${savepoint}`);
-    const state = await this.client.waitForJob(back, ['RUNNING', 'FINISHED']);
-    wait(state);
+    if (!rollback || 'missing' in rollback) {
+      throw new RuntimeFailure(`${what}; no previous SQL to roll back to, so nothing of ${req.spec.name} runs now: ${redeploy}`, failure!.detail, 'upgrade-failed');
+    }
+    let back: string | undefined;
+    try {
+      back = await this.submit(req.spec, rollback.statements, savepoint, previous);
+      const wait = this.ctx.progress.step(`rolling back: previous SQL as job ${back}, from savepoint ${savepoint}`);
+      wait(await this.client.waitForJob(back, ['RUNNING', 'FINISHED']));
+    } catch (e) {
+      if (!(e instanceof RuntimeFailure)) throw e;
+      const left = back ? ` (job ${back} is left as it is: stop it with 'uvpv stop')` : '';
+      throw new RuntimeFailure(`${what}; the rollback failed too: ${e.message}${left}; ${redeploy}`, [failure!.detail, e.detail].filter(Boolean).join('\n'), 'upgrade-failed');
+    }
     throw new RuntimeFailure(
-      `the new job ${jobId} failed: ${failure.message}; rolled back: the previous version of ${req.spec.name} runs again as job ${back}, ` +
-        `from savepoint ${savepoint} (${this.jobUrl(back)})`,
-      failure.detail,
+      `${what}; rolled back: the previous version of ${req.spec.name} runs again as job ${back}, from savepoint ${savepoint} (${this.jobUrl(back)})`,
+      failure!.detail,
       'rolled-back',
     );
   }
@@ -138,11 +156,16 @@ export class GatewayDeployer implements Deployer {
    */
   private async settle(jobId: string, settleMs: number): Promise<{ message: string; detail?: string } | undefined> {
     const wait = this.ctx.progress.step(`waiting for job ${jobId} to restore and run ${settleMs / 1000} s without a failure`);
+    const done = (state: string) => {
+      wait(state);
+      return undefined;
+    };
     try {
-      await this.client.waitForJob(jobId, ['RUNNING']);
+      // A bounded job may finish within the time: that is no failure.
+      if ((await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED'])) === 'FINISHED') return done('FINISHED');
       const until = Date.now() + settleMs;
       while (Date.now() < until) {
-        await this.client.waitForJob(jobId, ['RUNNING']);
+        if ((await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED'])) === 'FINISHED') return done('FINISHED');
         const restarts = await this.client.restarts(jobId);
         if (restarts > 0) {
           const cause = await this.client.rootCause(jobId);
@@ -150,8 +173,7 @@ export class GatewayDeployer implements Deployer {
         }
         await sleep(Math.min(1000, Math.max(0, until - Date.now())));
       }
-      wait('RUNNING');
-      return undefined;
+      return done('RUNNING');
     } catch (e) {
       if (!(e instanceof RuntimeFailure)) throw e;
       wait('failed');

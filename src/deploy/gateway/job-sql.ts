@@ -1,11 +1,11 @@
 /**
- * A pipeline's SQL kept with its Flink job, so that any machine can read back what runs: `plan`
- * compares it with a new spec, and `deploy --replace` starts it again when the new job fails.
+ * A pipeline's SQL kept with its Flink job, so that any machine can read back what runs: a plan
+ * can compare it with a new spec, and `deploy --replace` starts it again when the new job fails.
  *
  * It travels as a global job parameter (`pipeline.global-job-parameters`, shown by Flink's REST
  * API under the job's `user-config`), gzipped and base64url-encoded so that it holds none of the
  * map's `:` and `,` separators. What is kept is the printable SQL: secrets stay placeholders
- * (`${REDIS_PASSWORD}`, or a mask), never their values; they are resolved again on the way back.
+ * (`${REDIS_PASSWORD}`, or a mask; a placeholder's default is masked too), never their values; they are resolved again on the way back.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseTemplate, resolveTemplate } from '../../spec/interpolate';
@@ -15,10 +15,28 @@ import type { GatewayClient } from './client';
 /** The job parameter's name. */
 export const JOB_SQL_PARAMETER = 'uvpv.sql';
 
-/** The statements (each without its `;`) as a SET that puts them into the job's parameters. */
+/** What a placeholder's default (`${VAR:-default}`) is kept as: the default may be the password itself. */
+const MASKED_DEFAULT = '******';
+
+/** The Redis password option as the gateway SQL renders it (see SqlCompiler.withOptions): `'password' = '<value>'`. */
+const PASSWORD_OPTION = /('password' = )'((?:[^']|'')*)'/g;
+
+/**
+ * The statements (each without its `;`) as a SET that puts them into the job's parameters, a
+ * placeholder's default masked.
+ */
 export function keepSqlStatement(statements: readonly string[]): string {
-  const packed = gzipSync(Buffer.from(JSON.stringify(statements), 'utf8')).toString('base64url');
+  const masked = statements.map((st) =>
+    st.replace(PASSWORD_OPTION, (whole, option: string, quoted: string) => `${option}${quoteString(maskDefaults(quoted.replace(/''/g, "'")))}`),
+  );
+  const packed = gzipSync(Buffer.from(JSON.stringify(masked), 'utf8')).toString('base64url');
   return `SET 'pipeline.global-job-parameters' = ${quoteString(`${JOB_SQL_PARAMETER}:${packed}`)}`;
+}
+
+function maskDefaults(placeholder: string): string {
+  const parts = parseTemplate(placeholder);
+  if (typeof parts === 'string') return placeholder;
+  return parts.map((p) => ('text' in p ? p.text.replace(/\$\{/g, '$${') : p.fallback ? `\${${p.variable}:-${MASKED_DEFAULT}}` : `\${${p.variable}}`)).join('');
 }
 
 export function unpackSql(packed: string): string[] | undefined {
@@ -46,7 +64,9 @@ export function resolveKeptSecrets(statements: readonly string[], env: NodeJS.Pr
   const missing = new Set<string>();
   const resolveOne = (placeholder: string): string | undefined => {
     const parts = parseTemplate(placeholder);
-    if (typeof parts === 'string' || !parts.some((p) => 'variable' in p)) {
+    // A literal (masked) password, or a variable left unset whose default was masked: this spec's value.
+    const unsetMaskedDefault = typeof parts !== 'string' && parts.some((p) => 'variable' in p && p.fallback === MASKED_DEFAULT && !env[p.variable]);
+    if (typeof parts === 'string' || !parts.some((p) => 'variable' in p) || unsetMaskedDefault) {
       if (masked === undefined) missing.add('the Redis password (masked in the kept SQL)');
       return masked;
     }
@@ -54,9 +74,9 @@ export function resolveKeptSecrets(statements: readonly string[], env: NodeJS.Pr
     if ('missing' in r) r.missing.forEach((v) => missing.add(v));
     return 'value' in r ? r.value : undefined;
   };
-  // The only secret in the gateway SQL is the Redis password option: `'password' = '<placeholder>'`.
+  // The only secret in the gateway SQL is the Redis password option.
   const resolved = statements.map((st) =>
-    st.replace(/('password' = )'((?:[^']|'')*)'/g, (whole, option: string, quoted: string) => {
+    st.replace(PASSWORD_OPTION, (whole, option: string, quoted: string) => {
       const value = resolveOne(quoted.replace(/''/g, "'"));
       return value === undefined ? whole : `${option}${quoteString(value)}`;
     }),
