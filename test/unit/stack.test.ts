@@ -100,11 +100,12 @@ test('LocalStack.kill finds a component by its marker, and then it no longer run
   const layout = stackLayout({ UVPV_HOME: mkdtempSync(join(tmpdir(), 'uvpv-home-')) });
   mkdirSync(layout.runDir, { recursive: true });
   const tm = components(layout).find((c) => c.name === 'taskmanager')!;
-  // A stand-in for the TaskManager's JVM: a process with the component's marker on its command line.
+  // A stand-in for the TaskManager's JVM: a process with the component's marker on its command line
+  // (after `--`: node would take the marker, `-Duvpv.stack=...`, for an option of its own and exit).
   const pid = startDetached(layout.runDir, {
     name: tm.name,
     command: process.execPath,
-    args: ['-e', 'setTimeout(() => {}, 30000)', tm.marker],
+    args: ['-e', 'setTimeout(() => {}, 30000)', '--', tm.marker],
     marker: tm.marker,
     logFile: join(layout.runDir, 'tm.out'),
   });
