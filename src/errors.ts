@@ -43,10 +43,12 @@ export class SpecError extends UvpvError {
  * - `job-terminal-state`: a Flink job waited for went FAILED, FAILING or CANCELED instead;
  * - `job-restarting`: a Flink job failed and its restart strategy keeps restarting it;
  * - `savepoint-failed`: Flink could not take a savepoint;
+ * - `upgrade-refused`: `deploy --replace` found the running job's state would not fit the new job, and stopped nothing;
  * - `upgrade-failed`: `deploy --replace` stopped the old job, the new one failed, and no rollback ran (or it failed);
  * - `rolled-back`: the new job failed, and the previous version runs again from the savepoint.
  */
-export type FailureCode = 'service-unreachable' | 'service-error' | 'timed-out' | 'job-terminal-state' | 'job-restarting' | 'savepoint-failed' | 'upgrade-failed' | 'rolled-back';
+export type FailureCode =
+  'service-unreachable' | 'service-error' | 'timed-out' | 'job-terminal-state' | 'job-restarting' | 'savepoint-failed' | 'upgrade-refused' | 'upgrade-failed' | 'rolled-back';
 
 /** Something failed at run time: a service down, a job that failed, a mismatch. Exit 1. */
 export class RuntimeFailure extends UvpvError {

@@ -35,5 +35,6 @@ export function sqlForTarget(file: string, targetName: string | undefined, io: I
     statements: compiled.statements,
     dryRunSql: dryRun.sql,
     dryRunStatements: dryRun.statements,
+    sinks: compiled.plan.sinks.map((s) => ({ metric: s.metric, table: s.table })),
   };
 }

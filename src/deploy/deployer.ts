@@ -5,6 +5,7 @@
 import type { Progress } from '../io/progress';
 import type { SqlStatement } from '../sql/compiler';
 import type { Spec, Target } from '../spec/types';
+import type { UpgradePlan } from '../upgrade/upgrade-plan';
 
 export interface DeployRequest {
   spec: Spec;
@@ -24,6 +25,10 @@ export interface DeployRequest {
   fromSavepoint?: string;
   /** Create the source topic when it is missing (where Kafka can be reached from here). */
   createTopic?: boolean;
+  /** With `replace`: start even where some of the running job's state would be left behind (Flink's allow-non-restored-state). */
+  allowNonRestoredState?: boolean;
+  /** Each metric's sink table, to tell per metric what a replacement changes (`plan`). */
+  sinks?: readonly { metric: string; table: string }[];
 }
 
 export interface JobState {
@@ -51,6 +56,8 @@ export interface StopOptions {
 
 export interface Deployer {
   deploy(req: DeployRequest): Promise<DeployResult>;
+  /** What `deploy` would do, changing nothing (where the target can tell: a gateway). */
+  plan?(req: DeployRequest): Promise<UpgradePlan>;
   /** The job of this pipeline (by name), or undefined when there is none. */
   status(spec: Spec): Promise<JobState | undefined>;
   stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[]; savepoint?: string }>;

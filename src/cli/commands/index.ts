@@ -6,6 +6,7 @@ import * as demo from './demo';
 import * as deploy from './deploy';
 import * as doctor from './doctor';
 import * as generate from './generate';
+import * as plan from './plan';
 import * as produce from './produce';
 import * as stack from './stack';
 import * as status from './status';
@@ -18,6 +19,7 @@ export type Register = (program: Command, io: Io, done: (code: number) => void) 
 export const COMMANDS: readonly Register[] = [
   validate.register,
   generate.register,
+  plan.register,
   deploy.register,
   status.register,
   stop.register,

@@ -15,6 +15,18 @@ import { ensureTopic, topicReport } from '../../kafka/topics';
 import { sleep } from '../../util/http';
 import { DEFAULT_TIMING, GatewayClient, rootCauseSummary, type FlinkJob } from './client';
 import { keepSqlStatement, readJobSql, resolveKeptSecrets } from './job-sql';
+import { planUpgrade } from './plan';
+import { droppedParts, refusal } from '../../upgrade/state';
+import type { UpgradePlan } from '../../upgrade/upgrade-plan';
+
+export interface SubmitOptions {
+  /** Start from this savepoint (or retained checkpoint). */
+  savepoint?: string;
+  /** Start even where the savepoint holds state no operator claims (Flink's allow-non-restored-state). */
+  dropUnclaimedState?: boolean;
+  /** The printable statements to keep with the job (what `deploy` runs; verify and the bench keep nothing). */
+  keep?: readonly string[];
+}
 
 /** How long a replacing job must run without a failure, unless `deploy --settle` says otherwise. */
 const DEFAULT_SETTLE_MS = 30_000;
@@ -65,13 +77,21 @@ export class GatewayDeployer implements Deployer {
       }
     }
 
-    const jobId = await this.submit(req.spec, jobStatements(req.statements), savepoint, kept);
+    const jobId = await this.submit(req.spec, jobStatements(req.statements), { savepoint, keep: kept });
     lines.push(`submitted ${req.spec.name} as Flink job ${jobId}${savepoint ? ` from savepoint ${savepoint}` : ''}`);
     const wait = this.ctx.progress.step(`waiting for job ${jobId} to run`);
     const state = await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED']);
     wait(state);
     lines.push(`job ${jobId} is ${state}: ${this.jobUrl(jobId)}`);
     return { lines, job: { jobId, name: req.spec.name, state, details: [] } };
+  }
+
+  async plan(req: DeployRequest): Promise<UpgradePlan> {
+    await this.reachable();
+    const step = this.ctx.progress.step('reading the running job and planning both jobs on Flink');
+    const plan = await planUpgrade(this.client, await this.activeJob(req.spec.name), { statements: jobStatements(req.dryRunStatements), sinks: req.sinks ?? [] });
+    step();
+    return plan;
   }
 
   private jobUrl(jobId: string): string {
@@ -94,6 +114,16 @@ export class GatewayDeployer implements Deployer {
         `note: the running job's SQL needs ${rollback.missing.join(', ')}, which this environment does not set: if the new job fails, it cannot be rolled back`,
       );
     }
+    let dropping = '';
+    if (previous) {
+      // Whether the running job's state fits the new job, before anything is stopped.
+      const check = this.ctx.progress.step("checking on Flink's execution plans that the running job's state fits the new job");
+      const state = (await planUpgrade(this.client, running, { statements: kept, sinks: req.sinks ?? [] })).state ?? [];
+      const refused = refusal(state, Boolean(req.allowNonRestoredState));
+      dropping = refused ? '' : droppedParts(state);
+      check(refused ? 'it does not' : dropping ? `it does, leaving the state of ${dropping} behind (--allow-non-restored-state)` : 'it does');
+      if (refused) throw new RuntimeFailure(`${refused}; job ${running.jid} runs on, untouched`, undefined, 'upgrade-refused');
+    }
     const stop = this.ctx.progress.step(`stopping job ${running.jid} with a savepoint`);
     const savepoint = await this.client.stopWithSavepoint(running.jid);
     stop(savepoint);
@@ -104,7 +134,7 @@ export class GatewayDeployer implements Deployer {
     let jobId: string | undefined;
     let failure: { message: string; detail?: string } | undefined;
     try {
-      jobId = await this.submit(req.spec, jobStatements(req.statements), savepoint, kept);
+      jobId = await this.submit(req.spec, jobStatements(req.statements), { savepoint, keep: kept, dropUnclaimedState: req.allowNonRestoredState });
       lines.push(`submitted ${req.spec.name} as Flink job ${jobId} from savepoint ${savepoint}`);
       failure = await this.settle(jobId, settleMs);
     } catch (e) {
@@ -112,6 +142,7 @@ export class GatewayDeployer implements Deployer {
       failure = { message: e.message, detail: e.detail };
     }
     if (!failure && jobId) {
+      if (dropping) lines.push(`dropped the state of ${dropping} (--allow-non-restored-state)`);
       lines.push(`job ${jobId} restored its state and ran ${settleMs / 1000} s without a failure: ${this.jobUrl(jobId)}`);
       return { lines, job: { jobId, name: req.spec.name, state: 'RUNNING', details: [] } };
     }
@@ -135,7 +166,7 @@ export class GatewayDeployer implements Deployer {
     }
     let back: string | undefined;
     try {
-      back = await this.submit(req.spec, rollback.statements, savepoint, previous);
+      back = await this.submit(req.spec, rollback.statements, { savepoint, keep: previous });
       const wait = this.ctx.progress.step(`rolling back: previous SQL as job ${back}, from savepoint ${savepoint}`);
       wait(await this.client.waitForJob(back, ['RUNNING', 'FINISHED']));
     } catch (e) {
@@ -183,15 +214,15 @@ export class GatewayDeployer implements Deployer {
 
   /**
    * Submits a job's statements (each without its closing `;`; see `jobStatements`) in order, in
-   * one session, closed afterwards; returns the job id. `keep`: the printable statements to keep
-   * with the job (what `deploy` runs; verify and the bench keep nothing).
+   * one session, closed afterwards; returns the job id.
    */
-  async submit(spec: Spec, statements: readonly string[], savepoint?: string, keep?: readonly string[]): Promise<string> {
+  async submit(spec: Spec, statements: readonly string[], from: SubmitOptions = {}): Promise<string> {
     const step = this.ctx.progress.step(`submitting ${statements.length} statements`);
     const session = await this.client.openSession(`uvpv-${spec.name}`);
     try {
-      if (savepoint) await this.client.execute(session, `SET 'execution.savepoint.path' = ${quoteString(savepoint)}`);
-      if (keep) await this.client.execute(session, keepSqlStatement(keep));
+      if (from.savepoint) await this.client.execute(session, `SET 'execution.savepoint.path' = ${quoteString(from.savepoint)}`);
+      if (from.savepoint && from.dropUnclaimedState) await this.client.execute(session, "SET 'execution.state-recovery.ignore-unclaimed-state' = 'true'");
+      if (from.keep) await this.client.execute(session, keepSqlStatement(from.keep));
       let jobId: string | undefined;
       for (const statement of statements) {
         const r = await this.client.execute(session, statement);

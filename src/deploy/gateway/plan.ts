@@ -1,0 +1,27 @@
+/**
+ * What `deploy` would do to a gateway target, changing nothing: the running job's SQL (read back
+ * from the job itself, see job-sql.ts) against the new SQL, by statement and per metric, and what
+ * becomes of each stateful operator's state, from Flink's execution plans of both (explain.ts).
+ */
+import { diffStatements, metricChanges } from '../../upgrade/diff';
+import { stateVerdicts } from '../../upgrade/state';
+import type { UpgradePlan } from '../../upgrade/upgrade-plan';
+import type { GatewayClient, FlinkJob } from './client';
+import { executionPlan } from './explain';
+import { readJobSql } from './job-sql';
+
+export interface PlanRequest {
+  /** The new job's printable statements (`jobStatements` of the dry-run SQL). */
+  statements: readonly string[];
+  /** Each metric's sink table in the new job. */
+  sinks: readonly { metric: string; table: string }[];
+}
+
+export async function planUpgrade(client: GatewayClient, running: FlinkJob | undefined, req: PlanRequest): Promise<UpgradePlan> {
+  const kept = running ? await readJobSql(client, running.jid) : undefined;
+  const statements = diffStatements(kept ?? [], req.statements);
+  const plan: UpgradePlan = { running, sqlKept: kept !== undefined, statements, metrics: metricChanges(statements, req.sinks) };
+  if (!kept) return plan;
+  const [before, after] = [await executionPlan(client, kept, 'the running job'), await executionPlan(client, req.statements, 'the new job')];
+  return { ...plan, state: stateVerdicts(before, after) };
+}

@@ -1,0 +1,86 @@
+/**
+ * Two versions of a job's SQL compared statement by statement (never line by line): each
+ * statement is known by what it defines (a SET by its key, a table or view by its name, an INSERT
+ * by its target), so a statement that moved is not a change, and one that changed shows where.
+ */
+export type Change = 'added' | 'removed' | 'changed' | 'unchanged';
+
+export interface StatementChange {
+  /** What the statement defines: `SET 'pipeline.name'`, `TABLE redis_uv`, `INSERT INTO redis_uv`. */
+  subject: string;
+  change: Change;
+  before?: string;
+  after?: string;
+}
+
+/** Statements as `jobStatements` gives them; a statement set is split into its INSERTs. */
+function bySubject(statements: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const st of statements.flatMap(split)) out.set(subjectOf(st), st);
+  return out;
+}
+
+function split(statement: string): string[] {
+  const set = /^EXECUTE\s+STATEMENT\s+SET\s+BEGIN\s+([\s\S]*?)\s*END$/i.exec(statement.trim());
+  if (!set) return [statement.trim()];
+  // The compiler ends every INSERT of the set with `;` and a blank line; a `;` inside a string literal
+  // is never followed by a newline and indentation, as the compiler writes them.
+  return set[1]
+    .split(/;\s*\n\s*\n\s*/)
+    .map((s) => s.replace(/;\s*$/, '').trim())
+    .filter(Boolean);
+}
+
+function subjectOf(st: string): string {
+  const set = /^(SET|RESET)\s+('(?:[^']|'')*')/i.exec(st);
+  if (set) return `SET ${set[2]}`;
+  const create = /^CREATE\s+(?:TEMPORARY\s+)?(TABLE|VIEW)\s+(`(?:[^`]|``)*`|\S+)/i.exec(st);
+  if (create) return `${create[1].toUpperCase()} ${create[2].replace(/^`|`$/g, '').replace(/``/g, '`')}`;
+  const insert = /^INSERT\s+INTO\s+(`(?:[^`]|``)*`|\S+)/i.exec(st);
+  if (insert) return `INSERT INTO ${insert[1].replace(/^`|`$/g, '').replace(/``/g, '`')}`;
+  return st;
+}
+
+export function diffStatements(running: readonly string[], next: readonly string[]): StatementChange[] {
+  const before = bySubject(running);
+  const after = bySubject(next);
+  const out: StatementChange[] = [];
+  for (const [subject, st] of after) {
+    const old = before.get(subject);
+    if (old === undefined) out.push({ subject, change: 'added', after: st });
+    else out.push({ subject, change: old === st ? 'unchanged' : 'changed', before: old, after: st });
+  }
+  for (const [subject, st] of before) if (!after.has(subject)) out.push({ subject, change: 'removed', before: st });
+  return out;
+}
+
+/** The lines of a changed statement that differ, `-` before and `+` after (the lines in common left out). */
+export function changedLines(before: string, after: string): string[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const inB = new Set(b);
+  const inA = new Set(a);
+  return [...a.filter((l) => !inB.has(l)).map((l) => `- ${l.trim()}`), ...b.filter((l) => !inA.has(l)).map((l) => `+ ${l.trim()}`)];
+}
+
+export interface MetricChange {
+  /** The metric's name; for a metric only the running job has, its sink table. */
+  name: string;
+  change: Change;
+}
+
+/** Per metric, from the changes of its sink table and of its INSERT; then the sink tables no longer there. */
+export function metricChanges(changes: readonly StatementChange[], sinks: readonly { metric: string; table: string }[]): MetricChange[] {
+  const of = (subject: string) => changes.find((c) => c.subject === subject)?.change;
+  const out: MetricChange[] = sinks.map(({ metric, table }) => {
+    const parts = [of(`TABLE ${table}`), of(`INSERT INTO ${table}`)];
+    const change: Change = parts.every((p) => p === 'added') ? 'added' : parts.every((p) => p === 'unchanged') ? 'unchanged' : 'changed';
+    return { name: metric, change };
+  });
+  const tables = new Set(sinks.map((s) => s.table));
+  for (const c of changes) {
+    const removed = /^INSERT INTO (.+)$/.exec(c.subject);
+    if (c.change === 'removed' && removed && !tables.has(removed[1])) out.push({ name: `(sink table ${removed[1]})`, change: 'removed' });
+  }
+  return out;
+}
