@@ -15,7 +15,10 @@ async function uvpv(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
 }
 
 test('the shipped pipeline is the reference pipeline, kept in sync with its golden case', () => {
-  expect(readFileSync(SPEC, 'utf8')).toBe(readFileSync(join(ROOT, 'test/cases/reference/pipeline.yaml'), 'utf8'));
+  // Its first line points editors at the shipped JSON Schema, relative to where it lies.
+  const [modeline, ...rest] = readFileSync(SPEC, 'utf8').split('\n');
+  expect(modeline).toBe('# yaml-language-server: $schema=../schema/uvpv-spec.schema.json');
+  expect(rest.join('\n')).toBe(readFileSync(join(ROOT, 'test/cases/reference/pipeline.yaml'), 'utf8'));
 });
 
 test('generate prints the SQL and exits 0', async () => {
@@ -81,7 +84,7 @@ test('validate --json lists errors with positions for editors', async () => {
   expect(r.code).toBe(2);
   const json = JSON.parse(r.out);
   expect(json.valid).toBe(false);
-  expect(json.errors).toEqual([expect.objectContaining({ file: 'p.yaml', line: 29, col: 9, path: 'window.type', message: expect.stringContaining("'sliding'") })]);
+  expect(json.errors).toEqual([expect.objectContaining({ file: 'p.yaml', line: 30, col: 9, path: 'window.type', message: expect.stringContaining("'sliding'") })]);
 });
 
 test.each([

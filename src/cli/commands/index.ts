@@ -8,6 +8,7 @@ import * as doctor from './doctor';
 import * as generate from './generate';
 import * as plan from './plan';
 import * as produce from './produce';
+import * as schema from './schema';
 import * as stack from './stack';
 import * as status from './status';
 import * as stop from './stop';
@@ -18,6 +19,7 @@ export type Register = (program: Command, io: Io, done: (code: number) => void) 
 
 export const COMMANDS: readonly Register[] = [
   validate.register,
+  schema.register,
   generate.register,
   plan.register,
   deploy.register,

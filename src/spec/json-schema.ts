@@ -1,0 +1,41 @@
+/**
+ * The spec as a JSON Schema, for editors (YAML language servers complete keys and flag mistakes
+ * as the user types). Made from the same zod schemas that validate a spec (schema.ts), so the two
+ * cannot drift: what the schema rejects is what `validate` rejects as structure (unknown keys,
+ * wrong types, unknown enum values). Meaning (durations, SQL types, filters, references) is
+ * checked by `validate` alone.
+ */
+import { z } from 'zod';
+import { metricSchemas, schemas, targetSchemas } from './schema';
+
+/** The whole spec, structure only: what schema.ts checks section by section. */
+export const structuralSpec = z.strictObject({
+  version: z.literal(1),
+  name: schemas.name,
+  source: schemas.source,
+  events: schemas.events,
+  window: schemas.window,
+  redis: schemas.redis,
+  metrics: z.array(z.discriminatedUnion('type', [metricSchemas.uv, metricSchemas.pv, metricSchemas.ratio])).min(1),
+  job: schemas.job.optional(),
+  targets: z.record(z.string(), z.discriminatedUnion('type', [targetSchemas.gateway, targetSchemas.oceanus])).optional(),
+});
+
+/** What an editor shows for each top-level key. */
+const DESCRIPTIONS: Record<string, string> = {
+  version: 'The spec format version: 1.',
+  name: "The pipeline's name: the Flink job's name. Letters, digits, '-', '_', '.'.",
+  source: 'The Kafka topic of JSON records: its columns (name: Flink SQL type), the event-time column and the watermark delay.',
+  events: 'Named kinds of record: event name to a boolean SQL expression over the columns (e.g. record_type = 0).',
+  window: "The windows metrics are computed over: type hop (size, slide), tumble (size) or cumulate (size, step); durations like '10 minutes'.",
+  redis: 'Where results go: host, port, password (use ${VAR}), database.',
+  metrics: 'What to compute and where to write it: uv (distinct column values), pv (row count) or ratio (numerator rows / denominator rows), each with its Redis type and key.',
+  job: 'Flink job options: parallelism, checkpointInterval, stateTtl.',
+  targets: 'Where `uvpv deploy` sends the pipeline: name to a gateway (Flink SQL Gateway) or oceanus target.',
+};
+
+export function specJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(structuralSpec, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> & { properties: Record<string, Record<string, unknown>> };
+  for (const [key, description] of Object.entries(DESCRIPTIONS)) schema.properties[key] = { description, ...schema.properties[key] };
+  return { ...schema, title: 'uvpv pipeline spec, version 1' };
+}
