@@ -19,6 +19,13 @@ test('the shipped pipeline is the reference pipeline, kept in sync with its gold
   const [modeline, ...rest] = readFileSync(SPEC, 'utf8').split('\n');
   expect(modeline).toBe('# yaml-language-server: $schema=../schema/uvpv-spec.schema.json');
   expect(rest.join('\n')).toBe(readFileSync(join(ROOT, 'test/cases/reference/pipeline.yaml'), 'utf8'));
+  // Its events and expected Redis contents ship beside it, for `uvpv verify` out of the package.
+  for (const [shipped, kept] of [
+    ['uvpv.events.jsonl', 'events.jsonl'],
+    ['uvpv.expected.yaml', 'expected.yaml'],
+  ]) {
+    expect(readFileSync(join(ROOT, 'pipelines', shipped), 'utf8')).toBe(readFileSync(join(ROOT, 'test/cases/reference', kept), 'utf8'));
+  }
 });
 
 test('generate prints the SQL and exits 0', async () => {
