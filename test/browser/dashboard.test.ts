@@ -1,9 +1,8 @@
 /**
- * The dashboard in real headless Chromium (Debian's, driven by playwright-core with its
- * executable path; never a downloaded browser): known values in Redis show on the page, and
- * change on the page when Redis changes. Leaves a screenshot in test-artifacts/dashboard.png.
- * Needs Redis on 127.0.0.1:6379 (a database of the test's own is claimed) and /usr/bin/chromium
- * (or UVPV_CHROMIUM).
+ * The dashboard in real headless Chromium (the one npm installs, see test/support/browser.ts,
+ * driven by playwright-core): known values in Redis show on the page, and change on the page when
+ * Redis changes. Leaves a screenshot in test-artifacts/dashboard.png. Needs Redis on
+ * 127.0.0.1:6379 (a database of the test's own is claimed).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
@@ -14,6 +13,7 @@ import { startDashboard, type Dashboard } from '../../src/dashboard/server';
 import { History, readSnapshot, type Snapshot } from '../../src/dashboard/snapshot';
 import { loadSpec } from '../../src/spec/load';
 import { claimDatabase, type Namespace } from '../../src/verify/namespace';
+import { headlessChromium } from '../support/browser';
 
 const CASE = resolve(__dirname, '../cases/valid/every-redis-type');
 const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
@@ -43,8 +43,7 @@ beforeAll(async () => {
   dashboard = await startDashboard({ spec, port: 0, database: ns.database, intervalMs: 250 });
   profile = mkdtempSync(join(tmpdir(), 'uvpv-chromium-'));
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.UVPV_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ...headlessChromium(),
     viewport: { width: 1280, height: 900 },
   });
   page = browser.pages()[0] ?? (await browser.newPage());
