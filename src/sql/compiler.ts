@@ -79,6 +79,12 @@ function statementSet(inserts: readonly SqlStatement[]): string {
  * The job as a SQL Gateway runs it, one statement at a time (each without its closing `;` or its
  * comment): every SET and CREATE in order, then all the inserts as one statement set.
  */
+/**
+ * The Redis password option as `withOptions` renders it: `'password' = '<value>'` (group 1 the
+ * key and `=`, group 2 the value with its quotes doubled). What holds a secret in generated SQL.
+ */
+export const PASSWORD_OPTION = /('password' = )'((?:[^']|'')*)'/g;
+
 export function jobStatements(statements: readonly SqlStatement[]): string[] {
   return [...statements.filter((st) => st.kind !== 'insert').map((st) => st.sql), statementSet(statements.filter((st) => st.kind === 'insert'))];
 }

@@ -8,6 +8,8 @@
  * their status codes (1 uninitialised, 2 unpublished, 3 in operation, 4 running, 5 stopped,
  * 6 paused, -1 failed) and configuration versions, with the SQL decoded from ProgramArgs.SqlCode.
  * Operations take `pollsToSettle` DescribeJobs calls to finish. Errors can be injected per action.
+ * A pause leaves a savepoint of RecordType 3 (DescribeJobSavepoint lists it), which RunJobs can
+ * start a job from (SavepointPath, SavepointId).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -40,6 +42,29 @@ export interface FakeOceanusOptions {
   workspaces?: { WorkSpaceId: string; Status: number }[];
   /** Actions this key may not call (CAM): answered with AuthFailure.UnauthorizedOperation. */
   denied?: string[];
+  /** What a pause leaves: an active savepoint (default), a failed one, or none listed. */
+  pauseSavepoint?: 'active' | 'failed' | 'none';
+}
+
+/** A savepoint as DescribeJobSavepoint lists it (the SDK models' `Savepoint`). */
+export interface FakeSavepoint {
+  Id: number;
+  SerialId: string;
+  VersionId: number;
+  /** 1 active, 2 expired, 3 in progress, 4 failed, 5 timed out. */
+  Status: number;
+  CreateTime: number;
+  UpdateTime: number;
+  Path: string;
+  Size: number;
+  /** 1 savepoint, 2 checkpoint, 3 taken when stopping or pausing. */
+  RecordType: number;
+  JobRuntimeId: number;
+  Description: string;
+  Timeout: number;
+  TimeConsuming: number;
+  /** 1 usable, 2 not. */
+  PathStatus: number;
 }
 
 export interface FakeResource {
@@ -72,6 +97,8 @@ export type Injection =
   | { network: 'before' | 'after' }
   /** RunJobs: accept, then let the job fail with this LastOpResult. */
   | { failRun: string }
+  /** RunJobs: accept, then keep the job in operation for this many milliseconds before it runs. */
+  | { lateRun: number }
   /** Run this first (another client acting meanwhile), then treat the request normally. */
   | { meanwhile: () => void };
 
@@ -105,11 +132,13 @@ export interface FakeJob {
   latestVersion: number;
   /** The version the job was last started with. */
   published?: number;
-  pending?: { to: number; polls: number; lag: number; failure?: string; start: () => void };
+  pending?: { to: number; polls: number; lag: number; failure?: string; start: () => void; done?: () => void; until?: number };
   /** When the job last started running (ms). */
   startedAt?: number;
-  runs: { RunType: number; JobConfigVersion: number; SavepointPath?: string }[];
+  runs: { RunType: number; JobConfigVersion: number; SavepointPath?: string; SavepointId?: string }[];
   stops: number[];
+  /** The savepoints and checkpoints the job has, oldest first. */
+  savepoints: FakeSavepoint[];
   /** The states DescribeJobs reported for the job, in order, each change once. */
   reported: number[];
 }
@@ -206,6 +235,7 @@ FIELDS.DescribeJobConfigs = ['JobId', 'JobConfigVersions', 'Offset', 'Limit', 'F
 FIELDS.DescribeSystemResources = ['ResourceIds', 'Offset', 'Limit', 'Filters', 'ClusterId', 'FlinkVersion', 'WorkSpaceId'];
 FIELDS.DescribeClusters = ['ClusterIds', 'Offset', 'Limit', 'OrderType', 'Filters', 'WorkSpaceId', 'ExtraResult'];
 FIELDS.DescribeWorkSpaces = ['Offset', 'OrderType', 'Limit', 'Filters'];
+FIELDS.DescribeJobSavepoint = ['JobId', 'Limit', 'Offset', 'WorkSpaceId', 'RecordTypes'];
 /** Configuration versions a job keeps (CreateJobConfig's documentation). */
 const MAX_VERSIONS = 100;
 const RUN_FIELDS = ['JobId', 'RunType', 'StartMode', 'JobConfigVersion', 'SavepointPath', 'SavepointId', 'UseOldSystemConnector', 'CustomTimestamp', 'KafkaScanMode'];
@@ -293,13 +323,16 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       job.pending.polls--;
       return;
     }
+    if (job.pending.until !== undefined && Date.now() < job.pending.until) return;
     job.Status = job.pending.to;
     job.LastOpResult = job.pending.failure ?? '';
+    const done = job.pending.done;
     job.pending = undefined;
+    done?.();
   };
 
   /** An operation: it takes effect (now, or after `lagPolls` polls), stays in operation, then ends in `to`. */
-  const operate = (job: FakeJob, to: number, failure?: string, effect?: () => void) => {
+  const operate = (job: FakeJob, to: number, failure?: string, effect?: () => void, done?: () => void) => {
     const start = () => {
       job.Status = 3;
       job.LastOpResult = '';
@@ -307,7 +340,33 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     };
     const lag = opts.lagPolls ?? 0;
     if (lag === 0) start();
-    job.pending = { to, polls: pollsToSettle, lag, failure, start };
+    job.pending = { to, polls: pollsToSettle, lag, failure, start, done };
+  };
+
+  let savepointIds = 0;
+  const hex = (n: number) => randomUUID().replace(/-/g, '').slice(0, n);
+  /** The savepoint a pause takes, with a path shaped like the documented examples' (cosn://…/flink-savepoints/savepoint-…). */
+  const pauseSavepoint = (job: FakeJob) => {
+    const kind = opts.pauseSavepoint ?? 'active';
+    if (kind === 'none') return;
+    const now = Date.now();
+    const runtime = job.runs.length;
+    job.savepoints.push({
+      Id: ++savepointIds,
+      SerialId: `svp-${hex(8)}`,
+      VersionId: job.published ?? 0,
+      Status: kind === 'failed' ? 4 : 1,
+      CreateTime: now,
+      UpdateTime: now,
+      Path: `cosn://${job.ClusterId}-1250000000/1250000000/100000000001/${job.JobId}/${runtime}/flink-savepoints/savepoint-${hex(6)}-${hex(12)}`,
+      Size: 4096,
+      RecordType: 3,
+      JobRuntimeId: runtime,
+      Description: '',
+      Timeout: 0,
+      TimeConsuming: 1,
+      PathStatus: 1,
+    });
   };
 
   const describeJob = (j: FakeJob) => {
@@ -396,6 +455,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         latestVersion: 0,
         runs: [],
         stops: [],
+        savepoints: [],
         reported: [],
       };
       jobs.push(job);
@@ -517,6 +577,21 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       return { TotalCount: set.length, WorkSpaceSetItem: set };
     },
 
+    DescribeJobSavepoint(p) {
+      const job = jobById(typed<string>(p, 'JobId', 'string'), typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE);
+      const limit = typed<number>(p, 'Limit', 'number')!;
+      const offset = typed<number>(p, 'Offset', 'number')!;
+      if (limit < 1) throw new ApiError('InvalidParameterValue', 'Limit must be positive.');
+      if (offset < 0) throw new ApiError('InvalidParameterValue', 'Offset must not be negative.');
+      const types = typed<unknown[]>(p, 'RecordTypes', 'array');
+      for (const t of types ?? []) {
+        if (!Number.isInteger(t) || ![1, 2, 3].includes(t as number)) throw new ApiError('InvalidParameterValue', `RecordTypes holds ${JSON.stringify(t)}; 1, 2 or 3.`);
+      }
+      const found = job.savepoints.filter((s) => !types?.length || types.includes(s.RecordType));
+      // Oldest first: the documentation promises no order, so clients must not take the first for the newest.
+      return { TotalNumber: found.length, Savepoint: found.slice(offset, offset + limit), RunningSavepoint: [], RunningTotalNumber: 0 };
+    },
+
     RunJobs(p, injected) {
       const workspace = typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE;
       const descriptions = typed<unknown[]>(p, 'RunJobDescriptions', 'array')!;
@@ -531,13 +606,23 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         if (job.pending || job.Status === 3 || job.Status === 4)
           throw new ApiError('ResourceInUse.InstanceInProcess', `Job ${job.JobId} is running or in operation; stop or pause it first.`);
         if (runType === 2 && job.Status !== 6) throw new ApiError('FailedOperation', `Job ${job.JobId} is not paused and cannot be resumed.`);
-        job.runs.push({ RunType: runType, JobConfigVersion: version, SavepointPath: typed<string>(desc, 'SavepointPath', 'string') });
+        const savepointPath = typed<string>(desc, 'SavepointPath', 'string');
+        const savepointId = typed<string>(desc, 'SavepointId', 'string');
+        if (savepointId !== undefined) {
+          // An id names one of the job's savepoints; with a path too, the same one.
+          const named = job.savepoints.find((s) => s.SerialId === savepointId);
+          if (!named) throw new ApiError('ResourceNotFound', `Savepoint ${savepointId} of job ${job.JobId} does not exist.`);
+          if (savepointPath !== undefined && named.Path !== savepointPath) throw new ApiError('InvalidParameterValue', `Savepoint ${savepointId} is not at ${savepointPath}.`);
+          if (named.Status !== 1 || named.PathStatus !== 1) throw new ApiError('FailedOperation', `Savepoint ${savepointId} cannot be used (status ${named.Status}).`);
+        }
+        job.runs.push({ RunType: runType, JobConfigVersion: version, SavepointPath: savepointPath, SavepointId: savepointId });
         const config = job.configs.find((c) => c.Version === version)!;
         const failure = (injected && 'failRun' in injected ? injected.failRun : undefined) ?? missingFactory(config);
         operate(job, failure ? -1 : 4, failure, () => {
           job.published = version;
           job.startedAt = Date.now();
         });
+        if (injected && 'lateRun' in injected) job.pending!.until = Date.now() + injected.lateRun;
       }
       return {};
     },
@@ -553,7 +638,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         if (![1, 2].includes(stopType)) throw new ApiError('InvalidParameterValue.UnknownStopType', `StopType ${stopType} is unknown.`);
         if (job.pending || job.Status !== 4) throw new ApiError('ResourceUnavailable.NotAllowedToBeStopOrPause', `Job ${job.JobId} is not running.`);
         job.stops.push(stopType);
-        operate(job, stopType === 2 ? 6 : 5);
+        operate(job, stopType === 2 ? 6 : 5, undefined, undefined, stopType === 2 ? () => pauseSavepoint(job) : undefined);
       }
       return {};
     },
@@ -565,6 +650,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     DescribeSystemResources: [],
     DescribeClusters: [],
     DescribeWorkSpaces: [],
+    // Required, as the API documentation (849/74226) lists them.
+    DescribeJobSavepoint: ['JobId', 'Limit', 'Offset'],
     CreateJob: ['Name', 'JobType', 'ClusterType'],
     CreateJobConfig: ['JobId'],
     RunJobs: ['RunJobDescriptions'],

@@ -22,7 +22,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       // Printable SQL only: a plan shows statements, and needs no secret.
       const { loaded, target, ...sql } = sqlForTarget(file, opts.target, io, {}, false);
       const deployer = deployerFor(target, { env: io.env, progress: progress(io) });
-      if (!deployer.plan) throw new UsageError(`plan needs a Flink SQL Gateway target; target ${target.name} is ${target.type}`);
+      if (!deployer.plan) throw new UsageError(`target ${target.name} (${target.type}) cannot tell what a deploy would change`);
       const plan = await deployer.plan({ spec: loaded.spec, ...sql, dryRun: true, replace: true });
       for (const line of renderPlan(loaded.spec.name, target.name, plan)) shown(`${line}\n`);
       done(wouldChange(plan) ? PLAN_CHANGES : 0);

@@ -9,6 +9,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseTemplate, resolveTemplate } from '../../spec/interpolate';
+import { PASSWORD_OPTION } from '../../sql/compiler';
 import { quoteString } from '../../sql/escape';
 import type { GatewayClient } from './client';
 
@@ -17,9 +18,6 @@ export const JOB_SQL_PARAMETER = 'uvpv.sql';
 
 /** What a placeholder's default (`${VAR:-default}`) is kept as: the default may be the password itself. */
 const MASKED_DEFAULT = '******';
-
-/** The Redis password option as the gateway SQL renders it (see SqlCompiler.withOptions): `'password' = '<value>'`. */
-const PASSWORD_OPTION = /('password' = )'((?:[^']|'')*)'/g;
 
 /**
  * The statements (each without its `;`) as a SET that puts them into the job's parameters, a

@@ -8,7 +8,7 @@ export const OCEANUS_SERVICE = 'oceanus';
 
 /** The actions uvpv calls: reads (deploy, status, doctor) and writes (deploy, stop). */
 export const ACTIONS = {
-  read: ['DescribeJobs', 'DescribeJobConfigs', 'DescribeSystemResources', 'DescribeClusters', 'DescribeWorkSpaces'],
+  read: ['DescribeJobs', 'DescribeJobConfigs', 'DescribeSystemResources', 'DescribeClusters', 'DescribeWorkSpaces', 'DescribeJobSavepoint'],
   write: ['CreateJob', 'CreateJobConfig', 'RunJobs', 'StopJobs'],
 } as const;
 
@@ -158,7 +158,10 @@ export interface RunJobDescription {
   JobId: string;
   RunType: number;
   JobConfigVersion?: number;
+  /** Start (RunType 1) from this savepoint (or checkpoint): its `Savepoint.Path`. */
   SavepointPath?: string;
+  /** The same savepoint's id: its `Savepoint.SerialId` (`svp-…`). */
+  SavepointId?: string;
 }
 
 export interface RunJobsRequest {
@@ -169,6 +172,53 @@ export interface RunJobsRequest {
 export interface StopJobsRequest {
   StopJobDescriptions: { JobId: string; StopType: number }[];
   WorkSpaceId?: string;
+}
+
+/**
+ * `DescribeJobSavepoint`: a job's savepoints and checkpoints. The API documentation (849/74226)
+ * marks JobId, Limit and Offset as required; RecordTypes filters by {@link RecordType}.
+ */
+export interface DescribeJobSavepointRequest {
+  JobId: string;
+  Limit: number;
+  Offset: number;
+  WorkSpaceId?: string;
+  RecordTypes?: number[];
+}
+
+/** `Savepoint.RecordType` (and `RecordTypes`): 1 a triggered savepoint, 2 a checkpoint, 3 a savepoint taken when the job was stopped or paused ("cancelWithSavepoint"). */
+export const RecordType = { Savepoint: 1, Checkpoint: 2, StopSavepoint: 3 } as const;
+/** `Savepoint.Status`: 1 active, 2 expired, 3 in progress, 4 failed, 5 timed out. */
+export const SavepointStatus = { Active: 1, Expired: 2, InProgress: 3, Failed: 4, Timeout: 5 } as const;
+/** `Savepoint.PathStatus`: 1 the path can be used, 2 it cannot. */
+export const PATH_UNAVAILABLE = 2;
+
+/** The fields of `Savepoint` that uvpv reads (every one may be null, the models say). */
+export interface Savepoint {
+  /** Primary key. */
+  Id?: number;
+  /** The id RunJobs takes as SavepointId, e.g. `svp-52xkpymp`. */
+  SerialId?: string;
+  Status?: number;
+  /** A number (the models give no unit); only compared with another's. */
+  CreateTime?: number;
+  Path?: string;
+  RecordType?: number;
+  PathStatus?: number;
+}
+
+export interface DescribeJobSavepointResponse {
+  TotalNumber?: number;
+  Savepoint?: Savepoint[] | null;
+  RunningSavepoint?: Savepoint[] | null;
+  RunningTotalNumber?: number;
+}
+
+const SAVEPOINT_STATES: Readonly<Record<number, string>> = { 1: 'active', 2: 'expired', 3: 'in progress', 4: 'failed', 5: 'timed out' };
+
+/** A savepoint's `Status` in words. */
+export function savepointState(status: number | undefined): string {
+  return (status !== undefined && SAVEPOINT_STATES[status]) || `status ${status ?? 'unknown'}`;
 }
 
 /** Every response: `{"Response": {..., "RequestId"}}`, or `{"Response": {"Error": {...}, "RequestId"}}`. */

@@ -4,15 +4,21 @@
  * configuration version holding exactly the Oceanus SQL (CreateJobConfig), starts it, restarting
  * a running job with the new version (StopJobs, RunJobs), and polls DescribeJobs until the job runs
  * or fails. The new version is uploaded before anything is stopped, so a rejected upload leaves the
- * running job alone.
+ * running job alone. With `--replace` the running job is paused (Oceanus takes a savepoint) and
+ * resumed with the new version; if that does not run, the previous version is started again from
+ * the pause's savepoint (DescribeJobSavepoint, RunJobs). `plan` compares the SQL of the version the
+ * job runs (DescribeJobConfigs) with the new SQL, by statement and per metric.
  *
  * Settings from the environment (read by io/settings): UVPV_OCEANUS_ENDPOINT (overrides the
  * target's endpoint), UVPV_OCEANUS_POLL_MS, UVPV_OCEANUS_TIMEOUT_MS, UVPV_OCEANUS_RETRY_MS,
  * UVPV_OCEANUS_ATTEMPTS, UVPV_OCEANUS_REQUEST_TIMEOUT_MS.
  */
 import { RuntimeFailure, UsageError } from '../../errors';
-import { uncommentedScript } from '../../sql/compiler';
+import { jobStatements, PASSWORD_OPTION, uncommentedScript } from '../../sql/compiler';
+import { splitStatements } from '../../sql/split';
 import type { OceanusTarget, Spec } from '../../spec/types';
+import { diffStatements, metricChanges } from '../../upgrade/diff';
+import type { UpgradePlan } from '../../upgrade/upgrade-plan';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
 import {
   CHECKPOINT_SECONDS,
@@ -21,9 +27,13 @@ import {
   jobState,
   MAX_CONFIG_VERSIONS,
   OCEANUS_VERSION,
+  PATH_UNAVAILABLE,
   REFERENCED_JAR,
   RunType,
+  savepointState,
+  SavepointStatus,
   SQL_JOB,
+  sqlFromProgramArgs,
   StopType,
   type JobV1,
   type ResourceRef,
@@ -31,7 +41,20 @@ import {
 } from './api';
 import type { OceanusCredentials } from './client';
 import { explain } from './errors';
-import { builtinConnectors, configParams, createJobParams, findParams, runParams, stopParams, systemResourcesParams, toJobState, USED_CONNECTORS, usesBuiltins } from './jobs';
+import {
+  builtinConnectors,
+  configParams,
+  createJobParams,
+  findParams,
+  runParams,
+  stopParams,
+  stopSavepointParams,
+  systemResourcesParams,
+  toJobState,
+  USED_CONNECTORS,
+  usesBuiltins,
+  type OceanusJobs,
+} from './jobs';
 import { oceanusSession } from './session';
 
 /** Stop first (restart with the new version), and how to start afterwards. */
@@ -56,6 +79,20 @@ function checkpointSeconds(spec: Spec): number {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
+
+/**
+ * The running version's statements with the Redis password's value replaced: the SQL on Oceanus
+ * holds the resolved secret, which a plan must never show. It takes the new SQL's (printable)
+ * value when there is one, so that a password changed only in the environment is no change.
+ */
+export function maskPasswords(running: readonly string[], next: readonly string[]): string[] {
+  const shown = next.map((st) => new RegExp(PASSWORD_OPTION.source).exec(st)?.[2]).find((v) => v !== undefined);
+  const value = shown === undefined ? "'******'" : `'${shown}'`;
+  return running.map((st) => st.replace(PASSWORD_OPTION, (_all, key: string) => `${key}${value}`));
+}
+
+/** Oceanus states in which `deploy` restarts (or resumes) the job rather than starting it anew. */
+const LIVE: ReadonlySet<number> = new Set([JobStatus.Running, JobStatus.Operating, JobStatus.Paused]);
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
 export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContext): Deployer {
@@ -79,7 +116,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
       const failure = explain(e, hints);
       if (!(failure instanceof RuntimeFailure) || done.length === 0) throw failure;
       const detail = [failure.detail, 'done before this failure:', ...done.map((l) => `  ${l}`)].filter(Boolean).join('\n');
-      throw new RuntimeFailure(failure.message, detail);
+      throw new RuntimeFailure(failure.message, detail, failure.code);
     }
   };
 
@@ -128,6 +165,8 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
       lines.push(made.created ? `created job ${job.JobId} (${name}) on cluster ${target.clusterId}` : `found job ${job.JobId} (${name}), created meanwhile by another client`);
     }
     job = await jobs.settle(job);
+    // The version the job runs (or last ran), before the upload: what a failed replacement goes back to.
+    const previous = job.PublishedJobConfigVersion || undefined;
     const sql = uncommentedScript(req.statements);
     const full = job.Status !== JobStatus.Uninitialized && (await jobs.versionCount(job.JobId)) >= MAX_CONFIG_VERSIONS;
     const version = await jobs.upload(job, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs });
@@ -135,18 +174,111 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     if (full) lines.push(`the job had ${MAX_CONFIG_VERSIONS} configuration versions, Oceanus's limit: it deleted the oldest unused one to make room (AutoDelete)`);
 
     const plan = restartPlan(job.Status, req);
+    const pause = plan.stop === StopType.Pause;
     if (plan.stop !== undefined) {
-      const pause = plan.stop === StopType.Pause;
       job = await jobs.stop(job, pause);
       lines.push(
         pause ? `paused job ${job.JobId} (Oceanus took a savepoint) to resume it with version ${version}` : `stopped job ${job.JobId} to restart it with version ${version}`,
       );
     }
-    job = await jobs.run(job, plan.runType, version, req.fromSavepoint);
+    try {
+      job = await jobs.run(job, plan.runType, version, req.fromSavepoint ? { path: req.fromSavepoint } : undefined);
+    } catch (e) {
+      // --replace: the job was paused for the new version, which does not run; the previous one may.
+      if (pause && e instanceof RuntimeFailure && (e.code === 'job-terminal-state' || e.code === 'timed-out')) {
+        return rollBack(jobs, job, { name, version, previous, failure: e, lines });
+      }
+      throw e;
+    }
     const how = plan.runType === RunType.Resume ? 'resumed' : 'started';
     lines.push(`${how} job ${job.JobId} with configuration version ${version}${req.fromSavepoint ? ` from savepoint ${req.fromSavepoint}` : ''}`);
     lines.push(`job ${job.JobId} is ${jobState(job.Status)}`);
     return { lines, job: toJobState(job) };
+  }
+
+  /**
+   * `--replace` after the paused job did not run with the new version: find the savepoint Oceanus
+   * took at the pause (DescribeJobSavepoint, RecordType 3, the newest), stop the job if it came up
+   * late, and start the previous version from that savepoint (RunJobs, RunType 1: a failed job is started, not
+   * resumed). Always throws: `rolled-back` when the previous version runs, else `upgrade-failed`.
+   */
+  async function rollBack(
+    jobs: OceanusJobs,
+    job: JobV1,
+    at: { name: string; version: number; previous: number | undefined; failure: RuntimeFailure; lines: string[] },
+  ): Promise<never> {
+    const { name, version, previous, failure, lines } = at;
+    const id = job.JobId;
+    const what = `configuration version ${version} of ${name} did not run: ${failure.message}`;
+    const why = failure.detail && [`version ${version}, when it did not run:`, ...failure.detail.split('\n').map((l) => `  ${l}`)].join('\n');
+    const fail = (reason: string, more?: string): RuntimeFailure => new RuntimeFailure(`${what}; ${reason}`, [why, more].filter(Boolean).join('\n') || undefined, 'upgrade-failed');
+    const recover = (path?: string) =>
+      path
+        ? `its state is in savepoint ${path}: fix the pipeline and deploy with --from-savepoint ${path}`
+        : `find the savepoint Oceanus took when pausing it in the console (job ${id}, savepoints), then fix the pipeline and deploy with --from-savepoint <its path>`;
+    if (!previous) {
+      throw fail(`nothing was rolled back: Oceanus did not say which configuration version job ${id} ran before (PublishedJobConfigVersion); ${recover()}`);
+    }
+    let path: string | undefined;
+    let now = job;
+    try {
+      now = await jobs.settle(await jobs.get(id));
+      const found = await jobs.newestStopSavepoint(id);
+      const usable = found?.Path && found.Status === SavepointStatus.Active && found.PathStatus !== PATH_UNAVAILABLE;
+      if (!found || !usable) {
+        const listed = !found
+          ? `Oceanus lists no savepoint taken when job ${id} was paused (DescribeJobSavepoint, RecordType 3)`
+          : `the savepoint Oceanus took when job ${id} was last paused${found.SerialId ? ` (${found.SerialId})` : ''} is ${found.PathStatus === PATH_UNAVAILABLE ? 'no longer available' : found.Path ? savepointState(found.Status) : 'without a path'}`;
+        throw fail(`nothing was rolled back: ${listed}; job ${id} is ${jobState(now.Status)}; ${recover()}`);
+      }
+      path = found.Path!;
+      lines.push(`found the savepoint Oceanus took when pausing job ${id}: ${path}${found.SerialId ? ` (${found.SerialId})` : ''}`);
+      if (now.Status === JobStatus.Running) {
+        // It came up after all, too late. Stopped only now, after the pause's savepoint was found (a
+        // stop may take one of the same record type); the previous version may start once it no longer writes.
+        now = await jobs.stop(now, false);
+        lines.push(`stopped job ${id}, which ran version ${version} only after the wait`);
+      }
+      now = await jobs.run(now, RunType.Start, previous, { path, id: found.SerialId });
+    } catch (e) {
+      if (e instanceof RuntimeFailure && e.code === 'upgrade-failed') throw e;
+      const cause = explain(e, hints);
+      if (!(cause instanceof RuntimeFailure)) throw cause;
+      throw fail(`the rollback to configuration version ${previous} failed too: ${cause.message}; ${recover(path)}`, cause.detail);
+    }
+    lines.push(`started job ${id} with configuration version ${previous} from savepoint ${path}`, `job ${id} is ${jobState(now.Status)}`);
+    throw new RuntimeFailure(
+      `${what}; rolled back: the previous version (configuration version ${previous}) of ${name} runs again as job ${id}, from the savepoint Oceanus took when pausing it (${path})`,
+      why || undefined,
+      'rolled-back',
+    );
+  }
+
+  /**
+   * What deploy would change, changing nothing: the SQL of the configuration version the job runs
+   * (DescribeJobConfigs) against the new SQL, with secrets as placeholders on both sides. Oceanus
+   * gives no execution plan, so what becomes of the state is not told (`state` undefined).
+   */
+  async function plan(req: DeployRequest): Promise<UpgradePlan> {
+    const jobs = jobsOrFail();
+    const next = jobStatements(req.dryRunStatements);
+    const sinks = req.sinks ?? [];
+    const found = await jobs.find(req.spec.name);
+    const live = found && LIVE.has(found.Status) ? found : undefined;
+    const running = live && { jid: live.JobId, name: live.Name, state: jobState(live.Status) };
+    const version = live?.PublishedJobConfigVersion;
+    const config = live && version ? await jobs.config(live.JobId, version) : undefined;
+    const sql = sqlFromProgramArgs(config?.ProgramArgs);
+    const kept = sql === undefined ? undefined : maskPasswords(splitStatements(sql), next);
+    const statements = diffStatements(kept ?? [], next);
+    if (live) {
+      ctx.progress.info(
+        kept
+          ? `compared with configuration version ${version}, which job ${live.JobId} runs; Oceanus gives no execution plan, so whether its state fits the new job is not checked`
+          : `job ${live.JobId} runs configuration version ${version ?? '(unknown)'}, whose SQL Oceanus does not give back`,
+      );
+    }
+    return { running, sqlKept: kept !== undefined, statements, metrics: metricChanges(statements, sinks), state: undefined };
   }
 
   /** What deploy would call, with the parameters it would send; only DescribeJobs is made. */
@@ -194,10 +326,17 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
       const until = plan.stop === StopType.Pause ? 'PAUSED' : 'STOPPED';
       lines.push(`would call StopJobs ${json(stopParams(target, jobId, plan.stop))} and poll until it is ${until}`);
     }
-    const run = runParams(target, jobId, plan.runType, 0, req.fromSavepoint);
+    const run = runParams(target, jobId, plan.runType, 0, req.fromSavepoint ? { path: req.fromSavepoint } : undefined);
     const shown = { ...run, RunJobDescriptions: run.RunJobDescriptions.map((d) => ({ ...d, JobConfigVersion: '<new version>' })) };
     lines.push(`would call RunJobs ${json(shown)}`);
     lines.push(`would poll DescribeJobs ${json({ JobIds: [jobId] })} every ${settings.pollMs / 1000}s until RUNNING or FAILED (at most ${settings.timeoutMs / 1000}s)`);
+    if (plan.stop === StopType.Pause) {
+      const back = runParams(target, jobId, RunType.Start, job?.PublishedJobConfigVersion ?? 0, { path: '<its Path>', id: '<its SerialId>' });
+      lines.push(
+        `if the job does not run with the new version: would call DescribeJobSavepoint ${json(stopSavepointParams(target, jobId))} for the savepoint the pause took, ` +
+          `then RunJobs ${json(back)} to start the previous version from it (a rollback; deploy exits 1)`,
+      );
+    }
     lines.push('', `SQL to upload, without comments (${bytes(sql)} bytes; secrets as placeholders):`, ...sql.trimEnd().split('\n'));
     return { lines, job: job && toJobState(job) };
   }
@@ -228,6 +367,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
       const done: string[] = [];
       return guarded(req.spec, () => (req.dryRun ? dryRun(req) : deploy(req, done)), done);
     },
+    plan: (req) => guarded(req.spec, () => plan(req)),
     status: (spec) => guarded(spec, () => status(spec)),
     stop: (spec, opts) => guarded(spec, () => stop(spec, opts)),
   };

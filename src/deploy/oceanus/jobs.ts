@@ -24,7 +24,13 @@ import {
   type CreateJobRequest,
   type CreateJobResponse,
   type DescribeJobsRequest,
+  type DescribeJobConfigsRequest,
   type DescribeJobConfigsResponse,
+  type DescribeJobSavepointRequest,
+  type DescribeJobSavepointResponse,
+  type JobConfig,
+  RecordType,
+  type Savepoint,
   type DescribeJobsResponse,
   type DescribeSystemResourcesRequest,
   type DescribeSystemResourcesResponse,
@@ -115,9 +121,35 @@ function builtinConnector(resources: readonly SystemResourceItem[], identifier: 
   return exact ?? [...named].sort((a, b) => a.Name.length - b.Name.length)[0];
 }
 
-export function runParams(t: OceanusTarget, jobId: string, runType: number, version: number, savepointPath?: string): RunJobsRequest {
-  const description = { JobId: jobId, RunType: runType, JobConfigVersion: version, ...(savepointPath ? { SavepointPath: savepointPath } : {}) };
+/** Where a run starts from: a savepoint's path, and its id when known (`Savepoint.SerialId`). */
+export interface StartFrom {
+  path: string;
+  id?: string;
+}
+
+export function runParams(t: OceanusTarget, jobId: string, runType: number, version: number, from?: StartFrom): RunJobsRequest {
+  const description = {
+    JobId: jobId,
+    RunType: runType,
+    JobConfigVersion: version,
+    ...(from ? { SavepointPath: from.path } : {}),
+    ...(from?.id ? { SavepointId: from.id } : {}),
+  };
   return { RunJobDescriptions: [description], ...workspace(t) };
+}
+
+/** A page of the savepoints a stop or pause took (RecordType 3). */
+export function stopSavepointParams(t: OceanusTarget, jobId: string, offset = 0): DescribeJobSavepointRequest {
+  return { JobId: jobId, Limit: 100, Offset: offset, RecordTypes: [RecordType.StopSavepoint], ...workspace(t) };
+}
+
+/** The newest of some savepoints: by CreateTime, then by Id (the list's order is not documented). */
+export function newest(savepoints: readonly Savepoint[]): Savepoint | undefined {
+  const key = (s: Savepoint) => [s.CreateTime ?? -Infinity, s.Id ?? -Infinity];
+  return [...savepoints].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return y[0] - x[0] || y[1] - x[1];
+  })[0];
 }
 
 export function stopParams(t: OceanusTarget, jobId: string, stopType: number): StopJobsRequest {
@@ -248,6 +280,29 @@ export class OceanusJobs {
     return r.TotalCount ?? 0;
   }
 
+  /** One configuration version of a job, or undefined when the job no longer has it. */
+  async config(jobId: string, version: number): Promise<JobConfig | undefined> {
+    const params: DescribeJobConfigsRequest = { JobId: jobId, JobConfigVersions: [version], Offset: 0, Limit: 1, ...workspace(this.target) };
+    const r = await this.client.call<DescribeJobConfigsResponse>('DescribeJobConfigs', params);
+    return (r.JobConfigSet ?? []).find((c) => c.Version === version);
+  }
+
+  /**
+   * The newest savepoint Oceanus took when stopping or pausing the job (DescribeJobSavepoint,
+   * RecordType 3), whatever its status; undefined when it lists none. Every page is read.
+   */
+  async newestStopSavepoint(jobId: string): Promise<Savepoint | undefined> {
+    const all: Savepoint[] = [];
+    for (let offset = 0; ;) {
+      const r = await this.client.call<DescribeJobSavepointResponse>('DescribeJobSavepoint', stopSavepointParams(this.target, jobId, offset));
+      const page = r.Savepoint ?? [];
+      all.push(...page);
+      offset += page.length;
+      if (page.length === 0 || offset >= (r.TotalNumber ?? 0)) break;
+    }
+    return newest(all.filter((s) => (s.RecordType ?? RecordType.StopSavepoint) === RecordType.StopSavepoint));
+  }
+
   /** Uploads a configuration version; returns its version number. */
   async upload(job: JobV1, input: ConfigInput): Promise<number> {
     const before = job.LatestJobConfigVersion ?? 0;
@@ -271,14 +326,18 @@ export class OceanusJobs {
     return this.waitFor(job, pause ? 'pause' : 'stop', want);
   }
 
-  /** Starts (or resumes) the job with a configuration version and waits until it runs or fails. */
-  async run(job: JobV1, runType: number, version: number, savepointPath?: string): Promise<JobV1> {
+  /**
+   * Starts (or resumes) the job with a configuration version and waits until it runs or fails:
+   * a RuntimeFailure coded `job-terminal-state` when it ends in another state, `timed-out` when it
+   * does not get there in time.
+   */
+  async run(job: JobV1, runType: number, version: number, from?: StartFrom): Promise<JobV1> {
     job = await this.get(job.JobId); // the state right before the call: what may linger after it
     const recheck = async () => {
       const s = (await this.get(job.JobId)).Status;
       return s === JobStatus.Operating || s === JobStatus.Running ? { RequestId: '' } : undefined;
     };
-    await this.sent(this.client.call('RunJobs', runParams(this.target, job.JobId, runType, version, savepointPath), { recheck }));
+    await this.sent(this.client.call('RunJobs', runParams(this.target, job.JobId, runType, version, from), { recheck }));
     return this.waitFor(job, runType === RunType.Resume ? 'resume' : 'start', JobStatus.Running);
   }
 
@@ -322,13 +381,14 @@ export class OceanusJobs {
       if (steady && !notYet) {
         end(jobState(now.Status));
         const detail = toJobState(now).details.join('\n');
-        throw new RuntimeFailure(`Oceanus job ${now.JobId} (${now.Name}) did not ${verb}: it is ${jobState(now.Status)}`, detail || undefined);
+        throw new RuntimeFailure(`Oceanus job ${now.JobId} (${now.Name}) did not ${verb}: it is ${jobState(now.Status)}`, detail || undefined, 'job-terminal-state');
       }
       if (Date.now() >= deadline) {
         end(`timed out, ${jobState(now.Status)}`);
         throw new RuntimeFailure(
           `Oceanus job ${now.JobId} did not ${verb} within ${Math.round(this.wait.timeoutMs / 1000)}s; it is ${jobState(now.Status)} (check \`uvpv status\`, or raise UVPV_OCEANUS_TIMEOUT_MS)`,
           toJobState(now).details.join('\n') || undefined,
+          'timed-out',
         );
       }
       await this.wait.sleep(this.wait.pollMs);
