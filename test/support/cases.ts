@@ -8,6 +8,7 @@
  *   generate.<dialect>.sql     expected `uvpv generate --dialect <dialect>` output
  *   generate.<dialect>.stderr  expected error when the dialect cannot compile the spec (exit 2)
  *   events.jsonl, expected.yaml  events and the Redis contents they must produce (verify)
+ *   init.sample.jsonl          records `uvpv init --from-file` reads: pipeline.yaml is what it writes
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -51,7 +52,7 @@ export function findCases(root = CASES_ROOT): Case[] {
  * is no case (no pipeline.yaml).
  */
 export function caseProblems(dialects: readonly string[], root = CASES_ROOT): string[] {
-  const known = new Set(['pipeline.yaml', 'env.json', 'validate.stderr', 'validate.warnings', 'events.jsonl', 'expected.yaml']);
+  const known = new Set(['pipeline.yaml', 'env.json', 'validate.stderr', 'validate.warnings', 'events.jsonl', 'expected.yaml', 'init.sample.jsonl']);
   for (const d of dialects) known.add(`generate.${d}.sql`).add(`generate.${d}.stderr`);
   const problems: string[] = [];
   const walk = (dir: string) => {

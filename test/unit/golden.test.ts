@@ -37,6 +37,18 @@ test('there are golden cases, including at least 25 invalid specs', () => {
 });
 
 describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+  // A case with a sample is `uvpv init`'s: its pipeline.yaml is what init writes from the sample
+  // (first: the tests below then check that spec as any other).
+  if (c.has('init.sample.jsonl')) {
+    test('init --from-file', async () => {
+      const r = await uvpv(c, ['init', '--from-file', 'init.sample.jsonl']);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      if (UPDATE) writeExpected(c, 'pipeline.yaml', r.out);
+      else expect(r.out).toBe(c.read('pipeline.yaml'));
+    });
+  }
+
   test('validate', async () => {
     const r = await uvpv(c, ['validate', 'pipeline.yaml']);
     expect(r.err).not.toMatch(/\n\s+at /); // never a stack trace

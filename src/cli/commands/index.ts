@@ -6,6 +6,7 @@ import * as demo from './demo';
 import * as deploy from './deploy';
 import * as doctor from './doctor';
 import * as generate from './generate';
+import * as init from './init';
 import * as plan from './plan';
 import * as produce from './produce';
 import * as schema from './schema';
@@ -18,6 +19,7 @@ import * as verify from './verify';
 export type Register = (program: Command, io: Io, done: (code: number) => void) => void;
 
 export const COMMANDS: readonly Register[] = [
+  init.register,
   validate.register,
   schema.register,
   generate.register,

@@ -1,0 +1,96 @@
+/** The spec `uvpv init` writes: a proposal (infer.ts) as commented YAML that `uvpv validate` accepts. */
+import { stringify } from 'yaml';
+import { parseFilter } from '../spec/filter';
+import { parseSqlType } from '../spec/sql-types';
+import type { Proposal } from './infer';
+
+export interface Origin {
+  /** Where the sample came from, for the header: `file events.jsonl`, `topic clicks on 127.0.0.1:9092`. */
+  described: string;
+  topic: string;
+  bootstrap: string;
+}
+
+const scalar = (v: string | number) => stringify(v).trim();
+/** `name: value` padded so that comments line up. */
+const line = (indent: string, key: string, value: string, comment?: string) => {
+  const text = `${indent}${key}: ${value}`;
+  return comment ? `${text.padEnd(38)}# ${comment}` : text;
+};
+
+function literal(v: string | number | boolean): string {
+  if (typeof v === 'string') return `'${v.replace(/'/g, "''")}'`;
+  return typeof v === 'boolean' ? String(v).toUpperCase() : String(v);
+}
+
+/** `column = value`, the column backquoted where the filter language would not take it bare. */
+function filterText(column: string, value: string | number | boolean, columns: Proposal['columns']): string {
+  const types = new Map(
+    columns.map((c) => [c.name, parseSqlType(c.type)] as const).filter((e): e is [string, Exclude<ReturnType<typeof parseSqlType>, string>] => typeof e[1] !== 'string'),
+  );
+  const bare = `${column} = ${literal(value)}`;
+  return 'message' in parseFilter(bare, types) ? `\`${column}\` = ${literal(value)}` : bare;
+}
+
+const specName = (topic: string) =>
+  topic
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 50) || 'pipeline';
+
+const tableName = (topic: string) => `input_${topic.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'records'}`.slice(0, 60);
+
+export function renderSpec(p: Proposal, origin: Origin): string {
+  const out: string[] = [
+    `# Written by \`uvpv init\` from ${p.records} records of ${origin.described}${p.unparsed ? ` (${p.unparsed} more ${p.unparsed === 1 ? 'was' : 'were'} not JSON objects)` : ''}.`,
+    '# Read it through: the types, the event time and the metrics are guesses from that sample.',
+    '# `uvpv validate` checks it; the README describes every key.',
+    'version: 1',
+    line('', 'name', scalar(specName(origin.topic)), "the Flink job's name"),
+    '',
+    'source:',
+    line('  ', 'table', tableName(origin.topic)),
+    line('  ', 'topic', scalar(origin.topic)),
+    line('  ', 'bootstrapServers', scalar(`\${KAFKA_BOOTSTRAP_SERVERS:-${origin.bootstrap}}`)),
+    line('  ', 'startupMode', 'earliest-offset', 'earliest-offset | latest-offset | group-offsets'),
+    '  format: json',
+    line('  ', 'ignoreParseErrors', 'true', 'a record that is not JSON is skipped'),
+    line('  ', 'failOnMissingField', 'false', 'a missing field is NULL'),
+    line('  ', 'columns', '', 'name: Flink SQL type, as the sample showed them').trimEnd(),
+    ...p.columns.map((c) => line('    ', c.name, c.type, c.note)),
+    ...(p.skipped.length ? [`    # left out, as their names are no SQL identifiers: ${p.skipped.map((s) => JSON.stringify(s)).join(', ')}`] : []),
+    line('  ', 'eventTime', p.eventTime, 'the column that carries event time'),
+    line('  ', 'watermarkDelay', p.watermarkDelay.text, p.watermarkDelay.why),
+    '',
+  ];
+  const events = p.events.length
+    ? p.events.map((e) => line('  ', e.name, scalar(filterText(e.column, e.value, p.columns)), `${e.rows} of ${p.records} records`))
+    : [line('  ', 'all_records', scalar(`${p.eventTime} IS NOT NULL`), 'no column of few values to tell kinds of record apart')];
+  out.push(line('', 'events', '', p.events.length ? `kinds of record, from the values of ${p.events[0].column}` : 'named filters over the columns').trimEnd(), ...events, '');
+  out.push('window:', line('  ', 'type', 'hop', 'hop | tumble | cumulate'), '  size: 10 minutes', '  slide: 5 minutes', '');
+  out.push('redis:', `  host: \${REDIS_HOST:-127.0.0.1}`, '  port: 6379', `  password: \${REDIS_PASSWORD:-}`, '  database: 0', '');
+
+  const first = p.events[0]?.name ?? 'all_records';
+  const metrics: string[] = ['metrics:'];
+  if (p.visitor) {
+    metrics.push(
+      `  - name: uv`,
+      line('    ', 'type', 'uv', `distinct ${p.visitor} values of ${first} records`),
+      `    event: ${first}`,
+      `    column: ${p.visitor}`,
+      '    redis: { type: set, key: uv }',
+    );
+  }
+  metrics.push(`  - name: pv`, line('    ', 'type', 'pv', `${first} records per window`), `    event: ${first}`, '    redis: { type: list, key: pv }');
+  if (p.events.length >= 2) {
+    const [denominator, numerator] = p.events;
+    metrics.push(
+      `  - name: ratio`,
+      line('    ', 'type', 'ratio', `${numerator.name} records / ${denominator.name} records, per window`),
+      `    numerator: ${numerator.name}`,
+      `    denominator: ${denominator.name}`,
+      '    redis: { type: string, key: ratio }',
+    );
+  }
+  return [...out, ...metrics, ''].join('\n');
+}

@@ -1,0 +1,82 @@
+/** The records `uvpv init` looks at: the first lines of a JSONL file, or the first messages of a Kafka topic. */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { RuntimeFailure, UsageError } from '../errors';
+import type { Progress } from '../io/progress';
+import { kafka } from '../kafka/client';
+
+export interface Sample {
+  records: unknown[];
+  /** Lines or messages that were not JSON. */
+  unparsed: number;
+}
+
+function parseAll(texts: readonly string[]): Sample {
+  const records: unknown[] = [];
+  let unparsed = 0;
+  for (const t of texts) {
+    try {
+      records.push(JSON.parse(t));
+    } catch {
+      unparsed++;
+    }
+  }
+  return { records, unparsed };
+}
+
+export function sampleFile(path: string, limit: number): Sample {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--from-file: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseAll(
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(0, limit),
+  );
+}
+
+/** The topic's first `limit` messages from its earliest offsets, or what arrives within `waitMs`. */
+export async function sampleTopic(bootstrap: string, topic: string, limit: number, waitMs: number, progress: Progress): Promise<Sample> {
+  const k = kafka(bootstrap, { clientId: 'uvpv-init', retries: 1 });
+  const admin = k.admin();
+  try {
+    await admin.connect();
+    if (!(await admin.listTopics()).includes(topic)) throw new RuntimeFailure(`Kafka topic ${topic} does not exist on ${bootstrap}`);
+  } catch (e) {
+    if (e instanceof RuntimeFailure) throw e;
+    throw new RuntimeFailure(`Kafka at ${bootstrap} does not answer: ${(e as Error).message}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  // A group of its own, never committed: sampling moves no one's offsets.
+  const consumer = k.consumer({ groupId: `uvpv-init-${randomBytes(4).toString('hex')}`, allowAutoTopicCreation: false });
+  const texts: string[] = [];
+  const end = progress.step(`sampling up to ${limit} messages of topic ${topic}`);
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ message }) => {
+          if (texts.length >= limit) return;
+          texts.push(message.value?.toString('utf8') ?? '');
+          if (texts.length >= limit) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+  end(`${texts.length} messages`);
+  return parseAll(texts);
+}

@@ -1,0 +1,65 @@
+/** `uvpv init`'s guesses where the golden cases (test/cases/init) do not reach, and its refusals. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/run';
+import { infer } from '../../src/init/infer';
+import { memoryIo } from '../../src/io/io';
+
+const at = (seconds: number) => new Date(Date.UTC(2024, 0, 1) + seconds * 1000).toISOString().replace('T', ' ').replace('Z', '');
+
+test('INT while the values fit in 32 bits, BIGINT beyond', () => {
+  const p = infer([{ t: at(0), small: 2147483647, big: 2147483648, neg: -2147483648 }], 0);
+  if (typeof p === 'string') throw new Error(p);
+  expect(Object.fromEntries(p.columns.map((c) => [c.name, c.type]))).toEqual({ t: 'TIMESTAMP(3)', small: 'INT', big: 'BIGINT', neg: 'INT' });
+});
+
+test('the watermark delay covers how far event time went backwards (99.9th percentile), rounded up', () => {
+  // 1,000 records a second apart; three arrive late: 3, 39 and 199 s behind the largest before them.
+  const times = Array.from({ length: 1000 }, (_, i) => i);
+  times[500] = 497;
+  times[600] = 560;
+  times[700] = 500;
+  const p = infer(
+    times.map((s) => ({ t: at(s) })),
+    0,
+  );
+  if (typeof p === 'string') throw new Error(p);
+  // The 999th of the 1,000 distances is 39 s (the 199 s one is the 0.1% left out): 1 minute.
+  expect(p.watermarkDelay).toEqual({ text: '1 minute', why: '3 of 1000 records came after a later one, up to 39 s behind at the 99.9th percentile: rounded up' });
+});
+
+test('negative values and values that make one name still give events of their own names', () => {
+  const numbers = infer(
+    [-1, -1, 1, 1].map((kind, i) => ({ t: at(i), kind })),
+    0,
+  );
+  if (typeof numbers === 'string') throw new Error(numbers);
+  expect(numbers.events.map((e) => e.name).sort()).toEqual(['kind_1', 'kind_minus_1']);
+  const texts = infer(
+    ['a-b', 'a-b', 'a_b', 'a_b', 'a_b'].map((kind, i) => ({ t: at(i), kind })),
+    0,
+  );
+  if (typeof texts === 'string') throw new Error(texts);
+  expect(texts.events.map((e) => [e.name, e.value])).toEqual([
+    ['kind_a_b', 'a_b'],
+    ['kind_a_b_2', 'a-b'],
+  ]);
+});
+
+test('records without a time as text cannot give an event time: a usage error that says what is needed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-init-'));
+  writeFileSync(join(dir, 's.jsonl'), '{"a": 1, "ts": 1700000000000}\n{"a": 2, "ts": 1700000001000}\n');
+  const io = memoryIo({}, dir);
+  expect(await run(['init', '--from-file', 's.jsonl'], io)).toBe(2);
+  expect(io.err).toBe(
+    "error: s.jsonl: no field of the 2 records holds times as 'yyyy-MM-dd HH:mm:ss[.SSS]' text, so none can be the event-time column; the spec needs one (source.eventTime)\n",
+  );
+  expect(io.out).toBe('');
+});
+
+test('init needs exactly one source of records', async () => {
+  const io = memoryIo({}, tmpdir());
+  expect(await run(['init'], io)).toBe(2);
+  expect(io.err).toBe('error: init needs one of --from-file FILE or --from-topic TOPIC\n');
+});
