@@ -5,6 +5,9 @@ import { RuntimeFailure, UsageError } from '../errors';
 import type { Progress } from '../io/progress';
 import { kafka } from '../kafka/client';
 
+/** How long after the last message the sample of a topic with fewer than `limit` ends. */
+const IDLE_MS = 2_000;
+
 export interface Sample {
   records: unknown[];
   /** Lines or messages that were not JSON. */
@@ -40,7 +43,10 @@ export function sampleFile(path: string, limit: number): Sample {
   );
 }
 
-/** The topic's first `limit` messages from its earliest offsets, or what arrives within `waitMs`. */
+/**
+ * The topic's first `limit` messages from its earliest offsets; fewer when the topic has fewer:
+ * the sample ends 2 s after the last message that came, or after `waitMs` with none at all.
+ */
 export async function sampleTopic(bootstrap: string, topic: string, limit: number, waitMs: number, progress: Progress): Promise<Sample> {
   const k = kafka(bootstrap, { clientId: 'uvpv-init', retries: 1 });
   const admin = k.admin();
@@ -61,16 +67,15 @@ export async function sampleTopic(bootstrap: string, topic: string, limit: numbe
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, waitMs);
+      let timer = setTimeout(resolve, waitMs);
       void consumer.run({
         autoCommit: false,
         eachMessage: async ({ message }) => {
           if (texts.length >= limit) return;
           texts.push(message.value?.toString('utf8') ?? '');
-          if (texts.length >= limit) {
-            clearTimeout(timer);
-            resolve();
-          }
+          clearTimeout(timer);
+          if (texts.length >= limit) resolve();
+          else timer = setTimeout(resolve, IDLE_MS);
         },
       });
     });

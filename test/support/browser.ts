@@ -14,6 +14,9 @@ const ASK = "import c from '@sparticuz/chromium'; console.log(JSON.stringify({ e
 export function headlessChromium(): { executablePath: string; args: string[] } {
   const own = process.env.UVPV_CHROMIUM;
   if (own) return { executablePath: own, args: OURS };
-  const bundled = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', ASK], { cwd: resolve(__dirname, '../..'), encoding: 'utf8' })) as { executablePath: string; args: string[] };
+  const bundled = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', ASK], { cwd: resolve(__dirname, '../..'), encoding: 'utf8' })) as {
+    executablePath: string;
+    args: string[];
+  };
   return { executablePath: bundled.executablePath, args: [...new Set([...bundled.args, ...OURS.filter((a) => a !== '--headless')])] };
 }
