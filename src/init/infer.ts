@@ -33,7 +33,10 @@ export interface Proposal {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,3})?$/;
+// Flink's JSON format reads TIMESTAMP text in SQL form, a space between date and time (an ISO 'T' would be NULL).
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/;
+/** Integers beyond BIGINT's range: Flink cannot read them as a number. */
+const BIGINT_RANGE = 2 ** 63;
 const INT_RANGE = 2 ** 31;
 /** A column with at most this many distinct values, each seen at least twice, names events. */
 const MAX_EVENT_VALUES = 8;
@@ -41,8 +44,8 @@ const MAX_EVENT_VALUES = 8;
 type Seen = { kinds: Set<string>; min: number; max: number; values: Map<string, { value: string | number | boolean; rows: number }> };
 
 function kindOf(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'double';
+  if (v === null || v === undefined || v === '') return 'null';
+  if (typeof v === 'number') return !Number.isInteger(v) ? 'double' : Math.abs(v) >= BIGINT_RANGE ? 'huge' : 'integer';
   if (typeof v === 'boolean') return 'boolean';
   if (typeof v === 'string') return TIMESTAMP_TEXT.test(v) ? 'timestamp' : 'string';
   return 'nested';
@@ -52,6 +55,7 @@ function typeOf(seen: Seen): { type: string; note?: string } {
   const kinds = new Set([...seen.kinds].filter((k) => k !== 'null'));
   if (kinds.size === 0) return { type: 'VARCHAR', note: 'only null values in the sample: read as text' };
   if (kinds.has('nested')) return { type: 'VARCHAR', note: 'a nested JSON object or array: read as its JSON text' };
+  if (kinds.has('huge')) return { type: 'VARCHAR', note: "integers beyond BIGINT's range: read as text" };
   if ([...kinds].every((k) => k === 'integer')) return { type: seen.min >= -INT_RANGE && seen.max < INT_RANGE ? 'INT' : 'BIGINT' };
   if ([...kinds].every((k) => k === 'integer' || k === 'double')) return { type: 'DOUBLE' };
   if (kinds.size === 1 && kinds.has('boolean')) return { type: 'BOOLEAN' };
@@ -78,12 +82,15 @@ const LADDER: readonly [number, string][] = [
 
 const timeOf = (v: unknown) => (typeof v === 'string' && TIMESTAMP_TEXT.test(v) ? Date.parse(`${v.replace(' ', 'T')}Z`) : undefined);
 
-/** The 99.9th percentile of how far each record's event time lies behind the largest before it, rounded up. */
-function watermarkDelay(times: readonly number[]): { text: string; why: string } {
-  let max = -Infinity;
-  const behind = times.map((t) => {
-    const b = Math.max(0, max - t);
-    max = Math.max(max, t);
+/**
+ * The 99.9th percentile of how far each record's event time lies behind the largest before it in
+ * its partition (Flink's Kafka source keeps a watermark per partition), rounded up.
+ */
+function watermarkDelay(times: readonly { t: number; partition: number }[]): { text: string; why: string } {
+  const max = new Map<number, number>();
+  const behind = times.map(({ t, partition }) => {
+    const b = Math.max(0, (max.get(partition) ?? -Infinity) - t);
+    max.set(partition, Math.max(max.get(partition) ?? -Infinity, t));
     return b;
   });
   const sorted = [...behind].sort((a, b) => a - b);
@@ -98,8 +105,11 @@ const VISITOR = /user|uid|visitor|member|customer|client_id|device|session/i;
 const EVENT_COLUMN = /type|kind|event|action|category|status/i;
 const TIME_NAME = /time|ts|date|_at$/i;
 
-export function infer(records: readonly unknown[], unparsed: number): Proposal | string {
-  const rows = records.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null && !Array.isArray(r));
+/** `partitions`: the Kafka partition of each record, where they came from a topic. */
+export function infer(records: readonly unknown[], unparsed: number, partitions?: readonly number[]): Proposal | string {
+  const isRow = (r: unknown): r is Record<string, unknown> => typeof r === 'object' && r !== null && !Array.isArray(r);
+  const rows = records.filter(isRow);
+  const partitionOf = records.flatMap((r, i) => (isRow(r) ? [partitions?.[i] ?? 0] : []));
   if (rows.length === 0) return `no JSON object among the ${records.length + unparsed} records sampled`;
   const seen = new Map<string, Seen>();
   for (const row of rows) {
@@ -128,7 +138,10 @@ export function infer(records: readonly unknown[], unparsed: number): Proposal |
   if (!eventTime) {
     return `no field of the ${rows.length} records holds times as 'yyyy-MM-dd HH:mm:ss[.SSS]' text, so none can be the event-time column; the spec needs one (source.eventTime)`;
   }
-  const times = rows.map((r) => timeOf(r[eventTime.name])).filter((t): t is number => t !== undefined);
+  const times = rows.flatMap((r, i) => {
+    const t = timeOf(r[eventTime.name]);
+    return t === undefined ? [] : [{ t, partition: partitionOf[i] }];
+  });
 
   // Events: the values of a column of few values, each seen more than once, most rows first.
   const candidates = columns

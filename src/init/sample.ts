@@ -7,24 +7,30 @@ import { kafka } from '../kafka/client';
 
 /** How long after the last message the sample of a topic with fewer than `limit` ends. */
 const IDLE_MS = 2_000;
+/** How long joining the consumer group may take, at most, before the wait for messages starts. */
+const JOIN_MS = 20_000;
 
 export interface Sample {
   records: unknown[];
   /** Lines or messages that were not JSON. */
   unparsed: number;
+  /** A topic's: the partition of each record. */
+  partitions?: number[];
 }
 
-function parseAll(texts: readonly string[]): Sample {
+function parseAll(texts: readonly string[], partitionOf?: readonly number[]): Sample {
   const records: unknown[] = [];
+  const partitions: number[] = [];
   let unparsed = 0;
-  for (const t of texts) {
+  texts.forEach((t, i) => {
     try {
       records.push(JSON.parse(t));
+      partitions.push(partitionOf?.[i] ?? 0);
     } catch {
       unparsed++;
     }
-  }
-  return { records, unparsed };
+  });
+  return { records, unparsed, ...(partitionOf ? { partitions } : {}) };
 }
 
 export function sampleFile(path: string, limit: number): Sample {
@@ -62,26 +68,38 @@ export async function sampleTopic(bootstrap: string, topic: string, limit: numbe
   // A group of its own, never committed: sampling moves no one's offsets.
   const consumer = k.consumer({ groupId: `uvpv-init-${randomBytes(4).toString('hex')}`, allowAutoTopicCreation: false });
   const texts: string[] = [];
+  const partitions: number[] = [];
   const end = progress.step(`sampling up to ${limit} messages of topic ${topic}`);
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve) => {
-      let timer = setTimeout(resolve, waitMs);
-      void consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ message }) => {
-          if (texts.length >= limit) return;
-          texts.push(message.value?.toString('utf8') ?? '');
-          clearTimeout(timer);
-          if (texts.length >= limit) resolve();
-          else timer = setTimeout(resolve, IDLE_MS);
-        },
+    await new Promise<void>((resolve, reject) => {
+      // The wait for a first message starts once the consumer has joined its group (a few seconds).
+      let timer = setTimeout(resolve, waitMs + JOIN_MS);
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        if (texts.length > 0) return;
+        clearTimeout(timer);
+        timer = setTimeout(resolve, waitMs);
       });
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ message, partition }) => {
+            if (texts.length >= limit) return;
+            texts.push(message.value?.toString('utf8') ?? '');
+            partitions.push(partition);
+            clearTimeout(timer);
+            if (texts.length >= limit) resolve();
+            else timer = setTimeout(resolve, IDLE_MS);
+          },
+        })
+        .catch(reject);
     });
+  } catch (e) {
+    throw new RuntimeFailure(`cannot read Kafka topic ${topic} on ${bootstrap}: ${(e as Error).message}`);
   } finally {
     await consumer.disconnect().catch(() => undefined);
   }
   end(`${texts.length} messages`);
-  return parseAll(texts);
+  return parseAll(texts, partitions);
 }

@@ -69,13 +69,31 @@ export interface MetricChange {
   change: Change;
 }
 
-/** Per metric, from the changes of its sink table and of its INSERT; then the sink tables no longer there. */
+/** The tables and views a statement reads or writes, by the backquoted names it holds. */
+function namesIn(statement: string, known: ReadonlySet<string>): string[] {
+  return [...statement.matchAll(/`((?:[^`]|``)+)`/g)].map((m) => m[1].replace(/``/g, '`')).filter((n) => known.has(n));
+}
+
+/**
+ * Per metric: added when its sink table and INSERT are new; changed when either changed, or any
+ * table or view its INSERT reads, however indirectly (the source, the shared window counts, a
+ * job option); else unchanged. Then the sink tables no longer there.
+ */
 export function metricChanges(changes: readonly StatementChange[], sinks: readonly { metric: string; table: string }[]): MetricChange[] {
-  const of = (subject: string) => changes.find((c) => c.subject === subject)?.change;
+  const of = (subject: string) => changes.find((c) => c.subject === subject);
+  const relations = new Map(changes.flatMap((c) => (/^(TABLE|VIEW) /.test(c.subject) ? [[c.subject.replace(/^(TABLE|VIEW) /, ''), c] as const] : [])));
+  const known = new Set(relations.keys());
+  /** Whether a statement, or what it reads, changed. */
+  const touched = (c: StatementChange | undefined, seen = new Set<string>()): boolean => {
+    if (!c) return false;
+    if (c.change !== 'unchanged') return true;
+    return namesIn(c.after ?? '', known).some((n) => !seen.has(n) && (seen.add(n), touched(relations.get(n), seen)));
+  };
+  const options = changes.some((c) => c.subject.startsWith('SET ') && c.change !== 'unchanged');
   const out: MetricChange[] = sinks.map(({ metric, table }) => {
-    const parts = [of(`TABLE ${table}`), of(`INSERT INTO ${table}`)];
-    const change: Change = parts.every((p) => p === 'added') ? 'added' : parts.every((p) => p === 'unchanged') ? 'unchanged' : 'changed';
-    return { name: metric, change };
+    const [sink, insert] = [of(`TABLE ${table}`), of(`INSERT INTO ${table}`)];
+    if (sink?.change === 'added' && insert?.change === 'added') return { name: metric, change: 'added' };
+    return { name: metric, change: options || touched(sink) || touched(insert) ? 'changed' : 'unchanged' };
   });
   const tables = new Set(sinks.map((s) => s.table));
   for (const c of changes) {

@@ -10,8 +10,10 @@ import { operatorIds, type ExecutionPlan, type PlanNode } from './operator-ids';
  * - `carries over`: an operator of the same id, kind and description takes the state;
  * - `dropped`: no operator has its id any more (the graph's shape before it changed), so the state
  *   is left behind, which Flink refuses unless allowed to drop it;
- * - `cannot restore`: the operator of that id is now another one, or computes other state, so its
- *   state does not fit: Flink fails to restore it whatever it is allowed;
+ * - `cannot restore`: the operator of that id is now another one, or computes something else, so
+ *   its state does not fit: Flink fails to load it, or loads it into an operator that reads it
+ *   with another meaning (window counts of 10 minutes as if of 15); either way not to be restored;
+ *   a Kafka source is the exception: its state is its read offsets, which fit whatever it reads;
  * - `new`: a stateful operator of the new job only, which starts empty.
  */
 export type StateVerdict = 'carries over' | 'dropped' | 'cannot restore' | 'new';
@@ -29,6 +31,11 @@ export interface StatefulPart {
 /** Operators that keep state in a savepoint: sources (their offsets), deduplication, aggregations, top-N, joins. */
 const STATEFUL =
   /^(Source: |Deduplicate|WindowDeduplicate|GlobalWindowAggregate|WindowAggregate|GroupWindowAggregate|GroupAggregate|GlobalGroupAggregate|IncrementalGroupAggregate|Rank|WindowRank|Join|WindowJoin|IntervalJoin|OverAggregate)/;
+
+const isSource = (n: PlanNode) => operatorName(n).startsWith('Source: ');
+
+/** What dropping a source's state means, said wherever it is dropped. */
+const OFFSETS_LOST = '; dropping it loses the read offsets: the new source reads from its startup mode again (earliest-offset: the whole topic, counting its windows again)';
 
 /** `Deduplicate[12]` → `Deduplicate`; `[12]:Deduplicate(...)` → `Deduplicate(...)`: node numbers change with every plan. */
 const operatorName = (n: PlanNode) => n.type.replace(/\[\d+\]/g, '').trim();
@@ -77,16 +84,18 @@ export function stateVerdicts(running: ExecutionPlan, next: ExecutionPlan): Stat
     const base = { operator: operatorName(node), feeds: feeds(running, node) };
     const successor = newById.get(oldIds.get(node.id)!);
     if (!successor) {
-      const offsets = base.operator.startsWith('Source: ') ? '; dropping it loses the read offsets, so the source would read from its startup mode again' : '';
+      const offsets = isSource(node) ? OFFSETS_LOST : '';
       parts.push({
         ...base,
         verdict: 'dropped',
         why: `the graph up to it changed shape, and Flink derives operator ids from that shape: no operator of the new job has its id${offsets}`,
       });
-    } else if (operatorName(successor) !== base.operator || description(successor) !== description(node)) {
+    } else if (operatorName(successor) !== base.operator || (!isSource(node) && description(successor) !== description(node))) {
       const [was, now] = difference(description(node), description(successor));
       const what = operatorName(successor) === base.operator ? `${base.operator} with ${now}, where it had ${was}` : `${operatorName(successor)}, where it was ${base.operator}`;
-      parts.push({ ...base, verdict: 'cannot restore', why: `its id now belongs to ${what}: its state does not fit` });
+      parts.push({ ...base, verdict: 'cannot restore', why: `its id now belongs to ${what}: its state does not fit it` });
+    } else if (isSource(node)) {
+      parts.push({ ...base, verdict: 'carries over', why: 'the same source at the same id: it resumes at its read offsets' });
     } else {
       parts.push({ ...base, verdict: 'carries over', why: 'the same operator, computing the same, at the same id' });
     }
@@ -122,8 +131,9 @@ export function refusal(parts: readonly StatefulPart[], allowDrop: boolean): str
   }
   const dropped = parts.filter((p) => p.verdict === 'dropped');
   if (dropped.length && !allowDrop) {
+    const source = dropped.some((p) => p.operator.startsWith('Source: ')) ? `; the source's among them${OFFSETS_LOST}` : '';
     return (
-      `the new job would leave the state of ${dropped.map(named).join(', ')} behind (${dropped[0].why}); ` +
+      `the new job would leave the state of ${dropped.map(named).join(', ')} behind (${dropped.find((p) => !p.operator.startsWith('Source: '))?.why ?? dropped[0].why})${source}; ` +
       `deploy with --allow-non-restored-state to accept dropping it (Flink's allow-non-restored-state), or run 'uvpv plan' to see what changes`
     );
   }

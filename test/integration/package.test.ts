@@ -5,16 +5,19 @@
  * verify on the reference case the package ships, and stack down.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'uvpv-package-'));
 const app = join(work, 'app');
+// A home at a fixed place, so that a run killed before its stack down leaves nothing the next
+// run cannot stop; its jars are removed first, so the connector is built from the package.
+const HOME = join(tmpdir(), 'uvpv-package-test-home');
 const env = {
   ...process.env,
-  UVPV_HOME: join(work, 'home'),
+  UVPV_HOME: HOME,
   // Ports of its own: the test suite's stack keeps running beside it.
   UVPV_KAFKA_PORT: '19092',
   UVPV_KAFKA_CONTROLLER_PORT: '19093',
@@ -37,10 +40,14 @@ beforeAll(() => {
   mkdirSync(app);
   execFileSync('npm', ['init', '-y'], { cwd: app, stdio: 'ignore' });
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed)], { cwd: app, stdio: 'inherit' });
+  uvpv(['stack', 'down']); // what an earlier, killed run may have left
+  rmSync(HOME, { recursive: true, force: true });
 }, 600_000);
 
 afterAll(() => {
   if (existsSync(bin)) uvpv(['stack', 'down']);
+  rmSync(work, { recursive: true, force: true });
+  rmSync(HOME, { recursive: true, force: true });
 });
 
 test('the package holds what the installed CLI needs, and nothing of the repository it does not', () => {

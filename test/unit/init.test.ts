@@ -63,3 +63,28 @@ test('init needs exactly one source of records', async () => {
   expect(await run(['init'], io)).toBe(2);
   expect(io.err).toBe('error: init needs one of --from-file FILE or --from-topic TOPIC\n');
 });
+
+test("time text with an ISO 'T' is no timestamp (Flink's JSON format would read NULL); empty text counts as no value", () => {
+  const p = infer(
+    [
+      { iso: '2024-01-01T00:00:00', t: at(0), maybe: '' },
+      { iso: '2024-01-01T00:00:01', t: at(1), maybe: at(1) },
+    ],
+    0,
+  );
+  if (typeof p === 'string') throw new Error(p);
+  expect(Object.fromEntries(p.columns.map((c) => [c.name, c.type]))).toEqual({ iso: 'VARCHAR', t: 'TIMESTAMP(3)', maybe: 'TIMESTAMP(3)' });
+  expect(p.eventTime).toBe('t');
+});
+
+test('disorder is measured per Kafka partition, as Flink keeps a watermark per partition', () => {
+  // Two partitions read one after the other: partition 1 starts an hour behind partition 0's last record.
+  const rows = [3600, 3601, 3602, 0, 1, 2].map((s) => ({ t: at(s) }));
+  const p = infer(rows, 0, [0, 0, 0, 1, 1, 1]);
+  if (typeof p === 'string') throw new Error(p);
+  expect(p.watermarkDelay.text).toBe('1 second');
+  // Taken as one stream, it would look an hour late.
+  const one = infer(rows.slice(), 0);
+  if (typeof one === 'string') throw new Error(one);
+  expect(one.watermarkDelay.text).toBe('6 hours');
+});

@@ -71,3 +71,20 @@ test('the part of two operator descriptions that differs, whole', () => {
     'key=[product_id]',
   ]);
 });
+
+test('a metric whose INSERT reads a table or view that changed is changed, however indirectly', () => {
+  const view = 'CREATE TEMPORARY VIEW `counts` AS SELECT `a` FROM `src`';
+  const before = [...OLD.slice(0, 5), view, SET_OF("INSERT INTO `redis_uv`\n  SELECT 'a; b', `a`\n  FROM `counts`", "INSERT INTO `redis_cr`\n  SELECT 'cr', 1\n  FROM `other`")];
+  const after = before.map((s) => s.replace("'connector' = 'kafka'", "'connector' = 'kafka', 'properties.group.id' = 'g'"));
+  const changes = diffStatements(before, after);
+  expect(changes.filter((c) => c.change !== 'unchanged').map((c) => c.subject)).toEqual(['TABLE src']);
+  expect(
+    metricChanges(changes, [
+      { metric: 'uv', table: 'redis_uv' },
+      { metric: 'conversion_rate', table: 'redis_cr' },
+    ]),
+  ).toEqual([
+    { name: 'uv', change: 'changed' }, // through the view `counts`, which reads `src`
+    { name: 'conversion_rate', change: 'unchanged' },
+  ]);
+});
