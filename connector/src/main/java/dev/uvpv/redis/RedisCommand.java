@@ -23,7 +23,16 @@ enum RedisCommand {
     PFADD(List.of("key", "element"), true, (out, a) -> out.send(Command.PFADD, a[0], a[1]), null),
     HSET(List.of("key", "field", "value"), true,
             (out, a) -> out.send(Command.HSET, a[0], a[1], a[2]), (out, a) -> out.send(Command.HDEL, a[0], a[1])),
-    ZADD(List.of("key", "score", "member"), true,
+    /**
+     * {@code ZADD key score member} from the columns (key, score, member), as jeff-zou's connector
+     * maps them (its key, score, value); a DELETE row sends {@code ZREM key member}. The score column
+     * is a number (TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL) or a CHAR/VARCHAR holding
+     * one, checked when the table is planned; a string Redis cannot read as a float fails the job with
+     * Redis's {@code ERR value is not a valid float}. ZADD is idempotent: adding a member again only
+     * sets its score, so rows replayed after a restore from a checkpoint change nothing, and an
+     * UPDATE_AFTER row moves its member to the new score.
+     */
+    ZADD(List.of("key", RedisCommand.SCORE, "member"), true,
             (out, a) -> out.send(Command.ZADD, a[0], a[1], a[2]), (out, a) -> out.send(Command.ZREM, a[0], a[2])),
     INCRBY(List.of("key", "increment"), true,
             (out, a) -> out.send(Command.INCRBY, a[0], a[1]), (out, a) -> out.send(Command.DECRBY, a[0], a[1])),
@@ -31,6 +40,9 @@ enum RedisCommand {
             (out, a) -> out.send(Command.HINCRBY, a[0], a[1], a[2]),
             (out, a) -> out.send(Command.HINCRBY, a[0], a[1], negate(a[2]))),
     DEL(List.of("key"), false, (out, a) -> out.send(Command.DEL, a[0]), null);
+
+    /** The name of a sorted-set score argument: its column must hold a number (see the factory). */
+    static final String SCORE = "score";
 
     /** Where the Redis commands of one row go. */
     interface Output {

@@ -24,6 +24,10 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
 
     public static final String IDENTIFIER = "redis";
 
+    /** The column types of a sorted-set score ({@code zadd}). */
+    static final String SCORE_TYPES =
+            "TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL, or a CHAR or VARCHAR holding a number";
+
     @Override
     public String factoryIdentifier() {
         return IDENTIFIER;
@@ -140,8 +144,36 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                         allNames.get(i), arguments.get(i), command.optionValue(), type.asSummaryString(),
                         RedisValueFormat.SUPPORTED_TYPES));
             }
+            if (RedisCommand.SCORE.equals(arguments.get(i))) {
+                checkScoreColumn(command, allNames.get(i), type);
+            }
             names.add(allNames.get(i));
             types.add(type);
+        }
+    }
+
+    /**
+     * A sorted-set score is a number, written as RedisValueFormat writes any number; a CHAR/VARCHAR
+     * must hold one (Redis checks each value). BOOLEAN, dates, times and bytes are not scores.
+     */
+    private static void checkScoreColumn(RedisCommand command, String name, LogicalType type) {
+        switch (type.getTypeRoot()) {
+            case TINYINT:
+            case SMALLINT:
+            case INTEGER:
+            case BIGINT:
+            case FLOAT:
+            case DOUBLE:
+            case DECIMAL:
+            case CHAR:
+            case VARCHAR:
+                return;
+            default:
+                throw new ValidationException(String.format(
+                        "Column '%s' (the score of redis command '%s', which writes (%s)) has type %s, which "
+                                + "cannot be a sorted-set score. Supported types: %s.",
+                        name, command.optionValue(), String.join(", ", command.arguments()), type.asSummaryString(),
+                        SCORE_TYPES));
         }
     }
 

@@ -17,6 +17,7 @@ import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.SinkV2Provider;
 import org.apache.flink.table.factories.DynamicTableSinkFactory;
 import org.apache.flink.table.factories.FactoryUtil;
+import org.apache.flink.table.types.DataType;
 import org.apache.flink.types.RowKind;
 
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,57 @@ class RedisDynamicTableSinkFactoryTest {
         ValidationException e = fails(options("command", "sadd"), K, Column.physical("m", DataTypes.ARRAY(DataTypes.INT())));
         assertEquals("Column 'm' (the member of redis command 'sadd') has type ARRAY<INT>, which cannot be written "
                 + "to Redis. Supported types: " + RedisValueFormat.SUPPORTED_TYPES + ".", rootCause(e).getMessage());
+    }
+
+    @Test
+    void zaddTakesKeyScoreMemberWithANumericOrStringScore() {
+        Column member = Column.physical("page", DataTypes.STRING());
+        List<DataType> scores = List.of(DataTypes.TINYINT(), DataTypes.SMALLINT(), DataTypes.INT(), DataTypes.BIGINT(),
+                DataTypes.FLOAT(), DataTypes.DOUBLE(), DataTypes.DECIMAL(20, 2), DataTypes.STRING(),
+                DataTypes.VARCHAR(20), DataTypes.CHAR(3), DataTypes.BIGINT().notNull());
+        for (DataType score : scores) {
+            DynamicTableSink table = createSink(options("command", "ZADD", "ttl", "60"), K, Column.physical("pv", score),
+                    member, Column.physical("rn", DataTypes.BIGINT()));
+            RedisSink sink = redisSink(table);
+            assertEquals(RedisCommand.ZADD, sink.command(), score.toString());
+            assertEquals(List.of("k", "pv", "page"), sink.columnNames(), "the 4th column is ignored");
+            assertEquals(List.of(RowKind.INSERT, RowKind.UPDATE_AFTER, RowKind.DELETE),
+                    List.copyOf(table.getChangelogMode(null).getContainedKinds()));
+        }
+    }
+
+    @Test
+    void zaddNeedsThreeColumns() {
+        assertEquals("Redis command 'zadd' writes (key, score, member) from the table's first 3 columns, "
+                        + "but table cat.db.redis_sink has 2 columns: (k, v).",
+                rootCause(fails(options("command", "zadd"), K, V)).getMessage());
+        assertEquals("Redis command 'zadd' writes (key, score, member) from the table's first 3 columns, "
+                        + "but table cat.db.redis_sink has 1 column: (k).",
+                rootCause(fails(options("command", "zadd"), K)).getMessage());
+    }
+
+    @Test
+    void aZaddScoreThatIsNotANumberIsRejected() {
+        Column member = Column.physical("page", DataTypes.STRING());
+        Map<DataType, String> notScores = Map.of(
+                DataTypes.BOOLEAN(), "BOOLEAN",
+                DataTypes.DATE(), "DATE",
+                DataTypes.TIMESTAMP(3), "TIMESTAMP(3)",
+                DataTypes.TIMESTAMP_LTZ(3), "TIMESTAMP_LTZ(3)",
+                DataTypes.BYTES(), "BYTES");
+        for (Map.Entry<DataType, String> type : notScores.entrySet()) {
+            ValidationException e = fails(options("command", "zadd"), K, Column.physical("s", type.getKey()), member);
+            assertEquals("Column 's' (the score of redis command 'zadd', which writes (key, score, member)) has type "
+                    + type.getValue() + ", which cannot be a sorted-set score. Supported types: TINYINT, SMALLINT, INT, "
+                    + "BIGINT, FLOAT, DOUBLE, DECIMAL, or a CHAR or VARCHAR holding a number.", rootCause(e).getMessage());
+        }
+        // the other columns of zadd take any type Redis can hold, as for every command
+        assertEquals("Column 'm' (the member of redis command 'zadd') has type ARRAY<INT>, which cannot be written "
+                        + "to Redis. Supported types: " + RedisValueFormat.SUPPORTED_TYPES + ".",
+                rootCause(fails(options("command", "zadd"), K, V, Column.physical("m", DataTypes.ARRAY(DataTypes.INT()))))
+                        .getMessage());
+        redisSink(createSink(options("command", "zadd"), Column.physical("k", DataTypes.BIGINT()), V,
+                Column.physical("m", DataTypes.TIMESTAMP(3))));
     }
 
     @Test

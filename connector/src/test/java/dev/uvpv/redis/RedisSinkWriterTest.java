@@ -15,18 +15,24 @@ import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.BooleanType;
+import org.apache.flink.table.types.logical.CharType;
 import org.apache.flink.table.types.logical.DateType;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.DoubleType;
+import org.apache.flink.table.types.logical.FloatType;
 import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.SmallIntType;
 import org.apache.flink.table.types.logical.TimestampType;
+import org.apache.flink.table.types.logical.TinyIntType;
 import org.apache.flink.table.types.logical.VarBinaryType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.types.RowKind;
 
 import org.junit.jupiter.api.Test;
+
+import redis.clients.jedis.resps.Tuple;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -35,6 +41,7 @@ import java.net.ServerSocket;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -111,6 +118,81 @@ class RedisSinkWriterTest extends WithTestRedis {
         assertEquals(1.5d, redis.jedis().zscore(z, "m1"));
         assertEquals("12", redis.jedis().get(n));
         assertEquals("7", redis.jedis().hget(h, "f"));
+    }
+
+    @Test
+    void zaddWritesKeyScoreMemberAndDeleteRemovesTheMember() throws Exception {
+        String k = redis.key("zadd-rows");
+        write(RedisCommand.ZADD, 0, types(STRING, new BigIntType(), STRING),
+                row(RowKind.INSERT, k, 3L, "c"), row(RowKind.INSERT, k, 1L, "a"), row(RowKind.INSERT, k, 2L, "b"),
+                row(RowKind.UPDATE_BEFORE, k, 2L, "b"), row(RowKind.UPDATE_AFTER, k, 5L, "b"),
+                row(RowKind.DELETE, k, 99L, "a"));
+        // UPDATE_BEFORE is dropped, UPDATE_AFTER sets b's new score, DELETE is ZREM by member (whatever its score)
+        assertEquals(List.of("c=3.0", "b=5.0"), zrangeWithScores(k));
+    }
+
+    @Test
+    void zaddTakesEveryNumericScoreTypeAndStringsHoldingANumber() throws Exception {
+        Map<LogicalType, Object[]> scores = new LinkedHashMap<>();
+        scores.put(new TinyIntType(), new Object[] {(byte) -7, -7d});
+        scores.put(new SmallIntType(), new Object[] {(short) 300, 300d});
+        scores.put(new IntType(), new Object[] {42, 42d});
+        scores.put(new BigIntType(), new Object[] {1735725600123L, 1735725600123d});
+        scores.put(new FloatType(), new Object[] {0.1f, 0.1d});
+        scores.put(new DoubleType(), new Object[] {-2.5d, -2.5d});
+        scores.put(new DecimalType(10, 8), new Object[] {DecimalData.fromBigDecimal(new BigDecimal("0.00000001"), 10, 8), 1e-8});
+        scores.put(new DecimalType(20, 2), new Object[] {DecimalData.fromBigDecimal(new BigDecimal("12345.50"), 20, 2), 12345.5d});
+        scores.put(STRING, new Object[] {"1.5e3", 1500d});
+        scores.put(new CharType(2), new Object[] {"-1", -1d});
+        int n = 0;
+        for (Map.Entry<LogicalType, Object[]> score : scores.entrySet()) {
+            String k = redis.key("zadd-score-" + n++);
+            write(RedisCommand.ZADD, 0, types(STRING, score.getKey(), STRING), row(RowKind.INSERT, k, score.getValue()[0], "m"));
+            assertEquals(score.getValue()[1], redis.jedis().zscore(k, "m"), score.getKey().asSummaryString());
+        }
+    }
+
+    @Test
+    void zaddReplayedRowsChangeNothing() throws Exception {
+        String k = redis.key("zadd-replay");
+        RowData[] rows = {
+            row(RowKind.INSERT, k, 10d, "home"), row(RowKind.INSERT, k, 4d, "cart"), row(RowKind.INSERT, k, 7d, "pay")
+        };
+        write(RedisCommand.ZADD, 300, types(STRING, new DoubleType(), STRING), rows);
+        List<String> first = zrangeWithScores(k);
+        assertEquals(List.of("cart=4.0", "pay=7.0", "home=10.0"), first);
+        // after a restore, Flink replays the rows since the last checkpoint: ZADD sets the same scores again
+        write(RedisCommand.ZADD, 300, types(STRING, new DoubleType(), STRING), rows);
+        assertEquals(first, zrangeWithScores(k));
+        long ttl = redis.jedis().ttl(k);
+        assertTrue(ttl > 290 && ttl <= 300, "ttl " + ttl);
+    }
+
+    @Test
+    void zaddRowsWithANullKeyScoreOrMemberAreSkippedAndCounted() throws Exception {
+        String k = redis.key("zadd-nulls");
+        try (RedisSinkWriter writer = writer(RedisCommand.ZADD, 0, types(STRING, new DoubleType(), STRING), 500)) {
+            writer.write(row(RowKind.INSERT, null, 1d, "m"), null);
+            writer.write(row(RowKind.INSERT, k, null, "m"), null);
+            writer.write(row(RowKind.INSERT, k, 1d, null), null);
+            writer.write(row(RowKind.DELETE, k, null, "ok"), null);
+            writer.write(row(RowKind.INSERT, k, 2d, "ok"), null);
+            writer.flush(true);
+            assertEquals(4, writer.nullRowsSkipped());
+        }
+        assertEquals(List.of("ok=2.0"), zrangeWithScores(k));
+    }
+
+    @Test
+    void aZaddScoreThatIsNotANumberFailsWithTheCommandAndTheKey() throws Exception {
+        String k = redis.key("zadd-nan");
+        try (RedisSinkWriter writer = writer(RedisCommand.ZADD, 0, types(STRING, STRING, STRING), 500)) {
+            writer.write(row(RowKind.INSERT, k, "1", "ok"), null);
+            writer.write(row(RowKind.INSERT, k, "twelve", "m"), null);
+            IOException e = assertThrows(IOException.class, () -> writer.flush(false));
+            assertEquals("Redis at " + TestRedis.ADDRESS + " rejected ZADD for key '" + k + "' (sink command 'zadd'): "
+                    + "ERR value is not a valid float", e.getMessage());
+        }
     }
 
     @Test
@@ -251,6 +333,15 @@ class RedisSinkWriterTest extends WithTestRedis {
     }
 
     // ------------------------------------------------------------------------------------------
+
+    /** ZRANGE key 0 -1 WITHSCORES, as "member=score" in score order. */
+    private List<String> zrangeWithScores(String key) {
+        List<String> out = new ArrayList<>();
+        for (Tuple t : redis.jedis().zrangeWithScores(key, 0, -1)) {
+            out.add(t.getElement() + "=" + t.getScore());
+        }
+        return out;
+    }
 
     private static List<LogicalType> types(LogicalType... types) {
         return Arrays.asList(types);

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import redis.clients.jedis.resps.Tuple;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -137,6 +140,40 @@ class RedisSqlEndToEndTest {
     }
 
     @Test
+    void zaddWritesAWindowTopNAndAnUpdatingCount() throws Exception {
+        // 20 clicks, one a minute from 1970-01-01 00:00 (UTC): window 00:00 has home 5, cart 3, pay 2;
+        // window 00:10 has pay 6, cart 3, home 1
+        tEnv.executeSql("CREATE TEMPORARY TABLE clicks (id BIGINT, "
+                + "page AS CASE WHEN id < 10 THEN CASE WHEN MOD(id, 10) < 5 THEN 'home' WHEN MOD(id, 10) < 8 THEN 'cart' "
+                + "ELSE 'pay' END ELSE CASE WHEN MOD(id, 10) < 6 THEN 'pay' WHEN MOD(id, 10) < 7 THEN 'home' ELSE 'cart' END END, "
+                + "ts AS TO_TIMESTAMP_LTZ(id * 60000, 3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', "
+                + "'fields.id.kind' = 'sequence', 'fields.id.start' = '0', 'fields.id.end' = '19')");
+        createSink("top_pages", "k STRING, pv BIGINT, page STRING", "'command' = 'zadd', 'ttl' = '3600'");
+        createSink("page_counts", "k STRING, pv STRING, page STRING, extra INT", "'command' = 'zadd'");
+        String p = redis.prefix();
+        String topN = "INSERT INTO top_pages SELECT CONCAT('" + p + "top:', DATE_FORMAT(window_start, 'HH:mm')), pv, page "
+                + "FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY pv DESC) AS rn "
+                + "FROM (SELECT window_start, window_end, page, COUNT(*) AS pv "
+                + "FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' MINUTES)) "
+                + "GROUP BY window_start, window_end, page)) WHERE rn <= 2";
+        // an updating query (INSERT and UPDATE_AFTER rows: the sink takes no UPDATE_BEFORE): each UPDATE_AFTER sets
+        // the page's new score
+        String counts = "INSERT INTO page_counts SELECT '" + p + "counts', CAST(COUNT(*) AS STRING), page, 0 "
+                + "FROM clicks GROUP BY page";
+        String plan = tEnv.explainSql(topN, ExplainDetail.CHANGELOG_MODE);
+        assertTrue(plan.contains("WindowRank("), plan);
+        assertEquals("[I]", sinkInputChangelogMode(plan), "a Window Top-N is append-only: " + plan);
+        assertEquals("[I,UA]", sinkInputChangelogMode(tEnv.explainSql(counts, ExplainDetail.CHANGELOG_MODE)));
+        tEnv.createStatementSet().addInsertSql(topN).addInsertSql(counts).execute().await(60, TimeUnit.SECONDS);
+
+        assertEquals(List.of("cart=3.0", "home=5.0"), zrangeWithScores(p + "top:00:00"));
+        assertEquals(List.of("cart=3.0", "pay=6.0"), zrangeWithScores(p + "top:00:10"));
+        long ttl = redis.jedis().ttl(p + "top:00:10");
+        assertTrue(ttl > 3500 && ttl <= 3600, "ttl " + ttl);
+        assertEquals(List.of("cart=6.0", "home=6.0", "pay=8.0"), zrangeWithScores(p + "counts"));
+    }
+
+    @Test
     void aRedisErrorFailsTheJobNamingTheCommandAndKey() {
         String k = redis.key("wrongtype");
         redis.jedis().set(k, "a string");
@@ -160,6 +197,22 @@ class RedisSqlEndToEndTest {
         assertTrue(text.contains("Failed to connect to Redis at " + TestRedis.ADDRESS + " (database 14) after 1 attempt: "), text);
         assertFalse(text.contains(password), text);
         assertFalse(redis.jedis().exists(redis.key("x")));
+    }
+
+    /** The changelogMode of the rows the sink gets: that of the node under the Sink in the physical plan. */
+    private static String sinkInputChangelogMode(String plan) {
+        String physical = plan.substring(plan.indexOf("== Optimized Physical Plan =="));
+        String input = physical.split("\n")[2];
+        return input.substring(input.lastIndexOf("changelogMode=") + "changelogMode=".length(), input.length() - 1);
+    }
+
+    /** ZRANGE key 0 -1 WITHSCORES, as "member=score" in score order. */
+    private List<String> zrangeWithScores(String key) {
+        List<String> out = new ArrayList<>();
+        for (Tuple t : redis.jedis().zrangeWithScores(key, 0, -1)) {
+            out.add(t.getElement() + "=" + t.getScore());
+        }
+        return out;
     }
 
     private void createSink(String name, String columns, String options) {
