@@ -6,7 +6,7 @@
  * checked by `validate` alone.
  */
 import { z } from 'zod';
-import { metricSchemas, schemas, targetSchemas } from './schema';
+import { DEFERRED, metricSchemas, schemas, targetSchemas } from './schema';
 
 /** The whole spec, structure only: what schema.ts checks section by section. */
 export const structuralSpec = z.strictObject({
@@ -34,8 +34,30 @@ const DESCRIPTIONS: Record<string, string> = {
   targets: 'Where `uvpv deploy` sends the pipeline: name to a gateway (Flink SQL Gateway) or oceanus target.',
 };
 
+type Node = Record<string, unknown>;
+
+/**
+ * A whole-value `${VAR}` stands for a number wherever the spec takes one (validate reads it once
+ * resolved: `precision: ${PRECISION:-4}`), so every number of the schema also takes that text.
+ */
+function numbersTakeTemplates(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(numbersTakeTemplates);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Node = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, numbersTakeTemplates(v)]));
+  const type = out.type;
+  if (type === 'number' || type === 'integer') {
+    const { description, default: fallback, ...number } = out;
+    return {
+      ...(description === undefined ? {} : { description }),
+      ...(fallback === undefined ? {} : { default: fallback }),
+      anyOf: [number, { type: 'string', pattern: DEFERRED.source }],
+    };
+  }
+  return out;
+}
+
 export function specJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(structuralSpec, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> & { properties: Record<string, Record<string, unknown>> };
+  const schema = numbersTakeTemplates(z.toJSONSchema(structuralSpec, { io: 'input', unrepresentable: 'any' })) as Node & { properties: Record<string, Node> };
   for (const [key, description] of Object.entries(DESCRIPTIONS)) schema.properties[key] = { description, ...schema.properties[key] };
   return { ...schema, title: 'uvpv pipeline spec, version 1' };
 }

@@ -3,7 +3,8 @@
  * schema/uvpv-spec.schema.json, and checked here with a real JSON Schema validator (ajv) against
  * every spec of the test cases: it must accept and reject exactly what the structural check does.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
@@ -46,4 +47,17 @@ test("the schema accepts and rejects each case's spec as the structural check do
   // Both kinds are there: structural mistakes the schema flags, and specs it passes to `validate`.
   expect(verdicts.filter((v) => !v.structural).length).toBeGreaterThan(5);
   expect(verdicts.filter((v) => v.structural).length).toBeGreaterThan(20);
+});
+
+test('a whole-value ${VAR} passes wherever validate takes one for a number (it reads the resolved number)', async () => {
+  const text = readFileSync(join(ROOT, 'test/cases/reference/pipeline.yaml'), 'utf8').replace(
+    'redis: { type: string, key: conversion_rate }',
+    'precision: ${PRECISION:-5}\n    redis: { type: string, key: conversion_rate }',
+  );
+  expect(validate(parse(text))).toBe(true);
+  expect(validate(parse(text.replace('${PRECISION:-5}', 'five')))).toBe(false);
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-schema-'));
+  writeFileSync(join(dir, 'p.yaml'), text);
+  const io = memoryIo({}, dir);
+  expect(await run(['validate', 'p.yaml'], io)).toBe(0);
 });
