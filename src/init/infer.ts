@@ -105,8 +105,11 @@ const VISITOR = /user|uid|visitor|member|customer|client_id|device|session/i;
 const EVENT_COLUMN = /type|kind|event|action|category|status/i;
 const TIME_NAME = /time|ts|date|_at$/i;
 
-/** `partitions`: the Kafka partition of each record, where they came from a topic. */
-export function infer(records: readonly unknown[], unparsed: number, partitions?: readonly number[]): Proposal | string {
+/**
+ * `partitions`: the Kafka partition of each record, where they came from a topic. `decimalFields`:
+ * fields whose numbers were written with a point somewhere (`1.0` parses as an integer): DOUBLE.
+ */
+export function infer(records: readonly unknown[], unparsed: number, partitions?: readonly number[], decimalFields: ReadonlySet<string> = new Set()): Proposal | string {
   const isRow = (r: unknown): r is Record<string, unknown> => typeof r === 'object' && r !== null && !Array.isArray(r);
   const rows = records.filter(isRow);
   const partitionOf = records.flatMap((r, i) => (isRow(r) ? [partitions?.[i] ?? 0] : []));
@@ -116,7 +119,7 @@ export function infer(records: readonly unknown[], unparsed: number, partitions?
     for (const [name, v] of Object.entries(row)) {
       const s = seen.get(name) ?? { kinds: new Set<string>(), min: Infinity, max: -Infinity, values: new Map() };
       seen.set(name, s);
-      s.kinds.add(kindOf(v));
+      s.kinds.add(typeof v === 'number' && decimalFields.has(name) ? 'double' : kindOf(v));
       if (typeof v === 'number') {
         s.min = Math.min(s.min, v);
         s.max = Math.max(s.max, v);

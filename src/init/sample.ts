@@ -16,21 +16,28 @@ export interface Sample {
   unparsed: number;
   /** A topic's: the partition of each record. */
   partitions?: number[];
+  /** Fields that held a number written with a point or an exponent (`1.0`, which JSON.parse makes 1). */
+  decimalFields: Set<string>;
 }
+
+/** `"amount": 1.0` or `"x": 2e3`: the field names of numbers written as decimals in a record's text. */
+const DECIMAL_NUMBER = /"((?:[^"\\]|\\.)*)"\s*:\s*-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+)/g;
 
 function parseAll(texts: readonly string[], partitionOf?: readonly number[]): Sample {
   const records: unknown[] = [];
   const partitions: number[] = [];
+  const decimalFields = new Set<string>();
   let unparsed = 0;
   texts.forEach((t, i) => {
     try {
       records.push(JSON.parse(t));
       partitions.push(partitionOf?.[i] ?? 0);
+      for (const m of t.matchAll(DECIMAL_NUMBER)) decimalFields.add(JSON.parse(`"${m[1]}"`) as string);
     } catch {
       unparsed++;
     }
   });
-  return { records, unparsed, ...(partitionOf ? { partitions } : {}) };
+  return { records, unparsed, decimalFields, ...(partitionOf ? { partitions } : {}) };
 }
 
 export function sampleFile(path: string, limit: number): Sample {

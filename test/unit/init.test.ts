@@ -88,3 +88,14 @@ test('disorder is measured per Kafka partition, as Flink keeps a watermark per p
   if (typeof one === 'string') throw new Error(one);
   expect(one.watermarkDelay.text).toBe('6 hours');
 });
+
+test('a number written with a point (1.0) makes the field DOUBLE, though JSON.parse reads an integer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-init-'));
+  const lines = [0, 1, 2, 3].map((i) => `{"t": "${at(i)}", "price": ${i}.0, "qty": ${i}, "nested": {"x": 1.5}, "big": 2e3}`);
+  writeFileSync(join(dir, 's.jsonl'), `${lines.join('\n')}\n`);
+  const io = memoryIo({}, dir);
+  expect(await run(['init', '--from-file', 's.jsonl'], io)).toBe(0);
+  expect(io.out).toMatch(/^ {4}price: DOUBLE$/m);
+  expect(io.out).toMatch(/^ {4}qty: INT$/m);
+  expect(io.out).toMatch(/^ {4}big: DOUBLE$/m);
+});

@@ -42,7 +42,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         ? { described: `file ${basename(flags.fromFile)}`, topic: basename(flags.fromFile).replace(/\.[^.]*$/, ''), bootstrap }
         : { described: `topic ${flags.fromTopic} on ${bootstrap}`, topic: flags.fromTopic!, bootstrap };
       const sample = flags.fromFile ? sampleFile(resolve(io.cwd, flags.fromFile), limit) : await sampleTopic(bootstrap, flags.fromTopic!, limit, 10_000, progress(io));
-      const proposal = infer(sample.records, sample.unparsed, sample.partitions);
+      const proposal = infer(sample.records, sample.unparsed, sample.partitions, sample.decimalFields);
       if (typeof proposal === 'string') throw new UsageError(`${flags.fromFile ?? `topic ${flags.fromTopic}`}: ${proposal}`);
       const text = renderSpec(proposal, origin);
       checkWritten(text, io.env);
