@@ -15,7 +15,7 @@ import { ensureTopic, topicReport } from '../../kafka/topics';
 import { sleep } from '../../util/http';
 import { DEFAULT_TIMING, GatewayClient, rootCauseSummary, type FlinkJob } from './client';
 import { keepSqlStatement, readJobSql, resolveKeptSecrets } from './job-sql';
-import { planUpgrade } from './plan';
+import { planUpgrade, stateOfUpgrade } from './plan';
 import { droppedParts, refusal } from '../../upgrade/state';
 import type { UpgradePlan } from '../../upgrade/upgrade-plan';
 
@@ -118,7 +118,7 @@ export class GatewayDeployer implements Deployer {
     if (previous) {
       // Whether the running job's state fits the new job, before anything is stopped.
       const check = this.ctx.progress.step("checking on Flink's execution plans that the running job's state fits the new job");
-      const state = (await planUpgrade(this.client, running, { statements: kept, sinks: req.sinks ?? [] })).state ?? [];
+      const state = await stateOfUpgrade(this.client, previous, kept);
       const refused = refusal(state, Boolean(req.allowNonRestoredState));
       dropping = refused ? '' : droppedParts(state);
       check(refused ? 'it does not' : dropping ? `it does, leaving the state of ${dropping} behind (--allow-non-restored-state)` : 'it does');

@@ -4,7 +4,7 @@
  * becomes of each stateful operator's state, from Flink's execution plans of both (explain.ts).
  */
 import { diffStatements, metricChanges } from '../../upgrade/diff';
-import { stateVerdicts } from '../../upgrade/state';
+import { stateVerdicts, type StatefulPart } from '../../upgrade/state';
 import type { UpgradePlan } from '../../upgrade/upgrade-plan';
 import type { GatewayClient, FlinkJob } from './client';
 import { executionPlan } from './explain';
@@ -21,7 +21,10 @@ export async function planUpgrade(client: GatewayClient, running: FlinkJob | und
   const kept = running ? await readJobSql(client, running.jid) : undefined;
   const statements = diffStatements(kept ?? [], req.statements);
   const plan: UpgradePlan = { running, sqlKept: kept !== undefined, statements, metrics: metricChanges(statements, req.sinks) };
-  if (!kept) return plan;
-  const [before, after] = [await executionPlan(client, kept, 'the running job'), await executionPlan(client, req.statements, 'the new job')];
-  return { ...plan, state: stateVerdicts(before, after) };
+  return kept ? { ...plan, state: await stateOfUpgrade(client, kept, req.statements) } : plan;
+}
+
+/** What becomes of each stateful operator's state, from Flink's execution plans of the running job's kept SQL and the new SQL. */
+export async function stateOfUpgrade(client: GatewayClient, kept: readonly string[], next: readonly string[]): Promise<StatefulPart[]> {
+  return stateVerdicts(await executionPlan(client, kept, 'the running job'), await executionPlan(client, next, 'the new job'));
 }
