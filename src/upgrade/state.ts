@@ -2,7 +2,7 @@
  * What becomes of a running job's state when a new job starts from its savepoint, per stateful
  * operator, derived from the two jobs' execution plans: Flink restores an operator's state into
  * the operator of the same id (operator-ids.ts) and refuses to start while a savepoint holds state
- * no operator claims (unless told to drop it: `execution.savepoint.ignore-unclaimed-state`).
+ * no operator claims (unless told to drop it: `execution.state-recovery.ignore-unclaimed-state`).
  */
 import { operatorIds, type ExecutionPlan, type PlanNode } from './operator-ids';
 
@@ -32,7 +32,8 @@ export interface StatefulPart {
 const STATEFUL =
   /^(Source: |Deduplicate|WindowDeduplicate|GlobalWindowAggregate|WindowAggregate|GroupWindowAggregate|GroupAggregate|GlobalGroupAggregate|IncrementalGroupAggregate|Rank|WindowRank|Join|WindowJoin|IntervalJoin|OverAggregate)/;
 
-const isSource = (n: PlanNode) => operatorName(n).startsWith('Source: ');
+/** A source operator's name, `Source: <table>`: its state is its read offsets. */
+const isSource = (operator: string) => operator.startsWith('Source: ');
 
 /** What dropping a source's state means, said wherever it is dropped. */
 const OFFSETS_LOST = '; dropping it loses the read offsets: the new source reads from its startup mode again (earliest-offset: the whole topic, counting its windows again)';
@@ -84,17 +85,17 @@ export function stateVerdicts(running: ExecutionPlan, next: ExecutionPlan): Stat
     const base = { operator: operatorName(node), feeds: feeds(running, node) };
     const successor = newById.get(oldIds.get(node.id)!);
     if (!successor) {
-      const offsets = isSource(node) ? OFFSETS_LOST : '';
+      const offsets = isSource(base.operator) ? OFFSETS_LOST : '';
       parts.push({
         ...base,
         verdict: 'dropped',
         why: `the graph up to it changed shape, and Flink derives operator ids from that shape: no operator of the new job has its id${offsets}`,
       });
-    } else if (operatorName(successor) !== base.operator || (!isSource(node) && description(successor) !== description(node))) {
+    } else if (operatorName(successor) !== base.operator || (!isSource(base.operator) && description(successor) !== description(node))) {
       const [was, now] = difference(description(node), description(successor));
       const what = operatorName(successor) === base.operator ? `${base.operator} with ${now}, where it had ${was}` : `${operatorName(successor)}, where it was ${base.operator}`;
       parts.push({ ...base, verdict: 'cannot restore', why: `its id now belongs to ${what}: its state does not fit it` });
-    } else if (isSource(node)) {
+    } else if (isSource(base.operator)) {
       parts.push({ ...base, verdict: 'carries over', why: 'the same source at the same id: it resumes at its read offsets' });
     } else {
       parts.push({ ...base, verdict: 'carries over', why: 'the same operator, computing the same, at the same id' });
@@ -108,11 +109,6 @@ export function stateVerdicts(running: ExecutionPlan, next: ExecutionPlan): Stat
 
 const named = (p: StatefulPart) => `${p.operator}${p.feeds.length ? ` (feeding ${p.feeds.join(', ')})` : ''}`;
 
-/**
- * Why a replacement must not start from the running job's savepoint, or undefined when it may:
- * state that cannot be restored stops it always; state left behind unless the user accepts
- * dropping it (`--allow-non-restored-state`).
- */
 /** The stateful parts whose state a replacement would leave behind, named. */
 export function droppedParts(parts: readonly StatefulPart[]): string {
   return parts
@@ -121,6 +117,11 @@ export function droppedParts(parts: readonly StatefulPart[]): string {
     .join(', ');
 }
 
+/**
+ * Why a replacement must not start from the running job's savepoint, or undefined when it may:
+ * state that cannot be restored stops it always; state left behind unless the user accepts
+ * dropping it (`--allow-non-restored-state`).
+ */
 export function refusal(parts: readonly StatefulPart[], allowDrop: boolean): string | undefined {
   const cannot = parts.filter((p) => p.verdict === 'cannot restore');
   if (cannot.length) {
@@ -131,9 +132,9 @@ export function refusal(parts: readonly StatefulPart[], allowDrop: boolean): str
   }
   const dropped = parts.filter((p) => p.verdict === 'dropped');
   if (dropped.length && !allowDrop) {
-    const source = dropped.some((p) => p.operator.startsWith('Source: ')) ? `; the source's among them${OFFSETS_LOST}` : '';
+    const source = dropped.some((p) => isSource(p.operator)) ? `; the source's among them${OFFSETS_LOST}` : '';
     return (
-      `the new job would leave the state of ${dropped.map(named).join(', ')} behind (${dropped.find((p) => !p.operator.startsWith('Source: '))?.why ?? dropped[0].why})${source}; ` +
+      `the new job would leave the state of ${droppedParts(parts)} behind (${dropped.find((p) => !isSource(p.operator))?.why ?? dropped[0].why})${source}; ` +
       `deploy with --allow-non-restored-state to accept dropping it (Flink's allow-non-restored-state), or run 'uvpv plan' to see what changes`
     );
   }
