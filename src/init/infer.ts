@@ -3,6 +3,7 @@
  * the event-time column and a watermark delay from how far event time goes backwards, events from
  * a column of few values, and metrics over them. Pure: the sample comes in, a proposal goes out.
  */
+import { IDENTIFIER } from '../spec/names';
 
 export interface ColumnProposal {
   name: string;
@@ -32,7 +33,6 @@ export interface Proposal {
   unparsed: number;
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Flink's JSON format reads TIMESTAMP text in SQL form, a space between date and time (an ISO 'T' would be NULL).
 const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/;
 /** Integers beyond BIGINT's range: Flink cannot read them as a number. */

@@ -10,13 +10,12 @@ import { REDIS_TYPE_NAMES, REDIS_TYPES, redisTypesFor } from '../redis-types';
 import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
 import { keyProblem } from './key-template';
-import { WINDOW_COLUMNS } from './names';
+import { IDENTIFIER, WINDOW_COLUMNS } from './names';
 import { CU_SIZES, DEFERRED, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
 import type { Column, EventSpec, JobSpec, Metric, RedisSpec, Secret, SourceSpec, Target, WindowSpec } from './types';
 import { pathText, type Path, type YamlFile } from './yaml-doc';
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const JOB_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/;
