@@ -79,15 +79,13 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
         if (parallelism != null) {
             check(parallelism > 0, "sink.parallelism", "a positive number", parallelism);
         }
-        String listField = options.getOptional(RedisOptions.LIST_PUSH_IF_NEWER_FIELD).orElse(null);
-        if (listField != null) {
-            checkListField(listField, command);
-        }
+        String listOption = options.getOptional(RedisOptions.LIST_PUSH_IF_NEWER_FIELD).orElse(null);
+        List<String> listFields = listOption == null ? null : listFields(listOption, command);
 
         List<String> names = new ArrayList<>();
         List<LogicalType> types = new ArrayList<>();
         columns(context, command, names, types);
-        if (listField != null) {
+        if (listFields != null) {
             checkListValueColumn(names.get(1), types.get(1));
         }
 
@@ -95,20 +93,41 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                 options.get(RedisOptions.HOST), port, options.getOptional(RedisOptions.PASSWORD).orElse(null),
                 database, timeout);
         return new RedisDynamicTableSink(
-                new RedisSink(connection, command, ttl == null ? 0 : ttl, names, types, listField), parallelism);
+                new RedisSink(connection, command, ttl == null ? 0 : ttl, names, types, listFields), parallelism);
     }
 
-    private static void checkListField(String field, RedisCommand command) {
+    /**
+     * The field names of {@code list.push-if-newer-field}: its comma-separated names, each without the
+     * spaces around it; each must be non-empty and named once.
+     */
+    static List<String> listFields(String value, RedisCommand command) {
         String option = RedisOptions.LIST_PUSH_IF_NEWER_FIELD.key();
         if (command != RedisCommand.LPUSH && command != RedisCommand.RPUSH) {
             throw new ValidationException(String.format(
                     "Option '%s' applies only to command 'lpush' or 'rpush', not '%s'.", option, command.optionValue()));
         }
-        if (field.trim().isEmpty()) {
-            throw new ValidationException(String.format(
-                    "Invalid value '%s' for option '%s': expected the name of a string field of the pushed JSON "
-                            + "values, such as 'window_end'.", field, option));
+        String expected = "expected the names of string or number fields of the pushed JSON values, separated by "
+                + "commas, such as 'window_end' or 'window_end,product_id'.";
+        if (value.trim().isEmpty()) {
+            throw new ValidationException(String.format("Invalid value '%s' for option '%s': %s", value, option, expected));
         }
+        String[] parts = value.split(",", -1);
+        List<String> fields = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            String field = parts[i].trim();
+            if (field.isEmpty()) {
+                throw new ValidationException(String.format(
+                        "Invalid value '%s' for option '%s': field name %d of %d is empty; %s",
+                        value, option, i + 1, parts.length, expected));
+            }
+            if (fields.contains(field)) {
+                throw new ValidationException(String.format(
+                        "Invalid value '%s' for option '%s': field '%s' is named twice; %s",
+                        value, option, field, expected));
+            }
+            fields.add(field);
+        }
+        return fields;
     }
 
     /** The option reads a field of JSON values: a value column of another type could never hold one. */

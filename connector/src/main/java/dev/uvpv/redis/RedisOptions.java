@@ -54,16 +54,23 @@ public final class RedisOptions {
             ConfigOptions.key("list.push-if-newer-field")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("For command lpush or rpush, whose values are JSON objects: the name of a "
-                            + "string field F of those objects, such as 'window_end'. A value is pushed only if "
-                            + "its F is greater than the F of the entry at the end it is pushed to (the head, "
-                            + "index 0, for lpush; the tail, index -1, for rpush), comparing the two strings "
-                            + "byte by byte; otherwise it is skipped. So entries written in increasing F order "
-                            + "are not pushed twice when Flink replays them after a restore. A value is pushed "
-                            + "as without this option when the list is empty, when the entry at that end is not "
-                            + "a JSON object with F as a string, or when the value itself is not. The check and "
-                            + "the push (and the EXPIRE of 'ttl', sent whether the value is pushed or skipped) are one "
-                            + "atomic Lua script call (EVALSHA). Not set: every value is pushed.");
+                    .withDescription("For command lpush or rpush, whose values are JSON objects: a comma-separated "
+                            + "list of field names F1,...,Fn of those objects, such as 'window_end' or "
+                            + "'window_end,product_id' (each name non-empty and named once; spaces around a name "
+                            + "are ignored). A value is pushed only if its tuple (F1, ..., Fn) is greater than the "
+                            + "tuple of the entry at the end it is pushed to (the head, index 0, for lpush; the "
+                            + "tail, index -1, for rpush); otherwise it is skipped. Tuples compare "
+                            + "lexicographically, field by field: the first field that differs decides, and equal "
+                            + "tuples are skipped. A field that is a string in both compares byte by byte; a field "
+                            + "that is a number in both compares numerically (Redis's Lua reads JSON numbers as "
+                            + "doubles, so integers beyond 2^53 compare approximately). So entries written in "
+                            + "increasing tuple order are not pushed twice when Flink replays them after a restore. "
+                            + "A value is pushed as without this option when the list is empty, when the entry at "
+                            + "that end or the value is not a JSON object in which every Fi is a string or a "
+                            + "number (a missing field, null, a boolean, an object or an array), or when some Fi "
+                            + "is a string in one and a number in the other. The check and the push (and the "
+                            + "EXPIRE of 'ttl', sent whether the value is pushed or skipped) are one atomic Lua "
+                            + "script call (EVALSHA). Not set: every value is pushed.");
 
     public static final String SINGLE_MODE = "single";
 

@@ -19,7 +19,8 @@ final class RedisSink implements Sink<RowData> {
     private final int ttlSeconds;
     private final ArrayList<String> columnNames;
     private final ArrayList<LogicalType> columnTypes;
-    private final String listPushIfNewerField;
+    /** Null, or the field names of {@code list.push-if-newer-field} (at least one). */
+    private final ArrayList<String> listPushIfNewerFields;
 
     /** A sink without {@code list.push-if-newer-field}. */
     RedisSink(
@@ -35,7 +36,8 @@ final class RedisSink implements Sink<RowData> {
      * @param ttlSeconds 0 for no EXPIRE
      * @param columnNames the names of the columns the command reads (its arguments), in order
      * @param columnTypes their types
-     * @param listPushIfNewerField the JSON field of {@code list.push-if-newer-field} (lpush and rpush only), or null
+     * @param listPushIfNewerFields the JSON fields of {@code list.push-if-newer-field}, in order (lpush and rpush
+     *     only; non-empty names, each once, without commas), or null
      */
     RedisSink(
             RedisConnectionConfig connection,
@@ -43,16 +45,22 @@ final class RedisSink implements Sink<RowData> {
             int ttlSeconds,
             List<String> columnNames,
             List<LogicalType> columnTypes,
-            String listPushIfNewerField) {
-        if (listPushIfNewerField != null && command != RedisCommand.LPUSH && command != RedisCommand.RPUSH) {
+            List<String> listPushIfNewerFields) {
+        if (listPushIfNewerFields != null && command != RedisCommand.LPUSH && command != RedisCommand.RPUSH) {
             throw new IllegalArgumentException("list.push-if-newer-field needs lpush or rpush, not " + command.optionValue());
+        }
+        if (listPushIfNewerFields != null && (listPushIfNewerFields.isEmpty()
+                || listPushIfNewerFields.stream().anyMatch(f -> f.isEmpty() || f.contains(","))
+                || listPushIfNewerFields.stream().distinct().count() != listPushIfNewerFields.size())) {
+            throw new IllegalArgumentException("list.push-if-newer-field needs distinct non-empty field names without "
+                    + "commas, not " + listPushIfNewerFields);
         }
         this.connection = connection;
         this.command = command;
         this.ttlSeconds = ttlSeconds;
         this.columnNames = new ArrayList<>(columnNames);
         this.columnTypes = new ArrayList<>(columnTypes);
-        this.listPushIfNewerField = listPushIfNewerField;
+        this.listPushIfNewerFields = listPushIfNewerFields == null ? null : new ArrayList<>(listPushIfNewerFields);
     }
 
     @Override
@@ -87,15 +95,15 @@ final class RedisSink implements Sink<RowData> {
         return columnTypes;
     }
 
-    /** The JSON field of {@code list.push-if-newer-field}, or null when every value is pushed. */
-    String listPushIfNewerField() {
-        return listPushIfNewerField;
+    /** The JSON fields of {@code list.push-if-newer-field}, in order, or null when every value is pushed. */
+    List<String> listPushIfNewerFields() {
+        return listPushIfNewerFields;
     }
 
     @Override
     public String toString() {
         return "Redis[" + command.optionValue() + " " + columnNames + " -> " + connection
                 + (ttlSeconds > 0 ? ", ttl " + ttlSeconds + " s" : "")
-                + (listPushIfNewerField != null ? ", push if newer " + listPushIfNewerField : "") + "]";
+                + (listPushIfNewerFields != null ? ", push if newer " + String.join(",", listPushIfNewerFields) : "") + "]";
     }
 }

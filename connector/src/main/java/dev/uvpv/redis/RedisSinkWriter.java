@@ -61,8 +61,11 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     private final Counter nullRowsSkipped;
     private final Counter recordsSent;
 
-    /** The JSON field of {@code list.push-if-newer-field}; null when rows are written with plain commands. */
-    private final String listField;
+    /**
+     * The JSON fields of {@code list.push-if-newer-field} as the script takes them, comma-separated; null when
+     * rows are written with plain commands.
+     */
+    private final String listFields;
     /** The script's arguments besides the key and the value: "L" or "R", and the EXPIRE seconds or "". */
     private final String listSide;
     private final String listTtl;
@@ -86,10 +89,10 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
             readers[i] = RedisValueFormat.reader(sink.columnTypes().get(i), i);
         }
         String ttlSeconds = sink.ttlSeconds() > 0 && command.expires() ? String.valueOf(sink.ttlSeconds()) : null;
-        this.listField = sink.listPushIfNewerField();
+        this.listFields = sink.listPushIfNewerFields() == null ? null : String.join(",", sink.listPushIfNewerFields());
         this.listSide = command == RedisCommand.RPUSH ? "R" : "L";
         // with the script, the script sends EXPIRE itself
-        this.ttl = listField == null ? ttlSeconds : null;
+        this.ttl = listFields == null ? ttlSeconds : null;
         this.listTtl = ttlSeconds == null ? "" : ttlSeconds;
         this.batchSize = batchSize;
         this.nullRowsSkipped = metrics.counter(NULL_ROWS_METRIC);
@@ -97,7 +100,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         this.recordsSent = metrics.getNumRecordsSendCounter();
         this.connection = sink.connection().connect();
         this.pipeline = new Pipeline(connection);
-        if (listField != null) {
+        if (listFields != null) {
             try {
                 this.scriptSha = loadScript();
             } catch (IOException | RuntimeException e) {
@@ -126,7 +129,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
                 return;
             }
         }
-        if (listField != null) {
+        if (listFields != null) {
             pushIfNewer(args[0], args[1]);
         } else {
             op.apply(this, args);
@@ -152,7 +155,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     /** One EVALSHA of {@link #LIST_SCRIPT}: pushes the value unless the list already ends with one as new. */
     private void pushIfNewer(String key, String value) {
-        pipeline.sendCommand(Command.EVALSHA, scriptSha, "1", key, listSide, listField, value, listTtl);
+        pipeline.sendCommand(Command.EVALSHA, scriptSha, "1", key, listSide, listFields, value, listTtl);
         queuedCommands.add(Command.EVALSHA);
         queuedKeys.add(key);
         queuedValues.add(value);
@@ -171,11 +174,11 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         int sent = queuedCommands.size();
         try {
             List<Object> replies = syncPipeline(sent);
-            if (listField != null) {
+            if (listFields != null) {
                 replies = evalWhereNoScript(replies);
             }
             checkReplies(replies);
-            if (listField != null) {
+            if (listFields != null) {
                 for (Object reply : replies) {
                     if (Long.valueOf(0).equals(reply)) {
                         listPushesSkipped.inc();
@@ -258,7 +261,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
                 sink.connection().address(), missing.size(), command.optionValue());
         pipeline.sendCommand(Command.SCRIPT, "LOAD", LIST_SCRIPT);
         for (int i : missing) {
-            pipeline.sendCommand(Command.EVAL, LIST_SCRIPT, "1", queuedKeys.get(i), listSide, listField,
+            pipeline.sendCommand(Command.EVAL, LIST_SCRIPT, "1", queuedKeys.get(i), listSide, listFields,
                     queuedValues.get(i), listTtl);
             queuedCommands.set(i, Command.EVAL);
         }

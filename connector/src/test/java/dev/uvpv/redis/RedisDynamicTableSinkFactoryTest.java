@@ -194,10 +194,10 @@ class RedisDynamicTableSinkFactoryTest {
         for (String command : List.of("lpush", "RPUSH")) {
             DynamicTableSink table = createSink(options("command", command, "list.push-if-newer-field", "window_end"), K, json);
             RedisSink sink = redisSink(table);
-            assertEquals("window_end", sink.listPushIfNewerField());
+            assertEquals(List.of("window_end"), sink.listPushIfNewerFields());
             assertTrue(table.asSummaryString().endsWith(", push if newer window_end]"), table.asSummaryString());
         }
-        assertNull(redisSink(createSink(options("command", "lpush"), K, json)).listPushIfNewerField());
+        assertNull(redisSink(createSink(options("command", "lpush"), K, json)).listPushIfNewerFields());
         redisSink(createSink(options("command", "lpush", "list.push-if-newer-field", "window_end"), K,
                 Column.physical("entry", DataTypes.VARCHAR(200))));
     }
@@ -213,11 +213,40 @@ class RedisDynamicTableSinkFactoryTest {
     }
 
     @Test
-    void listPushIfNewerFieldNeedsAFieldNameAndAStringValueColumn() {
-        assertEquals("Invalid value ' ' for option 'list.push-if-newer-field': expected the name of a string field "
-                        + "of the pushed JSON values, such as 'window_end'.",
-                rootCause(fails(options("command", "lpush", "list.push-if-newer-field", " "), K,
-                        Column.physical("v", DataTypes.STRING()))).getMessage());
+    void listPushIfNewerFieldTakesSeveralCommaSeparatedFields() {
+        Column json = Column.physical("entry", DataTypes.STRING());
+        for (String value : List.of("window_end,product_id", " window_end , product_id ")) {
+            DynamicTableSink table = createSink(options("command", "rpush", "list.push-if-newer-field", value), K, json);
+            assertEquals(List.of("window_end", "product_id"), redisSink(table).listPushIfNewerFields(), value);
+            assertTrue(table.asSummaryString().endsWith(", push if newer window_end,product_id]"), table.asSummaryString());
+        }
+        assertEquals(List.of("a", "b", "c"), redisSink(createSink(
+                options("command", "lpush", "list.push-if-newer-field", "a,b,c"), K, json)).listPushIfNewerFields());
+    }
+
+    @Test
+    void listPushIfNewerFieldNeedsFieldNamesAndAStringValueColumn() {
+        String expected = "expected the names of string or number fields of the pushed JSON values, separated by "
+                + "commas, such as 'window_end' or 'window_end,product_id'.";
+        Column json = Column.physical("v", DataTypes.STRING());
+        for (String blank : List.of(" ", "")) {
+            assertEquals("Invalid value '" + blank + "' for option 'list.push-if-newer-field': " + expected,
+                    rootCause(fails(options("command", "lpush", "list.push-if-newer-field", blank), K, json)).getMessage());
+        }
+        Map<String, String> invalid = Map.of(
+                "window_end,", "field name 2 of 2 is empty",
+                ",window_end", "field name 1 of 2 is empty",
+                "window_end,,product_id", "field name 2 of 3 is empty",
+                "window_end, ,product_id", "field name 2 of 3 is empty",
+                ",", "field name 1 of 2 is empty",
+                "window_end,product_id,window_end", "field 'window_end' is named twice",
+                "a, b,a ", "field 'a' is named twice");
+        for (Map.Entry<String, String> bad : invalid.entrySet()) {
+            assertEquals("Invalid value '" + bad.getKey() + "' for option 'list.push-if-newer-field': " + bad.getValue()
+                            + "; " + expected,
+                    rootCause(fails(options("command", "rpush", "list.push-if-newer-field", bad.getKey()), K, json))
+                            .getMessage());
+        }
         assertEquals("Option 'list.push-if-newer-field' compares a field of the JSON values in column 'v', which has "
                         + "type BIGINT: it needs a CHAR or VARCHAR value column.",
                 rootCause(fails(options("command", "rpush", "list.push-if-newer-field", "window_end"), K, V)).getMessage());

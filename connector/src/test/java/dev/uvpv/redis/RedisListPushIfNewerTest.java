@@ -232,12 +232,180 @@ class RedisListPushIfNewerTest extends WithTestRedis {
         assertEquals("a string", redis.jedis().get(k));
     }
 
+    // ---------------------------------------------------------------- several fields, numbers
+
+    private static final String BY_PRODUCT = "window_end,product_id";
+
+    @Test
+    void entriesOfOneWindowWithIncreasingProductIdsAreAllPushed() throws Exception {
+        String left = redis.key("by-lpush");
+        String right = redis.key("by-rpush");
+        String[] values = entries(1, 101, 1, 102, 1, 103, 2, 7, 2, 101, 3, 101);
+        assertEquals(0, writeValues(RedisCommand.LPUSH, BY_PRODUCT, 0, left, values));
+        assertEquals(0, writeValues(RedisCommand.RPUSH, BY_PRODUCT, 0, right, values));
+        assertEquals(reversed(values), redis.jedis().lrange(left, 0, -1));
+        assertEquals(List.of(values), redis.jedis().lrange(right, 0, -1));
+    }
+
+    @Test
+    void aReplayOfEntriesOfSeveralProductsIsSkippedAndTheRestPushed() throws Exception {
+        for (RedisCommand command : List.of(RedisCommand.LPUSH, RedisCommand.RPUSH)) {
+            String k = redis.key("by-replay-" + command.optionValue());
+            String[] before = entries(1, 101, 1, 102, 2, 101, 2, 102);
+            assertEquals(0, writeValues(command, BY_PRODUCT, 0, k, before));
+            // the restore replays from the middle of window 1, and then writes what follows; in one batch
+            assertEquals(3, writeValues(command, BY_PRODUCT, 0, k, entries(1, 102, 2, 101, 2, 102, 2, 103, 3, 101)));
+            // and a second replay of everything, in a batch of its own
+            assertEquals(7, writeValues(command, BY_PRODUCT, 0, k,
+                    entries(1, 101, 1, 102, 2, 101, 2, 102, 2, 103, 3, 101, 3, 101)));
+            assertEquals(0, writeValues(command, BY_PRODUCT, 0, k, entries(3, 102)));
+            String[] all = entries(1, 101, 1, 102, 2, 101, 2, 102, 2, 103, 3, 101, 3, 102);
+            assertEquals(command == RedisCommand.LPUSH ? reversed(all) : List.of(all),
+                    redis.jedis().lrange(k, 0, -1), command.optionValue());
+        }
+    }
+
+    @Test
+    void theFirstFieldThatDiffersDecides() throws Exception {
+        String k = redis.key("by-first-differs");
+        redis.jedis().rpush(k, entry(2, 500));
+        // an older window with a greater product_id, and the same window with a smaller or equal one
+        assertEquals(3, writeValues(RedisCommand.RPUSH, BY_PRODUCT, 0, k, entries(1, 900, 2, 499, 2, 500)));
+        // a newer window with a smaller product_id
+        assertEquals(0, writeValues(RedisCommand.RPUSH, BY_PRODUCT, 0, k, entries(3, 1)));
+        assertEquals(List.of(entry(2, 500), entry(3, 1)), redis.jedis().lrange(k, 0, -1));
+    }
+
+    @Test
+    void aStringSecondFieldComparesByteByByte() throws Exception {
+        String k = redis.key("by-string");
+        // "B" (0x42) < "a" (0x61) < "aa" as bytes; "10" < "9" as strings
+        assertEquals(0, writeValues(RedisCommand.RPUSH, BY_PRODUCT, 0, k, entries(1, "B", 1, "a", 1, "aa", 2, "10")));
+        assertEquals(5, writeValues(RedisCommand.RPUSH, BY_PRODUCT, 0, k,
+                entries(1, "b", 2, "", 2, "1", 2, "09", 2, "10")));
+        assertEquals(0, writeValues(RedisCommand.RPUSH, BY_PRODUCT, 0, k, entries(2, "9")));
+        assertEquals(List.of(entries(1, "B", 1, "a", 1, "aa", 2, "10", 2, "9")), redis.jedis().lrange(k, 0, -1));
+    }
+
+    @Test
+    void numbersCompareNumericallyNotByTheirText() throws Exception {
+        String one = redis.key("number-one-field");
+        // bytewise "10" < "9"; numerically 9 < 10
+        assertEquals(0, writeValues(RedisCommand.LPUSH, "n", 0, one, "{\"n\":9}", "{\"n\":10}"));
+        assertEquals(3, writeValues(RedisCommand.LPUSH, "n", 0, one, "{\"n\":9}", "{\"n\":10}", "{\"n\":1e1}"));
+        assertEquals(0, writeValues(RedisCommand.LPUSH, "n", 0, one, "{\"n\":10.5}"));
+        assertEquals(List.of("{\"n\":10.5}", "{\"n\":10}", "{\"n\":9}"), redis.jedis().lrange(one, 0, -1));
+
+        String signs = redis.key("number-signs");
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, signs, "{\"n\":-2.5}", "{\"n\":-1}", "{\"n\":0}", "{\"n\":0.25}"));
+        assertEquals(2, writeValues(RedisCommand.RPUSH, "n", 0, signs, "{\"n\":-0}", "{\"n\":2.5e-1}"));
+        assertEquals(4, redis.jedis().llen(signs));
+
+        String two = redis.key("number-two-fields");
+        assertEquals(0, writeValues(RedisCommand.RPUSH, BY_PRODUCT, 0, two, entries(1, 9, 1, 10, 1, 100)));
+        assertEquals(3, writeValues(RedisCommand.RPUSH, BY_PRODUCT, 0, two, entries(1, 9, 1, 99, 1, 100)));
+        assertEquals(List.of(entries(1, 9, 1, 10, 1, 100)), redis.jedis().lrange(two, 0, -1));
+    }
+
+    @Test
+    void integersBeyondTwoToThe53CompareAsDoubles() throws Exception {
+        String k = redis.key("number-2^53");
+        // 2^53 + 1 reads as the double 2^53: equal to the tail, so it is skipped
+        redis.jedis().rpush(k, "{\"n\":9007199254740992}");
+        assertEquals(1, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":9007199254740993}"));
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":9007199254740994}"));
+        assertEquals(2, redis.jedis().llen(k));
+    }
+
+    @Test
+    void aFieldThatCannotBeComparedPushesAsWithoutTheOption() throws Exception {
+        // (end entry, value): each value would be skipped if its fields compared, since its window is older
+        List<List<String>> cases = List.of(
+                List.of(entry(5, 101), window(1)),                                  // the value lacks product_id
+                List.of(window(5), entry(1, 101)),                                  // the end lacks it
+                List.of(entry(5, 101), window(1).replace(",\"value\":", ",\"product_id\":null,\"value\":")),
+                List.of(window(5).replace(",\"value\":", ",\"product_id\":null,\"value\":"), entry(1, 101)),
+                List.of(entry(5, "101"), entry(1, 101)),                            // a string and a number
+                List.of(entry(5, 101), entry(1, "101")),
+                List.of(entry(5, 101), entry(1, 101).replace("\"product_id\":101", "\"product_id\":[101]")),
+                List.of(entry(5, 101), entry(1, 101).replace("\"product_id\":101", "\"product_id\":{\"id\":101}")),
+                List.of(entry(5, 101), entry(1, 101).replace("\"product_id\":101", "\"product_id\":NaN")),
+                List.of(entry(5, 101).replace("\"product_id\":101", "\"product_id\":NaN"), entry(1, 101)),
+                List.of(entry(5, 101).replace("\"window_end\":\"", "\"window_end\":true,\"x\":\""), entry(1, 101)),
+                List.of("[\"2026-01-01T00:50:00\",101]", entry(1, 101)),            // the end is not an object
+                List.of("not json", entry(1, 101)),
+                List.of(entry(5, 101), "{broken"));                                 // the value is not JSON
+        for (int i = 0; i < cases.size(); i++) {
+            String end = cases.get(i).get(0);
+            String value = cases.get(i).get(1);
+            String left = redis.key("by-fallback-l" + i);
+            String right = redis.key("by-fallback-r" + i);
+            redis.jedis().lpush(left, end);
+            redis.jedis().rpush(right, end);
+            assertEquals(0, writeValues(RedisCommand.LPUSH, BY_PRODUCT, 0, left, value), end + " <- " + value);
+            assertEquals(0, writeValues(RedisCommand.RPUSH, BY_PRODUCT, 0, right, value), end + " <- " + value);
+            assertEquals(List.of(value, end), redis.jedis().lrange(left, 0, -1), end + " <- " + value);
+            assertEquals(List.of(end, value), redis.jedis().lrange(right, 0, -1), end + " <- " + value);
+        }
+    }
+
+    @Test
+    void aFieldThatCannotBeComparedPushesEvenAfterAFieldThatDecides() throws Exception {
+        // window 1 < window 5 would decide, but product_id is a string in one and a number in the other
+        String k = redis.key("by-fallback-late");
+        redis.jedis().rpush(k, entry(5, "101"));
+        assertEquals(0, writeValues(RedisCommand.RPUSH, BY_PRODUCT, 0, k, entry(1, 101)));
+        assertEquals(List.of(entry(5, "101"), entry(1, 101)), redis.jedis().lrange(k, 0, -1));
+    }
+
+    @Test
+    void aSingleFieldHoldingNumbersIsComparedToo() throws Exception {
+        // before, only string fields were compared: a numeric window_end pushed every value
+        String k = redis.key("single-number");
+        redis.jedis().lpush(k, "{\"window_end\":20260101}");
+        assertEquals(1, writeValues(RedisCommand.LPUSH, "window_end", 0, k, "{\"window_end\":20251231}"));
+        assertEquals(0, writeValues(RedisCommand.LPUSH, "window_end", 0, k, "{\"window_end\":20260102}"));
+        assertEquals(List.of("{\"window_end\":20260102}", "{\"window_end\":20260101}"), redis.jedis().lrange(k, 0, -1));
+    }
+
+    @Test
+    void theSinkTakesOnlyDistinctNonEmptyFieldNames() {
+        for (List<String> fields : List.of(List.<String>of(), List.of(""), List.of("a", "a"), List.of("a,b"))) {
+            assertThrows(IllegalArgumentException.class, () -> new RedisSink(TestRedis.connection(),
+                    RedisCommand.LPUSH, 0, List.of("k", "v"), KEY_VALUE, fields), fields.toString());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
 
     /** The JSON entry uvpv writes for window n (10 minutes from 2026-01-01T00:00), with value n. */
     static String window(int n) {
         return String.format("{\"window_start\":\"2026-01-01T%02d:%02d:00\",\"window_end\":\"2026-01-01T%02d:%02d:00\",\"value\":%d}",
                 (n - 1) * 10 / 60, (n - 1) * 10 % 60, n * 10 / 60, n * 10 % 60, n);
+    }
+
+    /**
+     * The JSON entry uvpv writes for window n of a query with a "by" column: {@code product_id} (a JSON number,
+     * or a JSON string when it is a String) between {@code window_end} and {@code value}.
+     */
+    static String entry(int window, Object productId) {
+        String id = productId instanceof String ? "\"" + productId + "\"" : String.valueOf(productId);
+        return window(window).replace(",\"value\":", ",\"product_id\":" + id + ",\"value\":");
+    }
+
+    /** Entries of {@link #entry}: window, product id, window, product id, ... */
+    private static String[] entries(Object... windowsAndIds) {
+        String[] values = new String[windowsAndIds.length / 2];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = entry((Integer) windowsAndIds[2 * i], windowsAndIds[2 * i + 1]);
+        }
+        return values;
+    }
+
+    private static List<String> reversed(String... values) {
+        List<String> list = new ArrayList<>(List.of(values));
+        Collections.reverse(list);
+        return list;
     }
 
     private static String sha1(String script) throws Exception {
@@ -249,22 +417,24 @@ class RedisListPushIfNewerTest extends WithTestRedis {
         return hex.toString();
     }
 
-    private static RedisSinkWriter writer(RedisCommand command, String field, int ttl, int batchSize) throws IOException {
-        RedisSink sink = new RedisSink(TestRedis.connection(), command, ttl, List.of("k", "v"), KEY_VALUE, field);
+    /** @param fields the option's value: comma-separated field names, or null for no option */
+    private static RedisSinkWriter writer(RedisCommand command, String fields, int ttl, int batchSize) throws IOException {
+        RedisSink sink = new RedisSink(TestRedis.connection(), command, ttl, List.of("k", "v"), KEY_VALUE,
+                fields == null ? null : List.of(fields.split(",")));
         return new RedisSinkWriter(sink, UnregisteredMetricsGroup.createSinkWriterMetricGroup(), batchSize);
     }
 
     /** Writes windows with a fresh writer and flushes it; returns how many it skipped. */
-    private static long write(RedisCommand command, String field, int ttl, String key, int... windows) throws IOException {
+    private static long write(RedisCommand command, String fields, int ttl, String key, int... windows) throws IOException {
         String[] values = new String[windows.length];
         for (int i = 0; i < windows.length; i++) {
             values[i] = window(windows[i]);
         }
-        return writeValues(command, field, ttl, key, values);
+        return writeValues(command, fields, ttl, key, values);
     }
 
-    private static long writeValues(RedisCommand command, String field, int ttl, String key, String... values) throws IOException {
-        try (RedisSinkWriter writer = writer(command, field, ttl, 500)) {
+    private static long writeValues(RedisCommand command, String fields, int ttl, String key, String... values) throws IOException {
+        try (RedisSinkWriter writer = writer(command, fields, ttl, 500)) {
             for (String value : values) {
                 writer.write(row(RowKind.INSERT, key, value), null);
             }

@@ -130,6 +130,37 @@ class RedisSqlEndToEndTest {
     }
 
     @Test
+    void listPushIfNewerFieldWithTwoFieldsSkipsTheEntriesOfEachProductAListAlreadyHas() throws Exception {
+        String p = redis.prefix();
+        // what the job wrote before it failed: window 1 for products 101 and 102, window 2 for product 101
+        List<String> before = List.of(RedisListPushIfNewerTest.entry(1, 101), RedisListPushIfNewerTest.entry(1, 102),
+                RedisListPushIfNewerTest.entry(2, 101));
+        for (String entry : before) {
+            redis.jedis().rpush(p + "by", entry);
+        }
+        createSink("by_rpush", "k STRING, v STRING",
+                "'command' = 'rpush', 'list.push-if-newer-field' = 'window_end, product_id', 'sink.parallelism' = '1'");
+        // the restored job emits again from window 1, product 102, in (window_end, product_id) order
+        int[][] rows = {{1, 102}, {2, 101}, {2, 102}, {3, 9}, {3, 101}};
+        StringBuilder values = new StringBuilder();
+        for (int[] row : rows) {
+            values.append(values.length() == 0 ? "" : ", ").append(String.format(
+                    "(TIMESTAMP '2026-01-01 %02d:%02d:00', %d, %d)", row[0] * 10 / 60, row[0] * 10 % 60, row[1], row[0]));
+        }
+        tEnv.executeSql("INSERT INTO by_rpush SELECT '" + p + "by', CONCAT('{\"window_start\":\"', "
+                + "DATE_FORMAT(window_end - INTERVAL '10' MINUTE, 'yyyy-MM-dd''T''HH:mm:ss'), '\",\"window_end\":\"', "
+                + "DATE_FORMAT(window_end, 'yyyy-MM-dd''T''HH:mm:ss'), '\",\"product_id\":', CAST(product_id AS STRING), "
+                + "',\"value\":', CAST(v AS STRING), '}') FROM (VALUES " + values + ") AS t(window_end, product_id, v)")
+                .await(60, TimeUnit.SECONDS);
+
+        List<String> expected = new ArrayList<>(before);
+        expected.add(RedisListPushIfNewerTest.entry(2, 102));
+        expected.add(RedisListPushIfNewerTest.entry(3, 9));
+        expected.add(RedisListPushIfNewerTest.entry(3, 101));
+        assertEquals(expected, redis.jedis().lrange(p + "by", 0, -1));
+    }
+
+    @Test
     void anUpdatingQueryLeavesTheLatestValue() throws Exception {
         createSink("counts", "k STRING, v BIGINT", "'command' = 'set'");
         String p = redis.prefix();
