@@ -8,3 +8,10 @@ export function durationFlag(value: string, flag: string): number {
   if (typeof d === 'string') throw new UsageError(`${flag}: ${d}`);
   return d.millis;
 }
+
+/** A whole-number flag of at least `min`; a usage error that names the flag otherwise. */
+export function wholeNumberFlag(value: string, flag: string, min: number): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} takes a whole number of at least ${min}, got '${value}'`);
+  return n;
+}

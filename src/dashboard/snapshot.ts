@@ -78,6 +78,7 @@ async function readMetric(redis: RedisReader, m: Metric, history: History, now: 
   const read = redisType(m.redis.type).dashboard;
   const command = commandOf(m.redis);
   try {
+    if (read.kind === 'ranking' || m.by !== undefined) throw new Error('breakdowns and top-N are not shown yet');
     if (template) {
       const series = await templatedSeries(redis, m, template);
       return { ...base, ...latest(series), series, axis: template.axis };
@@ -86,7 +87,7 @@ async function readMetric(redis: RedisReader, m: Metric, history: History, now: 
       const series = newest(await read.read(redis, m.redis.key, command, true));
       return { ...base, ...latest(series), series, axis: 'window end' };
     }
-    const v = await read.read(redis, m.redis.key);
+    const v = (await read.read(redis, m.redis.key)) as number | null;
     // Sampled: the chart's time is when it was read, so a key not written yet has no points.
     return { ...base, current: v, series: v === null ? history.get(m.name) : history.add(m.name, v, now), axis: 'sampled' };
   } catch (e) {
@@ -162,6 +163,7 @@ async function templatedSeries(redis: RedisReader, m: Metric, template: KeyTempl
 async function valueOf(redis: RedisReader, key: string, m: Metric): Promise<number | null> {
   const read = redisType(m.redis.type).dashboard;
   if (read.kind === 'number') return read.read(redis, key);
+  if (read.kind === 'ranking') return null;
   // The newest window of the entries, whichever end they were pushed to.
   return newest(await read.read(redis, key, commandOf(m.redis), false)).pop()?.v ?? null;
 }

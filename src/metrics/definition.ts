@@ -13,7 +13,7 @@ export interface CountRequest {
   readonly column?: string;
 }
 
-/** The counts of one window for one metric, as the reference model computes them. */
+/** The counts of one window (with `by`: of one value of it) for one metric, as the reference model computes them. */
 export interface WindowTally {
   /** Rows matching `event`. */
   rows(event: string): number;
@@ -32,6 +32,8 @@ export interface MetricDefinition<M extends Metric = Metric> {
   counts(m: M): CountRequest[];
   /** The value in terms of the aliases given for `counts(m)`, and which one says "present". */
   value(m: M, aliases: string[]): { value: ValueNode; presentWhen: string };
-  /** Reference model: the value for one window, or undefined when the window does not exist. */
+  /** A top-N's size: how many values of `by` it ranks per window, by its value (the score). */
+  rankSize?(m: M): number;
+  /** Reference model: the value for one window (and value of `by`), or undefined when there is none. */
   evaluate(m: M, tally: WindowTally): number | string | undefined;
 }

@@ -7,9 +7,11 @@
 import { metricDefinition } from '../metrics';
 import type { WindowTally } from '../metrics/definition';
 import { commandOf, contentOf, expectedOf, redisType, type Expected } from '../redis-types';
+import type { ByValue } from '../redis-types/definition';
+import type { FilterExpr } from '../spec/filter';
 import { parseKey, renderKey } from '../spec/key-template';
 import type { Metric, Spec } from '../spec/types';
-import { decodeRecord, sqlString, type Row } from './decode';
+import { decodeRecord, sqlString, type Row, type Value } from './decode';
 import { matches } from './evaluate';
 import type { Expectation } from './expectation';
 import { assignWindows, formatWindowTime, type Window } from './windows';
@@ -57,36 +59,78 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
   const event = (name: string) => spec.events.find((e) => e.name === name)!.filter;
   const def = metricDefinition(m);
   const type = redisType(m.redis.type);
-  const key = parseKey(m.redis.key);
-  const keyOf = (w: Window) => renderKey(key, { window_start: formatWindowTime(w.start), window_end: formatWindowTime(w.end) });
+  const key = parseKey(m.redis.key, m.by);
+  const keyOf = (w: Window, by?: ByValue) => renderKey(key, { window_start: formatWindowTime(w.start), window_end: formatWindowTime(w.end), by: by?.text });
+  const write = (k: string, content: unknown) => redis.set(k, expectedOf(m.redis.type, content));
 
   if (type.writes === 'members') {
     const { event: ev, column } = def.memberColumn!(m);
     const members = new Map<string, Set<string>>();
     for (const { window, rows } of windows) {
-      for (const r of rows) {
-        if (!matches(event(ev), r) || r[column] === null) continue;
-        const k = keyOf(window);
-        if (!members.has(k)) members.set(k, new Set());
-        members.get(k)!.add(sqlString(r[column]));
+      for (const [by, group] of breakdown(m.by, rows)) {
+        for (const r of group) {
+          if (!matches(event(ev), r) || r[column] === null) continue;
+          const k = keyOf(window, by);
+          if (!members.has(k)) members.set(k, new Set());
+          members.get(k)!.add(sqlString(r[column]));
+        }
       }
     }
-    for (const [k, set] of members) redis.set(k, expectedOf(m.redis.type, type.fromMembers!(set)));
+    for (const [k, set] of members) write(k, type.fromMembers!(set));
     return;
   }
 
   const command = commandOf(m.redis);
-  // Windows come in window_end order, as the job writes them at parallelism 1.
+  // Windows come in window_end order, as the job writes them; a window's values of `by` in their order.
   for (const { window, rows } of windows) {
-    const tally: WindowTally = {
-      rows: (ev) => rows.filter((r) => matches(event(ev), r)).length,
-      distinct: (ev, column) => new Set(rows.filter((r) => matches(event(ev), r) && r[column] !== null).map((r) => sqlString(r[column]))).size,
-    };
-    const value = def.evaluate(m, tally);
-    if (value === undefined) continue;
-    const k = keyOf(window);
-    const previous = redis.get(k);
-    const w = { start: formatWindowTime(window.start), end: formatWindowTime(window.end), value, command };
-    redis.set(k, expectedOf(m.redis.type, type.addWindow!(previous && contentOf(previous), w)));
+    const values: { by?: ByValue; value: number | string }[] = [];
+    for (const [by, group] of breakdown(m.by, rows)) {
+      const value = def.evaluate(m, tallyOf(group, event));
+      if (value !== undefined) values.push({ by, value });
+    }
+    if (type.writes === 'ranking') {
+      // Highest count first; ties by the value of `by`, ascending (the order `breakdown` gave).
+      const top = values
+        .map((v, order) => ({ ...v, order }))
+        .sort((a, b) => Number(b.value) - Number(a.value) || a.order - b.order)
+        .slice(0, def.rankSize!(m));
+      if (top.length) write(keyOf(window), type.fromRanking!(top.map((v) => ({ member: v.by!.text, score: Number(v.value) }))));
+      continue;
+    }
+    for (const { by, value } of values) {
+      const k = keyOf(window, by);
+      const previous = redis.get(k);
+      const w = { start: formatWindowTime(window.start), end: formatWindowTime(window.end), value, command, by };
+      write(k, type.addWindow!(previous && contentOf(previous), w));
+    }
   }
+}
+
+function tallyOf(rows: readonly Row[], event: (name: string) => FilterExpr): WindowTally {
+  return {
+    rows: (ev) => rows.filter((r) => matches(event(ev), r)).length,
+    distinct: (ev, column) => new Set(rows.filter((r) => matches(event(ev), r) && r[column] !== null).map((r) => sqlString(r[column]))).size,
+  };
+}
+
+/**
+ * A window's rows per non-NULL value of `by`, in that value's order (numbers by value, text by
+ * its UTF-8 bytes as Flink compares strings, FALSE before TRUE); all rows as one group without `by`.
+ */
+function breakdown(by: string | undefined, rows: readonly Row[]): [ByValue | undefined, Row[]][] {
+  if (by === undefined) return [[undefined, [...rows]]];
+  const groups = new Map<string, { value: Exclude<Value, null>; rows: Row[] }>();
+  for (const r of rows) {
+    const v = r[by];
+    if (v === null || v === undefined) continue;
+    const text = sqlString(v);
+    if (!groups.has(text)) groups.set(text, { value: v, rows: [] });
+    groups.get(text)!.rows.push(r);
+  }
+  return [...groups.entries()].sort(([, a], [, b]) => compareValues(a.value, b.value)).map(([text, g]) => [{ column: by, text, json: g.value }, g.rows]);
+}
+
+function compareValues(a: Exclude<Value, null>, b: Exclude<Value, null>): number {
+  if (typeof a === 'string' && typeof b === 'string') return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return Number(a) - Number(b);
 }

@@ -1,7 +1,7 @@
 /** Spec → plan: decides what the job computes, once, for every dialect. */
 import { metricDefinition } from '../metrics';
-import { commandOf, REDIS_TYPES } from '../redis-types';
-import { parseKey } from '../spec/key-template';
+import { commandOf, pushesWindowEntries, REDIS_TYPES } from '../redis-types';
+import { namesWindow, parseKey } from '../spec/key-template';
 import { WINDOW_COLUMNS } from '../spec/names';
 import type { Spec } from '../spec/types';
 import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode, WindowNode } from './nodes';
@@ -31,17 +31,27 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
   const tables = new Names([spec.source.table]);
   const columns = new Names([...spec.source.columns.map((c) => c.name), ...WINDOW_COLUMNS]);
   const source = sourceNode(spec, overrides, tables, columns);
-  const countsView = tables.claim('window_counts');
-  const counts: CountNode[] = [];
-  const aliases = new Map<string, string>();
-  const countAlias = (kind: CountNode['kind'], event: string, column?: string): string => {
+  // One aggregation per `by` column (and one without), claimed in the order metrics first read them.
+  // Each view's columns are a namespace of their own: the source's columns, the window's, its counts' and its rank's.
+  const aggregations = new Map<string, { view: string; by?: string; counts: CountNode[]; aliases: Map<string, string>; columns: Names; readers: number }>();
+  const aggregation = (by: string | undefined) => {
+    const id = by ?? '';
+    let a = aggregations.get(id);
+    if (!a) {
+      const view = tables.claim(by === undefined ? 'window_counts' : `window_counts_by_${by}`);
+      a = { view, by, counts: [], aliases: new Map(), columns: columns.fork(), readers: 0 };
+      aggregations.set(id, a);
+    }
+    return a;
+  };
+  const countAlias = (a: ReturnType<typeof aggregation>, kind: CountNode['kind'], event: string, column?: string): string => {
     const identity = JSON.stringify([kind, event, column ?? null]);
-    let alias = aliases.get(identity);
+    let alias = a.aliases.get(identity);
     if (alias === undefined) {
-      alias = columns.claim(kind === 'rows' ? `${event}_rows` : `${event}_distinct_${column}`);
-      aliases.set(identity, alias);
+      alias = a.columns.claim(kind === 'rows' ? `${event}_rows` : `${event}_distinct_${column}`);
+      a.aliases.set(identity, alias);
       const filter = eventFilter(spec, event);
-      counts.push(kind === 'rows' ? { kind, alias, event, filter } : { kind, alias, event, filter, column: column! });
+      a.counts.push(kind === 'rows' ? { kind, alias, event, filter } : { kind, alias, event, filter, column: column! });
     }
     return alias;
   };
@@ -51,27 +61,36 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
     const def = metricDefinition(m);
     const table = tables.claim(`redis_${m.name}`);
     const type = REDIS_TYPES[m.redis.type];
-    const base = { metric: m.name, table, key: parseKey(m.redis.key), redis, redisType: m.redis.type, command: commandOf(m.redis) };
+    const key = parseKey(m.redis.key, m.by);
+    // A hash field each window overwrites (with `by`, under a key without a window) keeps the last write.
+    const ordered = type.ordered || (m.by !== undefined && type.breakdown === 'field' && !namesWindow(key));
+    const base = { metric: m.name, table, key, redis, redisType: m.redis.type, command: commandOf(m.redis), by: m.by, ordered };
     if (type.writes === 'members') {
       const member = def.memberColumn!(m);
-      const dedupe = base.key.every((k) => 'text' in k) ? 'first-seen' : 'per-window';
+      const dedupe = namesWindow(key) ? 'per-window' : 'first-seen';
       const remember = dedupe === 'first-seen' ? spec.job.stateTtl : undefined;
       return { ...base, kind: 'members', dedupe, remember, filter: eventFilter(spec, member.event), column: member.column };
     }
-    const countAliases = def.counts(m).map((c) => countAlias(c.kind, c.event, c.column));
+    const a = aggregation(m.by);
+    a.readers++;
+    const countAliases = def.counts(m).map((c) => countAlias(a, c.kind, c.event, c.column));
     const { value, presentWhen } = def.value(m, countAliases);
-    return { ...base, kind: 'scalar', value, presentWhen };
+    if (type.writes === 'ranking') {
+      return { ...base, kind: 'ranked', from: a.view, by: m.by!, score: countAliases[0], n: def.rankSize!(m), rank: a.columns.claim('top_rank') };
+    }
+    const entryOrder = m.by !== undefined && pushesWindowEntries(m.redis.type) ? a.columns.claim('entry_rank') : undefined;
+    return { ...base, kind: 'scalar', from: a.view, value, presentWhen, entryOrder };
   });
 
   const firstSeen = sinks.some((s) => s.kind === 'members' && s.dedupe === 'first-seen');
+  const views = [...aggregations.values()];
   return {
     pipelineName: spec.name,
     specFile: spec.file,
-    jobOptions: jobOptions(spec, counts, overrides, firstSeen, sinks.filter((s) => s.kind === 'scalar').length),
+    jobOptions: jobOptions(spec, views, overrides, firstSeen),
     source: firstSeen ? { ...source, proctime: columns.claim('proctime'), firstSeenRank: columns.claim('seen') } : source,
     window: specWindow(spec),
-    countsView,
-    counts,
+    aggregations: views.map(({ view, by, counts }) => (by === undefined ? { view, counts } : { view, by, counts })),
     sinks,
   };
 }
@@ -101,7 +120,7 @@ function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names)
   };
 }
 
-function jobOptions(spec: Spec, counts: CountNode[], o: PlanOverrides, firstSeen: boolean, countReaders: number): JobOption[] {
+function jobOptions(spec: Spec, views: readonly { counts: readonly CountNode[]; readers: number }[], o: PlanOverrides, firstSeen: boolean): JobOption[] {
   const checkpoint = o.checkpointInterval ?? spec.job.checkpointInterval;
   const options: JobOption[] = [
     {
@@ -160,7 +179,7 @@ function jobOptions(spec: Spec, counts: CountNode[], o: PlanOverrides, firstSeen
         'for more throughput: bench variant no-ttl). Window state is not affected.',
     });
   }
-  if (countReaders > 1) {
+  if (views.some((v) => v.readers > 1)) {
     options.push({
       key: 'table.optimizer.reuse-optimize-block-with-digest-enabled',
       value: 'true',
@@ -169,7 +188,7 @@ function jobOptions(spec: Spec, counts: CountNode[], o: PlanOverrides, firstSeen
         'prunes the counts each one does not use, and runs one window aggregation per metric (the bench measures it: variant counts-per-metric).',
     });
   }
-  if (counts.some((c) => c.kind === 'distinct')) {
+  if (views.some((v) => v.counts.some((c) => c.kind === 'distinct'))) {
     options.push({
       key: 'table.optimizer.distinct-agg.split.enabled',
       value: 'true',
@@ -206,6 +225,11 @@ class Names {
 
   constructor(reserved: Iterable<string>) {
     for (const name of reserved) this.taken.add(name.toLowerCase());
+  }
+
+  /** A namespace that starts with every name this one has taken. */
+  fork(): Names {
+    return new Names(this.taken);
   }
 
   /** `wanted`, or else `wanted_2`, `wanted_3`, ...: the first that nothing else has. */

@@ -14,11 +14,20 @@ export interface Plan {
   readonly jobOptions: readonly JobOption[];
   readonly source: SourceNode;
   readonly window: WindowNode;
-  /** The view that holds the shared per-window counts. */
-  readonly countsView: string;
-  /** The shared per-window counts that scalar metrics read; empty when no metric needs them. */
-  readonly counts: readonly CountNode[];
+  /**
+   * The window aggregations metrics read: the counts per window, and per window and value of a
+   * `by` column, each computed once for every metric that reads it. Only those some metric reads.
+   */
+  readonly aggregations: readonly AggregationNode[];
   readonly sinks: readonly SinkNode[];
+}
+
+/** Counts per window (and per value of `by`), as one view, shared by the metrics that read them. */
+export interface AggregationNode {
+  readonly view: string;
+  /** Grouped by this column beside the window; its NULL values are left out (they count for no metric with `by`). */
+  readonly by?: string;
+  readonly counts: readonly CountNode[];
 }
 
 export interface JobOption {
@@ -91,6 +100,13 @@ interface SinkBase {
   readonly redisType: RedisType;
   /** The Redis command the sink runs (the spec's redis.command, or the type's own). */
   readonly command: RedisCommand;
+  /** The metric's `by` column: its value is computed per window and per non-NULL value of it. */
+  readonly by?: string;
+  /**
+   * What Redis holds depends on the order of the writes (a list; a string, or a hash field, that
+   * each window overwrites), so one sink task writes them, in the order they are computed.
+   */
+  readonly ordered: boolean;
 }
 
 /** Adds each distinct non-NULL value of a column as a member (set, hll), per window. */
@@ -110,12 +126,30 @@ export interface MembersSink extends SinkBase {
   readonly column: string;
 }
 
-/** One value per window (string, list, hash), written as its Redis type says. */
+/** One value per window (per value of `by`), written as its Redis type says (string, list, hash). */
 export interface ScalarSink extends SinkBase {
   readonly kind: 'scalar';
+  /** The aggregation view it reads. */
+  readonly from: string;
   readonly value: ValueNode;
   /** The count that must be above 0 for the window to exist for this metric. */
   readonly presentWhen: string;
+  /**
+   * With `by` into a list: a window's entries go out in `by` order, numbered by this column of a
+   * rank over the window (a window's groups otherwise leave the aggregation in no set order).
+   */
+  readonly entryOrder?: string;
 }
 
-export type SinkNode = MembersSink | ScalarSink;
+/** A top-N: per window, the `n` values of `by` with the highest score, the count `score`. */
+export interface RankedSink extends SinkBase {
+  readonly kind: 'ranked';
+  readonly from: string;
+  readonly by: string;
+  readonly score: string;
+  readonly n: number;
+  /** The column that numbers a window's values, highest score first. */
+  readonly rank: string;
+}
+
+export type SinkNode = MembersSink | ScalarSink | RankedSink;

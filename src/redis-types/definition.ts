@@ -8,13 +8,20 @@ import type Redis from 'ioredis';
 import type { MetricType, RedisType } from '../spec/types';
 
 /** A Redis command a sink runs, lower case as both connectors name it. */
-export type RedisCommand = 'sadd' | 'pfadd' | 'set' | 'lpush' | 'rpush' | 'hset';
+export type RedisCommand = 'sadd' | 'pfadd' | 'set' | 'lpush' | 'rpush' | 'hset' | 'zadd';
 
 /**
- * What a sink column carries: a UV member, a metric's value, the window end (a hash field), or
- * the list entry `{"window_start":…,"window_end":…,"value":…}`.
+ * What a sink column carries: a member (a UV member; a top-N's value of `by`), a metric's value,
+ * a hash field (the window end; with `by`, the value of `by`), the list entry
+ * `{"window_start":…,"window_end":…,"value":…}`, or a top-N's score (the value's row count).
  */
-export type ColumnSlot = 'member' | 'value' | 'window_end' | 'window_entry';
+export type ColumnSlot = 'member' | 'value' | 'field' | 'window_entry' | 'score';
+
+/**
+ * How a type keeps the values of a metric's `by` column apart: in the key (`{product_id}` must be
+ * in it), as the hash field, as a field of each list entry, or as the members of a top-N.
+ */
+export type Breakdown = 'key' | 'field' | 'entry' | 'member';
 
 /** A column of the sink table after its key column, in the order the connector maps them. */
 export interface SinkColumn {
@@ -28,6 +35,17 @@ export interface WriteText {
   readonly key: string;
   readonly command: RedisCommand;
   readonly column?: string;
+  /** The metric's `by` column, if any. */
+  readonly by?: string;
+}
+
+/** The value of a metric's `by` column that a write belongs to. */
+export interface ByValue {
+  readonly column: string;
+  /** As keys and hash fields show it: plain text. */
+  readonly text: string;
+  /** As a list entry shows it: a JSON number, string or boolean, as the column's type. */
+  readonly json: number | string | boolean;
 }
 
 /** One window's value as the reference model writes it. */
@@ -36,6 +54,14 @@ export interface WindowValue {
   readonly end: string;
   readonly value: number | string;
   readonly command: RedisCommand;
+  /** With `by`: the value of `by` it is for. */
+  readonly by?: ByValue;
+}
+
+/** One member of a window's top-N: a value of `by` and its row count. */
+export interface Ranked {
+  readonly member: string;
+  readonly score: number;
 }
 
 /** A value at a window time, `yyyy-MM-ddTHH:mm:ss`. */
@@ -54,6 +80,8 @@ export interface RedisReader {
   get(key: string): Promise<string | null>;
   lrange(key: string, start: number, stop: number): Promise<string[]>;
   hgetall(key: string): Promise<Record<string, string>>;
+  /** ZRANGE key start stop REV WITHSCORES: [member, score, member, score, ...], highest score first. */
+  zrevrangeWithScores(key: string, start: number, stop: number): Promise<string[]>;
 }
 
 /** How the dashboard reads a key of the type. */
@@ -64,7 +92,9 @@ export type DashboardRead =
    * Values per window inside the key. `recent`: only the newest entries the command left
    * (the dashboard's view of a fixed key); otherwise all of them.
    */
-  | { readonly kind: 'windows'; read(redis: RedisReader, key: string, command: RedisCommand, recent: boolean): Promise<Point[]> };
+  | { readonly kind: 'windows'; read(redis: RedisReader, key: string, command: RedisCommand, recent: boolean): Promise<Point[]> }
+  /** A ranking inside the key (a top-N): its members, highest score first. */
+  | { readonly kind: 'ranking'; read(redis: RedisReader, key: string): Promise<Ranked[]> };
 
 /** A problem a dialect has with a sink of this type, e.g. a command its connector lacks. */
 export interface Unsupported {
@@ -78,8 +108,15 @@ export interface RedisTypeDefinition<C = unknown> {
   readonly article: string;
   /** Metric types that may write it. */
   readonly metrics: readonly MetricType[];
-  /** `members`: each distinct member of a window (UV); `value`: one value per window. */
-  readonly writes: 'members' | 'value';
+  /**
+   * `members`: each distinct member of a window (UV); `value`: one value per window (per value of
+   * `by`); `ranking`: a window's top-N values of `by` with their row counts.
+   */
+  readonly writes: 'members' | 'value' | 'ranking';
+  /** How the values of a metric's `by` column are kept apart in it. */
+  readonly breakdown: Breakdown;
+  /** Why a key of this type must name its window, when it must (a zset holds one window's ranking). */
+  readonly keyNamesWindow?: string;
   /** The commands a spec may choose with `redis.command`, the default first; one: not a choice. */
   readonly commands: readonly [RedisCommand, ...RedisCommand[]];
   /** The sink's columns after the key. A column named `field` makes the key a separate argument. */
@@ -95,13 +132,15 @@ export interface RedisTypeDefinition<C = unknown> {
   fromMembers?(members: ReadonlySet<string>): C;
   /** Reference model: the content of a key after one more window's value (`writes: value`). */
   addWindow?(previous: C | undefined, w: WindowValue): C;
+  /** Reference model: the content of a key from a window's top-N (`writes: ranking`). */
+  fromRanking?(ranked: readonly Ranked[]): C;
 
   /** An expectation file's value for this type: what is wrong with it, or undefined. */
   checkExpected(v: unknown): string | undefined;
   /** An expectation file's value, checked, as content. */
   expected(v: unknown): C;
   /** The Redis TYPE a key of this type has. */
-  readonly storedAs: 'set' | 'list' | 'hash' | 'string';
+  readonly storedAs: 'set' | 'list' | 'hash' | 'string' | 'zset';
   /** Verify: a key's content, or undefined when the key is not this type (e.g. a string that is no HyperLogLog). */
   snapshot(redis: Redis, key: string): Promise<C | undefined>;
   /** Verify: differences of `got` from `want`, one line each; empty when they match. */

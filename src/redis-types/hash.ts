@@ -1,20 +1,22 @@
 import type { Point, RedisTypeDefinition } from './definition';
 import { quote } from './definition';
 
-/** A Redis hash of window end → value: HSET per window. */
+/** A Redis hash of window end → value: HSET per window; with `by`, of the value of `by` → value. */
 export const hash: RedisTypeDefinition<Record<string, string>> = {
   name: 'hash',
   article: 'a hash',
   metrics: ['uv', 'pv', 'ratio'],
   writes: 'value',
+  breakdown: 'field',
   commands: ['hset'],
   columns: [
-    { name: 'field', slot: 'window_end' },
+    { name: 'field', slot: 'field' },
     { name: 'value', slot: 'value' },
   ],
   ordered: false,
-  describeWrite: (w) => `Metric ${w.metric}: HSET ${w.key} <window_end> <value> per window.`,
-  addWindow: (previous, w) => ({ ...previous, [w.end]: String(w.value) }),
+  describeWrite: (w) =>
+    w.by ? `Metric ${w.metric}: HSET ${w.key} <${w.by}> <value> per window and ${w.by}.` : `Metric ${w.metric}: HSET ${w.key} <window_end> <value> per window.`,
+  addWindow: (previous, w) => ({ ...previous, [w.by ? w.by.text : w.end]: String(w.value) }),
   checkExpected: (v) =>
     v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number')
       ? undefined

@@ -7,6 +7,7 @@ export const hll: RedisTypeDefinition<number> = {
   article: 'an hll',
   metrics: ['uv'],
   writes: 'members',
+  breakdown: 'key',
   commands: ['pfadd'],
   columns: [{ name: 'member', slot: 'member' }],
   ordered: false,

@@ -7,9 +7,10 @@ import { hll } from './hll';
 import { list } from './list';
 import { set } from './set';
 import { string } from './string';
+import { zset } from './zset';
 
 /** In the order messages list them. */
-export const REDIS_TYPES = { set, hll, string, list, hash } as const satisfies Record<RedisType, object>;
+export const REDIS_TYPES = { set, hll, string, list, hash, zset } as const satisfies Record<RedisType, object>;
 
 export const REDIS_TYPE_NAMES = Object.keys(REDIS_TYPES) as [RedisType, ...RedisType[]];
 
@@ -72,8 +73,9 @@ export function readerOf(redis: Redis): RedisReader {
     get: (key) => redis.get(key),
     lrange: (key, start, stop) => redis.lrange(key, start, stop),
     hgetall: (key) => redis.hgetall(key),
+    zrevrangeWithScores: (key, start, stop) => redis.zrange(key, start, stop, 'REV', 'WITHSCORES'),
   };
 }
 
 export type { ListEntry } from './list';
-export type { Point, RedisCommand, RedisReader, RedisTypeDefinition, SinkColumn, ColumnSlot, WindowValue } from './definition';
+export type { Point, Ranked, RedisCommand, RedisReader, RedisTypeDefinition, SinkColumn, ColumnSlot, WindowValue } from './definition';

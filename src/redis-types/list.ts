@@ -6,6 +6,8 @@ export interface ListEntry {
   window_start: string;
   window_end: string;
   value: number;
+  /** With `by`: the value of `by`, under the column's name. */
+  [byColumn: string]: number | string | boolean;
 }
 
 /** List entries the dashboard reads from a fixed key: the newest windows only. */
@@ -17,13 +19,17 @@ export const list: RedisTypeDefinition<(ListEntry | Record<string, unknown>)[]> 
   article: 'a list',
   metrics: ['uv', 'pv', 'ratio'],
   writes: 'value',
+  breakdown: 'entry',
   commands: ['lpush', 'rpush'],
   columns: [{ name: 'value', slot: 'window_entry' }],
   ordered: true,
-  describeWrite: (w) => `Metric ${w.metric}: ${w.command.toUpperCase()} ${w.key} {"window_start","window_end","value"} per window.`,
+  describeWrite: (w) =>
+    w.by
+      ? `Metric ${w.metric}: ${w.command.toUpperCase()} ${w.key} {"window_start","window_end","${w.by}","value"} per window and ${w.by}, a window's entries in ${w.by} order.`
+      : `Metric ${w.metric}: ${w.command.toUpperCase()} ${w.key} {"window_start","window_end","value"} per window.`,
   unsupported: (command, dialect) => ({ field: 'redis.command', message: `${dialect} cannot ${command.toUpperCase()}; use lpush` }),
   addWindow(previous, w) {
-    const entry: ListEntry = { window_start: w.start, window_end: w.end, value: Number(w.value) };
+    const entry: ListEntry = { window_start: w.start, window_end: w.end, ...(w.by && { [w.by.column]: w.by.json }), value: Number(w.value) };
     // LPUSH puts the newest window at index 0; RPUSH appends.
     return w.command === 'rpush' ? [...(previous ?? []), entry] : [entry, ...(previous ?? [])];
   },

@@ -3,7 +3,7 @@ import type { WriteText } from './definition';
 
 /** `SADD key <each distinct column> per window`. */
 export function describeMembers(w: WriteText): string {
-  return `Metric ${w.metric}: ${w.command.toUpperCase()} ${w.key} <each distinct ${w.column}> per window.`;
+  return `Metric ${w.metric}: ${w.command.toUpperCase()} ${w.key} <each distinct ${w.column}> per window${w.by ? ` and ${w.by}` : ''}.`;
 }
 
 /** Members of an expectation file's set: a list of scalars. */

@@ -8,6 +8,7 @@ export const set: RedisTypeDefinition<string[]> = {
   article: 'a set',
   metrics: ['uv'],
   writes: 'members',
+  breakdown: 'key',
   commands: ['sadd'],
   columns: [{ name: 'member', slot: 'member' }],
   ordered: false,

@@ -7,10 +7,11 @@ export const string: RedisTypeDefinition<string> = {
   article: 'a string',
   metrics: ['uv', 'pv', 'ratio'],
   writes: 'value',
+  breakdown: 'key',
   commands: ['set'],
   columns: [{ name: 'value', slot: 'value' }],
   ordered: true,
-  describeWrite: (w) => `Metric ${w.metric}: SET ${w.key} <value> per window; the latest window wins.`,
+  describeWrite: (w) => `Metric ${w.metric}: SET ${w.key} <value> per window${w.by ? ` and ${w.by}` : ''}; the latest window wins.`,
   // Windows arrive in window_end order: the last one wins.
   addWindow: (_previous, w) => String(w.value),
   checkExpected: (v) => (typeof v === 'string' || typeof v === 'number' ? undefined : 'a string is one value, e.g. "0.5000"'),

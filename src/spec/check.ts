@@ -9,7 +9,7 @@ import { METRIC_TYPES } from '../metrics';
 import { REDIS_TYPE_NAMES, REDIS_TYPES, redisTypesFor } from '../redis-types';
 import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
-import { keyProblem } from './key-template';
+import { keyProblem, namesColumn, namesWindow, parseKey } from './key-template';
 import { IDENTIFIER, WINDOW_COLUMNS } from './names';
 import { CU_SIZES, DEFERRED, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
@@ -23,8 +23,9 @@ const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/;
 const COMMAND_CHOICES = REDIS_TYPE_NAMES.filter((t) => REDIS_TYPES[t].commands.length > 1)
   .map((t) => `${REDIS_TYPES[t].article} only (${REDIS_TYPES[t].commands.join(' | ')})`)
   .join(', or ');
-/** Column types whose values have one plain text, as uv writes and counts them. */
-const UV_COLUMN_FAMILIES: ReadonlySet<TypeFamily> = new Set(['integer', 'string', 'boolean']);
+/** Column types whose values have one plain text, as uv writes and counts them and `by` tells them apart. */
+const PLAIN_TEXT_FAMILIES: ReadonlySet<TypeFamily> = new Set(['integer', 'string', 'boolean']);
+const PLAIN_TEXT_TYPES = 'integers (TINYINT, SMALLINT, INT, BIGINT), text (STRING, VARCHAR, CHAR) and BOOLEAN (a DOUBLE 6 is written 6.0, a DECIMAL(10, 2) 6.00)';
 
 type Tree = Record<string, unknown>;
 
@@ -316,11 +317,16 @@ export class SpecChecker {
       const uvColumn = m.type === 'uv' && source ? source.columns.find((c) => c.name === m.column) : undefined;
       if (m.type === 'uv' && source && !uvColumn) {
         fail(at('column'), `got ${show(m.column)}; it must name a declared column (${source.columns.map((c) => c.name).join(', ')})`);
-      } else if (uvColumn && !UV_COLUMN_FAMILIES.has(uvColumn.type.family)) {
+      } else if (uvColumn && !PLAIN_TEXT_FAMILIES.has(uvColumn.type.family)) {
+        fail(at('column'), `column '${uvColumn.name}' is ${uvColumn.type.sql}; uv counts and writes values by their plain text, which is only unambiguous for ${PLAIN_TEXT_TYPES}`);
+      }
+      const byColumn = m.by !== undefined && source ? source.columns.find((c) => c.name === m.by) : undefined;
+      if (m.by !== undefined && source && !byColumn) {
+        fail(at('by'), `got ${show(m.by)}; it must name a declared column (${source.columns.map((c) => c.name).join(', ')})`);
+      } else if (byColumn && !PLAIN_TEXT_FAMILIES.has(byColumn.type.family)) {
         fail(
-          at('column'),
-          `column '${uvColumn.name}' is ${uvColumn.type.sql}; uv counts and writes values by their plain text, which is only unambiguous for ` +
-            'integers (TINYINT, SMALLINT, INT, BIGINT), text (STRING, VARCHAR, CHAR) and BOOLEAN (a DOUBLE 6 is written 6.0, a DECIMAL(10, 2) 6.00)',
+          at('by'),
+          `column '${byColumn.name}' is ${byColumn.type.sql}; 'by' tells values apart by their plain text (in keys, fields and members), which is only unambiguous for ${PLAIN_TEXT_TYPES}`,
         );
       }
       const allowed = redisTypesFor(m.type);
@@ -330,8 +336,18 @@ export class SpecChecker {
       if (m.redis.command && !(REDIS_TYPES[m.redis.type].commands as readonly string[]).includes(m.redis.command)) {
         fail(at('redis', 'command'), `'command' applies to ${COMMAND_CHOICES}, not to ${REDIS_TYPES[m.redis.type].article}`);
       }
-      const badKey = keyProblem(m.redis.key);
+      const badKey = keyProblem(m.redis.key, m.by);
       if (badKey) fail(at('redis', 'key'), badKey);
+      const sinkType = REDIS_TYPES[m.redis.type];
+      if (!badKey && allowed.includes(m.redis.type)) {
+        const key = parseKey(m.redis.key, m.by);
+        if (m.by !== undefined && sinkType.breakdown === 'key' && !namesColumn(key)) {
+          fail(at('redis', 'key'), `${sinkType.article} holds one value per key, so with 'by: ${m.by}' its key must contain {${m.by}} (e.g. '${m.redis.key}:{${m.by}}')`);
+        }
+        if (sinkType.keyNamesWindow && !namesWindow(key)) {
+          fail(at('redis', 'key'), `the key of ${sinkType.article} must contain {window_start} or {window_end}: ${sinkType.keyNamesWindow} (e.g. '${m.redis.key}:{window_end}')`);
+        }
+      }
       const other = seenKeys.get(m.redis.key);
       if (other !== undefined) fail(at('redis', 'key'), `key ${show(m.redis.key)} is already written by metrics[${other}]; each metric needs its own key`);
       seenKeys.set(m.redis.key, i);

@@ -16,7 +16,7 @@ export const structuralSpec = z.strictObject({
   events: schemas.events,
   window: schemas.window,
   redis: schemas.redis,
-  metrics: z.array(z.discriminatedUnion('type', [metricSchemas.uv, metricSchemas.pv, metricSchemas.ratio])).min(1),
+  metrics: z.array(z.discriminatedUnion('type', [metricSchemas.uv, metricSchemas.pv, metricSchemas.ratio, metricSchemas.topn])).min(1),
   job: schemas.job.optional(),
   targets: z.record(z.string(), z.discriminatedUnion('type', [targetSchemas.gateway, targetSchemas.oceanus])).optional(),
 });
@@ -29,7 +29,8 @@ const DESCRIPTIONS: Record<string, string> = {
   events: 'Named kinds of record: event name to a boolean SQL expression over the columns (e.g. record_type = 0).',
   window: "The windows metrics are computed over: type hop (size, slide), tumble (size) or cumulate (size, step); durations like '10 minutes'.",
   redis: 'Where results go: host, port, password (use ${VAR}), database.',
-  metrics: 'What to compute and where to write it: uv (distinct column values), pv (row count) or ratio (numerator rows / denominator rows), each with its Redis type and key.',
+  metrics:
+    'What to compute and where to write it: uv (distinct column values), pv (row count), ratio (numerator rows / denominator rows) or topn (the n values of `by` with the most rows), each with its Redis type and key; uv, pv and ratio may be broken down `by` a column.',
   job: 'Flink job options: parallelism, checkpointInterval, stateTtl.',
   targets: 'Where `uvpv deploy` sends the pipeline: name to a gateway (Flink SQL Gateway) or oceanus target.',
 };

@@ -1,24 +1,35 @@
 /**
- * Redis key templates: literal text with `{window_start}` / `{window_end}` placeholders. The one
- * parser of the syntax: the spec check, the plan, the reference model and the dashboard all read
- * a key through here, so they cannot disagree on what a key means.
+ * Redis key templates: literal text with `{window_start}` / `{window_end}` placeholders and, for
+ * a metric broken down `by` a column, `{<that column>}`. The one parser of the syntax: the spec
+ * check, the plan, the reference model and the dashboard all read a key through here, so they
+ * cannot disagree on what a key means.
  */
 
-/** The placeholders a key may use, in the order messages list them. */
+/** The window placeholders a key may use, in the order messages list them. */
 const KEY_PLACEHOLDERS = ['window_start', 'window_end'] as const;
 export type KeyPlaceholder = (typeof KEY_PLACEHOLDERS)[number];
 
-/** A key: literal text and placeholders, in order. */
-export type KeyPart = { readonly text: string } | { readonly placeholder: KeyPlaceholder };
+/** A key: literal text, window placeholders and the `by` column's placeholder, in order. */
+export type KeyPart = { readonly text: string } | { readonly placeholder: KeyPlaceholder } | { readonly column: string };
+
+/** What a key's placeholders stand for in one write: the window's bounds and the `by` value. */
+export interface KeyValues {
+  readonly window_start: string;
+  readonly window_end: string;
+  /** The `by` column's value as plain text; only for a key that names it. */
+  readonly by?: string;
+}
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 
 /** What is wrong with a key as written in a spec, or undefined when it is a valid template. */
-export function keyProblem(key: string): string | undefined {
+export function keyProblem(key: string, by?: string): string | undefined {
   if (!key) return 'a Redis key must not be empty';
+  const allowed = [...KEY_PLACEHOLDERS, ...(by === undefined ? [] : [by])].map((p) => `{${p}}`).join(', ');
   for (const m of key.matchAll(PLACEHOLDER)) {
-    if (!isPlaceholder(m[1])) {
-      return `unknown placeholder '{${m[1]}}' in key '${key}'; allowed: ${KEY_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`;
+    if (!isPlaceholder(m[1]) && m[1] !== by) {
+      const hint = by === undefined ? " (a column's placeholder needs the metric's 'by')" : '';
+      return `unknown placeholder '{${m[1]}}' in key '${key}'; allowed: ${allowed}${hint}`;
     }
   }
   const rest = key.replace(PLACEHOLDER, '');
@@ -26,33 +37,44 @@ export function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** The parts of a key that `keyProblem` accepted. */
-export function parseKey(key: string): KeyPart[] {
+/** The parts of a key that `keyProblem(key, by)` accepted. */
+export function parseKey(key: string, by?: string): KeyPart[] {
   const parts: KeyPart[] = [];
   let last = 0;
   for (const m of key.matchAll(PLACEHOLDER)) {
-    if (!isPlaceholder(m[1])) continue;
+    const part = isPlaceholder(m[1]) ? { placeholder: m[1] } : m[1] === by ? { column: m[1] } : undefined;
+    if (!part) continue;
     if (m.index > last) parts.push({ text: key.slice(last, m.index) });
-    parts.push({ placeholder: m[1] });
+    parts.push(part);
     last = m.index + m[0].length;
   }
   if (last < key.length) parts.push({ text: key.slice(last) });
   return parts;
 }
 
-/** The placeholders a key uses, in order. */
+/** The window placeholders a key uses, in order. */
 export function placeholdersOf(parts: readonly KeyPart[]): KeyPlaceholder[] {
   return parts.flatMap((p) => ('placeholder' in p ? [p.placeholder] : []));
 }
 
+/** Whether the key names a window: each window then writes keys of its own. */
+export function namesWindow(parts: readonly KeyPart[]): boolean {
+  return parts.some((p) => 'placeholder' in p);
+}
+
+/** Whether the key names the `by` column's value. */
+export function namesColumn(parts: readonly KeyPart[]): boolean {
+  return parts.some((p) => 'column' in p);
+}
+
 /** The key with each placeholder replaced by its value. */
-export function renderKey(parts: readonly KeyPart[], values: Readonly<Record<KeyPlaceholder, string>>): string {
-  return parts.map((p) => ('text' in p ? p.text : values[p.placeholder])).join('');
+export function renderKey(parts: readonly KeyPart[], values: KeyValues): string {
+  return parts.map((p) => ('text' in p ? p.text : 'placeholder' in p ? values[p.placeholder] : (values.by ?? ''))).join('');
 }
 
 /** The key as the spec writes it: `uv:{window_end}`. */
 export function keyText(parts: readonly KeyPart[]): string {
-  return parts.map((p) => ('text' in p ? p.text : `{${p.placeholder}}`)).join('');
+  return parts.map((p) => ('text' in p ? p.text : `{${'placeholder' in p ? p.placeholder : p.column}}`)).join('');
 }
 
 function isPlaceholder(name: string): name is KeyPlaceholder {

@@ -65,6 +65,12 @@ const redisSink = z.strictObject({
 });
 
 const metricBase = { name, redis: redisSink };
+/** What `by` adds to the metric types that accept it. */
+const by = { by: name.optional() };
+
+/** How many values a top-N may rank per window. */
+export const MAX_TOPN = 1000;
+const TOPN_HELP = `expected a whole number from 1 to ${MAX_TOPN} (how many values to rank per window)`;
 
 /**
  * Digits after the point a ratio may have. The generated SQL rounds exactly once, in DECIMAL
@@ -75,14 +81,22 @@ const PRECISION_HELP = `expected a whole number from 0 to ${MAX_RATIO_PRECISION}
 
 /** One schema per metric type; adding a metric type adds one entry here and one in `metrics/`. */
 export const metricSchemas = {
-  uv: z.strictObject({ ...metricBase, type: z.literal('uv'), event: name, column: name }),
-  pv: z.strictObject({ ...metricBase, type: z.literal('pv'), event: name }),
+  uv: z.strictObject({ ...metricBase, type: z.literal('uv'), event: name, column: name, ...by }),
+  pv: z.strictObject({ ...metricBase, type: z.literal('pv'), event: name, ...by }),
   ratio: z.strictObject({
     ...metricBase,
     type: z.literal('ratio'),
     numerator: name,
     denominator: name,
+    ...by,
     precision: z.number({ error: PRECISION_HELP }).int({ error: PRECISION_HELP }).min(0, { error: PRECISION_HELP }).max(MAX_RATIO_PRECISION, { error: PRECISION_HELP }).default(4),
+  }),
+  topn: z.strictObject({
+    ...metricBase,
+    type: z.literal('topn'),
+    event: name,
+    by: name,
+    n: z.number({ error: TOPN_HELP }).int({ error: TOPN_HELP }).min(1, { error: TOPN_HELP }).max(MAX_TOPN, { error: TOPN_HELP }),
   }),
 };
 

@@ -7,8 +7,8 @@ export type StartupMode = 'earliest-offset' | 'latest-offset' | 'group-offsets';
 /** Where a consumer group without committed offsets starts (Kafka's auto.offset.reset). */
 export type OffsetReset = 'earliest' | 'latest' | 'none';
 export type WindowType = 'hop' | 'tumble' | 'cumulate';
-export type RedisType = 'set' | 'hll' | 'string' | 'list' | 'hash';
-export type MetricType = 'uv' | 'pv' | 'ratio';
+export type RedisType = 'set' | 'hll' | 'string' | 'list' | 'hash' | 'zset';
+export type MetricType = 'uv' | 'pv' | 'ratio' | 'topn';
 
 export interface Column {
   readonly name: string;
@@ -71,6 +71,8 @@ export interface RedisSinkSpec {
 interface MetricBase {
   readonly name: string;
   readonly redis: RedisSinkSpec;
+  /** A declared column: the value is computed per window and per non-NULL value of it. */
+  readonly by?: string;
 }
 export interface UvMetric extends MetricBase {
   readonly type: 'uv';
@@ -88,7 +90,14 @@ export interface RatioMetric extends MetricBase {
   /** Digits after the decimal point, default 4. */
   readonly precision: number;
 }
-export type Metric = UvMetric | PvMetric | RatioMetric;
+/** The `n` values of `by` with the most `event` rows per window (ties: the smaller value first). */
+export interface TopnMetric extends MetricBase {
+  readonly type: 'topn';
+  readonly event: string;
+  readonly by: string;
+  readonly n: number;
+}
+export type Metric = UvMetric | PvMetric | RatioMetric | TopnMetric;
 
 export interface JobSpec {
   readonly parallelism: number;

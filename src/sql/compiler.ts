@@ -3,11 +3,11 @@
  * a dialect overrides the protected hooks where it differs (today: the Redis sink's options)
  * and declares what it can do in `capabilities`, instead of `if (dialect === ...)` checks.
  */
-import type { Plan, ScalarSink, SinkNode, MembersSink, ValueNode, WindowNode, CountNode } from '../plan/nodes';
+import type { AggregationNode, CountNode, MembersSink, Plan, RankedSink, ScalarSink, SinkNode, ValueNode, WindowNode } from '../plan/nodes';
 import { redisType, type ColumnSlot, type RedisCommand } from '../redis-types';
 import { intervalLiteral, type Duration } from '../spec/duration';
 import { renderFilter, type FilterExpr } from '../spec/filter';
-import { keyText, placeholdersOf, type KeyPart } from '../spec/key-template';
+import { keyText, type KeyPart } from '../spec/key-template';
 import { commentText, quoteIdent, quoteString } from './escape';
 
 export type DialectName = 'flink' | 'oceanus';
@@ -19,10 +19,10 @@ export interface Capabilities {
   /** The Redis commands the connector's sink can run. */
   readonly commands: ReadonlySet<RedisCommand>;
   /**
-   * A command with a field (HSET) takes its key from a column, so the key may change per window
-   * (`pv:{window_end}`); false when the key is a fixed option.
+   * Commands whose key the connector takes from a fixed option (Oceanus's `additional-key` for
+   * HSET and ZADD), not from the first column: their key cannot change per window or value.
    */
-  readonly fieldKeyFromColumn: boolean;
+  readonly keyOptionCommands: ReadonlySet<RedisCommand>;
   /**
    * The Redis connector can skip a list entry for a window the list already holds (uvpv's
    * 'list.push-if-newer-field'), so a window replayed after a restore is not pushed twice.
@@ -103,6 +103,9 @@ export function uncommentedScript(statements: readonly SqlStatement[]): string {
 /** The connector identifiers the generated tables use: the source's, and every Redis sink's. */
 export const CONNECTORS = { source: 'kafka', sink: 'redis' } as const;
 
+/** A Window Top-N bound that keeps every row of a window (ROW_NUMBER is a BIGINT). */
+const ALL_ROWS = '9223372036854775807';
+
 /** How window bounds are written in keys, hash fields and list entries. */
 const WINDOW_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
 
@@ -125,11 +128,12 @@ export abstract class SqlCompiler {
         const refusal = type.unsupported?.(s.command, this.describe) ?? { field: 'redis.type', message: `${this.describe} has no ${s.command.toUpperCase()} command` };
         problems.push({ metric: s.metric, ...refusal });
       }
-      if (!this.keyInColumn(s) && placeholdersOf(s.key).length) {
+      if (!this.keyInColumn(s) && s.key.some((k) => !('text' in k))) {
+        const names = ['{window_start}', '{window_end}', ...(s.by === undefined ? [] : [`{${s.by}}`])];
         problems.push({
           metric: s.metric,
           field: 'redis.key',
-          message: `${this.describe} takes ${type.article} key as a fixed option, so it cannot contain {window_start} or {window_end}`,
+          message: `${this.describe} takes ${type.article} key as a fixed option, so it cannot contain ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`,
         });
       }
     }
@@ -158,7 +162,7 @@ export abstract class SqlCompiler {
       this.sourceTable(plan),
       this.timedView(plan),
       ...plan.sinks.map((s) => this.sinkTable(s)),
-      ...(plan.counts.length ? [this.countsView(plan)] : []),
+      ...plan.aggregations.map((a) => this.aggregationView(plan, a)),
       ...plan.sinks.map((s) => this.insert(plan, s)),
     ];
   }
@@ -226,19 +230,23 @@ export abstract class SqlCompiler {
     };
   }
 
-  protected countsView(plan: Plan): SqlStatement {
-    const columns = plan.counts.map((c) => `  ${this.countExpr(c)} AS ${quoteIdent(c.alias)}`);
+  protected aggregationView(plan: Plan, a: AggregationNode): SqlStatement {
+    const columns = a.counts.map((c) => `  ${this.countExpr(c)} AS ${quoteIdent(c.alias)}`);
+    const groups = ['`window_start`', '`window_end`', ...(a.by === undefined ? [] : [quoteIdent(a.by)])];
     return {
       kind: 'create',
-      comment: '-- Per-window counts, computed once and shared by every metric below.',
+      comment:
+        a.by === undefined
+          ? '-- Per-window counts, computed once and shared by every metric below.'
+          : `-- Counts per window and ${a.by}, computed once and shared by every metric by ${a.by} below. Rows whose ${a.by} is NULL count for none of them.`,
       sql: [
-        `CREATE TEMPORARY VIEW ${quoteIdent(plan.countsView)} AS`,
+        `CREATE TEMPORARY VIEW ${quoteIdent(a.view)} AS`,
         'SELECT',
-        '  `window_start`,',
-        '  `window_end`,',
+        ...groups.map((g) => `  ${g},`),
         columns.join(',\n'),
         `FROM ${this.windowTvf(plan, plan.window)}`,
-        'GROUP BY `window_start`, `window_end`',
+        ...(a.by === undefined ? [] : [`WHERE ${quoteIdent(a.by)} IS NOT NULL`]),
+        `GROUP BY ${groups.join(', ')}`,
       ].join('\n'),
     };
   }
@@ -259,7 +267,7 @@ export abstract class SqlCompiler {
 
   /** The key is the sink's first column, unless the command has a field and the dialect takes such a key as an option. */
   protected keyInColumn(sink: SinkNode): boolean {
-    return this.capabilities.fieldKeyFromColumn || !redisType(sink.redisType).columns.some((c) => c.name === 'field');
+    return !this.capabilities.keyOptionCommands.has(sink.command);
   }
 
   protected sinkColumns(sink: SinkNode): Column[] {
@@ -278,10 +286,11 @@ export abstract class SqlCompiler {
 
   protected sinkComment(sink: SinkNode): string {
     const key = this.keyText(sink.key);
-    const perWindow = redisType(sink.redisType).describeWrite({ metric: sink.metric, key, command: sink.command, column: sink.kind === 'members' ? sink.column : undefined });
-    if (sink.kind === 'scalar' || sink.dedupe === 'per-window') return perWindow;
+    const column = sink.kind === 'members' ? sink.column : undefined;
+    const perWindow = redisType(sink.redisType).describeWrite({ metric: sink.metric, key, command: sink.command, column, by: sink.by });
+    if (sink.kind !== 'members' || sink.dedupe === 'per-window') return perWindow;
     return [
-      `Metric ${sink.metric}: ${sink.command.toUpperCase()} ${key} <each distinct ${sink.column}>.`,
+      `Metric ${sink.metric}: ${sink.command.toUpperCase()} ${key} <each distinct ${sink.column}${sink.by ? ` per ${sink.by}` : ''}>.`,
       '-- One key for all windows: each member is written once, the first time it is seen, which is',
       "-- the same set as adding every window's members, with far fewer writes and without waiting for",
       '-- windows to close.',
@@ -292,21 +301,22 @@ export abstract class SqlCompiler {
   }
 
   protected insert(plan: Plan, sink: SinkNode): SqlStatement {
-    const sql = sink.kind === 'members' ? this.membersInsert(plan, sink) : this.scalarInsert(plan, sink);
+    const sql = sink.kind === 'members' ? this.membersInsert(plan, sink) : sink.kind === 'ranked' ? this.rankedInsert(sink) : this.scalarInsert(sink);
     return { kind: 'insert', comment: '', sql };
   }
 
   protected membersInsert(plan: Plan, sink: MembersSink): string {
     const column = quoteIdent(sink.column);
-    const where = `WHERE (${this.filter(sink.filter)}) AND ${column} IS NOT NULL`;
+    const by = sink.by === undefined ? [] : [quoteIdent(sink.by)];
+    const where = `WHERE (${this.filter(sink.filter)}) AND ${[column, ...by].map((c) => `${c} IS NOT NULL`).join(' AND ')}`;
     if (sink.dedupe === 'first-seen') {
-      // Flink's keep-first-row deduplication: insert-only, one row per member.
+      // Flink's keep-first-row deduplication: insert-only, one row per member (per value of `by`).
       const rank = quoteIdent(plan.source.firstSeenRank!);
       return [
         `INSERT INTO ${quoteIdent(sink.table)}`,
         `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`,
         'FROM (',
-        `  SELECT ${column}, ROW_NUMBER() OVER (PARTITION BY ${column} ORDER BY ${quoteIdent(plan.source.proctime!)}) AS ${rank}`,
+        `  SELECT ${[...by, column].join(', ')}, ROW_NUMBER() OVER (PARTITION BY ${[...by, column].join(', ')} ORDER BY ${quoteIdent(plan.source.proctime!)}) AS ${rank}`,
         `  FROM ${quoteIdent(plan.source.timedView)}`,
         `  ${where}`,
         ')',
@@ -318,20 +328,58 @@ export abstract class SqlCompiler {
       `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`,
       `FROM ${this.windowTvf(plan, plan.window)}`,
       where,
-      `GROUP BY \`window_start\`, \`window_end\`, ${column}`,
+      `GROUP BY ${['`window_start`', '`window_end`', ...by, column].join(', ')}`,
     ].join('\n');
   }
 
-  protected scalarInsert(plan: Plan, sink: ScalarSink): string {
+  protected scalarInsert(sink: ScalarSink): string {
     const value = this.valueExpr(sink.value);
-    const slots: Record<Exclude<ColumnSlot, 'member'>, () => string> = {
+    const by = sink.by === undefined ? undefined : quoteIdent(sink.by);
+    const byEntry = by === undefined ? '' : `"${sink.by}":', JSON_STRING(${by}), ',`;
+    const slots: Record<Exclude<ColumnSlot, 'member' | 'score'>, () => string> = {
       value: () => value,
-      window_end: () => this.windowTime('window_end'),
-      window_entry: () => `CONCAT('{"window_start":"', ${this.windowTime('window_start')}, '","window_end":"', ${this.windowTime('window_end')}, '","value":', ${value}, '}')`,
+      field: () => (by === undefined ? this.windowTime('window_end') : `CAST(${by} AS STRING)`),
+      window_entry: () =>
+        `CONCAT('{"window_start":"', ${this.windowTime('window_start')}, '","window_end":"', ${this.windowTime('window_end')}, '",${byEntry}"value":', ${value}, '}')`,
     };
     const columns = redisType(sink.redisType).columns.map((c) => slots[c.slot as keyof typeof slots]());
     const select = [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...columns];
-    return [`INSERT INTO ${quoteIdent(sink.table)}`, `SELECT ${select.join(', ')}`, `FROM ${quoteIdent(plan.countsView)}`, `WHERE ${quoteIdent(sink.presentWhen)} > 0`].join('\n');
+    const present = `${quoteIdent(sink.presentWhen)} > 0`;
+    const into = `INSERT INTO ${quoteIdent(sink.table)}`;
+    if (sink.entryOrder === undefined) return [into, `SELECT ${select.join(', ')}`, `FROM ${quoteIdent(sink.from)}`, `WHERE ${present}`].join('\n');
+    // Flink's Window Top-N over all of a window's rows, ordered by `by`: one task (its only key is
+    // the window) emits each window's entries in that order when the window closes, windows in order.
+    const rank = quoteIdent(sink.entryOrder);
+    return [
+      into,
+      `SELECT ${select.join(', ')}`,
+      'FROM (',
+      `  SELECT *, ROW_NUMBER() OVER (PARTITION BY \`window_start\`, \`window_end\` ORDER BY ${by} ASC) AS ${rank}`,
+      `  FROM ${quoteIdent(sink.from)}`,
+      `  WHERE ${present}`,
+      ')',
+      `WHERE ${rank} <= ${ALL_ROWS}`,
+    ].join('\n');
+  }
+
+  /** ZADD key <score> <value of by> for each of a window's top `n`: Flink's Window Top-N, final when the window closes. */
+  protected rankedInsert(sink: RankedSink): string {
+    const by = quoteIdent(sink.by);
+    const score = quoteIdent(sink.score);
+    const rank = quoteIdent(sink.rank);
+    const slots: Record<'score' | 'member', string> = { score: `CAST(${score} AS STRING)`, member: `CAST(${by} AS STRING)` };
+    const columns = redisType(sink.redisType).columns.map((c) => slots[c.slot as keyof typeof slots]);
+    const select = [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...columns];
+    return [
+      `INSERT INTO ${quoteIdent(sink.table)}`,
+      `SELECT ${select.join(', ')}`,
+      'FROM (',
+      `  SELECT *, ROW_NUMBER() OVER (PARTITION BY \`window_start\`, \`window_end\` ORDER BY ${score} DESC, ${by} ASC) AS ${rank}`,
+      `  FROM ${quoteIdent(sink.from)}`,
+      `  WHERE ${score} > 0`,
+      ')',
+      `WHERE ${rank} <= ${sink.n}`,
+    ].join('\n');
   }
 
   protected valueExpr(v: ValueNode): string {
@@ -357,7 +405,7 @@ export abstract class SqlCompiler {
   }
 
   protected keyExpr(key: readonly KeyPart[]): string {
-    const parts = key.map((k) => ('text' in k ? quoteString(k.text) : this.windowTime(k.placeholder)));
+    const parts = key.map((k) => ('text' in k ? quoteString(k.text) : 'placeholder' in k ? this.windowTime(k.placeholder) : `CAST(${quoteIdent(k.column)} AS STRING)`));
     return parts.length === 1 ? parts[0] : `CONCAT(${parts.join(', ')})`;
   }
 

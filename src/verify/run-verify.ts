@@ -16,7 +16,7 @@ import { RuntimeFailure, UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, partitionCounts, sendValues, splitLines } from '../kafka/client';
 import type { Expectation } from '../model/expectation';
 import { referenceModel } from '../model/reference';
-import { loadSpec } from '../spec/load';
+import { loadSpec, type Loaded } from '../spec/load';
 import { jobStatements } from '../sql/compiler';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
@@ -38,6 +38,8 @@ export interface VerifyOptions {
   writeExpect?: string;
   /** Inject this failure mid-stream (see faults.ts). */
   fault?: FaultPlan;
+  /** Run the job at this parallelism instead of the spec's. */
+  parallelism?: number;
 }
 
 export interface VerifyOutcome {
@@ -51,7 +53,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
   if (opts.target !== 'local') throw new UsageError(`verify runs on the local stack only ('--target local'), not on '${opts.target}'`);
   // The local target always uses the stack's Kafka and Redis, so the spec's addresses and
   // password are not needed: unset variables there are fine.
-  const loaded = loadSpec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' });
+  const loaded = withParallelism(loadSpec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' }), opts.parallelism);
   io.redactor?.add(loaded.secrets);
   const spec = loaded.spec;
   const messages = splitLines(readInput(io, opts.events, 'events file'));
@@ -180,4 +182,10 @@ function readInput(io: Io, file: string, what: string): Buffer {
   } catch (e) {
     throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/** The loaded spec with its job at `parallelism`, when a run asks for one. */
+function withParallelism(loaded: Loaded, parallelism: number | undefined): Loaded {
+  if (parallelism === undefined) return loaded;
+  return { ...loaded, spec: { ...loaded.spec, job: { ...loaded.spec.job, parallelism } } };
 }

@@ -52,6 +52,11 @@ class FakeRedis implements RedisReader {
     if (!(v instanceof Map)) throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
     return Object.fromEntries(v);
   }
+  async zrevrangeWithScores(key: string): Promise<string[]> {
+    const v = this.data.get(key);
+    if (v === undefined) return [];
+    throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
+  }
   private set(key: string): Set<string> | undefined {
     const v = this.data.get(key);
     if (v !== undefined && !(v instanceof Set)) throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');

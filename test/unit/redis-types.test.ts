@@ -26,21 +26,34 @@ describe.each(REDIS_TYPE_NAMES)('Redis type %s', (name) => {
     for (const metric of type.metrics) {
       // A members type needs the metric to name its member column.
       if (type.writes === 'members') expect(METRIC_TYPES[metric].memberColumn).toBeDefined();
+      // A ranking needs the metric to say how many values it ranks.
+      if (type.writes === 'ranking') expect(METRIC_TYPES[metric].rankSize).toBeDefined();
     }
-    if (type.writes === 'members') expect(type.fromMembers).toBeDefined();
-    else expect(type.addWindow).toBeDefined();
+    const modelWrite = { members: type.fromMembers, value: type.addWindow, ranking: type.fromRanking }[type.writes];
+    expect(modelWrite).toBeDefined();
   });
 
   test('what the model writes is a valid expectation, reads back as itself, and compares equal to itself only', () => {
     const content =
       type.writes === 'members'
         ? type.fromMembers!(new Set(['1', '2', '3']))
-        : type.addWindow!(type.addWindow!(undefined, { ...WINDOW, command: type.commands[0] }), { ...WINDOW, end: '2026-01-01T00:10:00', value: 9, command: type.commands[0] });
+        : type.writes === 'ranking'
+          ? type.fromRanking!([
+              { member: '101', score: 7 },
+              { member: '103', score: 5 },
+              { member: '102', score: 5 },
+            ])
+          : type.addWindow!(type.addWindow!(undefined, { ...WINDOW, command: type.commands[0] }), { ...WINDOW, end: '2026-01-01T00:10:00', value: 9, command: type.commands[0] });
     const asFile = JSON.parse(JSON.stringify(content)) as unknown;
     expect(type.checkExpected(asFile)).toBeUndefined();
     expect(type.expected(asFile)).toEqual(content);
     expect(type.diff(content, content)).toEqual([]);
-    const other = type.writes === 'members' ? type.fromMembers!(new Set(['1', '2', '3', '4', '5'])) : type.addWindow!(undefined, { ...WINDOW, command: type.commands[0] });
+    const other =
+      type.writes === 'members'
+        ? type.fromMembers!(new Set(['1', '2', '3', '4', '5']))
+        : type.writes === 'ranking'
+          ? type.fromRanking!([{ member: '101', score: 6 }])
+          : type.addWindow!(undefined, { ...WINDOW, command: type.commands[0] });
     expect(type.diff(content, other).length).toBeGreaterThan(0);
     expect(type.describe(content)).toMatch(new RegExp(`^(${type.article}|the ${name}) `));
   });

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { Io } from '../../io/io';
+import { wholeNumberFlag } from '../flags';
 
-/** `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--target local] [--junit FILE] [--keep]`. */
+/** `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--target local] [--parallelism N] [--junit FILE] [--keep]`. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('verify')
@@ -15,10 +16,17 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--write-expect <file>', 'record what Redis holds after the run as an expectation file, for review')
     .option('--fault <kind>', 'inject a failure mid-stream: taskmanager-kill | redis-outage | kafka-restart (Flink must recover from its last checkpoint)')
     .option('--at <share>', 'with --fault: after how much of the events, e.g. 40% (default)')
-    .action(async (spec: string, opts: { events: string; expect?: string; target: string; junit?: string; keep?: boolean; writeExpect?: string; fault?: string; at?: string }) => {
-      const { verify } = await import('../../verify/run-verify');
-      const { parseFault } = await import('../../verify/faults');
-      const outcome = await verify({ ...opts, spec, keep: Boolean(opts.keep), fault: parseFault(opts.fault, opts.at) }, io);
-      done(outcome.ok ? 0 : 1);
-    });
+    .option('--parallelism <n>', "run the job at this parallelism instead of the spec's job.parallelism (on a topic of as many partitions)")
+    .action(
+      async (
+        spec: string,
+        opts: { events: string; expect?: string; target: string; junit?: string; keep?: boolean; writeExpect?: string; fault?: string; at?: string; parallelism?: string },
+      ) => {
+        const parallelism = opts.parallelism === undefined ? undefined : wholeNumberFlag(opts.parallelism, '--parallelism', 1);
+        const { verify } = await import('../../verify/run-verify');
+        const { parseFault } = await import('../../verify/faults');
+        const outcome = await verify({ ...opts, spec, keep: Boolean(opts.keep), fault: parseFault(opts.fault, opts.at), parallelism }, io);
+        done(outcome.ok ? 0 : 1);
+      },
+    );
 }

@@ -1,10 +1,10 @@
 /**
  * Open-source Flink 1.20 with the `io.github.jeff-zou:flink-connector-redis` SQL connector.
  * Its sink maps columns in order onto the command's arguments: (key, value) for SET, SADD,
- * PFADD, LPUSH, RPUSH; (key, field, value) for HSET.
+ * PFADD, LPUSH, RPUSH; (key, field, value) for HSET; (key, score, member) for ZADD.
  */
 import type { SinkNode } from '../../plan/nodes';
-import { pushesWindowEntries, redisType } from '../../redis-types';
+import { pushesWindowEntries } from '../../redis-types';
 import { CONNECTORS, SqlCompiler, type Capabilities, type RedisConnectorName } from '../compiler';
 
 export class FlinkCompiler extends SqlCompiler {
@@ -16,8 +16,8 @@ export class FlinkCompiler extends SqlCompiler {
   constructor(readonly connector: RedisConnectorName = 'jeff-zou') {
     super();
     this.capabilities = {
-      commands: new Set(['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset']),
-      fieldKeyFromColumn: true,
+      commands: new Set(['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset', 'zadd']),
+      keyOptionCommands: new Set(),
       idempotentListPush: connector === 'uvpv',
       dropsFailedWrites: connector === 'jeff-zou',
       managesCheckpoints: false,
@@ -35,16 +35,13 @@ export class FlinkCompiler extends SqlCompiler {
     ];
     const password = this.password(sink);
     if (password !== undefined) options.push(['password', password]);
-    if (this.ordered(sink)) options.push(['sink.parallelism', '1']);
+    // A string's last write, a list's order, a hash field overwritten per window: one writer keeps them.
+    if (sink.ordered) options.push(['sink.parallelism', '1']);
     // A window replayed after a restore is pushed once: its entry is not newer than the list's end.
+    // With `by`, a window has one entry per value, pushed in that value's order.
     if (this.capabilities.idempotentListPush && pushesWindowEntries(sink.redisType)) {
-      options.push(['list.push-if-newer-field', 'window_end']);
+      options.push(['list.push-if-newer-field', sink.by === undefined ? 'window_end' : `window_end,${sink.by}`]);
     }
     return options;
-  }
-
-  /** A string's last write and a list's order depend on window order: one writer keeps it. */
-  private ordered(sink: SinkNode): boolean {
-    return redisType(sink.redisType).ordered;
   }
 }

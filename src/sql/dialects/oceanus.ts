@@ -1,8 +1,8 @@
 /**
  * Tencent Cloud Oceanus with its built-in Redis connector (Tencent Cloud's Oceanus connector
  * docs, "Redis"): `nodes` instead of host and port; the first column is the key and the second
- * the value; HSET takes its key from the `additional-key` option (so the columns are field and
- * value). Its documented sink commands are set, lpush, sadd, hset and zadd: no PFADD, no RPUSH.
+ * the value; HSET and ZADD take their key from the `additional-key` option (so HSET's columns are
+ * field and value, and a top-N, whose key names its window, cannot be written there). Its documented sink commands are set, lpush, sadd, hset and zadd: no PFADD, no RPUSH.
  * Oceanus's SET statement takes the option key unquoted: `SET key = 'value';`.
  */
 import type { SinkNode } from '../../plan/nodes';
@@ -12,8 +12,8 @@ export class OceanusCompiler extends SqlCompiler {
   readonly dialect = 'oceanus' as const;
   readonly describe = "Oceanus's built-in Redis connector";
   readonly capabilities: Capabilities = {
-    commands: new Set(['set', 'lpush', 'sadd', 'hset']),
-    fieldKeyFromColumn: false,
+    commands: new Set(['set', 'lpush', 'sadd', 'hset', 'zadd']),
+    keyOptionCommands: new Set(['hset', 'zadd']),
     idempotentListPush: false,
     dropsFailedWrites: false,
     managesCheckpoints: true,
