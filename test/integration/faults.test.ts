@@ -1,6 +1,7 @@
 /**
  * Nothing lost, nothing doubled: `uvpv verify --fault` on the real local stack, for the reference
- * pipeline and for a spec with every Redis type (templated and fixed keys), at parallelism 1 and
+ * pipeline, a spec with every Redis type (templated and fixed keys) and one with breakdowns and a
+ * top-N, at parallelism 1 and
  * 2, for each fault. Each run must PASS against the reference model, list order included, and its
  * report must show the fault really happened: Flink restarted the job, or (a broker restart the
  * job rides through) the broker runs as a new process. Plus parallelism 4 on 4 partitions.
@@ -39,6 +40,8 @@ async function prepare(name: string, file: string, parallelism: number): Promise
 const SPECS = [
   ['reference', 'pipelines/uvpv.yaml'],
   ['every-redis-type', 'test/cases/valid/every-redis-type/pipeline.yaml'],
+  // Breakdowns and a top-N: a list with one entry per window and channel, pushed once each after a restore.
+  ['breakdowns', 'test/cases/verify/breakdowns/pipeline.yaml'],
 ] as const;
 
 describe.each(SPECS.flatMap(([name, file]) => [1, 2].map((p) => [`${name} at parallelism ${p}`, name, file, p] as const)))('%s', (_title, name, file, parallelism) => {

@@ -71,6 +71,8 @@ afterAll(async () => {
 describe.each([
   ['pipelines/uvpv.yaml', 1],
   ['test/cases/valid/every-redis-type/pipeline.yaml', 2],
+  // Breakdowns and top-N: window aggregations by a column and Window Top-N operators.
+  ['test/cases/verify/breakdowns/pipeline.yaml', 2],
 ] as const)('%s at parallelism %d', (file, parallelism) => {
   test("the operator ids derived from Flink's execution plan are the vertex ids of the job Flink runs", async () => {
     const name = parallelism === 1 ? 'uvpv-up-ids' : 'uvpv-up-ids-p2';
