@@ -120,7 +120,7 @@ function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names)
   };
 }
 
-function jobOptions(spec: Spec, views: readonly { counts: readonly CountNode[]; readers: number }[], o: PlanOverrides, firstSeen: boolean): JobOption[] {
+function jobOptions(spec: Spec, views: readonly { by?: string; counts: readonly CountNode[]; readers: number }[], o: PlanOverrides, firstSeen: boolean): JobOption[] {
   const checkpoint = o.checkpointInterval ?? spec.job.checkpointInterval;
   const options: JobOption[] = [
     {
@@ -134,7 +134,8 @@ function jobOptions(spec: Spec, views: readonly { counts: readonly CountNode[]; 
       why:
         spec.job.parallelism === 1
           ? 'One task per operator: windows then reach Redis in window_end order (newest list entry first).'
-          : 'Parallel tasks per operator (spec job.parallelism). The window counts have no key, so they run as one task and emit windows in window_end order.',
+          : 'Parallel tasks per operator (spec job.parallelism). The window counts have no key, so they run as one task and emit windows in window_end order' +
+            (views.some((v) => v.by !== undefined) ? '; counts by a column are keyed by its value, so all windows of one value come from one task, in window_end order.' : '.'),
     },
     {
       key: 'pipeline.object-reuse',
