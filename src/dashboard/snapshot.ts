@@ -1,17 +1,21 @@
 /**
  * What the dashboard shows, read from the spec's Redis sinks: per metric the current value and
- * a series over recent windows. Every redis.type of the contract is understood, and keys with
- * `{window_start}` / `{window_end}` are found by SCAN and placed by the time in their name.
+ * a series over recent windows; for a metric with `by`, the latest window's values of `by` (bars),
+ * and for a topn, its latest window's ranking (see breakdown.ts). Every redis.type of the contract
+ * is understood, and keys with `{window_start}` / `{window_end}` (and `{<by column>}`) are found by
+ * SCAN and placed by what their name carries.
  *
  * The reading goes through `RedisReader`, a handful of commands, so the logic is tested without
  * a Redis (test/unit/dashboard.test.ts) and against a real one (test/browser/).
  */
 import type Redis from 'ioredis';
-import { commandOf, readerOf, redisType, type Point, type RedisReader } from '../redis-types';
-import { parseKey, placeholdersOf } from '../spec/key-template';
-import type { Metric, Spec } from '../spec/types';
+import { commandOf, readerOf, redisType, type Point, type Ranked, type RedisReader } from '../redis-types';
+import type { Column, Metric, Spec } from '../spec/types';
+import { emptyBreakdown, isBreakdown, readBreakdown, type Bar } from './breakdown';
+import { keyMatcher, scanKeys } from './keys';
 
-export type { Point, RedisReader } from '../redis-types';
+export type { Point, Ranked, RedisReader } from '../redis-types';
+export { MAX_BARS, MAX_ENTRIES, MAX_FIELDS, MAX_KEYS, MAX_RANKING, type Bar } from './breakdown';
 export { hashPoints } from '../redis-types/hash';
 export { listPoints } from '../redis-types/list';
 
@@ -22,14 +26,35 @@ export interface MetricView {
   key: string;
   /** The latest value; null when nothing was written yet (or it cannot be read: see `error`). */
   current: number | null;
-  /** The window (end, or start) the current value belongs to; absent for sampled values. */
+  /**
+   * The window (end, or start) the current value belongs to; absent for sampled values. For bars
+   * and a ranking: the window they show; absent when there is none (a fixed key).
+   */
   at?: string;
-  /** Oldest first, at most MAX_POINTS. */
+  /** Oldest first, at most MAX_POINTS. Empty for bars and a ranking. */
   series: Point[];
-  /** Where the series' time comes from, for the chart's caption. */
-  axis: 'window end' | 'window start' | 'sampled';
+  /**
+   * Where the series' time comes from, for the chart's caption. For bars and a ranking: the window
+   * `at` is; `latest per value` when the key holds no single window (each value's latest one).
+   */
+  axis: 'window end' | 'window start' | 'sampled' | 'latest per value';
   /** Why this metric could not be read (e.g. its key holds another type); the others still are. */
   error?: string;
+  /**
+   * Absent: `current` and a line chart of `series`. `bars`: a metric with `by` (`current` is null);
+   * `ranking`: a topn (`current` is null).
+   */
+  view?: 'bars' | 'ranking';
+  /** bars and ranking: the column the metric is broken down by. */
+  by?: string;
+  /** The latest window's top MAX_BARS values of `by`, the largest first (ties: the value of `by` ascending). */
+  bars?: Bar[];
+  /** The latest window's top-N, the most rows first (ties: the value ascending); rank = index + 1; at most MAX_RANKING. */
+  ranking?: Ranked[];
+  /** bars and ranking: how many values of `by` were read. */
+  values?: number;
+  /** bars and ranking: what the reading left out (a cap was hit), for the caption. */
+  note?: string;
 }
 
 export interface Snapshot {
@@ -67,20 +92,27 @@ export class History {
 
 export async function readSnapshot(redis: Redis | RedisReader, spec: Spec, history: History, now = new Date()): Promise<Snapshot> {
   const reader = 'pipeline' in redis ? readerOf(redis) : redis;
-  const metrics = await Promise.all(spec.metrics.map((m) => readMetric(reader, m, history, now)));
+  const metrics = await Promise.all(spec.metrics.map((m) => readMetric(reader, m, history, now, spec.source.columns)));
   const r = spec.redis;
   return { pipeline: spec.name, redis: `${r.host}:${r.port}/${r.database}`, updated: now.toISOString(), metrics };
 }
 
-async function readMetric(redis: RedisReader, m: Metric, history: History, now: Date): Promise<MetricView> {
+async function readMetric(redis: RedisReader, m: Metric, history: History, now: Date, columns: readonly Column[]): Promise<MetricView> {
   const base = { name: m.name, type: m.type, redisType: m.redis.type, key: m.redis.key };
-  const template = keyTemplate(m.redis.key);
   const read = redisType(m.redis.type).dashboard;
+  if (isBreakdown(m)) {
+    const family = columns.find((c) => c.name === m.by)?.type.family;
+    try {
+      return { ...base, current: null, series: [], ...(await readBreakdown(redis, m, family)) };
+    } catch (e) {
+      return { ...base, current: null, series: [], ...emptyBreakdown(m, family), error: (e as Error).message };
+    }
+  }
+  const template = keyTemplate(m.redis.key);
   const command = commandOf(m.redis);
   try {
-    if (read.kind === 'ranking' || m.by !== undefined) throw new Error('breakdowns and top-N are not shown yet');
     if (template) {
-      const series = await templatedSeries(redis, m, template);
+      const series = await templatedSeries(redis, m);
       return { ...base, ...latest(series), series, axis: template.axis };
     }
     if (read.kind === 'windows') {
@@ -120,35 +152,17 @@ export interface KeyTemplate {
   axis: 'window end' | 'window start';
 }
 
-const TIME = '(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})';
-
 /** The template of a key with `{window_start}` / `{window_end}`; undefined for a fixed key. */
 export function keyTemplate(key: string): KeyTemplate | undefined {
-  const parts = parseKey(key);
-  const names = placeholdersOf(parts);
-  if (names.length === 0) return undefined;
-  const pattern = parts.map((p) => ('text' in p ? p.text.replace(/[*?[\]\\]/g, '\\$&') : '*')).join('');
-  const regex = new RegExp(`^${parts.map((p) => ('text' in p ? p.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : TIME)).join('')}$`);
-  const group = names.includes('window_end') ? names.indexOf('window_end') + 1 : 1;
-  return {
-    pattern,
-    timeOf: (k) => regex.exec(k)?.[group],
-    axis: names.includes('window_end') ? 'window end' : 'window start',
-  };
+  const matcher = keyMatcher(key);
+  if (!matcher?.axis) return undefined;
+  return { pattern: matcher.pattern, timeOf: (k) => matcher.parse(k)?.t, axis: matcher.axis };
 }
 
-/** One point per key that fits the template: the newest MAX_POINTS windows are read. */
-async function templatedSeries(redis: RedisReader, m: Metric, template: KeyTemplate): Promise<Point[]> {
-  const keys = new Map<string, string>(); // time → key (SCAN may return a key twice)
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, template.pattern, 1000);
-    cursor = next;
-    for (const key of batch) {
-      const t = template.timeOf(key);
-      if (t !== undefined) keys.set(t, key);
-    }
-  } while (cursor !== '0');
+/** One point per key that fits the key's template: the newest MAX_POINTS windows are read. */
+async function templatedSeries(redis: RedisReader, m: Metric): Promise<Point[]> {
+  const keys = new Map<string, string>(); // time → key
+  for (const [key, { t }] of await scanKeys(redis, keyMatcher(m.redis.key)!)) if (t !== undefined) keys.set(t, key);
   const times = [...keys.keys()].sort().slice(-MAX_POINTS);
   const values = await Promise.all(times.map((t) => valueOf(redis, keys.get(t)!, m)));
   const points: Point[] = [];

@@ -80,6 +80,8 @@ export interface RedisReader {
   get(key: string): Promise<string | null>;
   lrange(key: string, start: number, stop: number): Promise<string[]>;
   hgetall(key: string): Promise<Record<string, string>>;
+  /** One HSCAN step: [next cursor, [field, value, field, value, ...]]. */
+  hscan(key: string, cursor: string, count: number): Promise<[string, string[]]>;
   /** ZRANGE key start stop REV WITHSCORES: [member, score, member, score, ...], highest score first. */
   zrevrangeWithScores(key: string, start: number, stop: number): Promise<string[]>;
 }
@@ -93,8 +95,8 @@ export type DashboardRead =
    * (the dashboard's view of a fixed key); otherwise all of them.
    */
   | { readonly kind: 'windows'; read(redis: RedisReader, key: string, command: RedisCommand, recent: boolean): Promise<Point[]> }
-  /** A ranking inside the key (a top-N): its members, highest score first. */
-  | { readonly kind: 'ranking'; read(redis: RedisReader, key: string): Promise<Ranked[]> };
+  /** A ranking inside the key (a top-N): its members, highest score first; the first `limit` of them when given. */
+  | { readonly kind: 'ranking'; read(redis: RedisReader, key: string, limit?: number): Promise<Ranked[]> };
 
 /** A problem a dialect has with a sink of this type, e.g. a command its connector lacks. */
 export interface Unsupported {

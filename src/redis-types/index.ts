@@ -73,6 +73,7 @@ export function readerOf(redis: Redis): RedisReader {
     get: (key) => redis.get(key),
     lrange: (key, start, stop) => redis.lrange(key, start, stop),
     hgetall: (key) => redis.hgetall(key),
+    hscan: (key, cursor, count) => redis.hscan(key, cursor, 'COUNT', count),
     zrevrangeWithScores: (key, start, stop) => redis.zrange(key, start, stop, 'REV', 'WITHSCORES'),
   };
 }

@@ -76,18 +76,52 @@ function entryText(e: object): string {
   return JSON.stringify(e);
 }
 
+/** A list entry of a metric with `by`: its window (end), the value of `by` as plain text, and the value. */
+export interface ByPoint {
+  t: string;
+  by: string;
+  v: number;
+}
+
+/**
+ * List entries `{"window_start":…,"window_end":…,"<column>":…,"value":…}` as points of their window
+ * end and `by` value, in the order given; entries without the column (or not of the contract) are skipped.
+ */
+export function listByPoints(entries: readonly string[], column: string): ByPoint[] {
+  const out: ByPoint[] = [];
+  for (const s of entries) {
+    const e = parseObject(s);
+    const by = e?.[column];
+    const p = e && pointOf(e);
+    if (p && (typeof by === 'string' || typeof by === 'number' || typeof by === 'boolean')) out.push({ t: p.t, by: String(by), v: p.v });
+  }
+  return out;
+}
+
 /** List entries `{"window_start":…,"window_end":…,"value":…}` as points at their window end; others skipped. */
 export function listPoints(entries: readonly string[]): Point[] {
   const out: Point[] = [];
   for (const s of entries) {
-    try {
-      const e = JSON.parse(s) as { window_start?: unknown; window_end?: unknown; value?: unknown };
-      const t = typeof e.window_end === 'string' ? e.window_end : typeof e.window_start === 'string' ? e.window_start : undefined;
-      const v = typeof e.value === 'number' ? e.value : typeof e.value === 'string' && e.value.trim() !== '' ? Number(e.value) : NaN;
-      if (t !== undefined && Number.isFinite(v)) out.push({ t, v });
-    } catch {
-      // not JSON: not an entry of the contract
-    }
+    const e = parseObject(s);
+    const p = e && pointOf(e);
+    if (p) out.push(p);
   }
   return out;
+}
+
+/** A JSON object, or undefined (not JSON: not an entry of the contract). */
+function parseObject(s: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(s);
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An entry's window (its end, else its start) and value (a number, or text holding one). */
+function pointOf(e: Record<string, unknown>): Point | undefined {
+  const t = typeof e.window_end === 'string' ? e.window_end : typeof e.window_start === 'string' ? e.window_start : undefined;
+  const v = typeof e.value === 'number' ? e.value : typeof e.value === 'string' && e.value.trim() !== '' ? Number(e.value) : NaN;
+  return t !== undefined && Number.isFinite(v) ? { t, v } : undefined;
 }

@@ -1,10 +1,11 @@
 /**
  * The dashboard in real headless Chromium (the one npm installs, see test/support/browser.ts,
  * driven by playwright-core): known values in Redis show on the page, and change on the page when
- * Redis changes. Leaves a screenshot in test-artifacts/dashboard.png. Needs Redis on
- * 127.0.0.1:6379 (a database of the test's own is claimed).
+ * Redis changes; breakdowns (`by`) as bars and a topn as a ranked list, likewise. Leaves
+ * screenshots in test-artifacts/dashboard.png and dashboard-breakdowns.png. Needs Redis on
+ * 127.0.0.1:6379 (databases of the test's own are claimed).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -152,6 +153,191 @@ test('the page shows the numbers, follows Redis live, and looks right', async ()
   ).toBe(true);
   expect(statSync(shot).size).toBeGreaterThan(20_000);
 });
+
+describe('breakdowns and top-N', () => {
+  // Its own spec, database and dashboard: a metric by an INT column into a {window_end} hash, one by
+  // a STRING column into one set per value, a topn, and a plain number beside them.
+  const SPEC = `version: 1
+name: breakdowns
+source:
+  table: clicks
+  topic: clicks
+  bootstrapServers: 127.0.0.1:9092
+  columns:
+    kind: STRING
+    user_id: BIGINT
+    item: INT
+    ts: TIMESTAMP(3)
+  eventTime: ts
+  watermarkDelay: 30 s
+events:
+  view: kind <> 'buy'
+window:
+  type: tumble
+  size: 1 minute
+redis:
+  host: 127.0.0.1
+  port: 6379
+  database: 0
+metrics:
+  - name: pv_by_item
+    type: pv
+    event: view
+    by: item
+    redis: { type: hash, key: "pvb:{window_end}" }
+  - name: uv_by_kind
+    type: uv
+    event: view
+    column: user_id
+    by: kind
+    redis: { type: set, key: "uvb:{kind}:{window_end}" }
+  - name: top_items
+    type: topn
+    event: view
+    by: item
+    n: 5
+    redis: { type: zset, key: "top:{window_end}" }
+  - name: pv_total
+    type: pv
+    event: view
+    redis: { type: string, key: "pv:total" }
+`;
+  const T = (minute: number) => `2024-05-01T10:${String(minute).padStart(2, '0')}:00`;
+  let bns: Namespace;
+  let board: Dashboard;
+  let p: Page;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'uvpv-breakdowns-'));
+    writeFileSync(join(dir, 'pipeline.yaml'), SPEC);
+    const loaded = loadSpec('pipeline.yaml', { env: {}, cwd: dir });
+    bns = await claimDatabase('127.0.0.1', 6379, 'dashboard-breakdowns');
+    const r = bns.redis;
+    await r.hset(`pvb:${T(1)}`, '1', '50'); // an older window: not shown
+    // 12 items in the newest window: 10 bars, ties by item as a number (9 before 10).
+    await r.hset(`pvb:${T(2)}`, { 1: '4', 2: '30', 3: '1', 4: '8', 5: '8', 6: '2', 7: '3', 8: '5', 9: '12', 10: '12', 11: '6', 12: '7' });
+    await r.sadd(`uvb:web:${T(2)}`, '1', '2', '3');
+    await r.sadd(`uvb:app:ios:${T(2)}`, '1', '2', '3', '4', '5');
+    await r.sadd(`uvb:web:${T(1)}`, '1', '2', '3', '4', '5', '6', '7');
+    await r.zadd(`top:${T(1)}`, 99, '1');
+    await r.zadd(`top:${T(2)}`, 7, '101', 5, '10', 5, '9', 5, '100', 2, '3');
+    await r.set('pv:total', '42');
+    board = await startDashboard({ spec: loaded.spec, port: 0, database: bns.database, intervalMs: 250 });
+    p = await browser.newPage();
+    await p.setViewportSize({ width: 1280, height: 1000 });
+  });
+
+  afterAll(async () => {
+    await p?.close();
+    await board?.close();
+    await bns?.release(false);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const bars = (metric: string) => p.locator(`[data-metric="${metric}"] [data-role=bar]`);
+  // Read in one go in the page: the rows are redrawn when a snapshot changes them.
+  const barTexts = (metric: string) =>
+    bars(metric).evaluateAll((rows) =>
+      rows.map((row) => {
+        const el = row as unknown as { querySelector(s: string): { textContent: string } };
+        return `${el.querySelector('[data-role=label]').textContent}=${el.querySelector('[data-role=bar-value]').textContent}`;
+      }),
+    );
+  const rankTexts = (metric: string) =>
+    p
+      .locator(`[data-metric="${metric}"] [data-role=rank]`)
+      .evaluateAll((rows) =>
+        rows.map((row) => [...(row as unknown as { querySelectorAll(s: string): Iterable<{ textContent: string }> }).querySelectorAll('td')].map((td) => td.textContent).join(' ')),
+      );
+
+  test('the snapshot: bars and a ranking from a real Redis', async () => {
+    const s = JSON.parse(await get(board.url + 'api/snapshot')) as Snapshot;
+    const byName = Object.fromEntries(s.metrics.map((m) => [m.name, m]));
+    expect(byName.pv_by_item).toMatchObject({ view: 'bars', by: 'item', at: T(2), values: 12 });
+    expect(byName.pv_by_item.bars!.slice(0, 3)).toEqual([
+      { label: '2', v: 30 },
+      { label: '9', v: 12 },
+      { label: '10', v: 12 },
+    ]);
+    expect(byName.uv_by_kind).toMatchObject({
+      view: 'bars',
+      at: T(2),
+      bars: [
+        { label: 'app:ios', v: 5 },
+        { label: 'web', v: 3 },
+      ],
+    });
+    expect(byName.top_items).toMatchObject({
+      view: 'ranking',
+      at: T(2),
+      ranking: [{ member: '101', score: 7 }, { member: '9' }, { member: '10' }, { member: '100' }, { member: '3' }],
+    });
+    expect(byName.pv_total).toMatchObject({ current: 42, axis: 'sampled' });
+    expect(byName.pv_total.view).toBeUndefined();
+    expect(s.metrics.every((m) => m.error === undefined)).toBe(true);
+  });
+
+  test('the page shows the bars and the ranked list, and follows Redis live', async () => {
+    await p.goto(board.url);
+    await expectValue(() => barTexts('pv_by_item'), ['2=30', '9=12', '10=12', '4=8', '5=8', '12=7', '11=6', '8=5', '1=4', '7=3']);
+    await expectValue(() => barTexts('uv_by_kind'), ['app:ios=5', 'web=3']);
+    await expectValue(() => rankTexts('top_items'), ['1 101 7', '2 9 5', '3 10 5', '4 100 5', '5 3 2']);
+    expect(await p.locator('[data-metric="top_items"] th').allTextContents()).toEqual(['#', 'item', 'rows']);
+    expect(await p.locator('[data-metric="pv_by_item"] [data-role=at]').textContent()).toBe('window to 10:02:00');
+    expect(await p.locator('[data-metric="pv_by_item"] [data-role=breakdown-caption]').textContent()).toBe('top 10 of 12 values of item');
+    expect(await p.locator('[data-metric="top_items"] [data-role=at]').textContent()).toBe('window to 10:02:00');
+    // A breakdown's card has bars instead of a number and a line chart; the plain metric keeps both.
+    expect(await p.locator('[data-metric="pv_by_item"] .chart').isVisible()).toBe(false);
+    expect(await p.locator('[data-metric="pv_by_item"] [data-role=value]').isVisible()).toBe(false);
+    expect(await bars('pv_by_item').first().isVisible()).toBe(true);
+    await expectText(p.locator('[data-metric="pv_total"] [data-role=value]'), '42');
+    expect(await p.locator('[data-metric="pv_total"] .chart').isVisible()).toBe(true);
+    // The longest bar is the largest value.
+    const widths = await p.locator('[data-metric="pv_by_item"] .bar-fill').evaluateAll((els) => els.map((e) => (e as unknown as { style: { width: string } }).style.width));
+    expect(widths[0]).toBe('100%');
+    expect(widths[1]).toBe('40%');
+
+    // A newer window arrives: the page moves to it.
+    await bns.redis.hset(`pvb:${T(3)}`, { 5: '3', 6: '9' });
+    await bns.redis.sadd(`uvb:web:${T(3)}`, '1');
+    await bns.redis.zadd(`top:${T(3)}`, 4, '6', 4, '5', 1, '7');
+    await expectValue(() => barTexts('pv_by_item'), ['6=9', '5=3']);
+    await expectValue(() => barTexts('uv_by_kind'), ['web=1']);
+    await expectValue(() => rankTexts('top_items'), ['1 5 4', '2 6 4', '3 7 1']);
+    await expectText(p.locator('[data-metric="pv_by_item"] [data-role=at]'), 'window to 10:03:00');
+    expect(await p.locator('[data-metric="pv_by_item"] [data-role=breakdown-caption]').textContent()).toBe('2 values of item');
+    // And within the window, as it fills.
+    await bns.redis.hset(`pvb:${T(3)}`, '7', '11');
+    await bns.redis.zadd(`top:${T(3)}`, 6, '7');
+    await expectValue(() => barTexts('pv_by_item'), ['7=11', '6=9', '5=3']);
+    await expectValue(() => rankTexts('top_items'), ['1 7 6', '2 5 4', '3 6 4']);
+    // A key of the wrong type: that card says so, the others go on.
+    await bns.redis.set(`top:${T(4)}`, 'not a zset');
+    await expectText(p.locator('[data-metric="top_items"] [data-role=error]'), `top:${T(4)}: WRONGTYPE Operation against a key holding the wrong kind of value`);
+    expect(await rankTexts('top_items')).toEqual([]);
+    await bns.redis.set('pv:total', '43');
+    await expectText(p.locator('[data-metric="pv_total"] [data-role=value]'), '43');
+    expect(await barTexts('pv_by_item')).toEqual(['7=11', '6=9', '5=3']);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await bns.redis.del(`top:${T(4)}`);
+    await expectValue(() => rankTexts('top_items'), ['1 7 6', '2 5 4', '3 6 4']);
+    await p.screenshot({ path: join(ARTIFACTS, 'dashboard-breakdowns.png'), fullPage: true });
+  });
+});
+
+/** Waits up to 5 s for `read` to give `want` (the page updates every 250 ms here). */
+async function expectValue<T>(read: () => Promise<T>, want: T): Promise<void> {
+  const deadline = Date.now() + 5000;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (JSON.stringify(last) === JSON.stringify(want)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(last).toEqual(want);
+}
 
 /** Waits up to 5 s for a locator to show `text` (the page updates every 250 ms here). */
 async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {

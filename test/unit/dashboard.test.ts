@@ -1,20 +1,44 @@
 /**
  * The dashboard's snapshot logic, with an in-memory Redis (the same commands, no server): every
  * redis.type of the contract, key templates, list order for LPUSH and RPUSH, empty states, and
- * what is not a number. The same reads against a real Redis, and the page, are in test/browser/.
+ * what is not a number; breakdowns (`by`: bars of the latest window) in every type that holds one,
+ * and top-N rankings. The same reads against a real Redis, and the page, are in test/browser/.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { History, MAX_POINTS, hashPoints, keyTemplate, listPoints, newest, readSnapshot, type RedisReader } from '../../src/dashboard/snapshot';
+import { keyMatcher } from '../../src/dashboard/keys';
+import { BREAKDOWNS_JS, withBreakdowns } from '../../src/dashboard/page';
+import {
+  History,
+  MAX_BARS,
+  MAX_ENTRIES,
+  MAX_FIELDS,
+  MAX_KEYS,
+  MAX_POINTS,
+  MAX_RANKING,
+  hashPoints,
+  keyTemplate,
+  listPoints,
+  newest,
+  readSnapshot,
+  type RedisReader,
+} from '../../src/dashboard/snapshot';
 import { demoSpecText } from '../../src/demo/run-demo';
 import { loadSpec } from '../../src/spec/load';
 import type { Metric, Spec } from '../../src/spec/types';
 
-/** Just enough of Redis: strings, sets (an hll is a set here: PFCOUNT is exact), lists, hashes. */
+/** A sorted set: member → score. */
+class ZSet extends Map<string, number> {}
+
+const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
+
+/** Just enough of Redis: strings, sets (an hll is a set here: PFCOUNT is exact), lists, hashes, sorted sets. */
 class FakeRedis implements RedisReader {
-  readonly data = new Map<string, string | Set<string> | string[] | Map<string, string>>();
+  readonly data = new Map<string, string | Set<string> | string[] | Map<string, string> | ZSet>();
   scans = 0;
+  /** Keys read (not scanned) since the last reset: what a refresh costs. */
+  reads = new Set<string>();
 
   async scan(cursor: string, pattern: string): Promise<[string, string[]]> {
     this.scans++;
@@ -27,6 +51,7 @@ class FakeRedis implements RedisReader {
     return cursor === '0' ? [keys.length > 1 ? '7' : '0', keys.slice(0, half)] : ['0', keys.slice(half - 1)];
   }
   async exists(key: string) {
+    this.reads.add(key);
     return this.data.has(key) ? 1 : 0;
   }
   async scard(key: string) {
@@ -36,31 +61,48 @@ class FakeRedis implements RedisReader {
     return this.set(key)?.size ?? 0;
   }
   async get(key: string) {
+    this.reads.add(key);
     const v = this.data.get(key);
-    if (v !== undefined && typeof v !== 'string') throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
+    if (v !== undefined && typeof v !== 'string') throw new Error(WRONGTYPE);
     return v ?? null;
   }
   async lrange(key: string, start: number, stop: number) {
+    this.reads.add(key);
     const v = this.data.get(key) ?? [];
-    if (!Array.isArray(v)) throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
+    if (!Array.isArray(v)) throw new Error(WRONGTYPE);
     const from = start < 0 ? Math.max(0, v.length + start) : start;
     const to = stop < 0 ? v.length + stop : Math.min(stop, v.length - 1);
     return v.slice(from, to + 1);
   }
   async hgetall(key: string) {
-    const v = this.data.get(key) ?? new Map<string, string>();
-    if (!(v instanceof Map)) throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
-    return Object.fromEntries(v);
+    return Object.fromEntries(this.hash(key) ?? []);
   }
-  async zrevrangeWithScores(key: string): Promise<string[]> {
+  /** Pages of `count` fields; the cursor is the offset. */
+  async hscan(key: string, cursor: string, count: number): Promise<[string, string[]]> {
+    const fields = [...(this.hash(key) ?? [])];
+    const from = Number(cursor);
+    const next = from + count < fields.length ? String(from + count) : '0';
+    return [next, fields.slice(from, from + count).flat()];
+  }
+  /** Highest score first; equal scores by member, descending (bytes), as ZRANGE ... REV does. */
+  async zrevrangeWithScores(key: string, start: number, stop: number): Promise<string[]> {
+    this.reads.add(key);
     const v = this.data.get(key);
     if (v === undefined) return [];
-    throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
+    if (!(v instanceof ZSet)) throw new Error(WRONGTYPE);
+    const sorted = [...v].sort(([am, as], [bm, bs]) => bs - as || (am < bm ? 1 : am > bm ? -1 : 0));
+    return sorted.slice(start, stop < 0 ? sorted.length + stop + 1 : stop + 1).flatMap(([m, score]) => [m, String(score)]);
   }
   private set(key: string): Set<string> | undefined {
     const v = this.data.get(key);
-    if (v !== undefined && !(v instanceof Set)) throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
+    if (v !== undefined && !(v instanceof Set)) throw new Error(WRONGTYPE);
     return v;
+  }
+  private hash(key: string): Map<string, string> | undefined {
+    this.reads.add(key);
+    const v = this.data.get(key);
+    if (v !== undefined && (!(v instanceof Map) || v instanceof ZSet)) throw new Error(WRONGTYPE);
+    return v as Map<string, string> | undefined;
   }
 
   sadd(key: string, ...members: string[]) {
@@ -83,13 +125,18 @@ class FakeRedis implements RedisReader {
     h.set(field, value);
     this.data.set(key, h);
   }
+  zadd(key: string, ...scoreMembers: Array<number | string>) {
+    const z = (this.data.get(key) as ZSet | undefined) ?? new ZSet();
+    for (let i = 0; i + 1 < scoreMembers.length; i += 2) z.set(String(scoreMembers[i + 1]), Number(scoreMembers[i]));
+    this.data.set(key, z);
+  }
 }
 
 const CASE = resolve(__dirname, '../cases/valid/every-redis-type');
 const base = loadSpec('pipeline.yaml', { env: {}, cwd: CASE }).spec;
 
-/** The case's spec with these metrics (and its Redis block). */
-function withMetrics(...metrics: Array<Pick<Metric, 'name' | 'redis'> & { type?: Metric['type'] }>): Spec {
+/** The case's spec with these metrics (and its Redis block); its columns: kind STRING, user_id BIGINT, item INT, ts. */
+function withMetrics(...metrics: Array<Pick<Metric, 'name' | 'redis'> & { type?: Metric['type']; by?: string; n?: number; column?: string }>): Spec {
   return { ...base, metrics: metrics.map((m) => ({ type: 'pv', event: 'view', ...m }) as Metric) };
 }
 
@@ -344,6 +391,377 @@ describe('empty and broken', () => {
     const s = await readSnapshot(new FakeRedis(), spec, new History(), NOW);
     expect(s).toMatchObject({ pipeline: 'every-redis-type', redis: '127.0.0.1:6379/3', updated: '2024-05-01T12:00:00.000Z' });
     expect(JSON.stringify(s)).not.toContain('hunter2');
+  });
+});
+
+describe('key matching with {<by column>}', () => {
+  test('the value of `by` and the window time from a key; text may hold ":", times are matched strictly', () => {
+    const m = keyMatcher('uv:{kind}:{window_end}', 'kind', 'string')!;
+    expect(m.pattern).toBe('uv:*:*');
+    expect(m.axis).toBe('window end');
+    expect(m.parse(`uv:web:${at(60)}`)).toEqual({ t: at(60), value: 'web' });
+    expect(m.parse(`uv:a:b:${at(60)}`)).toEqual({ t: at(60), value: 'a:b' });
+    expect(m.parse(`uv::${at(60)}`)).toEqual({ t: at(60), value: '' });
+    expect(m.parse(`uv:${at(60)}:${at(120)}`)).toEqual({ t: at(120), value: at(60) });
+    expect(m.parse('uv:web:2024-05-01T10:01')).toBeUndefined();
+    expect(m.parse(`uv:web:${at(60)}:x`)).toBeUndefined();
+    expect(m.parse(`uv:web`)).toBeUndefined();
+  });
+
+  test('an integer column matches digits only; boolean true or false; a repeated placeholder must repeat its text', () => {
+    const i = keyMatcher('pv:{item}', 'item', 'integer')!;
+    expect(i.axis).toBeUndefined();
+    expect(i.namesValue).toBe(true);
+    expect(i.parse('pv:42')).toEqual({ value: '42' });
+    expect(i.parse('pv:-7')).toEqual({ value: '-7' });
+    expect(i.parse('pv:set')).toBeUndefined();
+    expect(keyMatcher('b:{flag}', 'flag', 'boolean')!.parse('b:maybe')).toBeUndefined();
+    const twice = keyMatcher('x:{item}:{window_start}:{item}', 'item', 'integer')!;
+    expect(twice.parse(`x:5:${at(0)}:5`)).toEqual({ t: at(0), value: '5' });
+    expect(twice.parse(`x:5:${at(0)}:6`)).toBeUndefined();
+    expect(twice.axis).toBe('window start');
+  });
+
+  test('without `by`, a column placeholder is literal text, and a fixed key is no template', () => {
+    expect(keyMatcher('pv:{item}')).toBeUndefined();
+    expect(keyMatcher('pv')).toBeUndefined();
+    expect(keyMatcher('pv:{item}:{window_end}')!.pattern).toBe('pv:{item}:*');
+  });
+});
+
+describe('breakdowns (`by`): bars of the latest window', () => {
+  const byItem = { name: 'pv_by_item', type: 'pv' as const, by: 'item' };
+
+  test("hash with a {window_end} key: the newest window key's fields, largest first, ties by value (as integers)", async () => {
+    const r = new FakeRedis();
+    r.hset(`pv:${at(60)}`, '1', '100'); // an older window: not shown
+    for (const [item, v] of [
+      ['10', '3'],
+      ['9', '3'],
+      ['2', '7'],
+      ['100', '1'],
+      ['x', 'not a number'],
+    ])
+      r.hset(`pv:${at(120)}`, item, v);
+    const m = await one(r, { ...byItem, redis: { type: 'hash', key: 'pv:{window_end}' } });
+    expect(m).toMatchObject({
+      view: 'bars',
+      by: 'item',
+      at: at(120),
+      axis: 'window end',
+      current: null,
+      series: [],
+      values: 4,
+      bars: [
+        { label: '2', v: 7 },
+        { label: '9', v: 3 },
+        { label: '10', v: 3 },
+        { label: '100', v: 1 },
+      ],
+    });
+    expect(m.error).toBeUndefined();
+    expect(m.note).toBeUndefined();
+    expect(r.reads).toEqual(new Set([`pv:${at(120)}`])); // the newest window's key only
+  });
+
+  test('hash with a fixed key: each field is a value of `by` (its latest window): no single window', async () => {
+    const r = new FakeRedis();
+    r.hset('pv:by_item', '101', '4');
+    r.hset('pv:by_item', '102', '9');
+    const m = await one(r, { ...byItem, redis: { type: 'hash', key: 'pv:by_item' } });
+    expect(m).toMatchObject({
+      view: 'bars',
+      axis: 'latest per value',
+      values: 2,
+      bars: [
+        { label: '102', v: 9 },
+        { label: '101', v: 4 },
+      ],
+    });
+    expect(m.at).toBeUndefined();
+  });
+
+  test('more than MAX_BARS values: the top ones only, and how many there are', async () => {
+    const r = new FakeRedis();
+    for (let i = 1; i <= 25; i++) r.hset(`pv:${at(60)}`, `p${String(i).padStart(2, '0')}`, String(i % 13));
+    const m = await one(r, { name: 'pv_by_kind', type: 'pv', by: 'kind', redis: { type: 'hash', key: 'pv:{window_end}' } });
+    expect(MAX_BARS).toBe(10);
+    expect(m.values).toBe(25);
+    expect(m.bars).toHaveLength(MAX_BARS);
+    // 12 (p12, p25), 11 (p11, p24), 10 (p10, p23), 9 (p09, p22), 8 (p08, p21): ties by text ascending.
+    expect(m.bars!.map((b) => `${b.label}=${b.v}`)).toEqual(['p12=12', 'p25=12', 'p11=11', 'p24=11', 'p10=10', 'p23=10', 'p09=9', 'p22=9', 'p08=8', 'p21=8']);
+  });
+
+  test('set with {by} in the key: one key per value of the newest window, SCARD each; a value may hold ":"', async () => {
+    const r = new FakeRedis();
+    r.sadd(`uv:web:${at(60)}`, 'a', 'b', 'c', 'd'); // older
+    r.sadd(`uv:web:${at(120)}`, 'a', 'b');
+    r.sadd(`uv:app:ios:${at(120)}`, 'a', 'b', 'c');
+    r.sadd(`uv:x:${at(120)}`, 'a', 'b');
+    r.sadd('uv:web:not-a-time', 'a', 'b', 'c', 'd', 'e'); // fits the pattern, not the template
+    const m = await one(r, { name: 'uv_by_kind', type: 'uv', column: 'user_id', by: 'kind', redis: { type: 'set', key: 'uv:{kind}:{window_end}' } });
+    expect(m).toMatchObject({
+      view: 'bars',
+      at: at(120),
+      axis: 'window end',
+      values: 3,
+      bars: [
+        { label: 'app:ios', v: 3 },
+        { label: 'web', v: 2 },
+        { label: 'x', v: 2 },
+      ],
+    });
+  });
+
+  test('hll with {by} and {window_start}: PFCOUNT each, the window is the start', async () => {
+    const r = new FakeRedis();
+    r.sadd(`uvh:${at(0)}:7`, 'a', 'b', 'c');
+    r.sadd(`uvh:${at(0)}:8`, 'a');
+    r.sadd(`uvh:${at(60)}:8`, 'a', 'b');
+    r.sadd(`uvh:${at(60)}:web`, 'a', 'b', 'c', 'd', 'e'); // not an INT: not a key of the template
+    const m = await one(r, { name: 'uv_by_item', type: 'uv', column: 'user_id', by: 'item', redis: { type: 'hll', key: 'uvh:{window_start}:{item}' } });
+    expect(m).toMatchObject({ view: 'bars', at: at(60), axis: 'window start', values: 1, bars: [{ label: '8', v: 2 }] });
+  });
+
+  test("string with {by} and no window: each key holds its value's latest window; one that is not a number is an error", async () => {
+    const r = new FakeRedis();
+    r.data.set('cr:web', '0.25');
+    r.data.set('cr:app', '0.5');
+    r.data.set('cr:a b', '0.25');
+    const metric = { name: 'cr_by_kind', type: 'ratio' as const, by: 'kind', redis: { type: 'string' as const, key: 'cr:{kind}' } };
+    const m = await one(r, metric);
+    expect(m).toMatchObject({
+      view: 'bars',
+      axis: 'latest per value',
+      bars: [
+        { label: 'app', v: 0.5 },
+        { label: 'a b', v: 0.25 },
+        { label: 'web', v: 0.25 },
+      ],
+    });
+    expect(m.at).toBeUndefined();
+    r.data.set('cr:web', 'n/a');
+    const bad = await one(r, metric);
+    expect(bad).toMatchObject({ view: 'bars', bars: [], current: null });
+    expect(bad.error).toContain("cr:web holds 'n/a', not a number");
+  });
+
+  test("list with by (LPUSH): the newest window's entries, one per value; a replayed entry: the later push wins", async () => {
+    const r = new FakeRedis();
+    const e = (end: string, item: number, value: number) => JSON.stringify({ window_start: end, window_end: end, item, value });
+    // LPUSH: the head is the newest; a window's entries pushed in item order.
+    r.lpush(
+      'pv:list',
+      e(at(60), 1, 9),
+      e(at(60), 2, 9),
+      e(at(120), 1, 4),
+      e(at(120), 2, 6),
+      e(at(120), 3, 4),
+      e(at(120), 3, 5),
+      'not json',
+      JSON.stringify({ window_end: at(120), value: 1 }),
+    );
+    const m = await one(r, { ...byItem, redis: { type: 'list', key: 'pv:list' } });
+    expect(m).toMatchObject({
+      view: 'bars',
+      at: at(120),
+      axis: 'window end',
+      values: 3,
+      bars: [
+        { label: '2', v: 6 },
+        { label: '3', v: 5 },
+        { label: '1', v: 4 },
+      ],
+    });
+  });
+
+  test('list with by (RPUSH), and text values of `by`', async () => {
+    const r = new FakeRedis();
+    const e = (end: string, kind: string, value: number) => JSON.stringify({ window_start: end, window_end: end, kind, value });
+    r.rpush('pv:list', e(at(60), 'a', 9), e(at(120), 'a:b', 2), e(at(120), 'c', 3));
+    const m = await one(r, { name: 'pv_by_kind', type: 'pv', by: 'kind', redis: { type: 'list', key: 'pv:list', command: 'rpush' } });
+    expect(m).toMatchObject({
+      at: at(120),
+      bars: [
+        { label: 'c', v: 3 },
+        { label: 'a:b', v: 2 },
+      ],
+    });
+  });
+
+  test('list with by behind a {window_end} key: the newest key, and the newest window in it', async () => {
+    const r = new FakeRedis();
+    const e = (end: string, item: number, value: number) => JSON.stringify({ window_start: end, window_end: end, item, value });
+    r.lpush(`pv:${at(60)}`, e(at(60), 1, 1));
+    r.lpush(`pv:${at(120)}`, e(at(120), 5, 2), e(at(120), 6, 8));
+    const m = await one(r, { ...byItem, redis: { type: 'list', key: 'pv:{window_end}' } });
+    expect(m).toMatchObject({
+      at: at(120),
+      bars: [
+        { label: '6', v: 8 },
+        { label: '5', v: 2 },
+      ],
+    });
+  });
+
+  test('empty Redis: no bars, no window, no error, for every shape', async () => {
+    const r = new FakeRedis();
+    const s = await readSnapshot(
+      r,
+      withMetrics(
+        { ...byItem, name: 'h1', redis: { type: 'hash', key: 'pv:{window_end}' } },
+        { ...byItem, name: 'h2', redis: { type: 'hash', key: 'pv:fixed' } },
+        { ...byItem, name: 's1', type: 'uv', column: 'user_id', redis: { type: 'set', key: 'uv:{item}:{window_end}' } },
+        { ...byItem, name: 'l1', redis: { type: 'list', key: 'pv:list' } },
+        { ...byItem, name: 'str', redis: { type: 'string', key: 'pv:{item}' } },
+        { name: 'top', type: 'topn', by: 'item', n: 3, redis: { type: 'zset', key: 'top:{window_end}' } },
+      ),
+      new History(),
+      NOW,
+    );
+    for (const m of s.metrics) {
+      expect(m).toMatchObject({ current: null, series: [], values: 0 });
+      expect(m.error).toBeUndefined();
+      expect(m.at).toBeUndefined();
+      expect(m.note).toBeUndefined();
+    }
+    expect(s.metrics.map((m) => [m.name, m.view, m.axis, m.bars ?? m.ranking])).toEqual([
+      ['h1', 'bars', 'window end', []],
+      ['h2', 'bars', 'latest per value', []],
+      ['s1', 'bars', 'window end', []],
+      ['l1', 'bars', 'window end', []],
+      ['str', 'bars', 'latest per value', []],
+      ['top', 'ranking', 'window end', []],
+    ]);
+  });
+
+  test('a key of the wrong type is an error of its metric only, naming the key', async () => {
+    const r = new FakeRedis();
+    r.sadd(`uv:1:${at(60)}`, 'a');
+    r.data.set(`uv:2:${at(60)}`, 'a string');
+    r.hset(`pv:${at(60)}`, '1', '3');
+    r.data.set(`top:${at(60)}`, 'a string');
+    const s = await readSnapshot(
+      r,
+      withMetrics(
+        { name: 'uv', type: 'uv', column: 'user_id', by: 'item', redis: { type: 'set', key: 'uv:{item}:{window_end}' } },
+        { ...byItem, redis: { type: 'hash', key: 'pv:{window_end}' } },
+        { name: 'top', type: 'topn', by: 'item', n: 3, redis: { type: 'zset', key: 'top:{window_end}' } },
+      ),
+      new History(),
+      NOW,
+    );
+    const [uv, pv, top] = s.metrics;
+    expect(uv).toMatchObject({ view: 'bars', bars: [], current: null });
+    expect(uv.error).toMatch(new RegExp(`^uv:2:${at(60)}: WRONGTYPE`));
+    expect(pv).toMatchObject({ bars: [{ label: '1', v: 3 }], at: at(60) });
+    expect(pv.error).toBeUndefined();
+    expect(top).toMatchObject({ view: 'ranking', ranking: [] });
+    expect(top.error).toMatch(/WRONGTYPE/);
+  });
+});
+
+describe('top-N (zset): the ranking of the latest window', () => {
+  const top = { name: 'top_items', type: 'topn' as const, by: 'item', n: 5, redis: { type: 'zset' as const, key: 'top:{window_end}' } };
+
+  test("the newest window's zset, most rows first; ties by value ascending (as integers), not as ZRANGE REV gives them", async () => {
+    const r = new FakeRedis();
+    r.zadd(`top:${at(60)}`, 50, '1');
+    r.zadd(`top:${at(120)}`, 7, '101', 5, '9', 5, '10', 5, '100', 2, '3');
+    r.zadd('top:latest', 99, '1'); // fits the pattern, not the template
+    const m = await one(r, top);
+    expect(m).toMatchObject({
+      view: 'ranking',
+      by: 'item',
+      at: at(120),
+      axis: 'window end',
+      current: null,
+      series: [],
+      values: 5,
+      ranking: [
+        { member: '101', score: 7 },
+        { member: '9', score: 5 },
+        { member: '10', score: 5 },
+        { member: '100', score: 5 },
+        { member: '3', score: 2 },
+      ],
+    });
+    expect(m.bars).toBeUndefined();
+    expect(m.error).toBeUndefined();
+    expect(r.reads).toEqual(new Set([`top:${at(120)}`]));
+  });
+
+  test('a large top-N: the first MAX_RANKING shown, and says so', async () => {
+    const r = new FakeRedis();
+    for (let i = 0; i < 120; i++) r.zadd(`top:${at(60)}`, 1000 - i, String(i));
+    const m = await one(r, { ...top, n: 120 });
+    expect(m.ranking).toHaveLength(MAX_RANKING);
+    expect(m.ranking![0]).toEqual({ member: '0', score: 1000 });
+    expect(m.ranking![MAX_RANKING - 1]).toEqual({ member: String(MAX_RANKING - 1), score: 1000 - MAX_RANKING + 1 });
+    expect(m.note).toContain(`the first ${MAX_RANKING} shown`);
+  });
+
+  test('live: a newer window replaces the ranking', async () => {
+    const r = new FakeRedis();
+    r.zadd(`top:${at(60)}`, 3, '1', 2, '2');
+    expect((await one(r, top)).ranking).toEqual([
+      { member: '1', score: 3 },
+      { member: '2', score: 2 },
+    ]);
+    r.zadd(`top:${at(120)}`, 4, '2');
+    expect(await one(r, top)).toMatchObject({ at: at(120), ranking: [{ member: '2', score: 4 }] });
+  });
+});
+
+describe('breakdowns: the reading is bounded', () => {
+  test('more keys in the newest window than MAX_KEYS: only MAX_KEYS read, and the note says so', async () => {
+    const r = new FakeRedis();
+    for (let i = 0; i < MAX_KEYS + 50; i++) r.data.set(`pv:${i}:${at(60)}`, String(i));
+    for (let i = 0; i < 30; i++) r.data.set(`pv:${i}:${at(0)}`, String(i)); // an older window: never read
+    const m = await one(r, { name: 'pv', type: 'pv', by: 'item', redis: { type: 'string', key: 'pv:{item}:{window_end}' } });
+    expect(r.reads.size).toBe(MAX_KEYS);
+    expect([...r.reads].every((k) => k.endsWith(at(60)))).toBe(true);
+    expect(m.values).toBe(MAX_KEYS);
+    expect(m.note).toBe(`read ${MAX_KEYS} of ${MAX_KEYS + 50} keys of that window (the first by value); the largest among them shown`);
+    expect(m.bars![0]).toEqual({ label: String(MAX_KEYS - 1), v: MAX_KEYS - 1 });
+  });
+
+  test('a fixed hash with more than MAX_FIELDS fields: read through HSCAN up to the cap', async () => {
+    const r = new FakeRedis();
+    const h = new Map<string, string>();
+    for (let i = 0; i < MAX_FIELDS + 500; i++) h.set(String(i), String(i % 1000));
+    r.data.set('pv:by_item', h);
+    const m = await one(r, { name: 'pv', type: 'pv', by: 'item', redis: { type: 'hash', key: 'pv:by_item' } });
+    expect(m.values).toBe(MAX_FIELDS);
+    expect(m.note).toBe(`read ${MAX_FIELDS} hash fields; the hash has more`);
+    expect(m.bars).toHaveLength(MAX_BARS);
+  });
+
+  test('a list whose newest window has more entries than are read: says the window may have more', async () => {
+    const r = new FakeRedis();
+    const e = (item: number) => JSON.stringify({ window_start: at(0), window_end: at(60), item, value: item });
+    r.rpush('pv:list', ...Array.from({ length: MAX_ENTRIES + 10 }, (_, i) => e(i)));
+    const m = await one(r, { name: 'pv', type: 'pv', by: 'item', redis: { type: 'list', key: 'pv:list', command: 'rpush' } });
+    expect(m.values).toBe(MAX_ENTRIES);
+    expect(m.bars![0]).toEqual({ label: String(MAX_ENTRIES + 9), v: MAX_ENTRIES + 9 });
+    expect(m.note).toBe(`read the newest ${MAX_ENTRIES} list entries; the window may have more`);
+  });
+
+  test('metrics without `by` keep their view: no bars, no ranking', async () => {
+    const r = new FakeRedis();
+    r.hset('pv:h', at(60), '4');
+    const m = await one(r, { name: 'pv', redis: { type: 'hash', key: 'pv:h' } });
+    expect(Object.keys(m).sort()).toEqual(['at', 'axis', 'current', 'key', 'name', 'redisType', 'series', 'type']);
+  });
+});
+
+describe('the page', () => {
+  test('the breakdowns script is added after app.js; it sets values from Redis as text only', () => {
+    const html = '<body>\n  <script src="/chart.js"></script>\n  <script src="/app.js"></script>\n</body>';
+    expect(withBreakdowns(html)).toBe('<body>\n  <script src="/chart.js"></script>\n  <script src="/app.js"></script>\n  <script src="/breakdowns.js"></script>\n</body>');
+    expect(withBreakdowns('<body></body>')).toBe('<body><script src="/breakdowns.js"></script>\n</body>');
+    expect(BREAKDOWNS_JS).not.toMatch(/innerHTML|insertAdjacentHTML|document\.write/);
+    expect(() => new Function(BREAKDOWNS_JS)).not.toThrow(); // it parses
   });
 });
 
