@@ -4,7 +4,6 @@
  *
  *   GET /               the page (templates/dashboard/index.html)
  *   GET /app.js         the page's script
- *   GET /breakdowns.js  its part for bars (a metric with `by`) and rankings (a topn): page.ts
  *   GET /chart.js       Chart.js's UMD build, from the installed package
  *   GET /events         text/event-stream: one `data: <snapshot JSON>` per read
  *   GET /api/snapshot   the latest snapshot as JSON
@@ -16,7 +15,6 @@ import { dirname, join } from 'node:path';
 import { RuntimeFailure } from '../errors';
 import type { Spec } from '../spec/types';
 import { redisClient } from '../util/redis';
-import { BREAKDOWNS_JS, withBreakdowns } from './page';
 import { History, readSnapshot, type Snapshot } from './snapshot';
 
 export interface DashboardOptions {
@@ -47,9 +45,8 @@ function chartJsFile(): string {
 export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
   // Everything that can fail without side effects first: nothing to undo if it does.
   const files = new Map<string, { body: Buffer; type: string }>([
-    ['/', { body: Buffer.from(withBreakdowns(readFileSync(join(TEMPLATES, 'index.html'), 'utf8'))), type: 'text/html; charset=utf-8' }],
+    ['/', { body: readFileSync(join(TEMPLATES, 'index.html')), type: 'text/html; charset=utf-8' }],
     ['/app.js', { body: readFileSync(join(TEMPLATES, 'app.js')), type: 'text/javascript; charset=utf-8' }],
-    ['/breakdowns.js', { body: Buffer.from(BREAKDOWNS_JS), type: 'text/javascript; charset=utf-8' }],
     ['/chart.js', { body: readFileSync(chartJsFile()), type: 'text/javascript; charset=utf-8' }],
   ]);
   const r = opts.spec.redis;

@@ -285,7 +285,7 @@ metrics:
     await expectValue(() => rankTexts('top_items'), ['1 101 7', '2 9 5', '3 10 5', '4 100 5', '5 3 2']);
     expect(await p.locator('[data-metric="top_items"] th').allTextContents()).toEqual(['#', 'item', 'rows']);
     expect(await p.locator('[data-metric="pv_by_item"] [data-role=at]').textContent()).toBe('window to 10:02:00');
-    expect(await p.locator('[data-metric="pv_by_item"] [data-role=breakdown-caption]').textContent()).toBe('top 10 of 12 values of item');
+    expect(await p.locator('[data-metric="pv_by_item"] [data-role=caption]').textContent()).toBe('top 10 of 12 values of item');
     expect(await p.locator('[data-metric="top_items"] [data-role=at]').textContent()).toBe('window to 10:02:00');
     // A breakdown's card has bars instead of a number and a line chart; the plain metric keeps both.
     expect(await p.locator('[data-metric="pv_by_item"] .chart').isVisible()).toBe(false);
@@ -306,7 +306,7 @@ metrics:
     await expectValue(() => barTexts('uv_by_kind'), ['web=1']);
     await expectValue(() => rankTexts('top_items'), ['1 5 4', '2 6 4', '3 7 1']);
     await expectText(p.locator('[data-metric="pv_by_item"] [data-role=at]'), 'window to 10:03:00');
-    expect(await p.locator('[data-metric="pv_by_item"] [data-role=breakdown-caption]').textContent()).toBe('2 values of item');
+    expect(await p.locator('[data-metric="pv_by_item"] [data-role=caption]').textContent()).toBe('2 values of item');
     // And within the window, as it fills.
     await bns.redis.hset(`pvb:${T(3)}`, '7', '11');
     await bns.redis.zadd(`top:${T(3)}`, 6, '7');

@@ -2,13 +2,14 @@
  * The dashboard's snapshot logic, with an in-memory Redis (the same commands, no server): every
  * redis.type of the contract, key templates, list order for LPUSH and RPUSH, empty states, and
  * what is not a number; breakdowns (`by`: bars of the latest window) in every type that holds one,
- * and top-N rankings. The same reads against a real Redis, and the page, are in test/browser/.
+ * and top-N rankings; and the page's script building each view's card, on a fake DOM. The same
+ * reads against a real Redis, and the page in Chromium, are in test/browser/.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { keyMatcher } from '../../src/dashboard/keys';
-import { BREAKDOWNS_JS, withBreakdowns } from '../../src/dashboard/page';
 import {
   History,
   MAX_BARS,
@@ -23,6 +24,7 @@ import {
   newest,
   readSnapshot,
   type RedisReader,
+  type Snapshot,
 } from '../../src/dashboard/snapshot';
 import { demoSpecText } from '../../src/demo/run-demo';
 import { loadSpec } from '../../src/spec/load';
@@ -755,15 +757,143 @@ describe('breakdowns: the reading is bounded', () => {
   });
 });
 
-describe('the page', () => {
-  test('the breakdowns script is added after app.js; it sets values from Redis as text only', () => {
-    const html = '<body>\n  <script src="/chart.js"></script>\n  <script src="/app.js"></script>\n</body>';
-    expect(withBreakdowns(html)).toBe('<body>\n  <script src="/chart.js"></script>\n  <script src="/app.js"></script>\n  <script src="/breakdowns.js"></script>\n</body>');
-    expect(withBreakdowns('<body></body>')).toBe('<body><script src="/breakdowns.js"></script>\n</body>');
-    expect(BREAKDOWNS_JS).not.toMatch(/innerHTML|insertAdjacentHTML|document\.write/);
-    expect(() => new Function(BREAKDOWNS_JS)).not.toThrow(); // it parses
+describe('the page (templates/dashboard/app.js)', () => {
+  test('one event stream; each card is built for its view: a number and a line chart, bars, a ranked table', async () => {
+    const r = new FakeRedis();
+    r.hset('pv:by_window', at(60), '2');
+    r.hset('pv:by_window', at(120), '5');
+    for (const [item, v] of [
+      ['1', '30'],
+      ['2', '12'],
+      ['3', '6'],
+    ])
+      r.hset(`pvb:${at(120)}`, item, v);
+    r.zadd(`top:${at(120)}`, 7, '101', 5, '9', 2, '3');
+    const spec = withMetrics(
+      { name: 'pv', redis: { type: 'hash', key: 'pv:by_window' } },
+      { name: 'pv_by_item', by: 'item', redis: { type: 'hash', key: 'pvb:{window_end}' } },
+      { name: 'top_items', type: 'topn', by: 'item', n: 5, redis: { type: 'zset', key: 'top:{window_end}' } },
+    );
+    const page = loadPage();
+    expect(page.streams.map((s) => s.url)).toEqual(['/events']);
+    page.push(await readSnapshot(r, spec, new History(), NOW));
+    expect(page.metrics.children.map((c) => c.dataset.metric)).toEqual(['pv', 'pv_by_item', 'top_items']);
+
+    const number = page.card('pv');
+    expect(text(number, 'value')).toEqual(['5']);
+    expect(text(number, 'delta')).toEqual(['▲ 3']);
+    expect(text(number, 'caption')).toEqual(['2 points · x: window end']);
+    expect(page.charts.map((c) => [c.canvas, c.data.datasets[0].data])).toEqual([[number.all((e) => e.tagName === 'canvas')[0], [2, 5]]]);
+    expect(byRole(number, 'breakdown')).toEqual([]);
+
+    // Bars and a ranking: no number, no line chart (the only chart is the number's, above).
+    const bars = page.card('pv_by_item');
+    expect(byRole(bars, 'value')).toEqual([]);
+    expect(bars.all((e) => e.tagName === 'canvas')).toEqual([]);
+    expect(byRole(bars, 'bar').map((row) => `${text(row, 'label')}=${text(row, 'bar-value')}`)).toEqual(['1=30', '2=12', '3=6']);
+    expect(bars.all((e) => e.className === 'bar-fill').map((e) => e.style.width)).toEqual(['100%', '40%', '20%']);
+    expect(text(bars, 'at')).toEqual(['window to 10:02:00']);
+    expect(text(bars, 'caption')).toEqual(['3 values of item']);
+
+    const ranking = page.card('top_items');
+    expect(byRole(ranking, 'value')).toEqual([]);
+    expect(ranking.all((e) => e.tagName === 'th').map((e) => e.textContent)).toEqual(['#', 'item', 'rows']);
+    expect(rows(ranking)).toEqual(['1 101 7', '2 9 5', '3 3 2']);
+    expect(text(ranking, 'caption')).toEqual(['3 values of item, most rows first']);
+
+    // A key of the wrong type: that card says so; the bars, unchanged, are not redrawn.
+    const drawn = byRole(bars, 'bar');
+    r.data.set(`top:${at(180)}`, 'not a zset');
+    page.push(await readSnapshot(r, spec, new History(), NOW));
+    expect(text(ranking, 'error')).toEqual([`top:${at(180)}: ${WRONGTYPE}`]);
+    expect(byRole(ranking, 'error')[0].style.display).toBe('block');
+    expect(rows(ranking)).toEqual([]);
+    expect(ranking.all((e) => e.className === 'empty').map((e) => e.textContent)).toEqual(['cannot read']);
+    expect(byRole(bars, 'bar').every((row, i) => row === drawn[i])).toBe(true);
+    expect(page.charts).toHaveLength(1);
   });
 });
+
+/** Just enough of the DOM for app.js, which makes elements one by one: setting HTML throws (what Redis holds is set as text). */
+class FakeElement {
+  className = '';
+  textContent = '';
+  title = '';
+  readonly dataset: Record<string, string> = {};
+  readonly style: Record<string, string> = {};
+  children: FakeElement[] = [];
+  readonly classList = {
+    toggle: (name: string, on: boolean) => {
+      const names = new Set(this.className.split(' ').filter(Boolean));
+      if (on) names.add(name);
+      else names.delete(name);
+      this.className = [...names].join(' ');
+    },
+    add: (name: string) => this.classList.toggle(name, true),
+    remove: (name: string) => this.classList.toggle(name, false),
+  };
+
+  constructor(readonly tagName: string) {}
+  append(...children: FakeElement[]) {
+    this.children.push(...children);
+  }
+  appendChild(child: FakeElement) {
+    this.children.push(child);
+    return child;
+  }
+  replaceChildren(...children: FakeElement[]) {
+    this.children = children;
+  }
+  set innerHTML(_html: string) {
+    throw new Error('app.js set HTML');
+  }
+  /** The descendants that `match`, in document order. */
+  all(match: (e: FakeElement) => boolean): FakeElement[] {
+    return this.children.flatMap((c) => [...(match(c) ? [c] : []), ...c.all(match)]);
+  }
+}
+
+const byRole = (e: FakeElement, role: string) => e.all((d) => d.dataset.role === role);
+const text = (e: FakeElement, role: string) => byRole(e, role).map((d) => d.textContent);
+const rows = (e: FakeElement) => byRole(e, 'rank').map((tr) => tr.children.map((td) => td.textContent).join(' '));
+
+/** Runs app.js against the fake DOM, a fake EventSource and a fake Chart; `push` sends a snapshot down the stream. */
+function loadPage() {
+  const ids = new Map<string, FakeElement>();
+  const document = {
+    title: '',
+    createElement: (tag: string) => new FakeElement(tag),
+    getElementById: (id: string) => ids.get(id) ?? ids.set(id, new FakeElement('div')).get(id)!,
+  };
+  const streams: Array<{ url: string; onmessage?: (e: { data: string }) => void }> = [];
+  const charts: Array<{ canvas: FakeElement; data: { datasets: Array<{ data: number[] }> } }> = [];
+  class EventSource {
+    onmessage?: (e: { data: string }) => void;
+    constructor(readonly url: string) {
+      streams.push(this);
+    }
+    close() {}
+  }
+  class Chart {
+    readonly data: { datasets: Array<{ data: number[] }> };
+    constructor(
+      readonly canvas: FakeElement,
+      config: { data: Chart['data'] },
+    ) {
+      this.data = config.data;
+      charts.push(this);
+    }
+    update() {}
+  }
+  runInNewContext(readFileSync(resolve(__dirname, '../../templates/dashboard/app.js'), 'utf8'), { document, EventSource, Chart, setTimeout });
+  return {
+    streams,
+    charts,
+    metrics: document.getElementById('metrics'),
+    card: (name: string) => document.getElementById('metrics').children.find((c) => c.dataset.metric === name)!,
+    push: (s: Snapshot) => streams[0].onmessage!({ data: JSON.stringify(s) }),
+  };
+}
 
 describe('the demo spec', () => {
   test('the reference pipeline, live-sized, pointed at the stack, with no targets; it validates', () => {
