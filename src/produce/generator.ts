@@ -7,6 +7,10 @@
  * Which rows are "views" and "purchases" is read from the spec: the ratio metric's denominator
  * and numerator events (else the first two events), each made true by the `column = literal`
  * its filter tests.
+ *
+ * A spec with breakdowns (`by`, `topn`) also gets the two cases they must get right, at small
+ * rates: NULL values of the `by` columns, and ties in a top-N's counts where it cuts (see
+ * NULL_SHARE and `cuts` below). A spec without gets exactly the records it got before.
  */
 import type { FilterExpr } from '../spec/filter';
 import type { Column, Spec } from '../spec/types';
@@ -27,6 +31,10 @@ interface Roles {
   purchase: Record<string, string | number | boolean>;
   user?: string;
   product?: string;
+  /** The `by` columns that may be NULL: not the event time, nor a column an event's filter sets. */
+  nullable: string[];
+  /** The `n` of each top-N of views ranked by the product column: where its cut falls. */
+  cuts: number[];
 }
 
 function roles(spec: Spec): Roles {
@@ -38,7 +46,12 @@ function roles(spec: Spec): Roles {
   const ints = spec.source.columns.filter((c) => c.type.family === 'integer').map((c) => c.name);
   const user = uv?.type === 'uv' ? uv.column : ints.find((n) => /user|uid|visitor/i.test(n));
   const product = ints.find((n) => /product|item|sku|goods/i.test(n)) ?? ints.find((n) => n !== user && !(n in of(viewName)));
-  return { view: of(viewName), purchase: of(purchaseName), user, product };
+  const view = of(viewName);
+  const purchase = of(purchaseName);
+  const byColumns = new Set(spec.metrics.flatMap((m) => (m.by === undefined ? [] : [m.by])));
+  const nullable = [...byColumns].filter((c) => c !== spec.source.eventTime && !(c in view) && !(c in purchase));
+  const cuts = spec.metrics.flatMap((m) => (m.type === 'topn' && m.by === product && m.event === viewName ? [m.n] : []));
+  return { view, purchase, user, product, nullable, cuts };
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -55,11 +68,33 @@ export const DEFAULT_START = Date.UTC(2024, 0, 1);
 /** Event time between two records when none is paced by the clock. */
 export const EVENT_STEP_MS = 100;
 
+/**
+ * Share of records (views and purchases) in which each `by` column is NULL, half as JSON `null`,
+ * half as a missing field (only `null` where the spec fails on missing fields, which would drop
+ * the whole row). Such a row still counts for every metric without that `by`. 2%: a few rows of a
+ * verify-sized run (300 records: about 6), too few to change the breakdowns' shape.
+ */
+export const NULL_SHARE = 0.02;
+
+/** A record: its event time, its user and product, and which of its `by` columns are NULL and how. */
+interface Draft {
+  kind: 'view' | 'purchase';
+  user: number;
+  product: number;
+  t: number;
+  nulls: ReadonlyMap<string, 'null' | 'missing'>;
+}
+
+const NO_NULLS: ReadonlyMap<string, 'null' | 'missing'> = new Map();
+
 export class RecordGenerator {
   private readonly random: () => number;
   private readonly roles: Roles;
   private readonly columns: readonly Column[];
   private readonly pending: { user: number; product: number }[] = [];
+  /** Views that go out next, as they are, ahead of any other record: the twins of a top-N's cut. */
+  private readonly echoes: Draft[] = [];
+  private readonly cuts: ReadonlySet<number>;
   private readonly zipf: number[];
   private readonly products = 1000;
   private readonly delayMs: number;
@@ -78,14 +113,24 @@ export class RecordGenerator {
     let sum = 0;
     this.zipf = Array.from({ length: this.products }, (_, i) => (sum += 1 / Math.pow(i + 1, 1.1)));
     this.zipf = this.zipf.map((x) => x / sum);
+    // Ties where a top-N cuts, made sure of: the product at Zipf rank n+1 is only ever viewed as
+    // the twin of rank n's views (the next record: same user, same event time), so the two have
+    // equal counts in every window and in expectation sit at ranks n and n+1, each about as often
+    // as rank n alone would be (n = 10: 1.4% of views each, n = 3: 5.3%). The Zipf tail ties by
+    // itself only where windows are small: at 3,000 views per window the 3rd and 4th tie in about
+    // 3% of windows, the 10th and 11th in about 2%.
+    this.cuts = new Set(this.roles.cuts.filter((n) => n < this.products));
   }
 
   /** The next record as a Kafka message value; `now` is its event time before jitter. */
   next(now: number): Buffer {
     this.count++;
+    const echo = this.echoes.shift();
+    if (echo) return this.emit(echo);
     const r = this.random;
     if (r() < this.opts.badRatio) return this.bad(now);
     const conversion = this.opts.conversion ?? 0.05;
+    const nulls = this.nulls();
     let kind: 'view' | 'purchase' = 'view';
     let user: number;
     let product: number;
@@ -97,12 +142,30 @@ export class RecordGenerator {
     } else {
       user = this.user();
       product = this.product();
-      if (r() < conversion) this.pending.push({ user, product });
+      // A view of no known product leads to no purchase: a purchase follows a view of its product.
+      if (r() < conversion && !(this.roles.product && nulls.has(this.roles.product))) this.pending.push({ user, product });
     }
     let t = now + Math.floor((r() - 0.5) * Math.min(this.delayMs / 2, 2000)); // slightly out of order
     if (r() < this.opts.lateRatio) t = this.newest - this.delayMs - 1000 - Math.floor(r() * this.delayMs);
     this.newest = Math.max(this.newest, t);
-    return Buffer.from(this.json(kind, user, product, t));
+    return this.emit({ kind, user, product, t, nulls });
+  }
+
+  /** The record as JSON; a view of a top-N's cut queues its twin (which may queue its own). */
+  private emit(d: Draft): Buffer {
+    if (d.kind === 'view' && this.cuts.has(d.product - 100)) this.echoes.push({ ...d, product: d.product + 1 });
+    return Buffer.from(this.json(d.kind, d.user, d.product, d.t, d.nulls));
+  }
+
+  /** Which `by` columns this record leaves NULL (none, and no draw, where the spec has no `by`). */
+  private nulls(): ReadonlyMap<string, 'null' | 'missing'> {
+    let out: Map<string, 'null' | 'missing'> | undefined;
+    for (const c of this.roles.nullable) {
+      if (this.random() >= NULL_SHARE) continue;
+      const missing = this.random() < 0.5 && !this.spec.source.failOnMissingField;
+      (out ??= new Map()).set(c, missing ? 'missing' : 'null');
+    }
+    return out ?? NO_NULLS;
   }
 
   /** Returning users: 80% of events come from the most active 20% of users. */
@@ -112,22 +175,33 @@ export class RecordGenerator {
     return this.random() < 0.8 ? 1 + Math.floor(this.random() * hot) : 1 + hot + Math.floor(this.random() * Math.max(1, u - hot));
   }
 
-  private product(): number {
-    const x = this.random();
-    let lo = 0;
-    let hi = this.zipf.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.zipf[mid] < x) lo = mid + 1;
-      else hi = mid;
+  /**
+   * A product id (100 + its Zipf rank). A rank just below a top-N's cut is only viewed as a twin,
+   * so it is drawn again; so is the rank at the cut for a malformed record (`twinless`), which
+   * gets no twin and could still count.
+   */
+  private product(twinless = false): number {
+    for (;;) {
+      const x = this.random();
+      let lo = 0;
+      let hi = this.zipf.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.zipf[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      const rank = lo + 1;
+      if (!this.cuts.has(rank - 1) && !(twinless && this.cuts.has(rank))) return 100 + rank;
     }
-    return 100 + lo + 1;
   }
 
-  private json(kind: 'view' | 'purchase', user: number, product: number, t: number): string {
+  private json(kind: 'view' | 'purchase', user: number, product: number, t: number, nulls = NO_NULLS): string {
     const fixed = kind === 'view' ? this.roles.view : this.roles.purchase;
     const parts: string[] = [];
-    for (const c of this.columns) parts.push(`${JSON.stringify(c.name)}:${this.value(c, fixed, user, product, t)}`);
+    for (const c of this.columns) {
+      const none = nulls.get(c.name);
+      if (none !== 'missing') parts.push(`${JSON.stringify(c.name)}:${none === 'null' ? 'null' : this.value(c, fixed, user, product, t)}`);
+    }
     return `{${parts.join(',')}}`;
   }
 
@@ -156,7 +230,7 @@ export class RecordGenerator {
   /** A malformed record: not JSON, a value of the wrong type, or fields missing. */
   private bad(now: number): Buffer {
     const which = Math.floor(this.random() * 3);
-    const good = this.json('view', this.user(), this.product(), now);
+    const good = this.json('view', this.user(), this.product(true), now);
     if (which === 0) return Buffer.from(good.slice(0, Math.floor(good.length / 2))); // cut off: not JSON
     if (which === 1 && this.roles.user) return Buffer.from(good.replace(new RegExp(`"${this.roles.user}":\\d+`), `"${this.roles.user}":"not-a-number"`));
     return Buffer.from(`{"${this.spec.source.eventTime}":"${sqlTimestamp(now)}"}`); // every other field missing

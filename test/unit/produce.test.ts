@@ -6,15 +6,15 @@ import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
 import { splitLines } from '../../src/kafka/client';
 import { decodeRecord, type Row } from '../../src/model/decode';
-import { DEFAULT_START, RecordGenerator } from '../../src/produce/generator';
+import { DEFAULT_START, NULL_SHARE, RecordGenerator } from '../../src/produce/generator';
 import { loadSpec } from '../../src/spec/load';
 
 const ROOT = resolve(__dirname, '..', '..');
 const { spec } = loadSpec('pipelines/uvpv.yaml', { env: {}, cwd: ROOT });
 const base = { users: 1000, seed: 42, badRatio: 0, lateRatio: 0, conversion: 0.05 };
 
-function records(n: number, opts = {}) {
-  const g = new RecordGenerator(spec, { ...base, ...opts });
+function records(n: number, opts = {}, of = spec) {
+  const g = new RecordGenerator(of, { ...base, ...opts });
   return Array.from({ length: n }, (_, i) => g.next(DEFAULT_START + i * 100));
 }
 const decode = (b: Buffer) => decodeRecord(b, spec.source.columns, spec.source);
@@ -102,4 +102,86 @@ test('uvpv produce --out writes JSON lines, and bad flags are usage errors', asy
     expect(await run(['produce', 'pipelines/uvpv.yaml', ...args, '--out', join(dir, 'x.jsonl')], bad)).toBe(2);
     expect(bad.err).toContain(message);
   }
+});
+
+describe('a spec with breakdowns: NULL `by` values and ties where a top-N cuts, at small rates', () => {
+  // pv by product_id, uv and pv by channel (VARCHAR), ratio by product_id, top 3 by product_id; 5-minute tumbling windows.
+  const { spec: shop } = loadSpec('test/cases/verify/breakdowns/pipeline.yaml', { env: {}, cwd: ROOT });
+  const decodeShop = (b: Buffer) => decodeRecord(b, shop.source.columns, shop.source)!;
+  const window = (row: Row) => Math.floor((row.ts as number) / (5 * 60_000));
+
+  test('each `by` column is NULL in about NULL_SHARE of records, as JSON null and as a missing field; nothing else is', () => {
+    expect(NULL_SHARE).toBe(0.02);
+    const raw = records(20_000, {}, shop);
+    expect(Buffer.concat(raw).equals(Buffer.concat(records(20_000, {}, shop)))).toBe(true); // the same seed, the same NULLs
+    const rows = raw.map(decodeShop);
+    const text = raw.map(String);
+    for (const column of ['product_id', 'channel']) {
+      const nulls = rows.filter((r) => r[column] === null).length;
+      expect(nulls / rows.length).toBeGreaterThan(0.016);
+      expect(nulls / rows.length).toBeLessThan(0.024);
+      const asNull = text.filter((t) => t.includes(`"${column}":null`)).length;
+      const missing = text.filter((t) => !t.includes(`"${column}":`)).length;
+      expect(asNull + missing).toBe(nulls);
+      expect(asNull).toBeGreaterThan(nulls / 4);
+      expect(missing).toBeGreaterThan(nulls / 4);
+    }
+    // The columns an event's filter, the uv and the event time read are never NULL: a row without
+    // a product still counts for every metric not broken down by product.
+    expect(rows.filter((row) => ['record_type', 'user_id', 'ts'].some((c) => row[c] === null))).toEqual([]);
+    const views = rows.filter((r) => r.record_type === 0);
+    expect(views.filter((r) => r.product_id === null).length).toBeGreaterThan(0.016 * views.length);
+  });
+
+  test('a view without a product leads to no purchase: a purchase with a product follows a view of it by the same user', () => {
+    const rows = records(20_000, {}, shop).map(decodeShop);
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const key = `${r.user_id}/${r.product_id}`;
+      if (r.record_type === 0 && r.product_id !== null) seen.add(key);
+      else if (r.record_type === 1 && r.product_id !== null) expect(seen.has(key)).toBe(true);
+    }
+  });
+
+  test('the top 3 ties where it cuts: product 104 (Zipf rank 4) is only viewed as the twin of 103, in about 5.3% of views', () => {
+    const rows = records(100_000, { badRatio: 0.05 }, shop)
+      .map((b) => decodeRecord(b, shop.source.columns, shop.source))
+      .filter((r): r is Row => r !== undefined);
+    // Each view of 104 is the record right after a view of 103, with the same user and event time.
+    const alone = rows.filter((r, i) => {
+      const before = rows[i - 1];
+      return r.product_id === 104 && !(r.record_type === 0 && before.record_type === 0 && before.product_id === 103 && before.user_id === r.user_id && before.ts === r.ts);
+    });
+    expect(alone).toEqual([]);
+    const views = rows.filter((r) => r.record_type === 0);
+    const twins = views.filter((r) => r.product_id === 104).length;
+    expect(twins / views.length).toBeGreaterThan(0.045);
+    expect(twins / views.length).toBeLessThan(0.06);
+    // So the two have the same count of views in every window, malformed records (5%) or not.
+    const counts = new Map<number, Map<unknown, number>>();
+    for (const r of views) {
+      const c = counts.get(window(r)) ?? new Map<unknown, number>();
+      counts.set(window(r), c.set(r.product_id, (c.get(r.product_id) ?? 0) + 1));
+    }
+    for (const c of counts.values()) expect(c.get(103) ?? 0).toBe(c.get(104) ?? 0);
+    // And in most windows (3,000 records each) the 3rd and 4th counts are that tie.
+    const cutTies = (of: Iterable<Map<unknown, number>>) =>
+      [...of].filter((c) => {
+        const sorted = [...c.entries()]
+          .filter(([p]) => p !== null)
+          .map(([, k]) => k)
+          .sort((a, b) => b - a);
+        return sorted[2] === sorted[3];
+      }).length;
+    expect(cutTies(counts.values()) / counts.size).toBeGreaterThan(0.8);
+    // Without a top-N (the reference pipeline), the Zipf tail alone ties the 3rd and 4th in few of them.
+    const plain = new Map<number, Map<unknown, number>>();
+    for (const r of records(100_000).map((b) => decode(b)!)) {
+      if (r.record_type !== 0) continue;
+      const w = Math.floor((r.create_time as number) / (5 * 60_000));
+      const c = plain.get(w) ?? new Map<unknown, number>();
+      plain.set(w, c.set(r.product_id, (c.get(r.product_id) ?? 0) + 1));
+    }
+    expect(cutTies(plain.values()) / plain.size).toBeLessThan(0.15);
+  });
 });
