@@ -2,17 +2,18 @@
  * The jobs the bench compares on the same topic: the ceiling (read and parse every record and
  * count the rows, nothing else), the pipeline as `uvpv generate` writes it, the hand-written
  * baseline, and, for reference, a parse-only job. Variants (`--variant FILE`, by default every
- * file in bench/variants/) are option files on top of the generated job, or whole SQL jobs with
- * the baseline's {{placeholders}}.
+ * file in bench/variants/) are option files on top of the generated job, whole SQL jobs with
+ * the baseline's {{placeholders}}, or metrics added to the bench's spec (a YAML file).
  */
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { isMap, isSeq, parseDocument } from 'yaml';
 import { compileSpec } from '../compile';
 import type { PlanOverrides } from '../plan/build';
 import { jobStatements } from '../sql/compiler';
 import { quoteIdent, quoteString } from '../sql/escape';
 import { splitStatements } from '../sql/split';
-import type { Loaded } from '../spec/load';
+import { loadSpecText, type Loaded, type LoadOptions } from '../spec/load';
 import type { GatewayTarget } from '../spec/types';
 
 type RedisConnector = GatewayTarget['redisConnector'];
@@ -40,6 +41,13 @@ export interface BenchJob {
    * task, as verify and `deploy --create-topic` make them), holding the same records.
    */
   parallelism?: number;
+  /**
+   * The spec the job is generated for, when not the bench's: `specFile` with what the job adds
+   * (the run loads it once, before producing, so a bad variant stops the bench at once).
+   */
+  spec?: (specFile: string, opts: LoadOptions) => Loaded;
+  /** The names of the metrics the job computes on top of the bench spec's own. */
+  adds?: readonly string[];
 }
 
 /** Where the ceiling job leaves its row count (INCRBY per window, so the sum of all windows). */
@@ -171,14 +179,19 @@ const BASELINE: BenchJob = fileJob(
   BASELINE_FILE,
 );
 
+/** Variant files: SQL (options on top of the generated job, or a whole job), or YAML (metrics added to the bench's spec). */
+export const VARIANT_FILE = /\.(sql|ya?ml)$/;
+
 /**
- * A variant: `bench/variants/<name>.sql`, described by its first comment line. A file of only
- * SET / RESET statements is the generated job with those options applied after its own (so it
- * follows the generator); any other file is a whole job, with the baseline's placeholders.
+ * A variant: `bench/variants/<name>.sql`, described by its first comment line (a `.yaml` file
+ * adds metrics instead: see metricsJob). A file of only SET / RESET statements is the generated
+ * job with those options applied after its own (so it follows the generator); any other file is
+ * a whole job, with the baseline's placeholders.
  * `SET 'parallelism.default'` in an options file is taken as the spec's `job.parallelism`: the
  * job is generated for it (with what the generator adds at that parallelism, e.g. the idle timeout).
  */
 export function variantJob(file: string): BenchJob {
+  if (/\.ya?ml$/.test(file)) return metricsJob(file);
   const text = readFileSync(file, 'utf8');
   const describe = (text.match(/^--\s*(.*)$/m)?.[1] ?? file).replace(/\.$/, '');
   const name = basename(file).replace(/\.sql$/, '');
@@ -199,6 +212,49 @@ export function variantJob(file: string): BenchJob {
       return [...generated.options, ...options, ...generated.rest];
     },
   };
+}
+
+/**
+ * A variant: `bench/variants/<name>.yaml` of only `metrics:`, added after the bench spec's own
+ * (described by its first comment line). The job is the one `uvpv generate` writes for the spec
+ * with them, on the same records as the generated job: what the added metrics cost.
+ */
+function metricsJob(file: string): BenchJob {
+  const text = readFileSync(file, 'utf8');
+  const describe = (text.match(/^#\s*(.*)$/m)?.[1] ?? file).replace(/\.$/, '');
+  const name = basename(file).replace(VARIANT_FILE, '');
+  const added = addedMetrics(file, text);
+  const names = added.map((m) => String((m as { name?: unknown }).name));
+  return {
+    name,
+    describe: `${describe} (the generated job for the bench's spec with ${names.join(' and ')} added)`,
+    adds: names,
+    spec: (specFile, opts) => {
+      const doc = parseDocument(readFileSync(resolve(opts.cwd, specFile), 'utf8'));
+      const metrics = doc.get('metrics');
+      if (!isSeq(metrics)) throw new Error(`${specFile}: no list of metrics to add ${basename(file)}'s to`);
+      for (const m of added) metrics.add(doc.createNode(m));
+      return loadSpecText(`${specFile} + ${basename(file)}`, doc.toString(), opts);
+    },
+    statements: (ctx) => {
+      const missing = names.filter((n) => !ctx.loaded.spec.metrics.some((m) => m.name === n));
+      if (missing.length) throw new Error(`variant ${name}: the spec given has no metric ${missing.join(', ')}; load it with the job's spec()`);
+      return jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, name), { redisConnector: ctx.redisConnector }).statements);
+    },
+  };
+}
+
+/** A metrics variant's metrics, as plain values: the file must hold `metrics:`, a list, and nothing else. */
+function addedMetrics(file: string, text: string): unknown[] {
+  const doc = parseDocument(text);
+  const keys = isMap(doc.contents) ? doc.contents.items.map((p) => String(p.key)) : [];
+  const metrics: unknown = doc.toJS()?.metrics;
+  if (doc.errors.length || keys.join() !== 'metrics' || !Array.isArray(metrics) || metrics.length === 0) {
+    throw new Error(
+      `${file}: a variant in YAML holds only \`metrics:\`, a list of the metrics to add to the bench's spec${doc.errors.length ? ` (${doc.errors[0].message})` : ''}`,
+    );
+  }
+  return metrics;
 }
 
 export const JOBS: readonly BenchJob[] = [CEILING, GENERATED, BASELINE, PARSE_ONLY];

@@ -3,9 +3,9 @@
  * Needs the local stack (it starts it when it is not up).
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { processIo } from '../io/io';
-import { JOBS, variantJob, type BenchJob } from './jobs';
+import { JOBS, VARIANT_FILE, variantJob, type BenchJob } from './jobs';
 import { resultsMarkdown } from './report';
 import { runBench } from './run-bench';
 
@@ -51,7 +51,7 @@ export const VARIANTS_DIR = join(__dirname, '..', '..', 'bench', 'variants');
 function defaultVariants(): string[] {
   if (!existsSync(VARIANTS_DIR)) return [];
   return readdirSync(VARIANTS_DIR)
-    .filter((f) => f.endsWith('.sql'))
+    .filter((f) => VARIANT_FILE.test(f))
     .sort()
     .map((f) => join(VARIANTS_DIR, f));
 }
@@ -66,8 +66,10 @@ async function main(): Promise<number> {
     return 2;
   }
   // The ceiling always runs (it is what the others are compared with), and so does every variant.
-  // Without --variant, every variant in bench/variants/ runs too, so results.md shows what was tried.
-  const variants = o.variants.length ? o.variants.map((f) => resolve(f)) : o.only ? [] : defaultVariants();
+  // Without --variant, every variant in bench/variants/ runs too, so results.md shows what was tried
+  // (with --only, those it names).
+  const named = (f: string) => !o.only || o.only.includes(basename(f).replace(VARIANT_FILE, ''));
+  const variants = o.variants.length ? o.variants.map((f) => resolve(f)) : defaultVariants().filter(named);
   const jobs: BenchJob[] = [...JOBS.filter((j, i) => i === 0 || !o.only || o.only.includes(j.name)), ...variants.map((f) => variantJob(f))];
   const io = processIo();
   const result = await runBench({ spec: o.spec, events: o.events, seed: o.seed, runs: o.runs, warmup: o.warmup, uvUsers: o.uv ?? Math.max(o.events, 1_000_000), jobs }, io);

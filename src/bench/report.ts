@@ -1,21 +1,26 @@
 /** bench/results.md: the machine, the command, the table, the checks and where the time goes. */
-import type { BenchResult } from './run-bench';
+import type { BenchResult, JobResult } from './run-bench';
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+/** A job's Redis write commands: how many, and of each command how many. */
+function redisCommands(j: JobResult): string {
+  const each = Object.entries(j.redisByCommand)
+    .map(([c, k]) => `${c} ${n(k)}`)
+    .join(', ');
+  return `${n(j.redisCommands)}${each ? ` (${each})` : ''}`;
+}
 
 /** The main table, also quoted in the README. */
 function resultsTable(r: BenchResult): string[] {
   const ceiling = r.jobs[0];
   const rows = r.jobs.map((j) => {
-    const commands = Object.entries(j.redisByCommand)
-      .map(([c, k]) => `${c} ${n(k)}`)
-      .join(', ');
     const memory = `${n(j.peakHeapMb)} MB${j.peakRssMb ? ` / ${n(j.peakRssMb)} MB` : ''}`;
     return (
       `| ${j.name} | **${n(j.recordsPerSecond)}** | **${ratio(j.recordsPerSecond, ceiling.recordsPerSecond)}** | ` +
       `${j.runSeconds.toFixed(2)} s (${j.allRunSeconds.map((x) => x.toFixed(2)).join(', ')}) | ${j.jobSeconds.toFixed(2)} s: ${n(j.recordsPerJobSecond)}/s, ${ratio(j.recordsPerJobSecond, ceiling.recordsPerJobSecond)} | ` +
-      `${n(j.redisCommands)}${commands ? ` (${commands})` : ''} | ${memory} |`
+      `${redisCommands(j)} | ${memory} |`
     );
   });
   return [
@@ -64,11 +69,30 @@ function parallelism(r: BenchResult): string[] {
 function optionsWorth(r: BenchResult): string[] {
   const generated = r.jobs.find((j) => j.name === 'generated');
   const fixed = new Set(['ceiling', 'generated', 'baseline', 'parse-only']);
-  const variants = r.jobs.filter((j) => !fixed.has(j.name) && j.parallelism === generated?.parallelism);
+  const variants = r.jobs.filter((j) => !fixed.has(j.name) && !j.adds && j.parallelism === generated?.parallelism);
   if (!generated || !variants.length) return [];
   return [
     'The generated job against each variant (records/s of the median runs; above 1.00× the generated job is faster):',
     ...variants.map((v) => `- vs **${v.name}**: ${ratio(generated.recordsPerSecond, v.recordsPerSecond)}`),
+    '',
+  ];
+}
+
+/**
+ * What metrics cost: each variant that adds metrics to the reference pipeline against the
+ * generated job (the reference metrics alone), in records/s and in Redis write commands.
+ */
+function addedMetrics(r: BenchResult): string[] {
+  const generated = r.jobs.find((j) => j.name === 'generated');
+  const variants = r.jobs.filter((j) => j.adds && j.parallelism === generated?.parallelism);
+  if (!generated || !variants.length) return [];
+  return [
+    'The reference pipeline with more metrics, against the generated job (the reference metrics alone; records/s of the median runs, on the same records):',
+    ...variants.map(
+      (v) =>
+        `- **${v.name}** (adds ${v.adds!.join(', ')}): **${ratio(v.recordsPerSecond, generated.recordsPerSecond)}** the generated job's records/s ` +
+        `(${n(v.recordsPerSecond)} against ${n(generated.recordsPerSecond)}); Redis write commands ${redisCommands(v)} against ${redisCommands(generated)}.`,
+    ),
     '',
   ];
 }
@@ -96,6 +120,37 @@ function checks(r: BenchResult): string[] {
     out.push(
       `- PV list \`${key}\`: ${pipelines.map((j, i) => `${j.name} ${n(values[i].length)} windows (${n(total(values[i]))} views in all)`).join(', ')}${same ? ': the same values, window by window' : ': **the values differ**'}.`,
     );
+  }
+  out.push(...breakdowns(r));
+  return out;
+}
+
+/**
+ * What the jobs wrote into hashes and zsets (the breakdowns and top-Ns a variant adds), per key
+ * pattern (the window's time as `…`): keys, fields and the sum of their values, which for a pv
+ * broken down by a column with no NULL values in the data is the PV list's total.
+ */
+function breakdowns(r: BenchResult): string[] {
+  const out: string[] = [];
+  const pattern = (key: string) => key.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/g, '…');
+  const total = (v: number[]) => v.reduce((a, b) => a + b, 0);
+  for (const j of r.jobs) {
+    const hashes = new Map<string, { keys: number; fields: number; total: number }>();
+    for (const [key, h] of Object.entries(j.output.hashes)) {
+      const g = hashes.get(pattern(key)) ?? { keys: 0, fields: 0, total: 0 };
+      hashes.set(pattern(key), { keys: g.keys + 1, fields: g.fields + h.fields, total: g.total + h.total });
+    }
+    for (const [p, g] of hashes) {
+      const lists = Object.entries(j.output.lists).filter(([, v]) => total(v) === g.total);
+      const same = lists.length ? ` (as many as the PV list ${lists.map(([k]) => `\`${k}\``).join(', ')} holds)` : '';
+      out.push(`- Hash \`${p}\` (${j.name}): ${n(g.keys)} keys, ${n(g.fields)} fields, ${n(g.total)} in all${same}.`);
+    }
+    const zsets = new Map<string, number[]>();
+    for (const [key, members] of Object.entries(j.output.zsets)) zsets.set(pattern(key), [...(zsets.get(pattern(key)) ?? []), members]);
+    for (const [p, sizes] of zsets) {
+      const [least, most] = [Math.min(...sizes), Math.max(...sizes)];
+      out.push(`- Zset \`${p}\` (${j.name}): ${n(sizes.length)} keys of ${least === most ? n(least) : `${n(least)} to ${n(most)}`} members each.`);
+    }
   }
   return out;
 }
@@ -126,6 +181,7 @@ export function resultsMarkdown(r: BenchResult, command: string, date: Date): st
     '',
     ...parallelism(r),
     ...optionsWorth(r),
+    ...addedMetrics(r),
     'Checks (median run):',
     ...checks(r),
     '',

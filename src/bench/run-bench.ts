@@ -56,6 +56,10 @@ export interface JobOutput {
   rows?: number;
   /** Members of each set, in number. */
   sets: Record<string, number>;
+  /** Each hash's fields, in number, and the sum of their values. */
+  hashes: Record<string, { fields: number; total: number }>;
+  /** Members of each zset, in number. */
+  zsets: Record<string, number>;
   /** Each list's entries, oldest window first, as numbers (`{"value": n}` entries are read as n). */
   lists: Record<string, number[]>;
   strings: Record<string, string>;
@@ -78,6 +82,8 @@ export interface JobRun {
 export interface JobResult extends JobRun {
   name: string;
   describe: string;
+  /** The metrics the job computes on top of the bench spec's own (a metrics variant). */
+  adds?: readonly string[];
   /** The job's parallelism, and the partitions of the topic it read. */
   parallelism: number;
   /** records / runSeconds of the median run. */
@@ -122,7 +128,10 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   // One topic per parallelism the jobs run at, with a partition per source task, holding the same
   // records. A second partition costs a parallelism-1 job about 20%, so each reads its own.
   // A job without a parallelism of its own runs at the spec's.
-  const partitionsOf = (job: BenchJob) => job.parallelism ?? loaded.spec.job.parallelism;
+  // Each job's spec: the bench's, or its own (a variant that adds metrics), loaded before anything runs.
+  const specs = new Map(jobs.map((job) => [job.name, job.spec ? job.spec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' }) : loaded]));
+  for (const own of specs.values()) io.redactor?.add(own.secrets);
+  const partitionsOf = (job: BenchJob) => job.parallelism ?? specs.get(job.name)!.spec.job.parallelism;
   const partitionCounts = [...new Set(jobs.map(partitionsOf))].sort((a, b) => a - b);
   const topicOf = (partitions: number) => `uvpv-bench-${runId}-p${partitions}`;
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-bench' });
@@ -138,7 +147,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
     const ns = await claimDatabase(redisAt.host, redisAt.port, `bench-${runId}`);
     try {
       const ctx: BenchContext = {
-        loaded,
+        loaded: specs.get(job.name)!,
         topic: topicOf(partitionsOf(job)),
         bootstrap: stack.urls.kafka,
         redisHost: redisAt.host,
@@ -207,6 +216,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       return {
         name: job.name,
         describe: job.describe,
+        ...(job.adds ? { adds: job.adds } : {}),
         parallelism: partitionsOf(job),
         ...m,
         redisByCommand,
@@ -266,11 +276,13 @@ async function jobTiming(rest: FlinkRest, jobId: string) {
   return { jobSeconds, runSeconds, vertices };
 }
 
-/** What the job wrote, from verify's snapshot of the database: set sizes, list values, strings, and the ceiling's row count. */
+/** What the job wrote, from verify's snapshot of the database: set, hash and zset sizes, list values, strings, and the ceiling's row count. */
 async function readOutput(redis: Redis): Promise<JobOutput> {
-  const out: JobOutput = { sets: {}, lists: {}, strings: {} };
+  const out: JobOutput = { sets: {}, hashes: {}, zsets: {}, lists: {}, strings: {} };
   for (const [key, value] of await snapshot(redis, new Set([CLAIM_KEY]))) {
     if ('set' in value) out.sets[key] = value.set.length;
+    else if ('hash' in value) out.hashes[key] = { fields: Object.keys(value.hash).length, total: Object.values(value.hash).reduce((a, v) => a + Number(v), 0) };
+    else if ('zset' in value) out.zsets[key] = Object.keys(value.zset).length;
     // Entries are pushed newest first; `{"value": n}` entries are read as n, anything else as a number.
     else if ('list' in value) out.lists[key] = [...value.list].reverse().map((e) => Number('value' in e ? e.value : e.raw));
     else if ('string' in value) {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { memoryIo } from '../../src/io/io';
+import { JOBS, variantJob } from '../../src/bench/jobs';
 import { resultsMarkdown } from '../../src/bench/report';
 import { runBench } from '../../src/bench/run-bench';
 import { decodeRecord } from '../../src/model/decode';
@@ -16,10 +17,11 @@ const ROOT = resolve(__dirname, '../..');
 const EVENTS = 20_000;
 const SEED = 3;
 
-test('the bench runs the ceiling, the generated job, the baseline and parse-only on the same records', async () => {
+test('the bench runs the ceiling, the generated job, the baseline, parse-only and a variant adding metrics on the same records', async () => {
   const io = memoryIo({ ...process.env }, ROOT);
-  const r = await runBench({ spec: 'pipelines/uvpv.yaml', events: EVENTS, seed: SEED, runs: 1, warmup: 0, uvUsers: EVENTS }, io);
-  expect(r.jobs.map((j) => j.name)).toEqual(['ceiling', 'generated', 'baseline', 'parse-only']);
+  const jobs = [...JOBS, variantJob(join(ROOT, 'bench/variants/by-product.yaml'))];
+  const r = await runBench({ spec: 'pipelines/uvpv.yaml', events: EVENTS, seed: SEED, runs: 1, warmup: 0, uvUsers: EVENTS, jobs }, io);
+  expect(r.jobs.map((j) => j.name)).toEqual(['ceiling', 'generated', 'baseline', 'parse-only', 'by-product']);
   for (const j of r.jobs) {
     expect(j.runSeconds).toBeGreaterThan(0);
     expect(j.runSeconds).toBeLessThanOrEqual(j.jobSeconds);
@@ -34,7 +36,7 @@ test('the bench runs the ceiling, the generated job, the baseline and parse-only
   const browse = rows.filter((row) => row.record_type === 0);
   const browsers = new Set(browse.map((row) => row.user_id)).size;
 
-  const [ceiling, generated, baseline, parseOnly] = r.jobs;
+  const [ceiling, generated, baseline, parseOnly, byProduct] = r.jobs;
   // Every record was read and parsed, all columns non-NULL.
   expect(ceiling.output.rows).toBe(EVENTS);
   expect(Object.keys(ceiling.redisByCommand)).toEqual(['incrby']);
@@ -54,6 +56,20 @@ test('the bench runs the ceiling, the generated job, the baseline and parse-only
   // The dedupe task received every browse row over the network.
   expect(generated.vertices.find((v) => v.name.startsWith('Deduplicate'))?.readRecords).toBe(browse.length);
   expect(r.uvMemory.setBytes).toBeGreaterThan(r.uvMemory.hllBytes);
+  // The variant computes the reference metrics as the generated job does, and its own on top: one
+  // HSET per window and product (every browse row has a product here, so they add up to the PV
+  // list), and a ZADD per member of each window's top 10.
+  expect(byProduct.adds).toEqual(['pv_by_product', 'top_products']);
+  expect(byProduct.output.sets).toEqual(generated.output.sets);
+  expect(byProduct.output.lists).toEqual(generated.output.lists);
+  const hashes = Object.values(byProduct.output.hashes);
+  expect(hashes).toHaveLength(generated.output.lists.pagevisits.length);
+  expect(hashes.reduce((a, h) => a + h.total, 0)).toBe(2 * browse.length);
+  expect(byProduct.redisByCommand.hset).toBe(hashes.reduce((a, h) => a + h.fields, 0));
+  const zsets = Object.values(byProduct.output.zsets);
+  expect(zsets).toHaveLength(hashes.length);
+  expect(Math.max(...zsets)).toBe(10);
+  expect(byProduct.redisByCommand.zadd).toBe(zsets.reduce((a, b) => a + b, 0));
 
   const out = join(mkdtempSync(join(tmpdir(), 'uvpv-bench-')), 'results.md');
   writeFileSync(out, resultsMarkdown(r, 'test', new Date()));
@@ -61,8 +77,10 @@ test('the bench runs the ceiling, the generated job, the baseline and parse-only
   expect(md).toContain(
     '| job | records/s | vs ceiling | run time: median (each run) | job time with start-up: records/s, vs ceiling | Redis write commands | peak TaskManager heap / RSS |',
   );
-  for (const name of ['ceiling', 'generated', 'baseline', 'parse-only']) expect(md).toMatch(new RegExp(`^\\| ${name} \\| \\*\\*[\\d,]+\\*\\* \\| \\*\\*[\\d.]+×\\*\\* \\|`, 'm'));
+  for (const name of ['ceiling', 'generated', 'baseline', 'parse-only', 'by-product'])
+    expect(md).toMatch(new RegExp(`^\\| ${name} \\| \\*\\*[\\d,]+\\*\\* \\| \\*\\*[\\d.]+×\\*\\* \\|`, 'm'));
   expect(md).toContain(`The ceiling counted **20,000** parsed rows of 20,000 produced.`);
+  expect(md).toMatch(/^- \*\*by-product\*\* \(adds pv_by_product, top_products\): \*\*[\d.]+×\*\* the generated job's records\/s/m);
   expect(md).toContain('UV of 20,000 distinct users');
   expect(md).toMatch(/^Machine:\n- \d+ cores/m);
 });
