@@ -2,7 +2,9 @@
  * Random pipeline specs within the schema, for the property test: names that are SQL keywords or
  * look like the names the compiler generates, every column type, nested filters with unary minus
  * and strings holding quotes, backslashes, newlines and `--`, durations from 1 s to 7 days, every
- * window type, metric and Redis type. Some are meant to be refused; all must be handled.
+ * window type, metric and Redis type, breakdowns (`by` on uv, pv and ratio, with or without the by
+ * column's placeholder in the key) and top-Ns (topn into a zset, n from 1 to 1000). Some are meant
+ * to be refused; all must be handled.
  */
 import { stringify } from 'yaml';
 import { prng as rng } from '../../src/util/random';
@@ -45,10 +47,13 @@ const NAMES = [
   'a',
   'b',
   'c',
+  'entry_rank',
+  'top_rank',
+  'score',
 ];
-const TABLES = ['events', 'select', 'window_counts', 'values', 'redis_uv', 'events_timed', 'order', 't', 'WINDOW_COUNTS'];
+const TABLES = ['events', 'select', 'window_counts', 'values', 'redis_uv', 'events_timed', 'order', 't', 'WINDOW_COUNTS', 'window_counts_by_x', 'window_counts_by_kind'];
 const EVENTS = ['a', 'a_distinct_b', 'browse', 'purchase', 'select', 'seen', 'value', 'b', 'window_counts', 'proctime'];
-const METRICS = ['uv', 'pv', 'cr', 'a_timed', 'counts', 'select', 'seen', 'timed', 'x'];
+const METRICS = ['uv', 'pv', 'cr', 'a_timed', 'counts', 'select', 'seen', 'timed', 'x', 'top'];
 
 type Family = 'number' | 'string' | 'boolean' | 'temporal' | 'other';
 const TYPES: [string, Family][] = [
@@ -70,6 +75,13 @@ const TYPES: [string, Family][] = [
   ['ARRAY<INT>', 'other'],
   ['MAP<STRING, INT>', 'other'],
 ];
+/** Column types whose values have one plain text: those `by` (and a uv column) accept. */
+const PLAIN = /^(TINYINT|SMALLINT|INT|BIGINT|STRING|VARCHAR(\(\d+\))?|CHAR\(\d+\)|BOOLEAN)$/;
+/** The window part of a key: none, fixed text, or one or both window placeholders. */
+const WINDOW_KEYS = ['', '{window_end}', '{window_start}:{window_end}', 'fixed', '{window_start}'];
+const WINDOWED_KEYS = ['{window_end}', '{window_start}', '{window_start}:{window_end}', '{window_end}:latest'];
+/** Redis types that hold one value (or one set of members) per key: with `by`, the key must name it. */
+const KEYED_BY_COLUMN = new Set(['string', 'set', 'hll']);
 const TRICKY = ["it''s", 'C:\\temp', 'A\\n1', 'a\nb', '--', 'x -- y', '/* z */', ';', '%', 'a_b', 'é', ':p', '"q"', '`', 'OR TRUE', "'')) OR TRUE --", ''];
 
 const UNITS: [string, number][] = [
@@ -200,10 +212,27 @@ export function randomSpec(seed: number): SpecTree {
 
   const metricNames = [...METRICS].sort(() => r() - 0.5).slice(0, int(r, 1, 4));
   const usedKeys = new Set<string>();
+  const plain = cols.filter((c) => PLAIN.test(c.type));
   const metrics = metricNames.map((name, i) => {
-    const type = pick(r, ['uv', 'pv', 'ratio'] as const);
-    const redisType = type === 'uv' ? pick(r, ['set', 'hll', 'string', 'list', 'hash']) : pick(r, ['string', 'list', 'hash', 'list', chance(r, 0.1) ? 'set' : 'string']);
-    let key = `${name}:${pick(r, ['', '{window_end}', '{window_start}:{window_end}', 'fixed'])}`;
+    const type = pick(r, ['uv', 'pv', 'ratio', 'uv', 'pv', 'ratio', 'topn'] as const);
+    // Mostly a column `by` takes; sometimes any column (a DOUBLE, the event time: refused).
+    const byColumn = () => pick(r, plain.length && chance(r, 0.93) ? plain : cols).name;
+    const by = type === 'topn' ? (chance(r, 0.95) ? byColumn() : undefined) : chance(r, plain.length ? 0.35 : 0.05) ? byColumn() : undefined;
+    let redisType: string;
+    if (type === 'topn') redisType = chance(r, 0.92) ? 'zset' : pick(r, ['hash', 'list', 'string', 'set']);
+    else if (chance(r, 0.03)) redisType = 'zset';
+    else if (type === 'uv') redisType = pick(r, ['set', 'hll', 'string', 'list', 'hash']);
+    else redisType = pick(r, ['string', 'list', 'hash', 'list', chance(r, 0.1) ? 'set' : 'string']);
+    // A top-N's key must name its window; string, set and hll by a column must name the column.
+    const windowPart = type === 'topn' && chance(r, 0.92) ? pick(r, WINDOWED_KEYS) : pick(r, WINDOW_KEYS);
+    const parts = [windowPart];
+    const needsColumn = KEYED_BY_COLUMN.has(redisType);
+    if (by !== undefined && chance(r, needsColumn ? 0.9 : redisType === 'zset' ? 0.05 : 0.25)) {
+      parts.splice(int(r, 0, 1), 0, `{${by}}`);
+    } else if (by === undefined && chance(r, 0.03)) {
+      parts.push(`{${pick(r, cols).name}}`); // a column's placeholder without `by`: refused
+    }
+    let key = `${name}:${parts.filter(Boolean).join(':')}`;
     while (usedKeys.has(key)) key += `_${i}`;
     usedKeys.add(key);
     const redis: Record<string, string> = { type: redisType, key };
@@ -214,9 +243,10 @@ export function randomSpec(seed: number): SpecTree {
       m.denominator = pick(r, eventNames);
       if (chance(r, 0.5)) m.precision = int(r, 0, chance(r, 0.8) ? 9 : 12);
     } else m.event = pick(r, eventNames);
-    if (type === 'uv') {
-      const plain = cols.filter((c) => /INT|CHAR|STRING|BOOLEAN/.test(c.type));
-      m.column = pick(r, plain.length && chance(r, 0.85) ? plain : cols).name;
+    if (type === 'uv') m.column = pick(r, plain.length && chance(r, 0.85) ? plain : cols).name;
+    if (by !== undefined) m.by = by;
+    if (type === 'topn') {
+      m.n = chance(r, 0.06) ? pick(r, [0, 1001, 2.5]) : pick(r, [1, int(r, 2, 10), int(r, 11, 1000), 1000]);
     }
     m.redis = redis;
     return m;
@@ -262,6 +292,21 @@ export function shrinkSteps(spec: SpecTree): SpecTree[] {
     const s = copy();
     s.metrics.splice(i, 1);
     out.push(s);
+  });
+  spec.metrics.forEach((m: SpecTree, i: number) => {
+    // A breakdown fewer: the metric without `by` (and its key without the by column's placeholder).
+    if (m.by !== undefined && m.type !== 'topn') {
+      const s = copy();
+      const sm = s.metrics[i];
+      sm.redis.key = sm.redis.key.split(`{${m.by}}`).join('');
+      delete sm.by;
+      out.push(s);
+    }
+    if (m.type === 'topn' && m.n !== 1) {
+      const s = copy();
+      s.metrics[i].n = 1;
+      out.push(s);
+    }
   });
   const referenced = JSON.stringify(spec.metrics);
   for (const e of Object.keys(spec.events)) {
