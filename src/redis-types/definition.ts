@@ -119,6 +119,8 @@ export interface RedisTypeDefinition<C = unknown> {
   readonly breakdown: Breakdown;
   /** Why a key of this type must name its window, when it must (a zset holds one window's ranking). */
   readonly keyNamesWindow?: string;
+  /** The fields of the JSON entries it writes (a list), which a `by` column's name must not take. */
+  readonly entryFields?: readonly string[];
   /** The commands a spec may choose with `redis.command`, the default first; one: not a choice. */
   readonly commands: readonly [RedisCommand, ...RedisCommand[]];
   /** The sink's columns after the key. A column named `field` makes the key a separate argument. */

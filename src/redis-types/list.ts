@@ -20,6 +20,7 @@ export const list: RedisTypeDefinition<(ListEntry | Record<string, unknown>)[]> 
   metrics: ['uv', 'pv', 'ratio'],
   writes: 'value',
   breakdown: 'entry',
+  entryFields: ['window_start', 'window_end', 'value'],
   commands: ['lpush', 'rpush'],
   columns: [{ name: 'value', slot: 'window_entry' }],
   ordered: true,

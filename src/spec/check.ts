@@ -9,7 +9,7 @@ import { METRIC_TYPES } from '../metrics';
 import { REDIS_TYPE_NAMES, REDIS_TYPES, redisTypesFor } from '../redis-types';
 import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
-import { keyProblem, namesColumn, namesWindow, parseKey } from './key-template';
+import { keyProblem, keyShape, namesColumn, namesWindow, parseKey } from './key-template';
 import { IDENTIFIER, WINDOW_COLUMNS } from './names';
 import { CU_SIZES, DEFERRED, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
@@ -109,7 +109,9 @@ export class SpecChecker {
         return;
       }
       case 'invalid_type':
-        if (given === undefined) this.error(path, 'is required');
+        // A message of ours says what is allowed (e.g. n's range); zod's own says only the type.
+        if (given === undefined)
+          this.error(path, issue.message.startsWith('expected a whole number from') ? `is required: ${issue.message.slice('expected '.length)}` : 'is required');
         else this.error(path, `got ${show(given)}; ${issue.message.startsWith('expected') ? issue.message : `expected ${issue.expected}`}`);
         return;
       case 'too_small':
@@ -287,7 +289,7 @@ export class SpecChecker {
     if (!list) return undefined;
     const out: Metric[] = [];
     const seenNames = new Map<string, number>();
-    const seenKeys = new Map<string, number>();
+    const seenKeys = new Map<string, { key: string; index: number }>();
     list.forEach((raw, i) => {
       const at = (...p: Path): Path => ['metrics', i, ...p];
       const type = (raw as Tree | null)?.type;
@@ -342,15 +344,33 @@ export class SpecChecker {
       if (!badKey && allowed.includes(m.redis.type)) {
         const key = parseKey(m.redis.key, m.by);
         if (m.by !== undefined && sinkType.breakdown === 'key' && !namesColumn(key)) {
-          fail(at('redis', 'key'), `${sinkType.article} holds one value per key, so with 'by: ${m.by}' its key must contain {${m.by}} (e.g. '${m.redis.key}:{${m.by}}')`);
+          fail(
+            at('redis', 'key'),
+            `${sinkType.article} cannot keep the values of 'by' apart inside one key, so with 'by: ${m.by}' its key must contain {${m.by}} (e.g. '${m.redis.key}:{${m.by}}')`,
+          );
+        }
+        if (m.by !== undefined && sinkType.breakdown === 'member' && namesColumn(key)) {
+          fail(at('redis', 'key'), `the values of ${m.by} are the members of ${sinkType.article}, one key per window, so its key cannot contain {${m.by}}`);
+        }
+        if (m.by !== undefined && sinkType.entryFields?.includes(m.by)) {
+          fail(at('by'), `${sinkType.article} entry has the fields ${sinkType.entryFields.join(', ')}, so a 'by' column named '${m.by}' would clash with one; rename the column`);
         }
         if (sinkType.keyNamesWindow && !namesWindow(key)) {
           fail(at('redis', 'key'), `the key of ${sinkType.article} must contain {window_start} or {window_end}: ${sinkType.keyNamesWindow} (e.g. '${m.redis.key}:{window_end}')`);
         }
       }
-      const other = seenKeys.get(m.redis.key);
-      if (other !== undefined) fail(at('redis', 'key'), `key ${show(m.redis.key)} is already written by metrics[${other}]; each metric needs its own key`);
-      seenKeys.set(m.redis.key, i);
+      // Keys alike but for their placeholders can render the same key ('x:{channel}', 'x:{product_id}').
+      const shape = keyShape(m.redis.key);
+      const other = seenKeys.get(shape);
+      if (other !== undefined) {
+        fail(
+          at('redis', 'key'),
+          other.key === m.redis.key
+            ? `key ${show(m.redis.key)} is already written by metrics[${other.index}]; each metric needs its own key`
+            : `key ${show(m.redis.key)} can be the same Redis key as ${show(other.key)} of metrics[${other.index}] (they differ only in placeholders); each metric needs its own key: give one a prefix of its own`,
+        );
+      }
+      seenKeys.set(shape, { key: m.redis.key, index: i });
       if (ok) out.push(m);
     });
     return out.length === list.length ? out : undefined;

@@ -72,6 +72,11 @@ export function renderKey(parts: readonly KeyPart[], values: KeyValues): string 
   return parts.map((p) => ('text' in p ? p.text : 'placeholder' in p ? values[p.placeholder] : (values.by ?? ''))).join('');
 }
 
+/** The key with every placeholder as `{}`: two keys of one shape can render the same Redis key. */
+export function keyShape(key: string): string {
+  return key.replace(PLACEHOLDER, '{}');
+}
+
 /** The key as the spec writes it: `uv:{window_end}`. */
 export function keyText(parts: readonly KeyPart[]): string {
   return parts.map((p) => ('text' in p ? p.text : `{${'placeholder' in p ? p.placeholder : p.column}}`)).join('');

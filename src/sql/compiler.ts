@@ -128,12 +128,12 @@ export abstract class SqlCompiler {
         const refusal = type.unsupported?.(s.command, this.describe) ?? { field: 'redis.type', message: `${this.describe} has no ${s.command.toUpperCase()} command` };
         problems.push({ metric: s.metric, ...refusal });
       }
-      if (!this.keyInColumn(s) && s.key.some((k) => !('text' in k))) {
-        const names = ['{window_start}', '{window_end}', ...(s.by === undefined ? [] : [`{${s.by}}`])];
+      const placeholders = s.key.flatMap((k) => ('placeholder' in k ? [`{${k.placeholder}}`] : 'column' in k ? [`{${k.column}}`] : []));
+      if (!this.keyInColumn(s) && placeholders.length) {
         problems.push({
           metric: s.metric,
           field: 'redis.key',
-          message: `${this.describe} takes ${type.article} key as a fixed option, so it cannot contain ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`,
+          message: `${this.describe} takes ${type.article} key as a fixed option, so it cannot contain placeholders (this one has ${placeholders.join(' and ')})`,
         });
       }
     }
@@ -307,7 +307,7 @@ export abstract class SqlCompiler {
 
   protected membersInsert(plan: Plan, sink: MembersSink): string {
     const column = quoteIdent(sink.column);
-    const by = sink.by === undefined ? [] : [quoteIdent(sink.by)];
+    const by = sink.by === undefined || sink.by === sink.column ? [] : [quoteIdent(sink.by)];
     const where = `WHERE (${this.filter(sink.filter)}) AND ${[column, ...by].map((c) => `${c} IS NOT NULL`).join(' AND ')}`;
     if (sink.dedupe === 'first-seen') {
       // Flink's keep-first-row deduplication: insert-only, one row per member (per value of `by`).
