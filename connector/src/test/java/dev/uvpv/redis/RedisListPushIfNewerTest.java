@@ -308,13 +308,118 @@ class RedisListPushIfNewerTest extends WithTestRedis {
     }
 
     @Test
-    void integersBeyondTwoToThe53CompareAsDoubles() throws Exception {
+    void twoBigIdsOfOneWindowAreBothPushedAndTheirReplaySkipped() throws Exception {
+        // BIGINT ids the job writes as JSON numbers: both read as the double 1.8e18, but they differ
+        long a = 1800000000000000001L;
+        long b = 1800000000000000002L;
+        assertEquals((double) a, (double) b);
+        for (RedisCommand command : List.of(RedisCommand.LPUSH, RedisCommand.RPUSH)) {
+            String k = redis.key("big-ids-" + command.optionValue());
+            assertEquals(0, writeValues(command, BY_PRODUCT, 0, k, entries(1, a, 1, b)), "one window, two ids");
+            assertEquals(2, writeValues(command, BY_PRODUCT, 0, k, entries(1, a, 1, b)), "the replay");
+            assertEquals(0, writeValues(command, BY_PRODUCT, 0, k, entries(1, b + 1, 2, a)));
+            String[] all = entries(1, a, 1, b, 1, b + 1, 2, a);
+            assertEquals(command == RedisCommand.LPUSH ? reversed(all) : List.of(all),
+                    redis.jedis().lrange(k, 0, -1), command.optionValue());
+        }
+    }
+
+    @Test
+    void integersBeyondTwoToThe53CompareExactly() throws Exception {
         String k = redis.key("number-2^53");
-        // 2^53 + 1 reads as the double 2^53: equal to the tail, so it is skipped
+        // 2^53 + 1 reads as the double 2^53, but its text is greater
         redis.jedis().rpush(k, "{\"n\":9007199254740992}");
-        assertEquals(1, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":9007199254740993}"));
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":9007199254740993}"));
+        assertEquals(2, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":9007199254740992}", "{\"n\":9007199254740993}"));
         assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":9007199254740994}"));
+        assertEquals(3, redis.jedis().llen(k));
+    }
+
+    @Test
+    void negativeAndPositiveBigIntegersCompareBySignThenDigitsThenValue() throws Exception {
+        String k = redis.key("number-big-signs");
+        List<String> increasing = List.of("-99999999999999999999", "-9223372036854775808", "-9223372036854775807",
+                "-1800000000000000002", "-1800000000000000001", "-9007199254740993", "-9007199254740992", "-1", "0",
+                "1", "9007199254740992", "9007199254740993", "1800000000000000001", "1800000000000000002",
+                "9223372036854775807", "18446744073709551615", "18446744073709551616", "99999999999999999999");
+        String[] values = increasing.stream().map(n -> "{\"n\":" + n + "}").toArray(String[]::new);
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, k, values), "each is greater than the one before");
+        assertEquals(values.length, writeValues(RedisCommand.RPUSH, "n", 0, k, values), "each is <= the tail");
+        assertEquals(List.of(values), redis.jedis().lrange(k, 0, -1));
+
+        // each value, with the next greater one alone in the list, is skipped
+        String down = redis.key("number-big-down");
+        for (int i = values.length - 1; i >= 0; i--) {
+            String[] pair = {values[i], i > 0 ? values[i - 1] : values[i]};
+            redis.jedis().del(down);
+            redis.jedis().rpush(down, pair[0]);
+            assertEquals(1, writeValues(RedisCommand.RPUSH, "n", 0, down, pair[1]), pair[0] + " <- " + pair[1]);
+        }
+    }
+
+    @Test
+    void integersWithLeadingZerosOrASignedZeroCompareByTheirValue() throws Exception {
+        String k = redis.key("number-zeros");
+        redis.jedis().rpush(k, "{\"n\":0}");
+        // -0, 00 and -00 are 0 (Redis's cjson reads the leading zeros JSON forbids); 007 is 7, -007 is -7
+        assertEquals(5, writeValues(RedisCommand.RPUSH, "n", 0, k,
+                "{\"n\":-0}", "{\"n\":00}", "{\"n\":-00}", "{\"n\":-007}", "{\"n\":-1800000000000000001}"));
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":007}"));
+        assertEquals(1, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":7}"));
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":0018000000000000000001}"));
+        assertEquals(2, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":18000000000000000001}", "{\"n\":-0018000000000000000001}"));
+        assertEquals(List.of("{\"n\":0}", "{\"n\":007}", "{\"n\":0018000000000000000001}"), redis.jedis().lrange(k, 0, -1));
+    }
+
+    @Test
+    void anIntegerAndANumberWithAFractionOrAnExponentCompareAsDoubles() throws Exception {
+        String k = redis.key("number-mixed");
+        redis.jedis().rpush(k, "{\"n\":1800000000000000001}");
+        // 1.8e18 and 1800000000000000001 read as the same double: equal, so skipped
+        assertEquals(2, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":1.8e18}", "{\"n\":1800000000000000000.5}"));
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":1.9e18}"));
+        // the tail 1.9e18 has an exponent: 1900000000000000001 reads as the same double
+        assertEquals(1, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":1900000000000000001}"));
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":1900000000000000512}"), "the next double");
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, k, "{\"n\":1900000000000000513}"), "two integers again");
+        assertEquals(4, redis.jedis().llen(k));
+    }
+
+    @Test
+    void onlyTheObjectsOwnFieldsAreRead() throws Exception {
+        // the field's name also appears in a string, in a nested object and array, and with escapes
+        String k = redis.key("number-top-level");
+        redis.jedis().rpush(k, "{\"note\":\"\\\"n\\\":99,\",\"n\":1800000000000000002}");
+        List<String> skipped = List.of(
+                "{\"note\":\"\\\"n\\\":1800000000000000003,\",\"n\":1800000000000000001}",
+                "{\"x\":{\"n\":1800000000000000003},\"n\":1800000000000000001}",
+                "{\"x\":[{\"n\":\"]\"},\"}\",1800000000000000003],\"n\":1800000000000000001}",
+                "{\"n\\u0031\":1800000000000000003,\"\\u006e\":1800000000000000001}",
+                "{ \"n\" :\t1800000000000000002 , \"s\":\"}\" }",
+                "{\"n\":1800000000000000003,\"n\":1800000000000000001}");    // the last one counts, as in cjson
+        for (String value : skipped) {
+            assertEquals(1, writeValues(RedisCommand.RPUSH, "n", 0, k, value), value);
+        }
+        String newer = "{\"s\":\"\\\\\",\"\\u006e\" : 1800000000000000003}";
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "n", 0, k, newer), newer);
         assertEquals(2, redis.jedis().llen(k));
+    }
+
+    @Test
+    void booleansCompareFalseBeforeTrue() throws Exception {
+        for (RedisCommand command : List.of(RedisCommand.LPUSH, RedisCommand.RPUSH)) {
+            String k = redis.key("boolean-" + command.optionValue());
+            String[] values = entries(1, false, 1, true, 2, false, 2, true);
+            assertEquals(0, writeValues(command, BY_PRODUCT, 0, k, values));
+            assertEquals(4, writeValues(command, BY_PRODUCT, 0, k, values), "the replay");
+            assertEquals(1, writeValues(command, BY_PRODUCT, 0, k, entries(2, false)));
+            assertEquals(command == RedisCommand.LPUSH ? reversed(values) : List.of(values),
+                    redis.jedis().lrange(k, 0, -1), command.optionValue());
+        }
+        String one = redis.key("boolean-one-field");
+        assertEquals(0, writeValues(RedisCommand.RPUSH, "b", 0, one, "{\"b\":false}", "{\"b\" : true}"));
+        assertEquals(2, writeValues(RedisCommand.RPUSH, "b", 0, one, "{\"b\":false}", "{\"b\":true}"));
+        assertEquals(2, redis.jedis().llen(one));
     }
 
     @Test
@@ -332,6 +437,11 @@ class RedisListPushIfNewerTest extends WithTestRedis {
                 List.of(entry(5, 101), entry(1, 101).replace("\"product_id\":101", "\"product_id\":NaN")),
                 List.of(entry(5, 101).replace("\"product_id\":101", "\"product_id\":NaN"), entry(1, 101)),
                 List.of(entry(5, 101).replace("\"window_end\":\"", "\"window_end\":true,\"x\":\""), entry(1, 101)),
+                List.of(entry(5, true), entry(1, 101)),                             // a boolean and a number
+                List.of(entry(5, 101), entry(1, false)),
+                List.of(entry(5, 0), entry(1, false)),
+                List.of(entry(5, true), entry(1, "true")),                          // a boolean and a string
+                List.of(entry(5, "false"), entry(1, false)),
                 List.of("[\"2026-01-01T00:50:00\",101]", entry(1, 101)),            // the end is not an object
                 List.of("not json", entry(1, 101)),
                 List.of(entry(5, 101), "{broken"));                                 // the value is not JSON
@@ -385,8 +495,8 @@ class RedisListPushIfNewerTest extends WithTestRedis {
     }
 
     /**
-     * The JSON entry uvpv writes for window n of a query with a "by" column: {@code product_id} (a JSON number,
-     * or a JSON string when it is a String) between {@code window_end} and {@code value}.
+     * The JSON entry uvpv writes for window n of a query with a "by" column: {@code product_id} (a JSON number
+     * or boolean, or a JSON string when it is a String) between {@code window_end} and {@code value}.
      */
     static String entry(int window, Object productId) {
         String id = productId instanceof String ? "\"" + productId + "\"" : String.valueOf(productId);
