@@ -10,7 +10,7 @@
  */
 import { commandOf, redisType, type Ranked, type RedisReader } from '../redis-types';
 import { listByPoints, type ByPoint } from '../redis-types/list';
-import type { TypeFamily } from '../spec/sql-types';
+import { plainTextOrder, type TypeFamily } from '../spec/sql-types';
 import type { Metric } from '../spec/types';
 import { keyMatcher, scanKeys, type KeyMatcher } from './keys';
 
@@ -68,7 +68,7 @@ export async function readBreakdown(redis: RedisReader, m: Metric, family?: Type
   const by = m.by ?? '';
   const type = redisType(m.redis.type);
   const matcher = keyMatcher(m.redis.key, by, family);
-  const order = valueOrder(family);
+  const order = plainTextOrder(family);
   const notes: string[] = [];
   const { keys, at } = await newestKeys(redis, m.redis.key, matcher, order, notes);
   const read = type.dashboard;
@@ -199,19 +199,6 @@ async function onKey<T>(key: string, read: () => Promise<T>): Promise<T> {
     const message = (e as Error).message;
     throw new Error(message.includes(key) ? message : `${key}: ${message}`);
   }
-}
-
-/** The order of values of `by` as the column's type orders them: integers by number, the rest by text. */
-export function valueOrder(family: TypeFamily | undefined): (a: string, b: string) => number {
-  const integer = /^-?\d+$/;
-  return (a, b) => {
-    if (family === 'integer' && integer.test(a) && integer.test(b)) {
-      const x = BigInt(a);
-      const y = BigInt(b);
-      return x < y ? -1 : x > y ? 1 : 0;
-    }
-    return a < b ? -1 : a > b ? 1 : 0;
-  };
 }
 
 function note(notes: string[]): { note?: string } {

@@ -3,7 +3,7 @@
  * says (its window time and, for a metric with `by`, the value of `by`). The template is read by
  * `parseKey`, the one parser of the syntax.
  */
-import { parseKey, placeholdersOf, type KeyPart } from '../spec/key-template';
+import { keyRegex, parseKey, placeholdersOf } from '../spec/key-template';
 import type { TypeFamily } from '../spec/sql-types';
 
 /** What a key's name carries: its window time (the end when the key has both) and the value of `by`. */
@@ -23,41 +23,15 @@ export interface KeyMatcher {
   namesValue: boolean;
 }
 
-/** A window time as keys carry it, `yyyy-MM-ddTHH:mm:ss`: matched strictly, so it is never mistaken for part of a value. */
-const TIME = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}';
-
-/**
- * How the value of `by` shows in a key, as the column's type writes its plain text. Text may hold
- * anything (':' too), so it is matched lazily: the literal parts and the strict times around it decide.
- */
-function valueRegex(family: TypeFamily | undefined): string {
-  if (family === 'integer') return '-?\\d+';
-  if (family === 'boolean') return 'true|false';
-  return '[\\s\\S]*?';
-}
-
 /**
  * The matcher of a key with placeholders (`{window_start}`, `{window_end}`, and `{<by>}` when `by`
- * is given); undefined for a fixed key. A placeholder used twice must carry the same text twice.
+ * is given); undefined for a fixed key.
  */
 export function keyMatcher(key: string, by?: string, family?: TypeFamily): KeyMatcher | undefined {
   const parts = parseKey(key, by);
   if (parts.every((p) => 'text' in p)) return undefined;
   const names = placeholdersOf(parts);
-  const seen = new Set<string>();
-  const group = (name: string, body: string) => {
-    if (seen.has(name)) return `\\k<${name}>`;
-    seen.add(name);
-    return `(?<${name}>${body})`;
-  };
-  const source = parts
-    .map((p: KeyPart) => {
-      if ('text' in p) return p.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      if ('placeholder' in p) return group(p.placeholder, TIME);
-      return group('value', valueRegex(family));
-    })
-    .join('');
-  const regex = new RegExp(`^${source}$`);
+  const regex = keyRegex(parts, family);
   const time = names.includes('window_end') ? 'window_end' : names.length ? 'window_start' : undefined;
   return {
     pattern: parts.map((p) => ('text' in p ? p.text.replace(/[*?[\]\\]/g, '\\$&') : '*')).join(''),

@@ -108,10 +108,10 @@ async function readMetric(redis: RedisReader, m: Metric, history: History, now: 
       return { ...base, current: null, series: [], ...emptyBreakdown(m, family), error: (e as Error).message };
     }
   }
-  const template = keyTemplate(m.redis.key);
+  const template = keyMatcher(m.redis.key);
   const command = commandOf(m.redis);
   try {
-    if (template) {
+    if (template?.axis) {
       const series = await templatedSeries(redis, m);
       return { ...base, ...latest(series), series, axis: template.axis };
     }
@@ -142,21 +142,6 @@ export function newest(points: readonly Point[], max = MAX_POINTS): Point[] {
     else out.push(p);
   }
   return out.slice(-max);
-}
-
-export interface KeyTemplate {
-  /** SCAN MATCH pattern: the literal parts escaped, each placeholder `*`. */
-  pattern: string;
-  /** The window time a key's name carries (its end when the template has one), or undefined when it does not fit. */
-  timeOf(key: string): string | undefined;
-  axis: 'window end' | 'window start';
-}
-
-/** The template of a key with `{window_start}` / `{window_end}`; undefined for a fixed key. */
-export function keyTemplate(key: string): KeyTemplate | undefined {
-  const matcher = keyMatcher(key);
-  if (!matcher?.axis) return undefined;
-  return { pattern: matcher.pattern, timeOf: (k) => matcher.parse(k)?.t, axis: matcher.axis };
 }
 
 /** One point per key that fits the key's template: the newest MAX_POINTS windows are read. */

@@ -4,7 +4,8 @@
  * does not fit its type is NULL when parse errors are ignored; a missing field is NULL.
  *
  * Known gaps: JSON.parse does not keep a number's spelling, so a VARCHAR column given the JSON
- * number 6.0 reads "6" here where Flink reads "6.0"; integers beyond 2^53 lose precision.
+ * number 6.0 reads "6" here where Flink reads "6.0" (and 6.0 is 6 for a SMALLINT, which Flink reads
+ * as NULL); integers beyond 2^53 lose precision.
  */
 import type { Column } from '../spec/types';
 
@@ -53,9 +54,12 @@ function convert(v: unknown, c: Column): Value | typeof FAILED {
     case 'integer': {
       const bits = c.type.precision ?? 32;
       let n: number;
-      if (typeof v === 'number')
-        n = Math.trunc(v); // Jackson truncates a float token
-      else if (typeof v === 'string' && /^[+-]?\d+$/.test(v.trim())) n = Number(v.trim());
+      // INT and BIGINT truncate a float token (Jackson's asInt/asLong); TINYINT and SMALLINT parse
+      // its text (Byte/Short.parseByte), which fails on a point or an exponent.
+      if (typeof v === 'number') {
+        if (bits <= 16 && !Number.isInteger(v)) return FAILED;
+        n = Math.trunc(v);
+      } else if (typeof v === 'string' && /^[+-]?\d+$/.test(v.trim())) n = Number(v.trim());
       else return FAILED;
       const limit = 2 ** (bits - 1);
       return n >= -limit && n < limit ? n : FAILED;

@@ -9,6 +9,7 @@ import type { WindowTally } from '../metrics/definition';
 import { commandOf, contentOf, expectedOf, redisType, type Expected } from '../redis-types';
 import type { ByValue } from '../redis-types/definition';
 import type { FilterExpr } from '../spec/filter';
+import { plainTextOrder } from '../spec/sql-types';
 import { parseKey, renderKey } from '../spec/key-template';
 import type { Metric, Spec } from '../spec/types';
 import { decodeRecord, sqlString, type Row, type Value } from './decode';
@@ -67,7 +68,7 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
     const { event: ev, column } = def.memberColumn!(m);
     const members = new Map<string, Set<string>>();
     for (const { window, rows } of windows) {
-      for (const [by, group] of breakdown(m.by, rows)) {
+      for (const [by, group] of breakdown(spec, m.by, rows)) {
         for (const r of group) {
           if (!matches(event(ev), r) || r[column] === null) continue;
           const k = keyOf(window, by);
@@ -84,7 +85,7 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
   // Windows come in window_end order, as the job writes them; a window's values of `by` in their order.
   for (const { window, rows } of windows) {
     const values: { by?: ByValue; value: number | string }[] = [];
-    for (const [by, group] of breakdown(m.by, rows)) {
+    for (const [by, group] of breakdown(spec, m.by, rows)) {
       const value = def.evaluate(m, tallyOf(group, event));
       if (value !== undefined) values.push({ by, value });
     }
@@ -114,10 +115,10 @@ function tallyOf(rows: readonly Row[], event: (name: string) => FilterExpr): Win
 }
 
 /**
- * A window's rows per non-NULL value of `by`, in that value's order (numbers by value, text by
- * its UTF-8 bytes as Flink compares strings, FALSE before TRUE); all rows as one group without `by`.
+ * A window's rows per non-NULL value of `by`, in that value's order as Flink orders the column's
+ * type (plainTextOrder); all rows as one group without `by`.
  */
-function breakdown(by: string | undefined, rows: readonly Row[]): [ByValue | undefined, Row[]][] {
+function breakdown(spec: Spec, by: string | undefined, rows: readonly Row[]): [ByValue | undefined, Row[]][] {
   if (by === undefined) return [[undefined, [...rows]]];
   const groups = new Map<string, { value: Exclude<Value, null>; rows: Row[] }>();
   for (const r of rows) {
@@ -127,10 +128,6 @@ function breakdown(by: string | undefined, rows: readonly Row[]): [ByValue | und
     if (!groups.has(text)) groups.set(text, { value: v, rows: [] });
     groups.get(text)!.rows.push(r);
   }
-  return [...groups.entries()].sort(([, a], [, b]) => compareValues(a.value, b.value)).map(([text, g]) => [{ column: by, text, json: g.value }, g.rows]);
-}
-
-function compareValues(a: Exclude<Value, null>, b: Exclude<Value, null>): number {
-  if (typeof a === 'string' && typeof b === 'string') return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-  return Number(a) - Number(b);
+  const order = plainTextOrder(spec.source.columns.find((c) => c.name === by)?.type.family);
+  return [...groups.entries()].sort(([a], [b]) => order(a, b)).map(([text, g]) => [{ column: by, text, json: g.value }, g.rows]);
 }

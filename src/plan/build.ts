@@ -1,7 +1,7 @@
 /** Spec → plan: decides what the job computes, once, for every dialect. */
 import { metricDefinition } from '../metrics';
 import { commandOf, pushesWindowEntries, REDIS_TYPES } from '../redis-types';
-import { namesWindow, parseKey } from '../spec/key-template';
+import { namesOneWindow, namesWindow, parseKey } from '../spec/key-template';
 import { WINDOW_COLUMNS } from '../spec/names';
 import type { Spec } from '../spec/types';
 import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode, WindowNode } from './nodes';
@@ -62,8 +62,9 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
     const table = tables.claim(`redis_${m.name}`);
     const type = REDIS_TYPES[m.redis.type];
     const key = parseKey(m.redis.key, m.by);
-    // A hash field each window overwrites (with `by`, under a key without a window) keeps the last write.
-    const ordered = type.ordered || (m.by !== undefined && type.breakdown === 'field' && !namesWindow(key));
+    // What windows share (a key; a hash field, where the field is the value of `by`) keeps their last write.
+    const shared = !namesOneWindow(key, spec.window.type) && (type.breakdown !== 'field' || m.by !== undefined);
+    const ordered = type.order === 'pushes' || (type.order === 'overwrites' && shared);
     const base = { metric: m.name, table, key, redis, redisType: m.redis.type, command: commandOf(m.redis), by: m.by, ordered };
     if (type.writes === 'members') {
       const member = def.memberColumn!(m);
@@ -78,8 +79,8 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
     if (type.writes === 'ranking') {
       return { ...base, kind: 'ranked', from: a.view, by: m.by!, score: countAliases[0], n: def.rankSize!(m), rank: a.columns.claim('top_rank') };
     }
-    const entryOrder = m.by !== undefined && pushesWindowEntries(m.redis.type) ? a.columns.claim('entry_rank') : undefined;
-    return { ...base, kind: 'scalar', from: a.view, value, presentWhen, entryOrder };
+    const entryRank = m.by !== undefined && pushesWindowEntries(m.redis.type) ? a.columns.claim('entry_rank') : undefined;
+    return { ...base, kind: 'scalar', from: a.view, value, presentWhen, entryRank };
   });
 
   const firstSeen = sinks.some((s) => s.kind === 'members' && s.dedupe === 'first-seen');

@@ -104,7 +104,7 @@ interface SinkBase {
   readonly by?: string;
   /**
    * What Redis holds depends on the order of the writes (a list; a string, or a hash field, that
-   * each window overwrites), so one sink task writes them, in the order they are computed.
+   * windows share and overwrite), so one sink task writes them, in the order they are computed.
    */
   readonly ordered: boolean;
 }
@@ -138,7 +138,7 @@ export interface ScalarSink extends SinkBase {
    * With `by` into a list: a window's entries go out in `by` order, numbered by this column of a
    * rank over the window (a window's groups otherwise leave the aggregation in no set order).
    */
-  readonly entryOrder?: string;
+  readonly entryRank?: string;
 }
 
 /** A top-N: per window, the `n` values of `by` with the highest score, the count `score`. */

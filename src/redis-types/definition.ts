@@ -118,15 +118,19 @@ export interface RedisTypeDefinition<C = unknown> {
   /** How the values of a metric's `by` column are kept apart in it. */
   readonly breakdown: Breakdown;
   /** Why a key of this type must name its window, when it must (a zset holds one window's ranking). */
-  readonly keyNamesWindow?: string;
+  readonly windowKeyReason?: string;
   /** The fields of the JSON entries it writes (a list), which a `by` column's name must not take. */
   readonly entryFields?: readonly string[];
   /** The commands a spec may choose with `redis.command`, the default first; one: not a choice. */
   readonly commands: readonly [RedisCommand, ...RedisCommand[]];
-  /** The sink's columns after the key. A column named `field` makes the key a separate argument. */
+  /** The sink's columns after the key (or all of them, where a dialect takes the key as an option). */
   readonly columns: readonly SinkColumn[];
-  /** True when what Redis holds depends on the order writes arrive (last wins, list order). */
-  readonly ordered: boolean;
+  /**
+   * How the order of writes shows in what Redis holds: `pushes`, entries stay in the order they
+   * come (a list); `overwrites`, a later write replaces an earlier one (a string; a hash field),
+   * which matters where windows share what they write; `none`: it never shows.
+   */
+  readonly order: 'pushes' | 'overwrites' | 'none';
   /** The comment above the sink table: what it writes per window. */
   describeWrite(w: WriteText): string;
   /** How a dialect without `command` refuses this type (the default names the command). */

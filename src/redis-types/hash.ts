@@ -13,7 +13,7 @@ export const hash: RedisTypeDefinition<Record<string, string>> = {
     { name: 'field', slot: 'field' },
     { name: 'value', slot: 'value' },
   ],
-  ordered: false,
+  order: 'overwrites',
   describeWrite: (w) =>
     w.by ? `Metric ${w.metric}: HSET ${w.key} <${w.by}> <value> per window and ${w.by}.` : `Metric ${w.metric}: HSET ${w.key} <window_end> <value> per window.`,
   addWindow: (previous, w) => ({ ...previous, [w.by ? w.by.text : w.end]: String(w.value) }),

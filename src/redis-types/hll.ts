@@ -10,7 +10,7 @@ export const hll: RedisTypeDefinition<number> = {
   breakdown: 'key',
   commands: ['pfadd'],
   columns: [{ name: 'member', slot: 'member' }],
-  ordered: false,
+  order: 'none',
   describeWrite: describeMembers,
   unsupported: (_command, dialect) => ({
     field: 'redis.type',

@@ -23,7 +23,7 @@ export const list: RedisTypeDefinition<(ListEntry | Record<string, unknown>)[]> 
   entryFields: ['window_start', 'window_end', 'value'],
   commands: ['lpush', 'rpush'],
   columns: [{ name: 'value', slot: 'window_entry' }],
-  ordered: true,
+  order: 'pushes',
   describeWrite: (w) =>
     w.by
       ? `Metric ${w.metric}: ${w.command.toUpperCase()} ${w.key} {"window_start","window_end","${w.by}","value"} per window and ${w.by}, a window's entries in ${w.by} order.`

@@ -11,7 +11,7 @@ export const set: RedisTypeDefinition<string[]> = {
   breakdown: 'key',
   commands: ['sadd'],
   columns: [{ name: 'member', slot: 'member' }],
-  ordered: false,
+  order: 'none',
   describeWrite: describeMembers,
   fromMembers: (members) => [...members].sort(),
   checkExpected: (v) => (isMemberList(v) ? undefined : 'a set is a list of members, e.g. ["1", "2"]'),

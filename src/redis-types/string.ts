@@ -10,7 +10,7 @@ export const string: RedisTypeDefinition<string> = {
   breakdown: 'key',
   commands: ['set'],
   columns: [{ name: 'value', slot: 'value' }],
-  ordered: true,
+  order: 'overwrites',
   describeWrite: (w) => `Metric ${w.metric}: SET ${w.key} <value> per window${w.by ? ` and ${w.by}` : ''}; the latest window wins.`,
   // Windows arrive in window_end order: the last one wins.
   addWindow: (_previous, w) => String(w.value),

@@ -8,14 +8,14 @@ export const zset: RedisTypeDefinition<Record<string, number>> = {
   metrics: ['topn'],
   writes: 'ranking',
   breakdown: 'member',
-  keyNamesWindow: "a zset holds one window's ranking, and windows written into one key would mix",
+  windowKeyReason: "a zset holds one window's ranking, and windows written into one key would mix",
   commands: ['zadd'],
   // jeff-zou's and uvpv's connectors map (key, score, member) in this order.
   columns: [
     { name: 'score', slot: 'score' },
     { name: 'member', slot: 'member' },
   ],
-  ordered: false,
+  order: 'none',
   describeWrite: (w) => `Metric ${w.metric}: ZADD ${w.key} <rows> <${w.by}> for each of a window's top values of ${w.by}.`,
   fromRanking: (ranked) => Object.fromEntries(ranked.map((r) => [r.member, r.score])),
   checkExpected: (v) =>

@@ -9,7 +9,7 @@ import { METRIC_TYPES } from '../metrics';
 import { REDIS_TYPE_NAMES, REDIS_TYPES, redisTypesFor } from '../redis-types';
 import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
-import { keyProblem, keyShape, namesColumn, namesWindow, parseKey } from './key-template';
+import { keyProblem, keyRegex, keyShape, namesColumn, namesOneWindow, parseKey } from './key-template';
 import { IDENTIFIER, WINDOW_COLUMNS } from './names';
 import { CU_SIZES, DEFERRED, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
@@ -79,7 +79,7 @@ export class SpecChecker {
     out.window = this.window(t.window);
     out.redis = this.redis(t.redis);
     out.job = this.job(t.job);
-    out.metrics = this.metrics(t.metrics, out.events, out.source);
+    out.metrics = this.metrics(t.metrics, out.events, out.source, out.window);
     const targets = this.targets(t.targets);
     out.targetNames = targets.names;
     out.target = targets.chosen;
@@ -284,12 +284,12 @@ export class SpecChecker {
     return { parallelism, checkpointInterval, stateTtl };
   }
 
-  private metrics(v: unknown, events: EventSpec[] | undefined, source: SourceSpec | undefined): Metric[] | undefined {
+  private metrics(v: unknown, events: EventSpec[] | undefined, source: SourceSpec | undefined, window: WindowSpec | undefined): Metric[] | undefined {
     const list = this.parse(schemas.metrics, v, ['metrics']);
     if (!list) return undefined;
     const out: Metric[] = [];
     const seenNames = new Map<string, number>();
-    const seenKeys = new Map<string, { key: string; index: number }>();
+    const seenKeys: { key: string; shape: string; index: number; fixed: boolean; regex?: RegExp }[] = [];
     list.forEach((raw, i) => {
       const at = (...p: Path): Path => ['metrics', i, ...p];
       const type = (raw as Tree | null)?.type;
@@ -355,22 +355,27 @@ export class SpecChecker {
         if (m.by !== undefined && sinkType.entryFields?.includes(m.by)) {
           fail(at('by'), `${sinkType.article} entry has the fields ${sinkType.entryFields.join(', ')}, so a 'by' column named '${m.by}' would clash with one; rename the column`);
         }
-        if (sinkType.keyNamesWindow && !namesWindow(key)) {
-          fail(at('redis', 'key'), `the key of ${sinkType.article} must contain {window_start} or {window_end}: ${sinkType.keyNamesWindow} (e.g. '${m.redis.key}:{window_end}')`);
+        if (sinkType.windowKeyReason && window && !namesOneWindow(key, window.type)) {
+          const which = window.type === 'cumulate' ? '{window_end} (a cumulate window shares its start with the others of its period)' : '{window_start} or {window_end}';
+          fail(at('redis', 'key'), `the key of ${sinkType.article} must contain ${which}: ${sinkType.windowKeyReason} (e.g. '${m.redis.key}:{window_end}')`);
         }
       }
-      // Keys alike but for their placeholders can render the same key ('x:{channel}', 'x:{product_id}').
+      // Keys alike but for their placeholders can render the same key ('x:{channel}', 'x:{product_id}'),
+      // and so can a fixed key that a template renders ('pv:web', 'pv:{channel}').
       const shape = keyShape(m.redis.key);
-      const other = seenKeys.get(shape);
+      const parts = parseKey(m.redis.key, m.by);
+      const written = { key: m.redis.key, shape, index: i, fixed: !badKey && parts.every((p) => 'text' in p), regex: badKey ? undefined : keyRegex(parts, byColumn?.type.family) };
+      const renders = (template: { regex?: RegExp }, fixed: { key: string; fixed: boolean }) => fixed.fixed && template.regex?.test(fixed.key) === true;
+      const other = seenKeys.find((o) => o.shape === shape || renders(o, written) || renders(written, o));
       if (other !== undefined) {
         fail(
           at('redis', 'key'),
           other.key === m.redis.key
             ? `key ${show(m.redis.key)} is already written by metrics[${other.index}]; each metric needs its own key`
-            : `key ${show(m.redis.key)} can be the same Redis key as ${show(other.key)} of metrics[${other.index}] (they differ only in placeholders); each metric needs its own key: give one a prefix of its own`,
+            : `key ${show(m.redis.key)} can be the same Redis key as ${show(other.key)} of metrics[${other.index}]; each metric needs its own key: give one a prefix of its own`,
         );
       }
-      seenKeys.set(shape, { key: m.redis.key, index: i });
+      seenKeys.push(written);
       if (ok) out.push(m);
     });
     return out.length === list.length ? out : undefined;

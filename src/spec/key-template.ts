@@ -5,6 +5,9 @@
  * cannot disagree on what a key means.
  */
 
+import type { TypeFamily } from './sql-types';
+import type { WindowType } from './types';
+
 /** The window placeholders a key may use, in the order messages list them. */
 const KEY_PLACEHOLDERS = ['window_start', 'window_end'] as const;
 export type KeyPlaceholder = (typeof KEY_PLACEHOLDERS)[number];
@@ -50,6 +53,52 @@ export function parseKey(key: string, by?: string): KeyPart[] {
   }
   if (last < key.length) parts.push({ text: key.slice(last) });
   return parts;
+}
+
+/** Every placeholder a key uses, as written: `{window_end}`, `{product_id}`. */
+export function placeholderTexts(parts: readonly KeyPart[]): string[] {
+  return parts.flatMap((p) => ('placeholder' in p ? [`{${p.placeholder}}`] : 'column' in p ? [`{${p.column}}`] : []));
+}
+
+/**
+ * Whether each window writes keys of its own: the key names the window's end, or its start where
+ * windows do not share one (a cumulate window's start is that of every window of its period).
+ */
+export function namesOneWindow(parts: readonly KeyPart[], window: WindowType): boolean {
+  const names = placeholdersOf(parts);
+  return names.includes('window_end') || (names.includes('window_start') && window !== 'cumulate');
+}
+
+/** A window time as keys carry it, `yyyy-MM-ddTHH:mm:ss`: matched strictly, so it is never mistaken for part of a value. */
+const TIME = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}';
+
+/**
+ * How the value of `by` shows in a key: its plain text as Flink's CAST(… AS STRING) writes it.
+ * Text may hold anything (':' too), so it is matched lazily: the literal parts and the strict
+ * times around it decide.
+ */
+function valuePattern(family: TypeFamily | undefined): string {
+  if (family === 'integer') return '-?\\d+';
+  if (family === 'boolean') return 'TRUE|FALSE';
+  return '[\\s\\S]*?';
+}
+
+/**
+ * The keys a template renders, as a regular expression: named groups `window_start`,
+ * `window_end` and `value` (the value of `by`, of the column type `family`). A placeholder used
+ * twice must carry the same text twice.
+ */
+export function keyRegex(parts: readonly KeyPart[], family?: TypeFamily): RegExp {
+  const seen = new Set<string>();
+  const group = (name: string, body: string) => {
+    if (seen.has(name)) return `\\k<${name}>`;
+    seen.add(name);
+    return `(?<${name}>${body})`;
+  };
+  const source = parts
+    .map((p) => ('text' in p ? p.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : 'placeholder' in p ? group(p.placeholder, TIME) : group('value', valuePattern(family))))
+    .join('');
+  return new RegExp(`^${source}$`);
 }
 
 /** The window placeholders a key uses, in order. */

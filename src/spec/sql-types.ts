@@ -182,3 +182,20 @@ class TypeParser {
     if (!this.accept(ch)) throw new Error(`expected '${ch}'`);
   }
 }
+
+/**
+ * How Flink orders the values of a column type, given their plain text as CAST(… AS STRING) writes
+ * it: integers by value, BOOLEAN FALSE before TRUE, text by its UTF-8 bytes (as Flink compares
+ * strings). For the types whose plain text is unambiguous (what `by` and uv accept).
+ */
+export function plainTextOrder(family: TypeFamily | undefined): (a: string, b: string) => number {
+  const integer = /^-?\d+$/;
+  return (a, b) => {
+    if (family === 'integer' && integer.test(a) && integer.test(b)) {
+      const x = BigInt(a);
+      const y = BigInt(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  };
+}

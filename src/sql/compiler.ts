@@ -7,7 +7,7 @@ import type { AggregationNode, CountNode, MembersSink, Plan, RankedSink, ScalarS
 import { redisType, type ColumnSlot, type RedisCommand } from '../redis-types';
 import { intervalLiteral, type Duration } from '../spec/duration';
 import { renderFilter, type FilterExpr } from '../spec/filter';
-import { keyText, type KeyPart } from '../spec/key-template';
+import { keyText, placeholderTexts, type KeyPart } from '../spec/key-template';
 import { commentText, quoteIdent, quoteString } from './escape';
 
 export type DialectName = 'flink' | 'oceanus';
@@ -128,7 +128,7 @@ export abstract class SqlCompiler {
         const refusal = type.unsupported?.(s.command, this.describe) ?? { field: 'redis.type', message: `${this.describe} has no ${s.command.toUpperCase()} command` };
         problems.push({ metric: s.metric, ...refusal });
       }
-      const placeholders = s.key.flatMap((k) => ('placeholder' in k ? [`{${k.placeholder}}`] : 'column' in k ? [`{${k.column}}`] : []));
+      const placeholders = placeholderTexts(s.key);
       if (!this.keyInColumn(s) && placeholders.length) {
         problems.push({
           metric: s.metric,
@@ -265,7 +265,7 @@ export abstract class SqlCompiler {
     return `TABLE(${w.type.toUpperCase()}(${[data, time, ...args].join(', ')}))`;
   }
 
-  /** The key is the sink's first column, unless the command has a field and the dialect takes such a key as an option. */
+  /** The key is the sink's first column, unless the dialect's connector takes this command's key as an option. */
   protected keyInColumn(sink: SinkNode): boolean {
     return !this.capabilities.keyOptionCommands.has(sink.command);
   }
@@ -346,39 +346,39 @@ export abstract class SqlCompiler {
     const select = [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...columns];
     const present = `${quoteIdent(sink.presentWhen)} > 0`;
     const into = `INSERT INTO ${quoteIdent(sink.table)}`;
-    if (sink.entryOrder === undefined) return [into, `SELECT ${select.join(', ')}`, `FROM ${quoteIdent(sink.from)}`, `WHERE ${present}`].join('\n');
-    // Flink's Window Top-N over all of a window's rows, ordered by `by`: one task (its only key is
-    // the window) emits each window's entries in that order when the window closes, windows in order.
-    const rank = quoteIdent(sink.entryOrder);
+    if (sink.entryRank === undefined) return [into, `SELECT ${select.join(', ')}`, `FROM ${quoteIdent(sink.from)}`, `WHERE ${present}`].join('\n');
+    // Over all of a window's rows, ordered by `by`: one task emits each window's entries in that order.
+    return [into, `SELECT ${select.join(', ')}`, ...this.windowRank(sink.from, present, `${by} ASC`, sink.entryRank, ALL_ROWS)].join('\n');
+  }
+
+  /**
+   * `FROM (…) WHERE rank <= bound`: Flink's Window Top-N over an aggregation view's rows, numbered
+   * per window in `order`. Its only key is the window, so it runs as one task, and it emits each
+   * window's rows in that order, once, when the window closes: final, append-only, windows in order.
+   */
+  protected windowRank(from: string, where: string, order: string, rank: string, bound: string | number): string[] {
+    const r = quoteIdent(rank);
     return [
-      into,
-      `SELECT ${select.join(', ')}`,
       'FROM (',
-      `  SELECT *, ROW_NUMBER() OVER (PARTITION BY \`window_start\`, \`window_end\` ORDER BY ${by} ASC) AS ${rank}`,
-      `  FROM ${quoteIdent(sink.from)}`,
-      `  WHERE ${present}`,
+      `  SELECT *, ROW_NUMBER() OVER (PARTITION BY \`window_start\`, \`window_end\` ORDER BY ${order}) AS ${r}`,
+      `  FROM ${quoteIdent(from)}`,
+      `  WHERE ${where}`,
       ')',
-      `WHERE ${rank} <= ${ALL_ROWS}`,
-    ].join('\n');
+      `WHERE ${r} <= ${bound}`,
+    ];
   }
 
   /** ZADD key <score> <value of by> for each of a window's top `n`: Flink's Window Top-N, final when the window closes. */
   protected rankedInsert(sink: RankedSink): string {
     const by = quoteIdent(sink.by);
     const score = quoteIdent(sink.score);
-    const rank = quoteIdent(sink.rank);
     const slots: Record<'score' | 'member', string> = { score: `CAST(${score} AS STRING)`, member: `CAST(${by} AS STRING)` };
     const columns = redisType(sink.redisType).columns.map((c) => slots[c.slot as keyof typeof slots]);
     const select = [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...columns];
     return [
       `INSERT INTO ${quoteIdent(sink.table)}`,
       `SELECT ${select.join(', ')}`,
-      'FROM (',
-      `  SELECT *, ROW_NUMBER() OVER (PARTITION BY \`window_start\`, \`window_end\` ORDER BY ${score} DESC, ${by} ASC) AS ${rank}`,
-      `  FROM ${quoteIdent(sink.from)}`,
-      `  WHERE ${score} > 0`,
-      ')',
-      `WHERE ${rank} <= ${sink.n}`,
+      ...this.windowRank(sink.from, `${score} > 0`, `${score} DESC, ${by} ASC`, sink.rank, sink.n),
     ].join('\n');
   }
 

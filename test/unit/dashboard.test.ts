@@ -19,7 +19,6 @@ import {
   MAX_POINTS,
   MAX_RANKING,
   hashPoints,
-  keyTemplate,
   listPoints,
   newest,
   readSnapshot,
@@ -152,34 +151,34 @@ async function one(redis: FakeRedis, m: Parameters<typeof withMetrics>[0], histo
 
 describe('key templates', () => {
   test('a fixed key is no template', () => {
-    expect(keyTemplate('userids')).toBeUndefined();
-    expect(keyTemplate('uv:{window}')).toBeUndefined();
+    expect(keyMatcher('userids')).toBeUndefined();
+    expect(keyMatcher('uv:{window}')).toBeUndefined();
   });
 
   test('{window_end}: a SCAN pattern, and the time read back from a key', () => {
-    const t = keyTemplate('uv:{window_end}')!;
+    const t = keyMatcher('uv:{window_end}')!;
     expect(t.pattern).toBe('uv:*');
     expect(t.axis).toBe('window end');
-    expect(t.timeOf('uv:2024-05-01T10:00:00')).toBe('2024-05-01T10:00:00');
-    expect(t.timeOf('uv:set')).toBeUndefined();
-    expect(t.timeOf('uv:2024-05-01T10:00:00:extra')).toBeUndefined();
+    expect(t.parse('uv:2024-05-01T10:00:00')?.t).toBe('2024-05-01T10:00:00');
+    expect(t.parse('uv:set')?.t).toBeUndefined();
+    expect(t.parse('uv:2024-05-01T10:00:00:extra')?.t).toBeUndefined();
   });
 
   test('both placeholders: the time is the end, wherever it is', () => {
-    const t = keyTemplate('pv:{window_end}:{window_start}')!;
+    const t = keyMatcher('pv:{window_end}:{window_start}')!;
     expect(t.pattern).toBe('pv:*:*');
-    expect(t.timeOf('pv:2024-05-01T10:10:00:2024-05-01T10:00:00')).toBe('2024-05-01T10:10:00');
-    const s = keyTemplate('x_{window_start}')!;
+    expect(t.parse('pv:2024-05-01T10:10:00:2024-05-01T10:00:00')?.t).toBe('2024-05-01T10:10:00');
+    const s = keyMatcher('x_{window_start}')!;
     expect(s.axis).toBe('window start');
-    expect(s.timeOf('x_2024-05-01T10:00:00')).toBe('2024-05-01T10:00:00');
+    expect(s.parse('x_2024-05-01T10:00:00')?.t).toBe('2024-05-01T10:00:00');
   });
 
   test('glob and regex characters in the literal parts are taken literally', () => {
-    const t = keyTemplate('a*b?[c].{window_end}')!;
+    const t = keyMatcher('a*b?[c].{window_end}')!;
     expect(t.pattern).toBe('a\\*b\\?\\[c\\].*');
-    expect(t.timeOf('a*b?[c].2024-05-01T10:00:00')).toBe('2024-05-01T10:00:00');
-    expect(t.timeOf('aXb?[c].2024-05-01T10:00:00')).toBeUndefined();
-    expect(t.timeOf('a*b?[c]X2024-05-01T10:00:00')).toBeUndefined();
+    expect(t.parse('a*b?[c].2024-05-01T10:00:00')?.t).toBe('2024-05-01T10:00:00');
+    expect(t.parse('aXb?[c].2024-05-01T10:00:00')?.t).toBeUndefined();
+    expect(t.parse('a*b?[c]X2024-05-01T10:00:00')?.t).toBeUndefined();
   });
 });
 

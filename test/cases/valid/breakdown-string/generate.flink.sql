@@ -72,8 +72,7 @@ CREATE TEMPORARY TABLE `redis_pv_per_window` (
   'host' = '127.0.0.1',
   'port' = '6379',
   'database' = '0',
-  'command' = 'set',
-  'sink.parallelism' = '1'
+  'command' = 'set'
 );
 
 -- Metric uv_latest: SET uv:{channel} <value> per window and channel; the latest window wins.

@@ -54,8 +54,7 @@ CREATE TEMPORARY TABLE `redis_uv` (
   'host' = '127.0.0.1',
   'port' = '6379',
   'database' = '3',
-  'command' = 'set',
-  'sink.parallelism' = '1'
+  'command' = 'set'
 );
 
 -- Per-window counts, computed once and shared by every metric below.
