@@ -20,13 +20,23 @@ export interface StackJars {
 
 const COMPLETE = '.complete';
 
+/**
+ * Where the Redis connector's jars are: another connector's (UVPV_REDIS_CONNECTOR_DIR), or the
+ * build of connector/ as it is now, in a folder named after its sources' hash.
+ */
+export function redisSinkDir(layout: StackLayout): string {
+  if (layout.redisConnectorDir) return layout.redisConnectorDir;
+  const connector = join(layout.projectRoot, 'connector');
+  return join(layout.libDir, `redis-sink-${hashFiles(connector, listFiles(connector, ['pom.xml', 'src/main']))}`);
+}
+
 export async function resolveJars(layout: StackLayout, progress: Progress): Promise<StackJars> {
   const pom = join(layout.projectRoot, 'templates', 'stack', 'pom.xml');
-  const pomHash = hashFiles([pom]);
+  const pomHash = hashFiles(layout.projectRoot, [pom]);
   const kafka = join(layout.libDir, `kafka-${pomHash}`);
   const flink = join(layout.libDir, `flink-${pomHash}`);
   const connectorDir = join(layout.projectRoot, 'connector');
-  const redisSink = join(layout.libDir, `redis-sink-${hashFiles(listFiles(connectorDir, ['pom.xml', 'src/main']))}`);
+  const redisSink = redisSinkDir(layout);
   mkdirSync(layout.libDir, { recursive: true });
   mkdirSync(layout.logsDir, { recursive: true });
   const log = join(layout.logsDir, 'maven.log');
@@ -113,9 +123,10 @@ function listFiles(root: string, parts: string[]): string[] {
   return out;
 }
 
-function hashFiles(files: string[]): string {
+/** The files' paths below `base` and their contents: the same wherever the project is installed. */
+function hashFiles(base: string, files: string[]): string {
   const h = createHash('sha256');
-  for (const f of files) h.update(relative('/', f).split('/').slice(-3).join('/')).update(readFileSync(f));
+  for (const f of files) h.update(relative(base, f)).update(readFileSync(f));
   return h.digest('hex').slice(0, 10);
 }
 

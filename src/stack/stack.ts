@@ -12,7 +12,7 @@ import { components, launches, type Component, type ComponentName, type Launch }
 import { gatewayProbe, jobmanagerProbe, kafkaProbe, redisAnswers, taskmanagerIds, taskmanagerProbe, waitHealthy, type Probe } from './health';
 import { stackUrls, type StackLayout } from './layout';
 import { alive, killProcess, portInUse, runningPid, startDetached, stopProcess } from './processes';
-import { resolveJars } from './resolve';
+import { redisSinkDir, resolveJars } from './resolve';
 import { localTarget } from '../spec/load';
 import type { GatewayTarget } from '../spec/types';
 
@@ -50,6 +50,26 @@ export class LocalStack {
     return localTarget(this.urls, this.layout.redisConnectorDir !== undefined);
   }
 
+  /**
+   * A warning when the running TaskManager has another Redis connector than the one the stack
+   * would start now (uvpv was upgraded, or connector/ changed, since `stack up`): its jobs then
+   * run a connector that may lack what the generated SQL asks of it. Undefined when it matches,
+   * or when no TaskManager runs or its command line cannot be read.
+   */
+  staleConnector(): string | undefined {
+    const tm = components(this.layout).find((c) => c.name === 'taskmanager')!;
+    const pid = runningPid(this.layout.runDir, tm.name, tm.marker);
+    if (pid === undefined) return undefined;
+    let command: string;
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return undefined;
+    }
+    if (command.includes(redisSinkDir(this.layout))) return undefined;
+    return 'the running TaskManager has another build of the Redis connector than this uvpv (upgraded, or connector/ changed, since the stack started); `uvpv stack down && uvpv stack up` starts it with this one';
+  }
+
   /** `knownTaskmanagers`: TaskManager ids that do not count as the TaskManager being up (see `up`). */
   private probes(knownTaskmanagers?: ReadonlySet<string>): Record<Component['name'], Probe> {
     const { kafka, flinkRest, gateway } = this.urls;
@@ -83,6 +103,8 @@ export class LocalStack {
       missing.push(c);
     }
     const jars = await resolveJars(this.layout, this.progress);
+    const stale = this.staleConnector();
+    if (stale) this.progress.info(`warning: ${stale}`);
     this.writeConfig();
     const redis = await this.ensureRedis();
     const all = launches(this.layout, jars);

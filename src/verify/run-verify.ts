@@ -83,6 +83,10 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
 
   const stack = new LocalStack(stackLayout(io.env), p);
   if (!(await stack.isUp())) await timed('stack', () => stack.up());
+  else {
+    const stale = stack.staleConnector();
+    if (stale) io.stderr(`warning: ${stale}\n`);
+  }
   const redisAt = stack.redisEndpoint()!;
   const runId = randomBytes(4).toString('hex');
   const topic = `uvpv-verify-${spec.name}-${runId}`.replace(/[^A-Za-z0-9._-]/g, '_');

@@ -55,6 +55,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         io.stdout(`${'redis'.padEnd(12)} not chosen yet (uvpv stack up picks one)\n`);
         ok = false;
       }
+      const stale = s.staleConnector();
+      if (stale) io.stderr(`warning: ${stale}\n`);
       done(ok ? 0 : 1);
     });
 
