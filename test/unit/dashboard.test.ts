@@ -26,6 +26,7 @@ import {
   type Snapshot,
 } from '../../src/dashboard/snapshot';
 import { demoSpecText } from '../../src/demo/run-demo';
+import { compileSpec } from '../../src/compile';
 import { loadSpec } from '../../src/spec/load';
 import type { Metric, Spec } from '../../src/spec/types';
 
@@ -895,6 +896,26 @@ function loadPage() {
 }
 
 describe('the demo spec', () => {
+  test('the breakdown pipeline, live-sized, validates and compiles with its metrics as they are', () => {
+    const file = resolve(__dirname, '../../pipelines/shop-breakdown.yaml');
+    const out = demoSpecText(readFileSync(file, 'utf8'), { kafka: '127.0.0.1:9092', redisHost: '127.0.0.1', redisPort: 6390, database: 14 });
+    const dir = mkdtempSync(join(tmpdir(), 'uvpv-demo-test-'));
+    writeFileSync(join(dir, 'demo.yaml'), out);
+    const loaded = loadSpec('demo.yaml', { env: {}, cwd: dir, target: 'local' });
+    rmSync(dir, { recursive: true, force: true });
+    const original = loadSpec(file, { env: {}, cwd: dir, target: 'local' }).spec;
+    expect(loaded.spec.metrics).toEqual(original.metrics);
+    expect(loaded.spec.metrics.map((m) => [m.type, m.by, m.redis.type])).toEqual([
+      ['pv', 'product_id', 'hash'],
+      ['uv', 'channel', 'set'],
+      ['ratio', 'product_id', 'hash'],
+      ['topn', 'product_id', 'zset'],
+    ]);
+    expect(compileSpec(loaded, 'flink', {}, { redisConnector: 'uvpv' }).sql).toContain(
+      'ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end` ORDER BY `browse_rows` DESC, `product_id` ASC)',
+    );
+  });
+
   test('the reference pipeline, live-sized, pointed at the stack, with no targets; it validates', () => {
     const text = readFileSync(resolve(__dirname, '../../pipelines/uvpv.yaml'), 'utf8');
     const out = demoSpecText(text, { kafka: '127.0.0.1:9092', redisHost: '127.0.0.1', redisPort: 6390, database: 14 });

@@ -3,7 +3,7 @@
  * schema/uvpv-spec.schema.json, and checked here with a real JSON Schema validator (ajv) against
  * every spec of the test cases: it must accept and reject exactly what the structural check does.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -39,6 +39,16 @@ test('every valid case, verify case and the reference pipeline pass the schema',
   const valid = specs.filter((s) => /^(valid|verify)\//.test(s.name) || s.name === 'reference');
   expect(valid.length).toBeGreaterThan(20);
   for (const s of valid) expect({ name: s.name, ok: validate(s.value), errors: validate.errors ?? null }).toEqual({ name: s.name, ok: true, errors: null });
+});
+
+test('every shipped pipeline passes the schema its first line names', () => {
+  const shipped = readdirSync(join(ROOT, 'pipelines')).filter((f) => f.endsWith('.yaml') && !f.endsWith('.expected.yaml'));
+  expect(shipped).toEqual(expect.arrayContaining(['uvpv.yaml', 'shop-breakdown.yaml']));
+  for (const f of shipped) {
+    const text = readFileSync(join(ROOT, 'pipelines', f), 'utf8');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/uvpv-spec.schema.json');
+    expect({ f, ok: validate(parse(text)), errors: validate.errors ?? null }).toEqual({ f, ok: true, errors: null });
+  }
 });
 
 test("the schema accepts and rejects each case's spec as the structural check does", () => {
