@@ -9,7 +9,7 @@ import { METRIC_TYPES } from '../metrics';
 import { REDIS_TYPE_NAMES, REDIS_TYPES, redisTypesFor } from '../redis-types';
 import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
-import { keyProblem, keyRegex, keyShape, namesColumn, namesOneWindow, parseKey } from './key-template';
+import { keyProblem, keyRegex, keyShape, namesColumn, namesOneWindow, parseKey, type KeyPart } from './key-template';
 import { IDENTIFIER, WINDOW_COLUMNS } from './names';
 import { CU_SIZES, DEFERRED, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
@@ -289,7 +289,7 @@ export class SpecChecker {
     if (!list) return undefined;
     const out: Metric[] = [];
     const seenNames = new Map<string, number>();
-    const seenKeys: { key: string; shape: string; index: number; fixed: boolean; regex?: RegExp }[] = [];
+    const keys = new KeyClaims();
     list.forEach((raw, i) => {
       const at = (...p: Path): Path => ['metrics', i, ...p];
       const type = (raw as Tree | null)?.type;
@@ -316,21 +316,8 @@ export class SpecChecker {
           }
         }
       }
-      const uvColumn = m.type === 'uv' && source ? source.columns.find((c) => c.name === m.column) : undefined;
-      if (m.type === 'uv' && source && !uvColumn) {
-        fail(at('column'), `got ${show(m.column)}; it must name a declared column (${source.columns.map((c) => c.name).join(', ')})`);
-      } else if (uvColumn && !PLAIN_TEXT_FAMILIES.has(uvColumn.type.family)) {
-        fail(at('column'), `column '${uvColumn.name}' is ${uvColumn.type.sql}; uv counts and writes values by their plain text, which is only unambiguous for ${PLAIN_TEXT_TYPES}`);
-      }
-      const byColumn = m.by !== undefined && source ? source.columns.find((c) => c.name === m.by) : undefined;
-      if (m.by !== undefined && source && !byColumn) {
-        fail(at('by'), `got ${show(m.by)}; it must name a declared column (${source.columns.map((c) => c.name).join(', ')})`);
-      } else if (byColumn && !PLAIN_TEXT_FAMILIES.has(byColumn.type.family)) {
-        fail(
-          at('by'),
-          `column '${byColumn.name}' is ${byColumn.type.sql}; 'by' tells values apart by their plain text (in keys, fields and members), which is only unambiguous for ${PLAIN_TEXT_TYPES}`,
-        );
-      }
+      const byColumn = m.by !== undefined ? source?.columns.find((c) => c.name === m.by) : undefined;
+      for (const [path, message] of columnProblems(m, source)) fail(at(...path), message);
       const allowed = redisTypesFor(m.type);
       if (!allowed.includes(m.redis.type)) {
         fail(at('redis', 'type'), `a ${m.type} metric cannot be written as a Redis ${m.redis.type}; allowed: ${allowed.join(' | ')}`);
@@ -340,33 +327,9 @@ export class SpecChecker {
       }
       const badKey = keyProblem(m.redis.key, m.by);
       if (badKey) fail(at('redis', 'key'), badKey);
-      const sinkType = REDIS_TYPES[m.redis.type];
-      if (!badKey && allowed.includes(m.redis.type)) {
-        const key = parseKey(m.redis.key, m.by);
-        if (m.by !== undefined && sinkType.breakdown === 'key' && !namesColumn(key)) {
-          fail(
-            at('redis', 'key'),
-            `${sinkType.article} cannot keep the values of 'by' apart inside one key, so with 'by: ${m.by}' its key must contain {${m.by}} (e.g. '${m.redis.key}:{${m.by}}')`,
-          );
-        }
-        if (m.by !== undefined && sinkType.breakdown === 'member' && namesColumn(key)) {
-          fail(at('redis', 'key'), `the values of ${m.by} are the members of ${sinkType.article}, one key per window, so its key cannot contain {${m.by}}`);
-        }
-        if (m.by !== undefined && sinkType.entryFields?.includes(m.by)) {
-          fail(at('by'), `${sinkType.article} entry has the fields ${sinkType.entryFields.join(', ')}, so a 'by' column named '${m.by}' would clash with one; rename the column`);
-        }
-        if (sinkType.windowKeyReason && window && !namesOneWindow(key, window.type)) {
-          const which = window.type === 'cumulate' ? '{window_end} (a cumulate window shares its start with the others of its period)' : '{window_start} or {window_end}';
-          fail(at('redis', 'key'), `the key of ${sinkType.article} must contain ${which}: ${sinkType.windowKeyReason} (e.g. '${m.redis.key}:{window_end}')`);
-        }
-      }
-      // Keys alike but for their placeholders can render the same key ('x:{channel}', 'x:{product_id}'),
-      // and so can a fixed key that a template renders ('pv:web', 'pv:{channel}').
-      const shape = keyShape(m.redis.key);
-      const parts = parseKey(m.redis.key, m.by);
-      const written = { key: m.redis.key, shape, index: i, fixed: !badKey && parts.every((p) => 'text' in p), regex: badKey ? undefined : keyRegex(parts, byColumn?.type.family) };
-      const renders = (template: { regex?: RegExp }, fixed: { key: string; fixed: boolean }) => fixed.fixed && template.regex?.test(fixed.key) === true;
-      const other = seenKeys.find((o) => o.shape === shape || renders(o, written) || renders(written, o));
+      const key = badKey ? undefined : parseKey(m.redis.key, m.by);
+      if (key && allowed.includes(m.redis.type)) for (const [path, message] of breakdownProblems(m, key, window)) fail(at(...path), message);
+      const other = keys.claim(m.redis.key, key, byColumn?.type.family, i);
       if (other !== undefined) {
         fail(
           at('redis', 'key'),
@@ -375,7 +338,6 @@ export class SpecChecker {
             : `key ${show(m.redis.key)} can be the same Redis key as ${show(other.key)} of metrics[${other.index}]; each metric needs its own key: give one a prefix of its own`,
         );
       }
-      seenKeys.push(written);
       if (ok) out.push(m);
     });
     return out.length === list.length ? out : undefined;
@@ -482,6 +444,62 @@ function valueAt(root: unknown, path: Path): unknown {
   let v: unknown = root;
   for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
   return v;
+}
+
+/** What is wrong with the columns a metric names (uv's `column`, `by`), as [path below the metric, message]. */
+function columnProblems(m: Metric, source: SourceSpec | undefined): [Path, string][] {
+  if (!source) return [];
+  const declared = source.columns.map((c) => c.name).join(', ');
+  const named: [Path, string, string][] = [];
+  if (m.type === 'uv') named.push([['column'], m.column, 'uv counts and writes values by their plain text']);
+  if (m.by !== undefined) named.push([['by'], m.by, "'by' tells values apart by their plain text (in keys, fields and members)"]);
+  return named.flatMap(([path, name, why]): [Path, string][] => {
+    const column = source.columns.find((c) => c.name === name);
+    if (!column) return [[path, `got ${show(name)}; it must name a declared column (${declared})`]];
+    if (!PLAIN_TEXT_FAMILIES.has(column.type.family)) return [[path, `column '${column.name}' is ${column.type.sql}; ${why}, which is only unambiguous for ${PLAIN_TEXT_TYPES}`]];
+    return [];
+  });
+}
+
+/** What is wrong with where a metric's Redis type puts its values (of `by`; per window), as [path below the metric, message]. */
+function breakdownProblems(m: Metric, key: readonly KeyPart[], window: WindowSpec | undefined): [Path, string][] {
+  const type = REDIS_TYPES[m.redis.type];
+  const out: [Path, string][] = [];
+  if (m.by !== undefined && type.breakdown === 'key' && !namesColumn(key)) {
+    out.push([
+      ['redis', 'key'],
+      `${type.article} cannot keep the values of 'by' apart inside one key, so with 'by: ${m.by}' its key must contain {${m.by}} (e.g. '${m.redis.key}:{${m.by}}')`,
+    ]);
+  }
+  if (m.by !== undefined && type.breakdown === 'member' && namesColumn(key)) {
+    out.push([['redis', 'key'], `the values of ${m.by} are the members of ${type.article}, one key per window, so its key cannot contain {${m.by}}`]);
+  }
+  if (m.by !== undefined && type.entryFields?.includes(m.by)) {
+    out.push([['by'], `${type.article} entry has the fields ${type.entryFields.join(', ')}, so a 'by' column named '${m.by}' would clash with one; rename the column`]);
+  }
+  if (type.windowKeyReason && window && !namesOneWindow(key, window.type)) {
+    const which = window.type === 'cumulate' ? '{window_end} (a cumulate window shares its start with the others of its period)' : '{window_start} or {window_end}';
+    out.push([['redis', 'key'], `the key of ${type.article} must contain ${which}: ${type.windowKeyReason} (e.g. '${m.redis.key}:{window_end}')`]);
+  }
+  return out;
+}
+
+/**
+ * The Redis keys metrics write, so that no two can write the same key: not the same text, not
+ * keys alike but for their placeholders ('x:{channel}', 'x:{product_id}'), and not a fixed key
+ * that another's template renders ('pv:web', 'pv:{channel}').
+ */
+class KeyClaims {
+  private readonly claimed: { key: string; shape: string; index: number; fixed: boolean; regex?: RegExp }[] = [];
+
+  /** Claims the key of metrics[index] (parts: undefined when it is no valid template); the earlier claim it can collide with, if any. */
+  claim(key: string, parts: readonly KeyPart[] | undefined, family: TypeFamily | undefined, index: number): { key: string; index: number } | undefined {
+    const mine = { key, shape: keyShape(key), index, fixed: parts?.every((p) => 'text' in p) ?? false, regex: parts && keyRegex(parts, family) };
+    const renders = (template: { regex?: RegExp }, fixed: { key: string; fixed: boolean }) => fixed.fixed && template.regex?.test(fixed.key) === true;
+    const other = this.claimed.find((o) => o.shape === mine.shape || renders(o, mine) || renders(mine, o));
+    this.claimed.push(mine);
+    return other;
+  }
 }
 
 /** The keys the schema allows for the object at `path` below `schema` (for unknown-key messages). */
