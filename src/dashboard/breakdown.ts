@@ -9,7 +9,7 @@
  * refresh; the view's `note` says when a cap was hit.
  */
 import { commandOf, redisType, type Ranked, type RedisReader } from '../redis-types';
-import { listByPoints, type ByPoint } from '../redis-types/list';
+import { listByPoints, newestEntries, type ByPoint } from '../redis-types/list';
 import { plainTextOrder, type TypeFamily } from '../spec/sql-types';
 import type { Metric } from '../spec/types';
 import { keyMatcher, scanKeys, type KeyMatcher } from './keys';
@@ -107,7 +107,7 @@ export async function readBreakdown(redis: RedisReader, m: Metric, family?: Type
       }
     }
   } else if (type.breakdown === 'entry') {
-    const latest = await newestEntries(redis, m, keys, by, notes);
+    const latest = await newestWindowEntries(redis, m, keys, by, notes);
     values = latest.values;
     shownAt = latest.at;
     axis = 'window end';
@@ -165,14 +165,12 @@ async function hashFields(redis: RedisReader, key: string, budget: number): Prom
  * of `by` (a window pushed twice: the later push wins). The newest entries are read from the end
  * the command pushes to, MAX_ENTRIES in all.
  */
-async function newestEntries(redis: RedisReader, m: Metric, keys: KeyRef[], by: string, notes: string[]): Promise<{ values: Map<string, number>; at?: string }> {
+async function newestWindowEntries(redis: RedisReader, m: Metric, keys: KeyRef[], by: string, notes: string[]): Promise<{ values: Map<string, number>; at?: string }> {
   const limit = Math.max(1, Math.floor(MAX_ENTRIES / Math.max(1, keys.length)));
-  const rpush = commandOf(m.redis) === 'rpush';
   const perKey = await Promise.all(
     keys.map((k) =>
       onKey(k.key, async () => {
-        // Oldest first: RPUSH appends (the tail is the newest), LPUSH prepends (the head is).
-        const raw = rpush ? await redis.lrange(k.key, -limit, -1) : (await redis.lrange(k.key, 0, limit - 1)).reverse();
+        const raw = await newestEntries(redis, k.key, commandOf(m.redis), limit);
         return { raw: raw.length, points: listByPoints(raw, by) };
       }),
     ),

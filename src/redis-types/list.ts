@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Point, RedisTypeDefinition } from './definition';
+import type { Point, RedisCommand, RedisReader, RedisTypeDefinition } from './definition';
 
 /** One list entry as the contract writes it. */
 export interface ListEntry {
@@ -55,22 +55,20 @@ export const list: RedisTypeDefinition<(ListEntry | Record<string, unknown>)[]> 
   dashboard: {
     kind: 'windows',
     async read(redis, key, command, recent) {
-      if (!recent) return listPoints(await redis.lrange(key, 0, -1));
-      // The newest entries: the head for LPUSH (newest first), the tail for RPUSH; oldest first.
-      if (command === 'rpush') return listPoints(await redis.lrange(key, -LIST_READ, -1));
-      return listPoints((await redis.lrange(key, 0, LIST_READ - 1)).reverse());
+      return listPoints(recent ? await newestEntries(redis, key, command, LIST_READ) : await redis.lrange(key, 0, -1));
     },
   },
 };
 
+/** The `limit` newest entries, oldest first: the head for LPUSH (newest first), the tail for RPUSH. */
+export async function newestEntries(redis: Pick<RedisReader, 'lrange'>, key: string, command: RedisCommand, limit: number): Promise<string[]> {
+  if (command === 'rpush') return redis.lrange(key, -limit, -1);
+  return (await redis.lrange(key, 0, limit - 1)).reverse();
+}
+
 /** List entries are JSON objects; one that is not stays a string, so the report can show it. */
 function parseEntry(s: string): Record<string, unknown> {
-  try {
-    const v = JSON.parse(s);
-    return v && typeof v === 'object' && !Array.isArray(v) ? v : { raw: s };
-  } catch {
-    return { raw: s };
-  }
+  return parseObject(s) ?? { raw: s };
 }
 
 function entryText(e: object): string {
@@ -110,11 +108,11 @@ export function listPoints(entries: readonly string[]): Point[] {
   return out;
 }
 
-/** A JSON object, or undefined (not JSON: not an entry of the contract). */
+/** A JSON object, or undefined (not JSON, or not an object: not an entry of the contract). */
 function parseObject(s: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(s);
-    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
