@@ -57,7 +57,7 @@ export function parseKey(key: string, by?: string): KeyPart[] {
 
 /** Every placeholder a key uses, as written: `{window_end}`, `{product_id}`. */
 export function placeholderTexts(parts: readonly KeyPart[]): string[] {
-  return parts.flatMap((p) => ('placeholder' in p ? [`{${p.placeholder}}`] : 'column' in p ? [`{${p.column}}`] : []));
+  return parts.flatMap((p) => ('text' in p ? [] : [partText(p)]));
 }
 
 /**
@@ -106,7 +106,7 @@ export function placeholdersOf(parts: readonly KeyPart[]): KeyPlaceholder[] {
   return parts.flatMap((p) => ('placeholder' in p ? [p.placeholder] : []));
 }
 
-/** Whether the key names a window: each window then writes keys of its own. */
+/** Whether the key names a window (its start or its end; see namesOneWindow for whether windows share it). */
 export function namesWindow(parts: readonly KeyPart[]): boolean {
   return parts.some((p) => 'placeholder' in p);
 }
@@ -128,7 +128,12 @@ export function keyShape(key: string): string {
 
 /** The key as the spec writes it: `uv:{window_end}`. */
 export function keyText(parts: readonly KeyPart[]): string {
-  return parts.map((p) => ('text' in p ? p.text : `{${'placeholder' in p ? p.placeholder : p.column}}`)).join('');
+  return parts.map(partText).join('');
+}
+
+/** A part as the spec writes it: its text, or `{window_end}`, `{product_id}`. */
+function partText(p: KeyPart): string {
+  return 'text' in p ? p.text : `{${'placeholder' in p ? p.placeholder : p.column}}`;
 }
 
 function isPlaceholder(name: string): name is KeyPlaceholder {

@@ -342,13 +342,17 @@ export abstract class SqlCompiler {
       window_entry: () =>
         `CONCAT('{"window_start":"', ${this.windowTime('window_start')}, '","window_end":"', ${this.windowTime('window_end')}, '",${byEntry}"value":', ${value}, '}')`,
     };
-    const columns = redisType(sink.redisType).columns.map((c) => slots[c.slot as keyof typeof slots]());
-    const select = [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...columns];
+    const select = this.sinkSelect(sink, (slot) => slots[slot as keyof typeof slots]());
     const present = `${quoteIdent(sink.presentWhen)} > 0`;
     const into = `INSERT INTO ${quoteIdent(sink.table)}`;
     if (sink.entryRank === undefined) return [into, `SELECT ${select.join(', ')}`, `FROM ${quoteIdent(sink.from)}`, `WHERE ${present}`].join('\n');
     // Over all of a window's rows, ordered by `by`: one task emits each window's entries in that order.
     return [into, `SELECT ${select.join(', ')}`, ...this.windowRank(sink.from, present, `${by} ASC`, sink.entryRank, ALL_ROWS)].join('\n');
+  }
+
+  /** The expressions of the sink's columns, in its table's order: the key (where it is a column), then each slot's. */
+  protected sinkSelect(sink: SinkNode, slot: (s: ColumnSlot) => string): string[] {
+    return [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...redisType(sink.redisType).columns.map((c) => slot(c.slot))];
   }
 
   /**
@@ -373,8 +377,7 @@ export abstract class SqlCompiler {
     const by = quoteIdent(sink.by);
     const score = quoteIdent(sink.score);
     const slots: Record<'score' | 'member', string> = { score: `CAST(${score} AS STRING)`, member: `CAST(${by} AS STRING)` };
-    const columns = redisType(sink.redisType).columns.map((c) => slots[c.slot as keyof typeof slots]);
-    const select = [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...columns];
+    const select = this.sinkSelect(sink, (slot) => slots[slot as keyof typeof slots]);
     return [
       `INSERT INTO ${quoteIdent(sink.table)}`,
       `SELECT ${select.join(', ')}`,
