@@ -13,7 +13,7 @@ import type { PlanOverrides } from '../plan/build';
 import { jobStatements } from '../sql/compiler';
 import { quoteIdent, quoteString } from '../sql/escape';
 import { splitStatements } from '../sql/split';
-import { loadSpecText, type Loaded, type LoadOptions } from '../spec/load';
+import { loadSpecText, withParallelism, type Loaded, type LoadOptions } from '../spec/load';
 import type { GatewayTarget } from '../spec/types';
 
 type RedisConnector = GatewayTarget['redisConnector'];
@@ -76,8 +76,7 @@ function stripComments(statement: string): string {
  * statement set). `parallelism`: as generated for the spec with that `job.parallelism`.
  */
 function generatedStatements(ctx: BenchContext, job: string, parallelism?: number) {
-  const loaded = parallelism ? { ...ctx.loaded, spec: { ...ctx.loaded.spec, job: { ...ctx.loaded.spec.job, parallelism } } } : ctx.loaded;
-  const { plan, statements } = compileSpec(loaded, 'flink', overrides(ctx, job), { redisConnector: ctx.redisConnector });
+  const { plan, statements } = compileSpec(withParallelism(ctx.loaded, parallelism), 'flink', overrides(ctx, job), { redisConnector: ctx.redisConnector });
   return { plan, options: statements.filter((st) => st.kind === 'set').map((st) => st.sql), rest: jobStatements(statements.filter((st) => st.kind !== 'set')) };
 }
 

@@ -22,6 +22,12 @@ export interface Loaded {
   locate(path: Path, message: string): Diagnostic;
 }
 
+/** The loaded spec with its job at `parallelism` instead of the spec's (verify, bench); as it is when undefined. */
+export function withParallelism(loaded: Loaded, parallelism: number | undefined): Loaded {
+  if (parallelism === undefined) return loaded;
+  return { ...loaded, spec: { ...loaded.spec, job: { ...loaded.spec.job, parallelism } } };
+}
+
 /** The built-in target used when a spec declares no `targets`: the local stack. */
 export const BUILTIN_LOCAL = 'local';
 

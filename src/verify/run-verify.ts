@@ -16,7 +16,7 @@ import { RuntimeFailure, UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, partitionCounts, sendValues, splitLines } from '../kafka/client';
 import type { Expectation } from '../model/expectation';
 import { referenceModel } from '../model/reference';
-import { loadSpec, type Loaded } from '../spec/load';
+import { loadSpec, withParallelism } from '../spec/load';
 import { jobStatements } from '../sql/compiler';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
@@ -186,10 +186,4 @@ function readInput(io: Io, file: string, what: string): Buffer {
   } catch (e) {
     throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-}
-
-/** The loaded spec with its job at `parallelism`, when a run asks for one. */
-function withParallelism(loaded: Loaded, parallelism: number | undefined): Loaded {
-  if (parallelism === undefined) return loaded;
-  return { ...loaded, spec: { ...loaded.spec, job: { ...loaded.spec.job, parallelism } } };
 }
