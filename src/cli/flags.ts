@@ -12,6 +12,7 @@ export function durationFlag(value: string, flag: string): number {
 /** A whole-number flag of at least `min`; a usage error that names the flag otherwise. */
 export function wholeNumberFlag(value: string, flag: string, min: number): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} takes a whole number of at least ${min}, got '${value}'`);
+  // Digits only: no sign, point or exponent ('1e3' is not how anyone writes a count).
+  if (!/^\d+$/.test(value.trim()) || n < min) throw new UsageError(`${flag} takes a whole number of at least ${min}, got '${value}'`);
   return n;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors';
+import { wholeNumberFlag } from '../flags';
 import type { Io } from '../../io/io';
 
 /** `uvpv demo [--spec FILE] [--port 3000] [--rate 200] [--keep-stack]`: the whole pipeline, live, until Ctrl-C. */
@@ -13,9 +14,9 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--keep-stack', 'leave the local stack running afterwards')
     .action(async (opts: { spec?: string; port: string; rate: string; keepStack?: boolean }) => {
       const port = Number(opts.port);
-      const rate = Number(opts.rate);
+
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, got '${opts.port}'`);
-      if (!Number.isInteger(rate) || rate < 1) throw new UsageError(`--rate takes a whole number of at least 1, got '${opts.rate}'`);
+      const rate = wholeNumberFlag(opts.rate, '--rate', 1);
       const { runDemo } = await import('../../demo/run-demo');
       const stop = new AbortController();
       // The first Ctrl-C undoes the demo step by step; a second one while that runs ends the process at once.

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors';
+import { wholeNumberFlag } from '../flags';
 import type { Io } from '../../io/io';
 import { progress } from '../../io/progress';
 
@@ -25,8 +26,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--force', 'with -o: replace an existing file')
     .action(async (flags: InitFlags) => {
       if (Boolean(flags.fromFile) === Boolean(flags.fromTopic)) throw new UsageError('init needs one of --from-file FILE or --from-topic TOPIC');
-      const limit = Number(flags.samples);
-      if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--samples takes a whole number of at least 1, got '${flags.samples}'`);
+      const limit = wholeNumberFlag(flags.samples, '--samples', 1);
       const { existsSync, writeFileSync } = await import('node:fs');
       const { basename, resolve } = await import('node:path');
       const out = flags.output && resolve(io.cwd, flags.output);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors';
 import type { ProduceOptions, ProduceTarget } from '../../produce/api';
 import { partitionsText } from '../../kafka/topics';
-import { durationFlag } from '../flags';
+import { durationFlag, wholeNumberFlag } from '../flags';
 import type { Io } from '../../io/io';
 
 interface Flags {
@@ -42,11 +42,11 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .action(async (file: string, flags: Flags) => {
       if (flags.events !== undefined && flags.duration !== undefined) throw new UsageError('give --events or --duration, not both');
       const opts: ProduceOptions = {
-        events: flags.events === undefined ? undefined : count('--events', flags.events, 1),
+        events: flags.events === undefined ? undefined : wholeNumberFlag(flags.events, '--events', 1),
         durationMs: flags.duration === undefined ? undefined : durationFlag(flags.duration, '--duration'),
-        rate: flags.rate === undefined ? undefined : count('--rate', flags.rate, 1),
-        users: count('--users', flags.users, 1),
-        seed: count('--seed', flags.seed, 0),
+        rate: flags.rate === undefined ? undefined : wholeNumberFlag(flags.rate, '--rate', 1),
+        users: wholeNumberFlag(flags.users, '--users', 1),
+        seed: wholeNumberFlag(flags.seed, '--seed', 0),
         badRatio: share('--bad-ratio', flags.badRatio),
         lateRatio: share('--late-ratio', flags.lateRatio),
         conversion: share('--conversion', flags.conversion),
@@ -65,12 +65,6 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       io.stdout(`produced ${r.sent} records to ${where} in ${r.seconds.toFixed(1)}s (${Math.round(r.sent / Math.max(r.seconds, 0.001))} records/s)\n`);
       done(0);
     });
-}
-
-function count(flag: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || n < min) throw new UsageError(`${flag} takes a whole number of at least ${min}, got '${v}'`);
-  return n;
 }
 
 function share(flag: string, v: string): number {
