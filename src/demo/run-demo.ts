@@ -26,6 +26,7 @@ import { loadSpec } from '../spec/load';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
 import { claimDatabase } from '../verify/namespace';
+import { WINDOW_DURATIONS } from '../windows';
 
 /** The reference pipeline, shipped with the package: found from here in src/ and in dist/. */
 const REFERENCE_SPEC = join(__dirname, '..', '..', 'pipelines', 'uvpv.yaml');
@@ -51,8 +52,8 @@ export function demoSpecText(text: string, at: { kafka: string; redisHost: strin
   doc.setIn(['source', 'bootstrapServers'], at.kafka);
   doc.setIn(['source', 'startupMode'], 'latest-offset');
   doc.setIn(['source', 'watermarkDelay'], '2 s');
-  doc.setIn(['window', 'size'], '10 s');
-  for (const key of ['slide', 'step']) if (doc.hasIn(['window', key])) doc.setIn(['window', key], '5 s');
+  // Each window type's live durations: those every type has, and those the spec gives.
+  for (const d of WINDOW_DURATIONS) if (d.everyType || doc.hasIn(['window', d.key])) doc.setIn(['window', d.key], d.live);
   doc.setIn(['redis', 'host'], at.redisHost);
   doc.setIn(['redis', 'port'], at.redisPort);
   doc.setIn(['redis', 'database'], at.database);

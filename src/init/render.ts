@@ -2,6 +2,7 @@
 import { stringify } from 'yaml';
 import { parseFilter } from '../spec/filter';
 import { parseSqlType } from '../spec/sql-types';
+import { WINDOW_TYPE_NAMES } from '../windows';
 import type { Proposal } from './infer';
 
 export interface Origin {
@@ -67,7 +68,7 @@ export function renderSpec(p: Proposal, origin: Origin): string {
     ? p.events.map((e) => line('  ', e.name, scalar(filterText(e.column, e.value, p.columns)), `${e.rows} of ${p.records} records`))
     : [line('  ', 'all_records', scalar(`${p.eventTime} IS NOT NULL`), 'no column of few values to tell kinds of record apart')];
   out.push(line('', 'events', '', p.events.length ? `kinds of record, from the values of ${p.events[0].column}` : 'named filters over the columns').trimEnd(), ...events, '');
-  out.push('window:', line('  ', 'type', 'hop', 'hop | tumble | cumulate'), '  size: 10 minutes', '  slide: 5 minutes', '');
+  out.push('window:', line('  ', 'type', 'hop', WINDOW_TYPE_NAMES.join(' | ')), '  size: 10 minutes', '  slide: 5 minutes', '');
   out.push('redis:', `  host: \${REDIS_HOST:-127.0.0.1}`, '  port: 6379', `  password: \${REDIS_PASSWORD:-}`, '  database: 0', '');
 
   const first = p.events[0]?.name ?? 'all_records';

@@ -4,7 +4,7 @@ import { commandOf, pushesWindowEntries, REDIS_TYPES } from '../redis-types';
 import { namesOneWindow, namesWindow, parseKey } from '../spec/key-template';
 import { WINDOW_COLUMNS } from '../spec/names';
 import type { Spec } from '../spec/types';
-import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode, WindowNode } from './nodes';
+import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode } from './nodes';
 
 /** What a run may change without touching the spec (verify and bench use these). */
 export interface PlanOverrides {
@@ -90,7 +90,7 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
     specFile: spec.file,
     jobOptions: jobOptions(spec, views, overrides, firstSeen),
     source: firstSeen ? { ...source, proctime: columns.claim('proctime'), firstSeenRank: columns.claim('seen') } : source,
-    window: specWindow(spec),
+    window: spec.window,
     aggregations: views.map(({ view, by, counts }) => (by === undefined ? { view, counts } : { view, by, counts })),
     sinks,
   };
@@ -211,10 +211,6 @@ function flinkDuration(millis: number): string {
     if (millis % ms === 0) return `${millis / ms} ${unit}`;
   }
   return `${millis} ms`;
-}
-
-function specWindow(spec: Spec): WindowNode {
-  return { type: spec.window.type, size: spec.window.size, slide: spec.window.slide, step: spec.window.step };
 }
 
 function eventFilter(spec: Spec, name: string) {

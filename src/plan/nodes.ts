@@ -6,7 +6,7 @@ import type { RedisCommand } from '../redis-types';
 import type { Duration } from '../spec/duration';
 import type { FilterExpr } from '../spec/filter';
 import type { KeyPart } from '../spec/key-template';
-import type { OffsetReset, RedisType, Secret, SourceSpec, WindowType } from '../spec/types';
+import type { OffsetReset, RedisType, Secret, SourceSpec, WindowSpec } from '../spec/types';
 
 export interface Plan {
   readonly pipelineName: string;
@@ -60,13 +60,8 @@ export interface SourceNode extends Omit<SourceSpec, 'format' | 'offsetReset'> {
   readonly timedView: string;
 }
 
-export interface WindowNode {
-  readonly type: WindowType;
-  readonly size: Duration;
-  /** hop: slide; cumulate: step; tumble: none. */
-  readonly slide?: Duration;
-  readonly step?: Duration;
-}
+/** The spec's window: one variant per window type, each with its own durations (src/windows). */
+export type WindowNode = WindowSpec;
 
 /** One aggregate in the shared per-window counts. */
 export type CountNode =

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Diagnostic } from '../errors';
 import { METRIC_TYPES } from '../metrics';
 import { REDIS_TYPE_NAMES, REDIS_TYPES, redisTypesFor } from '../redis-types';
+import { ownDurations, WINDOW_DURATIONS, windowSpec, windowType } from '../windows';
 import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
 import { keyProblem, keyRegex, keyShape, namesColumn, namesOneWindow, parseKey, type KeyPart } from './key-template';
@@ -230,29 +231,35 @@ export class SpecChecker {
   private window(v: unknown): WindowSpec | undefined {
     const w = this.parse(schemas.window, v, ['window']);
     if (!w) return undefined;
-    const size = this.duration(w.size, ['window', 'size']);
-    const slide = w.slide === undefined ? undefined : this.duration(w.slide, ['window', 'slide']);
-    const step = w.step === undefined ? undefined : this.duration(w.step, ['window', 'step']);
-    const needs = { hop: 'slide', cumulate: 'step', tumble: undefined } as const;
-    const wanted = needs[w.type];
-    let ok = size !== undefined;
-    for (const key of ['slide', 'step'] as const) {
-      if (w[key] !== undefined && key !== wanted) {
-        this.error(['window', key], `a ${w.type} window has no '${key}'${wanted ? `; it uses '${wanted}'` : ''}`, true);
+    const type = windowType(w.type);
+    const durations = new Map<string, Duration>();
+    for (const { key } of WINDOW_DURATIONS) {
+      const text = w[key];
+      const d = text === undefined ? undefined : this.duration(text, ['window', key]);
+      if (d) durations.set(key, d);
+    }
+    const own = ownDurations(w.type);
+    let ok = WINDOW_DURATIONS.every((d) => !d.everyType || durations.has(d.key));
+    for (const { key, everyType } of WINDOW_DURATIONS) {
+      if (!everyType && w[key] !== undefined && !own.includes(key)) {
+        this.error(['window', key], `a ${w.type} window has no '${key}'${own.length ? `; it uses ${own.map((k) => `'${k}'`).join(' and ')}` : ''}`, true);
         ok = false;
       }
     }
-    if (wanted && w[wanted] === undefined) {
-      this.error(['window', 'type'], `a ${w.type} window needs '${wanted}' (e.g. ${wanted}: 5 minutes)`);
+    for (const key of own) {
+      if (w[key] === undefined) {
+        this.error(['window', 'type'], `a ${w.type} window needs '${key}' (e.g. ${key}: 5 minutes)`);
+        ok = false;
+      }
+    }
+    if (!type.durations.every((key) => durations.has(key))) return undefined;
+    const spec = windowSpec(w.type, durations);
+    const problem = type.check(spec);
+    if (problem) {
+      this.error(['window', problem[0]], problem[1]);
       ok = false;
     }
-    const inner = wanted === 'slide' ? slide : wanted === 'step' ? step : undefined;
-    if (size && inner && size.millis % inner.millis !== 0) {
-      this.error(['window', 'size'], `size ${size.text} must be a whole multiple of ${wanted} ${inner.text}`);
-      ok = false;
-    }
-    if (!ok || !size || (wanted && !inner)) return undefined;
-    return { type: w.type, size, slide, step };
+    return ok ? spec : undefined;
   }
 
   private redis(v: unknown): RedisSpec | undefined {
@@ -478,7 +485,8 @@ function breakdownProblems(m: Metric, key: readonly KeyPart[], window: WindowSpe
     out.push([['by'], `${type.article} entry has the fields ${type.entryFields.join(', ')}, so a 'by' column named '${m.by}' would clash with one; rename the column`]);
   }
   if (type.windowKeyReason && window && !namesOneWindow(key, window.type)) {
-    const which = window.type === 'cumulate' ? '{window_end} (a cumulate window shares its start with the others of its period)' : '{window_start} or {window_end}';
+    const { placeholders, note } = windowType(window.type).namedBy;
+    const which = placeholders.map((p) => `{${p}}`).join(' or ') + (note ? ` (${note})` : '');
     out.push([['redis', 'key'], `the key of ${type.article} must contain ${which}: ${type.windowKeyReason} (e.g. '${m.redis.key}:{window_end}')`]);
   }
   return out;

@@ -6,6 +6,7 @@
  * checked by `validate` alone.
  */
 import { z } from 'zod';
+import { WINDOW_TYPE_NAMES, WINDOW_TYPES } from '../windows';
 import { DEFERRED, metricSchemas, schemas, targetSchemas } from './schema';
 
 /** The whole spec, structure only: what schema.ts checks section by section. */
@@ -21,13 +22,18 @@ export const structuralSpec = z.strictObject({
   targets: z.record(z.string(), z.discriminatedUnion('type', [targetSchemas.gateway, targetSchemas.oceanus])).optional(),
 });
 
+/** `a, b or c`. */
+function alternatives(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}` : items.join('');
+}
+
 /** What an editor shows for each top-level key. */
 const DESCRIPTIONS: Record<string, string> = {
   version: 'The spec format version: 1.',
   name: "The pipeline's name: the Flink job's name. Letters, digits, '-', '_', '.'.",
   source: 'The Kafka topic of JSON records: its columns (name: Flink SQL type), the event-time column and the watermark delay.',
   events: 'Named kinds of record: event name to a boolean SQL expression over the columns (e.g. record_type = 0).',
-  window: "The windows metrics are computed over: type hop (size, slide), tumble (size) or cumulate (size, step); durations like '10 minutes'.",
+  window: `The windows metrics are computed over: type ${alternatives(WINDOW_TYPE_NAMES.map((t) => `${t} (${WINDOW_TYPES[t].durations.join(', ')})`))}; durations like '10 minutes'.`,
   redis: 'Where results go: host, port, password (use ${VAR}), database.',
   metrics:
     'What to compute and where to write it: uv (distinct column values), pv (row count), ratio (numerator rows / denominator rows) or topn (the n values of `by` with the most rows), each with its Redis type and key; uv, pv and ratio may be broken down `by` a column.',

@@ -5,8 +5,8 @@
  * cannot disagree on what a key means.
  */
 
+import { windowType, type WindowType } from '../windows';
 import type { TypeFamily } from './sql-types';
-import type { WindowType } from './types';
 
 /** The window placeholders a key may use, in the order messages list them. */
 const KEY_PLACEHOLDERS = ['window_start', 'window_end'] as const;
@@ -61,12 +61,12 @@ export function placeholderTexts(parts: readonly KeyPart[]): string[] {
 }
 
 /**
- * Whether each window writes keys of its own: the key names the window's end, or its start where
- * windows do not share one (a cumulate window's start is that of every window of its period).
+ * Whether each window writes keys of its own: the key has a placeholder that names one window of
+ * the type (its end; its start, unless windows share one, as cumulate windows of a period do).
  */
 export function namesOneWindow(parts: readonly KeyPart[], window: WindowType): boolean {
   const names = placeholdersOf(parts);
-  return names.includes('window_end') || (names.includes('window_start') && window !== 'cumulate');
+  return windowType(window).namedBy.placeholders.some((p) => names.includes(p));
 }
 
 /** A window time as keys carry it, `yyyy-MM-ddTHH:mm:ss`: matched strictly, so it is never mistaken for part of a value. */

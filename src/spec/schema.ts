@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { REDIS_TYPE_NAMES, REDIS_TYPES } from '../redis-types';
+import { WINDOW_DURATIONS, WINDOW_TYPE_NAMES, type WindowType } from '../windows';
 
 /** A template left unresolved on purpose (a secret, or a variable the command does not need). */
 export const DEFERRED = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/;
@@ -13,6 +14,18 @@ const text = z.union([z.string(), z.number()], { error: 'expected a string' }).t
 const int = z.union([z.number().int(), z.string().regex(DEFERRED)], { error: 'expected a whole number' });
 const bool = z.boolean({ error: 'expected true or false' });
 const name = z.string({ error: 'expected a name' });
+
+/** A window section as its structure reads it: the type, and the text of each duration given. */
+export interface WindowTexts {
+  readonly type: WindowType;
+  readonly [duration: string]: string | undefined;
+}
+
+/** The window's type, and each duration some window type has (src/windows): required where every type has it. */
+const windowSection: z.ZodType<WindowTexts> = z.strictObject({
+  type: z.enum(WINDOW_TYPE_NAMES),
+  ...Object.fromEntries(WINDOW_DURATIONS.map((d) => [d.key, d.everyType ? text : text.optional()])),
+});
 
 export const schemas = {
   version: z.number({ error: 'expected the number 1' }),
@@ -32,12 +45,7 @@ export const schemas = {
     watermarkDelay: text,
   }),
   events: z.record(z.string(), text, { error: 'expected a map of event name to a boolean SQL expression' }),
-  window: z.strictObject({
-    type: z.enum(['hop', 'tumble', 'cumulate']),
-    size: text,
-    slide: text.optional(),
-    step: text.optional(),
-  }),
+  window: windowSection,
   redis: z.strictObject({
     host: text,
     port: int.default(6379),

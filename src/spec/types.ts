@@ -3,10 +3,13 @@ import type { Duration } from './duration';
 import type { FilterExpr } from './filter';
 import type { SqlType } from './sql-types';
 
+import type { WindowSpec } from '../windows';
+
+export type { WindowSpec, WindowType } from '../windows';
+
 export type StartupMode = 'earliest-offset' | 'latest-offset' | 'group-offsets';
 /** Where a consumer group without committed offsets starts (Kafka's auto.offset.reset). */
 export type OffsetReset = 'earliest' | 'latest' | 'none';
-export type WindowType = 'hop' | 'tumble' | 'cumulate';
 export type RedisType = 'set' | 'hll' | 'string' | 'list' | 'hash' | 'zset';
 export type MetricType = 'uv' | 'pv' | 'ratio' | 'topn';
 
@@ -35,13 +38,6 @@ export interface EventSpec {
   readonly name: string;
   readonly text: string;
   readonly filter: FilterExpr;
-}
-
-export interface WindowSpec {
-  readonly type: WindowType;
-  readonly size: Duration;
-  readonly slide?: Duration;
-  readonly step?: Duration;
 }
 
 /** A secret as the spec wrote it: shown only as `placeholder` unless resolved on purpose. */

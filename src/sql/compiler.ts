@@ -8,6 +8,7 @@ import { redisType, type ColumnSlot, type RedisCommand } from '../redis-types';
 import { intervalLiteral, type Duration } from '../spec/duration';
 import { renderFilter, type FilterExpr } from '../spec/filter';
 import { keyText, placeholderTexts, type KeyPart } from '../spec/key-template';
+import { windowType } from '../windows';
 import { commentText, quoteIdent, quoteString } from './escape';
 
 export type DialectName = 'flink' | 'oceanus';
@@ -256,13 +257,13 @@ export abstract class SqlCompiler {
     return c.kind === 'rows' ? `COUNT(*) FILTER (WHERE ${where})` : `COUNT(DISTINCT ${quoteIdent(c.column)}) FILTER (WHERE ${where})`;
   }
 
-  /** `TABLE(HOP(TABLE t, DESCRIPTOR(ts), slide, size))` and friends. Note HOP's slide-then-size order. */
+  /** `TABLE(HOP(TABLE t, DESCRIPTOR(ts), slide, size))` and friends: each window type names its function and arguments. */
   protected windowTvf(plan: Plan, w: WindowNode): string {
     const data = `TABLE ${quoteIdent(plan.source.timedView)}`;
     const time = `DESCRIPTOR(${quoteIdent(plan.source.rowtime.name)})`;
-    const args =
-      w.type === 'hop' ? [this.interval(w.slide!), this.interval(w.size)] : w.type === 'cumulate' ? [this.interval(w.step!), this.interval(w.size)] : [this.interval(w.size)];
-    return `TABLE(${w.type.toUpperCase()}(${[data, time, ...args].join(', ')}))`;
+    const type = windowType(w.type);
+    const args = type.tvfArguments(w).map((d) => this.interval(d));
+    return `TABLE(${type.tvf}(${[data, time, ...args].join(', ')}))`;
   }
 
   /** The key is the sink's first column, unless the dialect's connector takes this command's key as an option. */

@@ -1,5 +1,6 @@
 import { assignWindows } from '../../src/model/windows';
 import { parseDuration, type Duration } from '../../src/spec/duration';
+import { WINDOW_DURATIONS, WINDOW_TYPE_NAMES, WINDOW_TYPES, windowSpec, windowType, type WindowType } from '../../src/windows';
 
 const d = (t: string) => parseDuration(t) as Duration;
 const at = (iso: string) => Date.parse(`${iso}Z`);
@@ -36,5 +37,32 @@ describe('window assignment (contract: aligned to the epoch)', () => {
   test('times before 1970 align the same way', () => {
     const ws = assignWindows(Date.parse('1969-12-31T23:57:00Z'), { type: 'tumble', size: d('5 minutes') });
     expect(ws).toEqual([{ start: -300_000, end: 0 }]);
+  });
+});
+
+describe('the window registry (src/windows): each type one home', () => {
+  const live = (type: WindowType) => new Map(WINDOW_TYPES[type].durations.map((key) => [key, d(WINDOW_TYPES[type].live[key])]));
+
+  test.each(WINDOW_TYPE_NAMES)('%s: its live durations parse, pass its check and give windows that close within seconds', (type) => {
+    const w = windowSpec(type, live(type));
+    expect(windowType(type).check(w)).toBeUndefined();
+    const windows = assignWindows(at('2021-09-06T16:07:03'), w);
+    expect(windows.length).toBeGreaterThan(0);
+    for (const x of windows) expect(x.end - x.start).toBeLessThanOrEqual(60_000);
+  });
+
+  test('types that share a duration agree on its live value (the demo sets one per key)', () => {
+    for (const { key, live: value } of WINDOW_DURATIONS) {
+      for (const type of WINDOW_TYPE_NAMES) if (WINDOW_TYPES[type].durations.includes(key)) expect([type, WINDOW_TYPES[type].live[key]]).toEqual([type, value]);
+    }
+  });
+
+  test("the TVF takes each of a type's durations once", () => {
+    for (const type of WINDOW_TYPE_NAMES) {
+      const durations = live(type);
+      const args = windowType(type).tvfArguments(windowSpec(type, durations));
+      expect(args).toHaveLength(durations.size);
+      expect(new Set(args)).toEqual(new Set(durations.values()));
+    }
   });
 });
