@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { CountNode, ValueNode } from '../plan/nodes';
-import type { Metric } from '../spec/types';
+import type { MetricBase } from '../spec/types';
 
 export interface CountRequest {
   readonly kind: CountNode['kind'];
@@ -21,9 +21,12 @@ export interface WindowTally {
   distinct(event: string, column: string): number;
 }
 
-export interface MetricDefinition<M extends Metric = Metric> {
+export interface MetricDefinition<M extends MetricBase & { readonly type: string } = MetricBase & { readonly type: string }> {
   readonly type: M['type'];
-  readonly schema: z.ZodType;
+  /** What it computes, in a few words, for the JSON schema's description: "row count". */
+  readonly summary: string;
+  /** Its section of a spec, structure only (check.ts checks meaning); it reads as an `M`. */
+  readonly schema: z.ZodObject & z.ZodType<M>;
   /** Spec fields (and values) naming events, for reference checks. */
   events(m: M): { field: string; event: string }[];
   /** The column a `set`/`hll` write adds as members (uv only). */

@@ -1,11 +1,19 @@
-import { metricSchemas } from '../spec/schema';
-import type { PvMetric } from '../spec/types';
+import { z } from 'zod';
+import { name } from '../spec/schema-primitives';
+import type { MetricBase } from '../spec/types';
 import type { MetricDefinition } from './definition';
+import { metricFields, optionalBy } from './fields';
+
+export interface PvMetric extends MetricBase {
+  readonly type: 'pv';
+  readonly event: string;
+}
 
 /** PV: the number of the event's rows. */
 export const pv: MetricDefinition<PvMetric> = {
   type: 'pv',
-  schema: metricSchemas.pv,
+  summary: 'row count',
+  schema: z.strictObject({ ...metricFields, type: z.literal('pv'), event: name, ...optionalBy }),
   events: (m) => [{ field: 'event', event: m.event }],
   counts: (m) => [{ kind: 'rows', event: m.event }],
   value: (_m, [rows]) => ({ value: { kind: 'count', count: rows }, presentWhen: rows }),

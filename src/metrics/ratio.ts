@@ -1,11 +1,36 @@
-import { metricSchemas } from '../spec/schema';
-import type { RatioMetric } from '../spec/types';
+import { z } from 'zod';
+import { name } from '../spec/schema-primitives';
+import type { MetricBase } from '../spec/types';
 import type { MetricDefinition } from './definition';
+import { metricFields, optionalBy } from './fields';
+
+export interface RatioMetric extends MetricBase {
+  readonly type: 'ratio';
+  readonly numerator: string;
+  readonly denominator: string;
+  /** Digits after the decimal point, default 4. */
+  readonly precision: number;
+}
+
+/**
+ * Digits after the point a ratio may have. The generated SQL rounds exactly once, in DECIMAL
+ * arithmetic that stays exact for any two BIGINT counts up to 9 digits (see SqlCompiler.valueExpr).
+ */
+const MAX_RATIO_PRECISION = 9;
+const PRECISION_HELP = `expected a whole number from 0 to ${MAX_RATIO_PRECISION} (digits after the point; more would not be exact in Flink's DECIMAL arithmetic)`;
 
 /** Ratio: numerator rows / denominator rows, fixed-point, only where the denominator is above 0. */
 export const ratio: MetricDefinition<RatioMetric> = {
   type: 'ratio',
-  schema: metricSchemas.ratio,
+  summary: 'numerator rows / denominator rows',
+  schema: z.strictObject({
+    ...metricFields,
+    type: z.literal('ratio'),
+    numerator: name,
+    denominator: name,
+    ...optionalBy,
+    precision: z.number({ error: PRECISION_HELP }).int({ error: PRECISION_HELP }).min(0, { error: PRECISION_HELP }).max(MAX_RATIO_PRECISION, { error: PRECISION_HELP }).default(4),
+  }),
   events: (m) => [
     { field: 'numerator', event: m.numerator },
     { field: 'denominator', event: m.denominator },

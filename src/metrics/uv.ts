@@ -1,11 +1,20 @@
-import { metricSchemas } from '../spec/schema';
-import type { UvMetric } from '../spec/types';
+import { z } from 'zod';
+import { name } from '../spec/schema-primitives';
+import type { MetricBase } from '../spec/types';
 import type { MetricDefinition } from './definition';
+import { metricFields, optionalBy } from './fields';
+
+export interface UvMetric extends MetricBase {
+  readonly type: 'uv';
+  readonly event: string;
+  readonly column: string;
+}
 
 /** UV: distinct non-NULL values of `column` among the event's rows. */
 export const uv: MetricDefinition<UvMetric> = {
   type: 'uv',
-  schema: metricSchemas.uv,
+  summary: 'distinct column values',
+  schema: z.strictObject({ ...metricFields, type: z.literal('uv'), event: name, column: name, ...optionalBy }),
   events: (m) => [{ field: 'event', event: m.event }],
   memberColumn: (m) => ({ event: m.event, column: m.column }),
   counts: (m) => [{ kind: 'distinct', event: m.event, column: m.column }],

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Diagnostic } from '../errors';
-import { METRIC_TYPES } from '../metrics';
+import { METRIC_TYPES, type MetricDefinition } from '../metrics';
 import { REDIS_TYPE_NAMES, REDIS_TYPES, redisTypesFor } from '../redis-types';
 import { ownDurations, WINDOW_DURATIONS, windowSpec, windowType } from '../windows';
 import { parseDuration, type Duration } from './duration';
@@ -14,7 +14,7 @@ import { keyProblem, keyRegex, keyShape, namesColumn, namesOneWindow, parseKey, 
 import { IDENTIFIER, WINDOW_COLUMNS } from './names';
 import { CU_SIZES, DEFERRED, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
-import type { Column, EventSpec, JobSpec, Metric, RedisSpec, Secret, SourceSpec, Target, WindowSpec } from './types';
+import type { Column, EventSpec, JobSpec, Metric, MetricType, RedisSpec, Secret, SourceSpec, Target, WindowSpec } from './types';
 import { pathText, type Path, type YamlFile } from './yaml-doc';
 
 const JOB_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
@@ -300,7 +300,7 @@ export class SpecChecker {
     list.forEach((raw, i) => {
       const at = (...p: Path): Path => ['metrics', i, ...p];
       const type = (raw as Tree | null)?.type;
-      const def = typeof type === 'string' ? METRIC_TYPES[type as Metric['type']] : undefined;
+      const def: MetricDefinition<Metric> | undefined = typeof type === 'string' ? METRIC_TYPES[type as MetricType] : undefined;
       if (!def) {
         const types = Object.keys(METRIC_TYPES).join(' | ');
         this.error(type === undefined ? at() : at('type'), type === undefined ? `'type' is required: one of ${types}` : `got ${show(type)}; expected one of ${types}`);

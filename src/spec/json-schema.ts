@@ -6,6 +6,7 @@
  * checked by `validate` alone.
  */
 import { z } from 'zod';
+import { METRIC_TYPE_NAMES, METRIC_TYPES } from '../metrics';
 import { WINDOW_TYPE_NAMES, WINDOW_TYPES } from '../windows';
 import { DEFERRED, metricSchemas, schemas, targetSchemas } from './schema';
 
@@ -17,14 +18,14 @@ export const structuralSpec = z.strictObject({
   events: schemas.events,
   window: schemas.window,
   redis: schemas.redis,
-  metrics: z.array(z.discriminatedUnion('type', [metricSchemas.uv, metricSchemas.pv, metricSchemas.ratio, metricSchemas.topn])).min(1),
+  metrics: z.array(z.discriminatedUnion('type', metricSchemas)).min(1),
   job: schemas.job.optional(),
   targets: z.record(z.string(), z.discriminatedUnion('type', [targetSchemas.gateway, targetSchemas.oceanus])).optional(),
 });
 
-/** `a, b or c`. */
-function alternatives(items: readonly string[]): string {
-  return items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}` : items.join('');
+/** `a, b or c` (`word`: or, and). */
+function series(items: readonly string[], word: string): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}` : items.join('');
 }
 
 /** What an editor shows for each top-level key. */
@@ -33,10 +34,20 @@ const DESCRIPTIONS: Record<string, string> = {
   name: "The pipeline's name: the Flink job's name. Letters, digits, '-', '_', '.'.",
   source: 'The Kafka topic of JSON records: its columns (name: Flink SQL type), the event-time column and the watermark delay.',
   events: 'Named kinds of record: event name to a boolean SQL expression over the columns (e.g. record_type = 0).',
-  window: `The windows metrics are computed over: type ${alternatives(WINDOW_TYPE_NAMES.map((t) => `${t} (${WINDOW_TYPES[t].durations.join(', ')})`))}; durations like '10 minutes'.`,
+  window: `The windows metrics are computed over: type ${series(
+    WINDOW_TYPE_NAMES.map((t) => `${t} (${WINDOW_TYPES[t].durations.join(', ')})`),
+    'or',
+  )}; durations like '10 minutes'.`,
   redis: 'Where results go: host, port, password (use ${VAR}), database.',
   metrics:
-    'What to compute and where to write it: uv (distinct column values), pv (row count), ratio (numerator rows / denominator rows) or topn (the n values of `by` with the most rows), each with its Redis type and key; uv, pv and ratio may be broken down `by` a column.',
+    `What to compute and where to write it: ${series(
+      METRIC_TYPE_NAMES.map((t) => `${t} (${METRIC_TYPES[t].summary})`),
+      'or',
+    )}, each with its Redis type and key; ` +
+    `${series(
+      METRIC_TYPE_NAMES.filter((t) => METRIC_TYPES[t].schema.shape.by?.safeParse(undefined).success),
+      'and',
+    )} may be broken down \`by\` a column.`,
   job: 'Flink job options: parallelism, checkpointInterval, stateTtl.',
   targets: 'Where `uvpv deploy` sends the pipeline: name to a gateway (Flink SQL Gateway) or oceanus target.',
 };

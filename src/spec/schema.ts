@@ -4,16 +4,11 @@
  * cross-references) is checked afterwards in `check.ts`, section by section.
  */
 import { z } from 'zod';
-import { REDIS_TYPE_NAMES, REDIS_TYPES } from '../redis-types';
+import { METRIC_TYPE_NAMES, METRIC_TYPES, type MetricDefinition } from '../metrics';
 import { WINDOW_DURATIONS, WINDOW_TYPE_NAMES, type WindowType } from '../windows';
+import { bool, int, name, text } from './schema-primitives';
 
-/** A template left unresolved on purpose (a secret, or a variable the command does not need). */
-export const DEFERRED = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/;
-
-const text = z.union([z.string(), z.number()], { error: 'expected a string' }).transform(String);
-const int = z.union([z.number().int(), z.string().regex(DEFERRED)], { error: 'expected a whole number' });
-const bool = z.boolean({ error: 'expected true or false' });
-const name = z.string({ error: 'expected a name' });
+export { DEFERRED } from './schema-primitives';
 
 /** A window section as its structure reads it: the type, and the text of each duration given. */
 export interface WindowTexts {
@@ -63,50 +58,10 @@ export const schemas = {
   targets: z.record(z.string(), z.unknown(), { error: 'expected a map of target name to target' }),
 };
 
-/** Commands a spec may choose: those of the types that have more than one. */
-const CHOSEN_COMMANDS = [...new Set(REDIS_TYPE_NAMES.flatMap((t) => (REDIS_TYPES[t].commands.length > 1 ? REDIS_TYPES[t].commands : [])))];
+type MetricSchema = MetricDefinition['schema'];
 
-const redisSink = z.strictObject({
-  type: z.enum(REDIS_TYPE_NAMES),
-  key: text,
-  command: z.enum(CHOSEN_COMMANDS as ['lpush', 'rpush']).optional(),
-});
-
-const metricBase = { name, redis: redisSink };
-/** What `by` adds to the metric types that accept it. */
-const by = { by: name.optional() };
-
-/** How many values a top-N may rank per window. */
-export const MAX_TOPN = 1000;
-const TOPN_HELP = `expected a whole number from 1 to ${MAX_TOPN} (how many values to rank per window)`;
-
-/**
- * Digits after the point a ratio may have. The generated SQL rounds exactly once, in DECIMAL
- * arithmetic that stays exact for any two BIGINT counts up to 9 digits (see SqlCompiler.valueExpr).
- */
-const MAX_RATIO_PRECISION = 9;
-const PRECISION_HELP = `expected a whole number from 0 to ${MAX_RATIO_PRECISION} (digits after the point; more would not be exact in Flink's DECIMAL arithmetic)`;
-
-/** One schema per metric type; adding a metric type adds one entry here and one in `metrics/`. */
-export const metricSchemas = {
-  uv: z.strictObject({ ...metricBase, type: z.literal('uv'), event: name, column: name, ...by }),
-  pv: z.strictObject({ ...metricBase, type: z.literal('pv'), event: name, ...by }),
-  ratio: z.strictObject({
-    ...metricBase,
-    type: z.literal('ratio'),
-    numerator: name,
-    denominator: name,
-    ...by,
-    precision: z.number({ error: PRECISION_HELP }).int({ error: PRECISION_HELP }).min(0, { error: PRECISION_HELP }).max(MAX_RATIO_PRECISION, { error: PRECISION_HELP }).default(4),
-  }),
-  topn: z.strictObject({
-    ...metricBase,
-    type: z.literal('topn'),
-    event: name,
-    by: name,
-    n: z.number({ error: TOPN_HELP }).int({ error: TOPN_HELP }).min(1, { error: TOPN_HELP }).max(MAX_TOPN, { error: TOPN_HELP }),
-  }),
-};
+/** One schema per metric type, each its type's own (src/metrics), in the registry's order. */
+export const metricSchemas = METRIC_TYPE_NAMES.map((t): MetricSchema => METRIC_TYPES[t].schema) as [MetricSchema, ...MetricSchema[]];
 
 /** An Oceanus JobManager or TaskManager size: CUs of 1 core and `cuMem` GB each. */
 export const CU_SIZES = [0.5, 1, 2] as const;

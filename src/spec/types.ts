@@ -3,15 +3,17 @@ import type { Duration } from './duration';
 import type { FilterExpr } from './filter';
 import type { SqlType } from './sql-types';
 
+import type { Metric } from '../metrics';
+import type { RedisCommand } from '../redis-types';
 import type { WindowSpec } from '../windows';
 
+export type { Metric, MetricType } from '../metrics';
 export type { WindowSpec, WindowType } from '../windows';
 
 export type StartupMode = 'earliest-offset' | 'latest-offset' | 'group-offsets';
 /** Where a consumer group without committed offsets starts (Kafka's auto.offset.reset). */
 export type OffsetReset = 'earliest' | 'latest' | 'none';
 export type RedisType = 'set' | 'hll' | 'string' | 'list' | 'hash' | 'zset';
-export type MetricType = 'uv' | 'pv' | 'ratio' | 'topn';
 
 export interface Column {
   readonly name: string;
@@ -60,40 +62,17 @@ export interface RedisSpec {
 export interface RedisSinkSpec {
   readonly type: RedisType;
   readonly key: string;
-  /** Lists only: `lpush` (default, newest window first) or `rpush`. */
-  readonly command?: 'lpush' | 'rpush';
+  /** Where the type has a choice (a list: `lpush`, the default, newest window first, or `rpush`). */
+  readonly command?: RedisCommand;
 }
 
-interface MetricBase {
+/** What every metric has; each type adds its own fields (src/metrics). */
+export interface MetricBase {
   readonly name: string;
   readonly redis: RedisSinkSpec;
   /** A declared column: the value is computed per window and per non-NULL value of it. */
   readonly by?: string;
 }
-export interface UvMetric extends MetricBase {
-  readonly type: 'uv';
-  readonly event: string;
-  readonly column: string;
-}
-export interface PvMetric extends MetricBase {
-  readonly type: 'pv';
-  readonly event: string;
-}
-export interface RatioMetric extends MetricBase {
-  readonly type: 'ratio';
-  readonly numerator: string;
-  readonly denominator: string;
-  /** Digits after the decimal point, default 4. */
-  readonly precision: number;
-}
-/** The `n` values of `by` with the most `event` rows per window (ties: the smaller value first). */
-export interface TopnMetric extends MetricBase {
-  readonly type: 'topn';
-  readonly event: string;
-  readonly by: string;
-  readonly n: number;
-}
-export type Metric = UvMetric | PvMetric | RatioMetric | TopnMetric;
 
 export interface JobSpec {
   readonly parallelism: number;
