@@ -18,6 +18,7 @@ import { GatewayDeployer } from '../deploy/gateway/deployer';
 import { RuntimeFailure } from '../errors';
 import { createTopic, deleteTopic, kafka } from '../kafka/client';
 import { produce } from '../produce/sink';
+import { REDIS_COMMANDS } from '../redis-types';
 import { loadSpec } from '../spec/load';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
@@ -310,8 +311,9 @@ async function commandStats(redis: Redis): Promise<Record<string, number>> {
   return out;
 }
 
-// evalsha: the connector's idempotent list push runs as a script (whose LPUSH is counted as well).
-const WRITES = new Set(['sadd', 'srem', 'lpush', 'rpush', 'set', 'del', 'hset', 'hdel', 'pfadd', 'expire', 'zadd', 'zrem', 'incrby', 'decrby', 'hincrby', 'evalsha', 'eval']);
+// Every command a Redis type writes with, and other writes a job might make. evalsha: the
+// connector's idempotent list push runs as a script (whose LPUSH is counted as well).
+const WRITES = new Set<string>([...REDIS_COMMANDS, 'srem', 'del', 'hdel', 'expire', 'zrem', 'incrby', 'decrby', 'hincrby', 'evalsha', 'eval']);
 
 function diffStats(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};

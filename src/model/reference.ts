@@ -77,7 +77,7 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
         }
       }
     }
-    for (const [k, set] of members) write(k, type.fromMembers!(set));
+    for (const [k, set] of members) write(k, type.fromMembers(set));
     return;
   }
 
@@ -95,14 +95,14 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
         .map((v, order) => ({ ...v, order }))
         .sort((a, b) => Number(b.value) - Number(a.value) || a.order - b.order)
         .slice(0, def.rankSize!(m));
-      if (top.length) write(keyOf(window), type.fromRanking!(top.map((v) => ({ member: v.by!.text, score: Number(v.value) }))));
+      if (top.length) write(keyOf(window), type.fromRanking(top.map((v) => ({ member: v.by!.text, score: Number(v.value) }))));
       continue;
     }
     for (const { by, value } of values) {
       const k = keyOf(window, by);
       const previous = redis.get(k);
       const w = { start: formatWindowTime(window.start), end: formatWindowTime(window.end), value, command, by };
-      write(k, type.addWindow!(previous && contentOf(previous), w));
+      write(k, type.addWindow(previous && contentOf(previous), w));
     }
   }
 }

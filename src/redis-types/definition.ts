@@ -2,13 +2,12 @@
  * What a Redis write type is, in one place: which metrics may write it, the command(s) its sink
  * runs, the sink table's columns, how the reference model writes it, how an expectation file
  * states it, how verify reads and compares it, and how the dashboard reads it. One file per type
- * (`set.ts`, `list.ts`, ...); `index.ts` lists them. Adding a type is one file and one line there.
+ * (`set.ts`, `list.ts`, ...); `index.ts` lists them. Adding a type is one file and one line there
+ * (and, for a command no type runs yet, that command in uvpv's connector: connector/).
  */
 import type Redis from 'ioredis';
-import type { MetricType, RedisType } from '../spec/types';
-
-/** A Redis command a sink runs, lower case as both connectors name it. */
-export type RedisCommand = 'sadd' | 'pfadd' | 'set' | 'lpush' | 'rpush' | 'hset' | 'zadd';
+import type { MetricType } from '../metrics';
+import type { RedisCommand, RedisType } from './index';
 
 /**
  * What a sink column carries: a member (a UV member; a top-N's value of `by`), a metric's value,
@@ -104,25 +103,15 @@ export interface Unsupported {
   readonly message: string;
 }
 
-export interface RedisTypeDefinition<C = unknown> {
+/** What every Redis type says; `RedisTypeDefinition` adds what depends on how it writes and keeps `by` apart. */
+interface RedisTypeBase<C, Cmd extends string> {
   readonly name: RedisType;
   /** As prose: "a set", "an hll". */
   readonly article: string;
   /** Metric types that may write it. */
   readonly metrics: readonly MetricType[];
-  /**
-   * `members`: each distinct member of a window (UV); `value`: one value per window (per value of
-   * `by`); `ranking`: a window's top-N values of `by` with their row counts.
-   */
-  readonly writes: 'members' | 'value' | 'ranking';
-  /** How the values of a metric's `by` column are kept apart in it. */
-  readonly breakdown: Breakdown;
-  /** Why a key of this type must name its window, when it must (a zset holds one window's ranking). */
-  readonly windowKeyReason?: string;
-  /** The fields of the JSON entries it writes (a list), which a `by` column's name must not take. */
-  readonly entryFields?: readonly string[];
   /** The commands a spec may choose with `redis.command`, the default first; one: not a choice. */
-  readonly commands: readonly [RedisCommand, ...RedisCommand[]];
+  readonly commands: readonly [Cmd, ...Cmd[]];
   /** The sink's columns after the key (or all of them, where a dialect takes the key as an option). */
   readonly columns: readonly SinkColumn[];
   /**
@@ -135,13 +124,6 @@ export interface RedisTypeDefinition<C = unknown> {
   describeWrite(w: WriteText): string;
   /** How a dialect without `command` refuses this type (the default names the command). */
   unsupported?(command: RedisCommand, dialect: string): Unsupported;
-
-  /** Reference model: the content of a key from a window's distinct members (`writes: members`). */
-  fromMembers?(members: ReadonlySet<string>): C;
-  /** Reference model: the content of a key after one more window's value (`writes: value`). */
-  addWindow?(previous: C | undefined, w: WindowValue): C;
-  /** Reference model: the content of a key from a window's top-N (`writes: ranking`). */
-  fromRanking?(ranked: readonly Ranked[]): C;
 
   /** An expectation file's value for this type: what is wrong with it, or undefined. */
   checkExpected(v: unknown): string | undefined;
@@ -157,6 +139,27 @@ export interface RedisTypeDefinition<C = unknown> {
   describe(c: C): string;
   readonly dashboard: DashboardRead;
 }
+
+/** What a type writes per window, and how the reference model writes it. */
+type Writes<C> =
+  /** Each distinct member of a window (UV). */
+  | { readonly writes: 'members'; fromMembers(members: ReadonlySet<string>): C }
+  /** One value per window (per value of `by`): the content of a key after one more window's value. */
+  | { readonly writes: 'value'; addWindow(previous: C | undefined, w: WindowValue): C }
+  /**
+   * A window's top-N values of `by` with their row counts: the content of a key from it. A key
+   * holds one window's ranking, so it must name its window, for the reason given.
+   */
+  | { readonly writes: 'ranking'; fromRanking(ranked: readonly Ranked[]): C; readonly windowKeyReason: string };
+
+/** How the values of a metric's `by` column are kept apart in it. */
+type BreakdownOf =
+  | { readonly breakdown: Exclude<Breakdown, 'entry'> }
+  /** In JSON entries (a list), whose own fields a `by` column's name must not take. */
+  | { readonly breakdown: 'entry'; readonly entryFields: readonly string[] };
+
+/** A Redis write type: `C` is a key's content as verify reads it, `Cmd` the commands it runs. */
+export type RedisTypeDefinition<C = unknown, Cmd extends string = RedisCommand> = RedisTypeBase<C, Cmd> & Writes<C> & BreakdownOf;
 
 export function quote(s: string): string {
   return JSON.stringify(s);

@@ -2,7 +2,7 @@ import type { Point, RedisTypeDefinition } from './definition';
 import { quote } from './definition';
 
 /** A Redis hash of window end → value: HSET per window; with `by`, of the value of `by` → value. */
-export const hash: RedisTypeDefinition<Record<string, string>> = {
+export const hash: RedisTypeDefinition<Record<string, string>, 'hset'> = {
   name: 'hash',
   article: 'a hash',
   metrics: ['uv', 'pv', 'ratio'],

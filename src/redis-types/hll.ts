@@ -2,7 +2,7 @@ import type { RedisTypeDefinition } from './definition';
 import { countIfExists, describeMembers } from './members';
 
 /** A HyperLogLog of UV members: PFADD; verify compares PFCOUNT within 1% (and always ±1). */
-export const hll: RedisTypeDefinition<number> = {
+export const hll: RedisTypeDefinition<number, 'pfadd'> = {
   name: 'hll',
   article: 'an hll',
   metrics: ['uv'],

@@ -1,7 +1,7 @@
 /** The Redis write types a spec may use. A new type is one file here and one line below. */
 import type Redis from 'ioredis';
-import type { MetricType, RedisType } from '../spec/types';
-import type { RedisCommand, RedisReader, RedisTypeDefinition } from './definition';
+import type { MetricType } from '../metrics';
+import type { RedisReader, RedisTypeDefinition } from './definition';
 import { hash } from './hash';
 import { hll } from './hll';
 import { list } from './list';
@@ -10,9 +10,17 @@ import { string } from './string';
 import { zset } from './zset';
 
 /** In the order messages list them. */
-export const REDIS_TYPES = { set, hll, string, list, hash, zset } as const satisfies Record<RedisType, object>;
+export const REDIS_TYPES = { set, hll, string, list, hash, zset } as const;
+
+export type RedisType = keyof typeof REDIS_TYPES;
+
+/** A Redis command a sink runs, lower case as the connectors name it: one that some type runs. */
+export type RedisCommand = (typeof REDIS_TYPES)[RedisType]['commands'][number];
 
 export const REDIS_TYPE_NAMES = Object.keys(REDIS_TYPES) as [RedisType, ...RedisType[]];
+
+/** Every command some type runs, in registry order. */
+export const REDIS_COMMANDS: readonly RedisCommand[] = [...new Set(REDIS_TYPE_NAMES.flatMap((t) => REDIS_TYPES[t].commands))];
 
 type ContentOf<T> = T extends RedisTypeDefinition<infer C> ? C : never;
 /** What one key holds, as an expectation states it and verify reads it: `{set: [...]}`, `{hll: 3}`, ... */
@@ -79,4 +87,4 @@ export function readerOf(redis: Redis): RedisReader {
 }
 
 export type { ListEntry } from './list';
-export type { Point, Ranked, RedisCommand, RedisReader, RedisTypeDefinition, SinkColumn, ColumnSlot, WindowValue } from './definition';
+export type { Point, Ranked, RedisReader, RedisTypeDefinition, SinkColumn, ColumnSlot, WindowValue } from './definition';

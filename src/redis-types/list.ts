@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Point, RedisCommand, RedisReader, RedisTypeDefinition } from './definition';
+import type { Point, RedisReader, RedisTypeDefinition } from './definition';
+import type { RedisCommand } from './index';
 
 /** One list entry as the contract writes it. */
 export interface ListEntry {
@@ -14,7 +15,7 @@ export interface ListEntry {
 export const LIST_READ = 200;
 
 /** A Redis list of one JSON entry per window: LPUSH (newest first, the default) or RPUSH. */
-export const list: RedisTypeDefinition<(ListEntry | Record<string, unknown>)[]> = {
+export const list: RedisTypeDefinition<(ListEntry | Record<string, unknown>)[], 'lpush' | 'rpush'> = {
   name: 'list',
   article: 'a list',
   metrics: ['uv', 'pv', 'ratio'],

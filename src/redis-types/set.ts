@@ -3,7 +3,7 @@ import { quote } from './definition';
 import { countIfExists, describeMembers, isMemberList } from './members';
 
 /** A Redis SET of UV members: SADD; verify compares members exactly. */
-export const set: RedisTypeDefinition<string[]> = {
+export const set: RedisTypeDefinition<string[], 'sadd'> = {
   name: 'set',
   article: 'a set',
   metrics: ['uv'],

@@ -2,7 +2,7 @@ import type { RedisTypeDefinition } from './definition';
 import { quote } from './definition';
 
 /** A Redis string holding the latest window's value: SET; the last write wins. */
-export const string: RedisTypeDefinition<string> = {
+export const string: RedisTypeDefinition<string, 'set'> = {
   name: 'string',
   article: 'a string',
   metrics: ['uv', 'pv', 'ratio'],

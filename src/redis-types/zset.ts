@@ -2,7 +2,7 @@ import type { Ranked, RedisTypeDefinition } from './definition';
 import { quote } from './definition';
 
 /** A Redis sorted set of a window's top-N: ZADD key <rows> <value of by> for each of the N. */
-export const zset: RedisTypeDefinition<Record<string, number>> = {
+export const zset: RedisTypeDefinition<Record<string, number>, 'zadd'> = {
   name: 'zset',
   article: 'a zset',
   metrics: ['topn'],

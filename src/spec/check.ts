@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { Diagnostic } from '../errors';
 import { METRIC_TYPES, type MetricDefinition } from '../metrics';
-import { REDIS_TYPE_NAMES, REDIS_TYPES, redisTypesFor } from '../redis-types';
+import { REDIS_TYPE_NAMES, REDIS_TYPES, redisType, redisTypesFor } from '../redis-types';
 import { ownDurations, WINDOW_DURATIONS, windowSpec, windowType } from '../windows';
 import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
@@ -470,7 +470,7 @@ function columnProblems(m: Metric, source: SourceSpec | undefined): [Path, strin
 
 /** What is wrong with where a metric's Redis type puts its values (of `by`; per window), as [path below the metric, message]. */
 function breakdownProblems(m: Metric, key: readonly KeyPart[], window: WindowSpec | undefined): [Path, string][] {
-  const type = REDIS_TYPES[m.redis.type];
+  const type = redisType(m.redis.type);
   const out: [Path, string][] = [];
   if (m.by !== undefined && type.breakdown === 'key' && !namesColumn(key)) {
     out.push([
@@ -481,10 +481,10 @@ function breakdownProblems(m: Metric, key: readonly KeyPart[], window: WindowSpe
   if (m.by !== undefined && type.breakdown === 'member' && namesColumn(key)) {
     out.push([['redis', 'key'], `the values of ${m.by} are the members of ${type.article}, one key per window, so its key cannot contain {${m.by}}`]);
   }
-  if (m.by !== undefined && type.entryFields?.includes(m.by)) {
+  if (m.by !== undefined && type.breakdown === 'entry' && type.entryFields.includes(m.by)) {
     out.push([['by'], `${type.article} entry has the fields ${type.entryFields.join(', ')}, so a 'by' column named '${m.by}' would clash with one; rename the column`]);
   }
-  if (type.windowKeyReason && window && !namesOneWindow(key, window.type)) {
+  if (type.writes === 'ranking' && window && !namesOneWindow(key, window.type)) {
     const { placeholders, note } = windowType(window.type).namedBy;
     const which = placeholders.map((p) => `{${p}}`).join(' or ') + (note ? ` (${note})` : '');
     out.push([['redis', 'key'], `the key of ${type.article} must contain ${which}: ${type.windowKeyReason} (e.g. '${m.redis.key}:{window_end}')`]);

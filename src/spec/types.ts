@@ -4,16 +4,16 @@ import type { FilterExpr } from './filter';
 import type { SqlType } from './sql-types';
 
 import type { Metric } from '../metrics';
-import type { RedisCommand } from '../redis-types';
+import type { RedisCommand, RedisType } from '../redis-types';
 import type { WindowSpec } from '../windows';
 
 export type { Metric, MetricType } from '../metrics';
+export type { RedisType } from '../redis-types';
 export type { WindowSpec, WindowType } from '../windows';
 
 export type StartupMode = 'earliest-offset' | 'latest-offset' | 'group-offsets';
 /** Where a consumer group without committed offsets starts (Kafka's auto.offset.reset). */
 export type OffsetReset = 'earliest' | 'latest' | 'none';
-export type RedisType = 'set' | 'hll' | 'string' | 'list' | 'hash' | 'zset';
 
 export interface Column {
   readonly name: string;

@@ -4,8 +4,11 @@
  * PFADD, LPUSH, RPUSH; (key, field, value) for HSET; (key, score, member) for ZADD.
  */
 import type { SinkNode } from '../../plan/nodes';
-import { pushesWindowEntries } from '../../redis-types';
+import { pushesWindowEntries, REDIS_COMMANDS, type RedisCommand } from '../../redis-types';
 import { CONNECTORS, SqlCompiler, type Capabilities, type RedisConnectorName } from '../compiler';
+
+/** The commands jeff-zou's connector runs, of those the Redis types write. */
+const JEFF_ZOU_COMMANDS: readonly RedisCommand[] = ['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset', 'zadd'];
 
 export class FlinkCompiler extends SqlCompiler {
   readonly dialect = 'flink' as const;
@@ -16,7 +19,8 @@ export class FlinkCompiler extends SqlCompiler {
   constructor(readonly connector: RedisConnectorName = 'jeff-zou') {
     super();
     this.capabilities = {
-      commands: new Set(['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset', 'zadd']),
+      // uvpv's connector runs every command a Redis type writes (connector/: RedisCommand.java).
+      commands: new Set(connector === 'uvpv' ? REDIS_COMMANDS : JEFF_ZOU_COMMANDS),
       keyOptionCommands: new Set(),
       idempotentListPush: connector === 'uvpv',
       dropsFailedWrites: connector === 'jeff-zou',
