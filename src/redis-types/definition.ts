@@ -129,8 +129,8 @@ interface RedisTypeBase<C, Cmd extends string> {
   checkExpected(v: unknown): string | undefined;
   /** An expectation file's value, checked, as content. */
   expected(v: unknown): C;
-  /** The Redis TYPE a key of this type has. */
-  readonly storedAs: 'set' | 'list' | 'hash' | 'string' | 'zset';
+  /** The Redis TYPE a key of this type has (one of TYPE's replies). */
+  readonly storedAs: 'set' | 'list' | 'hash' | 'string' | 'zset' | 'stream';
   /** Verify: a key's content, or undefined when the key is not this type (e.g. a string that is no HyperLogLog). */
   snapshot(redis: Redis, key: string): Promise<C | undefined>;
   /** Verify: differences of `got` from `want`, one line each; empty when they match. */

@@ -1,11 +1,13 @@
-/** The decoded, validated pipeline spec (contract: pipeline-spec-v1). */
-import type { Duration } from './duration';
-import type { FilterExpr } from './filter';
-import type { SqlType } from './sql-types';
-
+/**
+ * The decoded, validated pipeline spec (contract: pipeline-spec-v1). The unions of metric, Redis
+ * and window types come from their registries (src/metrics, src/redis-types, src/windows).
+ */
 import type { Metric } from '../metrics';
 import type { RedisCommand, RedisType } from '../redis-types';
 import type { WindowSpec } from '../windows';
+import type { Duration } from './duration';
+import type { FilterExpr } from './filter';
+import type { SqlType } from './sql-types';
 
 export type { Metric, MetricType } from '../metrics';
 export type { RedisType } from '../redis-types';
