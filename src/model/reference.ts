@@ -15,7 +15,7 @@ import type { Metric, Spec } from '../spec/types';
 import { decodeRecord, sqlString, type Row, type Value } from './decode';
 import { matches } from './evaluate';
 import type { Expectation } from './expectation';
-import { assignWindows, formatWindowTime, type Window } from './windows';
+import { formatWindowTime, windowsOfRows, type Window } from './windows';
 
 export interface ModelResult {
   expectation: Expectation;
@@ -42,8 +42,12 @@ export function referenceModel(spec: Spec, messages: readonly Buffer[]): ModelRe
 
   // Rows of each window, keyed by "start/end".
   const windows = new Map<string, { window: Window; rows: Row[] }>();
-  for (const r of timed) {
-    for (const w of assignWindows(r[source.eventTime] as number, spec.window)) {
+  const assigned = windowsOfRows(
+    timed.map((r) => r[source.eventTime] as number),
+    spec.window,
+  );
+  for (const [i, r] of timed.entries()) {
+    for (const w of assigned[i]) {
       const id = `${w.start}/${w.end}`;
       if (!windows.has(id)) windows.set(id, { window: w, rows: [] });
       windows.get(id)!.rows.push(r);

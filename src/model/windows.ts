@@ -7,8 +7,14 @@ import { windowType, type Window, type WindowSpec } from '../windows';
 
 export type { Window } from '../windows';
 
+/** The windows each row belongs to, oldest first, from the rows' event times. */
+export function windowsOfRows(times: readonly number[], w: WindowSpec): Window[][] {
+  return windowType(w.type).assign(times, w);
+}
+
+/** The windows a row at `t` belongs to, where no other row is: for types that place each row by its own time. */
 export function assignWindows(t: number, w: WindowSpec): Window[] {
-  return windowType(w.type).assign(t, w);
+  return windowsOfRows([t], w)[0];
 }
 
 /** Window bounds as keys and list entries show them: `yyyy-MM-ddTHH:mm:ss` (no zone). */

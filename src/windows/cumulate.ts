@@ -1,6 +1,6 @@
 import type { Duration } from '../spec/duration';
 import type { Window, WindowDefinition } from './definition';
-import { floorTo, wholeMultiple } from './definition';
+import { eachRow, floorTo, wholeMultiple } from './definition';
 
 export interface CumulateWindow {
   readonly type: 'cumulate';
@@ -16,14 +16,14 @@ export const cumulate: WindowDefinition<CumulateWindow> = {
   check: (w) => wholeMultiple(w.size, 'step', w.step),
   tvf: 'CUMULATE',
   tvfArguments: (w) => [w.step, w.size],
-  assign(t, w) {
+  assign: eachRow((t, w) => {
     const size = w.size.millis;
     const step = w.step.millis;
     const base = floorTo(t, size);
     const out: Window[] = [];
     for (let end = floorTo(t, step) + step; end <= base + size; end += step) out.push({ start: base, end });
     return out;
-  },
+  }),
   // A cumulate window's start is that of every window of its period.
   namedBy: { placeholders: ['window_end'], note: 'a cumulate window shares its start with the others of its period' },
 };

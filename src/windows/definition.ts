@@ -30,13 +30,22 @@ export interface WindowDefinition<W extends WindowSpecBase = WindowSpecBase> {
   readonly tvf: string;
   /** The function's arguments after the table and the time descriptor, in Flink's order. */
   tvfArguments(w: W): Duration[];
-  /** Reference model: the windows that a row at `t` (epoch milliseconds) belongs to, oldest first. */
-  assign(t: number, w: W): Window[];
+  /**
+   * Reference model: the windows each row belongs to, oldest first, from the rows' event times
+   * (epoch milliseconds). Given all of them, as a type's windows may depend on other rows (a
+   * session's); `eachRow` makes it from a rule for one row.
+   */
+  assign(times: readonly number[], w: W): Window[][];
   /**
    * The key placeholders that name one window of the type, in the order messages list them, and
    * what messages say about those that do not (e.g. windows that share their start); '' for none.
    */
   readonly namedBy: { readonly placeholders: readonly [KeyPlaceholder, ...KeyPlaceholder[]]; readonly note: string };
+}
+
+/** `assign` for a type that places each row by its own time alone. */
+export function eachRow<W>(windowsAt: (t: number, w: W) => Window[]): (times: readonly number[], w: W) => Window[][] {
+  return (times, w) => times.map((t) => windowsAt(t, w));
 }
 
 /** Largest multiple of `unit` not above `t` (also for negative t, i.e. before 1970). */

@@ -1,6 +1,6 @@
 import type { Duration } from '../spec/duration';
 import type { Window, WindowDefinition } from './definition';
-import { floorTo, wholeMultiple } from './definition';
+import { eachRow, floorTo, wholeMultiple } from './definition';
 
 export interface HopWindow {
   readonly type: 'hop';
@@ -17,13 +17,13 @@ export const hop: WindowDefinition<HopWindow> = {
   tvf: 'HOP',
   // HOP takes the slide before the size.
   tvfArguments: (w) => [w.slide, w.size],
-  assign(t, w) {
+  assign: eachRow((t, w) => {
     const size = w.size.millis;
     const slide = w.slide.millis;
     const out: Window[] = [];
     // Every [k*slide, k*slide + size) with k*slide <= t < k*slide + size.
     for (let start = floorTo(t, slide); start > t - size; start -= slide) out.push({ start, end: start + size });
     return out.reverse();
-  },
+  }),
   namedBy: { placeholders: ['window_start', 'window_end'], note: '' },
 };

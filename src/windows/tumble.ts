@@ -1,6 +1,6 @@
 import type { Duration } from '../spec/duration';
 import type { WindowDefinition } from './definition';
-import { floorTo } from './definition';
+import { eachRow, floorTo } from './definition';
 
 export interface TumbleWindow {
   readonly type: 'tumble';
@@ -15,9 +15,9 @@ export const tumble: WindowDefinition<TumbleWindow> = {
   check: () => undefined,
   tvf: 'TUMBLE',
   tvfArguments: (w) => [w.size],
-  assign(t, w) {
+  assign: eachRow((t, w) => {
     const start = floorTo(t, w.size.millis);
     return [{ start, end: start + w.size.millis }];
-  },
+  }),
   namedBy: { placeholders: ['window_start', 'window_end'], note: '' },
 };
