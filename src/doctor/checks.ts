@@ -8,7 +8,7 @@ import { SpecError, formatDiagnostic } from '../errors';
 import { kafka } from '../kafka/client';
 import { loadSpec } from '../spec/load';
 import type { Redactor } from '../util/redact';
-import { redisClient } from '../util/redis';
+import { isRedisAuthError, redisClient } from '../util/redis';
 import type { Spec } from '../spec/types';
 import type { CheckResult } from './result';
 
@@ -163,8 +163,7 @@ async function redisCheck(spec: Spec): Promise<CheckResult> {
     await client.ping();
     return { label: 'Redis', ok: true, detail: `${where} answers${password.empty ? '' : ' and accepts the password'}` };
   } catch (e) {
-    const m = (e as Error).message;
-    if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(m)) {
+    if (isRedisAuthError(e)) {
       return { label: 'Redis', ok: false, detail: `${where} refuses the password (or needs one)`, fix: 'set REDIS_PASSWORD to the right password' };
     }
     return { label: 'Redis', ok: false, detail: `${where} does not answer`, fix: 'start Redis or fix redis.host / redis.port' };

@@ -1,7 +1,7 @@
 /** Is each part of the stack answering? One probe each, and a wait with a deadline. */
 import { kafka } from '../kafka/client';
 import { sleep } from '../util/http';
-import { redisClient } from '../util/redis';
+import { isRedisAuthError, redisClient } from '../util/redis';
 
 export type Probe = () => Promise<string | undefined>; // a note when healthy, undefined when not (yet)
 
@@ -91,7 +91,7 @@ export async function redisAnswers(host: string, port: number, password?: string
     await client.connect();
     return (await client.ping()) === 'PONG' ? 'ok' : undefined;
   } catch (e) {
-    return /NOAUTH|WRONGPASS|invalid password/i.test(String((e as Error).message)) ? 'auth' : undefined;
+    return isRedisAuthError(e) ? 'auth' : undefined;
   } finally {
     client.disconnect();
   }

@@ -153,3 +153,20 @@ test('with Flink not answering, no TaskManager counts as up, and none is known',
   expect(await taskmanagerProbe(rest, new Set())()).toBeUndefined();
   expect(await taskmanagerIds(rest)).toEqual(new Set());
 });
+
+test.each([
+  [
+    'Java',
+    { JAVA_HOME: '/nonexistent/jdk' },
+    "error: Java 17 not found ('/nonexistent/jdk/bin/java')",
+    'fix: install a JDK 17 (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless) or set JAVA_HOME',
+  ],
+  ['Maven', { UVPV_MVN: '/nonexistent/mvn' }, "error: cannot run Maven ('/nonexistent/mvn'): ENOENT", 'fix: install Maven (Debian/Ubuntu: apt-get install maven) or set UVPV_MVN'],
+])('stack up without %s says what is missing and how to install it', async (_what, env, error, fix) => {
+  const free: Record<string, string> = {};
+  for (const [variable] of Object.values(PORT_VARIABLES)) free[variable] = String(await closedPort());
+  const io = memoryIo({ ...process.env, ...free, ...env, UVPV_HOME: mkdtempSync(join(tmpdir(), 'uvpv-home-')) });
+  expect(await run(['stack', 'up'], io)).toBe(1);
+  expect(io.err).toContain(`${error}\n`);
+  expect(io.err).toContain(`${fix}\n`);
+});
