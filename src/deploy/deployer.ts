@@ -5,7 +5,7 @@
 import type { Progress } from '../io/progress';
 import type { SqlStatement } from '../sql/compiler';
 import type { Spec, Target } from '../spec/types';
-import type { UpgradePlan } from '../upgrade/upgrade-plan';
+import type { UpgradePlan } from './upgrade/upgrade-plan';
 
 export interface DeployRequest {
   spec: Spec;

@@ -52,7 +52,7 @@ export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
       ),
     );
   } else if (spec.target?.type === 'oceanus') {
-    const { oceanusChecks } = await import('./oceanus');
+    const { oceanusChecks } = await import('../deploy/oceanus/doctor');
     results.push(...(await oceanusChecks(spec, spec.target, ctx.env)));
   }
   results.push(await redisCheck(spec));

@@ -17,8 +17,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const shown = redactedStdout(io);
       const { sqlForTarget } = await import('../target-spec');
       const { deployerFor } = await import('../../deploy');
-      const { renderPlan } = await import('../../upgrade/render');
-      const { wouldChange } = await import('../../upgrade/upgrade-plan');
+      const { renderPlan } = await import('../../deploy/upgrade/render');
+      const { wouldChange } = await import('../../deploy/upgrade/upgrade-plan');
       // Printable SQL only: a plan shows statements, and needs no secret.
       const { loaded, target, ...sql } = sqlForTarget(file, opts.target, io, {}, false);
       const deployer = deployerFor(target, { env: io.env, progress: progress(io) });

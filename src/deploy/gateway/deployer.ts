@@ -16,8 +16,8 @@ import { sleep } from '../../util/http';
 import { DEFAULT_TIMING, GatewayClient, rootCauseSummary, type FlinkJob } from './client';
 import { keepSqlStatement, readJobSql, resolveKeptSecrets } from './job-sql';
 import { planUpgrade, stateOfUpgrade } from './plan';
-import { droppedParts, refusal } from '../../upgrade/state';
-import type { UpgradePlan } from '../../upgrade/upgrade-plan';
+import { droppedParts, refusal } from '../upgrade/state';
+import type { UpgradePlan } from '../upgrade/upgrade-plan';
 
 export interface SubmitOptions {
   /** Start from this savepoint (or retained checkpoint). */

@@ -17,8 +17,8 @@ import { RuntimeFailure, UsageError } from '../../errors';
 import { jobStatements, PASSWORD_OPTION, uncommentedScript } from '../../sql/compiler';
 import { splitStatements } from '../../sql/split';
 import type { OceanusTarget, Spec } from '../../spec/types';
-import { diffStatements, metricChanges } from '../../upgrade/diff';
-import type { UpgradePlan } from '../../upgrade/upgrade-plan';
+import { diffStatements, metricChanges } from '../upgrade/diff';
+import type { UpgradePlan } from '../upgrade/upgrade-plan';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
 import {
   CHECKPOINT_SECONDS,
