@@ -63,6 +63,17 @@ export interface Deployer {
   stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[]; savepoint?: string }>;
 }
 
+/**
+ * Bounded jobs that verify and the bench run to their end: submitted as compiled (no savepoint,
+ * no SQL kept with the job, no topic check) and waited on until they finish.
+ */
+export interface JobRunner {
+  /** Submits a job's statements (each without its closing `;`) in order; returns the target's job id. */
+  submitJob(spec: Spec, statements: readonly string[]): Promise<string>;
+  /** Waits until the job has FINISHED; it failing (or restarting, unless tolerated) or the time running out is a RuntimeFailure. */
+  waitUntilFinished(jobId: string, opts?: { timeoutMs?: number; tolerateRestarts?: boolean }): Promise<void>;
+}
+
 export interface DeployerContext {
   env: NodeJS.ProcessEnv;
   progress: Progress;
