@@ -1,6 +1,6 @@
 /** Loading a spec for a command that talks to a target: only that target is resolved. */
 import { compileSpec } from '../compile';
-import { TARGET_DIALECT } from '../deploy';
+import { definitionOf } from '../deploy/targets';
 import type { PlanOverrides } from '../plan/build';
 import { BUILTIN_LOCAL, loadSpec, type Loaded } from '../spec/load';
 import type { Target } from '../spec/types';
@@ -24,8 +24,8 @@ export function sqlForTarget(file: string, targetName: string | undefined, io: I
   const real = loadForTarget(file, targetName, io, true, requireSecrets);
   const shown = loadSpec(file, { env: io.env, cwd: io.cwd, target: targetName ?? BUILTIN_LOCAL, revealSecrets: false });
   io.redactor?.add(shown.secrets);
-  const dialect = TARGET_DIALECT[real.target.type];
-  const options = real.target.type === 'gateway' ? { redisConnector: real.target.redisConnector } : {};
+  const { dialect, dialectOptions } = definitionOf(real.target);
+  const options = dialectOptions(real.target);
   const compiled = compileSpec(real.loaded, dialect, overrides, options);
   const dryRun = compileSpec(shown, dialect, overrides, options);
   for (const w of compiled.warnings ?? []) io.stderr(`warning: ${w}\n`);

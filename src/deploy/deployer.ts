@@ -5,7 +5,7 @@
 import type { Progress } from '../io/progress';
 import type { SqlStatement } from '../sql/compiler';
 import type { Spec, Target } from '../spec/types';
-import type { UpgradePlan } from '../upgrade/upgrade-plan';
+import type { UpgradePlan } from './upgrade/upgrade-plan';
 
 export interface DeployRequest {
   spec: Spec;
@@ -61,6 +61,17 @@ export interface Deployer {
   /** The job of this pipeline (by name), or undefined when there is none. */
   status(spec: Spec): Promise<JobState | undefined>;
   stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[]; savepoint?: string }>;
+}
+
+/**
+ * Bounded jobs that verify and the bench run to their end: submitted as compiled (no savepoint,
+ * no SQL kept with the job, no topic check) and waited on until they finish.
+ */
+export interface JobRunner {
+  /** Submits a job's statements (each without its closing `;`) in order; returns the target's job id. */
+  submitJob(spec: Spec, statements: readonly string[]): Promise<string>;
+  /** Waits until the job has FINISHED; it failing (or restarting, unless tolerated) or the time running out is a RuntimeFailure. */
+  waitUntilFinished(jobId: string, opts?: { timeoutMs?: number; tolerateRestarts?: boolean }): Promise<void>;
 }
 
 export interface DeployerContext {

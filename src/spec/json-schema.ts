@@ -6,7 +6,11 @@
  * checked by `validate` alone.
  */
 import { z } from 'zod';
-import { DEFERRED, metricSchemas, schemas, targetSchemas } from './schema';
+import { TARGET_TYPES, TARGETS } from '../deploy/targets';
+import { DEFERRED, metricSchemas, schemas } from './schema';
+
+/** Each target type's keys (deploy/targets.ts). */
+const [firstTarget, ...otherTargets] = TARGET_TYPES.map((type) => TARGETS[type].schema);
 
 /** The whole spec, structure only: what schema.ts checks section by section. */
 export const structuralSpec = z.strictObject({
@@ -18,7 +22,7 @@ export const structuralSpec = z.strictObject({
   redis: schemas.redis,
   metrics: z.array(z.discriminatedUnion('type', [metricSchemas.uv, metricSchemas.pv, metricSchemas.ratio, metricSchemas.topn])).min(1),
   job: schemas.job.optional(),
-  targets: z.record(z.string(), z.discriminatedUnion('type', [targetSchemas.gateway, targetSchemas.oceanus])).optional(),
+  targets: z.record(z.string(), z.discriminatedUnion('type', [firstTarget, ...otherTargets])).optional(),
 });
 
 /** What an editor shows for each top-level key. */

@@ -9,8 +9,8 @@ import { REDIS_TYPE_NAMES, REDIS_TYPES } from '../redis-types';
 /** A template left unresolved on purpose (a secret, or a variable the command does not need). */
 export const DEFERRED = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/;
 
-const text = z.union([z.string(), z.number()], { error: 'expected a string' }).transform(String);
-const int = z.union([z.number().int(), z.string().regex(DEFERRED)], { error: 'expected a whole number' });
+export const text = z.union([z.string(), z.number()], { error: 'expected a string' }).transform(String);
+export const int = z.union([z.number().int(), z.string().regex(DEFERRED)], { error: 'expected a whole number' });
 const bool = z.boolean({ error: 'expected true or false' });
 const name = z.string({ error: 'expected a name' });
 
@@ -97,45 +97,6 @@ export const metricSchemas = {
     event: name,
     by: name,
     n: z.number({ error: TOPN_HELP }).int({ error: TOPN_HELP }).min(1, { error: TOPN_HELP }).max(MAX_TOPN, { error: TOPN_HELP }),
-  }),
-};
-
-/** An Oceanus JobManager or TaskManager size: CUs of 1 core and `cuMem` GB each. */
-export const CU_SIZES = [0.5, 1, 2] as const;
-const CU_HELP = `expected ${CU_SIZES.join(', ')} (CU: 1 core and cuMem GB each)`;
-
-/**
- * The Redis SQL connector a gateway target's cluster has: jeff-zou's `flink-connector-redis`, or
- * uvpv's own (the local stack's), which can also push list entries idempotently.
- */
-export const REDIS_CONNECTORS = ['jeff-zou', 'uvpv'] as const;
-
-export const targetSchemas = {
-  gateway: z.strictObject({
-    type: z.literal('gateway'),
-    gateway: text,
-    flinkRest: text,
-    redisConnector: z.enum(REDIS_CONNECTORS).default('jeff-zou'),
-  }),
-  oceanus: z.strictObject({
-    type: z.literal('oceanus'),
-    region: text,
-    clusterId: text,
-    workspaceId: text.default(''),
-    flinkVersion: text.default('Flink-1.16'),
-    parallelism: int.default(1),
-    cuMem: int.default(4),
-    secretId: text,
-    secretKey: text,
-    token: text.optional(),
-    endpoint: text.default('https://oceanus.tencentcloudapi.com'),
-    properties: z.record(z.string(), text).default({}),
-    jobManagerCu: z.number({ error: CU_HELP }).default(1),
-    taskManagerCu: z.number({ error: CU_HELP }).default(1),
-    connectors: z.enum(['auto', 'none']).default('auto'),
-    resourceRefs: z
-      .array(z.strictObject({ resourceId: text, version: int.default(-1), type: int.default(0) }), { error: 'expected a list of {resourceId, version, type}' })
-      .optional(),
   }),
 };
 

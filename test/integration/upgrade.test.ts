@@ -16,7 +16,7 @@ import { createTopic, deleteTopic, kafka, sendValues } from '../../src/kafka/cli
 import { referenceModel } from '../../src/model/reference';
 import { jobStatements } from '../../src/sql/compiler';
 import { loadSpec } from '../../src/spec/load';
-import { chainHeads, operatorIds } from '../../src/upgrade/operator-ids';
+import { chainHeads, operatorIds } from '../../src/deploy/upgrade/operator-ids';
 import { claimDatabase, type Namespace } from '../../src/verify/namespace';
 import type { ListEntry } from '../../src/model/expectation';
 

@@ -198,3 +198,23 @@ test('a job still cancelling when the wait ends counts as cancelled; a job that 
   expect(err.code).toBe('job-terminal-state');
   expect(err.message).toBe(`Flink job ${JOB} (uvpv-demo) FAILED`);
 });
+
+describe('bounded jobs (verify and the bench, through JobRunner)', () => {
+  test('submitJob runs the statements as they are, with no savepoint and nothing kept, and returns the job id', async () => {
+    happyGateway(() => 'FINISHED');
+    const id = await deployer.submitJob(spec, ["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO s SELECT 1;\nEND']);
+    expect(id).toBe(JOB);
+    const sent = fake.calls.filter((c) => c.method === 'POST' && /statements$/.test(c.path)).map((c) => (c.body as { statement: string }).statement);
+    expect(sent).toEqual(["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO s SELECT 1;\nEND']);
+    await expect(deployer.waitUntilFinished(id)).resolves.toBeUndefined();
+  });
+
+  test('waitUntilFinished ends with the root cause when the job fails', async () => {
+    happyGateway(() => 'FAILED');
+    fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({ body: { 'root-exception': 'java.lang.RuntimeException: boom' } }));
+    const err = await deployer.waitUntilFinished(JOB).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RuntimeFailure);
+    expect((err as RuntimeFailure).code).toBe('job-terminal-state');
+    expect((err as RuntimeFailure).detail).toMatch(/root cause: java\.lang\.RuntimeException: boom/);
+  });
+});

@@ -557,6 +557,20 @@ describe('--dry-run', () => {
     expect(r.out).toContain(`would call RunJobs {"RunJobDescriptions":[{"JobId":"${id}","RunType":1,"JobConfigVersion":"<new version>"}]}`);
   });
 
+  test.each([
+    ['without a job', [] as string[]],
+    ['with a running job', []],
+    ['with a running job, --replace', ['--replace']],
+  ])('%s: the deploy makes the changing calls its dry run listed, in that order', async (what, flags) => {
+    if (what !== 'without a job') expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const dry = await uvpv([...DEPLOY, ...flags, '--dry-run'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
+    expect(dry.code).toBe(0);
+    const listed = [...dry.out.matchAll(/^would call (\w+) /gm)].map((m) => m[1]);
+    const before = mutations(fake).length;
+    expect((await uvpv([...DEPLOY, ...flags], envFor(fake, { REDIS_HOST: '10.0.0.7' }))).code).toBe(0);
+    expect(mutations(fake).slice(before)).toEqual(listed);
+  });
+
   test('without credentials: says which calls would be made and calls nothing', async () => {
     const r = await uvpv([...DEPLOY, '--dry-run'], envFor(fake, { TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' }));
     expect(r.code).toBe(0);

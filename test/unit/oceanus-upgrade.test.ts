@@ -9,7 +9,7 @@ import type { FakeOceanus } from '../fake-oceanus/server';
 import { memoryIo } from '../../src/io/io';
 import { progress } from '../../src/io/progress';
 import { sqlForTarget } from '../../src/cli/target-spec';
-import { deployerFor } from '../../src/deploy';
+import { deployerFor } from '../../src/deploy/targets';
 import { RuntimeFailure } from '../../src/errors';
 import { jobStatements, uncommentedScript } from '../../src/sql/compiler';
 import { splitStatements } from '../../src/sql/split';
@@ -39,7 +39,7 @@ const callsSince = (from: number) =>
 async function replaceThroughDeployer(env: NodeJS.ProcessEnv): Promise<unknown> {
   const io = memoryIo(env, ROOT);
   const { loaded, target, ...sql } = sqlForTarget(SPEC, 'oceanus', io);
-  const deployer = deployerFor(target, { env, progress: progress(io) });
+  const deployer = await deployerFor(target, { env, progress: progress(io) });
   return deployer.deploy({ spec: loaded.spec, ...sql, dryRun: false, replace: true }).then(
     () => undefined,
     (e: unknown) => e,
@@ -307,7 +307,7 @@ describe('plan on Oceanus', () => {
     const env = envFor(fake);
     const io = memoryIo(env, ROOT);
     const { loaded, target, ...sql } = sqlForTarget(SPEC, 'oceanus', io, {}, false);
-    const deployer = deployerFor(target, { env, progress: progress(io) });
+    const deployer = await deployerFor(target, { env, progress: progress(io) });
     const plan = await deployer.plan!({ spec: loaded.spec, ...sql, dryRun: true, replace: true });
     expect(plan.sqlKept).toBe(true);
     expect(plan.state).toBeUndefined();

@@ -1,6 +1,6 @@
 /** Two versions of a job's SQL, compared by what each statement defines. */
-import { changedLines, diffStatements, metricChanges } from '../../src/upgrade/diff';
-import { difference } from '../../src/upgrade/state';
+import { changedLines, diffStatements, metricChanges } from '../../src/deploy/upgrade/diff';
+import { difference } from '../../src/deploy/upgrade/state';
 
 const SET_OF = (...inserts: string[]) => `EXECUTE STATEMENT SET\nBEGIN\n\n${inserts.map((i) => `  ${i};\n\n`).join('')}END`;
 const OLD = [

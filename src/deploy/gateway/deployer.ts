@@ -9,15 +9,15 @@ import { settings } from '../../io/settings';
 import { jobStatements } from '../../sql/compiler';
 import { quoteString } from '../../sql/escape';
 import type { GatewayTarget, Spec } from '../../spec/types';
-import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
+import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobRunner, JobState, StopOptions } from '../deployer';
 import { kafka } from '../../kafka/client';
 import { ensureTopic, topicReport } from '../../kafka/topics';
 import { sleep } from '../../util/http';
 import { DEFAULT_TIMING, GatewayClient, rootCauseSummary, type FlinkJob } from './client';
 import { keepSqlStatement, readJobSql, resolveKeptSecrets } from './job-sql';
 import { planUpgrade, stateOfUpgrade } from './plan';
-import { droppedParts, refusal } from '../../upgrade/state';
-import type { UpgradePlan } from '../../upgrade/upgrade-plan';
+import { droppedParts, refusal } from '../upgrade/state';
+import type { UpgradePlan } from '../upgrade/upgrade-plan';
 
 export interface SubmitOptions {
   /** Start from this savepoint (or retained checkpoint). */
@@ -41,7 +41,7 @@ export function createGatewayDeployer(target: GatewayTarget, ctx: DeployerContex
   return new GatewayDeployer(target, client, ctx);
 }
 
-export class GatewayDeployer implements Deployer {
+export class GatewayDeployer implements Deployer, JobRunner {
   constructor(
     private readonly target: GatewayTarget,
     private readonly client: GatewayClient,
@@ -212,11 +212,19 @@ export class GatewayDeployer implements Deployer {
     }
   }
 
+  submitJob(spec: Spec, statements: readonly string[]): Promise<string> {
+    return this.submit(spec, statements);
+  }
+
+  async waitUntilFinished(jobId: string, opts: { timeoutMs?: number; tolerateRestarts?: boolean } = {}): Promise<void> {
+    await this.client.waitForJob(jobId, ['FINISHED'], opts.timeoutMs, opts.tolerateRestarts ?? false);
+  }
+
   /**
    * Submits a job's statements (each without its closing `;`; see `jobStatements`) in order, in
    * one session, closed afterwards; returns the job id.
    */
-  async submit(spec: Spec, statements: readonly string[], from: SubmitOptions = {}): Promise<string> {
+  private async submit(spec: Spec, statements: readonly string[], from: SubmitOptions = {}): Promise<string> {
     const step = this.ctx.progress.step(`submitting ${statements.length} statements`);
     const session = await this.client.openSession(`uvpv-${spec.name}`);
     try {

@@ -3,9 +3,9 @@
  * from the job itself, see job-sql.ts) against the new SQL, by statement and per metric, and what
  * becomes of each stateful operator's state, from Flink's execution plans of both (explain.ts).
  */
-import { diffStatements, metricChanges } from '../../upgrade/diff';
-import { stateVerdicts, type StatefulPart } from '../../upgrade/state';
-import type { UpgradePlan } from '../../upgrade/upgrade-plan';
+import { diffStatements, metricChanges } from '../upgrade/diff';
+import { stateVerdicts, type StatefulPart } from '../upgrade/state';
+import type { UpgradePlan } from '../upgrade/upgrade-plan';
 import type { GatewayClient, FlinkJob } from './client';
 import { executionPlan } from './explain';
 import { readJobSql } from './job-sql';
