@@ -125,7 +125,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       { redisConnector: target.redisConnector },
     );
     const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
-    const jobId = await timed('submit', () => new GatewayDeployer(target, client, { env: io.env, progress: p }).submit(spec, jobStatements(statements)));
+    const jobId = await timed('submit', () => new GatewayDeployer(target, client, { env: io.env, progress: p }).submit(spec, jobStatements(statements, 'reveal')));
     const plan = opts.fault;
     const fed = plan && (await timed('feed', () => feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy }, jobId, messages, plan)));
     await timed('run', async () => {

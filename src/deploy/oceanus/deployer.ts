@@ -14,7 +14,8 @@
  * UVPV_OCEANUS_ATTEMPTS, UVPV_OCEANUS_REQUEST_TIMEOUT_MS.
  */
 import { RuntimeFailure, UsageError } from '../../errors';
-import { jobStatements, PASSWORD_OPTION, uncommentedScript } from '../../sql/compiler';
+import { jobStatements, uncommentedScript } from '../../sql/compiler';
+import { maskSecretOptions } from '../../sql/read-back';
 import { splitStatements } from '../../sql/split';
 import type { OceanusTarget, Spec } from '../../spec/types';
 import { diffStatements, metricChanges } from '../../upgrade/diff';
@@ -79,17 +80,6 @@ function checkpointSeconds(spec: Spec): number {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
-
-/**
- * The running version's statements with the Redis password's value replaced: the SQL on Oceanus
- * holds the resolved secret, which a plan must never show. It takes the new SQL's (printable)
- * value when there is one, so that a password changed only in the environment is no change.
- */
-export function maskPasswords(running: readonly string[], next: readonly string[]): string[] {
-  const shown = next.map((st) => new RegExp(PASSWORD_OPTION.source).exec(st)?.[2]).find((v) => v !== undefined);
-  const value = shown === undefined ? "'******'" : `'${shown}'`;
-  return running.map((st) => st.replace(PASSWORD_OPTION, (_all, key: string) => `${key}${value}`));
-}
 
 /** Oceanus states in which `deploy` restarts (or resumes) the job rather than starting it anew. */
 const LIVE: ReadonlySet<number> = new Set([JobStatus.Running, JobStatus.Operating, JobStatus.Paused]);
@@ -167,7 +157,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     job = await jobs.settle(job);
     // The version the job runs (or last ran), before the upload: what a failed replacement goes back to.
     const previous = job.PublishedJobConfigVersion || undefined;
-    const sql = uncommentedScript(req.statements);
+    const sql = uncommentedScript(req.job.statements, 'reveal');
     const full = job.Status !== JobStatus.Uninitialized && (await jobs.versionCount(job.JobId)) >= MAX_CONFIG_VERSIONS;
     const version = await jobs.upload(job, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs });
     lines.push(`uploaded configuration version ${version} (${bytes(sql)} bytes of SQL, parallelism ${target.parallelism}, checkpoints every ${seconds} s); ${resources.line}`);
@@ -261,7 +251,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
    */
   async function plan(req: DeployRequest): Promise<UpgradePlan> {
     const jobs = jobsOrFail();
-    const next = jobStatements(req.dryRunStatements);
+    const next = jobStatements(req.job.statements, 'mask');
     const sinks = req.sinks ?? [];
     const found = await jobs.find(req.spec.name);
     const live = found && LIVE.has(found.Status) ? found : undefined;
@@ -269,7 +259,8 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
     const version = live?.PublishedJobConfigVersion;
     const config = live && version ? await jobs.config(live.JobId, version) : undefined;
     const sql = sqlFromProgramArgs(config?.ProgramArgs);
-    const kept = sql === undefined ? undefined : maskPasswords(splitStatements(sql), next);
+    // The SQL on Oceanus holds the resolved secrets, which a plan must never show.
+    const kept = sql === undefined ? undefined : maskSecretOptions(splitStatements(sql), next);
     const statements = diffStatements(kept ?? [], next);
     if (live) {
       ctx.progress.info(
@@ -316,7 +307,7 @@ export function createOceanusDeployer(target: OceanusTarget, ctx: DeployerContex
       );
       resources = { refs: [], line: '' };
     }
-    const sql = uncommentedScript(req.dryRunStatements);
+    const sql = uncommentedScript(req.job.statements, 'placeholder');
     const body = configParams(target, jobId, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs });
     const unknownRefs = needsBuiltins() && !credentials;
     lines.push(`would call CreateJobConfig ${json(unknownRefs ? { ...body, ResourceRefs: '<the built-in connectors DescribeSystemResources lists>' } : body)}`);
