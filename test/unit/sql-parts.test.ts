@@ -1,6 +1,10 @@
 /** SQL whose secrets are parts: rendered for a target, for printing, or for a plan, and never edited as text. */
 import { indentSql, joinSql, maskedPlaceholder, maskSecretValues, renderSql, secretValues, sql, stringLiteral, type SqlSecret } from '../../src/sql/parts';
+import { join } from 'node:path';
+import { compileSpec } from '../../src/compile';
+import { jobStatements } from '../../src/sql/compiler';
 import { maskSecretOptions } from '../../src/sql/read-back';
+import { loadSpec } from '../../src/spec/load';
 
 const PASSWORD: SqlSecret = { path: 'redis.password', placeholder: '${REDIS_PASSWORD}', value: "it's-s3cret" };
 const option = (key: string, value: Parameters<typeof stringLiteral>[0]) => sql`  '${key}' = ${stringLiteral(value)}`;
@@ -56,4 +60,18 @@ test('SQL read back from a target has its secret options masked, found by token 
   expect(maskSecretOptions(running, ["CREATE TABLE t WITH (\n  'password' = '${P:-******}'\n)"])).toEqual([
     "CREATE TABLE t (a INT) WITH ('k' = 'password', 'password' = '${P:-******}', 'nodes' = 'a')",
   ]);
+});
+
+test('the compiled job holds the Redis password as a part: one compile serves the target, the printout and the plan', () => {
+  const file = join(__dirname, '..', 'cases', 'valid', 'secrets', 'pipeline.yaml');
+  const loaded = loadSpec(file, { env: { REDIS_PASSWORD: "pa'ss-1234" }, cwd: process.cwd(), revealSecrets: true });
+  const job = compileSpec(loaded, 'flink');
+  const sent = jobStatements(job.statements, 'reveal').join('\n');
+  expect(sent).toContain("'password' = 'pa''ss-1234'");
+  for (const mode of ['placeholder', 'mask'] as const) {
+    const shown = [...jobStatements(job.statements, mode), job.script(mode)].join('\n');
+    expect(shown).not.toContain('ss-1234');
+    expect(shown).toContain("'password' = '${REDIS_PASSWORD}'");
+  }
+  expect(secretValues(job.statements.map((st) => st.parts))).toContain("pa'ss-1234");
 });
