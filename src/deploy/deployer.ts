@@ -3,20 +3,18 @@
  * Oceanus) implements it in its own folder; the commands do not know which one they talk to.
  */
 import type { Progress } from '../io/progress';
-import type { SqlStatement } from '../sql/compiler';
+import type { CompiledJob } from '../compile';
 import type { Spec, Target } from '../spec/types';
 import type { UpgradePlan } from './upgrade/upgrade-plan';
 
 export interface DeployRequest {
   spec: Spec;
-  /** The SQL to submit, secrets resolved (never print it; `dryRunSql` is the printable one). */
-  sql: string;
-  /** The same job as the compiler's statements, for a target that runs one at a time. */
-  statements: readonly SqlStatement[];
-  /** The same SQL with secrets as placeholders, for --dry-run and messages. */
-  dryRunSql: string;
-  /** `dryRunSql` as statements. */
-  dryRunStatements: readonly SqlStatement[];
+  /**
+   * The compiled job. Its statements keep their secrets as parts (sql/parts.ts): rendered
+   * `reveal` only for what is sent to the target, `placeholder` for --dry-run, `mask` for what is
+   * kept with the job and for plans.
+   */
+  job: CompiledJob;
   dryRun: boolean;
   /** Replace a running job of the same name (gateway: stop with savepoint, start from it). */
   replace: boolean;

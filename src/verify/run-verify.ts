@@ -128,7 +128,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
     // The job is submitted and waited on through the gateway deployer; the client reads Flink's REST API for the faults.
     const runner: JobRunner = new GatewayDeployer(target, client, { env: io.env, progress: p });
-    const jobId = await timed('submit', () => runner.submitJob(spec, jobStatements(statements)));
+    const jobId = await timed('submit', () => runner.submitJob(spec, jobStatements(statements, 'reveal')));
     const plan = opts.fault;
     const fed = plan && (await timed('feed', () => feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy }, jobId, messages, plan)));
     await timed('run', async () => {

@@ -10,6 +10,7 @@ import { run } from '../../src/cli/run';
 import { deleteTopic, kafka } from '../../src/kafka/client';
 import { GatewayClient } from '../../src/deploy/gateway/client';
 import { readJobSql } from '../../src/deploy/gateway/job-sql';
+import { renderSql } from '../../src/sql/parts';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SPEC = join(ROOT, 'pipelines', 'uvpv.yaml');
@@ -74,8 +75,9 @@ test('the job carries its printable SQL (secrets as placeholders: see job-sql.te
   const [job] = (await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING');
   const kept = await readJobSql(new GatewayClient({ gateway: 'http://127.0.0.1:8083', flinkRest: 'http://127.0.0.1:8081' }), job.jid);
   expect(kept).toBeDefined();
-  expect(kept!.join(';\n')).toContain('INSERT INTO `redis_pv`');
-  expect(kept!.some((s) => /^CREATE TABLE `input_web_record`/m.test(s))).toBe(true);
+  const text = kept!.map((st) => renderSql(st, 'mask'));
+  expect(text.join(';\n')).toContain('INSERT INTO `redis_pv`');
+  expect(text.some((s) => /^CREATE TABLE `input_web_record`/m.test(s))).toBe(true);
 });
 
 test('a replacement that fails after submission is rolled back: the previous SQL runs again from the savepoint', async () => {

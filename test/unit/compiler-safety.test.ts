@@ -67,8 +67,8 @@ test('filters are type-checked as Flink would, with the reason', () => {
 
 test("with uvpv's Redis connector, list sinks push a window only once (list.push-if-newer-field); jeff-zou's gets no such option", () => {
   const loaded = loadSpec('pipelines/uvpv.yaml', { env: { KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092' }, cwd: join(__dirname, '..', '..') });
-  const uvpv = compileSpec(loaded, 'flink', {}, { redisConnector: 'uvpv' }).sql;
-  const jeffZou = compileSpec(loaded, 'flink').sql;
+  const uvpv = compileSpec(loaded, 'flink', {}, { redisConnector: 'uvpv' }).script('placeholder');
+  const jeffZou = compileSpec(loaded, 'flink').script('placeholder');
   // Only the list sink (pagevisits), once.
   expect(uvpv.match(/'list\.push-if-newer-field' = 'window_end'/g)).toHaveLength(1);
   expect(uvpv).toMatch(/'command' = 'lpush',[^)]*'list\.push-if-newer-field' = 'window_end'/);

@@ -15,8 +15,8 @@ import { unpackSql } from '../../src/deploy/gateway/job-sql';
 const JOB = 'a'.repeat(32);
 let spec: Spec;
 const STATEMENTS: SqlStatement[] = [
-  { kind: 'set', comment: '-- the job name', sql: "SET 'pipeline.name' = 'uvpv-demo'" },
-  { kind: 'insert', comment: '', sql: 'INSERT INTO s SELECT 1' },
+  { kind: 'set', comment: '-- the job name', parts: ["SET 'pipeline.name' = 'uvpv-demo'"] },
+  { kind: 'insert', comment: '', parts: ['INSERT INTO s SELECT 1'] },
 ];
 const SQL = "-- the job name\nSET 'pipeline.name' = 'uvpv-demo';\n\nEXECUTE STATEMENT SET\nBEGIN\n\n  INSERT INTO s SELECT 1;\n\nEND;\n";
 const FLINK_TRACE = [
@@ -61,7 +61,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const request = { sql: SQL, statements: STATEMENTS, dryRunSql: SQL, dryRunStatements: STATEMENTS, dryRun: false, replace: false };
+const request = { job: { statements: STATEMENTS, script: () => SQL }, dryRun: false, replace: false };
 const deploy = (extra: object = {}) => deployer.deploy({ spec, ...request, ...extra });
 
 test('a gateway that is down is named, with the way to start the local stack', async () => {
@@ -139,7 +139,7 @@ test('the happy path submits every statement in one session and waits for RUNNIN
   // and CREATE, then the inserts as one statement set.
   const [keep, ...rest] = statements;
   expect(keep).toMatch(/^SET 'pipeline\.global-job-parameters' = 'uvpv\.sql:[A-Za-z0-9_-]+'$/);
-  expect(unpackSql(keep.slice(keep.indexOf(':') + 1, -1))).toEqual(rest);
+  expect(unpackSql(keep.slice(keep.indexOf(':') + 1, -1))).toEqual(rest.map((st) => [st]));
   expect(rest).toEqual(["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n\n  INSERT INTO s SELECT 1;\n\nEND']);
   expect(io.err).toMatch(/✓ waiting for job a{32} to run: RUNNING/);
   expect(io.err).toMatch(/note: Kafka at 127\.0\.0\.1:\d+ does not answer from here; not checking that topic uvpv-demo exists/);

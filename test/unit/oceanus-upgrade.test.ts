@@ -8,12 +8,12 @@ import { actions, envFor, ROOT, SPEC, startFake, uvpv, watchSecret } from '../fa
 import type { FakeOceanus } from '../fake-oceanus/server';
 import { memoryIo } from '../../src/io/io';
 import { progress } from '../../src/io/progress';
-import { sqlForTarget } from '../../src/cli/target-spec';
+import { compileForTarget } from '../../src/cli/target-spec';
 import { deployerFor } from '../../src/deploy/targets';
 import { RuntimeFailure } from '../../src/errors';
 import { jobStatements, uncommentedScript } from '../../src/sql/compiler';
 import { splitStatements } from '../../src/sql/split';
-import { maskPasswords } from '../../src/deploy/oceanus/deployer';
+import { maskSecretOptions } from '../../src/sql/read-back';
 import { newest } from '../../src/deploy/oceanus/jobs';
 
 const DEPLOY = ['deploy', SPEC, '--target', 'oceanus'];
@@ -38,7 +38,7 @@ const callsSince = (from: number) =>
 /** `deploy --replace` through the deployer itself, to see the RuntimeFailure it throws. */
 async function replaceThroughDeployer(env: NodeJS.ProcessEnv): Promise<unknown> {
   const io = memoryIo(env, ROOT);
-  const { loaded, target, ...sql } = sqlForTarget(SPEC, 'oceanus', io);
+  const { loaded, target, ...sql } = compileForTarget(SPEC, 'oceanus', io);
   const deployer = await deployerFor(target, { env, progress: progress(io) });
   return deployer.deploy({ spec: loaded.spec, ...sql, dryRun: false, replace: true }).then(
     () => undefined,
@@ -306,7 +306,7 @@ describe('plan on Oceanus', () => {
     expect((await uvpv(DEPLOY, envFor(fake, { REDIS_PASSWORD: old }))).code).toBe(0);
     const env = envFor(fake);
     const io = memoryIo(env, ROOT);
-    const { loaded, target, ...sql } = sqlForTarget(SPEC, 'oceanus', io, {}, false);
+    const { loaded, target, ...sql } = compileForTarget(SPEC, 'oceanus', io, {}, false);
     const deployer = await deployerFor(target, { env, progress: progress(io) });
     const plan = await deployer.plan!({ spec: loaded.spec, ...sql, dryRun: true, replace: true });
     expect(plan.sqlKept).toBe(true);
@@ -334,16 +334,16 @@ describe('plan on Oceanus', () => {
 describe('helpers', () => {
   test('the uploaded script splits back into the statements it was made of', () => {
     const io = memoryIo(envFor(fake), ROOT);
-    const { dryRunStatements } = sqlForTarget(SPEC, 'oceanus', io, {}, false);
-    expect(splitStatements(uncommentedScript(dryRunStatements))).toEqual(jobStatements(dryRunStatements));
+    const { statements } = compileForTarget(SPEC, 'oceanus', io, {}, false).job;
+    expect(splitStatements(uncommentedScript(statements, 'placeholder'))).toEqual(jobStatements(statements, 'placeholder'));
   });
 
-  test("maskPasswords takes the new SQL's value, or ******, and handles quotes in the value", () => {
+  test("maskSecretOptions takes the new SQL's value, or ******, and handles quotes in the value", () => {
     const running = ["CREATE TABLE t (\n  'password' = 'it''s-secret',\n  'nodes' = 'a'\n)"];
-    expect(maskPasswords(running, ["CREATE TABLE t (\n  'password' = '${REDIS_PASSWORD:-}'\n)"])[0]).toBe(
+    expect(maskSecretOptions(running, ["CREATE TABLE t (\n  'password' = '${REDIS_PASSWORD:-}'\n)"])[0]).toBe(
       "CREATE TABLE t (\n  'password' = '${REDIS_PASSWORD:-}',\n  'nodes' = 'a'\n)",
     );
-    expect(maskPasswords(running, ['CREATE TABLE t ()'])[0]).toBe("CREATE TABLE t (\n  'password' = '******',\n  'nodes' = 'a'\n)");
+    expect(maskSecretOptions(running, ['CREATE TABLE t ()'])[0]).toBe("CREATE TABLE t (\n  'password' = '******',\n  'nodes' = 'a'\n)");
   });
 
   test('newest goes by CreateTime, then Id, whatever the order listed', () => {

@@ -14,7 +14,8 @@
  * UVPV_OCEANUS_ATTEMPTS, UVPV_OCEANUS_REQUEST_TIMEOUT_MS.
  */
 import { RuntimeFailure, UsageError } from '../../errors';
-import { jobStatements, PASSWORD_OPTION, uncommentedScript } from '../../sql/compiler';
+import { jobStatements, uncommentedScript } from '../../sql/compiler';
+import { maskSecretOptions } from '../../sql/read-back';
 import { splitStatements } from '../../sql/split';
 import type { OceanusTarget, Spec } from '../../spec/types';
 import { diffStatements, metricChanges } from '../upgrade/diff';
@@ -53,17 +54,6 @@ function checkpointSeconds(spec: Spec): number {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
-
-/**
- * The running version's statements with the Redis password's value replaced: the SQL on Oceanus
- * holds the resolved secret, which a plan must never show. It takes the new SQL's (printable)
- * value when there is one, so that a password changed only in the environment is no change.
- */
-export function maskPasswords(running: readonly string[], next: readonly string[]): string[] {
-  const shown = next.map((st) => new RegExp(PASSWORD_OPTION.source).exec(st)?.[2]).find((v) => v !== undefined);
-  const value = shown === undefined ? "'******'" : `'${shown}'`;
-  return running.map((st) => st.replace(PASSWORD_OPTION, (_all, key: string) => `${key}${value}`));
-}
 
 /** Oceanus states in which `deploy` restarts (or resumes) the job rather than starting it anew. */
 const LIVE: ReadonlySet<number> = new Set([JobStatus.Running, JobStatus.Operating, JobStatus.Paused]);
@@ -169,7 +159,7 @@ export class OceanusDeployer implements Deployer {
       }
       job = await jobs.settle(job);
     }
-    const decide = (from: JobV1 | undefined) => deployActions({ req, job: from, sql: uncommentedScript(req.statements), checkpointSeconds: seconds, resources });
+    const decide = (from: JobV1 | undefined) => deployActions({ req, job: from, sql: uncommentedScript(req.job.statements, 'reveal'), checkpointSeconds: seconds, resources });
     const pending = decide(job);
     let version: number | undefined;
     for (let action = pending.shift(); action; action = pending.shift()) {
@@ -262,7 +252,7 @@ export class OceanusDeployer implements Deployer {
         `DescribeSystemResources ${json(systemResourcesParams(target))} → not called: no credentials; the built-in ${USED_CONNECTORS.join(' and ')} connectors it lists would be referenced`,
       );
     }
-    const sql = uncommentedScript(req.dryRunStatements);
+    const sql = uncommentedScript(req.job.statements, 'placeholder');
     const actions = deployActions({ req, job, sql, checkpointSeconds: seconds, resources });
     for (const action of actions) lines.push(...describeAction(action, { target, name, job, settings }));
     lines.push('', `SQL to upload, without comments (${bytes(sql)} bytes; secrets as placeholders):`, ...sql.trimEnd().split('\n'));
@@ -276,7 +266,7 @@ export class OceanusDeployer implements Deployer {
    */
   private async compare(req: DeployRequest): Promise<UpgradePlan> {
     const jobs = this.jobsOrFail();
-    const next = jobStatements(req.dryRunStatements);
+    const next = jobStatements(req.job.statements, 'mask');
     const sinks = req.sinks ?? [];
     const found = await jobs.find(req.spec.name);
     const live = found && LIVE.has(found.Status) ? found : undefined;
@@ -284,7 +274,8 @@ export class OceanusDeployer implements Deployer {
     const version = live?.PublishedJobConfigVersion;
     const config = live && version ? await jobs.config(live.JobId, version) : undefined;
     const sql = sqlFromProgramArgs(config?.ProgramArgs);
-    const kept = sql === undefined ? undefined : maskPasswords(splitStatements(sql), next);
+    // The SQL on Oceanus holds the resolved secrets, which a plan must never show.
+    const kept = sql === undefined ? undefined : maskSecretOptions(splitStatements(sql), next);
     const statements = diffStatements(kept ?? [], next);
     if (live) {
       this.ctx.progress.info(

@@ -6,6 +6,7 @@
 import type { SinkNode } from '../../plan/nodes';
 import { pushesWindowEntries } from '../../redis-types';
 import { CONNECTORS, SqlCompiler, type Capabilities, type RedisConnectorName } from '../compiler';
+import type { SqlValue } from '../parts';
 
 export class FlinkCompiler extends SqlCompiler {
   readonly dialect = 'flink' as const;
@@ -24,8 +25,8 @@ export class FlinkCompiler extends SqlCompiler {
     };
   }
 
-  protected redisOptions(sink: SinkNode): [string, string][] {
-    const options: [string, string][] = [
+  protected redisOptions(sink: SinkNode): [string, SqlValue][] {
+    const options: [string, SqlValue][] = [
       ['connector', CONNECTORS.sink],
       ['redis-mode', 'single'],
       ['host', sink.redis.host],
