@@ -101,7 +101,7 @@ test.each([
   [['frobnicate'], /unknown command/],
   [['validate', SPEC, '--bogus'], /unknown option/],
 ])('bad usage %j exits 2 with a clear message', async (args, message) => {
-  const r = await uvpv(args as string[]);
+  const r = await uvpv(args);
   expect(r.code).toBe(2);
   expect(r.err).toMatch(message);
   expect(r.err).not.toMatch(/\n\s+at /);

@@ -104,7 +104,7 @@ class FakeRedis implements RedisReader {
     this.reads.add(key);
     const v = this.data.get(key);
     if (v !== undefined && (!(v instanceof Map) || v instanceof ZSet)) throw new Error(WRONGTYPE);
-    return v as Map<string, string> | undefined;
+    return v;
   }
 
   sadd(key: string, ...members: string[]) {

@@ -109,7 +109,7 @@ describe('the fake checks requests like the real service', () => {
     ['a wrongly typed parameter', { body: '{"Limit":"10"}' }, 'InvalidParameter'],
     ['JobIds and Filters together', { body: '{"JobIds":["cql-1"],"Filters":[{"Name":"Name","Values":["x"]}]}' }, 'InvalidParameter'],
   ])('refuses %s', async (_what, opts, code) => {
-    const r = await raw(opts as Parameters<typeof raw>[0]);
+    const r = await raw(opts);
     expect(r.Error?.Code).toBe(code);
     expect(fake.state.requests.at(-1)?.error).toBe(code);
   });
