@@ -10,7 +10,7 @@ import { RuntimeFailure, UsageError } from '../../src/errors';
 import type { SqlStatement } from '../../src/sql/compiler';
 import type { GatewayTarget, Spec } from '../../src/spec/types';
 import { closedPort, startFakeHttp, type FakeHttp } from '../support/fake-http';
-import { rejection } from '../support/rejection';
+import { rejection } from '../support/checks';
 import { unpackSql } from '../../src/deploy/gateway/job-sql';
 
 const JOB = 'a'.repeat(32);

@@ -1,5 +1,7 @@
 /** The SQL kept with a gateway job: packed into one job parameter, and its secrets resolved again on the way back. */
 import { JOB_SQL_PARAMETER, keepSqlStatement, resolveKeptSecrets, unpackSql } from '../../src/deploy/gateway/job-sql';
+import { required } from '../../src/util/required';
+import { matched } from '../support/checks';
 
 const STATEMENTS = ["SET 'pipeline.name' = 'it''s, a: test'", "CREATE TABLE `t` (`a` INT) WITH (\n  'connector' = 'redis',\n  'password' = '${REDIS_PASSWORD}'\n)"];
 
@@ -7,7 +9,7 @@ test('the statements travel as one SET of the global job parameters, free of the
   const set = keepSqlStatement(STATEMENTS);
   const m = /^SET 'pipeline\.global-job-parameters' = '([^']*)'$/.exec(set);
   expect(m).not.toBeNull();
-  const [name, packed] = m![1].split(':');
+  const [name, packed] = required(m, 'the parameter SET')[1].split(':');
   expect(name).toBe(JOB_SQL_PARAMETER);
   expect(packed).toMatch(/^[A-Za-z0-9_-]+$/);
   expect(unpackSql(packed)).toEqual(STATEMENTS);
@@ -29,7 +31,7 @@ test('an unset variable, or a masked literal without this spec giving its value,
 test("a placeholder's default is never kept (it may be the password itself); with its variable unset, this spec's value stands in", () => {
   const withDefault = ["CREATE TABLE `t` (`a` INT) WITH (\n  'password' = '${REDIS_PASSWORD:-hunter2}'\n)"];
   const set = keepSqlStatement(withDefault);
-  const [kept] = unpackSql(/uvpv\.sql:([A-Za-z0-9_-]+)'$/.exec(set)![1])!;
+  const [kept] = required(unpackSql(matched(/uvpv\.sql:([A-Za-z0-9_-]+)'$/, set)[1]), 'the unpacked statements');
   expect(kept).not.toContain('hunter2');
   expect(kept).toContain("'password' = '${REDIS_PASSWORD:-******}'");
   expect(resolveKeptSecrets([kept], { REDIS_PASSWORD: 'from-env' })).toEqual({ statements: [kept.replace('${REDIS_PASSWORD:-******}', 'from-env')] });
