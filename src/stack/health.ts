@@ -32,7 +32,7 @@ async function getJson(url: string): Promise<Record<string, unknown> | undefined
 export function jobmanagerProbe(rest: string): Probe {
   return async () => {
     const o = await getJson(`${rest}/overview`);
-    return o ? `Flink ${o['flink-version']}` : undefined;
+    return o ? `Flink ${String(o['flink-version'])}` : undefined;
   };
 }
 
@@ -45,7 +45,7 @@ export function taskmanagerProbe(rest: string, known?: ReadonlySet<string>): Pro
   if (known === undefined) {
     return async () => {
       const o = await getJson(`${rest}/overview`);
-      return o && Number(o.taskmanagers) > 0 && Number(o['slots-total']) > 0 ? `${o['slots-available']}/${o['slots-total']} slots free` : undefined;
+      return o && Number(o.taskmanagers) > 0 && Number(o['slots-total']) > 0 ? `${String(o['slots-available'])}/${String(o['slots-total'])} slots free` : undefined;
     };
   }
   return async () => {
@@ -80,7 +80,7 @@ export async function taskmanagerIds(rest: string): Promise<Set<string>> {
 export function gatewayProbe(gateway: string): Probe {
   return async () => {
     const o = await getJson(`${gateway}/v1/info`);
-    return o ? `${o.productName} ${o.version}` : undefined;
+    return o ? `${String(o.productName)} ${String(o.version)}` : undefined;
   };
 }
 

@@ -59,7 +59,8 @@ export class LocalStack {
    * or when no TaskManager runs or its command line cannot be read.
    */
   staleConnector(): string | undefined {
-    const tm = components(this.layout).find((c) => c.name === 'taskmanager')!;
+    const tm = components(this.layout).find((c) => c.name === 'taskmanager');
+    if (!tm) throw new Error('the stack has no taskmanager component');
     const pid = runningPid(this.layout.runDir, tm.name, tm.marker);
     if (pid === undefined) return undefined;
     let command: string;
@@ -115,7 +116,7 @@ export class LocalStack {
     const restartsTaskmanager = missing.some((c) => c.name === 'taskmanager') && !missing.some((c) => c.name === 'jobmanager');
     const probes = this.probes(restartsTaskmanager ? await taskmanagerIds(this.urls.flinkRest) : undefined);
     const toStart: Launch[] = all.filter((l) => missing.some((c) => c.name === l.name));
-    if (toStart.some((c) => c.name === 'kafka')) await this.formatKafkaStorage(jars.kafka);
+    if (toStart.some((c) => c.name === 'kafka')) this.formatKafkaStorage(jars.kafka);
 
     // Start in dependency order, but wait for health in parallel: on 2 cores the JVMs' start-up
     // is CPU-bound either way, and this keeps the wall time near the slowest one.
@@ -280,7 +281,7 @@ export class LocalStack {
   }
 
   /** KRaft storage is formatted once, with a cluster id of its own. */
-  private async formatKafkaStorage(kafkaJars: string): Promise<void> {
+  private formatKafkaStorage(kafkaJars: string): void {
     if (existsSync(join(this.layout.dataDir, 'kafka', 'meta.properties'))) return;
     const end = this.progress.step('formatting Kafka storage (first start)');
     const base = ['-cp', `${kafkaJars}/*`, `-Dlog4j.configuration=file:${join(this.layout.confDir, 'kafka', 'tools-log4j.properties')}`, 'kafka.tools.StorageTool'];

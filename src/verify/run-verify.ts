@@ -88,7 +88,9 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     const stale = stack.staleConnector();
     if (stale) io.stderr(`warning: ${stale}\n`);
   }
-  const redisAt = stack.redisEndpoint()!;
+  // Up means its Redis answers, so the stack has recorded where.
+  const redisAt = stack.redisEndpoint();
+  if (!redisAt) throw new Error('the local stack is up but has not recorded its Redis endpoint');
   const runId = randomBytes(4).toString('hex');
   const topic = `uvpv-verify-${spec.name}-${runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-verify' });

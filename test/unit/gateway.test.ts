@@ -10,6 +10,7 @@ import { RuntimeFailure, UsageError } from '../../src/errors';
 import type { SqlStatement } from '../../src/sql/compiler';
 import type { GatewayTarget, Spec } from '../../src/spec/types';
 import { closedPort, startFakeHttp, type FakeHttp } from '../support/fake-http';
+import { rejection } from '../support/checks';
 import { unpackSql } from '../../src/deploy/gateway/job-sql';
 
 const JOB = 'a'.repeat(32);
@@ -40,7 +41,8 @@ function happyGateway(jobState: () => string) {
     return { body: { operationHandle: handle } };
   });
   fake.route('GET', /\/operations\/op\d+\/result\/0/, (req) => {
-    const isInsert = inserts.has(/\/operations\/(op\d+)\//.exec(req.url!)![1]);
+    const handle = /\/operations\/(op\d+)\//.exec(req.url ?? '')?.[1];
+    const isInsert = handle !== undefined && inserts.has(handle);
     return {
       body: isInsert
         ? { resultType: 'PAYLOAD', jobID: JOB, results: { data: [{ kind: 'INSERT', fields: [JOB] }] } }
@@ -76,7 +78,7 @@ test('a gateway that is down is named, with the way to start the local stack', a
 test("a statement that fails reports Flink's root cause, not a generic HTTP error", async () => {
   happyGateway(() => 'RUNNING');
   fake.route('GET', /\/operations\/op2\/result\/0/, () => ({ status: 500, body: { errors: FLINK_TRACE } }));
-  const err = await deploy().catch((e) => e);
+  const err = await rejection(deploy(), RuntimeFailure);
   expect(err).toBeInstanceOf(RuntimeFailure);
   expect(err.code).toBe('service-error');
   expect(err.message).toMatch(/answered HTTP 500: org\.apache\.flink\.table\.api\.ValidationException: Could not find any factory for identifier 'redis'/);
@@ -90,7 +92,7 @@ test('a job that goes FAILED in its first seconds fails the deploy with the root
   fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({
     body: { 'root-exception': 'java.lang.RuntimeException: boom\n\tat x.y(Z.java:1)\nCaused by: io.lettuce.core.RedisConnectionException: Unable to connect to 127.0.0.1:6390' },
   }));
-  const err = await deploy().catch((e) => e);
+  const err = await rejection(deploy(), RuntimeFailure);
   expect(err.message).toBe(`Flink job ${JOB} (uvpv-demo) FAILED`);
   expect(err.code).toBe('job-terminal-state');
   expect(err.detail).toMatch(/root cause: io\.lettuce\.core\.RedisConnectionException: Unable to connect to 127\.0\.0\.1:6390/);
@@ -99,7 +101,7 @@ test('a job that goes FAILED in its first seconds fails the deploy with the root
 test('a job that fails and restarts (a cluster with a restart strategy) is reported with its root cause', async () => {
   happyGateway(() => 'RESTARTING');
   fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({ body: { 'root-exception': 'java.io.IOException: Failed to connect to Redis at 127.0.0.1:6399' } }));
-  const err = await deploy().catch((e) => e);
+  const err = await rejection(deploy(), RuntimeFailure);
   expect(err.message).toMatch(/^Flink job a{32} \(uvpv-demo\) failed and is RESTARTING; it stays on the cluster until you stop it/);
   expect(err.code).toBe('job-restarting');
   expect(err.detail).toMatch(/root cause: java\.io\.IOException: Failed to connect to Redis at 127\.0\.0\.1:6399/);
@@ -107,7 +109,7 @@ test('a job that fails and restarts (a cluster with a restart strategy) is repor
 
 test('a job that never starts times out with its state', async () => {
   happyGateway(() => 'CREATED');
-  const err = await deploy().catch((e) => e);
+  const err = await rejection(deploy(), RuntimeFailure);
   expect(err.message).toMatch(/is CREATED, not RUNNING or FINISHED, after 0\.4s/);
   expect(err.code).toBe('timed-out');
 });
@@ -116,7 +118,7 @@ test('a gateway that does not answer in time is a timeout, not a hang', async ()
   happyGateway(() => 'RUNNING');
   fake.route('POST', /^\/v1\/sessions$/, () => ({ body: { sessionHandle: 's1' }, delayMs: 60_000 }));
   const client = new GatewayClient({ gateway: fake.url, flinkRest: fake.url }, { intervalMs: 5, timeoutMs: 400 }, 300);
-  const err = await client.openSession('x').catch((e) => e);
+  const err = await rejection(client.openSession('x'), RuntimeFailure);
   expect(err.message).toMatch(/did not answer \(no answer within 0\.3s\)/);
   expect(err.code).toBe('service-unreachable');
 });
@@ -124,7 +126,7 @@ test('a gateway that does not answer in time is a timeout, not a hang', async ()
 test('a running job of the same pipeline is not duplicated without --replace', async () => {
   happyGateway(() => 'RUNNING');
   fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [{ jid: 'b'.repeat(32), name: 'uvpv-demo', state: 'RUNNING', 'start-time': 1 }] } }));
-  const err = await deploy().catch((e) => e);
+  const err = await rejection(deploy(), UsageError);
   expect(err).toBeInstanceOf(UsageError);
   expect(err.message).toMatch(/already runs as Flink job b{32} \(RUNNING\); use --replace/);
   expect(fake.calls.filter((c) => c.path.endsWith('/statements'))).toHaveLength(0);
@@ -193,7 +195,7 @@ test('a job still cancelling when the wait ends counts as cancelled; a job that 
   const r = await deployer.stop(spec, {});
   expect(r.lines).toEqual([`cancelled job ${JOB} (uvpv-demo); no savepoint taken (use --savepoint DIR to keep its state)`]);
   state = 'FAILED';
-  const err = await deployer.stop(spec, {}).catch((e) => e);
+  const err = await rejection(deployer.stop(spec, {}), RuntimeFailure);
   expect(err).toBeInstanceOf(RuntimeFailure);
   expect(err.code).toBe('job-terminal-state');
   expect(err.message).toBe(`Flink job ${JOB} (uvpv-demo) FAILED`);

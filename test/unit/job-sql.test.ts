@@ -3,19 +3,21 @@ import { gzipSync } from 'node:zlib';
 import { JOB_SQL_PARAMETER, keepSqlStatement, keptStatements, resolveKeptSecrets, unpackSql } from '../../src/deploy/gateway/job-sql';
 import type { SqlStatement } from '../../src/sql/compiler';
 import { renderSql, type SqlSecret, type SqlText } from '../../src/sql/parts';
+import { required } from '../../src/util/required';
+import { matched } from '../support/checks';
 
 const secret = (placeholder: string, value?: string): SqlSecret => ({ path: 'redis.password', placeholder, value });
 const table = (s: SqlSecret): SqlText => ["CREATE TABLE `t` (`a` INT) WITH (\n  'connector' = 'redis',\n  'password' = '", { secret: s }, "'\n)"];
 const STATEMENTS: SqlText[] = [["SET 'pipeline.name' = 'it''s, a: test'"], table(secret('${REDIS_PASSWORD}'))];
 
 /** The kept statements as the job parameter carries them. */
-const kept = (statements: readonly SqlText[]) => unpackSql(/uvpv\.sql:([A-Za-z0-9_-]+)'$/.exec(keepSqlStatement(statements))![1])!;
+const kept = (statements: readonly SqlText[]) => required(unpackSql(matched(/uvpv\.sql:([A-Za-z0-9_-]+)'$/, keepSqlStatement(statements))[1]), 'the unpacked statements');
 
 test('the statements travel as one SET of the global job parameters, free of the map separators, and come back the same', () => {
   const set = keepSqlStatement(STATEMENTS);
   const m = /^SET 'pipeline\.global-job-parameters' = '([^']*)'$/.exec(set);
   expect(m).not.toBeNull();
-  const [name, packed] = m![1].split(':');
+  const [name, packed] = required(m, 'the parameter SET')[1].split(':');
   expect(name).toBe(JOB_SQL_PARAMETER);
   expect(packed).toMatch(/^[A-Za-z0-9_-]+$/);
   expect(unpackSql(packed)).toEqual(STATEMENTS);

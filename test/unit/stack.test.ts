@@ -13,6 +13,7 @@ import { alive, killProcess, pidFile, portInUse, runningPid, startDetached, stop
 import { taskmanagerIds, taskmanagerProbe } from '../../src/stack/health';
 import { components } from '../../src/stack/components';
 import { LocalStack } from '../../src/stack/stack';
+import { required } from '../../src/util/required';
 
 test('ports come from UVPV_*_PORT variables, and a bad one is a clear usage error', () => {
   const layout = stackLayout({ UVPV_HOME: '/x', UVPV_KAFKA_PORT: '19092', UVPV_GATEWAY_PORT: '18083' });
@@ -99,7 +100,10 @@ test('kill never signals a process the stack did not start, whatever its pid fil
 test('LocalStack.kill finds a component by its marker, and then it no longer runs', async () => {
   const layout = stackLayout({ UVPV_HOME: mkdtempSync(join(tmpdir(), 'uvpv-home-')) });
   mkdirSync(layout.runDir, { recursive: true });
-  const tm = components(layout).find((c) => c.name === 'taskmanager')!;
+  const tm = required(
+    components(layout).find((c) => c.name === 'taskmanager'),
+    'the taskmanager component',
+  );
   // A stand-in for the TaskManager's JVM: a process with the component's marker on its command line
   // (after `--`: node would take the marker, `-Duvpv.stack=...`, for an option of its own and exit).
   const pid = startDetached(layout.runDir, {
