@@ -3,15 +3,22 @@ import { SpecError } from './errors';
 import { buildPlan, type PlanOverrides } from './plan/build';
 import type { Plan } from './plan/nodes';
 import type { DialectName, SqlCompiler, SqlStatement } from './sql/compiler';
+import type { RenderMode } from './sql/parts';
 import { pushesWindowEntries } from './redis-types';
 import { DIALECTS, type DialectOptions } from './sql/dialects';
 import type { Loaded } from './spec/load';
 
-export interface Compiled {
+/** What a deployer takes of a compiled job: its statements, and the whole script to print. */
+export interface CompiledJob {
+  /** The job's statements, their secrets as parts: each use renders them in its mode. */
+  readonly statements: readonly SqlStatement[];
+  /** The script with its header and comments, rendered in `mode`. */
+  script(mode: RenderMode): string;
+}
+
+export interface Compiled extends CompiledJob {
   plan: Plan;
-  sql: string;
-  /** The same script as statements, for tools that take one at a time. */
-  statements: SqlStatement[];
+  readonly statements: SqlStatement[];
   /** Guarantees the target's connector cannot give (see guaranteeWarnings). */
   warnings?: string[];
 }
@@ -53,6 +60,6 @@ export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: Pla
     );
   }
   const statements = compiler.statements(plan);
-  const compiled = { plan, sql: compiler.render(plan, statements), statements };
+  const compiled = { plan, statements, script: (mode: RenderMode) => compiler.render(plan, statements, mode) };
   return { ...compiled, warnings: guaranteeWarnings(compiled, compiler) };
 }

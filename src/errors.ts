@@ -58,6 +58,8 @@ export class RuntimeFailure extends UvpvError {
     readonly detail?: string,
     /** What happened, when a caller may act on it. */
     readonly code?: FailureCode,
+    /** What the user can do about it, shown on a line of its own (callers read this, never the message). */
+    readonly fix?: string,
   ) {
     super(message);
   }

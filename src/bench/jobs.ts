@@ -12,6 +12,7 @@ import { compileSpec } from '../compile';
 import type { PlanOverrides } from '../plan/build';
 import { jobStatements } from '../sql/compiler';
 import { quoteIdent, quoteString } from '../sql/escape';
+import { renderSql } from '../sql/parts';
 import { splitStatements } from '../sql/split';
 import { loadSpecText, withParallelism, type Loaded, type LoadOptions } from '../spec/load';
 import type { GatewayTarget } from '../spec/types';
@@ -77,7 +78,14 @@ function stripComments(statement: string): string {
  */
 function generatedStatements(ctx: BenchContext, job: string, parallelism?: number) {
   const { plan, statements } = compileSpec(withParallelism(ctx.loaded, parallelism), 'flink', overrides(ctx, job), { redisConnector: ctx.redisConnector });
-  return { plan, options: statements.filter((st) => st.kind === 'set').map((st) => st.sql), rest: jobStatements(statements.filter((st) => st.kind !== 'set')) };
+  return {
+    plan,
+    options: statements.filter((st) => st.kind === 'set').map((st) => renderSql(st.parts, 'reveal')),
+    rest: jobStatements(
+      statements.filter((st) => st.kind !== 'set'),
+      'reveal',
+    ),
+  };
 }
 
 /**
@@ -139,7 +147,7 @@ const PARSE_ONLY: BenchJob = {
 const GENERATED: BenchJob = {
   name: 'generated',
   describe: 'the reference pipeline exactly as `uvpv generate` writes it',
-  statements: (ctx) => jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated'), { redisConnector: ctx.redisConnector }).statements),
+  statements: (ctx) => jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated'), { redisConnector: ctx.redisConnector }).statements, 'reveal'),
 };
 
 /**
@@ -238,7 +246,7 @@ function metricsJob(file: string): BenchJob {
     statements: (ctx) => {
       const missing = names.filter((n) => !ctx.loaded.spec.metrics.some((m) => m.name === n));
       if (missing.length) throw new Error(`variant ${name}: the spec given has no metric ${missing.join(', ')}; load it with the job's spec()`);
-      return jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, name), { redisConnector: ctx.redisConnector }).statements);
+      return jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, name), { redisConnector: ctx.redisConnector }).statements, 'reveal');
     },
   };
 }

@@ -14,6 +14,7 @@ import type Redis from 'ioredis';
 import type { Io } from '../io/io';
 import { progress } from '../io/progress';
 import { DEFAULT_TIMING, GatewayClient } from '../deploy/gateway/client';
+import type { JobRunner } from '../deploy/deployer';
 import { GatewayDeployer } from '../deploy/gateway/deployer';
 import { RuntimeFailure } from '../errors';
 import { createTopic, deleteTopic, kafka } from '../kafka/client';
@@ -138,7 +139,8 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-bench' });
   const target = stack.target;
   const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: 50, timeoutMs: 30 * 60_000 });
-  const deployer = new GatewayDeployer(target, client, { env: io.env, progress: p });
+  // Jobs are submitted and waited on through the gateway deployer; the client reads Flink's REST API for the measures.
+  const runner: JobRunner = new GatewayDeployer(target, client, { env: io.env, progress: p });
   const rest: FlinkRest = (path) => client.rest(path);
   let gcBetweenJobs = tmPid !== undefined;
   let heapSource = 'hsperfdata';
@@ -161,9 +163,9 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       const sampler = memorySampler(tmPid, rest);
       let jobId: string;
       try {
-        jobId = await deployer.submit(loaded.spec, job.statements(ctx));
+        jobId = await runner.submitJob(loaded.spec, job.statements(ctx));
         const end = p.step(`${label}, ${job.name}: job ${jobId} over ${opts.events.toLocaleString('en-US')} records`);
-        await client.waitForJob(jobId, ['FINISHED'], 30 * 60_000);
+        await runner.waitUntilFinished(jobId, { timeoutMs: 30 * 60_000 });
         end();
       } catch (e) {
         await sampler.stop();

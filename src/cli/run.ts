@@ -60,6 +60,7 @@ function report(e: unknown, rawIo: Io, redactor: Redactor): number {
   if (e instanceof RuntimeFailure) {
     io.stderr(`error: ${e.message}\n`);
     if (e.detail) io.stderr(`${e.detail.trimEnd()}\n`);
+    if (e.fix) io.stderr(`fix: ${e.fix}\n`);
     return e.exitCode;
   }
   if (e instanceof UvpvError) {

@@ -1,7 +1,8 @@
 /** Loading a spec for a command that talks to a target: only that target is resolved. */
-import { compileSpec } from '../compile';
-import { TARGET_DIALECT } from '../deploy';
+import { compileSpec, type Compiled } from '../compile';
+import { definitionOf } from '../deploy/targets';
 import type { PlanOverrides } from '../plan/build';
+import { secretValues } from '../sql/parts';
 import { BUILTIN_LOCAL, loadSpec, type Loaded } from '../spec/load';
 import type { Target } from '../spec/types';
 import type { Io } from '../io/io';
@@ -19,22 +20,23 @@ export function loadForTarget(file: string, targetName: string | undefined, io: 
   return { loaded, target: loaded.spec.target! };
 }
 
-/** The SQL to submit (secrets resolved) and the same SQL safe to show, each as a script and as statements. */
-export function sqlForTarget(file: string, targetName: string | undefined, io: Io, overrides: PlanOverrides = {}, requireSecrets = true) {
-  const real = loadForTarget(file, targetName, io, true, requireSecrets);
-  const shown = loadSpec(file, { env: io.env, cwd: io.cwd, target: targetName ?? BUILTIN_LOCAL, revealSecrets: false });
-  io.redactor?.add(shown.secrets);
-  const dialect = TARGET_DIALECT[real.target.type];
-  const options = real.target.type === 'gateway' ? { redisConnector: real.target.redisConnector } : {};
-  const compiled = compileSpec(real.loaded, dialect, overrides, options);
-  const dryRun = compileSpec(shown, dialect, overrides, options);
-  for (const w of compiled.warnings ?? []) io.stderr(`warning: ${w}\n`);
-  return {
-    ...real,
-    sql: compiled.sql,
-    statements: compiled.statements,
-    dryRunSql: dryRun.sql,
-    dryRunStatements: dryRun.statements,
-    sinks: compiled.plan.sinks.map((s) => ({ metric: s.metric, table: s.table })),
-  };
+export interface TargetJob extends TargetSpec {
+  /** The job, compiled once: submitted with its secrets revealed, printed and planned with them hidden. */
+  job: Compiled;
+  /** Each metric's sink table. */
+  sinks: { metric: string; table: string }[];
+}
+
+/**
+ * The spec loaded and compiled once for its target, secrets resolved where the environment has
+ * them (all of them unless `requireSecrets` is false: a dry run or a plan shows placeholders).
+ */
+export function compileForTarget(file: string, targetName: string | undefined, io: Io, overrides: PlanOverrides = {}, requireSecrets = true): TargetJob {
+  const { loaded, target } = loadForTarget(file, targetName, io, true, requireSecrets);
+  const { dialect, dialectOptions } = definitionOf(target);
+  const job = compileSpec(loaded, dialect, overrides, dialectOptions(target));
+  // What a target answers (an error quoting a table's options) never shows the secrets the job holds.
+  io.redactor?.add(secretValues(job.statements.map((st) => st.parts)));
+  for (const w of job.warnings ?? []) io.stderr(`warning: ${w}\n`);
+  return { loaded, target, job, sinks: job.plan.sinks.map((s) => ({ metric: s.metric, table: s.table })) };
 }

@@ -12,7 +12,7 @@ import type Redis from 'ioredis';
 import { commandOf, readerOf, redisType, type Point, type Ranked, type RedisReader } from '../redis-types';
 import type { Column, Metric, Spec } from '../spec/types';
 import { emptyBreakdown, isBreakdown, readBreakdown, type Bar } from './breakdown';
-import { keyMatcher, scanKeys } from './keys';
+import { keyMatcher, scanKeys, type KeyMatcher } from './keys';
 
 export type { Point, Ranked, RedisReader } from '../redis-types';
 export { MAX_BARS, MAX_ENTRIES, MAX_FIELDS, MAX_KEYS, MAX_RANKING, type Bar } from './breakdown';
@@ -112,7 +112,7 @@ async function readMetric(redis: RedisReader, m: Metric, history: History, now: 
   const command = commandOf(m.redis);
   try {
     if (template?.axis) {
-      const series = await templatedSeries(redis, m);
+      const series = await templatedSeries(redis, m, template);
       return { ...base, ...latest(series), series, axis: template.axis };
     }
     if (read.kind === 'windows') {
@@ -145,13 +145,13 @@ export function newest(points: readonly Point[], max = MAX_POINTS): Point[] {
 }
 
 /** One point per key that fits the key's template: the newest MAX_POINTS windows are read. */
-async function templatedSeries(redis: RedisReader, m: Metric): Promise<Point[]> {
+async function templatedSeries(redis: RedisReader, m: Metric, template: KeyMatcher): Promise<Point[]> {
   const keys = new Map<string, string>(); // time → key
-  for (const [key, { t }] of await scanKeys(redis, keyMatcher(m.redis.key)!)) if (t !== undefined) keys.set(t, key);
-  const times = [...keys.keys()].sort().slice(-MAX_POINTS);
-  const values = await Promise.all(times.map((t) => valueOf(redis, keys.get(t)!, m)));
+  for (const [key, { t }] of await scanKeys(redis, template)) if (t !== undefined) keys.set(t, key);
+  const newest = [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(-MAX_POINTS);
+  const values = await Promise.all(newest.map(([, key]) => valueOf(redis, key, m)));
   const points: Point[] = [];
-  times.forEach((t, i) => {
+  newest.forEach(([t], i) => {
     const v = values[i];
     if (v !== null) points.push({ t, v });
   });

@@ -115,7 +115,7 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
         `so that numbers move within seconds; topic ${spec.source.topic}, Redis ${redisAt.host}:${redisAt.port}/${ns.database} (spec copy: ${file})\n`,
     );
     const target = stack.target;
-    const { sql, statements } = compileSpec(loaded, 'flink', {}, { redisConnector: target.redisConnector });
+    const job = compileSpec(loaded, 'flink', {}, { redisConnector: target.redisConnector });
 
     const k = kafka(stack.urls.kafka);
     if (!(await topicExists(k, spec.source.topic))) {
@@ -151,7 +151,7 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
         return `job ${job.jobId} cancelled`;
       },
     });
-    const deployed = await deployer.deploy({ spec, sql, statements, dryRunSql: sql, dryRunStatements: statements, dryRun: false, replace: false, createTopic: true });
+    const deployed = await deployer.deploy({ spec, job, dryRun: false, replace: false, createTopic: true });
     for (const line of deployed.lines) io.stderr(`${line}\n`);
     if (ended.signal.aborted) return;
 

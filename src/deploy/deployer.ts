@@ -3,20 +3,18 @@
  * Oceanus) implements it in its own folder; the commands do not know which one they talk to.
  */
 import type { Progress } from '../io/progress';
-import type { SqlStatement } from '../sql/compiler';
+import type { CompiledJob } from '../compile';
 import type { Spec, Target } from '../spec/types';
-import type { UpgradePlan } from '../upgrade/upgrade-plan';
+import type { UpgradePlan } from './upgrade/upgrade-plan';
 
 export interface DeployRequest {
   spec: Spec;
-  /** The SQL to submit, secrets resolved (never print it; `dryRunSql` is the printable one). */
-  sql: string;
-  /** The same job as the compiler's statements, for a target that runs one at a time. */
-  statements: readonly SqlStatement[];
-  /** The same SQL with secrets as placeholders, for --dry-run and messages. */
-  dryRunSql: string;
-  /** `dryRunSql` as statements. */
-  dryRunStatements: readonly SqlStatement[];
+  /**
+   * The compiled job. Its statements keep their secrets as parts (sql/parts.ts): rendered
+   * `reveal` only for what is sent to the target, `placeholder` for --dry-run, `mask` for what is
+   * kept with the job and for plans.
+   */
+  job: CompiledJob;
   dryRun: boolean;
   /** Replace a running job of the same name (gateway: stop with savepoint, start from it). */
   replace: boolean;
@@ -61,6 +59,17 @@ export interface Deployer {
   /** The job of this pipeline (by name), or undefined when there is none. */
   status(spec: Spec): Promise<JobState | undefined>;
   stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[]; savepoint?: string }>;
+}
+
+/**
+ * Bounded jobs that verify and the bench run to their end: submitted as compiled (no savepoint,
+ * no SQL kept with the job, no topic check) and waited on until they finish.
+ */
+export interface JobRunner {
+  /** Submits a job's statements (each without its closing `;`) in order; returns the target's job id. */
+  submitJob(spec: Spec, statements: readonly string[]): Promise<string>;
+  /** Waits until the job has FINISHED; it failing (or restarting, unless tolerated) or the time running out is a RuntimeFailure. */
+  waitUntilFinished(jobId: string, opts?: { timeoutMs?: number; tolerateRestarts?: boolean }): Promise<void>;
 }
 
 export interface DeployerContext {

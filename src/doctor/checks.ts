@@ -4,11 +4,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { isIP, Socket } from 'node:net';
+import { definitionOf } from '../deploy/targets';
 import { SpecError, formatDiagnostic } from '../errors';
 import { kafka } from '../kafka/client';
 import { loadSpec } from '../spec/load';
 import type { Redactor } from '../util/redact';
-import { redisClient } from '../util/redis';
+import { isRedisAuthError, redisClient } from '../util/redis';
 import type { Spec } from '../spec/types';
 import type { CheckResult } from './result';
 
@@ -41,19 +42,10 @@ export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
   results.push(tool('mvn', ['-v'], /Apache Maven ([\d.]+)/, () => true, "Maven, to fetch the local stack's jars", 'install Maven (e.g. the maven package)'));
   if (!spec) return results;
   results.push(...(await kafkaChecks(spec)));
-  if (spec.target?.type === 'gateway') {
-    results.push(await httpCheck('SQL Gateway', `${spec.target.gateway}/v1/info`, (j) => `${j.productName} ${j.version}`, "start it: 'uvpv stack up' for the local stack"));
-    results.push(
-      await httpCheck(
-        'Flink REST',
-        `${spec.target.flinkRest}/overview`,
-        (j) => `Flink ${j['flink-version']}, ${j.taskmanagers} TaskManagers, ${j['slots-available']} free slots`,
-        "start it: 'uvpv stack up' for the local stack",
-      ),
-    );
-  } else if (spec.target?.type === 'oceanus') {
-    const { oceanusChecks } = await import('./oceanus');
-    results.push(...(await oceanusChecks(spec, spec.target, ctx.env)));
+  if (spec.target) {
+    // Each target type has its own checks (deploy/targets.ts).
+    const targetChecks = await definitionOf(spec.target).doctor();
+    results.push(...(await targetChecks(spec, spec.target, ctx.env)));
   }
   results.push(await redisCheck(spec));
   return results;
@@ -143,17 +135,6 @@ function tcpReachable(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function httpCheck(label: string, url: string, describe: (j: Record<string, unknown>) => string, fix: string): Promise<CheckResult> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
-    if (!res.ok) return { label, ok: false, detail: `${url} answered HTTP ${res.status}`, fix };
-    return { label, ok: true, detail: `${url}: ${describe((await res.json()) as Record<string, unknown>)}` };
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    return { label, ok: false, detail: `${url} does not answer (${err.cause?.code ?? err.name})`, fix };
-  }
-}
-
 async function redisCheck(spec: Spec): Promise<CheckResult> {
   const { host, port, database, password } = spec.redis;
   const where = `${host}:${port}/${database}`;
@@ -163,8 +144,7 @@ async function redisCheck(spec: Spec): Promise<CheckResult> {
     await client.ping();
     return { label: 'Redis', ok: true, detail: `${where} answers${password.empty ? '' : ' and accepts the password'}` };
   } catch (e) {
-    const m = (e as Error).message;
-    if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(m)) {
+    if (isRedisAuthError(e)) {
       return { label: 'Redis', ok: false, detail: `${where} refuses the password (or needs one)`, fix: 'set REDIS_PASSWORD to the right password' };
     }
     return { label: 'Redis', ok: false, detail: `${where} does not answer`, fix: 'start Redis or fix redis.host / redis.port' };

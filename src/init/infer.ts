@@ -4,6 +4,7 @@
  * a column of few values, and metrics over them. Pure: the sample comes in, a proposal goes out.
  */
 import { IDENTIFIER } from '../spec/names';
+import { required } from '../util/required';
 
 export interface ColumnProposal {
   name: string;
@@ -117,7 +118,7 @@ export function infer(records: readonly unknown[], unparsed: number, partitions?
   const seen = new Map<string, Seen>();
   for (const row of rows) {
     for (const [name, v] of Object.entries(row)) {
-      const s = seen.get(name) ?? { kinds: new Set<string>(), min: Infinity, max: -Infinity, values: new Map() };
+      const s: Seen = seen.get(name) ?? { kinds: new Set<string>(), min: Infinity, max: -Infinity, values: new Map() };
       seen.set(name, s);
       s.kinds.add(typeof v === 'number' && decimalFields.has(name) ? 'double' : kindOf(v));
       if (typeof v === 'number') {
@@ -133,7 +134,9 @@ export function infer(records: readonly unknown[], unparsed: number, partitions?
     }
   }
   const names = [...seen.keys()];
-  const columns = names.filter((n) => IDENTIFIER.test(n)).map((name) => ({ name, ...typeOf(seen.get(name)!) }));
+  // Every column's name is a key of `seen`: the columns are made from it.
+  const seenOf = (name: string) => required(seen.get(name), `the values of ${name}`);
+  const columns = names.filter((n) => IDENTIFIER.test(n)).map((name) => ({ name, ...typeOf(seenOf(name)) }));
   const skipped = names.filter((n) => !IDENTIFIER.test(n));
 
   const stamps = columns.filter((c) => c.type === 'TIMESTAMP(3)');
@@ -149,7 +152,7 @@ export function infer(records: readonly unknown[], unparsed: number, partitions?
   // Events: the values of a column of few values, each seen more than once, most rows first.
   const candidates = columns
     .filter((c) => c.name !== eventTime.name && ['INT', 'BIGINT', 'VARCHAR', 'BOOLEAN'].includes(c.type) && !c.note)
-    .map((c) => ({ c, values: [...seen.get(c.name)!.values.values()] }))
+    .map((c) => ({ c, values: [...seenOf(c.name).values.values()] }))
     .filter(({ values }) => values.length >= 2 && values.length <= MAX_EVENT_VALUES && values.every((v) => v.rows >= 2))
     .sort((a, b) => Number(EVENT_COLUMN.test(b.c.name)) - Number(EVENT_COLUMN.test(a.c.name)) || a.values.length - b.values.length);
   const chosen = candidates[0];
@@ -167,7 +170,7 @@ export function infer(records: readonly unknown[], unparsed: number, partitions?
     e.name = name;
   }
 
-  const distinct = (name: string) => seen.get(name)!.values.size;
+  const distinct = (name: string) => seenOf(name).values.size;
   const visitor =
     columns.find((c) => VISITOR.test(c.name) && c.name !== chosen?.c.name && !c.note && c.type !== 'TIMESTAMP(3)')?.name ??
     columns.filter((c) => ['INT', 'BIGINT', 'VARCHAR'].includes(c.type) && !c.note && c.name !== chosen?.c.name).sort((a, b) => distinct(b.name) - distinct(a.name))[0]?.name;

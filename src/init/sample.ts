@@ -91,13 +91,16 @@ export async function sampleTopic(bootstrap: string, topic: string, limit: numbe
       consumer
         .run({
           autoCommit: false,
-          eachMessage: async ({ message, partition }) => {
-            if (texts.length >= limit) return;
-            texts.push(message.value?.toString('utf8') ?? '');
-            partitions.push(partition);
-            clearTimeout(timer);
-            if (texts.length >= limit) resolve();
-            else timer = setTimeout(resolve, IDLE_MS);
+          // kafkajs takes a promise from the handler; keeping a message has nothing to wait for.
+          eachMessage: ({ message, partition }) => {
+            if (texts.length < limit) {
+              texts.push(message.value?.toString('utf8') ?? '');
+              partitions.push(partition);
+              clearTimeout(timer);
+              if (texts.length >= limit) resolve();
+              else timer = setTimeout(resolve, IDLE_MS);
+            }
+            return Promise.resolve();
           },
         })
         .catch(reject);

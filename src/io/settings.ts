@@ -33,6 +33,9 @@ export const PORT_VARIABLES: Readonly<Record<keyof StackPorts, readonly [string,
   ownRedis: ['UVPV_REDIS_PORT', 6390],
 };
 
+export const STACK_REDIS_CHOICES = ['auto', 'own'] as const;
+export type StackRedisChoice = (typeof STACK_REDIS_CHOICES)[number];
+
 export interface OceanusSettings {
   /** UVPV_OCEANUS_ENDPOINT: another endpoint than the target's (e.g. a test double). */
   endpoint?: string;
@@ -74,6 +77,18 @@ export class Settings {
   /** UVPV_MVN: the Maven that fetches the stack's jars (default: `mvn` on PATH). */
   mvn(): string {
     return this.text('UVPV_MVN') ?? 'mvn';
+  }
+
+  /**
+   * UVPV_STACK_REDIS: which Redis the local stack uses. `auto` (default): the machine's own on
+   * 127.0.0.1:6379 when one answers, else a redis-server the stack starts on UVPV_REDIS_PORT;
+   * `own`: always the stack's own, even when one answers on 6379.
+   */
+  stackRedis(): StackRedisChoice {
+    const text = this.text('UVPV_STACK_REDIS');
+    if (text === undefined) return 'auto';
+    if (!(STACK_REDIS_CHOICES as readonly string[]).includes(text)) throw new UsageError(`UVPV_STACK_REDIS=${text} is not one of ${STACK_REDIS_CHOICES.join(', ')}`);
+    return text as StackRedisChoice;
   }
 
   /** UVPV_REDIS_CONNECTOR_DIR: jars of another `redis` SQL connector to run instead of the project's own. */

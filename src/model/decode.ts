@@ -11,6 +11,8 @@ import type { Column } from '../spec/types';
 
 export type Value = number | string | boolean | null;
 export type Row = Record<string, Value>;
+/** What JSON.parse returns (its declared type is any). */
+type Json = string | number | boolean | null | Json[] | { [field: string]: Json };
 
 export interface DecodeOptions {
   ignoreParseErrors: boolean;
@@ -21,22 +23,21 @@ const SQL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{
 
 /** The row, or undefined when Flink would skip the message (or fail, without ignoreParseErrors). */
 export function decodeRecord(bytes: Buffer, columns: readonly Column[], opts: DecodeOptions): Row | undefined {
-  let doc: unknown;
+  let doc: Json;
   try {
-    doc = JSON.parse(bytes.toString('utf8'));
+    doc = JSON.parse(bytes.toString('utf8')) as Json;
   } catch {
     return undefined;
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
-  const obj = doc as Record<string, unknown>;
   const row: Row = {};
   for (const c of columns) {
-    if (!(c.name in obj)) {
+    if (!(c.name in doc)) {
       if (opts.failOnMissingField) return undefined;
       row[c.name] = null;
       continue;
     }
-    const v = convert(obj[c.name], c);
+    const v = convert(doc[c.name], c);
     if (v === FAILED) {
       if (!opts.ignoreParseErrors) return undefined;
       row[c.name] = null;
@@ -47,7 +48,7 @@ export function decodeRecord(bytes: Buffer, columns: readonly Column[], opts: De
 
 const FAILED = Symbol('failed');
 
-function convert(v: unknown, c: Column): Value | typeof FAILED {
+function convert(v: Json | undefined, c: Column): Value | typeof FAILED {
   if (v === null || v === undefined) return null;
   const text = typeof v === 'object' ? JSON.stringify(v) : String(v);
   switch (c.type.family) {

@@ -12,6 +12,7 @@ import type { FilterExpr } from '../spec/filter';
 import { plainTextOrder } from '../spec/sql-types';
 import { parseKey, renderKey } from '../spec/key-template';
 import type { Metric, Spec } from '../spec/types';
+import { required } from '../util/required';
 import { decodeRecord, sqlString, type Row, type Value } from './decode';
 import { matches } from './evaluate';
 import type { Expectation } from './expectation';
@@ -49,8 +50,9 @@ export function referenceModel(spec: Spec, messages: readonly Buffer[]): ModelRe
   for (const [i, r] of timed.entries()) {
     for (const w of assigned[i]) {
       const id = `${w.start}/${w.end}`;
-      if (!windows.has(id)) windows.set(id, { window: w, rows: [] });
-      windows.get(id)!.rows.push(r);
+      let entry = windows.get(id);
+      if (!entry) windows.set(id, (entry = { window: w, rows: [] }));
+      entry.rows.push(r);
     }
   }
   const ordered = [...windows.values()].sort((a, b) => a.window.end - b.window.end || a.window.start - b.window.start);
@@ -61,7 +63,8 @@ export function referenceModel(spec: Spec, messages: readonly Buffer[]): ModelRe
 }
 
 function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row[] }[], redis: Map<string, Expected>): void {
-  const event = (name: string) => spec.events.find((e) => e.name === name)!.filter;
+  const filters = new Map(spec.events.map((e) => [e.name, e.filter]));
+  const event = (name: string) => required(filters.get(name), `event ${name}`);
   const def = metricDefinition(m);
   const type = redisType(m.redis.type);
   const key = parseKey(m.redis.key, m.by);
@@ -69,15 +72,17 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
   const write = (k: string, content: unknown) => redis.set(k, expectedOf(m.redis.type, content));
 
   if (type.writes === 'members') {
-    const { event: ev, column } = def.memberColumn!(m);
+    if (!def.memberColumn || !type.fromMembers) throw new Error(`${m.type} on ${m.redis.type} writes members: memberColumn or fromMembers is missing`);
+    const { event: ev, column } = def.memberColumn(m);
     const members = new Map<string, Set<string>>();
     for (const { window, rows } of windows) {
       for (const [by, group] of breakdown(spec, m.by, rows)) {
         for (const r of group) {
           if (!matches(event(ev), r) || r[column] === null) continue;
           const k = keyOf(window, by);
-          if (!members.has(k)) members.set(k, new Set());
-          members.get(k)!.add(sqlString(r[column]));
+          let set = members.get(k);
+          if (!set) members.set(k, (set = new Set()));
+          set.add(sqlString(r[column]));
         }
       }
     }
@@ -94,14 +99,17 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
       if (value !== undefined) values.push({ by, value });
     }
     if (type.writes === 'ranking') {
+      if (!def.rankSize || !type.fromRanking) throw new Error(`${m.type} on ${m.redis.type} writes a ranking: rankSize or fromRanking is missing`);
       // Highest count first; ties by the value of `by`, ascending (the order `breakdown` gave).
       const top = values
         .map((v, order) => ({ ...v, order }))
         .sort((a, b) => Number(b.value) - Number(a.value) || a.order - b.order)
-        .slice(0, def.rankSize!(m));
-      if (top.length) write(keyOf(window), type.fromRanking(top.map((v) => ({ member: v.by!.text, score: Number(v.value) }))));
+        .slice(0, required(def.rankSize, 'rankSize (a ranking type ranks a metric that says how many)')(m));
+      const ranked = top.map((v) => ({ member: required(v.by, 'the value of by (a ranking is by a column)').text, score: Number(v.value) }));
+      if (top.length) write(keyOf(window), type.fromRanking(ranked));
       continue;
     }
+    if (!type.addWindow) throw new Error(`${m.redis.type} writes each window's value: addWindow is missing`);
     for (const { by, value } of values) {
       const k = keyOf(window, by);
       const previous = redis.get(k);
@@ -129,8 +137,9 @@ function breakdown(spec: Spec, by: string | undefined, rows: readonly Row[]): [B
     const v = r[by];
     if (v === null || v === undefined) continue;
     const text = sqlString(v);
-    if (!groups.has(text)) groups.set(text, { value: v, rows: [] });
-    groups.get(text)!.rows.push(r);
+    let group = groups.get(text);
+    if (!group) groups.set(text, (group = { value: v, rows: [] }));
+    group.rows.push(r);
   }
   const order = plainTextOrder(spec.source.columns.find((c) => c.name === by)?.type.family);
   return [...groups.entries()].sort(([a], [b]) => order(a, b)).map(([text, g]) => [{ column: by, text, json: g.value }, g.rows]);

@@ -141,7 +141,7 @@ function jobOptions(spec: Spec, views: readonly { by?: string; counts: readonly 
     {
       key: 'pipeline.object-reuse',
       value: 'true',
-      why: 'Passes rows between chained operators without copying them (the bench measures it: variant no-object-reuse).',
+      why: "Passes rows between chained operators without copying them, for throughput: Flink's SQL operators do not hold on to a row they pass on, so sharing it is safe.",
     },
     {
       key: 'execution.checkpointing.interval',
@@ -178,7 +178,7 @@ function jobOptions(spec: Spec, views: readonly { by?: string; counts: readonly 
       value: flinkDuration(ttl.millis),
       why:
         `Forgets a UV member ${ttl.text} after writing it (Flink's state TTL counts from the write, not from the last sighting; seen again, it is written again: SADD/PFADD ignore repeats), so deduplication state stays bounded (spec job.stateTtl; 'none' keeps it forever, ` +
-        'for more throughput: bench variant no-ttl). Window state is not affected.',
+        'which saves the TTL bookkeeping but lets this state grow with every member ever seen). Window state is not affected.',
     });
   }
   if (views.some((v) => v.readers > 1)) {
@@ -187,7 +187,7 @@ function jobOptions(spec: Spec, views: readonly { by?: string; counts: readonly 
       value: 'true',
       why:
         'Computes the shared window counts once for all the metrics that read them. Without it the planner optimizes each INSERT on its own, ' +
-        'prunes the counts each one does not use, and runs one window aggregation per metric (the bench measures it: variant counts-per-metric).',
+        'prunes the counts each one does not use, and runs one window aggregation per metric, each with its own copy of the window state.',
     });
   }
   if (views.some((v) => v.counts.some((c) => c.kind === 'distinct'))) {

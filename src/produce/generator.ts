@@ -16,6 +16,7 @@ import type { FilterExpr } from '../spec/filter';
 import type { Column, Spec } from '../spec/types';
 import type { ProduceOptions } from './api';
 import { prng } from '../util/random';
+import { required } from '../util/required';
 
 /** Column assignments that make an event's filter true, where its filter says `col = literal`. */
 function equalities(f: FilterExpr): Record<string, string | number | boolean> {
@@ -42,7 +43,8 @@ function roles(spec: Spec): Roles {
   const uv = spec.metrics.find((m) => m.type === 'uv');
   const viewName = ratio?.type === 'ratio' ? ratio.denominator : spec.events[0]?.name;
   const purchaseName = ratio?.type === 'ratio' ? ratio.numerator : spec.events[1]?.name;
-  const of = (name?: string) => (name ? equalities(spec.events.find((e) => e.name === name)!.filter) : {});
+  const filters = new Map(spec.events.map((e) => [e.name, e.filter]));
+  const of = (name?: string) => (name ? equalities(required(filters.get(name), `event ${name}`)) : {});
   const ints = spec.source.columns.filter((c) => c.type.family === 'integer').map((c) => c.name);
   const user = uv?.type === 'uv' ? uv.column : ints.find((n) => /user|uid|visitor/i.test(n));
   const product = ints.find((n) => /product|item|sku|goods/i.test(n)) ?? ints.find((n) => n !== user && !(n in of(viewName)));
@@ -136,8 +138,10 @@ export class RecordGenerator {
     let product: number;
     // Each view schedules a purchase with probability `conversion`; scheduled purchases go out a
     // little faster than they are scheduled, so the queue stays short and purchases/views -> conversion.
-    if (this.pending.length && r() < (1.2 * conversion) / (1 + conversion)) {
-      ({ user, product } = this.pending.shift()!);
+    const scheduled = this.pending.at(0);
+    if (scheduled && r() < (1.2 * conversion) / (1 + conversion)) {
+      this.pending.shift();
+      ({ user, product } = scheduled);
       kind = 'purchase';
     } else {
       user = this.user();

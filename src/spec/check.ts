@@ -12,7 +12,9 @@ import { parseDuration, type Duration } from './duration';
 import { parseFilter } from './filter';
 import { keyProblem, keyRegex, keyShape, namesColumn, namesOneWindow, parseKey, type KeyPart } from './key-template';
 import { IDENTIFIER, WINDOW_COLUMNS } from './names';
-import { CU_SIZES, DEFERRED, REQUIRED_TOP_LEVEL, schemas, targetSchemas, TOP_LEVEL_KEYS } from './schema';
+import { CU_SIZES } from '../deploy/oceanus/target';
+import { isTargetType, TARGET_TYPES, TARGETS, type TargetType } from '../deploy/targets';
+import { DEFERRED, REQUIRED_TOP_LEVEL, schemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
 import type { Column, EventSpec, JobSpec, Metric, MetricType, RedisSpec, Secret, SourceSpec, Target, WindowSpec } from './types';
 import { pathText, type Path, type YamlFile } from './yaml-doc';
@@ -357,11 +359,11 @@ export class SpecChecker {
     for (const [name, raw] of Object.entries(map)) {
       if (!IDENTIFIER.test(name)) this.error(['targets', name], `target name ${show(name)} must be letters, digits and '_'`, true);
       const type = (raw as Tree | null)?.type;
-      const schema = typeof type === 'string' ? targetSchemas[type as keyof typeof targetSchemas] : undefined;
+      const schema = isTargetType(type) ? TARGETS[type].schema : undefined;
       if (!schema) {
         this.error(
           type === undefined ? ['targets', name] : ['targets', name, 'type'],
-          `${type === undefined ? "'type' is required" : `got ${show(type)}`}; expected one of ${Object.keys(targetSchemas).join(' | ')}`,
+          `${type === undefined ? "'type' is required" : `got ${show(type)}`}; expected one of ${TARGET_TYPES.join(' | ')}`,
         );
         continue;
       }
@@ -374,7 +376,7 @@ export class SpecChecker {
     return { names: Object.keys(map), chosen };
   }
 
-  private target(name: string, t: z.infer<(typeof targetSchemas)[keyof typeof targetSchemas]>): Target | undefined {
+  private target(name: string, t: z.infer<(typeof TARGETS)[TargetType]['schema']>): Target | undefined {
     const at = (...p: Path): Path => ['targets', name, ...p];
     const url = (key: string, value: string) => {
       if (!DEFERRED.test(value) && !/^https?:\/\/[^\s/]+/.test(value)) {

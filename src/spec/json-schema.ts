@@ -6,9 +6,13 @@
  * checked by `validate` alone.
  */
 import { z } from 'zod';
+import { TARGET_TYPES, TARGETS } from '../deploy/targets';
 import { METRIC_TYPE_NAMES, METRIC_TYPES } from '../metrics';
 import { WINDOW_TYPE_NAMES, WINDOW_TYPES } from '../windows';
-import { DEFERRED, metricSchemas, schemas, targetSchemas } from './schema';
+import { DEFERRED, metricSchemas, schemas } from './schema';
+
+/** Each target type's keys (deploy/targets.ts). */
+const [firstTarget, ...otherTargets] = TARGET_TYPES.map((type) => TARGETS[type].schema);
 
 /** The whole spec, structure only: what schema.ts checks section by section. */
 export const structuralSpec = z.strictObject({
@@ -20,7 +24,7 @@ export const structuralSpec = z.strictObject({
   redis: schemas.redis,
   metrics: z.array(z.discriminatedUnion('type', metricSchemas)).min(1),
   job: schemas.job.optional(),
-  targets: z.record(z.string(), z.discriminatedUnion('type', [targetSchemas.gateway, targetSchemas.oceanus])).optional(),
+  targets: z.record(z.string(), z.discriminatedUnion('type', [firstTarget, ...otherTargets])).optional(),
 });
 
 /** `a, b or c` (`word`: or, and). */

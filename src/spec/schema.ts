@@ -63,45 +63,6 @@ type MetricSchema = MetricDefinition['schema'];
 /** One schema per metric type, each its type's own (src/metrics), in the registry's order. */
 export const metricSchemas = METRIC_TYPE_NAMES.map((t): MetricSchema => METRIC_TYPES[t].schema) as [MetricSchema, ...MetricSchema[]];
 
-/** An Oceanus JobManager or TaskManager size: CUs of 1 core and `cuMem` GB each. */
-export const CU_SIZES = [0.5, 1, 2] as const;
-const CU_HELP = `expected ${CU_SIZES.join(', ')} (CU: 1 core and cuMem GB each)`;
-
-/**
- * The Redis SQL connector a gateway target's cluster has: jeff-zou's `flink-connector-redis`, or
- * uvpv's own (the local stack's), which can also push list entries idempotently.
- */
-export const REDIS_CONNECTORS = ['jeff-zou', 'uvpv'] as const;
-
-export const targetSchemas = {
-  gateway: z.strictObject({
-    type: z.literal('gateway'),
-    gateway: text,
-    flinkRest: text,
-    redisConnector: z.enum(REDIS_CONNECTORS).default('jeff-zou'),
-  }),
-  oceanus: z.strictObject({
-    type: z.literal('oceanus'),
-    region: text,
-    clusterId: text,
-    workspaceId: text.default(''),
-    flinkVersion: text.default('Flink-1.16'),
-    parallelism: int.default(1),
-    cuMem: int.default(4),
-    secretId: text,
-    secretKey: text,
-    token: text.optional(),
-    endpoint: text.default('https://oceanus.tencentcloudapi.com'),
-    properties: z.record(z.string(), text).default({}),
-    jobManagerCu: z.number({ error: CU_HELP }).default(1),
-    taskManagerCu: z.number({ error: CU_HELP }).default(1),
-    connectors: z.enum(['auto', 'none']).default('auto'),
-    resourceRefs: z
-      .array(z.strictObject({ resourceId: text, version: int.default(-1), type: int.default(0) }), { error: 'expected a list of {resourceId, version, type}' })
-      .optional(),
-  }),
-};
-
 export const TOP_LEVEL_KEYS = ['version', 'name', 'source', 'events', 'window', 'redis', 'metrics', 'job', 'targets'] as const;
 export const REQUIRED_TOP_LEVEL = ['version', 'name', 'source', 'events', 'window', 'redis', 'metrics'] as const;
 

@@ -22,7 +22,7 @@ export class YamlFile {
     const yaml = new YamlFile(file, doc, lines);
     // Later YAML errors mostly follow from the first; one clear message is more use.
     const errors = doc.errors.slice(0, 1).map((e) => {
-      const duplicate = e.message.startsWith('Map keys must be unique');
+      const duplicate = e.code === 'DUPLICATE_KEY';
       const key = text.slice(e.pos[0]).split('\n')[0].split(':')[0].trim();
       const message = duplicate ? `duplicate key '${key}': each key may appear once in a map` : `YAML syntax error: ${e.message.split('\n')[0]}`;
       return yaml.at(e.pos[0], [], message);

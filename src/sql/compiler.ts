@@ -10,6 +10,7 @@ import { renderFilter, type FilterExpr } from '../spec/filter';
 import { keyText, placeholderTexts, type KeyPart } from '../spec/key-template';
 import { windowType } from '../windows';
 import { commentText, quoteIdent, quoteString } from './escape';
+import { indentSql, joinSql, renderSql, sql, stringLiteral, type RenderMode, type SqlText, type SqlValue } from './parts';
 
 export type DialectName = 'flink' | 'oceanus';
 
@@ -57,37 +58,46 @@ export interface Column {
 /**
  * One statement of the generated script: what it does (`set` a job option, `create` a table or
  * view, or one `insert` of the statement set), the comment printed above it, and its SQL
- * without the closing `;`. The script is rendered from these; tools that submit or plan
- * statements one at a time take them as they are, never by splitting the text again.
+ * without the closing `;`, as parts that keep its secrets apart (see parts.ts). The script is
+ * rendered from these; tools that submit or plan statements one at a time take them as they
+ * are, never by splitting the text again.
  */
 export interface SqlStatement {
   readonly kind: 'set' | 'create' | 'insert';
   /** Comment lines (each starting `-- `), or '' for none. */
   readonly comment: string;
-  readonly sql: string;
+  readonly parts: SqlText;
 }
+
+/**
+ * The WITH options that may hold a secret. The compiler writes secrets under these keys only;
+ * SQL read back from a target, which is text, has these options' values masked (read-back.ts).
+ */
+export const SECRET_OPTIONS: ReadonlySet<string> = new Set(['password']);
 
 /**
  * The inserts as one `EXECUTE STATEMENT SET`, so that the pipeline is one Flink job: its SQL
  * without the closing `;`, as the script shows it and a SQL Gateway runs it.
  */
-function statementSet(inserts: readonly SqlStatement[]): string {
-  const body = inserts.map((st) => `${st.sql};`.replace(/^/gm, '  ')).join('\n\n');
-  return `EXECUTE STATEMENT SET\nBEGIN\n\n${body}\n\nEND`;
+function statementSet(inserts: readonly SqlStatement[]): SqlText {
+  const body = joinSql(
+    inserts.map((st) => indentSql(sql`${st.parts};`, '  ')),
+    '\n\n',
+  );
+  return sql`EXECUTE STATEMENT SET\nBEGIN\n\n${body}\n\nEND`;
 }
 
 /**
  * The job as a SQL Gateway runs it, one statement at a time (each without its closing `;` or its
  * comment): every SET and CREATE in order, then all the inserts as one statement set.
  */
-/**
- * The Redis password option as `withOptions` renders it: `'password' = '<value>'` (group 1 the
- * key and `=`, group 2 the value with its quotes doubled). What holds a secret in generated SQL.
- */
-export const PASSWORD_OPTION = /('password' = )'((?:[^']|'')*)'/g;
+export function jobParts(statements: readonly SqlStatement[]): SqlText[] {
+  return [...statements.filter((st) => st.kind !== 'insert').map((st) => st.parts), statementSet(statements.filter((st) => st.kind === 'insert'))];
+}
 
-export function jobStatements(statements: readonly SqlStatement[]): string[] {
-  return [...statements.filter((st) => st.kind !== 'insert').map((st) => st.sql), statementSet(statements.filter((st) => st.kind === 'insert'))];
+/** `jobParts` rendered: the statements a SQL Gateway runs, as text. */
+export function jobStatements(statements: readonly SqlStatement[], mode: RenderMode): string[] {
+  return jobParts(statements).map((st) => renderSql(st, mode));
 }
 
 /**
@@ -95,9 +105,9 @@ export function jobStatements(statements: readonly SqlStatement[]): string[] {
  * (Oceanus: its SET statement takes none) is sent. Built from the statements, never by removing
  * comments from text, where `--` may stand inside a string.
  */
-export function uncommentedScript(statements: readonly SqlStatement[]): string {
-  return `${jobStatements(statements)
-    .map((sql) => `${sql};`)
+export function uncommentedScript(statements: readonly SqlStatement[], mode: RenderMode): string {
+  return `${jobStatements(statements, mode)
+    .map((st) => `${st};`)
     .join('\n\n')}\n`;
 }
 
@@ -117,7 +127,7 @@ export abstract class SqlCompiler {
   abstract readonly capabilities: Capabilities;
 
   /** The Redis sink's WITH options, after the columns. */
-  protected abstract redisOptions(sink: SinkNode): [string, string][];
+  protected abstract redisOptions(sink: SinkNode): [string, SqlValue][];
 
   /** Everything the dialect cannot do in this plan; empty when it compiles. */
   check(plan: Plan): DialectProblem[] {
@@ -141,17 +151,13 @@ export abstract class SqlCompiler {
     return problems;
   }
 
-  compile(plan: Plan): string {
-    return this.render(plan, this.statements(plan));
-  }
-
   /** The script text of `statements`: header, then each statement, then the inserts as one set. */
-  render(plan: Plan, statements: readonly SqlStatement[]): string {
+  render(plan: Plan, statements: readonly SqlStatement[], mode: RenderMode): string {
     const inserts = statements.filter((st) => st.kind === 'insert');
     const blocks = [
       this.header(plan),
-      ...statements.filter((st) => st.kind !== 'insert').map((st) => `${st.comment ? `${st.comment}\n` : ''}${st.sql};`),
-      `-- All inserts run as one Flink job.\n${statementSet(inserts)};`,
+      ...statements.filter((st) => st.kind !== 'insert').map((st) => `${st.comment ? `${st.comment}\n` : ''}${renderSql(st.parts, mode)};`),
+      `-- All inserts run as one Flink job.\n${renderSql(statementSet(inserts), mode)};`,
     ];
     return blocks.join('\n\n') + '\n';
   }
@@ -178,7 +184,7 @@ export abstract class SqlCompiler {
   protected jobOptions(plan: Plan): SqlStatement[] {
     return plan.jobOptions
       .filter((o) => !(o.checkpointing && this.capabilities.managesCheckpoints))
-      .map((o) => ({ kind: 'set', comment: `-- ${o.why}`, sql: `SET ${this.optionKey(o.key)} = ${quoteString(o.value)}` }));
+      .map((o) => ({ kind: 'set', comment: `-- ${o.why}`, parts: [`SET ${this.optionKey(o.key)} = ${quoteString(o.value)}`] }));
   }
 
   /** A job option's key in a SET statement: quoted, as Flink's SQL client and gateway take it. */
@@ -201,7 +207,11 @@ export abstract class SqlCompiler {
     ];
     if (s.rowtime.computed) comment.push(`-- ${s.rowtime.name} is ${s.eventTime} at millisecond precision, which Flink needs for a time attribute.`);
     if (s.proctime) comment.push(`-- ${s.proctime} (processing time) orders the first-seen deduplication of UV members.`);
-    return { kind: 'create', comment: comment.join('\n'), sql: `CREATE TABLE ${quoteIdent(s.table)} (\n${lines.join(',\n')}\n) ${this.withOptions(this.sourceOptions(plan))}` };
+    return {
+      kind: 'create',
+      comment: comment.join('\n'),
+      parts: sql`CREATE TABLE ${quoteIdent(s.table)} (\n${lines.join(',\n')}\n) ${this.withOptions(this.sourceOptions(plan))}`,
+    };
   }
 
   protected sourceOptions(plan: Plan): [string, string][] {
@@ -227,7 +237,7 @@ export abstract class SqlCompiler {
     return {
       kind: 'create',
       comment: '-- Rows without an event time cannot be placed in a window: drop them here so they never fail the job.',
-      sql: `CREATE TEMPORARY VIEW ${quoteIdent(s.timedView)} AS\nSELECT * FROM ${quoteIdent(s.table)} WHERE ${quoteIdent(s.rowtime.name)} IS NOT NULL`,
+      parts: [`CREATE TEMPORARY VIEW ${quoteIdent(s.timedView)} AS\nSELECT * FROM ${quoteIdent(s.table)} WHERE ${quoteIdent(s.rowtime.name)} IS NOT NULL`],
     };
   }
 
@@ -240,15 +250,17 @@ export abstract class SqlCompiler {
         a.by === undefined
           ? '-- Per-window counts, computed once and shared by every metric below.'
           : `-- Counts per window and ${a.by}, computed once and shared by every metric by ${a.by} below. Rows whose ${a.by} is NULL count for none of them.`,
-      sql: [
-        `CREATE TEMPORARY VIEW ${quoteIdent(a.view)} AS`,
-        'SELECT',
-        ...groups.map((g) => `  ${g},`),
-        columns.join(',\n'),
-        `FROM ${this.windowTvf(plan, plan.window)}`,
-        ...(a.by === undefined ? [] : [`WHERE ${quoteIdent(a.by)} IS NOT NULL`]),
-        `GROUP BY ${groups.join(', ')}`,
-      ].join('\n'),
+      parts: [
+        [
+          `CREATE TEMPORARY VIEW ${quoteIdent(a.view)} AS`,
+          'SELECT',
+          ...groups.map((g) => `  ${g},`),
+          columns.join(',\n'),
+          `FROM ${this.windowTvf(plan, plan.window)}`,
+          ...(a.by === undefined ? [] : [`WHERE ${quoteIdent(a.by)} IS NOT NULL`]),
+          `GROUP BY ${groups.join(', ')}`,
+        ].join('\n'),
+      ],
     };
   }
 
@@ -281,7 +293,7 @@ export abstract class SqlCompiler {
     return {
       kind: 'create',
       comment: `-- ${this.sinkComment(sink)}`,
-      sql: `CREATE TEMPORARY TABLE ${quoteIdent(sink.table)} (\n${columns.join(',\n')}\n) ${this.withOptions(this.redisOptions(sink))}`,
+      parts: sql`CREATE TEMPORARY TABLE ${quoteIdent(sink.table)} (\n${columns.join(',\n')}\n) ${this.withOptions(this.redisOptions(sink))}`,
     };
   }
 
@@ -302,8 +314,8 @@ export abstract class SqlCompiler {
   }
 
   protected insert(plan: Plan, sink: SinkNode): SqlStatement {
-    const sql = sink.kind === 'members' ? this.membersInsert(plan, sink) : sink.kind === 'ranked' ? this.rankedInsert(sink) : this.scalarInsert(sink);
-    return { kind: 'insert', comment: '', sql };
+    const text = sink.kind === 'members' ? this.membersInsert(plan, sink) : sink.kind === 'ranked' ? this.rankedInsert(sink) : this.scalarInsert(sink);
+    return { kind: 'insert', comment: '', parts: [text] };
   }
 
   protected membersInsert(plan: Plan, sink: MembersSink): string {
@@ -429,14 +441,21 @@ export abstract class SqlCompiler {
     return intervalLiteral(d);
   }
 
-  protected withOptions(options: [string, string][]): string {
-    return `WITH (\n${options.map(([k, v]) => `  ${quoteString(k)} = ${quoteString(v)}`).join(',\n')}\n)`;
+  /** `WITH ('key' = 'value', ...)`; a secret stands only under one of SECRET_OPTIONS. */
+  protected withOptions(options: [string, SqlValue][]): SqlText {
+    const lines = options.map(([k, v]) => {
+      if (typeof v !== 'string' && v.some((p) => typeof p !== 'string') && !SECRET_OPTIONS.has(k)) {
+        throw new Error(`option '${k}' holds a secret but is not one of SECRET_OPTIONS`);
+      }
+      return sql`  ${quoteString(k)} = ${stringLiteral(v)}`;
+    });
+    return sql`WITH (\n${joinSql(lines, ',\n')}\n)`;
   }
 
-  /** The password option's value: the secret's placeholder unless the command resolved it. */
-  protected password(sink: SinkNode): string | undefined {
+  /** The Redis password option's value, a secret: none when the password is known to be empty. */
+  protected password(sink: SinkNode): SqlValue | undefined {
     const p = sink.redis.password;
     if (p.empty) return undefined;
-    return p.value ?? p.placeholder;
+    return [{ secret: { path: 'redis.password', placeholder: p.placeholder, value: p.value } }];
   }
 }

@@ -7,7 +7,12 @@ export function quoteIdent(name: string): string {
 
 /** `it's` → `'it''s'`. Flink SQL string literals have no backslash escapes. */
 export function quoteString(value: string): string {
-  return "'" + value.replace(/'/g, "''") + "'";
+  return "'" + escapeLiteral(value) + "'";
+}
+
+/** The text of a string literal between its quotes: each quote doubled. */
+export function escapeLiteral(value: string): string {
+  return value.replace(/'/g, "''");
 }
 
 /** Text for a `--` comment: one line, whatever it contains. */

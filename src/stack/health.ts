@@ -1,7 +1,7 @@
 /** Is each part of the stack answering? One probe each, and a wait with a deadline. */
 import { kafka } from '../kafka/client';
 import { sleep } from '../util/http';
-import { redisClient } from '../util/redis';
+import { isRedisAuthError, redisClient } from '../util/redis';
 
 export type Probe = () => Promise<string | undefined>; // a note when healthy, undefined when not (yet)
 
@@ -32,7 +32,7 @@ async function getJson(url: string): Promise<Record<string, unknown> | undefined
 export function jobmanagerProbe(rest: string): Probe {
   return async () => {
     const o = await getJson(`${rest}/overview`);
-    return o ? `Flink ${o['flink-version']}` : undefined;
+    return o ? `Flink ${String(o['flink-version'])}` : undefined;
   };
 }
 
@@ -45,7 +45,7 @@ export function taskmanagerProbe(rest: string, known?: ReadonlySet<string>): Pro
   if (known === undefined) {
     return async () => {
       const o = await getJson(`${rest}/overview`);
-      return o && Number(o.taskmanagers) > 0 && Number(o['slots-total']) > 0 ? `${o['slots-available']}/${o['slots-total']} slots free` : undefined;
+      return o && Number(o.taskmanagers) > 0 && Number(o['slots-total']) > 0 ? `${String(o['slots-available'])}/${String(o['slots-total'])} slots free` : undefined;
     };
   }
   return async () => {
@@ -80,7 +80,7 @@ export async function taskmanagerIds(rest: string): Promise<Set<string>> {
 export function gatewayProbe(gateway: string): Probe {
   return async () => {
     const o = await getJson(`${gateway}/v1/info`);
-    return o ? `${o.productName} ${o.version}` : undefined;
+    return o ? `${String(o.productName)} ${String(o.version)}` : undefined;
   };
 }
 
@@ -91,7 +91,7 @@ export async function redisAnswers(host: string, port: number, password?: string
     await client.connect();
     return (await client.ping()) === 'PONG' ? 'ok' : undefined;
   } catch (e) {
-    return /NOAUTH|WRONGPASS|invalid password/i.test(String((e as Error).message)) ? 'auth' : undefined;
+    return isRedisAuthError(e) ? 'auth' : undefined;
   } finally {
     client.disconnect();
   }

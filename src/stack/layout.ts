@@ -4,7 +4,7 @@
  * live under `$UVPV_HOME/stack`. Every port can be moved with an environment variable.
  */
 import { join, resolve } from 'node:path';
-import { settings, type StackPorts } from '../io/settings';
+import { settings, type StackPorts, type StackRedisChoice } from '../io/settings';
 
 export interface StackLayout {
   home: string;
@@ -18,6 +18,8 @@ export interface StackLayout {
   /** The project's own files: templates/ and connector/. */
   projectRoot: string;
   ports: StackPorts;
+  /** Whether the stack may use a Redis already answering on 6379 (`auto`) or always runs its own. */
+  redis: StackRedisChoice;
   java: string;
   mvn: string;
   /** Jars of another `redis` SQL connector to use instead of the project's own. */
@@ -39,6 +41,7 @@ export function stackLayout(env: NodeJS.ProcessEnv): StackLayout {
     runDir: join(stateDir, 'run'),
     projectRoot: resolve(__dirname, '..', '..'),
     ports: read.stackPorts(),
+    redis: read.stackRedis(),
     java: read.java(),
     mvn: read.mvn(),
     redisConnectorDir: read.redisConnectorDir(),

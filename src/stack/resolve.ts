@@ -95,7 +95,14 @@ function mvn(layout: StackLayout, logFile: string, args: string[]): Promise<void
     const child = spawn(layout.mvn, ['-B', ...args], { stdio: ['ignore', out, out] });
     child.on('error', (e) => {
       closeSync(out);
-      reject(new RuntimeFailure(`cannot run Maven ('${layout.mvn}'): ${(e as NodeJS.ErrnoException).code ?? e.message}; install Maven or set UVPV_MVN`));
+      reject(
+        new RuntimeFailure(
+          `cannot run Maven ('${layout.mvn}'): ${(e as NodeJS.ErrnoException).code ?? e.message}`,
+          undefined,
+          undefined,
+          'install Maven (Debian/Ubuntu: apt-get install maven) or set UVPV_MVN',
+        ),
+      );
     });
     child.on('exit', (code) => {
       closeSync(out);

@@ -32,6 +32,8 @@ export interface ComponentStatus {
   log: string;
 }
 
+// Redis rewrites its process title, so the marker goes into the title template (Redis 6.2+),
+// which is what /proc/<pid>/cmdline then shows.
 const REDIS_MARKER = 'uvpv-stack-redis';
 const HEALTH_TIMEOUT_MS = 120_000;
 
@@ -57,7 +59,8 @@ export class LocalStack {
    * or when no TaskManager runs or its command line cannot be read.
    */
   staleConnector(): string | undefined {
-    const tm = components(this.layout).find((c) => c.name === 'taskmanager')!;
+    const tm = components(this.layout).find((c) => c.name === 'taskmanager');
+    if (!tm) throw new Error('the stack has no taskmanager component');
     const pid = runningPid(this.layout.runDir, tm.name, tm.marker);
     if (pid === undefined) return undefined;
     let command: string;
@@ -88,7 +91,7 @@ export class LocalStack {
    */
   async up(): Promise<{ started: string[]; redis: RedisEndpoint }> {
     for (const dir of [this.layout.confDir, this.layout.dataDir, this.layout.logsDir, this.layout.runDir]) mkdirSync(dir, { recursive: true });
-    checkTool(this.layout.java, ['-version'], 'Java 17', 'install a JDK 17 or set JAVA_HOME');
+    checkTool(this.layout.java, ['-version'], 'Java 17', 'install a JDK 17 (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless) or set JAVA_HOME');
     // Ports first: a taken port is an error before anything is downloaded or started.
     const missing: Component[] = [];
     for (const c of components(this.layout)) {
@@ -113,7 +116,7 @@ export class LocalStack {
     const restartsTaskmanager = missing.some((c) => c.name === 'taskmanager') && !missing.some((c) => c.name === 'jobmanager');
     const probes = this.probes(restartsTaskmanager ? await taskmanagerIds(this.urls.flinkRest) : undefined);
     const toStart: Launch[] = all.filter((l) => missing.some((c) => c.name === l.name));
-    if (toStart.some((c) => c.name === 'kafka')) await this.formatKafkaStorage(jars.kafka);
+    if (toStart.some((c) => c.name === 'kafka')) this.formatKafkaStorage(jars.kafka);
 
     // Start in dependency order, but wait for health in parallel: on 2 cores the JVMs' start-up
     // is CPU-bound either way, and this keeps the wall time near the slowest one.
@@ -210,16 +213,35 @@ export class LocalStack {
     let endpoint: RedisEndpoint;
     const own = runningPid(this.layout.runDir, 'redis', REDIS_MARKER);
     if (own) endpoint = { host: '127.0.0.1', port: this.layout.ports.ownRedis, managed: true };
-    else if (await redisAnswers('127.0.0.1', 6379)) endpoint = { host: '127.0.0.1', port: 6379, managed: false };
+    else if (this.layout.redis === 'auto' && (await redisAnswers('127.0.0.1', 6379))) endpoint = { host: '127.0.0.1', port: 6379, managed: false };
     else {
       const port = this.layout.ports.ownRedis;
-      if (await portInUse(port)) throw new RuntimeFailure(`no Redis answers on 127.0.0.1:6379 and port ${port} for the stack's own is taken; set UVPV_REDIS_PORT`);
-      checkTool('redis-server', ['--version'], 'redis-server', 'install Redis (e.g. the redis-server package) or run one on 127.0.0.1:6379');
+      const why = this.layout.redis === 'own' ? 'UVPV_STACK_REDIS=own' : 'no Redis answers on 127.0.0.1:6379';
+      if (await portInUse(port)) throw new RuntimeFailure(`${why} and port ${port} for the stack's own Redis is taken`, undefined, undefined, 'set UVPV_REDIS_PORT to a free port');
+      checkTool(
+        'redis-server',
+        ['--version'],
+        `redis-server (${why}, so the stack starts its own)`,
+        'install Redis (Debian/Ubuntu: apt-get install redis-server) or run one on 127.0.0.1:6379',
+      );
       const end = this.progress.step(`starting redis-server on 127.0.0.1:${port}`);
       const pid = startDetached(this.layout.runDir, {
         name: 'redis',
         command: 'redis-server',
-        args: ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', this.layout.dataDir, '--tag-name', REDIS_MARKER],
+        args: [
+          '--bind',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--dir',
+          this.layout.dataDir,
+          '--proc-title-template',
+          `{title} {listen-addr} ${REDIS_MARKER}`,
+        ],
         marker: REDIS_MARKER,
         logFile: join(this.layout.logsDir, 'redis.out'),
       });
@@ -259,7 +281,7 @@ export class LocalStack {
   }
 
   /** KRaft storage is formatted once, with a cluster id of its own. */
-  private async formatKafkaStorage(kafkaJars: string): Promise<void> {
+  private formatKafkaStorage(kafkaJars: string): void {
     if (existsSync(join(this.layout.dataDir, 'kafka', 'meta.properties'))) return;
     const end = this.progress.step('formatting Kafka storage (first start)');
     const base = ['-cp', `${kafkaJars}/*`, `-Dlog4j.configuration=file:${join(this.layout.confDir, 'kafka', 'tools-log4j.properties')}`, 'kafka.tools.StorageTool'];
@@ -275,7 +297,7 @@ export class LocalStack {
 
 function checkTool(command: string, args: string[], what: string, fix: string): void {
   const r = spawnSync(command, args, { encoding: 'utf8' });
-  if (r.error) throw new RuntimeFailure(`${what} not found ('${command}'); ${fix}`);
+  if (r.error) throw new RuntimeFailure(`${what} not found ('${command}')`, undefined, undefined, fix);
 }
 
 function rss(pid: number): number | undefined {

@@ -21,3 +21,15 @@ export function redisClient(at: RedisAddress, mode: 'probe' | 'session'): Redis 
   client.on('error', () => undefined);
   return client;
 }
+
+/**
+ * Whether a Redis error is a refused or missing password. Redis starts every error reply with its
+ * kind: NOAUTH (a password is needed), WRONGPASS (Redis 6+: wrong user or password); Redis before
+ * 6 answers `ERR invalid password`, and a password sent to a server without one gets
+ * `ERR AUTH <password> called without any password configured`.
+ */
+export function isRedisAuthError(e: unknown): boolean {
+  const message = e instanceof Error ? e.message : String(e);
+  const kind = message.split(' ', 1)[0];
+  return kind === 'NOAUTH' || kind === 'WRONGPASS' || (kind === 'ERR' && /\b(invalid password|AUTH)\b/.test(message));
+}

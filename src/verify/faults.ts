@@ -108,7 +108,9 @@ export async function feedWithFault(ctx: FaultContext, jobId: string, messages: 
     }
   }
   await restored;
-  return report!;
+  // faultAfter is below messages.length, so the loop injects the fault while events remain, if any do.
+  if (!report) throw new Error(`the ${plan.kind} fault was not injected: no events to send`);
+  return report;
 }
 
 /** What the fault run reports once the job has finished: its restarts, and how long it took to run again. */

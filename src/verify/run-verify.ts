@@ -11,6 +11,7 @@ import { progress } from '../io/progress';
 import { settings } from '../io/settings';
 import { compileSpec } from '../compile';
 import { GatewayClient, DEFAULT_TIMING } from '../deploy/gateway/client';
+import type { JobRunner } from '../deploy/deployer';
 import { GatewayDeployer } from '../deploy/gateway/deployer';
 import { RuntimeFailure, UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, partitionCounts, sendValues, splitLines } from '../kafka/client';
@@ -87,7 +88,9 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     const stale = stack.staleConnector();
     if (stale) io.stderr(`warning: ${stale}\n`);
   }
-  const redisAt = stack.redisEndpoint()!;
+  // Up means its Redis answers, so the stack has recorded where.
+  const redisAt = stack.redisEndpoint();
+  if (!redisAt) throw new Error('the local stack is up but has not recorded its Redis endpoint');
   const runId = randomBytes(4).toString('hex');
   const topic = `uvpv-verify-${spec.name}-${runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-verify' });
@@ -125,13 +128,15 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       { redisConnector: target.redisConnector },
     );
     const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
-    const jobId = await timed('submit', () => new GatewayDeployer(target, client, { env: io.env, progress: p }).submit(spec, jobStatements(statements)));
+    // The job is submitted and waited on through the gateway deployer; the client reads Flink's REST API for the faults.
+    const runner: JobRunner = new GatewayDeployer(target, client, { env: io.env, progress: p });
+    const jobId = await timed('submit', () => runner.submitJob(spec, jobStatements(statements, 'reveal')));
     const plan = opts.fault;
     const fed = plan && (await timed('feed', () => feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy }, jobId, messages, plan)));
     await timed('run', async () => {
       const end = p.step(`running job ${jobId} to the end of its input`);
       // A fault run restarts on purpose, and may take a while to recover.
-      await client.waitForJob(jobId, ['FINISHED'], plan ? 300_000 : undefined, Boolean(plan));
+      await runner.waitUntilFinished(jobId, { timeoutMs: plan ? 300_000 : undefined, tolerateRestarts: Boolean(plan) });
       end('FINISHED');
     });
     if (fed) faultReport = await outcome(client, jobId, fed);

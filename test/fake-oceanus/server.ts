@@ -272,6 +272,13 @@ function typed<T>(p: Params, key: string, type: 'string' | 'number' | 'float' | 
   return v as T;
 }
 
+/** A parameter the action requires: of the API type, and there. */
+function given<T>(p: Params, key: string, type: 'string' | 'number' | 'float' | 'boolean' | 'array'): T {
+  const v = typed<T>(p, key, type);
+  if (v === undefined) throw new ApiError('MissingParameter', `The request is missing a required parameter \`${key}\`.`);
+  return v;
+}
+
 export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOceanus> {
   const jobs: FakeJob[] = [];
   const requests: FakeRequest[] = [];
@@ -340,7 +347,9 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     };
     const lag = opts.lagPolls ?? 0;
     if (lag === 0) start();
-    job.pending = { to, polls: pollsToSettle, lag, failure, start, done };
+    const pending: NonNullable<FakeJob['pending']> = { to, polls: pollsToSettle, lag, failure, start, done };
+    job.pending = pending;
+    return pending;
   };
 
   let savepointIds = 0;
@@ -423,9 +432,9 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     },
 
     CreateJob(p) {
-      const name = typed<string>(p, 'Name', 'string')!;
-      const jobType = typed<number>(p, 'JobType', 'number')!;
-      const clusterType = typed<number>(p, 'ClusterType', 'number')!;
+      const name = given<string>(p, 'Name', 'string');
+      const jobType = given<number>(p, 'JobType', 'number');
+      const clusterType = given<number>(p, 'ClusterType', 'number');
       const clusterId = typed<string>(p, 'ClusterId', 'string');
       const cuMem = typed<number>(p, 'CuMem', 'number') ?? 4;
       const workspace = typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE;
@@ -469,11 +478,11 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       if (parallelism !== undefined && parallelism < 1) throw new ApiError('InvalidParameterValue', 'DefaultParallelism must be positive.');
       const properties = (typed<unknown[]>(p, 'Properties', 'array') ?? []).map((x) => {
         const prop = fields('Properties', x, ['Key', 'Value'], ['Key', 'Value']);
-        return { Key: typed<string>(prop, 'Key', 'string')!, Value: typed<string>(prop, 'Value', 'string')! };
+        return { Key: given<string>(prop, 'Key', 'string'), Value: given<string>(prop, 'Value', 'string') };
       });
       const refs = (typed<unknown[]>(p, 'ResourceRefs', 'array') ?? []).map((x) => {
         const ref = fields('ResourceRefs', x, ['ResourceId', 'Version', 'Type'], ['ResourceId', 'Version', 'Type']);
-        const r = { ResourceId: typed<string>(ref, 'ResourceId', 'string')!, Version: typed<number>(ref, 'Version', 'number')!, Type: typed<number>(ref, 'Type', 'number')! };
+        const r = { ResourceId: given<string>(ref, 'ResourceId', 'string'), Version: given<number>(ref, 'Version', 'number'), Type: given<number>(ref, 'Type', 'number') };
         if (![0, 1, 2, 3, 4].includes(r.Type)) throw new ApiError('InvalidParameterValue', `ResourceRef Type ${r.Type} is not supported.`);
         const known = systemResources.find((x) => x.ResourceId === r.ResourceId);
         if (!known) throw new ApiError('ResourceNotFound.Resource', `Resource ${r.ResourceId} does not exist.`);
@@ -579,8 +588,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
 
     DescribeJobSavepoint(p) {
       const job = jobById(typed<string>(p, 'JobId', 'string'), typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE);
-      const limit = typed<number>(p, 'Limit', 'number')!;
-      const offset = typed<number>(p, 'Offset', 'number')!;
+      const limit = given<number>(p, 'Limit', 'number');
+      const offset = given<number>(p, 'Offset', 'number');
       if (limit < 1) throw new ApiError('InvalidParameterValue', 'Limit must be positive.');
       if (offset < 0) throw new ApiError('InvalidParameterValue', 'Offset must not be negative.');
       const types = typed<unknown[]>(p, 'RecordTypes', 'array');
@@ -594,15 +603,16 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
 
     RunJobs(p, injected) {
       const workspace = typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE;
-      const descriptions = typed<unknown[]>(p, 'RunJobDescriptions', 'array')!;
+      const descriptions = given<unknown[]>(p, 'RunJobDescriptions', 'array');
       if (descriptions.length === 0 || descriptions.length > 20) throw new ApiError('InvalidParameterValue.RunJobDescriptionsCount', 'Between 1 and 20 jobs.');
       for (const d of descriptions) {
         const desc = fields('RunJobDescriptions', d, RUN_FIELDS, ['JobId', 'RunType']);
         const job = jobById(desc.JobId, workspace);
-        const runType = typed<number>(desc, 'RunType', 'number')!;
+        const runType = given<number>(desc, 'RunType', 'number');
         if (![1, 2].includes(runType)) throw new ApiError('InvalidParameterValue.RunType', `RunType ${runType} is not supported.`);
         const version = typed<number>(desc, 'JobConfigVersion', 'number') ?? job.configs.length;
-        if (!job.configs.some((c) => c.Version === version)) throw new ApiError('ResourceNotFound.JobConfig', `Job config version ${version} does not exist.`);
+        const config = job.configs.find((c) => c.Version === version);
+        if (!config) throw new ApiError('ResourceNotFound.JobConfig', `Job config version ${version} does not exist.`);
         if (job.pending || job.Status === 3 || job.Status === 4)
           throw new ApiError('ResourceInUse.InstanceInProcess', `Job ${job.JobId} is running or in operation; stop or pause it first.`);
         if (runType === 2 && job.Status !== 6) throw new ApiError('FailedOperation', `Job ${job.JobId} is not paused and cannot be resumed.`);
@@ -616,25 +626,24 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
           if (named.Status !== 1 || named.PathStatus !== 1) throw new ApiError('FailedOperation', `Savepoint ${savepointId} cannot be used (status ${named.Status}).`);
         }
         job.runs.push({ RunType: runType, JobConfigVersion: version, SavepointPath: savepointPath, SavepointId: savepointId });
-        const config = job.configs.find((c) => c.Version === version)!;
         const failure = (injected && 'failRun' in injected ? injected.failRun : undefined) ?? missingFactory(config);
-        operate(job, failure ? -1 : 4, failure, () => {
+        const pending = operate(job, failure ? -1 : 4, failure, () => {
           job.published = version;
           job.startedAt = Date.now();
         });
-        if (injected && 'lateRun' in injected) job.pending!.until = Date.now() + injected.lateRun;
+        if (injected && 'lateRun' in injected) pending.until = Date.now() + injected.lateRun;
       }
       return {};
     },
 
     StopJobs(p) {
       const workspace = typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE;
-      const descriptions = typed<unknown[]>(p, 'StopJobDescriptions', 'array')!;
+      const descriptions = given<unknown[]>(p, 'StopJobDescriptions', 'array');
       if (descriptions.length === 0) throw new ApiError('InvalidParameterValue', 'StopJobDescriptions is empty.');
       for (const d of descriptions) {
         const desc = fields('StopJobDescriptions', d, STOP_FIELDS, STOP_FIELDS);
         const job = jobById(desc.JobId, workspace);
-        const stopType = typed<number>(desc, 'StopType', 'number')!;
+        const stopType = given<number>(desc, 'StopType', 'number');
         if (![1, 2].includes(stopType)) throw new ApiError('InvalidParameterValue.UnknownStopType', `StopType ${stopType} is unknown.`);
         if (job.pending || job.Status !== 4) throw new ApiError('ResourceUnavailable.NotAllowedToBeStopOrPause', `Job ${job.JobId} is not running.`);
         job.stops.push(stopType);
@@ -661,7 +670,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
   /** Checks method, headers and signature; returns the action. */
   const authenticate = (req: IncomingMessage, body: string): string => {
     const h = req.headers;
-    const header = (name: string) => (Array.isArray(h[name]) ? h[name]![0] : (h[name] as string | undefined));
+    const header = (name: string) => (Array.isArray(h[name]) ? h[name][0] : h[name]);
     if (req.method !== 'POST' || req.url !== '/') throw new ApiError('UnsupportedProtocol', 'POST / only.');
     if (!/^application\/json(;|$)/.test(header('content-type') ?? '')) throw new ApiError('InvalidParameter', 'Content-Type must be application/json.');
     const action = header('x-tc-action') ?? '';
@@ -770,7 +779,9 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     },
     addJob(name) {
       const { JobId } = actions.CreateJob({ Name: name, JobType: 1, ClusterType: 2, ClusterId: opts.clusterIds?.[0] ?? 'cluster-any' });
-      return jobs.find((j) => j.JobId === JobId)!;
+      const job = jobs.find((j) => j.JobId === JobId);
+      if (!job) throw new Error(`CreateJob made no job ${String(JobId)}`);
+      return job;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -821,7 +832,7 @@ function sqlArgs(programArgs: string): { sql: string; checkpointSeconds: number 
   }
   let metadata: { Metadata?: { ReferenceTables?: unknown; Variables?: unknown } } | undefined;
   try {
-    metadata = isBase64(args.Metadata) ? JSON.parse(Buffer.from(args.Metadata, 'base64').toString('utf8')) : undefined;
+    metadata = isBase64(args.Metadata) ? (JSON.parse(Buffer.from(args.Metadata, 'base64').toString('utf8')) as typeof metadata) : undefined;
   } catch {
     metadata = undefined;
   }

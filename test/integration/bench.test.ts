@@ -12,6 +12,7 @@ import { runBench } from '../../src/bench/run-bench';
 import { decodeRecord } from '../../src/model/decode';
 import { RecordGenerator } from '../../src/produce/generator';
 import { loadSpec } from '../../src/spec/load';
+import { required } from '../../src/util/required';
 
 const ROOT = resolve(__dirname, '../..');
 const EVENTS = 20_000;
@@ -32,7 +33,9 @@ test('the bench runs the ceiling, the generated job, the baseline, parse-only an
   // What the bench produced, recomputed here: the same generator, the same options.
   const { spec } = loadSpec('pipelines/uvpv.yaml', { env: {}, cwd: ROOT });
   const gen = new RecordGenerator(spec, { users: 1000, seed: SEED, badRatio: 0, lateRatio: 0 });
-  const rows = Array.from({ length: EVENTS }, (_, i) => decodeRecord(gen.next(Date.UTC(2024, 0, 1) + i * 100), spec.source.columns, spec.source)!);
+  const rows = Array.from({ length: EVENTS }, (_, i) =>
+    required(decodeRecord(gen.next(Date.UTC(2024, 0, 1) + i * 100), spec.source.columns, spec.source), 'a generated record, decoded'),
+  );
   const browse = rows.filter((row) => row.record_type === 0);
   const browsers = new Set(browse.map((row) => row.user_id)).size;
 

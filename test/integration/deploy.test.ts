@@ -10,6 +10,9 @@ import { run } from '../../src/cli/run';
 import { deleteTopic, kafka } from '../../src/kafka/client';
 import { GatewayClient } from '../../src/deploy/gateway/client';
 import { readJobSql } from '../../src/deploy/gateway/job-sql';
+import { renderSql } from '../../src/sql/parts';
+import { required } from '../../src/util/required';
+import { matched } from '../support/checks';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SPEC = join(ROOT, 'pipelines', 'uvpv.yaml');
@@ -47,7 +50,7 @@ test('deploy leaves a RUNNING job named after the pipeline; a second deploy is r
   const r = await uvpv(['deploy', SPEC, '--target', 'local', '--create-topic']);
   expect(r.err).toBe(r.err.replace(/error:/, '')); // no error printed
   expect(r.code).toBe(0);
-  const jobId = /submitted uvpv-demo as Flink job ([0-9a-f]{32})/.exec(r.out)![1];
+  const [, jobId] = matched(/submitted uvpv-demo as Flink job ([0-9a-f]{32})/, r.out);
   expect(r.out).toContain(`job ${jobId} is RUNNING`);
   const running = (await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING');
   expect(running.map((j) => j.jid)).toEqual([jobId]);
@@ -74,8 +77,9 @@ test('the job carries its printable SQL (secrets as placeholders: see job-sql.te
   const [job] = (await jobsNamed('uvpv-demo')).filter((j) => j.state === 'RUNNING');
   const kept = await readJobSql(new GatewayClient({ gateway: 'http://127.0.0.1:8083', flinkRest: 'http://127.0.0.1:8081' }), job.jid);
   expect(kept).toBeDefined();
-  expect(kept!.join(';\n')).toContain('INSERT INTO `redis_pv`');
-  expect(kept!.some((s) => /^CREATE TABLE `input_web_record`/m.test(s))).toBe(true);
+  const text = required(kept, 'the kept SQL').map((st) => renderSql(st, 'mask'));
+  expect(text.join(';\n')).toContain('INSERT INTO `redis_pv`');
+  expect(text.some((s) => /^CREATE TABLE `input_web_record`/m.test(s))).toBe(true);
 });
 
 test('a replacement that fails after submission is rolled back: the previous SQL runs again from the savepoint', async () => {
@@ -87,19 +91,21 @@ test('a replacement that fails after submission is rolled back: the previous SQL
   expect(r.code).toBe(1);
   const failed = /the new job ([0-9a-f]{32}) failed: Flink job \1 (?:failed and restarted \d+ time\(s\)|\(uvpv-demo\) failed and is RESTARTING[^;]*)/.exec(r.err);
   expect(failed).not.toBeNull();
+  const [, failedJob] = required(failed, 'the failed job');
   const back = new RegExp(`rolled back: the previous version of uvpv-demo runs again as job ([0-9a-f]{32}), from savepoint (file:\\S+)`).exec(r.err);
   expect(back).not.toBeNull();
+  const [, previousJob, savepoint] = required(back, 'the rollback');
   expect(r.err).toMatch(/^root cause: .*Failed to connect to 127\.0\.0\.1:6399/m);
   expect(r.err).not.toMatch(/^\s+at /m);
   // The old job was stopped with that savepoint (the progress on stderr says so as it happens).
-  expect(r.err).toContain(`stopping job ${before.jid} with a savepoint: ${back![2]}`);
+  expect(r.err).toContain(`stopping job ${before.jid} with a savepoint: ${savepoint}`);
   // What runs is the previous version (Redis on 6379), and the failed one is gone.
   const jobs = await jobsNamed('uvpv-demo');
-  expect(jobs.filter((j) => j.state === 'RUNNING').map((j) => j.jid)).toEqual([back![1]]);
-  expect(jobs.find((j) => j.jid === failed![1])?.state).toBe('CANCELED');
-  const kept = await readJobSql(new GatewayClient({ gateway: 'http://127.0.0.1:8083', flinkRest: 'http://127.0.0.1:8081' }), back![1]);
-  expect(kept!.join('\n')).toContain("'port' = '6379'");
-  expect(kept!.join('\n')).not.toContain("'port' = '6399'");
+  expect(jobs.filter((j) => j.state === 'RUNNING').map((j) => j.jid)).toEqual([previousJob]);
+  expect(jobs.find((j) => j.jid === failedJob)?.state).toBe('CANCELED');
+  const kept = await readJobSql(new GatewayClient({ gateway: 'http://127.0.0.1:8083', flinkRest: 'http://127.0.0.1:8081' }), previousJob);
+  expect(kept?.join('\n')).toContain("'port' = '6379'");
+  expect(kept?.join('\n')).not.toContain("'port' = '6399'");
 });
 
 test('status reports the running job', async () => {

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { run } from '../../src/cli/run';
 import { memoryIo } from '../../src/io/io';
 import { FAULT_KINDS } from '../../src/verify/faults';
+import { required } from '../../src/util/required';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EVENTS = Number(process.env.UVPV_FAULT_EVENTS ?? 400);
@@ -52,15 +53,18 @@ describe.each(SPECS.flatMap(([name, file]) => [1, 2].map((p) => [`${name} at par
     expect(r.out).toMatch(/^verify: PASS: (\d+) of \1 keys match/m);
     expect(r.code).toBe(0);
     // The fault hits after --at of the events and one more batch, which the job is still writing.
-    const line = r.out.split('\n').find((l) => l.startsWith(`fault: ${kind} after `));
+    const line = required(
+      r.out.split('\n').find((l) => l.startsWith(`fault: ${kind} after `)),
+      `the line fault: ${kind}`,
+    );
     expect(line).toBeDefined();
-    const after = Number(new RegExp(`^fault: ${kind} after (\\d+) of ${EVENTS} messages`).exec(line!)?.[1]);
+    const after = Number(new RegExp(`^fault: ${kind} after (\\d+) of ${EVENTS} messages`).exec(line)?.[1]);
     expect(after).toBeGreaterThan(EVENTS * 0.4);
     expect(after).toBeLessThan(EVENTS);
-    const restarts = Number(/Flink restarted the job (\d+) times?/.exec(line!)?.[1]);
+    const restarts = Number(/Flink restarted the job (\d+) times?/.exec(line)?.[1]);
     if (kind === 'kafka-restart') {
       // The job may ride through a broker restart; the broker must have been a new process.
-      const [, before, after] = /killed the Kafka broker \(pid (\d+), SIGKILL\) and started it again \(pid (\d+)\)/.exec(line!) ?? [];
+      const [, before, after] = /killed the Kafka broker \(pid (\d+), SIGKILL\) and started it again \(pid (\d+)\)/.exec(line) ?? [];
       expect(Number(after)).toBeGreaterThan(0);
       expect(after).not.toBe(before);
     } else {

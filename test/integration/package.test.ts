@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { required } from '../../src/util/required';
 
 const ROOT = resolve(__dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'uvpv-package-'));
@@ -36,7 +37,9 @@ function uvpv(args: string[]) {
 }
 
 beforeAll(() => {
-  const packed = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const packOutput = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  // npm pack prints the file it wrote last.
+  const packed = required(packOutput.trim().split('\n').at(-1), 'the file npm pack wrote');
   mkdirSync(app);
   execFileSync('npm', ['init', '-y'], { cwd: app, stdio: 'ignore' });
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed)], { cwd: app, stdio: 'inherit' });

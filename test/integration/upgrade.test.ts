@@ -16,7 +16,7 @@ import { createTopic, deleteTopic, kafka, sendValues } from '../../src/kafka/cli
 import { referenceModel } from '../../src/model/reference';
 import { jobStatements } from '../../src/sql/compiler';
 import { loadSpec } from '../../src/spec/load';
-import { chainHeads, operatorIds } from '../../src/upgrade/operator-ids';
+import { chainHeads, operatorIds } from '../../src/deploy/upgrade/operator-ids';
 import { claimDatabase, type Namespace } from '../../src/verify/namespace';
 import type { ListEntry } from '../../src/model/expectation';
 
@@ -82,7 +82,7 @@ describe.each([
     );
     const loaded = loadSpec(spec, { env: { ...process.env }, cwd: dir });
     expect(loaded.spec.job.parallelism).toBe(parallelism);
-    const statements = jobStatements(compileSpec(loaded, 'flink', {}, { redisConnector: 'uvpv' }).statements);
+    const statements = jobStatements(compileSpec(loaded, 'flink', {}, { redisConnector: 'uvpv' }).statements, 'reveal');
     const plan = await executionPlan(client, statements, 'the test job');
     const derived = operatorIds(plan);
     const heads = new Set(chainHeads(plan).map((n) => derived.get(n.id)));

@@ -20,7 +20,7 @@ test('Flink plans the SQL of every golden case', async () => {
       const loaded = loadSpec('pipeline.yaml', { env: c.env, cwd: c.dir });
       return { id: c.name, statements: compileSpec(loaded, 'flink').statements };
     } catch (e) {
-      throw new Error(`${c.name}: ${e instanceof SpecError ? e.diagnostics.map((d) => d.message).join('; ') : e}`);
+      throw new Error(`${c.name}: ${e instanceof SpecError ? e.diagnostics.map((d) => d.message).join('; ') : String(e)}`);
     }
   });
   const refused = (await planOnFlink(scripts)).filter((r) => !r.ok);

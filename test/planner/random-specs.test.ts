@@ -55,10 +55,9 @@ async function shrink(spec: SpecTree, error: string): Promise<{ spec: SpecTree; 
   for (let round = 0; round < 25; round++) {
     const steps = shrinkSteps(spec);
     const failing = await refusedByFlink(steps);
-    const first = [...failing.keys()].sort((a, b) => a - b)[0];
+    const first = [...failing].sort(([a], [b]) => a - b).at(0);
     if (first === undefined) break;
-    spec = steps[first];
-    error = failing.get(first)!;
+    [spec, error] = [steps[first[0]], first[1]];
   }
   return { spec, error };
 }

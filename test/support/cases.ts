@@ -32,7 +32,7 @@ export function findCases(root = CASES_ROOT): Case[] {
       out.push({
         name: relative(root, dir),
         dir,
-        env: existsSync(envFile) ? JSON.parse(readFileSync(envFile, 'utf8')) : {},
+        env: existsSync(envFile) ? (JSON.parse(readFileSync(envFile, 'utf8')) as NodeJS.ProcessEnv) : {},
         has: (f) => existsSync(join(dir, f)),
         read: (f) => readFileSync(join(dir, f), 'utf8'),
       });

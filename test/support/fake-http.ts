@@ -19,10 +19,12 @@ export async function startFakeHttp(): Promise<FakeHttp> {
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
-      const body = raw ? JSON.parse(raw) : undefined;
-      calls.push({ method: req.method!, path: req.url!, body });
-      const route = routes.find((r) => r.method === req.method && r.path.test(req.url!));
-      const answer = route?.handler(req, body) ?? { status: 404, body: { errors: [`Not found: ${req.url}`] } };
+      const body: unknown = raw ? JSON.parse(raw) : undefined;
+      // A server's request always has both (the types share them with a client's response).
+      const { method = '', url: path = '' } = req;
+      calls.push({ method, path, body });
+      const route = routes.find((r) => r.method === method && r.path.test(path));
+      const answer = route?.handler(req, body) ?? { status: 404, body: { errors: [`Not found: ${path}`] } };
       const send = () => {
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer.body ?? {}));

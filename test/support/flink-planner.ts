@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlStatement } from '../../src/sql/compiler';
+import { renderSql } from '../../src/sql/parts';
 import { JAVA17_FLAGS } from '../../src/stack/components';
 
 const CONNECTOR = join(__dirname, '..', '..', 'connector');
@@ -42,7 +43,10 @@ export async function planOnFlink(scripts: readonly Script[]): Promise<Planned[]
   for (const s of scripts) {
     // Length framing (in UTF-16 units, as Java reads chars): no SQL text can end a statement early.
     let frame = `script ${s.id} ${s.statements.length}\n`;
-    for (const st of s.statements) frame += `${st.kind} ${st.sql.length}\n${st.sql}\n`;
+    for (const st of s.statements) {
+      const sql = renderSql(st.parts, 'placeholder');
+      frame += `${st.kind} ${sql.length}\n${sql}\n`;
+    }
     child.stdin.write(frame);
   }
   child.stdin.end();

@@ -19,7 +19,7 @@ export interface FreshBuild {
 
 export function freshBuild(): FreshBuild {
   const dir = mkdtempSync(join(tmpdir(), 'uvpv-build-'));
-  const { config } = ts.readConfigFile(join(ROOT, 'tsconfig.build.json'), ts.sys.readFile);
+  const config: unknown = ts.readConfigFile(join(ROOT, 'tsconfig.build.json'), (path) => ts.sys.readFile(path)).config;
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
   const compilerOptions: ts.CompilerOptions = { ...options, sourceMap: false, declaration: false };
   const walk = (from: string) => {

@@ -179,7 +179,43 @@ class Filters {
   }
 }
 
-export type SpecTree = Record<string, any>;
+/** A metric as YAML holds it: loose where the generator writes values the spec refuses. */
+export interface MetricTree {
+  name: string;
+  type: string;
+  event?: string;
+  numerator?: string;
+  denominator?: string;
+  precision?: number;
+  column?: string;
+  by?: string;
+  n?: number;
+  redis: Record<string, string>;
+}
+
+/** A random spec as YAML holds it (spec/types.ts has the loaded form). */
+export interface SpecTree {
+  version: number;
+  name: string;
+  source: {
+    table: string;
+    topic: string;
+    bootstrapServers: string;
+    startupMode: string;
+    columns: Record<string, string>;
+    eventTime: string;
+    watermarkDelay: string;
+    groupId?: string;
+    offsetReset?: string;
+    ignoreParseErrors?: boolean;
+    failOnMissingField?: boolean;
+  };
+  events: Record<string, string>;
+  window: Record<string, string>;
+  redis: { host: string; port: number; database: number };
+  metrics: MetricTree[];
+  job?: { parallelism: number; stateTtl: string };
+}
 
 /** The YAML text a user would write for a spec tree. */
 export function specYaml(spec: SpecTree): string {
@@ -213,7 +249,7 @@ export function randomSpec(seed: number): SpecTree {
   const metricNames = [...METRICS].sort(() => r() - 0.5).slice(0, int(r, 1, 4));
   const usedKeys = new Set<string>();
   const plain = cols.filter((c) => PLAIN.test(c.type));
-  const metrics = metricNames.map((name, i) => {
+  const metrics = metricNames.map((name, i): MetricTree => {
     const type = pick(r, ['uv', 'pv', 'ratio', 'uv', 'pv', 'ratio', 'topn'] as const);
     // Mostly a column `by` takes; sometimes any column (a DOUBLE, the event time: refused).
     const byColumn = () => pick(r, plain.length && chance(r, 0.93) ? plain : cols).name;
@@ -237,7 +273,7 @@ export function randomSpec(seed: number): SpecTree {
     usedKeys.add(key);
     const redis: Record<string, string> = { type: redisType, key };
     if (redisType === 'list' && chance(r, 0.3)) redis.command = pick(r, ['lpush', 'rpush']);
-    const m: Record<string, unknown> = { name, type };
+    const m: Omit<MetricTree, 'redis'> = { name, type };
     if (type === 'ratio') {
       m.numerator = pick(r, eventNames);
       m.denominator = pick(r, eventNames);
@@ -248,12 +284,11 @@ export function randomSpec(seed: number): SpecTree {
     if (type === 'topn') {
       m.n = chance(r, 0.06) ? pick(r, [0, 1001, 2.5]) : pick(r, [1, int(r, 2, 10), int(r, 11, 1000), 1000]);
     }
-    m.redis = redis;
-    return m;
+    return { ...m, redis };
   });
 
   const startupMode = pick(r, ['earliest-offset', 'latest-offset', 'group-offsets']);
-  const source: Record<string, unknown> = {
+  const source: SpecTree['source'] = {
     table: pick(r, TABLES),
     topic: 'topic-a',
     bootstrapServers: '127.0.0.1:9092',
@@ -267,7 +302,7 @@ export function randomSpec(seed: number): SpecTree {
   if (chance(r, 0.3)) source.ignoreParseErrors = chance(r, 0.5);
   if (chance(r, 0.15)) source.failOnMissingField = chance(r, 0.5);
 
-  const spec = {
+  const spec: SpecTree = {
     version: 1,
     name: `random-${seed}`,
     source,
@@ -287,13 +322,13 @@ export function randomSpec(seed: number): SpecTree {
 export function shrinkSteps(spec: SpecTree): SpecTree[] {
   const out: SpecTree[] = [];
   const copy = (): SpecTree => structuredClone(spec);
-  spec.metrics.forEach((_m: unknown, i: number) => {
+  spec.metrics.forEach((_m, i) => {
     if (spec.metrics.length < 2) return;
     const s = copy();
     s.metrics.splice(i, 1);
     out.push(s);
   });
-  spec.metrics.forEach((m: SpecTree, i: number) => {
+  spec.metrics.forEach((m, i) => {
     // A breakdown fewer: the metric without `by` (and its key without the by column's placeholder).
     if (m.by !== undefined && m.type !== 'topn') {
       const s = copy();
@@ -329,7 +364,7 @@ export function shrinkSteps(spec: SpecTree): SpecTree[] {
       out.push(s);
     }
   }
-  for (const k of ['groupId', 'offsetReset', 'ignoreParseErrors', 'failOnMissingField']) {
+  for (const k of ['groupId', 'offsetReset', 'ignoreParseErrors', 'failOnMissingField'] as const) {
     if (k in spec.source) {
       const s = copy();
       delete s.source[k];

@@ -10,13 +10,14 @@ import { RuntimeFailure, UsageError } from '../../src/errors';
 import type { SqlStatement } from '../../src/sql/compiler';
 import type { GatewayTarget, Spec } from '../../src/spec/types';
 import { closedPort, startFakeHttp, type FakeHttp } from '../support/fake-http';
+import { rejection } from '../support/checks';
 import { unpackSql } from '../../src/deploy/gateway/job-sql';
 
 const JOB = 'a'.repeat(32);
 let spec: Spec;
 const STATEMENTS: SqlStatement[] = [
-  { kind: 'set', comment: '-- the job name', sql: "SET 'pipeline.name' = 'uvpv-demo'" },
-  { kind: 'insert', comment: '', sql: 'INSERT INTO s SELECT 1' },
+  { kind: 'set', comment: '-- the job name', parts: ["SET 'pipeline.name' = 'uvpv-demo'"] },
+  { kind: 'insert', comment: '', parts: ['INSERT INTO s SELECT 1'] },
 ];
 const SQL = "-- the job name\nSET 'pipeline.name' = 'uvpv-demo';\n\nEXECUTE STATEMENT SET\nBEGIN\n\n  INSERT INTO s SELECT 1;\n\nEND;\n";
 const FLINK_TRACE = [
@@ -40,7 +41,8 @@ function happyGateway(jobState: () => string) {
     return { body: { operationHandle: handle } };
   });
   fake.route('GET', /\/operations\/op\d+\/result\/0/, (req) => {
-    const isInsert = inserts.has(/\/operations\/(op\d+)\//.exec(req.url!)![1]);
+    const handle = /\/operations\/(op\d+)\//.exec(req.url ?? '')?.[1];
+    const isInsert = handle !== undefined && inserts.has(handle);
     return {
       body: isInsert
         ? { resultType: 'PAYLOAD', jobID: JOB, results: { data: [{ kind: 'INSERT', fields: [JOB] }] } }
@@ -61,7 +63,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const request = { sql: SQL, statements: STATEMENTS, dryRunSql: SQL, dryRunStatements: STATEMENTS, dryRun: false, replace: false };
+const request = { job: { statements: STATEMENTS, script: () => SQL }, dryRun: false, replace: false };
 const deploy = (extra: object = {}) => deployer.deploy({ spec, ...request, ...extra });
 
 test('a gateway that is down is named, with the way to start the local stack', async () => {
@@ -76,7 +78,7 @@ test('a gateway that is down is named, with the way to start the local stack', a
 test("a statement that fails reports Flink's root cause, not a generic HTTP error", async () => {
   happyGateway(() => 'RUNNING');
   fake.route('GET', /\/operations\/op2\/result\/0/, () => ({ status: 500, body: { errors: FLINK_TRACE } }));
-  const err = await deploy().catch((e) => e);
+  const err = await rejection(deploy(), RuntimeFailure);
   expect(err).toBeInstanceOf(RuntimeFailure);
   expect(err.code).toBe('service-error');
   expect(err.message).toMatch(/answered HTTP 500: org\.apache\.flink\.table\.api\.ValidationException: Could not find any factory for identifier 'redis'/);
@@ -90,7 +92,7 @@ test('a job that goes FAILED in its first seconds fails the deploy with the root
   fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({
     body: { 'root-exception': 'java.lang.RuntimeException: boom\n\tat x.y(Z.java:1)\nCaused by: io.lettuce.core.RedisConnectionException: Unable to connect to 127.0.0.1:6390' },
   }));
-  const err = await deploy().catch((e) => e);
+  const err = await rejection(deploy(), RuntimeFailure);
   expect(err.message).toBe(`Flink job ${JOB} (uvpv-demo) FAILED`);
   expect(err.code).toBe('job-terminal-state');
   expect(err.detail).toMatch(/root cause: io\.lettuce\.core\.RedisConnectionException: Unable to connect to 127\.0\.0\.1:6390/);
@@ -99,7 +101,7 @@ test('a job that goes FAILED in its first seconds fails the deploy with the root
 test('a job that fails and restarts (a cluster with a restart strategy) is reported with its root cause', async () => {
   happyGateway(() => 'RESTARTING');
   fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({ body: { 'root-exception': 'java.io.IOException: Failed to connect to Redis at 127.0.0.1:6399' } }));
-  const err = await deploy().catch((e) => e);
+  const err = await rejection(deploy(), RuntimeFailure);
   expect(err.message).toMatch(/^Flink job a{32} \(uvpv-demo\) failed and is RESTARTING; it stays on the cluster until you stop it/);
   expect(err.code).toBe('job-restarting');
   expect(err.detail).toMatch(/root cause: java\.io\.IOException: Failed to connect to Redis at 127\.0\.0\.1:6399/);
@@ -107,7 +109,7 @@ test('a job that fails and restarts (a cluster with a restart strategy) is repor
 
 test('a job that never starts times out with its state', async () => {
   happyGateway(() => 'CREATED');
-  const err = await deploy().catch((e) => e);
+  const err = await rejection(deploy(), RuntimeFailure);
   expect(err.message).toMatch(/is CREATED, not RUNNING or FINISHED, after 0\.4s/);
   expect(err.code).toBe('timed-out');
 });
@@ -116,7 +118,7 @@ test('a gateway that does not answer in time is a timeout, not a hang', async ()
   happyGateway(() => 'RUNNING');
   fake.route('POST', /^\/v1\/sessions$/, () => ({ body: { sessionHandle: 's1' }, delayMs: 60_000 }));
   const client = new GatewayClient({ gateway: fake.url, flinkRest: fake.url }, { intervalMs: 5, timeoutMs: 400 }, 300);
-  const err = await client.openSession('x').catch((e) => e);
+  const err = await rejection(client.openSession('x'), RuntimeFailure);
   expect(err.message).toMatch(/did not answer \(no answer within 0\.3s\)/);
   expect(err.code).toBe('service-unreachable');
 });
@@ -124,7 +126,7 @@ test('a gateway that does not answer in time is a timeout, not a hang', async ()
 test('a running job of the same pipeline is not duplicated without --replace', async () => {
   happyGateway(() => 'RUNNING');
   fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [{ jid: 'b'.repeat(32), name: 'uvpv-demo', state: 'RUNNING', 'start-time': 1 }] } }));
-  const err = await deploy().catch((e) => e);
+  const err = await rejection(deploy(), UsageError);
   expect(err).toBeInstanceOf(UsageError);
   expect(err.message).toMatch(/already runs as Flink job b{32} \(RUNNING\); use --replace/);
   expect(fake.calls.filter((c) => c.path.endsWith('/statements'))).toHaveLength(0);
@@ -139,7 +141,7 @@ test('the happy path submits every statement in one session and waits for RUNNIN
   // and CREATE, then the inserts as one statement set.
   const [keep, ...rest] = statements;
   expect(keep).toMatch(/^SET 'pipeline\.global-job-parameters' = 'uvpv\.sql:[A-Za-z0-9_-]+'$/);
-  expect(unpackSql(keep.slice(keep.indexOf(':') + 1, -1))).toEqual(rest);
+  expect(unpackSql(keep.slice(keep.indexOf(':') + 1, -1))).toEqual(rest.map((st) => [st]));
   expect(rest).toEqual(["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n\n  INSERT INTO s SELECT 1;\n\nEND']);
   expect(io.err).toMatch(/✓ waiting for job a{32} to run: RUNNING/);
   expect(io.err).toMatch(/note: Kafka at 127\.0\.0\.1:\d+ does not answer from here; not checking that topic uvpv-demo exists/);
@@ -193,8 +195,28 @@ test('a job still cancelling when the wait ends counts as cancelled; a job that 
   const r = await deployer.stop(spec, {});
   expect(r.lines).toEqual([`cancelled job ${JOB} (uvpv-demo); no savepoint taken (use --savepoint DIR to keep its state)`]);
   state = 'FAILED';
-  const err = await deployer.stop(spec, {}).catch((e) => e);
+  const err = await rejection(deployer.stop(spec, {}), RuntimeFailure);
   expect(err).toBeInstanceOf(RuntimeFailure);
   expect(err.code).toBe('job-terminal-state');
   expect(err.message).toBe(`Flink job ${JOB} (uvpv-demo) FAILED`);
+});
+
+describe('bounded jobs (verify and the bench, through JobRunner)', () => {
+  test('submitJob runs the statements as they are, with no savepoint and nothing kept, and returns the job id', async () => {
+    happyGateway(() => 'FINISHED');
+    const id = await deployer.submitJob(spec, ["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO s SELECT 1;\nEND']);
+    expect(id).toBe(JOB);
+    const sent = fake.calls.filter((c) => c.method === 'POST' && /statements$/.test(c.path)).map((c) => (c.body as { statement: string }).statement);
+    expect(sent).toEqual(["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO s SELECT 1;\nEND']);
+    await expect(deployer.waitUntilFinished(id)).resolves.toBeUndefined();
+  });
+
+  test('waitUntilFinished ends with the root cause when the job fails', async () => {
+    happyGateway(() => 'FAILED');
+    fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({ body: { 'root-exception': 'java.lang.RuntimeException: boom' } }));
+    const err = await deployer.waitUntilFinished(JOB).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RuntimeFailure);
+    expect((err as RuntimeFailure).code).toBe('job-terminal-state');
+    expect((err as RuntimeFailure).detail).toMatch(/root cause: java\.lang\.RuntimeException: boom/);
+  });
 });

@@ -11,6 +11,7 @@ import { loadSpec } from '../../src/spec/load';
 import { compare } from '../../src/verify/compare';
 import { readExpectation } from '../../src/verify/expect-file';
 import { findCases } from '../support/cases';
+import { required } from '../../src/util/required';
 
 const cases = findCases().filter((c) => c.has('events.jsonl') && c.has('expected.yaml'));
 
@@ -31,7 +32,10 @@ test.each(cases.map((c) => [c.name, c] as const))('%s: the reference model compu
 });
 
 test('the model counts skipped and late rows', () => {
-  const c = cases.find((x) => x.name === 'verify/bad-records')!;
+  const c = required(
+    cases.find((x) => x.name === 'verify/bad-records'),
+    'case verify/bad-records',
+  );
   const { spec } = loadSpec('pipeline.yaml', { env: {}, cwd: c.dir, mode: 'lenient' });
   const model = referenceModel(spec, splitLines(readFileSync(join(c.dir, 'events.jsonl'))));
   expect(model.skipped).toBe(3); // not JSON, a JSON array, an empty line
@@ -41,7 +45,10 @@ test('the model counts skipped and late rows', () => {
 });
 
 test('a wrong expectation is reported key by key', () => {
-  const c = cases.find((x) => x.name === 'reference')!;
+  const c = required(
+    cases.find((x) => x.name === 'reference'),
+    'case reference',
+  );
   const { spec } = loadSpec('pipeline.yaml', { env: {}, cwd: c.dir, mode: 'lenient' });
   const model = referenceModel(spec, splitLines(readFileSync(join(c.dir, 'events.jsonl'))));
   const expected = readExpectation(join(c.dir, 'expected.yaml'));

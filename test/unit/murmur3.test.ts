@@ -1,5 +1,5 @@
 /** The hash Flink's operator ids come from, against Guava's murmur3_128(0) (values computed with Guava 32). */
-import { intsLittleEndian, murmur3x64_128 } from '../../src/upgrade/murmur3';
+import { intsLittleEndian, murmur3x64_128 } from '../../src/deploy/upgrade/murmur3';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

@@ -92,7 +92,8 @@ describe('the fake checks requests like the real service', () => {
   test('a correct request is answered with a Response and a RequestId', async () => {
     const r = await raw({});
     expect(r.Error).toBeUndefined();
-    expect(r).toMatchObject({ TotalCount: 0, JobSet: [], RequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(r).toMatchObject({ TotalCount: 0, JobSet: [] });
+    expect(r.RequestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   test.each([
@@ -109,7 +110,7 @@ describe('the fake checks requests like the real service', () => {
     ['a wrongly typed parameter', { body: '{"Limit":"10"}' }, 'InvalidParameter'],
     ['JobIds and Filters together', { body: '{"JobIds":["cql-1"],"Filters":[{"Name":"Name","Values":["x"]}]}' }, 'InvalidParameter'],
   ])('refuses %s', async (_what, opts, code) => {
-    const r = await raw(opts as Parameters<typeof raw>[0]);
+    const r = await raw(opts);
     expect(r.Error?.Code).toBe(code);
     expect(fake.state.requests.at(-1)?.error).toBe(code);
   });

@@ -9,6 +9,7 @@ import { actions, CLUSTER, envFor, MUTATING, ROOT, SECRET_ID, SECRET_KEY, SPEC, 
 import type { FakeOceanus } from '../fake-oceanus/server';
 import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
+import { matched } from '../support/checks';
 
 const DEPLOY = ['deploy', SPEC, '--target', 'oceanus'];
 
@@ -62,7 +63,7 @@ describe('deploy', () => {
       { ResourceId: 'resource-kafka', Version: 5, Type: 0 },
       { ResourceId: 'resource-redis', Version: 3, Type: 0 },
     ]);
-    expect(fake.state.requests.find((q) => q.action === 'CreateJobConfig')!.params.AutoDelete).toBe(1);
+    expect(fake.state.requests.find((q) => q.action === 'CreateJobConfig')?.params.AutoDelete).toBe(1);
     expect(job.configs[0].DefaultParallelism).toBe(1);
     expect(job.runs).toEqual([{ RunType: 1, JobConfigVersion: 1 }]);
 
@@ -518,7 +519,7 @@ describe('--dry-run', () => {
       `would call CreateJob {"Name":"uvpv-demo","JobType":1,"ClusterType":2,"ClusterId":"${CLUSTER}","CuMem":4,"FlinkVersion":"Flink-1.16","Remark":"managed by uvpv"}`,
     );
     // The exact body, as deploy sends it, with the SQL's secrets as placeholders.
-    const body = JSON.parse(/^would call CreateJobConfig (.*)$/m.exec(r.out)![1]) as Record<string, unknown>;
+    const body = JSON.parse(matched(/^would call CreateJobConfig (.*)$/m, r.out)[1]) as Record<string, unknown>;
     const args = JSON.parse(body.ProgramArgs as string) as { CheckpointInterval: number; Metadata: string; SqlCode: string };
     expect(Buffer.from(args.SqlCode, 'base64').toString('utf8')).toBe(await uploaded(env));
     expect(args.CheckpointInterval).toBe(60);
@@ -555,6 +556,20 @@ describe('--dry-run', () => {
     expect(r.out).not.toContain('would call CreateJob ');
     expect(r.out).toContain(`would call StopJobs {"StopJobDescriptions":[{"JobId":"${id}","StopType":1}]} and poll until it is STOPPED`);
     expect(r.out).toContain(`would call RunJobs {"RunJobDescriptions":[{"JobId":"${id}","RunType":1,"JobConfigVersion":"<new version>"}]}`);
+  });
+
+  test.each([
+    ['without a job', [] as string[]],
+    ['with a running job', []],
+    ['with a running job, --replace', ['--replace']],
+  ])('%s: the deploy makes the changing calls its dry run listed, in that order', async (what, flags) => {
+    if (what !== 'without a job') expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const dry = await uvpv([...DEPLOY, ...flags, '--dry-run'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
+    expect(dry.code).toBe(0);
+    const listed = [...dry.out.matchAll(/^would call (\w+) /gm)].map((m) => m[1]);
+    const before = mutations(fake).length;
+    expect((await uvpv([...DEPLOY, ...flags], envFor(fake, { REDIS_HOST: '10.0.0.7' }))).code).toBe(0);
+    expect(mutations(fake).slice(before)).toEqual(listed);
   });
 
   test('without credentials: says which calls would be made and calls nothing', async () => {

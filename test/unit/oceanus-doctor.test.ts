@@ -15,15 +15,16 @@ afterEach(async () => {
 
 /** The doctor's lines that start with the label, e.g. `OK   Oceanus cluster  ...`. */
 async function doctor(opts: Partial<FakeOceanusOptions> = {}, extra: NodeJS.ProcessEnv = {}, setup?: (f: FakeOceanus) => void) {
-  fake = await startFake(opts);
-  setup?.(fake);
+  const started = await startFake(opts);
+  fake = started;
+  setup?.(started);
   const dead = await closedPort();
-  const r = await uvpv(['doctor', SPEC, '--target', 'oceanus'], envFor(fake, { KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${dead}`, PATH: process.env.PATH, ...extra }));
+  const r = await uvpv(['doctor', SPEC, '--target', 'oceanus'], envFor(started, { KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${dead}`, PATH: process.env.PATH, ...extra }));
   const line = (label: string) => r.out.split('\n').find((l) => l.slice(5).startsWith(label)) ?? `(no ${label} line)\n${r.out}`;
   const after = (label: string) => r.out.slice(r.out.indexOf(line(label)));
   // Doctor never changes anything.
-  expect(fake.state.requests.filter((q) => MUTATING.includes(q.action))).toEqual([]);
-  return { ...r, line, after };
+  expect(started.state.requests.filter((q) => MUTATING.includes(q.action))).toEqual([]);
+  return { ...r, line, after, fake: started };
 }
 
 test('a healthy account: credentials, permissions, cluster, capacity, Flink version, connectors and job all OK', async () => {
@@ -38,7 +39,7 @@ test('a healthy account: credentials, permissions, cluster, capacity, Flink vers
     /^OK +Oceanus connectors +built-in flink-connector-kafka \(resource-kafka\), flink-connector-redis \(resource-redis\) for Flink-1\.16$/,
   );
   expect(r.line('Oceanus job')).toMatch(/^OK +Oceanus job +no job named uvpv-demo yet: deploy creates it$/);
-  expect(fake!.state.requests.every((q) => q.action.startsWith('Describe'))).toBe(true);
+  expect(r.fake.state.requests.every((q) => q.action.startsWith('Describe'))).toBe(true);
 });
 
 test('a wrong secret key fails the credentials line with the variable to fix, and stops the Oceanus checks there', async () => {

@@ -8,13 +8,14 @@ import { actions, envFor, ROOT, SPEC, startFake, uvpv, watchSecret } from '../fa
 import type { FakeOceanus } from '../fake-oceanus/server';
 import { memoryIo } from '../../src/io/io';
 import { progress } from '../../src/io/progress';
-import { sqlForTarget } from '../../src/cli/target-spec';
-import { deployerFor } from '../../src/deploy';
+import { compileForTarget } from '../../src/cli/target-spec';
+import { deployerFor } from '../../src/deploy/targets';
 import { RuntimeFailure } from '../../src/errors';
 import { jobStatements, uncommentedScript } from '../../src/sql/compiler';
 import { splitStatements } from '../../src/sql/split';
-import { maskPasswords } from '../../src/deploy/oceanus/deployer';
+import { maskSecretOptions } from '../../src/sql/read-back';
 import { newest } from '../../src/deploy/oceanus/jobs';
+import { required } from '../../src/util/required';
 
 const DEPLOY = ['deploy', SPEC, '--target', 'oceanus'];
 const REPLACE = [...DEPLOY, '--replace'];
@@ -38,8 +39,8 @@ const callsSince = (from: number) =>
 /** `deploy --replace` through the deployer itself, to see the RuntimeFailure it throws. */
 async function replaceThroughDeployer(env: NodeJS.ProcessEnv): Promise<unknown> {
   const io = memoryIo(env, ROOT);
-  const { loaded, target, ...sql } = sqlForTarget(SPEC, 'oceanus', io);
-  const deployer = deployerFor(target, { env, progress: progress(io) });
+  const { loaded, target, ...sql } = compileForTarget(SPEC, 'oceanus', io);
+  const deployer = await deployerFor(target, { env, progress: progress(io) });
   return deployer.deploy({ spec: loaded.spec, ...sql, dryRun: false, replace: true }).then(
     () => undefined,
     (e: unknown) => e,
@@ -68,7 +69,10 @@ describe('deploy --replace rolls back when the new version does not run', () => 
       { RunType: 1, JobConfigVersion: 1, SavepointPath: savepoint.Path, SavepointId: savepoint.SerialId },
     ]);
     // The savepoints asked for: those a stop or pause took.
-    const asked = fake.state.requests.find((q) => q.action === 'DescribeJobSavepoint')!;
+    const asked = required(
+      fake.state.requests.find((q) => q.action === 'DescribeJobSavepoint'),
+      'a DescribeJobSavepoint request',
+    );
     expect(asked.params).toEqual({ JobId: job.JobId, Limit: 100, Offset: 0, RecordTypes: [3] });
     expect(asked.error).toBeUndefined();
     // Running again, on the previous version.
@@ -147,7 +151,7 @@ describe('deploy --replace rolls back when the new version does not run', () => 
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     expect(job.savepoints).toHaveLength(1);
     fake.inject('RunJobs', { failRun: 'boom' });
-    fake.inject('DescribeJobSavepoint', { meanwhile: () => (job.savepoints.at(-1)!.Status = 4) });
+    fake.inject('DescribeJobSavepoint', { meanwhile: () => (required(job.savepoints.at(-1), 'the savepoint the stop took').Status = 4) });
     const r = await uvpv(REPLACE, envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(1);
     expect(job.savepoints).toHaveLength(2);
@@ -296,7 +300,7 @@ describe('plan on Oceanus', () => {
     expect(none.out).toContain("- 'password' = '******'");
 
     expect(callsSince(from).every((a) => a === 'DescribeJobConfigs')).toBe(true);
-    expect(fake.state.requests.slice(from).find((q) => q.action === 'DescribeJobConfigs')!.params).toEqual({ JobId: job.JobId, JobConfigVersions: [1], Offset: 0, Limit: 1 });
+    expect(fake.state.requests.slice(from).find((q) => q.action === 'DescribeJobConfigs')?.params).toEqual({ JobId: job.JobId, JobConfigVersions: [1], Offset: 0, Limit: 1 });
     expect(job.configs).toHaveLength(1);
   });
 
@@ -306,9 +310,10 @@ describe('plan on Oceanus', () => {
     expect((await uvpv(DEPLOY, envFor(fake, { REDIS_PASSWORD: old }))).code).toBe(0);
     const env = envFor(fake);
     const io = memoryIo(env, ROOT);
-    const { loaded, target, ...sql } = sqlForTarget(SPEC, 'oceanus', io, {}, false);
-    const deployer = deployerFor(target, { env, progress: progress(io) });
-    const plan = await deployer.plan!({ spec: loaded.spec, ...sql, dryRun: true, replace: true });
+    const { loaded, target, ...sql } = compileForTarget(SPEC, 'oceanus', io, {}, false);
+    const deployer = await deployerFor(target, { env, progress: progress(io) });
+    if (!deployer.plan) throw new Error('the Oceanus deployer plans');
+    const plan = await deployer.plan({ spec: loaded.spec, ...sql, dryRun: true, replace: true });
     expect(plan.sqlKept).toBe(true);
     expect(plan.state).toBeUndefined();
     expect(plan.running).toEqual({ jid: fake.state.jobs[0].JobId, name: 'uvpv-demo', state: 'RUNNING' });
@@ -316,7 +321,7 @@ describe('plan on Oceanus', () => {
     expect(plan.statements.find((s) => s.before?.includes("'password'"))?.before).toContain("'password' = '******'");
 
     expect((await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake))).code).toBe(0);
-    const stopped = await deployer.plan!({ spec: loaded.spec, ...sql, dryRun: true, replace: true });
+    const stopped = await deployer.plan({ spec: loaded.spec, ...sql, dryRun: true, replace: true });
     expect(stopped.running).toBeUndefined();
     expect(stopped.statements.every((s) => s.change === 'added')).toBe(true);
   });
@@ -334,16 +339,16 @@ describe('plan on Oceanus', () => {
 describe('helpers', () => {
   test('the uploaded script splits back into the statements it was made of', () => {
     const io = memoryIo(envFor(fake), ROOT);
-    const { dryRunStatements } = sqlForTarget(SPEC, 'oceanus', io, {}, false);
-    expect(splitStatements(uncommentedScript(dryRunStatements))).toEqual(jobStatements(dryRunStatements));
+    const { statements } = compileForTarget(SPEC, 'oceanus', io, {}, false).job;
+    expect(splitStatements(uncommentedScript(statements, 'placeholder'))).toEqual(jobStatements(statements, 'placeholder'));
   });
 
-  test("maskPasswords takes the new SQL's value, or ******, and handles quotes in the value", () => {
+  test("maskSecretOptions takes the new SQL's value, or ******, and handles quotes in the value", () => {
     const running = ["CREATE TABLE t (\n  'password' = 'it''s-secret',\n  'nodes' = 'a'\n)"];
-    expect(maskPasswords(running, ["CREATE TABLE t (\n  'password' = '${REDIS_PASSWORD:-}'\n)"])[0]).toBe(
+    expect(maskSecretOptions(running, ["CREATE TABLE t (\n  'password' = '${REDIS_PASSWORD:-}'\n)"])[0]).toBe(
       "CREATE TABLE t (\n  'password' = '${REDIS_PASSWORD:-}',\n  'nodes' = 'a'\n)",
     );
-    expect(maskPasswords(running, ['CREATE TABLE t ()'])[0]).toBe("CREATE TABLE t (\n  'password' = '******',\n  'nodes' = 'a'\n)");
+    expect(maskSecretOptions(running, ['CREATE TABLE t ()'])[0]).toBe("CREATE TABLE t (\n  'password' = '******',\n  'nodes' = 'a'\n)");
   });
 
   test('newest goes by CreateTime, then Id, whatever the order listed', () => {

@@ -8,6 +8,7 @@ import { splitLines } from '../../src/kafka/client';
 import { decodeRecord, type Row } from '../../src/model/decode';
 import { DEFAULT_START, NULL_SHARE, RecordGenerator } from '../../src/produce/generator';
 import { loadSpec } from '../../src/spec/load';
+import { required } from '../../src/util/required';
 
 const ROOT = resolve(__dirname, '..', '..');
 const { spec } = loadSpec('pipelines/uvpv.yaml', { env: {}, cwd: ROOT });
@@ -18,6 +19,8 @@ function records(n: number, opts = {}, of = spec) {
   return Array.from({ length: n }, (_, i) => g.next(DEFAULT_START + i * 100));
 }
 const decode = (b: Buffer) => decodeRecord(b, spec.source.columns, spec.source);
+/** A record the test knows is good, decoded. */
+const decodeGood = (b: Buffer) => required(decode(b), 'a good record, decoded');
 
 test('the same seed gives the same records; another seed other records', () => {
   expect(Buffer.concat(records(500))).toEqual(Buffer.concat(records(500)));
@@ -28,12 +31,12 @@ test("every good record decodes into the spec's columns with no NULL", () => {
   const rows = records(2000).map(decode);
   for (const row of rows) {
     expect(row).toBeDefined();
-    for (const c of spec.source.columns) expect((row as Row)[c.name]).not.toBeNull();
+    for (const c of spec.source.columns) expect(row?.[c.name]).not.toBeNull();
   }
 });
 
 test("views and purchases come from the spec's events, near the set conversion rate", () => {
-  const rows = records(100_000).map((b) => decode(b)!);
+  const rows = records(100_000).map(decodeGood);
   const views = rows.filter((r) => r.record_type === 0).length;
   const purchases = rows.filter((r) => r.record_type === 1).length;
   expect(views + purchases).toBe(rows.length);
@@ -42,7 +45,7 @@ test("views and purchases come from the spec's events, near the set conversion r
 });
 
 test('a purchase follows an earlier view of the same user and product', () => {
-  const rows = records(20_000).map((b) => decode(b)!);
+  const rows = records(20_000).map(decodeGood);
   const seen = new Set<string>();
   for (const r of rows) {
     const key = `${r.user_id}/${r.product_id}`;
@@ -52,7 +55,7 @@ test('a purchase follows an earlier view of the same user and product', () => {
 });
 
 test('popular products get far more views than the median one, and most events come from returning users', () => {
-  const rows = records(50_000).map((b) => decode(b)!);
+  const rows = records(50_000).map(decodeGood);
   const byProduct = new Map<number, number>();
   const byUser = new Map<number, number>();
   for (const r of rows) {
@@ -73,7 +76,7 @@ test('bad and late records come at the requested shares', () => {
   }).length;
   expect(bad / 20_000).toBeGreaterThan(0.08);
   expect(bad / 20_000).toBeLessThan(0.12);
-  const times = records(20_000, { lateRatio: 0.05 }).map((b) => decode(b)!.create_time as number);
+  const times = records(20_000, { lateRatio: 0.05 }).map((b) => decodeGood(b).create_time as number);
   let newest = -Infinity;
   let late = 0;
   for (const t of times) {
@@ -107,7 +110,7 @@ test('uvpv produce --out writes JSON lines, and bad flags are usage errors', asy
 describe('a spec with breakdowns: NULL `by` values and ties where a top-N cuts, at small rates', () => {
   // pv by product_id, uv and pv by channel (VARCHAR), ratio by product_id, top 3 by product_id; 5-minute tumbling windows.
   const { spec: shop } = loadSpec('test/cases/verify/breakdowns/pipeline.yaml', { env: {}, cwd: ROOT });
-  const decodeShop = (b: Buffer) => decodeRecord(b, shop.source.columns, shop.source)!;
+  const decodeShop = (b: Buffer) => required(decodeRecord(b, shop.source.columns, shop.source), 'a good record, decoded');
   const window = (row: Row) => Math.floor((row.ts as number) / (5 * 60_000));
 
   test('each `by` column is NULL in about NULL_SHARE of records, as JSON null and as a missing field; nothing else is', () => {
@@ -176,7 +179,7 @@ describe('a spec with breakdowns: NULL `by` values and ties where a top-N cuts, 
     expect(cutTies(counts.values()) / counts.size).toBeGreaterThan(0.8);
     // Without a top-N (the reference pipeline), the Zipf tail alone ties the 3rd and 4th in few of them.
     const plain = new Map<number, Map<unknown, number>>();
-    for (const r of records(100_000).map((b) => decode(b)!)) {
+    for (const r of records(100_000).map(decodeGood)) {
       if (r.record_type !== 0) continue;
       const w = Math.floor((r.create_time as number) / (5 * 60_000));
       const c = plain.get(w) ?? new Map<unknown, number>();

@@ -19,6 +19,7 @@ test('unset or empty settings are their defaults', () => {
     expect(s.java()).toBe('java');
     expect(s.mvn()).toBe('mvn');
     expect(s.redisConnectorDir()).toBeUndefined();
+    expect(s.stackRedis()).toBe('auto');
     expect(s.debug()).toBe(false);
   }
 });
@@ -32,6 +33,7 @@ test('set settings are read', () => {
     UVPV_OCEANUS_ENDPOINT: 'http://127.0.0.1:1234',
     JAVA_HOME: '/opt/jdk',
     UVPV_DEBUG: '1',
+    UVPV_STACK_REDIS: 'own',
   });
   expect(s.pollMs(100)).toBe(7);
   expect(s.timeoutMs(1)).toBe(9000);
@@ -39,6 +41,7 @@ test('set settings are read', () => {
   expect(s.oceanus()).toMatchObject({ retryBaseMs: 0, endpoint: 'http://127.0.0.1:1234' });
   expect(s.java()).toBe('/opt/jdk/bin/java');
   expect(s.debug()).toBe(true);
+  expect(s.stackRedis()).toBe('own');
 });
 
 test.each([
@@ -48,6 +51,7 @@ test.each([
   [{ UVPV_OCEANUS_ATTEMPTS: '-1' }, (s: ReturnType<typeof settings>) => s.oceanus(), 'UVPV_OCEANUS_ATTEMPTS=-1 is not a whole number of at least 1'],
   [{ UVPV_OCEANUS_ENDPOINT: 'oceanus.example' }, (s: ReturnType<typeof settings>) => s.oceanus(), 'UVPV_OCEANUS_ENDPOINT=oceanus.example is not an http:// or https:// URL'],
   [{ FLINK_REST: '127.0.0.1:8081' }, (s: ReturnType<typeof settings>) => s.localTargetUrls(), 'FLINK_REST=127.0.0.1:8081 is not an http:// or https:// URL'],
+  [{ UVPV_STACK_REDIS: 'mine' }, (s: ReturnType<typeof settings>) => s.stackRedis(), 'UVPV_STACK_REDIS=mine is not one of auto, own'],
   [{ UVPV_GATEWAY_PORT: '70000' }, (s: ReturnType<typeof settings>) => s.stackPorts(), 'UVPV_GATEWAY_PORT=70000 is not a port (1-65535)'],
 ])('a bad setting %j is a usage error that names it', (env, read, message) => {
   expect(() => read(settings(env))).toThrow(message);

@@ -13,6 +13,7 @@ import { alive, killProcess, pidFile, portInUse, runningPid, startDetached, stop
 import { taskmanagerIds, taskmanagerProbe } from '../../src/stack/health';
 import { components } from '../../src/stack/components';
 import { LocalStack } from '../../src/stack/stack';
+import { required } from '../../src/util/required';
 
 test('ports come from UVPV_*_PORT variables, and a bad one is a clear usage error', () => {
   const layout = stackLayout({ UVPV_HOME: '/x', UVPV_KAFKA_PORT: '19092', UVPV_GATEWAY_PORT: '18083' });
@@ -99,7 +100,10 @@ test('kill never signals a process the stack did not start, whatever its pid fil
 test('LocalStack.kill finds a component by its marker, and then it no longer runs', async () => {
   const layout = stackLayout({ UVPV_HOME: mkdtempSync(join(tmpdir(), 'uvpv-home-')) });
   mkdirSync(layout.runDir, { recursive: true });
-  const tm = components(layout).find((c) => c.name === 'taskmanager')!;
+  const tm = required(
+    components(layout).find((c) => c.name === 'taskmanager'),
+    'the taskmanager component',
+  );
   // A stand-in for the TaskManager's JVM: a process with the component's marker on its command line
   // (after `--`: node would take the marker, `-Duvpv.stack=...`, for an option of its own and exit).
   const pid = startDetached(layout.runDir, {
@@ -152,4 +156,21 @@ test('with Flink not answering, no TaskManager counts as up, and none is known',
   expect(await taskmanagerProbe(rest)()).toBeUndefined();
   expect(await taskmanagerProbe(rest, new Set())()).toBeUndefined();
   expect(await taskmanagerIds(rest)).toEqual(new Set());
+});
+
+test.each([
+  [
+    'Java',
+    { JAVA_HOME: '/nonexistent/jdk' },
+    "error: Java 17 not found ('/nonexistent/jdk/bin/java')",
+    'fix: install a JDK 17 (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless) or set JAVA_HOME',
+  ],
+  ['Maven', { UVPV_MVN: '/nonexistent/mvn' }, "error: cannot run Maven ('/nonexistent/mvn'): ENOENT", 'fix: install Maven (Debian/Ubuntu: apt-get install maven) or set UVPV_MVN'],
+])('stack up without %s says what is missing and how to install it', async (_what, env, error, fix) => {
+  const free: Record<string, string> = {};
+  for (const [variable] of Object.values(PORT_VARIABLES)) free[variable] = String(await closedPort());
+  const io = memoryIo({ ...process.env, ...free, ...env, UVPV_HOME: mkdtempSync(join(tmpdir(), 'uvpv-home-')) });
+  expect(await run(['stack', 'up'], io)).toBe(1);
+  expect(io.err).toContain(`${error}\n`);
+  expect(io.err).toContain(`${fix}\n`);
 });

@@ -3,6 +3,7 @@ import { partitionCounts } from '../../src/kafka/client';
 import { spreadOver } from '../../src/kafka/client';
 import { ensureTopic, partitionWarning, topicReport, type TopicAdmin } from '../../src/kafka/topics';
 import { RuntimeFailure } from '../../src/errors';
+import { required } from '../../src/util/required';
 
 /** A fake admin over a map of topic → partition count; `calls` records what was asked. */
 function fakeAdmin(topics: Record<string, number>, fail: { connect?: boolean; create?: boolean; raceCreate?: number } = {}) {
@@ -24,7 +25,7 @@ function fakeAdmin(topics: Record<string, number>, fail: { connect?: boolean; cr
         topics[t.topic] = fail.raceCreate; // someone else was first
         return false;
       }
-      topics[t.topic] = t.numPartitions!;
+      topics[t.topic] = required(t.numPartitions, 'the partitions asked for');
       return true;
     },
     fetchTopicMetadata: async (opts) => ({
@@ -93,7 +94,7 @@ test('messages go round the partitions across batches, the split partitionCounts
       messages.forEach((m, j) => {
         expect(m.value).toBe(values[sent + j]);
         expect(m.partition).toBe((sent + j) % partitions);
-        counts[m.partition!]++;
+        counts[required(m.partition, 'the partition of a message')]++;
       });
       sent += size;
     }

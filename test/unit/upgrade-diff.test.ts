@@ -1,6 +1,7 @@
 /** Two versions of a job's SQL, compared by what each statement defines. */
-import { changedLines, diffStatements, metricChanges } from '../../src/upgrade/diff';
-import { difference } from '../../src/upgrade/state';
+import { changedLines, diffStatements, metricChanges } from '../../src/deploy/upgrade/diff';
+import { difference } from '../../src/deploy/upgrade/state';
+import { required } from '../../src/util/required';
 
 const SET_OF = (...inserts: string[]) => `EXECUTE STATEMENT SET\nBEGIN\n\n${inserts.map((i) => `  ${i};\n\n`).join('')}END`;
 const OLD = [
@@ -39,8 +40,14 @@ test('statements are matched by what they define, inserts one by one, and a move
     'INSERT INTO redis_cr': 'changed',
     'INSERT INTO redis_pv': 'added',
   });
-  const cr = changes.find((c) => c.subject === 'INSERT INTO redis_cr')!;
-  expect(changedLines(cr.before!, cr.after!)).toEqual(["- SELECT 'cr', CAST(1 AS DECIMAL(5, 4))", "+ SELECT 'cr', CAST(1 AS DECIMAL(6, 5))"]);
+  const cr = required(
+    changes.find((c) => c.subject === 'INSERT INTO redis_cr'),
+    'the change of redis_cr',
+  );
+  expect(changedLines(required(cr.before, 'the statement before'), required(cr.after, 'the statement after'))).toEqual([
+    "- SELECT 'cr', CAST(1 AS DECIMAL(5, 4))",
+    "+ SELECT 'cr', CAST(1 AS DECIMAL(6, 5))",
+  ]);
   const sinks = [
     { metric: 'uv', table: 'redis_uv' },
     { metric: 'conversion_rate', table: 'redis_cr' },

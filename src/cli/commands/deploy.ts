@@ -24,17 +24,14 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       ) => {
         if (opts.settle !== undefined && !opts.replace) throw new UsageError('--settle applies with --replace: how long the replacing job must run without a failure');
         const settleMs = opts.settle === undefined ? undefined : durationFlag(opts.settle, '--settle');
-        const { sqlForTarget } = await import('../target-spec');
-        const { deployerFor } = await import('../../deploy');
+        const { compileForTarget } = await import('../target-spec');
+        const { deployerFor } = await import('../../deploy/targets');
         // A dry run may go without credentials: it says what it would call, and calls nothing that changes.
-        const { loaded, target, sql, statements, dryRunSql, dryRunStatements, sinks } = sqlForTarget(file, opts.target, io, {}, !opts.dryRun);
-        const deployer = deployerFor(target, { env: io.env, progress: progress(io) });
+        const { loaded, target, job, sinks } = compileForTarget(file, opts.target, io, {}, !opts.dryRun);
+        const deployer = await deployerFor(target, { env: io.env, progress: progress(io) });
         const result = await deployer.deploy({
           spec: loaded.spec,
-          sql,
-          statements,
-          dryRunSql,
-          dryRunStatements,
+          job,
           dryRun: Boolean(opts.dryRun),
           replace: Boolean(opts.replace),
           settleMs,

@@ -29,7 +29,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, revealSecrets: Boolean(opts.revealSecrets) });
       io.redactor?.add(loaded.secrets);
       printDiagnostics(io, loaded.warnings, 'warning');
-      const { sql, warnings } = compileSpec(loaded, opts.dialect, {}, { redisConnector: opts.redisConnector });
+      const { script, warnings } = compileSpec(loaded, opts.dialect, {}, { redisConnector: opts.redisConnector });
+      const sql = script(opts.revealSecrets ? 'reveal' : 'placeholder');
       for (const w of warnings ?? []) io.stderr(`warning: ${w}\n`);
       if (opts.output) {
         writeFileSync(resolve(io.cwd, opts.output), sql);

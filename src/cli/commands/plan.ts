@@ -15,15 +15,15 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('-t, --target <name>', "target from the spec's targets (default: local)")
     .action(async (file: string, opts: { target?: string }) => {
       const shown = redactedStdout(io);
-      const { sqlForTarget } = await import('../target-spec');
-      const { deployerFor } = await import('../../deploy');
-      const { renderPlan } = await import('../../upgrade/render');
-      const { wouldChange } = await import('../../upgrade/upgrade-plan');
-      // Printable SQL only: a plan shows statements, and needs no secret.
-      const { loaded, target, ...sql } = sqlForTarget(file, opts.target, io, {}, false);
-      const deployer = deployerFor(target, { env: io.env, progress: progress(io) });
+      const { compileForTarget } = await import('../target-spec');
+      const { deployerFor } = await import('../../deploy/targets');
+      const { renderPlan } = await import('../../deploy/upgrade/render');
+      const { wouldChange } = await import('../../deploy/upgrade/upgrade-plan');
+      // A plan shows statements with their secrets masked, and needs no secret.
+      const { loaded, target, job, sinks } = compileForTarget(file, opts.target, io, {}, false);
+      const deployer = await deployerFor(target, { env: io.env, progress: progress(io) });
       if (!deployer.plan) throw new UsageError(`target ${target.name} (${target.type}) cannot tell what a deploy would change`);
-      const plan = await deployer.plan({ spec: loaded.spec, ...sql, dryRun: true, replace: true });
+      const plan = await deployer.plan({ spec: loaded.spec, job, sinks, dryRun: true, replace: true });
       for (const line of renderPlan(loaded.spec.name, target.name, plan)) shown(`${line}\n`);
       done(wouldChange(plan) ? PLAN_CHANGES : 0);
     });

@@ -13,9 +13,10 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       // What a service reports (a failure's text) may quote the spec's secrets: they stay hidden.
       const shown = redactedStdout(io);
       const { loadForTarget } = await import('../target-spec');
-      const { deployerFor } = await import('../../deploy');
+      const { deployerFor } = await import('../../deploy/targets');
       const { loaded, target } = loadForTarget(file, opts.target, io, true);
-      const job = await deployerFor(target, { env: io.env, progress: progress(io, true) }).status(loaded.spec);
+      const deployer = await deployerFor(target, { env: io.env, progress: progress(io, true) });
+      const job = await deployer.status(loaded.spec);
       if (!job) {
         shown(`${loaded.spec.name}: no job on target ${target.name}\n`);
         done(1);

@@ -13,9 +13,10 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--pause', 'pause instead of stop (Oceanus targets)')
     .action(async (file: string, opts: { target?: string; savepoint?: string; pause?: boolean }) => {
       const { loadForTarget } = await import('../target-spec');
-      const { deployerFor } = await import('../../deploy');
+      const { deployerFor } = await import('../../deploy/targets');
       const { loaded, target } = loadForTarget(file, opts.target, io, true);
-      const result = await deployerFor(target, { env: io.env, progress: progress(io) }).stop(loaded.spec, {
+      const deployer = await deployerFor(target, { env: io.env, progress: progress(io) });
+      const result = await deployer.stop(loaded.spec, {
         savepointDir: opts.savepoint,
         pause: Boolean(opts.pause),
       });

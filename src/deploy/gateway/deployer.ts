@@ -8,24 +8,25 @@ import { RuntimeFailure, UsageError } from '../../errors';
 import { settings } from '../../io/settings';
 import { jobStatements } from '../../sql/compiler';
 import { quoteString } from '../../sql/escape';
+import { renderSql, secretsIn, type SqlText } from '../../sql/parts';
 import type { GatewayTarget, Spec } from '../../spec/types';
-import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';
+import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobRunner, JobState, StopOptions } from '../deployer';
 import { kafka } from '../../kafka/client';
 import { ensureTopic, topicReport } from '../../kafka/topics';
 import { sleep } from '../../util/http';
 import { DEFAULT_TIMING, GatewayClient, rootCauseSummary, type FlinkJob } from './client';
-import { keepSqlStatement, readJobSql, resolveKeptSecrets } from './job-sql';
+import { keepSqlStatement, keptStatements, readJobSql, resolveKeptSecrets } from './job-sql';
 import { planUpgrade, stateOfUpgrade } from './plan';
-import { droppedParts, refusal } from '../../upgrade/state';
-import type { UpgradePlan } from '../../upgrade/upgrade-plan';
+import { droppedParts, refusal } from '../upgrade/state';
+import type { UpgradePlan } from '../upgrade/upgrade-plan';
 
 export interface SubmitOptions {
   /** Start from this savepoint (or retained checkpoint). */
   savepoint?: string;
   /** Start even where the savepoint holds state no operator claims (Flink's allow-non-restored-state). */
   dropUnclaimedState?: boolean;
-  /** The printable statements to keep with the job (what `deploy` runs; verify and the bench keep nothing). */
-  keep?: readonly string[];
+  /** The statements to keep with the job, secrets masked (what `deploy` runs; verify and the bench keep nothing). */
+  keep?: readonly SqlText[];
 }
 
 /** How long a replacing job must run without a failure, unless `deploy --settle` says otherwise. */
@@ -41,7 +42,7 @@ export function createGatewayDeployer(target: GatewayTarget, ctx: DeployerContex
   return new GatewayDeployer(target, client, ctx);
 }
 
-export class GatewayDeployer implements Deployer {
+export class GatewayDeployer implements Deployer, JobRunner {
   constructor(
     private readonly target: GatewayTarget,
     private readonly client: GatewayClient,
@@ -58,7 +59,7 @@ export class GatewayDeployer implements Deployer {
     let savepoint = req.fromSavepoint;
     const running = await this.activeJob(req.spec.name);
     const lines: string[] = [];
-    const kept = jobStatements(req.dryRunStatements);
+    const kept = keptStatements(req.job.statements);
     if (running) {
       if (!req.replace) {
         throw new UsageError(
@@ -77,7 +78,7 @@ export class GatewayDeployer implements Deployer {
       }
     }
 
-    const jobId = await this.submit(req.spec, jobStatements(req.statements), { savepoint, keep: kept });
+    const jobId = await this.submit(req.spec, jobStatements(req.job.statements, 'reveal'), { savepoint, keep: kept });
     lines.push(`submitted ${req.spec.name} as Flink job ${jobId}${savepoint ? ` from savepoint ${savepoint}` : ''}`);
     const wait = this.ctx.progress.step(`waiting for job ${jobId} to run`);
     const state = await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED']);
@@ -89,7 +90,7 @@ export class GatewayDeployer implements Deployer {
   async plan(req: DeployRequest): Promise<UpgradePlan> {
     await this.reachable();
     const step = this.ctx.progress.step('reading the running job and planning both jobs on Flink');
-    const plan = await planUpgrade(this.client, await this.activeJob(req.spec.name), { statements: jobStatements(req.dryRunStatements), sinks: req.sinks ?? [] });
+    const plan = await planUpgrade(this.client, await this.activeJob(req.spec.name), { statements: jobStatements(req.job.statements, 'mask'), sinks: req.sinks ?? [] });
     step();
     return plan;
   }
@@ -103,10 +104,11 @@ export class GatewayDeployer implements Deployer {
    * must then run for `settleMs` without a failure or restart; if it does not, it is cancelled and
    * the previous SQL (kept with the old job, see job-sql.ts) starts again from the same savepoint.
    */
-  private async replace(req: DeployRequest, running: FlinkJob, kept: string[]): Promise<DeployResult> {
+  private async replace(req: DeployRequest, running: FlinkJob, kept: SqlText[]): Promise<DeployResult> {
     const lines: string[] = [];
     const previous = await readJobSql(this.client, running.jid);
-    const rollback = previous && resolveKeptSecrets(previous, this.ctx.env, req.spec.redis.password.value);
+    const secrets = req.job.statements.flatMap((st) => secretsIn(st.parts));
+    const rollback = previous && resolveKeptSecrets(previous, this.ctx.env, secrets);
     if (!rollback) {
       this.ctx.progress.info(`note: job ${running.jid} carries no SQL uvpv kept with it (deployed otherwise, or by an older uvpv): if the new job fails, it cannot be rolled back`);
     } else if ('missing' in rollback) {
@@ -118,7 +120,11 @@ export class GatewayDeployer implements Deployer {
     if (previous) {
       // Whether the running job's state fits the new job, before anything is stopped.
       const check = this.ctx.progress.step("checking on Flink's execution plans that the running job's state fits the new job");
-      const state = await stateOfUpgrade(this.client, previous, kept);
+      const state = await stateOfUpgrade(
+        this.client,
+        previous.map((st) => renderSql(st, 'mask')),
+        kept.map((st) => renderSql(st, 'mask')),
+      );
       const refused = refusal(state, Boolean(req.allowNonRestoredState));
       dropping = refused ? '' : droppedParts(state);
       check(refused ? 'it does not' : dropping ? `it does, leaving the state of ${dropping} behind (--allow-non-restored-state)` : 'it does');
@@ -134,7 +140,7 @@ export class GatewayDeployer implements Deployer {
     let jobId: string | undefined;
     let failure: { message: string; detail?: string } | undefined;
     try {
-      jobId = await this.submit(req.spec, jobStatements(req.statements), { savepoint, keep: kept, dropUnclaimedState: req.allowNonRestoredState });
+      jobId = await this.submit(req.spec, jobStatements(req.job.statements, 'reveal'), { savepoint, keep: kept, dropUnclaimedState: req.allowNonRestoredState });
       lines.push(`submitted ${req.spec.name} as Flink job ${jobId} from savepoint ${savepoint}`);
       failure = await this.settle(jobId, settleMs);
     } catch (e) {
@@ -212,11 +218,19 @@ export class GatewayDeployer implements Deployer {
     }
   }
 
+  submitJob(spec: Spec, statements: readonly string[]): Promise<string> {
+    return this.submit(spec, statements);
+  }
+
+  async waitUntilFinished(jobId: string, opts: { timeoutMs?: number; tolerateRestarts?: boolean } = {}): Promise<void> {
+    await this.client.waitForJob(jobId, ['FINISHED'], opts.timeoutMs, opts.tolerateRestarts ?? false);
+  }
+
   /**
    * Submits a job's statements (each without its closing `;`; see `jobStatements`) in order, in
    * one session, closed afterwards; returns the job id.
    */
-  async submit(spec: Spec, statements: readonly string[], from: SubmitOptions = {}): Promise<string> {
+  private async submit(spec: Spec, statements: readonly string[], from: SubmitOptions = {}): Promise<string> {
     const step = this.ctx.progress.step(`submitting ${statements.length} statements`);
     const session = await this.client.openSession(`uvpv-${spec.name}`);
     try {
@@ -329,11 +343,11 @@ export class GatewayDeployer implements Deployer {
   /** The plan, then the script: its statements are the ones `deploy` runs, each under its comment. */
   private dryRun(req: DeployRequest): string[] {
     return [
-      `-- would open a session on ${this.target.gateway} and run these ${jobStatements(req.dryRunStatements).length} statements in order,`,
+      `-- would open a session on ${this.target.gateway} and run these ${jobStatements(req.job.statements, 'placeholder').length} statements in order,`,
       `-- then wait for job '${req.spec.name}' to be RUNNING on ${this.target.flinkRest}` +
         (req.fromSavepoint ? `, starting from savepoint ${req.fromSavepoint}` : '') +
         (req.replace ? '; a running job of the same name would first be stopped with a savepoint' : ''),
-      req.dryRunSql,
+      req.job.script('placeholder'),
     ];
   }
 }

@@ -4,7 +4,7 @@
  * `EXPLAIN JSON_EXECUTION_PLAN STATEMENT SET ...` prints the StreamGraph Flink would build.
  */
 import { RuntimeFailure } from '../../errors';
-import type { ExecutionPlan } from '../../upgrade/operator-ids';
+import type { ExecutionPlan } from '../upgrade/operator-ids';
 import type { GatewayClient } from './client';
 
 const STATEMENT_SET = /^EXECUTE\s+STATEMENT\s+SET\b/i;

@@ -4,50 +4,58 @@
  *
  * It travels as a global job parameter (`pipeline.global-job-parameters`, shown by Flink's REST
  * API under the job's `user-config`), gzipped and base64url-encoded so that it holds none of the
- * map's `:` and `,` separators. What is kept is the printable SQL: secrets stay placeholders
- * (`${REDIS_PASSWORD}`, or a mask; a placeholder's default is masked too), never their values; they are resolved again on the way back.
+ * map's `:` and `,` separators. What is kept is the job's statements as parts (sql/parts.ts), each
+ * secret as its masked placeholder (`${REDIS_PASSWORD}`, `${VAR:-******}`, or `******` for a
+ * literal) and never its value; on the way back each secret is resolved again by its spec key.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseTemplate, resolveTemplate } from '../../spec/interpolate';
-import { PASSWORD_OPTION } from '../../sql/compiler';
+import { jobParts, type SqlStatement } from '../../sql/compiler';
 import { quoteString } from '../../sql/escape';
+import { MASK, maskedPlaceholder, renderSql, type SqlPart, type SqlSecret, type SqlText } from '../../sql/parts';
 import type { GatewayClient } from './client';
 
 /** The job parameter's name. */
 export const JOB_SQL_PARAMETER = 'uvpv.sql';
 
-/** What a placeholder's default (`${VAR:-default}`) is kept as: the default may be the password itself. */
-const MASKED_DEFAULT = '******';
+/** The kept SQL's layout; what an older uvpv kept (text, its secrets found by pattern) is not read. */
+const KEPT_FORMAT = 2;
 
-/**
- * The statements (each without its `;`) as a SET that puts them into the job's parameters, a
- * placeholder's default masked.
- */
-export function keepSqlStatement(statements: readonly string[]): string {
-  const masked = statements.map((st) =>
-    st.replace(PASSWORD_OPTION, (whole, option: string, quoted: string) => `${option}${quoteString(maskDefaults(quoted.replace(/''/g, "'")))}`),
-  );
-  const packed = gzipSync(Buffer.from(JSON.stringify(masked), 'utf8')).toString('base64url');
+/** The job's statements as the gateway runs them, ready to keep: no secret's value, every default masked. */
+export function keptStatements(statements: readonly SqlStatement[]): SqlText[] {
+  return jobParts(statements).map(withoutValues);
+}
+
+/** The kept statements as a SET that puts them into the job's parameters. */
+export function keepSqlStatement(kept: readonly SqlText[]): string {
+  const payload = { format: KEPT_FORMAT, statements: kept.map(withoutValues) };
+  const packed = gzipSync(Buffer.from(JSON.stringify(payload), 'utf8')).toString('base64url');
   return `SET 'pipeline.global-job-parameters' = ${quoteString(`${JOB_SQL_PARAMETER}:${packed}`)}`;
 }
 
-function maskDefaults(placeholder: string): string {
-  const parts = parseTemplate(placeholder);
-  if (typeof parts === 'string') return placeholder;
-  return parts.map((p) => ('text' in p ? p.text.replace(/\$\{/g, '$${') : p.fallback ? `\${${p.variable}:-${MASKED_DEFAULT}}` : `\${${p.variable}}`)).join('');
+function withoutValues(text: SqlText): SqlText {
+  return text.map((p) => (typeof p === 'string' ? p : { secret: { path: p.secret.path, placeholder: maskedPlaceholder(p.secret.placeholder) } }));
 }
 
-export function unpackSql(packed: string): string[] | undefined {
+export function unpackSql(packed: string): SqlText[] | undefined {
   try {
-    const statements: unknown = JSON.parse(gunzipSync(Buffer.from(packed, 'base64url')).toString('utf8'));
-    return Array.isArray(statements) && statements.every((s) => typeof s === 'string') ? statements : undefined;
+    const kept: unknown = JSON.parse(gunzipSync(Buffer.from(packed, 'base64url')).toString('utf8'));
+    if (typeof kept !== 'object' || kept === null || !('format' in kept) || kept.format !== KEPT_FORMAT || !('statements' in kept)) return undefined;
+    const { statements } = kept;
+    return Array.isArray(statements) && statements.every((st) => Array.isArray(st) && st.every(isKeptPart)) ? (statements as SqlText[]) : undefined;
   } catch {
     return undefined;
   }
 }
 
+function isKeptPart(p: unknown): p is SqlPart {
+  if (typeof p === 'string') return true;
+  const secret = typeof p === 'object' && p !== null && 'secret' in p ? (p.secret as Partial<SqlSecret> | null) : undefined;
+  return typeof secret?.path === 'string' && typeof secret.placeholder === 'string';
+}
+
 /** The statements a job was submitted with, or undefined when it was not deployed by uvpv (or before it kept them). */
-export async function readJobSql(client: GatewayClient, jobId: string): Promise<string[] | undefined> {
+export async function readJobSql(client: GatewayClient, jobId: string): Promise<SqlText[] | undefined> {
   const config = await client.rest<{ 'execution-config'?: { 'user-config'?: Record<string, string> } }>(`/jobs/${jobId}/config`).catch(() => undefined);
   const packed = config?.['execution-config']?.['user-config']?.[JOB_SQL_PARAMETER];
   return packed === undefined ? undefined : unpackSql(packed);
@@ -55,29 +63,24 @@ export async function readJobSql(client: GatewayClient, jobId: string): Promise<
 
 /**
  * The kept statements with their secrets resolved, to run them again: a `${VAR}` placeholder
- * from the environment, as when the spec was loaded; a masked literal from `masked` (this spec's
- * value of it). Returns the variables that could not be resolved instead, when there are any.
+ * from the environment, as when the spec was loaded; a masked one (a literal, or a default whose
+ * variable is unset) from `current`, the new job's secrets, by spec key. Returns what could not
+ * be resolved instead, when anything could not.
  */
-export function resolveKeptSecrets(statements: readonly string[], env: NodeJS.ProcessEnv, masked?: string): { statements: string[] } | { missing: string[] } {
+export function resolveKeptSecrets(kept: readonly SqlText[], env: NodeJS.ProcessEnv, current: readonly SqlSecret[]): { statements: string[] } | { missing: string[] } {
   const missing = new Set<string>();
-  const resolveOne = (placeholder: string): string | undefined => {
-    const parts = parseTemplate(placeholder);
-    // A literal (masked) password, or a variable left unset whose default was masked: this spec's value.
-    const unsetMaskedDefault = typeof parts !== 'string' && parts.some((p) => 'variable' in p && p.fallback === MASKED_DEFAULT && !env[p.variable]);
-    if (typeof parts === 'string' || !parts.some((p) => 'variable' in p) || unsetMaskedDefault) {
-      if (masked === undefined) missing.add('the Redis password (masked in the kept SQL)');
-      return masked;
+  const resolveOne = (secret: SqlSecret): string | undefined => {
+    const parts = parseTemplate(secret.placeholder);
+    const masked = typeof parts === 'string' || !parts.some((p) => 'variable' in p) || parts.some((p) => 'variable' in p && p.fallback === MASK && !env[p.variable]);
+    if (masked) {
+      const value = current.find((s) => s.path === secret.path)?.value;
+      if (value === undefined) missing.add(`${secret.path} (masked in the kept SQL)`);
+      return value;
     }
     const r = resolveTemplate(parts, env);
     if ('missing' in r) r.missing.forEach((v) => missing.add(v));
     return 'value' in r ? r.value : undefined;
   };
-  // The only secret in the gateway SQL is the Redis password option.
-  const resolved = statements.map((st) =>
-    st.replace(PASSWORD_OPTION, (whole, option: string, quoted: string) => {
-      const value = resolveOne(quoted.replace(/''/g, "'"));
-      return value === undefined ? whole : `${option}${quoteString(value)}`;
-    }),
-  );
-  return missing.size ? { missing: [...missing] } : { statements: resolved };
+  const resolved = kept.map((st) => st.map((p) => (typeof p === 'string' ? p : { secret: { ...p.secret, value: resolveOne(p.secret) } })));
+  return missing.size ? { missing: [...missing] } : { statements: resolved.map((st) => renderSql(st, 'reveal')) };
 }

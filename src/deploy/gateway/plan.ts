@@ -3,22 +3,24 @@
  * from the job itself, see job-sql.ts) against the new SQL, by statement and per metric, and what
  * becomes of each stateful operator's state, from Flink's execution plans of both (explain.ts).
  */
-import { diffStatements, metricChanges } from '../../upgrade/diff';
-import { stateVerdicts, type StatefulPart } from '../../upgrade/state';
-import type { UpgradePlan } from '../../upgrade/upgrade-plan';
+import { diffStatements, metricChanges } from '../upgrade/diff';
+import { stateVerdicts, type StatefulPart } from '../upgrade/state';
+import type { UpgradePlan } from '../upgrade/upgrade-plan';
 import type { GatewayClient, FlinkJob } from './client';
 import { executionPlan } from './explain';
 import { readJobSql } from './job-sql';
+import { renderSql } from '../../sql/parts';
 
 export interface PlanRequest {
-  /** The new job's printable statements (`jobStatements` of the dry-run SQL). */
+  /** The new job's statements, secrets masked (`jobStatements(…, 'mask')`). */
   statements: readonly string[];
   /** Each metric's sink table in the new job. */
   sinks: readonly { metric: string; table: string }[];
 }
 
 export async function planUpgrade(client: GatewayClient, running: FlinkJob | undefined, req: PlanRequest): Promise<UpgradePlan> {
-  const kept = running ? await readJobSql(client, running.jid) : undefined;
+  const keptParts = running ? await readJobSql(client, running.jid) : undefined;
+  const kept = keptParts?.map((st) => renderSql(st, 'mask'));
   const statements = diffStatements(kept ?? [], req.statements);
   const plan: UpgradePlan = { running, sqlKept: kept !== undefined, statements, metrics: metricChanges(statements, req.sinks) };
   return kept ? { ...plan, state: await stateOfUpgrade(client, kept, req.statements) } : plan;

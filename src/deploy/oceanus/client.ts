@@ -11,6 +11,7 @@ import { OCEANUS_SERVICE, OCEANUS_VERSION, type ApiEnvelope } from './api';
 import { isThrottled, isTransient, OceanusApiError, OceanusNetworkError } from './errors';
 import { tc3Sign } from './sign';
 import { sleep } from '../../util/http';
+import { maskSecretValues } from '../../sql/parts';
 
 export interface OceanusCredentials {
   secretId: string;
@@ -47,7 +48,7 @@ export class OceanusClient {
   constructor(private readonly opts: ClientOptions) {
     this.url = new URL(opts.endpoint);
     const { secretId, secretKey, token } = opts.credentials;
-    this.secrets = [secretId, secretKey, token ?? ''].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+    this.secrets = [secretId, secretKey, token ?? ''];
   }
 
   /** Calls `action` and returns its `Response` (without `Error`), retrying what may be retried. */
@@ -75,7 +76,7 @@ export class OceanusClient {
 
   /** The text with every credential replaced by `******`. */
   redact(text: string): string {
-    return this.secrets.reduce((t, s) => t.split(s).join('******'), text);
+    return maskSecretValues(text, this.secrets);
   }
 
   private async once<T>(action: string, params: object): Promise<T> {

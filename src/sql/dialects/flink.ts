@@ -6,6 +6,7 @@
 import type { SinkNode } from '../../plan/nodes';
 import { pushesWindowEntries, REDIS_COMMANDS, type RedisCommand } from '../../redis-types';
 import { CONNECTORS, SqlCompiler, type Capabilities, type RedisConnectorName } from '../compiler';
+import type { SqlValue } from '../parts';
 
 /** The commands jeff-zou's connector runs, of those the Redis types write. */
 const JEFF_ZOU_COMMANDS: readonly RedisCommand[] = ['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset', 'zadd'];
@@ -28,8 +29,8 @@ export class FlinkCompiler extends SqlCompiler {
     };
   }
 
-  protected redisOptions(sink: SinkNode): [string, string][] {
-    const options: [string, string][] = [
+  protected redisOptions(sink: SinkNode): [string, SqlValue][] {
+    const options: [string, SqlValue][] = [
       ['connector', CONNECTORS.sink],
       ['redis-mode', 'single'],
       ['host', sink.redis.host],

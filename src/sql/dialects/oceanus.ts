@@ -7,6 +7,7 @@
  */
 import type { SinkNode } from '../../plan/nodes';
 import { CONNECTORS, SqlCompiler, type Capabilities } from '../compiler';
+import type { SqlValue } from '../parts';
 
 export class OceanusCompiler extends SqlCompiler {
   readonly dialect = 'oceanus' as const;
@@ -19,8 +20,8 @@ export class OceanusCompiler extends SqlCompiler {
     managesCheckpoints: true,
   };
 
-  protected redisOptions(sink: SinkNode): [string, string][] {
-    const options: [string, string][] = [
+  protected redisOptions(sink: SinkNode): [string, SqlValue][] {
+    const options: [string, SqlValue][] = [
       ['connector', CONNECTORS.sink],
       ['command', sink.command],
       ['redis-mode', 'standalone'],

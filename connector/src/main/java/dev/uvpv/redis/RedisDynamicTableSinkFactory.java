@@ -9,7 +9,9 @@ import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
+import org.apache.flink.util.TimeUtils;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,12 +51,15 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                 RedisOptions.TIMEOUT,
                 RedisOptions.TTL,
                 RedisOptions.LIST_PUSH_IF_NEWER_FIELD,
+                RedisOptions.BUFFER_FLUSH_MAX_ROWS,
+                RedisOptions.BUFFER_FLUSH_INTERVAL,
                 FactoryUtil.SINK_PARALLELISM);
     }
 
     @Override
     public DynamicTableSink createDynamicTableSink(Context context) {
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        checkFlushInterval(context.getCatalogTable().getOptions().get(RedisOptions.BUFFER_FLUSH_INTERVAL.key()));
         helper.validate();
         ReadableConfig options = helper.getOptions();
 
@@ -79,6 +84,9 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
         if (parallelism != null) {
             check(parallelism > 0, "sink.parallelism", "a positive number", parallelism);
         }
+        int maxRows = options.get(RedisOptions.BUFFER_FLUSH_MAX_ROWS);
+        check(maxRows >= 1, RedisOptions.BUFFER_FLUSH_MAX_ROWS.key(), "a number of rows (1 or more)", maxRows);
+        RedisBufferFlush bufferFlush = new RedisBufferFlush(maxRows, options.get(RedisOptions.BUFFER_FLUSH_INTERVAL).toMillis());
         String listOption = options.getOptional(RedisOptions.LIST_PUSH_IF_NEWER_FIELD).orElse(null);
         List<String> listFields = listOption == null ? null : listFields(listOption, command);
 
@@ -93,7 +101,33 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                 options.get(RedisOptions.HOST), port, options.getOptional(RedisOptions.PASSWORD).orElse(null),
                 database, timeout);
         return new RedisDynamicTableSink(
-                new RedisSink(connection, command, ttl == null ? 0 : ttl, names, types, listFields), parallelism);
+                new RedisSink(connection, command, ttl == null ? 0 : ttl, names, types, listFields, bufferFlush),
+                parallelism);
+    }
+
+    /**
+     * {@code sink.buffer-flush.interval}, if set, before Flink reads it: Flink cannot parse a negative duration
+     * and would say only that it "does not start with a number", so the message says what is expected instead.
+     * A positive duration under 1 ms would round to 0, which turns the timer off.
+     */
+    static void checkFlushInterval(String value) {
+        if (value == null) {
+            return;
+        }
+        Duration interval;
+        try {
+            interval = TimeUtils.parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(String.format(
+                    "Invalid value '%s' for option '%s': expected a duration of 0 or more, such as '200 ms' or '1 s' "
+                            + "('0' turns the flush timer off).",
+                    value, RedisOptions.BUFFER_FLUSH_INTERVAL.key()));
+        }
+        if (!interval.isZero() && interval.toMillis() == 0) {
+            throw new ValidationException(String.format(
+                    "Invalid value '%s' for option '%s': expected 0 (no flush timer) or at least 1 ms.",
+                    value, RedisOptions.BUFFER_FLUSH_INTERVAL.key()));
+        }
     }
 
     /**

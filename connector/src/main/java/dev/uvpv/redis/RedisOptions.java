@@ -3,6 +3,8 @@ package dev.uvpv.redis;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import java.time.Duration;
+
 /**
  * The sink's table options. Names, types and meaning follow {@code io.github.jeff-zou:flink-connector-redis},
  * so a {@code CREATE TABLE ... WITH ('connector' = 'redis', ...)} written for one runs on the other.
@@ -73,6 +75,26 @@ public final class RedisOptions {
                             + "The check and the push (and the "
                             + "EXPIRE of 'ttl', sent whether the value is pushed or skipped) are one atomic Lua "
                             + "script call (EVALSHA). Not set: every value is pushed.");
+
+    /**
+     * This sink's own option, like {@link #BUFFER_FLUSH_INTERVAL} (jeff-zou's connector writes each row at
+     * once and has neither).
+     */
+    public static final ConfigOption<Integer> BUFFER_FLUSH_MAX_ROWS =
+            ConfigOptions.key("sink.buffer-flush.max-rows")
+                    .intType()
+                    .defaultValue(500)
+                    .withDescription("The writer sends its queued commands, and checks every reply, once this many "
+                            + "rows are queued (1 or more). A row is one command, or two with 'ttl' (the EXPIRE).");
+
+    public static final ConfigOption<Duration> BUFFER_FLUSH_INTERVAL =
+            ConfigOptions.key("sink.buffer-flush.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription("The longest a row waits in the writer before it is sent to Redis: this long "
+                            + "after a row is queued, the writer sends every queued command and checks every reply, "
+                            + "as it does at each checkpoint. '0' turns the timer off: rows then wait for "
+                            + "'sink.buffer-flush.max-rows' rows or for the next checkpoint (or the end of input).");
 
     public static final String SINGLE_MODE = "single";
 

@@ -9,6 +9,7 @@ import org.apache.flink.table.types.logical.LogicalType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** The Sink V2 that writes rows to Redis; everything it needs is decided at planning time. */
 final class RedisSink implements Sink<RowData> {
@@ -21,6 +22,7 @@ final class RedisSink implements Sink<RowData> {
     private final ArrayList<LogicalType> columnTypes;
     /** Null, or the field names of {@code list.push-if-newer-field} (at least one). */
     private final ArrayList<String> listPushIfNewerFields;
+    private final RedisBufferFlush bufferFlush;
 
     /** A sink without {@code list.push-if-newer-field}. */
     RedisSink(
@@ -32,13 +34,7 @@ final class RedisSink implements Sink<RowData> {
         this(connection, command, ttlSeconds, columnNames, columnTypes, null);
     }
 
-    /**
-     * @param ttlSeconds 0 for no EXPIRE
-     * @param columnNames the names of the columns the command reads (its arguments), in order
-     * @param columnTypes their types
-     * @param listPushIfNewerFields the JSON fields of {@code list.push-if-newer-field}, in order (lpush and rpush
-     *     only; non-empty names, each once, without commas), or null
-     */
+    /** A sink with the default {@link RedisBufferFlush}. */
     RedisSink(
             RedisConnectionConfig connection,
             RedisCommand command,
@@ -46,6 +42,25 @@ final class RedisSink implements Sink<RowData> {
             List<String> columnNames,
             List<LogicalType> columnTypes,
             List<String> listPushIfNewerFields) {
+        this(connection, command, ttlSeconds, columnNames, columnTypes, listPushIfNewerFields, RedisBufferFlush.DEFAULT);
+    }
+
+    /**
+     * @param ttlSeconds 0 for no EXPIRE
+     * @param columnNames the names of the columns the command reads (its arguments), in order
+     * @param columnTypes their types
+     * @param listPushIfNewerFields the JSON fields of {@code list.push-if-newer-field}, in order (lpush and rpush
+     *     only; non-empty names, each once, without commas), or null
+     * @param bufferFlush when the writer sends its queued commands, besides Flink's flush
+     */
+    RedisSink(
+            RedisConnectionConfig connection,
+            RedisCommand command,
+            int ttlSeconds,
+            List<String> columnNames,
+            List<LogicalType> columnTypes,
+            List<String> listPushIfNewerFields,
+            RedisBufferFlush bufferFlush) {
         if (listPushIfNewerFields != null && command != RedisCommand.LPUSH && command != RedisCommand.RPUSH) {
             throw new IllegalArgumentException("list.push-if-newer-field needs lpush or rpush, not " + command.optionValue());
         }
@@ -61,18 +76,20 @@ final class RedisSink implements Sink<RowData> {
         this.columnNames = new ArrayList<>(columnNames);
         this.columnTypes = new ArrayList<>(columnTypes);
         this.listPushIfNewerFields = listPushIfNewerFields == null ? null : new ArrayList<>(listPushIfNewerFields);
+        this.bufferFlush = Objects.requireNonNull(bufferFlush, "bufferFlush");
     }
 
+    /** The writer's flush timer runs on the task's processing-time service: in the task's thread, between rows. */
     @Override
     public SinkWriter<RowData> createWriter(WriterInitContext context) throws IOException {
-        return new RedisSinkWriter(this, context.metricGroup(), RedisSinkWriter.DEFAULT_BATCH_SIZE);
+        return new RedisSinkWriter(this, context.metricGroup(), context.getProcessingTimeService());
     }
 
     /** The pre-1.19 entry point; Flink 1.20 still declares it abstract. */
     @Override
     @Deprecated
     public SinkWriter<RowData> createWriter(InitContext context) throws IOException {
-        return new RedisSinkWriter(this, context.metricGroup(), RedisSinkWriter.DEFAULT_BATCH_SIZE);
+        return new RedisSinkWriter(this, context.metricGroup(), context.getProcessingTimeService());
     }
 
     RedisConnectionConfig connection() {
@@ -98,6 +115,10 @@ final class RedisSink implements Sink<RowData> {
     /** The JSON fields of {@code list.push-if-newer-field}, in order, or null when every value is pushed. */
     List<String> listPushIfNewerFields() {
         return listPushIfNewerFields;
+    }
+
+    RedisBufferFlush bufferFlush() {
+        return bufferFlush;
     }
 
     @Override

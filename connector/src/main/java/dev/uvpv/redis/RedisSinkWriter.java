@@ -1,5 +1,6 @@
 package dev.uvpv.redis;
 
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
@@ -28,17 +29,22 @@ import java.util.Map;
 
 /**
  * Writes rows as pipelined Redis commands. The pipeline is synced (sent, and every reply checked)
- * once {@code batchSize} commands are queued and on every {@link #flush}, which Flink calls before
- * each checkpoint and at the end of a bounded input: so a checkpointed or FINISHED job has all its
- * rows in Redis (at-least-once). A Redis error reply fails the job with the command and the key.
+ * once {@code sink.buffer-flush.max-rows} rows are queued, {@code sink.buffer-flush.interval} after
+ * a row is queued, and on every {@link #flush}, which Flink calls before each checkpoint and at the
+ * end of a bounded input: so a checkpointed or FINISHED job has all its rows in Redis (at-least-once),
+ * and a row waits about the interval at most (the timer runs between two rows). A Redis error reply
+ * fails the job with the command and the key, whichever of the three synced it.
+ *
+ * <p>The interval is a timer of the task's processing-time service, whose callbacks Flink runs in the
+ * task's mailbox thread, between calls of {@link #write} and {@link #flush}: only that one thread ever
+ * uses the pipeline. A timer is registered only when a row is queued and none is pending, so an idle
+ * writer has no timer.
  *
  * <p>With {@code list.push-if-newer-field}, each lpush/rpush row is one EVALSHA of {@link #LIST_SCRIPT}
  * (loaded with SCRIPT LOAD when the writer opens), pipelined and synced like any other command.
  */
 final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSinkWriter.class);
-
-    static final int DEFAULT_BATCH_SIZE = 500;
 
     /** Name of the counter of rows not written because a key or value column was NULL. */
     static final String NULL_ROWS_METRIC = "numNullRowsSkipped";
@@ -55,7 +61,9 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     private final RedisCommand command;
     private final RedisValueFormat.ColumnReader[] readers;
     private final String ttl;
-    private final int batchSize;
+    private final int maxRows;
+    private final long flushIntervalMillis;
+    private final ProcessingTimeService timers;
     private final Connection connection;
     private final Pipeline pipeline;
     private final Counter nullRowsSkipped;
@@ -81,7 +89,20 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     private long queuedRows;
     private long nextNullWarnMs;
 
-    RedisSinkWriter(RedisSink sink, SinkWriterMetricGroup metrics, int batchSize) throws IOException {
+    /** A flush timer is registered and has not fired yet. */
+    private boolean flushTimerPending;
+    /**
+     * Why a timer's sync failed. Flink fails the task with it; it is also thrown by every later write
+     * and flush, so the commands that sync dropped can never be taken as written.
+     */
+    private IOException timerFlushFailure;
+    private boolean closed;
+
+    /**
+     * @param timers the task's processing-time service (Sink V2 writer init context); used only with a
+     *     {@code sink.buffer-flush.interval} above 0
+     */
+    RedisSinkWriter(RedisSink sink, SinkWriterMetricGroup metrics, ProcessingTimeService timers) throws IOException {
         this.sink = sink;
         this.command = sink.command();
         this.readers = new RedisValueFormat.ColumnReader[sink.columnTypes().size()];
@@ -94,7 +115,9 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         // with the script, the script sends EXPIRE itself
         this.ttl = listFields == null ? ttlSeconds : null;
         this.listTtl = ttlSeconds == null ? "" : ttlSeconds;
-        this.batchSize = batchSize;
+        this.maxRows = sink.bufferFlush().maxRows();
+        this.flushIntervalMillis = sink.bufferFlush().intervalMillis();
+        this.timers = timers;
         this.nullRowsSkipped = metrics.counter(NULL_ROWS_METRIC);
         this.listPushesSkipped = metrics.counter(LIST_SKIPPED_METRIC);
         this.recordsSent = metrics.getNumRecordsSendCounter();
@@ -112,6 +135,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     @Override
     public void write(RowData row, Context context) throws IOException {
+        throwIfATimerFlushFailed();
         RowKind kind = row.getRowKind();
         if (kind == RowKind.UPDATE_BEFORE) {
             return;
@@ -138,8 +162,43 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
             send(Command.EXPIRE, args[0], ttl);
         }
         queuedRows++;
-        if (queuedCommands.size() >= batchSize) {
+        if (queuedRows >= maxRows) {
             sync();
+        } else {
+            startFlushTimer();
+        }
+    }
+
+    /** Registers a timer unless one is pending: every queued row is then sent within the interval. */
+    private void startFlushTimer() {
+        if (flushIntervalMillis > 0 && !flushTimerPending) {
+            flushTimerPending = true;
+            timers.registerTimer(timers.getCurrentProcessingTime() + flushIntervalMillis, this::onFlushTimer);
+        }
+    }
+
+    /**
+     * The timer: sends what is queued (nothing, if a full batch or a flush sent it since). Runs in the
+     * mailbox thread; the exception it throws fails the task (Flink's "Caught exception while processing
+     * timer"), and is kept to be thrown again by the next write or flush.
+     */
+    private void onFlushTimer(long time) throws IOException {
+        flushTimerPending = false;
+        if (closed || timerFlushFailure != null) {
+            return;
+        }
+        try {
+            sync();
+        } catch (IOException e) {
+            timerFlushFailure = e;
+            throw e;
+        }
+    }
+
+    private void throwIfATimerFlushFailed() throws IOException {
+        if (timerFlushFailure != null) {
+            throw new IOException("An earlier timed flush (" + RedisOptions.BUFFER_FLUSH_INTERVAL.key() + ") failed: "
+                    + timerFlushFailure.getMessage(), timerFlushFailure);
         }
     }
 
@@ -163,6 +222,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     @Override
     public void flush(boolean endOfInput) throws IOException {
+        throwIfATimerFlushFailed();
         sync();
     }
 
@@ -338,12 +398,14 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     }
 
     /**
-     * Closes the connection. Nothing is sent here: {@link #flush} has written everything of a
-     * finished input, and after a failure or a cancel the commands still queued are dropped (the job
-     * replays them from its last checkpoint).
+     * Closes the connection, and stops a pending flush timer from using it. No reply is read here:
+     * {@link #flush} has written everything of a finished input, and after a failure or a cancel the
+     * commands still queued are not checked (Jedis still writes what its output buffer holds as it
+     * closes the socket); the job replays them from its last checkpoint.
      */
     @Override
     public void close() {
+        closed = true;
         try {
             connection.close();
         } catch (RuntimeException e) {

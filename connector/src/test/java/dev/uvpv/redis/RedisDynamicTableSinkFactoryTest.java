@@ -189,6 +189,45 @@ class RedisDynamicTableSinkFactoryTest {
     }
 
     @Test
+    void bufferFlushDefaultsTo500RowsOr200Ms() {
+        RedisBufferFlush flush = redisSink(createSink(options("command", "set"), K, V)).bufferFlush();
+        assertEquals(500, flush.maxRows());
+        assertEquals(200, flush.intervalMillis());
+    }
+
+    @Test
+    void bufferFlushOptionsAreTaken() {
+        Map<String, Long> intervals = Map.of("1 s", 1000L, "50ms", 50L, "2min", 120_000L, "0", 0L, "0 s", 0L, "1 ms", 1L);
+        for (Map.Entry<String, Long> interval : intervals.entrySet()) {
+            RedisBufferFlush flush = redisSink(createSink(options("command", "set", "sink.buffer-flush.max-rows", "1",
+                    "sink.buffer-flush.interval", interval.getKey()), K, V)).bufferFlush();
+            assertEquals(1, flush.maxRows());
+            assertEquals(interval.getValue(), flush.intervalMillis(), interval.getKey());
+            assertEquals(interval.getValue() > 0, flush.hasTimer());
+        }
+    }
+
+    @Test
+    void badBufferFlushValuesAreRejectedNamingTheOption() {
+        for (String rows : List.of("0", "-5")) {
+            assertEquals("Invalid value " + rows + " for option 'sink.buffer-flush.max-rows': expected a number of rows "
+                            + "(1 or more).",
+                    rootCause(fails(options("command", "set", "sink.buffer-flush.max-rows", rows), K, V)).getMessage());
+        }
+        ValidationException notANumber = fails(options("command", "set", "sink.buffer-flush.max-rows", "many"), K, V);
+        assertTrue(fullText(notANumber).contains("Could not parse value 'many' for key 'sink.buffer-flush.max-rows'"),
+                fullText(notANumber));
+        for (String interval : List.of("-1 s", "-200ms", "soon", "200 lightyears", "")) {
+            assertEquals("Invalid value '" + interval + "' for option 'sink.buffer-flush.interval': expected a duration "
+                            + "of 0 or more, such as '200 ms' or '1 s' ('0' turns the flush timer off).",
+                    rootCause(fails(options("command", "set", "sink.buffer-flush.interval", interval), K, V)).getMessage());
+        }
+        assertEquals("Invalid value '500 micros' for option 'sink.buffer-flush.interval': expected 0 (no flush timer) "
+                        + "or at least 1 ms.",
+                rootCause(fails(options("command", "set", "sink.buffer-flush.interval", "500 micros"), K, V)).getMessage());
+    }
+
+    @Test
     void listPushIfNewerFieldIsTakenByLpushAndRpush() {
         Column json = Column.physical("entry", DataTypes.STRING());
         for (String command : List.of("lpush", "RPUSH")) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -530,8 +531,8 @@ class RedisListPushIfNewerTest extends WithTestRedis {
     /** @param fields the option's value: comma-separated field names, or null for no option */
     private static RedisSinkWriter writer(RedisCommand command, String fields, int ttl, int batchSize) throws IOException {
         RedisSink sink = new RedisSink(TestRedis.connection(), command, ttl, List.of("k", "v"), KEY_VALUE,
-                fields == null ? null : List.of(fields.split(",")));
-        return new RedisSinkWriter(sink, UnregisteredMetricsGroup.createSinkWriterMetricGroup(), batchSize);
+                fields == null ? null : List.of(fields.split(",")), RedisBufferFlush.withoutTimer(batchSize));
+        return new RedisSinkWriter(sink, UnregisteredMetricsGroup.createSinkWriterMetricGroup(), new TestProcessingTimeService());
     }
 
     /** Writes windows with a fresh writer and flushes it; returns how many it skipped. */

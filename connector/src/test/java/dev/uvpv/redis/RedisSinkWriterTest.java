@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
@@ -311,7 +312,7 @@ class RedisSinkWriterTest extends WithTestRedis {
         RedisConnectionConfig closed = new RedisConnectionConfig("127.0.0.1", port, "pw-never-shown", 0, 500);
         RedisSink sink = new RedisSink(closed, RedisCommand.SET, 0, List.of("k", "v"), types(STRING, STRING));
         long start = System.nanoTime();
-        IOException e = assertThrows(IOException.class, () -> new RedisSinkWriter(sink, metrics(), 500));
+        IOException e = assertThrows(IOException.class, () -> new RedisSinkWriter(sink, metrics(), new TestProcessingTimeService()));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertTrue(e.getMessage().startsWith(
                 "Failed to connect to Redis at 127.0.0.1:" + port + " (database 0) after 3 attempts: "), e.getMessage());
@@ -324,7 +325,7 @@ class RedisSinkWriterTest extends WithTestRedis {
         String password = "s3cret-" + redis.prefix();
         RedisConnectionConfig auth = new RedisConnectionConfig(TestRedis.HOST, TestRedis.PORT, password, TestRedis.DATABASE, 2000);
         RedisSink sink = new RedisSink(auth, RedisCommand.SET, 0, List.of("k", "v"), types(STRING, STRING));
-        IOException e = assertThrows(IOException.class, () -> new RedisSinkWriter(sink, metrics(), 500));
+        IOException e = assertThrows(IOException.class, () -> new RedisSinkWriter(sink, metrics(), new TestProcessingTimeService()));
         assertTrue(e.getMessage().startsWith("Failed to connect to Redis at " + TestRedis.ADDRESS + " (database 14) after 1 attempt: "),
                 e.getMessage());
         assertFalse(FactoryTestSupport.fullText(e).contains(password), FactoryTestSupport.fullText(e));
@@ -357,7 +358,9 @@ class RedisSinkWriterTest extends WithTestRedis {
         for (int i = 0; i < types.size(); i++) {
             names.add("c" + i);
         }
-        return new RedisSinkWriter(new RedisSink(TestRedis.connection(), command, ttl, names, types), metrics(), batchSize);
+        RedisSink sink = new RedisSink(TestRedis.connection(), command, ttl, names, types, null,
+                RedisBufferFlush.withoutTimer(batchSize));
+        return new RedisSinkWriter(sink, metrics(), new TestProcessingTimeService());
     }
 
     /** Writes the rows with a fresh writer, then flushes it as Flink does at end of input. */

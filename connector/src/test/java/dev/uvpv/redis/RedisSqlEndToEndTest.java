@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * SQL jobs on a local Flink (MiniCluster) writing through {@code 'connector' = 'redis'} into the real
  * Redis on 127.0.0.1:6379, database 14. Redis is read right after the job is FINISHED, as
- * {@code uvpv verify} does.
+ * {@code uvpv verify} does, except in the tests of {@code sink.buffer-flush.interval}, whose sources never
+ * end. Checkpointing is off: nothing but the sink's own batches and timer sends a row before the end.
  */
 class RedisSqlEndToEndTest {
     private TestRedis redis;
@@ -212,6 +215,45 @@ class RedisSqlEndToEndTest {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> tEnv.executeSql("INSERT INTO members VALUES ('" + k + "', 'm')").await(60, TimeUnit.SECONDS));
         String text = FactoryTestSupport.fullText(e);
+        assertTrue(text.contains("Redis at " + TestRedis.ADDRESS + " rejected SADD for key '" + k + "' (sink command 'sadd'): WRONGTYPE"),
+                text);
+    }
+
+    @Test
+    void aRowOfAnEndlessSourceReachesRedisWithoutACheckpoint() throws Exception {
+        // One row a second. Without the flush timer (default 200 ms), a row would wait for a full batch (500 rows)
+        // or until Jedis's 8 KB output buffer fills (about 90 of these SADDs): more than 80 s either way.
+        tEnv.executeSql("CREATE TEMPORARY TABLE ticks (uid STRING) WITH ('connector' = 'datagen', "
+                + "'rows-per-second' = '1', 'fields.uid.length' = '8')");
+        createSink("fresh", "k STRING, uid STRING", "'command' = 'sadd'");
+        String k = redis.key("fresh");
+        TableResult result = tEnv.executeSql("INSERT INTO fresh SELECT '" + k + "', uid FROM ticks");
+        JobClient job = result.getJobClient().orElseThrow();
+        try {
+            // the bound leaves room for the job's start on a busy machine
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (redis.jedis().scard(k) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(redis.jedis().scard(k) > 0, "no row reached Redis within 20 s of submitting the job");
+            assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS), "the source never ends");
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aRedisErrorInATimedFlushFailsTheJob() {
+        String k = redis.key("wrongtype-timed");
+        redis.jedis().set(k, "a string");
+        tEnv.executeSql("CREATE TEMPORARY TABLE ticks (uid STRING) WITH ('connector' = 'datagen', "
+                + "'rows-per-second' = '5', 'fields.uid.length' = '8')");
+        createSink("members", "k STRING, uid STRING", "'command' = 'sadd'");
+        // the source never ends and nothing checkpoints: only the timer's flush can meet the error
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> tEnv.executeSql("INSERT INTO members SELECT '" + k + "', uid FROM ticks").await(60, TimeUnit.SECONDS));
+        String text = FactoryTestSupport.fullText(e);
+        assertTrue(text.contains("Caught exception while processing timer."), text);
         assertTrue(text.contains("Redis at " + TestRedis.ADDRESS + " rejected SADD for key '" + k + "' (sink command 'sadd'): WRONGTYPE"),
                 text);
     }

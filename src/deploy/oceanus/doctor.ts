@@ -5,8 +5,8 @@
  * workspace, the built-in connectors, and the job of this name if there is one. Write actions
  * cannot be proved without changing something; the checklist says which they are.
  */
-import { RuntimeFailure } from '../errors';
-import type { Progress } from '../io/progress';
+import { RuntimeFailure } from '../../errors';
+import type { Progress } from '../../io/progress';
 import {
   ACTIONS,
   ClusterStatus,
@@ -17,12 +17,12 @@ import {
   type DescribeWorkSpacesResponse,
   type JobV1,
   type SystemResourceItem,
-} from '../deploy/oceanus/api';
-import { explain, isPermissionDenied, OceanusNetworkError } from '../deploy/oceanus/errors';
-import { builtinConnectors, usesBuiltins } from '../deploy/oceanus/jobs';
-import { oceanusSession } from '../deploy/oceanus/session';
-import type { OceanusTarget, Spec } from '../spec/types';
-import type { CheckResult } from './result';
+} from './api';
+import { explain, isPermissionDenied, OceanusNetworkError } from './errors';
+import { builtinConnectors, usesBuiltins } from './jobs';
+import { oceanusSession } from './session';
+import type { OceanusTarget, Spec } from '../../spec/types';
+import type { CheckResult } from '../../doctor/result';
 
 const QUIET: Progress = { step: () => () => undefined, info: () => undefined };
 

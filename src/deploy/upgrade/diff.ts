@@ -3,6 +3,8 @@
  * statement is known by what it defines (a SET by its key, a table or view by its name, an INSERT
  * by its target), so a statement that moved is not a change, and one that changed shows where.
  */
+import { statementSetInserts } from '../../sql/split';
+
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged';
 
 export interface StatementChange {
@@ -13,22 +15,11 @@ export interface StatementChange {
   after?: string;
 }
 
-/** Statements as `jobStatements` gives them; a statement set is split into its INSERTs. */
+/** Statements as `jobStatements` gives them; a statement set is split into its INSERTs (by split.ts, as any SQL read back). */
 function bySubject(statements: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const st of statements.flatMap(split)) out.set(subjectOf(st), st);
+  for (const st of statements.flatMap((s) => statementSetInserts(s) ?? [s.trim()])) out.set(subjectOf(st), st);
   return out;
-}
-
-function split(statement: string): string[] {
-  const set = /^EXECUTE\s+STATEMENT\s+SET\s+BEGIN\s+([\s\S]*?)\s*END$/i.exec(statement.trim());
-  if (!set) return [statement.trim()];
-  // The compiler ends every INSERT of the set with `;` and a blank line; a `;` inside a string literal
-  // is never followed by a newline and indentation, as the compiler writes them.
-  return set[1]
-    .split(/;\s*\n\s*\n\s*/)
-    .map((s) => s.replace(/;\s*$/, '').trim())
-    .filter(Boolean);
 }
 
 function subjectOf(st: string): string {

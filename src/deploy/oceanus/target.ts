@@ -1,0 +1,28 @@
+/** How a spec declares an Oceanus target (`targets.<name>` with `type: oceanus`): its keys and their types. */
+import { z } from 'zod';
+import { int, text } from '../../spec/schema-primitives';
+
+/** An Oceanus JobManager or TaskManager size: CUs of 1 core and `cuMem` GB each. */
+export const CU_SIZES = [0.5, 1, 2] as const;
+const CU_HELP = `expected ${CU_SIZES.join(', ')} (CU: 1 core and cuMem GB each)`;
+
+export const oceanusTargetSchema = z.strictObject({
+  type: z.literal('oceanus'),
+  region: text,
+  clusterId: text,
+  workspaceId: text.default(''),
+  flinkVersion: text.default('Flink-1.16'),
+  parallelism: int.default(1),
+  cuMem: int.default(4),
+  secretId: text,
+  secretKey: text,
+  token: text.optional(),
+  endpoint: text.default('https://oceanus.tencentcloudapi.com'),
+  properties: z.record(z.string(), text).default({}),
+  jobManagerCu: z.number({ error: CU_HELP }).default(1),
+  taskManagerCu: z.number({ error: CU_HELP }).default(1),
+  connectors: z.enum(['auto', 'none']).default('auto'),
+  resourceRefs: z
+    .array(z.strictObject({ resourceId: text, version: int.default(-1), type: int.default(0) }), { error: 'expected a list of {resourceId, version, type}' })
+    .optional(),
+});
