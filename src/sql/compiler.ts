@@ -8,6 +8,7 @@ import { redisType, type ColumnSlot, type RedisCommand } from '../redis-types';
 import { intervalLiteral, type Duration } from '../spec/duration';
 import { renderFilter, type FilterExpr } from '../spec/filter';
 import { keyText, placeholderTexts, type KeyPart } from '../spec/key-template';
+import { required } from '../util/required';
 import { commentText, quoteIdent, quoteString } from './escape';
 import { indentSql, joinSql, renderSql, sql, stringLiteral, type RenderMode, type SqlText, type SqlValue } from './parts';
 
@@ -273,7 +274,11 @@ export abstract class SqlCompiler {
     const data = `TABLE ${quoteIdent(plan.source.timedView)}`;
     const time = `DESCRIPTOR(${quoteIdent(plan.source.rowtime.name)})`;
     const args =
-      w.type === 'hop' ? [this.interval(w.slide!), this.interval(w.size)] : w.type === 'cumulate' ? [this.interval(w.step!), this.interval(w.size)] : [this.interval(w.size)];
+      w.type === 'hop'
+        ? [this.interval(required(w.slide, "a hop window's slide")), this.interval(w.size)]
+        : w.type === 'cumulate'
+          ? [this.interval(required(w.step, "a cumulate window's step")), this.interval(w.size)]
+          : [this.interval(w.size)];
     return `TABLE(${w.type.toUpperCase()}(${[data, time, ...args].join(', ')}))`;
   }
 
@@ -323,12 +328,13 @@ export abstract class SqlCompiler {
     const where = `WHERE (${this.filter(sink.filter)}) AND ${[column, ...by].map((c) => `${c} IS NOT NULL`).join(' AND ')}`;
     if (sink.dedupe === 'first-seen') {
       // Flink's keep-first-row deduplication: insert-only, one row per member (per value of `by`).
-      const rank = quoteIdent(plan.source.firstSeenRank!);
+      const rank = quoteIdent(required(plan.source.firstSeenRank, "the source's first-seen rank column"));
+      const proctime = quoteIdent(required(plan.source.proctime, "the source's proctime column"));
       return [
         `INSERT INTO ${quoteIdent(sink.table)}`,
         `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`,
         'FROM (',
-        `  SELECT ${[...by, column].join(', ')}, ROW_NUMBER() OVER (PARTITION BY ${[...by, column].join(', ')} ORDER BY ${quoteIdent(plan.source.proctime!)}) AS ${rank}`,
+        `  SELECT ${[...by, column].join(', ')}, ROW_NUMBER() OVER (PARTITION BY ${[...by, column].join(', ')} ORDER BY ${proctime}) AS ${rank}`,
         `  FROM ${quoteIdent(plan.source.timedView)}`,
         `  ${where}`,
         ')',
