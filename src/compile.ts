@@ -12,8 +12,8 @@ import type { Loaded } from './spec/load';
 export interface CompiledJob {
   /** The job's statements, their secrets as parts: each use renders them in its mode. */
   readonly statements: readonly SqlStatement[];
-  /** The script with its header and comments, rendered in `mode`. */
-  script(mode: RenderMode): string;
+  /** The script with its header and comments, rendered in `mode` (a function of its own: callers may pass it on). */
+  readonly script: (mode: RenderMode) => string;
 }
 
 export interface Compiled extends CompiledJob {

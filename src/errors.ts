@@ -25,6 +25,13 @@ export abstract class UvpvError extends Error {
 /** Bad command-line usage (unknown flag, missing argument, unreadable file). Exit 2. */
 export class UsageError extends UvpvError {
   readonly exitCode = 2;
+  constructor(
+    message: string,
+    /** What the user can do about it, shown on a line of its own (callers read this, never the message). */
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A spec or expectation file that does not validate. Every problem at once. Exit 2. */

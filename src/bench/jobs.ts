@@ -255,7 +255,8 @@ function metricsJob(file: string): BenchJob {
 function addedMetrics(file: string, text: string): unknown[] {
   const doc = parseDocument(text);
   const keys = isMap(doc.contents) ? doc.contents.items.map((p) => String(p.key)) : [];
-  const metrics: unknown = doc.toJS()?.metrics;
+  const js: unknown = doc.toJS();
+  const metrics = typeof js === 'object' && js !== null && 'metrics' in js ? js.metrics : undefined;
   if (doc.errors.length || keys.join() !== 'metrics' || !Array.isArray(metrics) || metrics.length === 0) {
     throw new Error(
       `${file}: a variant in YAML holds only \`metrics:\`, a list of the metrics to add to the bench's spec${doc.errors.length ? ` (${doc.errors[0].message})` : ''}`,

@@ -84,13 +84,13 @@ function optionsWorth(r: BenchResult): string[] {
  */
 function addedMetrics(r: BenchResult): string[] {
   const generated = r.jobs.find((j) => j.name === 'generated');
-  const variants = r.jobs.filter((j) => j.adds && j.parallelism === generated?.parallelism);
+  const variants = r.jobs.flatMap((j) => (j.adds && j.parallelism === generated?.parallelism ? [{ ...j, adds: j.adds }] : []));
   if (!generated || !variants.length) return [];
   return [
     'The reference pipeline with more metrics, against the generated job (the reference metrics alone; records/s of the median runs, on the same records):',
     ...variants.map(
       (v) =>
-        `- **${v.name}** (adds ${v.adds!.join(', ')}): **${ratio(v.recordsPerSecond, generated.recordsPerSecond)}** the generated job's records/s ` +
+        `- **${v.name}** (adds ${v.adds.join(', ')}): **${ratio(v.recordsPerSecond, generated.recordsPerSecond)}** the generated job's records/s ` +
         `(${n(v.recordsPerSecond)} against ${n(generated.recordsPerSecond)}); Redis write commands ${redisCommands(v)} against ${redisCommands(generated)}.`,
     ),
     '',

@@ -23,6 +23,7 @@ import { REDIS_COMMANDS } from '../redis-types';
 import { loadSpec } from '../spec/load';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
+import { required } from '../util/required';
 import { claimDatabase, CLAIM_KEY } from '../verify/namespace';
 import { snapshot } from '../verify/snapshot';
 import { JOBS, ROWS_KEY, type BenchContext, type BenchJob } from './jobs';
@@ -133,7 +134,8 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   // Each job's spec: the bench's, or its own (a variant that adds metrics), loaded before anything runs.
   const specs = new Map(jobs.map((job) => [job.name, job.spec ? job.spec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' }) : loaded]));
   for (const own of specs.values()) io.redactor?.add(own.secrets);
-  const partitionsOf = (job: BenchJob) => job.parallelism ?? specs.get(job.name)!.spec.job.parallelism;
+  const specOf = (job: BenchJob) => required(specs.get(job.name), `the spec of bench job ${job.name}`);
+  const partitionsOf = (job: BenchJob) => job.parallelism ?? specOf(job).spec.job.parallelism;
   const partitionCounts = [...new Set(jobs.map(partitionsOf))].sort((a, b) => a - b);
   const topicOf = (partitions: number) => `uvpv-bench-${runId}-p${partitions}`;
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-bench' });
@@ -150,7 +152,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
     const ns = await claimDatabase(redisAt.host, redisAt.port, `bench-${runId}`);
     try {
       const ctx: BenchContext = {
-        loaded: specs.get(job.name)!,
+        loaded: specOf(job),
         topic: topicOf(partitionsOf(job)),
         bootstrap: stack.urls.kafka,
         redisHost: redisAt.host,
@@ -211,7 +213,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       for (const job of jobs) runs.set(job.name, [...(runs.get(job.name) ?? []), await runJob(job, String(run), `run ${run}/${opts.runs}`)]);
     }
     const results = jobs.map((job) => {
-      const all = runs.get(job.name)!;
+      const all = required(runs.get(job.name), `the runs of bench job ${job.name}`);
       const m = [...all].sort((a, b) => a.runSeconds - b.runSeconds)[Math.floor(all.length / 2)];
       // INFO commandstats is server-wide: someone else's writes during a run can only add to
       // it, and a job's own writes are the same every run, so the fewest seen is the job's.
@@ -353,7 +355,8 @@ async function machine(rest: FlinkRest, java: string): Promise<string[]> {
     (c) => c['flink-version'] ?? '?',
     () => '?',
   );
-  const overview = await rest<{ taskmanagers?: number; 'slots-total'?: number }>('/overview').catch(() => ({}) as { taskmanagers?: number; 'slots-total'?: number });
+  type Overview = { taskmanagers?: number; 'slots-total'?: number };
+  const overview: Overview = await rest<Overview>('/overview').catch(() => ({}));
   let kernel = '';
   try {
     kernel = readFileSync('/proc/version', 'utf8').split(' ').slice(0, 3).join(' ');

@@ -55,6 +55,7 @@ function report(e: unknown, rawIo: Io, redactor: Redactor): number {
   }
   if (e instanceof UsageError) {
     io.stderr(`error: ${e.message}\n`);
+    if (e.fix) io.stderr(`fix: ${e.fix}\n`);
     return e.exitCode;
   }
   if (e instanceof RuntimeFailure) {

@@ -6,6 +6,7 @@ import { secretValues } from '../sql/parts';
 import { BUILTIN_LOCAL, loadSpec, type Loaded } from '../spec/load';
 import type { Target } from '../spec/types';
 import type { Io } from '../io/io';
+import { required } from '../util/required';
 import { printDiagnostics } from './output';
 
 export interface TargetSpec {
@@ -17,7 +18,8 @@ export function loadForTarget(file: string, targetName: string | undefined, io: 
   const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, target: targetName ?? BUILTIN_LOCAL, revealSecrets, requireSecrets });
   io.redactor?.add(loaded.secrets);
   printDiagnostics(io, loaded.warnings, 'warning');
-  return { loaded, target: loaded.spec.target! };
+  // loadSpec resolves the target it is given, or throws a SpecError naming the targets there are.
+  return { loaded, target: required(loaded.spec.target, `the resolved target ${targetName ?? BUILTIN_LOCAL}`) };
 }
 
 export interface TargetJob extends TargetSpec {

@@ -9,7 +9,8 @@
  * window steps by 5 s; a tumble window is 10 s), a 2-second watermark delay, and 10-second
  * checkpoints. The copy is written to a temporary file, and the demo says so.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -104,7 +105,7 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
     undo.push({ label: `removing the demo's keys from Redis database ${ns.database}`, run: () => ns.release(false) });
 
     const dir = mkdtempSync(join(tmpdir(), 'uvpv-demo-'));
-    undo.push({ label: `removing ${dir}`, run: async () => rmSync(dir, { recursive: true, force: true }) });
+    undo.push({ label: `removing ${dir}`, run: () => rm(dir, { recursive: true, force: true }) });
     const file = join(dir, 'demo.yaml');
     writeFileSync(file, demoSpecText(text, { kafka: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database }));
     const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, target: 'local', revealSecrets: true });

@@ -19,9 +19,9 @@ export interface TargetDefinition<T extends Target> {
   schema: z.ZodObject<{ type: z.ZodLiteral<T['type']> } & z.ZodRawShape>;
   dialect: DialectName;
   /** What the dialect must know about the target's cluster. */
-  dialectOptions(target: T): DialectOptions;
-  deployer(): Promise<DeployerFactory<T>>;
-  doctor(): Promise<(spec: Spec, target: T, env: NodeJS.ProcessEnv) => Promise<CheckResult[]>>;
+  dialectOptions: (target: T) => DialectOptions;
+  deployer: () => Promise<DeployerFactory<T>>;
+  doctor: () => Promise<(spec: Spec, target: T, env: NodeJS.ProcessEnv) => Promise<CheckResult[]>>;
 }
 
 /** Every resolved target type has its entry, and nothing else does. */

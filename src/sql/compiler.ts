@@ -8,6 +8,7 @@ import { redisType, type ColumnSlot, type RedisCommand } from '../redis-types';
 import { intervalLiteral, type Duration } from '../spec/duration';
 import { renderFilter, type FilterExpr } from '../spec/filter';
 import { keyText, placeholderTexts, type KeyPart } from '../spec/key-template';
+import { required } from '../util/required';
 import { windowType } from '../windows';
 import { commentText, quoteIdent, quoteString } from './escape';
 import { indentSql, joinSql, renderSql, sql, stringLiteral, type RenderMode, type SqlText, type SqlValue } from './parts';
@@ -324,12 +325,13 @@ export abstract class SqlCompiler {
     const where = `WHERE (${this.filter(sink.filter)}) AND ${[column, ...by].map((c) => `${c} IS NOT NULL`).join(' AND ')}`;
     if (sink.dedupe === 'first-seen') {
       // Flink's keep-first-row deduplication: insert-only, one row per member (per value of `by`).
-      const rank = quoteIdent(plan.source.firstSeenRank!);
+      const rank = quoteIdent(required(plan.source.firstSeenRank, "the source's first-seen rank column"));
+      const proctime = quoteIdent(required(plan.source.proctime, "the source's proctime column"));
       return [
         `INSERT INTO ${quoteIdent(sink.table)}`,
         `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`,
         'FROM (',
-        `  SELECT ${[...by, column].join(', ')}, ROW_NUMBER() OVER (PARTITION BY ${[...by, column].join(', ')} ORDER BY ${quoteIdent(plan.source.proctime!)}) AS ${rank}`,
+        `  SELECT ${[...by, column].join(', ')}, ROW_NUMBER() OVER (PARTITION BY ${[...by, column].join(', ')} ORDER BY ${proctime}) AS ${rank}`,
         `  FROM ${quoteIdent(plan.source.timedView)}`,
         `  ${where}`,
         ')',

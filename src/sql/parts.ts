@@ -52,7 +52,7 @@ export function sql(strings: TemplateStringsArray, ...pieces: readonly (string |
   const parts: SqlPart[] = [];
   strings.forEach((text, i) => {
     parts.push(text);
-    if (i < pieces.length) parts.push(...(typeof pieces[i] === 'string' ? [pieces[i] as string] : (pieces[i] as SqlText)));
+    if (i < pieces.length) parts.push(...(typeof pieces[i] === 'string' ? [pieces[i]] : pieces[i]));
   });
   return merged(parts);
 }
@@ -124,7 +124,7 @@ function merged(parts: readonly SqlPart[]): SqlText {
   for (const p of parts) {
     if (p === '') continue;
     const last = out.length - 1;
-    if (typeof p === 'string' && typeof out[last] === 'string') out[last] = (out[last] as string) + p;
+    if (typeof p === 'string' && typeof out[last] === 'string') out[last] = out[last] + p;
     else out.push(p);
   }
   return out;

@@ -208,8 +208,9 @@ export function commandsOf(fence: Fence): DocCommand[] {
     }
     const env: Record<string, string> = {};
     while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
-      const [name, ...value] = words.shift()!.split('=');
+      const [name, ...value] = words[0].split('=');
       env[name] = value.join('=');
+      words.shift();
     }
     if (words[0] !== 'uvpv') throw new Error(`${fence.file}:${line}: a runnable example runs uvpv only; got: ${text.trim()}`);
     commands.push({ line, text: text.trim(), env, argv: words.slice(1), exit: exitMark ? Number(exitMark[1]) : (pendingExit ?? 0) });

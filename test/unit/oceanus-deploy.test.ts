@@ -381,7 +381,7 @@ describe('credentials and permissions', () => {
   test('empty credentials are a usage error naming the variables; nothing is called', async () => {
     const r = await uvpv(DEPLOY, envFor(fake, { TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' }));
     expect(r.code).toBe(2);
-    expect(r.err).toContain("error: the Oceanus target 'oceanus' needs Tencent Cloud API credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY");
+    expect(r.err).toContain("error: the Oceanus target 'oceanus' needs Tencent Cloud API credentials\nfix: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY");
     expect(fake.state.requests).toHaveLength(0);
   });
 

@@ -49,6 +49,14 @@ test('a wrong secret key fails the credentials line with the variable to fix, an
   expect(r.out).not.toContain('Oceanus cluster');
 });
 
+test('empty credentials fail the credentials line with the variables to set, and nothing is called', async () => {
+  const r = await doctor({}, { TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' });
+  expect(r.code).toBe(1);
+  expect(r.line('Oceanus credentials')).toMatch(/^FAIL Oceanus credentials +secretId or secretKey is empty$/);
+  expect(r.after('Oceanus credentials')).toContain('fix: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (an API key from the CAM console)');
+  expect(r.fake.state.requests).toHaveLength(0);
+});
+
 test('a key without oceanus:DescribeClusters: the permission line names the action and the policy; the cluster is not guessed', async () => {
   const r = await doctor({ denied: ['DescribeClusters'] });
   expect(r.line('Oceanus permissions')).toMatch(/^FAIL Oceanus permissions +not allowed: oceanus:DescribeClusters$/);

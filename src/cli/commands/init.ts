@@ -1,3 +1,5 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors';
 import { wholeNumberFlag } from '../flags';
@@ -25,10 +27,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('-o, --output <file>', 'write the spec to this file (default: stdout)')
     .option('--force', 'with -o: replace an existing file')
     .action(async (flags: InitFlags) => {
-      if (Boolean(flags.fromFile) === Boolean(flags.fromTopic)) throw new UsageError('init needs one of --from-file FILE or --from-topic TOPIC');
+      const source = sampleSource(flags);
       const limit = wholeNumberFlag(flags.samples, '--samples', 1);
-      const { existsSync, writeFileSync } = await import('node:fs');
-      const { basename, resolve } = await import('node:path');
       const out = flags.output && resolve(io.cwd, flags.output);
       // Nothing the user wrote is lost: an existing file is replaced only when asked.
       if (out && existsSync(out) && !flags.force) throw new UsageError(`${flags.output} exists; choose another file, or pass --force to replace it`);
@@ -38,10 +38,11 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const { checkWritten } = await import('../../init/check');
 
       const bootstrap = flags.bootstrapServers ?? io.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
-      const origin = flags.fromFile
-        ? { described: `file ${basename(flags.fromFile)}`, topic: basename(flags.fromFile).replace(/\.[^.]*$/, ''), bootstrap }
-        : { described: `topic ${flags.fromTopic} on ${bootstrap}`, topic: flags.fromTopic!, bootstrap };
-      const sample = flags.fromFile ? sampleFile(resolve(io.cwd, flags.fromFile), limit) : await sampleTopic(bootstrap, flags.fromTopic!, limit, 10_000, progress(io));
+      const origin =
+        'file' in source
+          ? { described: `file ${basename(source.file)}`, topic: basename(source.file).replace(/\.[^.]*$/, ''), bootstrap }
+          : { described: `topic ${source.topic} on ${bootstrap}`, topic: source.topic, bootstrap };
+      const sample = 'file' in source ? sampleFile(resolve(io.cwd, source.file), limit) : await sampleTopic(bootstrap, source.topic, limit, 10_000, progress(io));
       const proposal = infer(sample.records, sample.unparsed, sample.partitions, sample.decimalFields);
       if (typeof proposal === 'string') throw new UsageError(`${flags.fromFile ?? `topic ${flags.fromTopic}`}: ${proposal}`);
       const text = renderSpec(proposal, origin);
@@ -54,4 +55,11 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       } else io.stdout(text);
       done(0);
     });
+}
+
+/** Where the records come from: exactly one of --from-file and --from-topic. */
+function sampleSource(flags: InitFlags): { file: string } | { topic: string } {
+  if (flags.fromFile && !flags.fromTopic) return { file: flags.fromFile };
+  if (flags.fromTopic && !flags.fromFile) return { topic: flags.fromTopic };
+  throw new UsageError('init needs one of --from-file FILE or --from-topic TOPIC');
 }

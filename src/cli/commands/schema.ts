@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Io } from '../../io/io';
 
@@ -11,8 +13,6 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const { specJsonSchema } = await import('../../spec/json-schema');
       const text = `${JSON.stringify(specJsonSchema(), null, 2)}\n`;
       if (opts.output) {
-        const { writeFileSync } = await import('node:fs');
-        const { resolve } = await import('node:path');
         writeFileSync(resolve(io.cwd, opts.output), text);
         io.stderr(`wrote ${opts.output}\n`);
       } else io.stdout(text);

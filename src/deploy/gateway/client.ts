@@ -100,7 +100,7 @@ export class GatewayClient {
       }
       if (jobId && page.resultType === 'PAYLOAD' && rows.length) break; // an INSERT answers with its job id
     }
-    jobId ??= rows.find((r) => typeof r[0] === 'string' && /^[0-9a-f]{32}$/.test(r[0] as string))?.[0] as string | undefined;
+    jobId ??= rows.map((r) => r[0]).find((first): first is string => typeof first === 'string' && /^[0-9a-f]{32}$/.test(first));
     return { jobId, rows };
   }
 

@@ -138,21 +138,22 @@ export class GatewayDeployer implements Deployer, JobRunner {
     // From here on the old job is stopped: whatever fails, the user learns where its state is.
     const settleMs = req.settleMs ?? DEFAULT_SETTLE_MS;
     let jobId: string | undefined;
-    let failure: { message: string; detail?: string } | undefined;
+    let failure: { message: string; detail?: string };
     try {
       jobId = await this.submit(req.spec, jobStatements(req.job.statements, 'reveal'), { savepoint, keep: kept, dropUnclaimedState: req.allowNonRestoredState });
       lines.push(`submitted ${req.spec.name} as Flink job ${jobId} from savepoint ${savepoint}`);
-      failure = await this.settle(jobId, settleMs);
+      const unsettled = await this.settle(jobId, settleMs);
+      if (!unsettled) {
+        if (dropping) lines.push(`dropped the state of ${dropping} (--allow-non-restored-state)`);
+        lines.push(`job ${jobId} restored its state and ran ${settleMs / 1000} s without a failure: ${this.jobUrl(jobId)}`);
+        return { lines, job: { jobId, name: req.spec.name, state: 'RUNNING', details: [] } };
+      }
+      failure = unsettled;
     } catch (e) {
       if (!(e instanceof RuntimeFailure)) throw e;
       failure = { message: e.message, detail: e.detail };
     }
-    if (!failure && jobId) {
-      if (dropping) lines.push(`dropped the state of ${dropping} (--allow-non-restored-state)`);
-      lines.push(`job ${jobId} restored its state and ran ${settleMs / 1000} s without a failure: ${this.jobUrl(jobId)}`);
-      return { lines, job: { jobId, name: req.spec.name, state: 'RUNNING', details: [] } };
-    }
-    const what = jobId ? `the new job ${jobId} failed: ${failure!.message}` : `the new SQL could not be submitted: ${failure!.message}`;
+    const what = jobId ? `the new job ${jobId} failed: ${failure.message}` : `the new SQL could not be submitted: ${failure.message}`;
     const redeploy = `its state is in savepoint ${savepoint}: deploy with --from-savepoint ${savepoint}`;
 
     if (jobId) {
@@ -165,10 +166,10 @@ export class GatewayDeployer implements Deployer, JobRunner {
       );
       cancel(ended ? 'CANCELED' : 'still running');
       if (!ended)
-        throw new RuntimeFailure(`${what}; it did not end when cancelled, so nothing was rolled back: stop job ${jobId}, then ${redeploy}`, failure!.detail, 'upgrade-failed');
+        throw new RuntimeFailure(`${what}; it did not end when cancelled, so nothing was rolled back: stop job ${jobId}, then ${redeploy}`, failure.detail, 'upgrade-failed');
     }
     if (!rollback || 'missing' in rollback) {
-      throw new RuntimeFailure(`${what}; no previous SQL to roll back to, so nothing of ${req.spec.name} runs now: ${redeploy}`, failure!.detail, 'upgrade-failed');
+      throw new RuntimeFailure(`${what}; no previous SQL to roll back to, so nothing of ${req.spec.name} runs now: ${redeploy}`, failure.detail, 'upgrade-failed');
     }
     let back: string | undefined;
     try {
@@ -178,11 +179,11 @@ export class GatewayDeployer implements Deployer, JobRunner {
     } catch (e) {
       if (!(e instanceof RuntimeFailure)) throw e;
       const left = back ? ` (job ${back} is left as it is: stop it with 'uvpv stop')` : '';
-      throw new RuntimeFailure(`${what}; the rollback failed too: ${e.message}${left}; ${redeploy}`, [failure!.detail, e.detail].filter(Boolean).join('\n'), 'upgrade-failed');
+      throw new RuntimeFailure(`${what}; the rollback failed too: ${e.message}${left}; ${redeploy}`, [failure.detail, e.detail].filter(Boolean).join('\n'), 'upgrade-failed');
     }
     throw new RuntimeFailure(
       `${what}; rolled back: the previous version of ${req.spec.name} runs again as job ${back}, from savepoint ${savepoint} (${this.jobUrl(back)})`,
-      failure!.detail,
+      failure.detail,
       'rolled-back',
     );
   }

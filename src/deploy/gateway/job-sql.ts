@@ -42,10 +42,14 @@ export function unpackSql(packed: string): SqlText[] | undefined {
     const kept: unknown = JSON.parse(gunzipSync(Buffer.from(packed, 'base64url')).toString('utf8'));
     if (typeof kept !== 'object' || kept === null || !('format' in kept) || kept.format !== KEPT_FORMAT || !('statements' in kept)) return undefined;
     const { statements } = kept;
-    return Array.isArray(statements) && statements.every((st) => Array.isArray(st) && st.every(isKeptPart)) ? (statements as SqlText[]) : undefined;
+    return Array.isArray(statements) && statements.every(isKeptStatement) ? statements : undefined;
   } catch {
     return undefined;
   }
+}
+
+function isKeptStatement(st: unknown): st is SqlText {
+  return Array.isArray(st) && st.every(isKeptPart);
 }
 
 function isKeptPart(p: unknown): p is SqlPart {

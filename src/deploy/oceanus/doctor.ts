@@ -36,8 +36,7 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
   session.hints.jobName = spec.name;
   const credentials = session.credentials;
   if (!credentials) {
-    const fix = session.missingCredentials().message.replace(/^.*?: set /, 'set ');
-    return [{ label: 'Oceanus credentials', ok: false, detail: 'secretId or secretKey is empty', fix }];
+    return [{ label: 'Oceanus credentials', ok: false, detail: 'secretId or secretKey is empty', fix: session.missingCredentials().fix }];
   }
   const client = session.client(credentials);
   const jobs = session.jobs(credentials);
@@ -94,9 +93,10 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
     );
   if (t.workspaceId)
     out.push(denied.includes('DescribeWorkSpaces') ? notAllowed('Oceanus workspace', 'DescribeWorkSpaces') : workspaceCheck(t, spaces, errors.get('DescribeWorkSpaces')));
+  const resourcesError = errors.get('DescribeSystemResources');
   if (denied.includes('DescribeSystemResources')) out.push(notAllowed('Oceanus connectors', 'DescribeSystemResources'));
   else if (resources) out.push(connectorCheck(t, resources));
-  else if (errors.has('DescribeSystemResources')) out.push({ label: 'Oceanus connectors', ok: false, detail: errors.get('DescribeSystemResources')!.message });
+  else if (resourcesError) out.push({ label: 'Oceanus connectors', ok: false, detail: resourcesError.message });
   out.push({
     label: 'Oceanus job',
     ok: job === undefined || job.JobType === undefined || job.JobType === 1,

@@ -39,14 +39,14 @@ export async function rollBack(jobs: OceanusJobs, job: JobV1, at: FailedUpgrade,
   try {
     now = await jobs.settle(await jobs.get(id));
     const found = await jobs.newestStopSavepoint(id);
-    const usable = found?.Path && found.Status === SavepointStatus.Active && found.PathStatus !== PATH_UNAVAILABLE;
-    if (!found || !usable) {
+    const usablePath = found?.Status === SavepointStatus.Active && found.PathStatus !== PATH_UNAVAILABLE ? found.Path : undefined;
+    if (!found || !usablePath) {
       const listed = !found
         ? `Oceanus lists no savepoint taken when job ${id} was paused (DescribeJobSavepoint, RecordType 3)`
         : `the savepoint Oceanus took when job ${id} was last paused${found.SerialId ? ` (${found.SerialId})` : ''} is ${found.PathStatus === PATH_UNAVAILABLE ? 'no longer available' : found.Path ? savepointState(found.Status) : 'without a path'}`;
       throw fail(`nothing was rolled back: ${listed}; job ${id} is ${jobState(now.Status)}; ${recover()}`);
     }
-    path = found.Path!;
+    path = usablePath;
     lines.push(`found the savepoint Oceanus took when pausing job ${id}: ${path}${found.SerialId ? ` (${found.SerialId})` : ''}`);
     if (now.Status === JobStatus.Running) {
       // It came up after all, too late. Stopped only now, after the pause's savepoint was found (a

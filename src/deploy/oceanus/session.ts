@@ -18,7 +18,7 @@ export interface OceanusSession {
   readonly hints: ErrorHints;
   /** Undefined when the secret id or key is not set. */
   readonly credentials: OceanusCredentials | undefined;
-  /** The usage error for missing credentials, naming where to set them. */
+  /** The usage error for missing credentials; its fix names where to set them. */
   missingCredentials(): UsageError;
   client(credentials: OceanusCredentials): OceanusClient;
   jobs(credentials: OceanusCredentials): OceanusJobs;
@@ -92,5 +92,5 @@ function credentialsOf(target: OceanusTarget): OceanusCredentials | undefined {
 
 function missingCredentials(target: OceanusTarget): UsageError {
   const missing = (['secretId', 'secretKey'] as const).filter((k) => !valueOf(target[k])).map((k) => sourceOf(target, k));
-  return new UsageError(`the Oceanus target '${target.name}' needs Tencent Cloud API credentials: set ${missing.join(' and ')} (an API key from the CAM console)`);
+  return new UsageError(`the Oceanus target '${target.name}' needs Tencent Cloud API credentials`, `set ${missing.join(' and ')} (an API key from the CAM console)`);
 }

@@ -7,13 +7,15 @@ import { statementSetInserts } from '../../sql/split';
 
 export type Change = 'added' | 'removed' | 'changed' | 'unchanged';
 
-export interface StatementChange {
+/** A statement in the running job's SQL (`before`), in the new SQL (`after`), or in both. */
+export type StatementChange = {
   /** What the statement defines: `SET 'pipeline.name'`, `TABLE redis_uv`, `INSERT INTO redis_uv`. */
   subject: string;
-  change: Change;
-  before?: string;
-  after?: string;
-}
+} & (
+  | { change: 'added'; before?: undefined; after: string }
+  | { change: 'removed'; before: string; after?: undefined }
+  | { change: 'changed' | 'unchanged'; before: string; after: string }
+);
 
 /** Statements as `jobStatements` gives them; a statement set is split into its INSERTs (by split.ts, as any SQL read back). */
 function bySubject(statements: readonly string[]): Map<string, string> {

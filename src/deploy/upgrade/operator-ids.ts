@@ -11,6 +11,7 @@
  * operator with one input, as Flink chains the operators a SQL job is made of (tests compare the
  * result with the vertex ids of jobs Flink really ran).
  */
+import { required } from '../../util/required';
 import { intsLittleEndian, murmur3x64_128 } from './murmur3';
 
 export interface PlanEdge {
@@ -38,7 +39,6 @@ function chains(from: PlanNode, to: PlanNode, edge: PlanEdge): boolean {
 
 /** Each node's operator id (32 hex digits, as Flink prints ids), by node id. */
 export function operatorIds(plan: ExecutionPlan): Map<number, string> {
-  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
   const inputs = (n: PlanNode) => n.predecessors ?? [];
   const outputs = new Map<number, { target: PlanNode; edge: PlanEdge }[]>();
   for (const n of [...plan.nodes].sort((a, b) => a.id - b.id)) {
@@ -46,23 +46,20 @@ export function operatorIds(plan: ExecutionPlan): Map<number, string> {
   }
 
   const hashes = new Map<number, Uint8Array>();
-  const sources = plan.nodes
-    .filter((n) => n.pact === 'Data Source')
-    .map((n) => n.id)
-    .sort((a, b) => a - b);
-  const visited = new Set(sources);
-  const queue = sources.map((id) => byId.get(id)!);
-  for (let node = queue.shift(); node; node = queue.shift()) {
-    if (!inputs(node).every((e) => hashes.has(e.id))) {
+  const queue = plan.nodes.filter((n) => n.pact === 'Data Source').sort((a, b) => a.id - b.id);
+  const visited = new Set(queue.map((n) => n.id));
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const node = next; // a const: the callbacks below see it narrowed
+    const inputHashes = inputs(node).map((e) => hashes.get(e.id));
+    if (!inputHashes.every((h) => h !== undefined)) {
       visited.delete(node.id); // visited again once its last input is hashed
       continue;
     }
     const position = hashes.size;
     const outs = outputs.get(node.id) ?? [];
-    const ints = [position, ...outs.filter((o) => chains(node!, o.target, o.edge)).map(() => position)];
+    const ints = [position, ...outs.filter((o) => chains(node, o.target, o.edge)).map(() => position)];
     const hash = murmur3x64_128(intsLittleEndian(ints));
-    for (const edge of inputs(node)) {
-      const other = hashes.get(edge.id)!;
+    for (const other of inputHashes) {
       for (let j = 0; j < hash.length; j++) hash[j] = ((hash[j] * 37) ^ other[j]) & 0xff;
     }
     hashes.set(node.id, hash);
@@ -81,6 +78,6 @@ export function chainHeads(plan: ExecutionPlan): PlanNode[] {
   const byId = new Map(plan.nodes.map((n) => [n.id, n]));
   return plan.nodes.filter((n) => {
     const ins = n.predecessors ?? [];
-    return ins.length !== 1 || !chains(byId.get(ins[0].id)!, n, ins[0]);
+    return ins.length !== 1 || !chains(required(byId.get(ins[0].id), `node ${ins[0].id} of the execution plan`), n, ins[0]);
   });
 }

@@ -20,7 +20,7 @@ export function renderPlan(pipeline: string, target: string, plan: UpgradePlan):
   lines.push('', `statements (the running job's SQL, read back from the job, against the new): ${counts.map(([c, n]) => `${n} ${c}`).join(', ')}`);
   for (const s of plan.statements.filter((x) => x.change !== 'unchanged')) {
     lines.push(`  ${s.change === 'added' ? '+' : s.change === 'removed' ? '-' : '~'} ${s.subject}`);
-    if (s.change === 'changed') lines.push(...changedLines(s.before!, s.after!).map((l) => `      ${l}`));
+    if (s.change === 'changed') lines.push(...changedLines(s.before, s.after).map((l) => `      ${l}`));
   }
   const width = Math.max(...plan.metrics.map((m) => m.name.length), 6);
   lines.push('', 'metrics:', ...plan.metrics.map((m) => `  ${m.name.padEnd(width)}  ${m.change}`));

@@ -4,6 +4,7 @@
  * the operator of the same id (operator-ids.ts) and refuses to start while a savepoint holds state
  * no operator claims (unless told to drop it: `execution.state-recovery.ignore-unclaimed-state`).
  */
+import { required } from '../../util/required';
 import { operatorIds, type ExecutionPlan, type PlanNode } from './operator-ids';
 
 /**
@@ -47,8 +48,7 @@ function feeds(plan: ExecutionPlan, from: PlanNode): string[] {
   const seen = new Set<number>([from.id]);
   const queue = [from.id];
   const sinks = new Set<string>();
-  while (queue.length) {
-    const id = queue.shift()!;
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
     for (const n of plan.nodes) {
       if (seen.has(n.id) || !(n.predecessors ?? []).some((p) => p.id === id)) continue;
       seen.add(n.id);
@@ -78,12 +78,18 @@ export function difference(a: string, b: string): [string, string] {
 export function stateVerdicts(running: ExecutionPlan, next: ExecutionPlan): StatefulPart[] {
   const oldIds = operatorIds(running);
   const newIds = operatorIds(next);
-  const newById = new Map([...newIds].map(([node, id]) => [id, next.nodes.find((n) => n.id === node)!]));
+  const newNode = (node: number) =>
+    required(
+      next.nodes.find((n) => n.id === node),
+      `node ${node} of the new job's execution plan`,
+    );
+  const newById = new Map([...newIds].map(([node, id]) => [id, newNode(node)]));
   const oldHashes = new Set(oldIds.values());
   const parts: StatefulPart[] = [];
   for (const node of running.nodes.filter((n) => STATEFUL.test(operatorName(n)))) {
     const base = { operator: operatorName(node), feeds: feeds(running, node) };
-    const successor = newById.get(oldIds.get(node.id)!);
+    const oldId = oldIds.get(node.id);
+    const successor = oldId === undefined ? undefined : newById.get(oldId);
     if (!successor) {
       const offsets = isSource(base.operator) ? OFFSETS_LOST : '';
       parts.push({
@@ -101,7 +107,11 @@ export function stateVerdicts(running: ExecutionPlan, next: ExecutionPlan): Stat
       parts.push({ ...base, verdict: 'carries over', why: 'the same operator, computing the same, at the same id' });
     }
   }
-  for (const node of next.nodes.filter((n) => STATEFUL.test(operatorName(n)) && !oldHashes.has(newIds.get(n.id)!))) {
+  const isNew = (n: PlanNode) => {
+    const id = newIds.get(n.id);
+    return id === undefined || !oldHashes.has(id);
+  };
+  for (const node of next.nodes.filter((n) => STATEFUL.test(operatorName(n)) && isNew(n))) {
     parts.push({ operator: operatorName(node), feeds: feeds(next, node), verdict: 'new', why: 'no operator of the running job had its id' });
   }
   return parts;

@@ -117,8 +117,13 @@ final class RedisSink implements Sink<RowData> {
         return listPushIfNewerFields;
     }
 
+    /**
+     * The batching settings. Null only in a sink serialized by a build without them (a job planned
+     * before the connector was upgraded, restarting on a TaskManager that has the new one): such a
+     * job gets the defaults rather than failing on every restart.
+     */
     RedisBufferFlush bufferFlush() {
-        return bufferFlush;
+        return bufferFlush == null ? RedisBufferFlush.DEFAULT : bufferFlush;
     }
 
     @Override

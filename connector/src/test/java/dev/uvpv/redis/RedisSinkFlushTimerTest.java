@@ -14,6 +14,7 @@ import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.types.RowKind;
+import org.apache.flink.util.InstantiationUtil;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,6 +176,26 @@ class RedisSinkFlushTimerTest extends WithTestRedis {
         // a sync would read replies from the closed connection and throw "Lost the connection to Redis"
         clock.advance(INTERVAL);
         assertEquals(0, clock.getNumActiveTimers());
+    }
+
+    /**
+     * A sink planned by a build without the batching settings, restarting on a TaskManager with this one
+     * (Java serialization leaves the missing field null): it runs with the defaults.
+     */
+    @Test
+    void aSinkSerializedWithoutBatchingSettingsRunsWithTheDefaults() throws Exception {
+        RedisSink planned = new RedisSink(TestRedis.connection(), RedisCommand.SET, 0, List.of("k", "v"), KEY_VALUE);
+        java.lang.reflect.Field field = RedisSink.class.getDeclaredField("bufferFlush");
+        field.setAccessible(true);
+        field.set(planned, null);
+        RedisSink restored = InstantiationUtil.clone(planned);
+        assertSame(RedisBufferFlush.DEFAULT, restored.bufferFlush());
+        try (RedisSinkWriter w = new RedisSinkWriter(restored, UnregisteredMetricsGroup.createSinkWriterMetricGroup(), clock)) {
+            String k = redis.key("old-plan");
+            w.write(row(k, "1"), null);
+            clock.advance(RedisBufferFlush.DEFAULT.intervalMillis());
+            assertEquals("1", redis.jedis().get(k));
+        }
     }
 
     // ------------------------------------------------------------------------------------------
