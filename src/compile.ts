@@ -1,12 +1,12 @@
 /** Spec → plan → SQL for one dialect, with the dialect's objections located in the spec. */
 import { SpecError } from './errors';
-import { buildPlan, type PlanOverrides } from './plan/build';
-import type { Plan } from './plan/nodes';
+import { buildPlan, type PlanOverrides } from './ir/build';
+import type { Plan } from './ir/nodes';
 import type { DialectName, SqlCompiler, SqlStatement } from './sql/compiler';
 import type { RenderMode } from './sql/parts';
 import { pushesWindowEntries } from './redis-types';
 import { DIALECTS, type DialectOptions } from './sql/dialects';
-import type { Loaded } from './spec/load';
+import type { Loaded } from './pipeline/load';
 
 /** What a deployer takes of a compiled job: its statements, and the whole script to print. */
 export interface CompiledJob {

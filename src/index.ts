@@ -1,4 +1,4 @@
 export { run } from './cli/run';
-export { loadSpec, loadSpecText } from './spec/load';
+export { loadSpec, loadSpecText } from './pipeline/load';
 export { compileSpec } from './compile';
-export { buildPlan } from './plan/build';
+export { buildPlan } from './ir/build';

@@ -1,6 +1,6 @@
 /** Flag values that several commands take, read one way. */
 import { UsageError } from '../errors';
-import { parseDuration } from '../spec/duration';
+import { parseDuration } from '../expressions/duration';
 
 /** A time flag ('30 s', '2 min', '100 ms') in milliseconds; a usage error that names the flag otherwise. */
 export function durationFlag(value: string, flag: string): number {

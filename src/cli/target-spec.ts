@@ -1,10 +1,10 @@
 /** Loading a spec for a command that talks to a target: only that target is resolved. */
 import { compileSpec, type Compiled } from '../compile';
 import { definitionOf } from '../deploy/targets';
-import type { PlanOverrides } from '../plan/build';
+import type { PlanOverrides } from '../ir/build';
 import { secretValues } from '../sql/parts';
-import { BUILTIN_LOCAL, loadSpec, type Loaded } from '../spec/load';
-import type { Target } from '../spec/types';
+import { BUILTIN_LOCAL, loadSpec, type Loaded } from '../pipeline/load';
+import type { Target } from '../pipeline/types';
 import type { Io } from '../io/io';
 import { required } from '../util/required';
 import { printDiagnostics } from './output';

@@ -10,8 +10,8 @@
  */
 import { commandOf, redisType, type Ranked, type RedisReader } from '../redis-types';
 import { listByPoints, newestEntries, type ByPoint } from '../redis-types/list';
-import { plainTextOrder, type TypeFamily } from '../spec/sql-types';
-import type { Metric } from '../spec/types';
+import { plainTextOrder, type TypeFamily } from '../pipeline/sql-types';
+import type { Metric } from '../pipeline/types';
 import { keyMatcher, scanKeys, type KeyMatcher } from './keys';
 
 /** Bars per chart: the largest values of `by`. */

@@ -3,8 +3,8 @@
  * says (its window time and, for a metric with `by`, the value of `by`). The template is read by
  * `parseKey`, the one parser of the syntax.
  */
-import { keyRegex, parseKey, placeholdersOf } from '../spec/key-template';
-import type { TypeFamily } from '../spec/sql-types';
+import { keyRegex, parseKey, placeholdersOf } from '../expressions/key-template';
+import type { TypeFamily } from '../pipeline/sql-types';
 
 /** What a key's name carries: its window time (the end when the key has both) and the value of `by`. */
 export interface KeyName {

@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { RuntimeFailure } from '../errors';
-import type { Spec } from '../spec/types';
+import type { Spec } from '../pipeline/types';
 import { redisClient } from '../util/redis';
 import { History, readSnapshot, type Snapshot } from './snapshot';
 

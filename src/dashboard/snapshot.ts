@@ -10,7 +10,7 @@
  */
 import type Redis from 'ioredis';
 import { commandOf, readerOf, redisType, type Point, type Ranked, type RedisReader } from '../redis-types';
-import type { Column, Metric, Spec } from '../spec/types';
+import type { Column, Metric, Spec } from '../pipeline/types';
 import { emptyBreakdown, isBreakdown, readBreakdown, type Bar } from './breakdown';
 import { keyMatcher, scanKeys, type KeyMatcher } from './keys';
 

@@ -23,7 +23,7 @@ import { UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, topicExists } from '../kafka/client';
 import { partitionsText } from '../kafka/topics';
 import { produce } from '../produce/sink';
-import { loadSpec } from '../spec/load';
+import { loadSpec } from '../pipeline/load';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
 import { claimDatabase } from '../verify/namespace';

@@ -4,7 +4,7 @@
  */
 import type { Progress } from '../io/progress';
 import type { CompiledJob } from '../compile';
-import type { Spec, Target } from '../spec/types';
+import type { Spec, Target } from '../pipeline/types';
 import type { UpgradePlan } from './upgrade/upgrade-plan';
 
 export interface DeployRequest {

@@ -9,13 +9,13 @@ import type { z } from 'zod';
 import type { CheckResult } from '../doctor/result';
 import type { DialectName } from '../sql/compiler';
 import type { DialectOptions } from '../sql/dialects';
-import type { Spec, Target } from '../spec/types';
+import type { Spec, Target } from '../pipeline/types';
 import type { Deployer, DeployerContext, DeployerFactory } from './deployer';
 import { gatewayTargetSchema } from './gateway/target';
 import { oceanusTargetSchema } from './oceanus/target';
 
 export interface TargetDefinition<T extends Target> {
-  /** The keys of `targets.<name>` and their types (their meaning is checked in spec/check.ts). */
+  /** The keys of `targets.<name>` and their types (their meaning is checked in pipeline/check.ts). */
   schema: z.ZodObject<{ type: z.ZodLiteral<T['type']> } & z.ZodRawShape>;
   dialect: DialectName;
   /** What the dialect must know about the target's cluster. */

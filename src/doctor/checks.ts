@@ -7,10 +7,10 @@ import { isIP, Socket } from 'node:net';
 import { definitionOf } from '../deploy/targets';
 import { SpecError, formatDiagnostic } from '../errors';
 import { kafka } from '../kafka/client';
-import { loadSpec } from '../spec/load';
+import { loadSpec } from '../pipeline/load';
 import type { Redactor } from '../util/redact';
 import { isRedisAuthError, redisClient } from '../util/redis';
-import type { Spec } from '../spec/types';
+import type { Spec } from '../pipeline/types';
 import type { CheckResult } from './result';
 
 export type { CheckResult } from './result';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpecError } from '../errors';
-import { loadSpec } from '../spec/load';
+import { loadSpec } from '../pipeline/load';
 
 export function checkWritten(text: string, env: NodeJS.ProcessEnv): void {
   const dir = mkdtempSync(join(tmpdir(), 'uvpv-init-'));

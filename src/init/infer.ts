@@ -3,7 +3,7 @@
  * the event-time column and a watermark delay from how far event time goes backwards, events from
  * a column of few values, and metrics over them. Pure: the sample comes in, a proposal goes out.
  */
-import { IDENTIFIER } from '../spec/names';
+import { IDENTIFIER } from '../pipeline/names';
 import { required } from '../util/required';
 
 export interface ColumnProposal {

@@ -1,7 +1,7 @@
 /** The spec `uvpv init` writes: a proposal (infer.ts) as commented YAML that `uvpv validate` accepts. */
 import { stringify } from 'yaml';
-import { parseFilter } from '../spec/filter';
-import { parseSqlType } from '../spec/sql-types';
+import { parseFilter } from '../expressions/filter';
+import { parseSqlType } from '../pipeline/sql-types';
 import { WINDOW_TYPE_NAMES } from '../windows';
 import type { Proposal } from './infer';
 

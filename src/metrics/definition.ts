@@ -4,8 +4,8 @@
  * (Which Redis types may hold it is said by each Redis type: src/redis-types.)
  */
 import type { z } from 'zod';
-import type { CountNode, ValueNode } from '../plan/nodes';
-import type { MetricBase } from '../spec/types';
+import type { CountNode, ValueNode } from '../ir/nodes';
+import type { MetricBase } from '../pipeline/types';
 
 export interface CountRequest {
   readonly kind: CountNode['kind'];

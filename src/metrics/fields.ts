@@ -1,7 +1,7 @@
 /** The schema fields every metric type shares: its name and its Redis sink; and `by`, for the types that take it. */
 import { z } from 'zod';
 import { REDIS_TYPE_NAMES, REDIS_TYPES } from '../redis-types';
-import { name, text } from '../spec/schema-primitives';
+import { name, text } from '../pipeline/schema-primitives';
 
 /** Commands a spec may choose: those of the types that have more than one. */
 const CHOSEN_COMMANDS = [...new Set(REDIS_TYPE_NAMES.flatMap((t) => (REDIS_TYPES[t].commands.length > 1 ? REDIS_TYPES[t].commands : [])))];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { name } from '../spec/schema-primitives';
-import type { MetricBase } from '../spec/types';
+import { name } from '../pipeline/schema-primitives';
+import type { MetricBase } from '../pipeline/types';
 import type { MetricDefinition } from './definition';
 import { metricFields } from './fields';
 

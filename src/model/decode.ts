@@ -7,7 +7,7 @@
  * number 6.0 reads "6" here where Flink reads "6.0" (and 6.0 is 6 for a SMALLINT, which Flink reads
  * as NULL); integers beyond 2^53 lose precision.
  */
-import type { Column } from '../spec/types';
+import type { Column } from '../pipeline/types';
 
 export type Value = number | string | boolean | null;
 export type Row = Record<string, Value>;

@@ -1,5 +1,5 @@
 /** SQL three-valued evaluation of an event filter over one row: TRUE, FALSE or NULL (unknown). */
-import type { FilterExpr } from '../spec/filter';
+import type { FilterExpr } from '../expressions/filter';
 import type { Row, Value } from './decode';
 
 type Tri = boolean | null;

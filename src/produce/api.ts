@@ -3,7 +3,7 @@
  * (Implementation: src/produce/generator.ts and src/produce/sink.ts.)
  */
 import type { Io } from '../io/io';
-import type { Spec } from '../spec/types';
+import type { Spec } from '../pipeline/types';
 
 export interface ProduceOptions {
   /** Stop after this many records (default when neither is given: 10,000). */

@@ -12,8 +12,8 @@
  * rates: NULL values of the `by` columns, and ties in a top-N's counts where it cuts (see
  * NULL_SHARE and `cuts` below). A spec without gets exactly the records it got before.
  */
-import type { FilterExpr } from '../spec/filter';
-import type { Column, Spec } from '../spec/types';
+import type { FilterExpr } from '../expressions/filter';
+import type { Column, Spec } from '../pipeline/types';
 import type { ProduceOptions } from './api';
 import { prng } from '../util/random';
 import { required } from '../util/required';

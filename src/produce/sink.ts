@@ -11,7 +11,7 @@ import { sleep } from '../util/http';
 import type { ProduceOptions, ProduceResult, ProduceTarget } from './api';
 import { DEFAULT_START, EVENT_STEP_MS, RecordGenerator } from './generator';
 import { ProgressBar } from './progress-bar';
-import type { Spec } from '../spec/types';
+import type { Spec } from '../pipeline/types';
 
 const BATCH = 20_000;
 

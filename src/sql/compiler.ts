@@ -3,11 +3,11 @@
  * a dialect overrides the protected hooks where it differs (today: the Redis sink's options)
  * and declares what it can do in `capabilities`, instead of `if (dialect === ...)` checks.
  */
-import type { AggregationNode, CountNode, MembersSink, Plan, RankedSink, ScalarSink, SinkNode, ValueNode, WindowNode } from '../plan/nodes';
+import type { AggregationNode, CountNode, MembersSink, Plan, RankedSink, ScalarSink, SinkNode, ValueNode, WindowNode } from '../ir/nodes';
 import { redisType, type ColumnSlot, type RedisCommand } from '../redis-types';
-import { intervalLiteral, type Duration } from '../spec/duration';
-import { renderFilter, type FilterExpr } from '../spec/filter';
-import { keyText, placeholderTexts, type KeyPart } from '../spec/key-template';
+import { intervalLiteral, type Duration } from '../expressions/duration';
+import { renderFilter, type FilterExpr } from '../expressions/filter';
+import { keyText, placeholderTexts, type KeyPart } from '../expressions/key-template';
 import { required } from '../util/required';
 import { windowType } from '../windows';
 import { commentText, quoteIdent, quoteString } from './escape';

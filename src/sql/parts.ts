@@ -12,7 +12,7 @@
  *
  * In every mode the secret's text is escaped as the string literal around it needs.
  */
-import { parseTemplate } from '../spec/interpolate';
+import { parseTemplate } from '../pipeline/interpolate';
 import { escapeLiteral } from './escape';
 
 export type RenderMode = 'reveal' | 'placeholder' | 'mask';

@@ -13,8 +13,8 @@ import { gatewayProbe, jobmanagerProbe, kafkaProbe, redisAnswers, taskmanagerIds
 import { stackUrls, type StackLayout } from './layout';
 import { alive, killProcess, portInUse, runningPid, startDetached, stopProcess } from './processes';
 import { redisSinkDir, resolveJars } from './resolve';
-import { localTarget } from '../spec/load';
-import type { GatewayTarget } from '../spec/types';
+import { localTarget } from '../pipeline/load';
+import type { GatewayTarget } from '../pipeline/types';
 
 export interface RedisEndpoint {
   host: string;

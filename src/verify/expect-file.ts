@@ -4,8 +4,8 @@ import { stringify } from 'yaml';
 import { SpecError, UsageError, type Diagnostic } from '../errors';
 import type { Expectation } from '../model/expectation';
 import { expectedOf, REDIS_TYPE_NAMES, redisType, type Expected } from '../redis-types';
-import type { RedisType } from '../spec/types';
-import { YamlFile } from '../spec/yaml-doc';
+import type { RedisType } from '../pipeline/types';
+import { YamlFile } from '../pipeline/yaml-doc';
 
 export function readExpectation(file: string, shownAs = file): Expectation {
   let text: string;

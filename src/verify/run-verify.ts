@@ -17,7 +17,7 @@ import { RuntimeFailure, UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, partitionCounts, sendValues, splitLines } from '../kafka/client';
 import type { Expectation } from '../model/expectation';
 import { referenceModel } from '../model/reference';
-import { loadSpec, withParallelism } from '../spec/load';
+import { loadSpec, withParallelism } from '../pipeline/load';
 import { jobStatements } from '../sql/compiler';
 import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';

@@ -4,8 +4,8 @@
  * tell its windows apart, and its durations in a live demo. One file per type (`hop.ts`, ...);
  * `index.ts` lists them. Adding a type is one file and one line there.
  */
-import type { Duration } from '../spec/duration';
-import type { KeyPlaceholder } from '../spec/key-template';
+import type { Duration } from '../expressions/duration';
+import type { KeyPlaceholder } from '../expressions/key-template';
 
 /** One window of the reference model: epoch milliseconds, [start, end). */
 export interface Window {

@@ -1,4 +1,4 @@
-import type { Duration } from '../spec/duration';
+import type { Duration } from '../expressions/duration';
 import type { Window, WindowDefinition } from './definition';
 import { eachRow, floorTo, wholeMultiple } from './definition';
 

@@ -1,5 +1,5 @@
 /** The window types a spec may use. A new type is one file here and one line below. */
-import type { Duration } from '../spec/duration';
+import type { Duration } from '../expressions/duration';
 import { cumulate } from './cumulate';
 import type { WindowDefinition } from './definition';
 import { hop } from './hop';

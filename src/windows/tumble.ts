@@ -1,4 +1,4 @@
-import type { Duration } from '../spec/duration';
+import type { Duration } from '../expressions/duration';
 import type { WindowDefinition } from './definition';
 import { eachRow, floorTo } from './definition';
 

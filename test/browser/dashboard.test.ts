@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startDashboard, type Dashboard } from '../../src/dashboard/server';
 import { History, readSnapshot, type Snapshot } from '../../src/dashboard/snapshot';
-import { loadSpec } from '../../src/spec/load';
+import { loadSpec } from '../../src/pipeline/load';
 import { claimDatabase, type Namespace } from '../../src/verify/namespace';
 import { headlessChromium } from '../support/browser';
 

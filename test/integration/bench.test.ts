@@ -6,12 +6,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { memoryIo } from '../../src/io/io';
-import { JOBS, variantJob } from '../../src/bench/jobs';
-import { resultsMarkdown } from '../../src/bench/report';
-import { runBench } from '../../src/bench/run-bench';
+import { JOBS, variantJob } from '../../bench/jobs';
+import { resultsMarkdown } from '../../bench/report';
+import { runBench } from '../../bench/run-bench';
 import { decodeRecord } from '../../src/model/decode';
 import { RecordGenerator } from '../../src/produce/generator';
-import { loadSpec } from '../../src/spec/load';
+import { loadSpec } from '../../src/pipeline/load';
 import { required } from '../../src/util/required';
 
 const ROOT = resolve(__dirname, '../..');

@@ -15,7 +15,7 @@ import { memoryIo } from '../../src/io/io';
 import { createTopic, deleteTopic, kafka, sendValues } from '../../src/kafka/client';
 import { referenceModel } from '../../src/model/reference';
 import { jobStatements } from '../../src/sql/compiler';
-import { loadSpec } from '../../src/spec/load';
+import { loadSpec } from '../../src/pipeline/load';
 import { chainHeads, operatorIds } from '../../src/deploy/upgrade/operator-ids';
 import { claimDatabase, type Namespace } from '../../src/verify/namespace';
 import type { ListEntry } from '../../src/model/expectation';

@@ -4,7 +4,7 @@
  */
 import { compileSpec } from '../../src/compile';
 import { SpecError } from '../../src/errors';
-import { loadSpec } from '../../src/spec/load';
+import { loadSpec } from '../../src/pipeline/load';
 import { findCases } from '../support/cases';
 import { planOnFlink, type Script } from '../support/flink-planner';
 

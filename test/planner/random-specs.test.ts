@@ -9,7 +9,7 @@ import { compileSpec } from '../../src/compile';
 import { SpecError } from '../../src/errors';
 import { DIALECTS } from '../../src/sql/dialects';
 import type { SqlStatement } from '../../src/sql/compiler';
-import { loadSpecText } from '../../src/spec/load';
+import { loadSpecText } from '../../src/pipeline/load';
 import { planOnFlink } from '../support/flink-planner';
 import { randomSpec, shrinkSteps, specYaml, type SpecTree } from '../support/random-spec';
 

@@ -193,7 +193,7 @@ export interface MetricTree {
   redis: Record<string, string>;
 }
 
-/** A random spec as YAML holds it (spec/types.ts has the loaded form). */
+/** A random spec as YAML holds it (pipeline/types.ts has the loaded form). */
 export interface SpecTree {
   version: number;
   name: string;

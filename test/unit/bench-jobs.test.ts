@@ -2,11 +2,11 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { VARIANT_FILE, variantJob, type BenchContext } from '../../src/bench/jobs';
-import { VARIANTS_DIR } from '../../src/bench/main';
-import { resultsMarkdown } from '../../src/bench/report';
-import type { BenchResult, JobResult } from '../../src/bench/run-bench';
-import { loadSpec } from '../../src/spec/load';
+import { VARIANT_FILE, variantJob, type BenchContext } from '../../bench/jobs';
+import { VARIANTS_DIR } from '../../bench/main';
+import { resultsMarkdown } from '../../bench/report';
+import type { BenchResult, JobResult } from '../../bench/run-bench';
+import { loadSpec } from '../../src/pipeline/load';
 
 const ROOT = resolve(__dirname, '../..');
 const ctx: BenchContext = {

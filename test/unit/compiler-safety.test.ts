@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { compileSpec } from '../../src/compile';
-import { loadSpec } from '../../src/spec/load';
+import { loadSpec } from '../../src/pipeline/load';
 /** Small, exact checks of the review's defects; Flink's planner and the real stack prove them too (test/planner, test/cases/verify). */
-import { intervalLiteral, parseDuration, type Duration } from '../../src/spec/duration';
-import { parseFilter, renderFilter } from '../../src/spec/filter';
-import { parseSqlType, type SqlType } from '../../src/spec/sql-types';
+import { intervalLiteral, parseDuration, type Duration } from '../../src/expressions/duration';
+import { parseFilter, renderFilter } from '../../src/expressions/filter';
+import { parseSqlType, type SqlType } from '../../src/pipeline/sql-types';
 import { quoteIdent, quoteString } from '../../src/sql/escape';
 
 const d = (text: string) => parseDuration(text) as Duration;

@@ -28,8 +28,8 @@ import {
 } from '../../src/dashboard/snapshot';
 import { demoSpecText } from '../../src/demo/run-demo';
 import { compileSpec } from '../../src/compile';
-import { loadSpec } from '../../src/spec/load';
-import type { Metric, Spec } from '../../src/spec/types';
+import { loadSpec } from '../../src/pipeline/load';
+import type { Metric, Spec } from '../../src/pipeline/types';
 
 /** A sorted set: member → score. */
 class ZSet extends Map<string, number> {}

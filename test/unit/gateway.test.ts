@@ -8,7 +8,7 @@ import { GatewayClient } from '../../src/deploy/gateway/client';
 import { GatewayDeployer } from '../../src/deploy/gateway/deployer';
 import { RuntimeFailure, UsageError } from '../../src/errors';
 import type { SqlStatement } from '../../src/sql/compiler';
-import type { GatewayTarget, Spec } from '../../src/spec/types';
+import type { GatewayTarget, Spec } from '../../src/pipeline/types';
 import { closedPort, startFakeHttp, type FakeHttp } from '../support/fake-http';
 import { rejection } from '../support/checks';
 import { unpackSql } from '../../src/deploy/gateway/job-sql';

@@ -10,7 +10,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { run } from '../../src/cli/run';
 import { memoryIo } from '../../src/io/io';
-import { specJsonSchema, structuralSpec } from '../../src/spec/json-schema';
+import { specJsonSchema, structuralSpec } from '../../src/pipeline/json-schema';
 import { findCases } from '../support/cases';
 
 const ROOT = resolve(__dirname, '../..');

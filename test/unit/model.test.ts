@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitLines } from '../../src/kafka/client';
 import { referenceModel } from '../../src/model/reference';
-import { loadSpec } from '../../src/spec/load';
+import { loadSpec } from '../../src/pipeline/load';
 import { compare } from '../../src/verify/compare';
 import { readExpectation } from '../../src/verify/expect-file';
 import { findCases } from '../support/cases';

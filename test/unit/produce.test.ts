@@ -7,7 +7,7 @@ import { run } from '../../src/cli/run';
 import { splitLines } from '../../src/kafka/client';
 import { decodeRecord, type Row } from '../../src/model/decode';
 import { DEFAULT_START, NULL_SHARE, RecordGenerator } from '../../src/produce/generator';
-import { loadSpec } from '../../src/spec/load';
+import { loadSpec } from '../../src/pipeline/load';
 import { required } from '../../src/util/required';
 
 const ROOT = resolve(__dirname, '..', '..');

@@ -5,7 +5,7 @@
 import { METRIC_TYPES } from '../../src/metrics';
 import { REDIS_TYPE_NAMES, REDIS_TYPES, redisType, redisTypesFor } from '../../src/redis-types';
 import { DIALECTS } from '../../src/sql/dialects';
-import type { MetricType } from '../../src/spec/types';
+import type { MetricType } from '../../src/pipeline/types';
 
 /** One window's value, as the model writes it, for the value types. */
 const WINDOW = { start: '2026-01-01T00:00:00', end: '2026-01-01T00:05:00', value: 7 };

@@ -1,6 +1,6 @@
-import { parseDuration } from '../../src/spec/duration';
-import { parseTemplate, resolveTemplate } from '../../src/spec/interpolate';
-import { parseSqlType } from '../../src/spec/sql-types';
+import { parseDuration } from '../../src/expressions/duration';
+import { parseTemplate, resolveTemplate } from '../../src/pipeline/interpolate';
+import { parseSqlType } from '../../src/pipeline/sql-types';
 import { quoteIdent, quoteString } from '../../src/sql/escape';
 
 describe('durations', () => {

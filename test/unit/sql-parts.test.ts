@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { compileSpec } from '../../src/compile';
 import { jobStatements } from '../../src/sql/compiler';
 import { maskSecretOptions } from '../../src/sql/read-back';
-import { loadSpec } from '../../src/spec/load';
+import { loadSpec } from '../../src/pipeline/load';
 
 const PASSWORD: SqlSecret = { path: 'redis.password', placeholder: '${REDIS_PASSWORD}', value: "it's-s3cret" };
 const option = (key: string, value: Parameters<typeof stringLiteral>[0]) => sql`  '${key}' = ${stringLiteral(value)}`;

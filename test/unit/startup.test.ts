@@ -79,7 +79,7 @@ test('validate loads neither Kafka nor Redis clients, nor the dashboard', () => 
     });`;
   const { code, loaded } = JSON.parse(node(script)) as { code: number; loaded: string[] };
   expect(code).toBe(0);
-  expect(loaded.some((f) => f.endsWith(join('dist', 'spec', 'load.js')))).toBe(true); // the check sees what validate loads
+  expect(loaded.some((f) => f.endsWith(join('dist', 'pipeline', 'load.js')))).toBe(true); // the check sees what validate loads
   const heavy = loaded.filter((f) => /node_modules[\\/](kafkajs|ioredis|chart\.js)[\\/]|[\\/]dist[\\/]dashboard[\\/]/.test(f));
   expect([...new Set(heavy.map((f) => f.replace(/^.*[\\/](node_modules[\\/][^\\/]+|dist[\\/]dashboard)[\\/].*$/, '$1')))]).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { assignWindows } from '../../src/model/windows';
-import { parseDuration, type Duration } from '../../src/spec/duration';
+import { parseDuration, type Duration } from '../../src/expressions/duration';
 import { WINDOW_DURATIONS, WINDOW_TYPE_NAMES, WINDOW_TYPES, windowSpec, windowType, type WindowType } from '../../src/windows';
 
 const d = (t: string) => parseDuration(t) as Duration;

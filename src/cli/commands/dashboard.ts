@@ -12,7 +12,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .action(async (file: string, opts: { port: string }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, got '${opts.port}'`);
-      const { loadSpec } = await import('../../spec/load');
+      const { loadSpec } = await import('../../pipeline/load');
       const { startDashboard } = await import('../../dashboard/server');
       const { spec, secrets } = loadSpec(file, { env: io.env, cwd: io.cwd, revealSecrets: true });
       io.redactor?.add(secrets);

@@ -24,7 +24,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       if (!isDialect(opts.dialect)) {
         throw new UsageError(`unknown dialect '${opts.dialect}'; expected one of ${DIALECT_NAMES.join(', ')}`);
       }
-      const { loadSpec } = await import('../../spec/load');
+      const { loadSpec } = await import('../../pipeline/load');
       const { compileSpec } = await import('../../compile');
       const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, revealSecrets: Boolean(opts.revealSecrets) });
       io.redactor?.add(loaded.secrets);

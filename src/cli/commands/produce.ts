@@ -53,7 +53,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         stepMs: flags.step === undefined ? undefined : durationFlag(flags.step, '--step'),
       };
       if (opts.events === undefined && opts.durationMs === undefined) opts.events = 10_000;
-      const { loadSpec } = await import('../../spec/load');
+      const { loadSpec } = await import('../../pipeline/load');
       const { produce } = await import('../../produce/sink');
       const { spec, secrets } = loadSpec(file, { env: io.env, cwd: io.cwd, mode: flags.bootstrap ? 'lenient' : 'strict' });
       io.redactor?.add(secrets);

@@ -10,7 +10,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .description("print the JSON Schema of a pipeline spec, for editors' completion and checks (the package ships it as schema/uvpv-spec.schema.json)")
     .option('-o, --output <file>', 'write it to this file instead of stdout')
     .action(async (opts: { output?: string }) => {
-      const { specJsonSchema } = await import('../../spec/json-schema');
+      const { specJsonSchema } = await import('../../pipeline/json-schema');
       const text = `${JSON.stringify(specJsonSchema(), null, 2)}\n`;
       if (opts.output) {
         writeFileSync(resolve(io.cwd, opts.output), text);

@@ -11,7 +11,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .argument('<spec>', 'pipeline spec (YAML)')
     .option('--json', 'print the result as JSON (for editors and CI)')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const { loadSpec } = await import('../../spec/load');
+      const { loadSpec } = await import('../../pipeline/load');
       try {
         const { spec, warnings, secrets } = loadSpec(file, { env: io.env, cwd: io.cwd, mode: 'lenient' });
         io.redactor?.add(secrets);

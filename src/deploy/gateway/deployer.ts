@@ -9,7 +9,7 @@ import { settings } from '../../io/settings';
 import { jobStatements } from '../../sql/compiler';
 import { quoteString } from '../../sql/escape';
 import { renderSql, secretsIn, type SqlText } from '../../sql/parts';
-import type { GatewayTarget, Spec } from '../../spec/types';
+import type { GatewayTarget, Spec } from '../../pipeline/types';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobRunner, JobState, StopOptions } from '../deployer';
 import { kafka } from '../../kafka/client';
 import { ensureTopic, topicReport } from '../../kafka/topics';

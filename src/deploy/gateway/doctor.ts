@@ -1,6 +1,6 @@
 /** `uvpv doctor --target <gateway>`: the SQL Gateway and Flink's REST API answer. */
 import type { CheckResult } from '../../doctor/result';
-import type { GatewayTarget, Spec } from '../../spec/types';
+import type { GatewayTarget, Spec } from '../../pipeline/types';
 
 export async function gatewayChecks(_spec: Spec, t: GatewayTarget): Promise<CheckResult[]> {
   const fix = "start it: 'uvpv stack up' for the local stack";

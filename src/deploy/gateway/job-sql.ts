@@ -9,7 +9,7 @@
  * literal) and never its value; on the way back each secret is resolved again by its spec key.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { parseTemplate, resolveTemplate } from '../../spec/interpolate';
+import { parseTemplate, resolveTemplate } from '../../pipeline/interpolate';
 import { jobParts, type SqlStatement } from '../../sql/compiler';
 import { quoteString } from '../../sql/escape';
 import { MASK, maskedPlaceholder, renderSql, type SqlPart, type SqlSecret, type SqlText } from '../../sql/parts';

@@ -1,6 +1,6 @@
 /** How a spec declares a gateway target (`targets.<name>` with `type: gateway`): its keys and their types. */
 import { z } from 'zod';
-import { text } from '../../spec/schema-primitives';
+import { text } from '../../pipeline/schema-primitives';
 
 /**
  * The Redis SQL connector a gateway target's cluster has: jeff-zou's `flink-connector-redis`, or

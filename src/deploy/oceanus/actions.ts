@@ -5,7 +5,7 @@
  * the same `…Params` functions whether printed or sent.
  */
 import type { OceanusSettings } from '../../io/settings';
-import type { OceanusTarget } from '../../spec/types';
+import type { OceanusTarget } from '../../pipeline/types';
 import type { DeployRequest } from '../deployer';
 import { EMPTY_METADATA, JobStatus, RunType, StopType, type JobV1, type ResourceRef } from './api';
 import { configParams, createJobParams, runParams, stopParams, stopSavepointParams, type ConfigInput, type StartFrom } from './jobs';

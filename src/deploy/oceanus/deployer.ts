@@ -17,7 +17,7 @@ import { RuntimeFailure, UsageError } from '../../errors';
 import { jobStatements, uncommentedScript } from '../../sql/compiler';
 import { maskSecretOptions } from '../../sql/read-back';
 import { splitStatements } from '../../sql/split';
-import type { OceanusTarget, Spec } from '../../spec/types';
+import type { OceanusTarget, Spec } from '../../pipeline/types';
 import { diffStatements, metricChanges } from '../upgrade/diff';
 import type { UpgradePlan } from '../upgrade/upgrade-plan';
 import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobState, StopOptions } from '../deployer';

@@ -21,7 +21,7 @@ import {
 import { explain, isPermissionDenied, OceanusNetworkError } from './errors';
 import { builtinConnectors, usesBuiltins } from './jobs';
 import { oceanusSession } from './session';
-import type { OceanusTarget, Spec } from '../../spec/types';
+import type { OceanusTarget, Spec } from '../../pipeline/types';
 import type { CheckResult } from '../../doctor/result';
 
 const QUIET: Progress = { step: () => () => undefined, info: () => undefined };

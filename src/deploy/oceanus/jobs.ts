@@ -5,7 +5,7 @@
  */
 import { RuntimeFailure } from '../../errors';
 import { CONNECTORS } from '../../sql/compiler';
-import type { OceanusTarget } from '../../spec/types';
+import type { OceanusTarget } from '../../pipeline/types';
 import type { Progress } from '../../io/progress';
 import type { JobState } from '../deployer';
 import {

@@ -6,8 +6,8 @@
 import { UsageError } from '../../errors';
 import type { Progress } from '../../io/progress';
 import { Settings, type OceanusSettings } from '../../io/settings';
-import { parseTemplate, templateVariables } from '../../spec/interpolate';
-import type { OceanusTarget, Secret } from '../../spec/types';
+import { parseTemplate, templateVariables } from '../../pipeline/interpolate';
+import type { OceanusTarget, Secret } from '../../pipeline/types';
 import { sleep } from '../../util/http';
 import { OceanusClient, type OceanusCredentials } from './client';
 import type { ErrorHints } from './errors';

@@ -1,6 +1,6 @@
 /** How a spec declares an Oceanus target (`targets.<name>` with `type: oceanus`): its keys and their types. */
 import { z } from 'zod';
-import { int, text } from '../../spec/schema-primitives';
+import { int, text } from '../../pipeline/schema-primitives';
 
 /** An Oceanus JobManager or TaskManager size: CUs of 1 core and `cuMem` GB each. */
 export const CU_SIZES = [0.5, 1, 2] as const;

@@ -3,7 +3,7 @@
  * Its sink maps columns in order onto the command's arguments: (key, value) for SET, SADD,
  * PFADD, LPUSH, RPUSH; (key, field, value) for HSET; (key, score, member) for ZADD.
  */
-import type { SinkNode } from '../../plan/nodes';
+import type { SinkNode } from '../../ir/nodes';
 import { pushesWindowEntries, REDIS_COMMANDS, type RedisCommand } from '../../redis-types';
 import { CONNECTORS, SqlCompiler, type Capabilities, type RedisConnectorName } from '../compiler';
 import type { SqlValue } from '../parts';

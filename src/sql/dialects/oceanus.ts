@@ -5,7 +5,7 @@
  * field and value, and a top-N, whose key names its window, cannot be written there). Its documented sink commands are set, lpush, sadd, hset and zadd: no PFADD, no RPUSH.
  * Oceanus's SET statement takes the option key unquoted: `SET key = 'value';`.
  */
-import type { SinkNode } from '../../plan/nodes';
+import type { SinkNode } from '../../ir/nodes';
 import { CONNECTORS, SqlCompiler, type Capabilities } from '../compiler';
 import type { SqlValue } from '../parts';
 

@@ -3,10 +3,10 @@
  * independent of SQL dialect. Dialects (`sql/dialects`) decide only *how* it is written.
  */
 import type { RedisCommand } from '../redis-types';
-import type { Duration } from '../spec/duration';
-import type { FilterExpr } from '../spec/filter';
-import type { KeyPart } from '../spec/key-template';
-import type { OffsetReset, RedisType, Secret, SourceSpec, WindowSpec } from '../spec/types';
+import type { Duration } from '../expressions/duration';
+import type { FilterExpr } from '../expressions/filter';
+import type { KeyPart } from '../expressions/key-template';
+import type { OffsetReset, RedisType, Secret, SourceSpec, WindowSpec } from '../pipeline/types';
 
 export interface Plan {
   readonly pipelineName: string;

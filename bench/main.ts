@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { processIo } from '../io/io';
+import { processIo } from '../src/io/io';
 import { JOBS, VARIANT_FILE, variantJob, type BenchJob } from './jobs';
 import { resultsMarkdown } from './report';
 import { runBench } from './run-bench';
@@ -46,7 +46,7 @@ export function parseArgs(args: readonly string[]) {
   return o;
 }
 
-export const VARIANTS_DIR = join(__dirname, '..', '..', 'bench', 'variants');
+export const VARIANTS_DIR = join(__dirname, 'variants');
 
 function defaultVariants(): string[] {
   if (!existsSync(VARIANTS_DIR)) return [];

@@ -8,14 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
-import { compileSpec } from '../compile';
-import type { PlanOverrides } from '../plan/build';
-import { jobStatements } from '../sql/compiler';
-import { quoteIdent, quoteString } from '../sql/escape';
-import { renderSql } from '../sql/parts';
-import { splitStatements } from '../sql/split';
-import { loadSpecText, withParallelism, type Loaded, type LoadOptions } from '../spec/load';
-import type { GatewayTarget } from '../spec/types';
+import { compileSpec } from '../src/compile';
+import type { PlanOverrides } from '../src/ir/build';
+import { jobStatements } from '../src/sql/compiler';
+import { quoteIdent, quoteString } from '../src/sql/escape';
+import { renderSql } from '../src/sql/parts';
+import { splitStatements } from '../src/sql/split';
+import { loadSpecText, withParallelism, type Loaded, type LoadOptions } from '../src/pipeline/load';
+import type { GatewayTarget } from '../src/pipeline/types';
 
 type RedisConnector = GatewayTarget['redisConnector'];
 
@@ -178,7 +178,7 @@ function fileJob(name: string, describe: string, file: string): BenchJob {
   };
 }
 
-const BASELINE_FILE = join(__dirname, '..', '..', 'bench', 'baseline.sql');
+const BASELINE_FILE = join(__dirname, 'baseline.sql');
 
 const BASELINE: BenchJob = fileJob(
   'baseline',

@@ -12,7 +12,7 @@
  * VARCHAR and INT nor most other pairs implicitly: a mismatch is a spec error, not a failed job.
  */
 import { Parser } from 'node-sql-parser';
-import type { SqlType } from './sql-types';
+import type { SqlType } from '../pipeline/sql-types';
 
 export type Literal = { kind: 'literal'; value: string | number | boolean | null; text: string };
 export type FilterExpr =

@@ -5,8 +5,8 @@
 import type { Metric } from '../metrics';
 import type { RedisCommand, RedisType } from '../redis-types';
 import type { WindowSpec } from '../windows';
-import type { Duration } from './duration';
-import type { FilterExpr } from './filter';
+import type { Duration } from '../expressions/duration';
+import type { FilterExpr } from '../expressions/filter';
 import type { SqlType } from './sql-types';
 
 export type { Metric, MetricType } from '../metrics';

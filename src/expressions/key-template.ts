@@ -6,7 +6,7 @@
  */
 
 import { windowType, type WindowType } from '../windows';
-import type { TypeFamily } from './sql-types';
+import type { TypeFamily } from '../pipeline/sql-types';
 
 /** The window placeholders a key may use, in the order messages list them. */
 const KEY_PLACEHOLDERS = ['window_start', 'window_end'] as const;

@@ -1,9 +1,9 @@
 /** Spec → plan: decides what the job computes, once, for every dialect. */
 import { metricDefinition } from '../metrics';
 import { commandOf, pushesWindowEntries, REDIS_TYPES } from '../redis-types';
-import { namesOneWindow, namesWindow, parseKey } from '../spec/key-template';
-import { WINDOW_COLUMNS } from '../spec/names';
-import type { Spec } from '../spec/types';
+import { namesOneWindow, namesWindow, parseKey } from '../expressions/key-template';
+import { WINDOW_COLUMNS } from '../pipeline/names';
+import type { Spec } from '../pipeline/types';
 import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode } from './nodes';
 
 /** What a run may change without touching the spec (verify and bench use these). */
