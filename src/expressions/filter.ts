@@ -13,6 +13,7 @@
  */
 import { Parser } from 'node-sql-parser';
 import type { SqlType } from '../pipeline/sql-types';
+import { required } from '../util/required';
 
 export type Literal = { kind: 'literal'; value: string | number | boolean | null; text: string };
 export type FilterExpr =
@@ -320,7 +321,7 @@ class TypeChecker {
       case 'literal':
         return e.value === null ? 'null' : typeof e.value === 'boolean' ? 'boolean' : typeof e.value === 'number' ? 'number' : 'string';
       case 'column': {
-        const t = this.columns.get(e.name)!;
+        const t = this.columnType(e.name);
         const f = t.family;
         if (f === 'boolean') return 'boolean';
         if (f === 'integer' || f === 'decimal' || f === 'float') return 'number';
@@ -372,13 +373,18 @@ class TypeChecker {
     }
   }
 
+  /** The type of a column the expression names (the parser let only declared columns in). */
+  private columnType(name: string): SqlType {
+    return required(this.columns.get(name), `column ${name}`);
+  }
+
   /** An exact number (integer or DECIMAL), as Flink's '%' needs: no FLOAT or DOUBLE anywhere in it. */
   private exact(e: FilterExpr): boolean {
     switch (e.kind) {
       case 'literal':
         return typeof e.value === 'number' && !/[eE]/.test(e.text);
       case 'column':
-        return ['integer', 'decimal'].includes(this.columns.get(e.name)!.family);
+        return ['integer', 'decimal'].includes(this.columnType(e.name).family);
       case 'negate':
         return this.exact(e.expr);
       case 'arith':
@@ -410,7 +416,7 @@ class TypeChecker {
 
   /** `client_ip (VARCHAR)`, `1 (a number)`: what a side of an operator is, for messages. */
   private what(e: FilterExpr, k: Kind = this.kind(e)): string {
-    if (e.kind === 'column') return `${e.name} (${this.columns.get(e.name)!.sql})`;
+    if (e.kind === 'column') return `${e.name} (${this.columnType(e.name).sql})`;
     const text = e.kind === 'literal' ? (typeof e.value === 'string' ? `'${e.value.replace(/'/g, "''")}'` : e.text) : 'an expression';
     return `${text} (${describe(k)})`;
   }

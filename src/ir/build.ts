@@ -1,9 +1,10 @@
 /** Spec → plan: decides what the job computes, once, for every dialect. */
-import { metricDefinition } from '../metrics';
+import { membersOf, metricDefinition, rankingOf, type CountRequest } from '../metrics';
 import { commandOf, pushesWindowEntries, REDIS_TYPES } from '../redis-types';
 import { namesOneWindow, namesWindow, parseKey } from '../expressions/key-template';
 import { WINDOW_COLUMNS } from '../pipeline/names';
 import type { Spec } from '../pipeline/types';
+import { required } from '../util/required';
 import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode } from './nodes';
 
 /** What a run may change without touching the spec (verify and bench use these). */
@@ -44,14 +45,13 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
     }
     return a;
   };
-  const countAlias = (a: ReturnType<typeof aggregation>, kind: CountNode['kind'], event: string, column?: string): string => {
-    const identity = JSON.stringify([kind, event, column ?? null]);
+  const countAlias = (a: ReturnType<typeof aggregation>, count: CountRequest): string => {
+    const identity = JSON.stringify([count.kind, count.event, count.kind === 'distinct' ? count.column : null]);
     let alias = a.aliases.get(identity);
     if (alias === undefined) {
-      alias = a.columns.claim(kind === 'rows' ? `${event}_rows` : `${event}_distinct_${column}`);
+      alias = a.columns.claim(count.kind === 'rows' ? `${count.event}_rows` : `${count.event}_distinct_${count.column}`);
       a.aliases.set(identity, alias);
-      const filter = eventFilter(spec, event);
-      a.counts.push(kind === 'rows' ? { kind, alias, event, filter } : { kind, alias, event, filter, column: column! });
+      a.counts.push({ ...count, alias, filter: eventFilter(spec, count.event) });
     }
     return alias;
   };
@@ -67,17 +67,18 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
     const ordered = type.order === 'pushes' || (type.order === 'overwrites' && shared);
     const base = { metric: m.name, table, key, redis, redisType: m.redis.type, command: commandOf(m.redis), by: m.by, ordered };
     if (type.writes === 'members') {
-      const member = def.memberColumn!(m);
+      const member = membersOf(m);
       const dedupe = namesWindow(key) ? 'per-window' : 'first-seen';
       const remember = dedupe === 'first-seen' ? spec.job.stateTtl : undefined;
       return { ...base, kind: 'members', dedupe, remember, filter: eventFilter(spec, member.event), column: member.column };
     }
     const a = aggregation(m.by);
     a.readers++;
-    const countAliases = def.counts(m).map((c) => countAlias(a, c.kind, c.event, c.column));
+    const countAliases = def.counts(m).map((c) => countAlias(a, c));
     const { value, presentWhen } = def.value(m, countAliases);
     if (type.writes === 'ranking') {
-      return { ...base, kind: 'ranked', from: a.view, by: m.by!, score: countAliases[0], n: def.rankSize!(m), rank: a.columns.claim('top_rank') };
+      const ranking = rankingOf(m);
+      return { ...base, kind: 'ranked', from: a.view, by: ranking.by, score: countAliases[0], n: ranking.size, rank: a.columns.claim('top_rank') };
     }
     const entryRank = m.by !== undefined && pushesWindowEntries(m.redis.type) ? a.columns.claim('entry_rank') : undefined;
     return { ...base, kind: 'scalar', from: a.view, value, presentWhen, entryRank };
@@ -98,7 +99,10 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
 
 function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names): SourceNode {
   const s = spec.source;
-  const eventColumn = s.columns.find((c) => c.name === s.eventTime)!;
+  const eventColumn = required(
+    s.columns.find((c) => c.name === s.eventTime),
+    `the event-time column ${s.eventTime}`,
+  );
   const precision = eventColumn.type.precision ?? 6;
   const rowtime = precision <= 3 ? { name: s.eventTime, computed: false } : { name: columns.claim('rowtime'), computed: true };
   const startupMode = o.bounded ? 'earliest-offset' : s.startupMode;
@@ -214,7 +218,10 @@ function flinkDuration(millis: number): string {
 }
 
 function eventFilter(spec: Spec, name: string) {
-  return spec.events.find((e) => e.name === name)!.filter;
+  return required(
+    spec.events.find((e) => e.name === name),
+    `event ${name}`,
+  ).filter;
 }
 
 /** One namespace of generated SQL: names compare without case, as a reader would confuse them. */

@@ -1,5 +1,5 @@
 /** The metric types a spec may use. A new type is one file here (its schema, plan and model) and one line below. */
-import type { MetricDefinition } from './definition';
+import type { MemberColumn, MetricDefinition, Ranking } from './definition';
 import { pv } from './pv';
 import { ratio } from './ratio';
 import { topn } from './topn';
@@ -19,4 +19,21 @@ export function metricDefinition(m: Metric): MetricDefinition<Metric> {
   return METRIC_TYPES[m.type];
 }
 
-export type { MetricDefinition } from './definition';
+/**
+ * The members a metric gives a Redis type that writes members (set, hll). The Redis types list the
+ * metric types that may write them, and the spec's check holds each metric to that list.
+ */
+export function membersOf(m: Metric): MemberColumn {
+  const def = metricDefinition(m);
+  if (def.gives !== 'members') throw new Error(`a ${m.type} metric gives no members to write as a Redis ${m.redis.type}`);
+  return def.members(m);
+}
+
+/** The ranking a metric gives a Redis type that writes a ranking (zset); as `membersOf`, held to the Redis types' lists. */
+export function rankingOf(m: Metric): Ranking {
+  const def = metricDefinition(m);
+  if (def.gives !== 'ranking') throw new Error(`a ${m.type} metric gives no ranking to write as a Redis ${m.redis.type}`);
+  return def.ranking(m);
+}
+
+export type { CountRequest, MemberColumn, MetricDefinition, MetricShape, Ranking } from './definition';

@@ -13,6 +13,7 @@ export interface PvMetric extends MetricBase {
 export const pv: MetricDefinition<PvMetric> = {
   type: 'pv',
   summary: 'row count',
+  gives: 'value',
   schema: z.strictObject({ ...metricFields, type: z.literal('pv'), event: name, ...optionalBy }),
   events: (m) => [{ field: 'event', event: m.event }],
   counts: (m) => [{ kind: 'rows', event: m.event }],

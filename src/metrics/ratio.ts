@@ -23,6 +23,7 @@ const PRECISION_HELP = `expected a whole number from 0 to ${MAX_RATIO_PRECISION}
 export const ratio: MetricDefinition<RatioMetric> = {
   type: 'ratio',
   summary: 'numerator rows / denominator rows',
+  gives: 'value',
   schema: z.strictObject({
     ...metricFields,
     type: z.literal('ratio'),

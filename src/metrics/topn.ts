@@ -20,6 +20,7 @@ const TOPN_HELP = `expected a whole number from 1 to ${MAX_TOPN} (how many value
 export const topn: MetricDefinition<TopnMetric> = {
   type: 'topn',
   summary: 'the n values of `by` with the most rows',
+  gives: 'ranking',
   schema: z.strictObject({
     ...metricFields,
     type: z.literal('topn'),
@@ -30,7 +31,7 @@ export const topn: MetricDefinition<TopnMetric> = {
   events: (m) => [{ field: 'event', event: m.event }],
   counts: (m) => [{ kind: 'rows', event: m.event }],
   value: (_m, [rows]) => ({ value: { kind: 'count', count: rows }, presentWhen: rows }),
-  rankSize: (m) => m.n,
+  ranking: (m) => ({ by: m.by, size: m.n }),
   evaluate(m, tally) {
     const n = tally.rows(m.event);
     return n > 0 ? n : undefined;

@@ -14,9 +14,10 @@ export interface UvMetric extends MetricBase {
 export const uv: MetricDefinition<UvMetric> = {
   type: 'uv',
   summary: 'distinct column values',
+  gives: 'members',
   schema: z.strictObject({ ...metricFields, type: z.literal('uv'), event: name, column: name, ...optionalBy }),
   events: (m) => [{ field: 'event', event: m.event }],
-  memberColumn: (m) => ({ event: m.event, column: m.column }),
+  members: (m) => ({ event: m.event, column: m.column }),
   counts: (m) => [{ kind: 'distinct', event: m.event, column: m.column }],
   value: (_m, [distinct]) => ({ value: { kind: 'count', count: distinct }, presentWhen: distinct }),
   evaluate(m, tally) {

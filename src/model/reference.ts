@@ -4,7 +4,7 @@
  * uses it when no expectation file is given, and the unit tests make it agree with every case's
  * expected.yaml, so that the SQL, the model and the expectation are three separate opinions.
  */
-import { metricDefinition } from '../metrics';
+import { membersOf, metricDefinition, rankingOf } from '../metrics';
 import type { WindowTally } from '../metrics/definition';
 import { commandOf, contentOf, expectedOf, redisType, type Expected } from '../redis-types';
 import type { ByValue } from '../redis-types/definition';
@@ -72,8 +72,7 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
   const write = (k: string, content: unknown) => redis.set(k, expectedOf(m.redis.type, content));
 
   if (type.writes === 'members') {
-    if (!def.memberColumn || !type.fromMembers) throw new Error(`${m.type} on ${m.redis.type} writes members: memberColumn or fromMembers is missing`);
-    const { event: ev, column } = def.memberColumn(m);
+    const { event: ev, column } = membersOf(m);
     const members = new Map<string, Set<string>>();
     for (const { window, rows } of windows) {
       for (const [by, group] of breakdown(spec, m.by, rows)) {
@@ -90,6 +89,20 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
     return;
   }
 
+  if (type.writes === 'ranking') {
+    const ranking = rankingOf(m);
+    for (const { window, rows } of windows) {
+      const scored = groupsBy(spec, ranking.by, rows).flatMap(([by, group], order) => {
+        const value = def.evaluate(m, tallyOf(group, event));
+        return value === undefined ? [] : [{ member: by.text, score: Number(value), order }];
+      });
+      // Highest count first; ties by the value of `by`, ascending (the order `groupsBy` gave).
+      const top = scored.sort((a, b) => b.score - a.score || a.order - b.order).slice(0, ranking.size);
+      if (top.length) write(keyOf(window), type.fromRanking(top.map(({ member, score }) => ({ member, score }))));
+    }
+    return;
+  }
+
   const command = commandOf(m.redis);
   // Windows come in window_end order, as the job writes them; a window's values of `by` in their order.
   for (const { window, rows } of windows) {
@@ -98,18 +111,6 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
       const value = def.evaluate(m, tallyOf(group, event));
       if (value !== undefined) values.push({ by, value });
     }
-    if (type.writes === 'ranking') {
-      if (!def.rankSize || !type.fromRanking) throw new Error(`${m.type} on ${m.redis.type} writes a ranking: rankSize or fromRanking is missing`);
-      // Highest count first; ties by the value of `by`, ascending (the order `breakdown` gave).
-      const top = values
-        .map((v, order) => ({ ...v, order }))
-        .sort((a, b) => Number(b.value) - Number(a.value) || a.order - b.order)
-        .slice(0, required(def.rankSize, 'rankSize (a ranking type ranks a metric that says how many)')(m));
-      const ranked = top.map((v) => ({ member: required(v.by, 'the value of by (a ranking is by a column)').text, score: Number(v.value) }));
-      if (top.length) write(keyOf(window), type.fromRanking(ranked));
-      continue;
-    }
-    if (!type.addWindow) throw new Error(`${m.redis.type} writes each window's value: addWindow is missing`);
     for (const { by, value } of values) {
       const k = keyOf(window, by);
       const previous = redis.get(k);
@@ -131,7 +132,11 @@ function tallyOf(rows: readonly Row[], event: (name: string) => FilterExpr): Win
  * type (plainTextOrder); all rows as one group without `by`.
  */
 function breakdown(spec: Spec, by: string | undefined, rows: readonly Row[]): [ByValue | undefined, Row[]][] {
-  if (by === undefined) return [[undefined, [...rows]]];
+  return by === undefined ? [[undefined, [...rows]]] : groupsBy(spec, by, rows);
+}
+
+/** A window's rows per non-NULL value of `by`, in that value's order (see `breakdown`). */
+function groupsBy(spec: Spec, by: string, rows: readonly Row[]): [ByValue, Row[]][] {
   const groups = new Map<string, { value: Exclude<Value, null>; rows: Row[] }>();
   for (const r of rows) {
     const v = r[by];

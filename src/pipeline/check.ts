@@ -16,7 +16,7 @@ import { CU_SIZES } from '../deploy/oceanus/target';
 import { isTargetType, TARGET_TYPES, TARGETS, type TargetType } from '../deploy/targets';
 import { DEFERRED, REQUIRED_TOP_LEVEL, schemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
-import type { Column, EventSpec, JobSpec, Metric, MetricType, RedisSpec, Secret, SourceSpec, Target, WindowSpec } from './types';
+import type { Column, EventSpec, JobSpec, Metric, MetricType, RedisSpec, Secret, SourceSpec, Spec, Target, WindowSpec } from './types';
 import { pathText, type Path, type YamlFile } from './yaml-doc';
 
 const JOB_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
@@ -32,15 +32,12 @@ const PLAIN_TEXT_TYPES = 'integers (TINYINT, SMALLINT, INT, BIGINT), text (STRIN
 
 type Tree = Record<string, unknown>;
 
+/** The sections of a spec, as a whole: each one decoded. */
+export type SpecSections = Pick<Spec, 'version' | 'name' | 'source' | 'events' | 'window' | 'redis' | 'metrics' | 'job'>;
+
 export interface Decoded {
-  version?: 1;
-  name?: string;
-  source?: SourceSpec;
-  events?: EventSpec[];
-  window?: WindowSpec;
-  redis?: RedisSpec;
-  metrics?: Metric[];
-  job?: JobSpec;
+  /** Undefined when a section did not decode (the checker reported why, or had been told it was reported). */
+  sections?: SpecSections;
   target?: Target;
   targetNames: string[];
 }
@@ -63,10 +60,9 @@ export class SpecChecker {
   }
 
   decode(tree: unknown): Decoded {
-    const out: Decoded = { targetNames: [] };
     if (!tree || typeof tree !== 'object' || Array.isArray(tree)) {
       this.error([], 'a spec is a YAML map with keys version, name, source, events, window, redis, metrics');
-      return out;
+      return { targetNames: [] };
     }
     const t = tree as Tree;
     for (const key of Object.keys(t)) {
@@ -75,18 +71,21 @@ export class SpecChecker {
     for (const key of REQUIRED_TOP_LEVEL) {
       if (t[key] === undefined || t[key] === null) this.error([key], `is required`);
     }
-    out.version = this.version(t.version);
-    out.name = this.name(t.name);
-    out.source = this.source(t.source);
-    out.events = this.events(t.events, out.source);
-    out.window = this.window(t.window);
-    out.redis = this.redis(t.redis);
-    out.job = this.job(t.job);
-    out.metrics = this.metrics(t.metrics, out.events, out.source, out.window);
+    const version = this.version(t.version);
+    const name = this.name(t.name);
+    const source = this.source(t.source);
+    const events = this.events(t.events, source);
+    const window = this.window(t.window);
+    const redis = this.redis(t.redis);
+    const job = this.job(t.job);
+    const metrics = this.metrics(t.metrics, events, source, window);
     const targets = this.targets(t.targets);
-    out.targetNames = targets.names;
-    out.target = targets.chosen;
-    return out;
+    const complete = version !== undefined && name !== undefined && source && events && window && redis && metrics && job;
+    return {
+      sections: complete ? { version, name, source, events, window, redis, metrics, job } : undefined,
+      target: targets.chosen,
+      targetNames: targets.names,
+    };
   }
 
   private parse<S extends z.ZodType>(schema: S, value: unknown, path: Path): z.infer<S> | undefined {
@@ -535,7 +534,8 @@ function show(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined) return String(v);
+  return typeof v; // a function or symbol: YAML has neither
 }
 
 function closest(word: string, candidates: readonly string[]): string | undefined {

@@ -45,7 +45,7 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
     const secret = isSecretPath(path);
     if (typeof value !== 'string' || !hasTemplate(value)) {
       if (secret && value !== undefined && value !== null) {
-        const literal = String(value);
+        const literal = scalarText(value);
         secretValues.push(literal);
         secrets.set(pathText(path), {
           placeholder: '******',
@@ -91,3 +91,10 @@ export function resolveTree(raw: unknown, yaml: YamlFile, opts: ResolveOptions):
 }
 
 const DEFERRED_WHOLE = /^\$\{[^}]*\}$/;
+
+/** The text of a scalar written without a template: a secret `password: 1234` is the text 1234. */
+function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  throw new Error(`a YAML scalar is text, a number or a boolean, not a ${typeof value}`);
+}

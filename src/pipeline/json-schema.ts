@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { TARGET_TYPES, TARGETS } from '../deploy/targets';
-import { METRIC_TYPE_NAMES, METRIC_TYPES } from '../metrics';
+import { METRIC_TYPE_NAMES, METRIC_TYPES, type MetricShape } from '../metrics';
 import { WINDOW_TYPE_NAMES, WINDOW_TYPES } from '../windows';
 import { DEFERRED, metricSchemas, schemas } from './schema';
 
@@ -32,6 +32,12 @@ function series(items: readonly string[], word: string): string {
   return items.length > 1 ? `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}` : items.join('');
 }
 
+/** Whether a metric type may be broken down `by` a column without having to be (topn must name one). */
+function byIsOptional(schema: z.ZodObject<MetricShape>): boolean {
+  const by: z.ZodType | undefined = schema.shape.by;
+  return by?.safeParse(undefined).success ?? false;
+}
+
 /** What an editor shows for each top-level key. */
 const DESCRIPTIONS: Record<string, string> = {
   version: 'The spec format version: 1.',
@@ -49,7 +55,7 @@ const DESCRIPTIONS: Record<string, string> = {
       'or',
     )}, each with its Redis type and key; ` +
     `${series(
-      METRIC_TYPE_NAMES.filter((t) => METRIC_TYPES[t].schema.shape.by?.safeParse(undefined).success),
+      METRIC_TYPE_NAMES.filter((t) => byIsOptional(METRIC_TYPES[t].schema)),
       'and',
     )} may be broken down \`by\` a column.`,
   job: 'Flink job options: parallelism, checkpointInterval, stateTtl.',

@@ -70,20 +70,10 @@ export function loadSpecText(file: string, text: string, opts: LoadOptions): Loa
     }
   }
   if (errors.length) throw new SpecError(sortDiagnostics(errors));
+  // A section that does not decode is reported, here or by the interpolation pass.
+  if (!d.sections) throw new Error('a section of the spec did not decode, and no error says why');
 
-  const spec: Spec = {
-    file,
-    version: d.version!,
-    name: d.name!,
-    source: d.source!,
-    events: d.events!,
-    window: d.window!,
-    redis: d.redis!,
-    metrics: d.metrics!,
-    job: d.job!,
-    target,
-    targetNames: d.targetNames,
-  };
+  const spec: Spec = { file, ...d.sections, target, targetNames: d.targetNames };
   return { spec, warnings: checker.warnings, secrets: resolved.secretValues, locate: (path, message) => yaml.diag(path, message) };
 }
 

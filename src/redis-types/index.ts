@@ -28,7 +28,7 @@ export type Expected = { [K in RedisType]: { [P in K]: ContentOf<(typeof REDIS_T
 
 /** The definition of a type, typed loosely, for code that handles every type alike. */
 export function redisType(name: RedisType): RedisTypeDefinition {
-  return REDIS_TYPES[name] as RedisTypeDefinition;
+  return REDIS_TYPES[name];
 }
 
 /** The command a spec's Redis sink runs: the one it chose (`redis.command`), or its type's default. */

@@ -25,9 +25,9 @@ describe.each(REDIS_TYPE_NAMES)('Redis type %s', (name) => {
     expect(type.metrics.length).toBeGreaterThan(0);
     for (const metric of type.metrics) {
       // A members type needs the metric to name its member column.
-      if (type.writes === 'members') expect(typeof METRIC_TYPES[metric].memberColumn).toBe('function');
-      // A ranking needs the metric to say how many values it ranks.
-      if (type.writes === 'ranking') expect(typeof METRIC_TYPES[metric].rankSize).toBe('function');
+      if (type.writes === 'members') expect(METRIC_TYPES[metric].gives).toBe('members');
+      // A ranking needs the metric to say which column it ranks and how many values.
+      if (type.writes === 'ranking') expect(METRIC_TYPES[metric].gives).toBe('ranking');
     }
   });
 
