@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { name } from '../pipeline/schema-primitives';
+import { name, rangeHelp } from '../pipeline/schema-primitives';
 import type { MetricBase } from '../pipeline/types';
 import type { MetricDefinition } from './definition';
 import { metricFields, optionalBy } from './fields';
@@ -17,7 +17,7 @@ export interface RatioMetric extends MetricBase {
  * arithmetic that stays exact for any two BIGINT counts up to 9 digits (see SqlCompiler.valueExpr).
  */
 const MAX_RATIO_PRECISION = 9;
-const PRECISION_HELP = `expected a whole number from 0 to ${MAX_RATIO_PRECISION} (digits after the point; more would not be exact in Flink's DECIMAL arithmetic)`;
+const PRECISION_HELP = rangeHelp(`a whole number from 0 to ${MAX_RATIO_PRECISION} (digits after the point; more would not be exact in Flink's DECIMAL arithmetic)`);
 
 /** Ratio: numerator rows / denominator rows, fixed-point, only where the denominator is above 0. */
 export const ratio: MetricDefinition<RatioMetric> = {

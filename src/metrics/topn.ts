@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { name } from '../pipeline/schema-primitives';
+import { name, rangeHelp } from '../pipeline/schema-primitives';
 import type { MetricBase } from '../pipeline/types';
 import type { MetricDefinition } from './definition';
 import { metricFields } from './fields';
@@ -14,7 +14,7 @@ export interface TopnMetric extends MetricBase {
 
 /** How many values a top-N may rank per window. */
 export const MAX_TOPN = 1000;
-const TOPN_HELP = `expected a whole number from 1 to ${MAX_TOPN} (how many values to rank per window)`;
+const TOPN_HELP = rangeHelp(`a whole number from 1 to ${MAX_TOPN} (how many values to rank per window)`);
 
 /** Top-N: per window, the `n` values of `by` with the most rows of the event, ranked by that count. */
 export const topn: MetricDefinition<TopnMetric> = {

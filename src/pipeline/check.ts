@@ -12,6 +12,7 @@ import { parseDuration, type Duration } from '../expressions/duration';
 import { parseFilter } from '../expressions/filter';
 import { keyProblem, keyRegex, keyShape, namesColumn, namesOneWindow, parseKey, type KeyPart } from '../expressions/key-template';
 import { IDENTIFIER, WINDOW_COLUMNS } from './names';
+import { isOwnMessage, rangeOf } from './schema-primitives';
 import { CU_SIZES } from '../deploy/oceanus/target';
 import { isTargetType, TARGET_TYPES, TARGETS, type TargetType } from '../deploy/targets';
 import { DEFERRED, REQUIRED_TOP_LEVEL, schemas, TOP_LEVEL_KEYS } from './schema';
@@ -112,9 +113,10 @@ export class SpecChecker {
       }
       case 'invalid_type':
         // A message of ours says what is allowed (e.g. n's range); zod's own says only the type.
-        if (given === undefined)
-          this.error(path, issue.message.startsWith('expected a whole number from') ? `is required: ${issue.message.slice('expected '.length)}` : 'is required');
-        else this.error(path, `got ${show(given)}; ${issue.message.startsWith('expected') ? issue.message : `expected ${issue.expected}`}`);
+        if (given === undefined) {
+          const range = rangeOf(issue.message);
+          this.error(path, range ? `is required: ${range}` : 'is required');
+        } else this.error(path, `got ${show(given)}; ${isOwnMessage(issue.message) ? issue.message : `expected ${issue.expected}`}`);
         return;
       case 'too_small':
       case 'too_big':

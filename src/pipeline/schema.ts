@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { METRIC_TYPE_NAMES, METRIC_TYPES, type MetricDefinition } from '../metrics';
 import { WINDOW_DURATIONS, WINDOW_TYPE_NAMES, type WindowType } from '../windows';
-import { bool, int, name, text } from './schema-primitives';
+import { bool, help, int, name, text } from './schema-primitives';
 
 export { DEFERRED } from './schema-primitives';
 
@@ -23,7 +23,7 @@ const windowSection: z.ZodType<WindowTexts> = z.strictObject({
 });
 
 export const schemas = {
-  version: z.number({ error: 'expected the number 1' }),
+  version: z.number({ error: help('expected the number 1') }),
   name: text,
   source: z.strictObject({
     table: name,
@@ -35,11 +35,11 @@ export const schemas = {
     format: z.enum(['json']).default('json'),
     ignoreParseErrors: bool.default(true),
     failOnMissingField: bool.default(false),
-    columns: z.record(z.string(), text, { error: 'expected a map of column name to Flink SQL type' }),
+    columns: z.record(z.string(), text, { error: help('expected a map of column name to Flink SQL type') }),
     eventTime: name,
     watermarkDelay: text,
   }),
-  events: z.record(z.string(), text, { error: 'expected a map of event name to a boolean SQL expression' }),
+  events: z.record(z.string(), text, { error: help('expected a map of event name to a boolean SQL expression') }),
   window: windowSection,
   redis: z.strictObject({
     host: text,
@@ -47,7 +47,7 @@ export const schemas = {
     password: text.optional(),
     database: int.default(0),
   }),
-  metrics: z.array(z.unknown(), { error: 'expected a list of metrics' }).min(1, { error: 'declare at least one metric' }),
+  metrics: z.array(z.unknown(), { error: help('expected a list of metrics') }).min(1, { error: help('declare at least one metric') }),
   job: z
     .strictObject({
       parallelism: int.default(1),
@@ -55,7 +55,7 @@ export const schemas = {
       stateTtl: text.default('1 day'),
     })
     .default({ parallelism: 1, checkpointInterval: '1 minute', stateTtl: '1 day' }),
-  targets: z.record(z.string(), z.unknown(), { error: 'expected a map of target name to target' }),
+  targets: z.record(z.string(), z.unknown(), { error: help('expected a map of target name to target') }),
 };
 
 type MetricSchema = MetricDefinition['schema'];

@@ -1,10 +1,10 @@
 /** How a spec declares an Oceanus target (`targets.<name>` with `type: oceanus`): its keys and their types. */
 import { z } from 'zod';
-import { int, text } from '../../pipeline/schema-primitives';
+import { help, int, text } from '../../pipeline/schema-primitives';
 
 /** An Oceanus JobManager or TaskManager size: CUs of 1 core and `cuMem` GB each. */
 export const CU_SIZES = [0.5, 1, 2] as const;
-const CU_HELP = `expected ${CU_SIZES.join(', ')} (CU: 1 core and cuMem GB each)`;
+const CU_HELP = help(`expected ${CU_SIZES.join(', ')} (CU: 1 core and cuMem GB each)`);
 
 export const oceanusTargetSchema = z.strictObject({
   type: z.literal('oceanus'),
@@ -23,6 +23,6 @@ export const oceanusTargetSchema = z.strictObject({
   taskManagerCu: z.number({ error: CU_HELP }).default(1),
   connectors: z.enum(['auto', 'none']).default('auto'),
   resourceRefs: z
-    .array(z.strictObject({ resourceId: text, version: int.default(-1), type: int.default(0) }), { error: 'expected a list of {resourceId, version, type}' })
+    .array(z.strictObject({ resourceId: text, version: int.default(-1), type: int.default(0) }), { error: help('expected a list of {resourceId, version, type}') })
     .optional(),
 });
