@@ -4,6 +4,7 @@ import redis.clients.jedis.Protocol.Command;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,11 @@ import java.util.Set;
  *   <li>groups go out in the order of their first row, so the command that creates a key is the same one,
  *       and a row of another type on that key gets WRONGTYPE either way (no command in a segment deletes
  *       a key);
- *   <li>an EXPIRE moves to the segment's end, past adds only (which neither delete a key nor clear its
- *       TTL), and only a key's last EXPIRE is sent: it decides the TTL anyway.
+ *   <li>an EXPIRE of a key that an earlier add of the segment wrote (or found with another type) moves to
+ *       the segment's end: the key exists at both times, and the adds it moves past neither delete a key
+ *       nor clear its TTL. Only a key's last EXPIRE is sent: it decides the TTL anyway. Any other EXPIRE
+ *       (of a key the segment has not touched, which may not exist yet) is order-sensitive. A sink's
+ *       EXPIRE always follows its row's write.
  * </ul>
  * One difference: Redis checks all of a ZADD's scores before adding any, so a score it cannot read fails
  * the whole merged command rather than that row alone. Either way the reply fails the job.
@@ -81,7 +85,7 @@ final class RedisBatch {
         for (Queued q : queue) {
             if (VARIADIC.contains(q.command)) {
                 segment.add(q);
-            } else if (q.command == Command.EXPIRE) {
+            } else if (q.command == Command.EXPIRE && segment.touched(q.key)) {
                 segment.expire(q);
             } else {
                 segment.drainTo(out);
@@ -98,9 +102,17 @@ final class RedisBatch {
         private final Map<List<Object>, Group> groups = new LinkedHashMap<>();
         /** The last EXPIRE of each key. */
         private final Map<String, Queued> expires = new LinkedHashMap<>();
+        /** The keys of the groups. */
+        private final Set<String> keys = new HashSet<>();
 
         void add(Queued q) {
+            keys.add(q.key);
             groups.computeIfAbsent(Arrays.asList(q.command, q.key), g -> new Group(q.command, q.key)).append(q.args);
+        }
+
+        /** Whether an add of the segment has this key. */
+        boolean touched(String key) {
+            return keys.contains(key);
         }
 
         void expire(Queued q) {
@@ -114,6 +126,7 @@ final class RedisBatch {
             out.addAll(expires.values());
             groups.clear();
             expires.clear();
+            keys.clear();
         }
     }
 
