@@ -53,6 +53,7 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                 RedisOptions.LIST_PUSH_IF_NEWER_FIELD,
                 RedisOptions.BUFFER_FLUSH_MAX_ROWS,
                 RedisOptions.BUFFER_FLUSH_INTERVAL,
+                RedisOptions.MEMBER_CACHE_MAX_ENTRIES,
                 FactoryUtil.SINK_PARALLELISM);
     }
 
@@ -87,6 +88,7 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
         int maxRows = options.get(RedisOptions.BUFFER_FLUSH_MAX_ROWS);
         check(maxRows >= 1, RedisOptions.BUFFER_FLUSH_MAX_ROWS.key(), "a number of rows (1 or more)", maxRows);
         RedisBufferFlush bufferFlush = new RedisBufferFlush(maxRows, options.get(RedisOptions.BUFFER_FLUSH_INTERVAL).toMillis());
+        int memberCacheMaxEntries = memberCacheMaxEntries(options, command, ttl);
         String listOption = options.getOptional(RedisOptions.LIST_PUSH_IF_NEWER_FIELD).orElse(null);
         List<String> listFields = listOption == null ? null : listFields(listOption, command);
 
@@ -101,7 +103,8 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                 options.get(RedisOptions.HOST), port, options.getOptional(RedisOptions.PASSWORD).orElse(null),
                 database, timeout);
         return new RedisDynamicTableSink(
-                new RedisSink(connection, command, ttl == null ? 0 : ttl, names, types, listFields, bufferFlush),
+                new RedisSink(connection, command, ttl == null ? 0 : ttl, names, types, listFields, bufferFlush,
+                        memberCacheMaxEntries),
                 parallelism);
     }
 
@@ -128,6 +131,31 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                     "Invalid value '%s' for option '%s': expected 0 (no flush timer) or at least 1 ms.",
                     value, RedisOptions.BUFFER_FLUSH_INTERVAL.key()));
         }
+    }
+
+    /**
+     * {@code sink.member-cache.max-entries}: 0 or more. Set, it needs sadd or pfadd (the commands it
+     * applies to), and a value above 0 excludes {@code ttl}: a key that expired must get its members back,
+     * so with a ttl every row is written (the default then turns the cache off rather than failing).
+     */
+    private static int memberCacheMaxEntries(ReadableConfig options, RedisCommand command, Integer ttl) {
+        String option = RedisOptions.MEMBER_CACHE_MAX_ENTRIES.key();
+        int maxEntries = options.get(RedisOptions.MEMBER_CACHE_MAX_ENTRIES);
+        check(maxEntries >= 0, option, "a number of entries (0 or more; 0 turns the cache off)", maxEntries);
+        if (options.getOptional(RedisOptions.MEMBER_CACHE_MAX_ENTRIES).isEmpty()) {
+            return maxEntries;
+        }
+        if (command != RedisCommand.SADD && command != RedisCommand.PFADD) {
+            throw new ValidationException(String.format(
+                    "Option '%s' applies only to command 'sadd' or 'pfadd', not '%s'.", option, command.optionValue()));
+        }
+        if (ttl != null && maxEntries > 0) {
+            throw new ValidationException(String.format(
+                    "Option '%s' = '%d' cannot be used with option 'ttl': a key that expired must get its members "
+                            + "back, so with a ttl every row is written. Remove one of the two, or set '%s' to 0.",
+                    option, maxEntries, option));
+        }
+        return maxEntries;
     }
 
     /**

@@ -23,6 +23,11 @@ final class RedisSink implements Sink<RowData> {
     /** Null, or the field names of {@code list.push-if-newer-field} (at least one). */
     private final ArrayList<String> listPushIfNewerFields;
     private final RedisBufferFlush bufferFlush;
+    /**
+     * {@code sink.member-cache.max-entries}. Boxed so that a sink serialized by a build without it reads
+     * null here (and gets the default) rather than 0 (no cache).
+     */
+    private final Integer memberCacheMaxEntries;
 
     /** A sink without {@code list.push-if-newer-field}. */
     RedisSink(
@@ -45,14 +50,7 @@ final class RedisSink implements Sink<RowData> {
         this(connection, command, ttlSeconds, columnNames, columnTypes, listPushIfNewerFields, RedisBufferFlush.DEFAULT);
     }
 
-    /**
-     * @param ttlSeconds 0 for no EXPIRE
-     * @param columnNames the names of the columns the command reads (its arguments), in order
-     * @param columnTypes their types
-     * @param listPushIfNewerFields the JSON fields of {@code list.push-if-newer-field}, in order (lpush and rpush
-     *     only; non-empty names, each once, without commas), or null
-     * @param bufferFlush when the writer sends its queued commands, besides Flink's flush
-     */
+    /** A sink with the default {@code sink.member-cache.max-entries}. */
     RedisSink(
             RedisConnectionConfig connection,
             RedisCommand command,
@@ -61,6 +59,32 @@ final class RedisSink implements Sink<RowData> {
             List<LogicalType> columnTypes,
             List<String> listPushIfNewerFields,
             RedisBufferFlush bufferFlush) {
+        this(connection, command, ttlSeconds, columnNames, columnTypes, listPushIfNewerFields, bufferFlush,
+                RedisOptions.MEMBER_CACHE_MAX_ENTRIES.defaultValue());
+    }
+
+    /**
+     * @param ttlSeconds 0 for no EXPIRE
+     * @param columnNames the names of the columns the command reads (its arguments), in order
+     * @param columnTypes their types
+     * @param listPushIfNewerFields the JSON fields of {@code list.push-if-newer-field}, in order (lpush and rpush
+     *     only; non-empty names, each once, without commas), or null
+     * @param bufferFlush when the writer sends its queued commands, besides Flink's flush
+     * @param memberCacheMaxEntries the most (key, member) pairs a sadd or pfadd writer remembers as written;
+     *     0 for none. Unused by other commands and with a ttl (see {@link #cachesMembers()})
+     */
+    RedisSink(
+            RedisConnectionConfig connection,
+            RedisCommand command,
+            int ttlSeconds,
+            List<String> columnNames,
+            List<LogicalType> columnTypes,
+            List<String> listPushIfNewerFields,
+            RedisBufferFlush bufferFlush,
+            int memberCacheMaxEntries) {
+        if (memberCacheMaxEntries < 0) {
+            throw new IllegalArgumentException("A member cache needs 0 entries (none) or more, not " + memberCacheMaxEntries);
+        }
         if (listPushIfNewerFields != null && command != RedisCommand.LPUSH && command != RedisCommand.RPUSH) {
             throw new IllegalArgumentException("list.push-if-newer-field needs lpush or rpush, not " + command.optionValue());
         }
@@ -77,6 +101,7 @@ final class RedisSink implements Sink<RowData> {
         this.columnTypes = new ArrayList<>(columnTypes);
         this.listPushIfNewerFields = listPushIfNewerFields == null ? null : new ArrayList<>(listPushIfNewerFields);
         this.bufferFlush = Objects.requireNonNull(bufferFlush, "bufferFlush");
+        this.memberCacheMaxEntries = memberCacheMaxEntries;
     }
 
     /** The writer's flush timer runs on the task's processing-time service: in the task's thread, between rows. */
@@ -124,6 +149,23 @@ final class RedisSink implements Sink<RowData> {
      */
     RedisBufferFlush bufferFlush() {
         return bufferFlush == null ? RedisBufferFlush.DEFAULT : bufferFlush;
+    }
+
+    /**
+     * {@code sink.member-cache.max-entries}; the default in a sink serialized by a build without it, as
+     * {@link #bufferFlush()}.
+     */
+    int memberCacheMaxEntries() {
+        return memberCacheMaxEntries == null ? RedisOptions.MEMBER_CACHE_MAX_ENTRIES.defaultValue() : memberCacheMaxEntries;
+    }
+
+    /**
+     * Whether the writer skips members it already wrote: sadd and pfadd (idempotent adds), with room for
+     * an entry, and without a ttl, since a key that expired must get its members back.
+     */
+    boolean cachesMembers() {
+        return (command == RedisCommand.SADD || command == RedisCommand.PFADD) && ttlSeconds == 0
+                && memberCacheMaxEntries() > 0;
     }
 
     @Override

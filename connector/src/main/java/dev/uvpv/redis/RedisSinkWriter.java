@@ -24,8 +24,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes rows as pipelined Redis commands. The pipeline is synced (sent, and every reply checked)
@@ -42,6 +44,11 @@ import java.util.Map;
  *
  * <p>With {@code list.push-if-newer-field}, each lpush/rpush row is one EVALSHA of {@link #LIST_SCRIPT}
  * (loaded with SCRIPT LOAD when the writer opens), pipelined and synced like any other command.
+ *
+ * <p>Commands are queued in a {@link RedisBatch} and pipelined at the sync, where runs of SADD, PFADD,
+ * HSET and ZADD on one key go out as one variadic command. With {@code sink.member-cache.max-entries}
+ * above 0 (sadd and pfadd, without {@code ttl}), a row whose (key, member) a checked batch already wrote
+ * is skipped (see {@link RedisMemberCache}).
  */
 final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSinkWriter.class);
@@ -51,6 +58,9 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     /** Name of the counter of lpush/rpush values not pushed because of {@code list.push-if-newer-field}. */
     static final String LIST_SKIPPED_METRIC = "numListPushesSkipped";
+
+    /** Name of the counter of sadd/pfadd rows not sent because their member was written already. */
+    static final String MEMBERS_SKIPPED_METRIC = "numMembersSkipped";
 
     /** The Lua script of {@code list.push-if-newer-field}; see the comments in the file. */
     static final String LIST_SCRIPT = resource("list-push-if-newer.lua");
@@ -81,12 +91,16 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     /** The SHA1 Redis returned for {@link #LIST_SCRIPT}; null without {@code list.push-if-newer-field}. */
     private String scriptSha;
 
-    /** The queued commands and their keys, in pipeline order, to name the one Redis rejects. */
-    private final List<Command> queuedCommands = new ArrayList<>();
-    private final List<String> queuedKeys = new ArrayList<>();
-    /** With {@code list.push-if-newer-field}: the queued values, to send again with EVAL after NOSCRIPT. */
-    private final List<String> queuedValues = new ArrayList<>();
+    /** The (key, member) pairs written by checked batches; null when rows are never skipped. */
+    private final RedisMemberCache memberCache;
+    /** The pairs the queued batch adds: they join the cache once its replies are checked. */
+    private final Map<String, Set<String>> queuedMembers = new HashMap<>();
+    private final Counter membersSkipped;
+
+    private final RedisBatch batch = new RedisBatch();
     private long queuedRows;
+    /** Commands sent to Redis (after merging), for tests. */
+    private long commandsSent;
     private long nextNullWarnMs;
 
     /** A flush timer is registered and has not fired yet. */
@@ -120,6 +134,8 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         this.timers = timers;
         this.nullRowsSkipped = metrics.counter(NULL_ROWS_METRIC);
         this.listPushesSkipped = metrics.counter(LIST_SKIPPED_METRIC);
+        this.membersSkipped = metrics.counter(MEMBERS_SKIPPED_METRIC);
+        this.memberCache = sink.cachesMembers() ? new RedisMemberCache(sink.memberCacheMaxEntries()) : null;
         this.recordsSent = metrics.getNumRecordsSendCounter();
         this.connection = sink.connection().connect();
         this.pipeline = new Pipeline(connection);
@@ -153,6 +169,10 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
                 return;
             }
         }
+        if (memberCache != null && !trackMember(args[0], args[1], delete)) {
+            membersSkipped.inc();
+            return;
+        }
         if (listFields != null) {
             pushIfNewer(args[0], args[1]);
         } else {
@@ -167,6 +187,27 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         } else {
             startFlushTimer();
         }
+    }
+
+    /**
+     * For sadd and pfadd with the member cache: false when the row adds a member already written (by a
+     * checked batch, or queued in this one), so it need not be sent. A DELETE row (SREM) forgets the
+     * member at once, so that a later row adds it again.
+     */
+    private boolean trackMember(String key, String member, boolean delete) {
+        Set<String> queued = queuedMembers.get(key);
+        if (delete) {
+            memberCache.remove(key, member);
+            if (queued != null) {
+                queued.remove(member);
+            }
+            return true;
+        }
+        if (memberCache.contains(key, member) || queued != null && queued.contains(member)) {
+            return false;
+        }
+        queuedMembers.computeIfAbsent(key, k -> new HashSet<>()).add(member);
+        return true;
     }
 
     /** Registers a timer unless one is pending: every queued row is then sent within the interval. */
@@ -204,20 +245,15 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     @Override
     public void send(Command redisCommand, String key, String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = key;
-        System.arraycopy(args, 0, all, 1, args.length);
-        pipeline.sendCommand(redisCommand, all);
-        queuedCommands.add(redisCommand);
-        queuedKeys.add(key);
+        batch.add(redisCommand, key, args);
     }
 
-    /** One EVALSHA of {@link #LIST_SCRIPT}: pushes the value unless the list already ends with one as new. */
+    /**
+     * One EVALSHA of {@link #LIST_SCRIPT}: pushes the value unless the list already ends with one as new.
+     * EVAL takes the same arguments after the script, so NOSCRIPT recovery only swaps the first one.
+     */
     private void pushIfNewer(String key, String value) {
-        pipeline.sendCommand(Command.EVALSHA, scriptSha, "1", key, listSide, listFields, value, listTtl);
-        queuedCommands.add(Command.EVALSHA);
-        queuedKeys.add(key);
-        queuedValues.add(value);
+        batch.addWithArgs(Command.EVALSHA, key, scriptSha, "1", key, listSide, listFields, value, listTtl);
     }
 
     @Override
@@ -226,18 +262,21 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         sync();
     }
 
-    /** Sends the queued commands and checks every reply. */
+    /**
+     * Sends the queued commands (merged, see {@link RedisBatch}) and checks every reply; only then do the
+     * members they added join the member cache.
+     */
     private void sync() throws IOException {
-        if (queuedCommands.isEmpty()) {
+        if (batch.isEmpty()) {
             return;
         }
-        int sent = queuedCommands.size();
         try {
+            List<RedisBatch.Queued> sent = batch.merged();
             List<Object> replies = syncPipeline(sent);
             if (listFields != null) {
-                replies = evalWhereNoScript(replies);
+                replies = evalWhereNoScript(sent, replies);
             }
-            checkReplies(replies);
+            checkReplies(sent, replies);
             if (listFields != null) {
                 for (Object reply : replies) {
                     if (Long.valueOf(0).equals(reply)) {
@@ -246,29 +285,39 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
                 }
             }
             recordsSent.inc(queuedRows);
+            if (memberCache != null) {
+                queuedMembers.forEach((key, members) -> members.forEach(member -> memberCache.add(key, member)));
+            }
         } finally {
             queuedRows = 0;
-            queuedCommands.clear();
-            queuedKeys.clear();
-            queuedValues.clear();
+            batch.clear();
+            queuedMembers.clear();
         }
     }
 
-    private List<Object> syncPipeline(int sent) throws IOException {
+    /** Pipelines the commands and reads every reply (an error reply is returned, not thrown). */
+    private List<Object> syncPipeline(List<RedisBatch.Queued> commands) throws IOException {
         try {
+            for (RedisBatch.Queued c : commands) {
+                pipeline.sendCommand(c.command, c.args);
+            }
+            commandsSent += commands.size();
             return pipeline.syncAndReturnAll();
         } catch (JedisException e) {
             throw new IOException(
                     String.format("Lost the connection to Redis at %s while writing %d commands (sink command '%s'): %s",
-                            sink.connection().address(), sent, command.optionValue(), e.getMessage()),
+                            sink.connection().address(), commands.size(), command.optionValue(), e.getMessage()),
                     e);
         }
     }
 
     /** SCRIPT LOAD of {@link #LIST_SCRIPT}; returns its SHA1. */
     private String loadScript() throws IOException {
-        pipeline.sendCommand(Command.SCRIPT, "LOAD", LIST_SCRIPT);
-        return scriptShaOf(syncPipeline(1).get(0));
+        return scriptShaOf(syncPipeline(List.of(scriptLoad())).get(0));
+    }
+
+    private static RedisBatch.Queued scriptLoad() {
+        return new RedisBatch.Queued(Command.SCRIPT, null, new String[] {"LOAD", LIST_SCRIPT});
     }
 
     private String scriptShaOf(Object reply) throws IOException {
@@ -290,7 +339,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
      * can be sent again only if no later value of that list got through with the script: one sent
      * again after a newer one would be skipped, so the writer fails instead.
      */
-    private List<Object> evalWhereNoScript(List<Object> replies) throws IOException {
+    private List<Object> evalWhereNoScript(List<RedisBatch.Queued> sent, List<Object> replies) throws IOException {
         List<Integer> missing = new ArrayList<>();
         Map<String, Integer> lastWritten = new HashMap<>();
         for (int i = 0; i < replies.size(); i++) {
@@ -298,14 +347,14 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
             if (isNoScript(reply)) {
                 missing.add(i);
             } else if (!(reply instanceof JedisDataException)) {
-                lastWritten.put(queuedKeys.get(i), i);
+                lastWritten.put(sent.get(i).key, i);
             }
         }
         if (missing.isEmpty()) {
             return replies;
         }
         for (int i : missing) {
-            Integer written = lastWritten.get(queuedKeys.get(i));
+            Integer written = lastWritten.get(sent.get(i).key);
             if (written != null && written > i) {
                 throw new IOException(String.format(
                         "Redis at %s answered NOSCRIPT (sink command '%s' with option '%s') for a value of list '%s' "
@@ -313,19 +362,22 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
                                 + "FLUSH and loaded it again during one batch. The values that got NOSCRIPT cannot be "
                                 + "pushed in order, and are not written.",
                         sink.connection().address(), command.optionValue(), RedisOptions.LIST_PUSH_IF_NEWER_FIELD.key(),
-                        queuedKeys.get(i)));
+                        sent.get(i).key));
             }
         }
         LOG.warn("Redis at {} no longer had the sink's Lua script (NOSCRIPT): loading it again, and sending {} "
                         + "value(s) again with EVAL (sink command '{}').",
                 sink.connection().address(), missing.size(), command.optionValue());
-        pipeline.sendCommand(Command.SCRIPT, "LOAD", LIST_SCRIPT);
+        List<RedisBatch.Queued> evals = new ArrayList<>();
+        evals.add(scriptLoad());
         for (int i : missing) {
-            pipeline.sendCommand(Command.EVAL, LIST_SCRIPT, "1", queuedKeys.get(i), listSide, listFields,
-                    queuedValues.get(i), listTtl);
-            queuedCommands.set(i, Command.EVAL);
+            String[] args = sent.get(i).args.clone();
+            args[0] = LIST_SCRIPT;
+            RedisBatch.Queued eval = new RedisBatch.Queued(Command.EVAL, sent.get(i).key, args);
+            evals.add(eval);
+            sent.set(i, eval);
         }
-        List<Object> again = syncPipeline(missing.size() + 1);
+        List<Object> again = syncPipeline(evals);
         List<Object> merged = new ArrayList<>(replies);
         for (int n = 0; n < missing.size(); n++) {
             merged.set(missing.get(n), again.get(n + 1));
@@ -340,7 +392,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     }
 
     /** Fails on the first error reply, naming its command and key (never a value). */
-    private void checkReplies(List<Object> replies) throws IOException {
+    private void checkReplies(List<RedisBatch.Queued> sent, List<Object> replies) throws IOException {
         int failed = 0;
         int first = -1;
         for (int i = 0; i < replies.size(); i++) {
@@ -353,7 +405,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
             JedisDataException error = (JedisDataException) replies.get(first);
             throw new IOException(
                     String.format("Redis at %s rejected %s for key '%s' (sink command '%s'): %s%s",
-                            sink.connection().address(), queuedCommands.get(first), queuedKeys.get(first),
+                            sink.connection().address(), sent.get(first).command, sent.get(first).key,
                             command.optionValue(), error.getMessage(),
                             failed > 1 ? String.format(" (%d of %d commands in this batch failed)", failed, replies.size()) : ""),
                     error);
@@ -379,6 +431,20 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     long listPushesSkipped() {
         return listPushesSkipped.getCount();
+    }
+
+    long membersSkipped() {
+        return membersSkipped.getCount();
+    }
+
+    /** Commands sent to Redis so far, after merging (SCRIPT LOAD included). */
+    long commandsSent() {
+        return commandsSent;
+    }
+
+    /** The member cache, or null when rows are never skipped. */
+    RedisMemberCache memberCache() {
+        return memberCache;
     }
 
     /** For tests: a SHA1 Redis does not know makes the next batch get NOSCRIPT. */

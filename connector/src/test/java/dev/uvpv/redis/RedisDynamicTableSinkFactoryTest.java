@@ -228,6 +228,55 @@ class RedisDynamicTableSinkFactoryTest {
     }
 
     @Test
+    void memberCacheDefaultsTo100000EntriesForSaddAndPfaddWithoutTtl() {
+        Column member = Column.physical("m", DataTypes.STRING());
+        for (String command : List.of("sadd", "pfadd")) {
+            RedisSink sink = redisSink(createSink(options("command", command), K, member));
+            assertEquals(100_000, sink.memberCacheMaxEntries());
+            assertTrue(sink.cachesMembers(), command);
+        }
+        assertFalse(redisSink(createSink(options("command", "sadd", "ttl", "60"), K, member)).cachesMembers(),
+                "with a ttl, an expired key must get its members back");
+        assertFalse(redisSink(createSink(options("command", "set"), K, V)).cachesMembers());
+    }
+
+    @Test
+    void memberCacheMaxEntriesIsTaken() {
+        Column member = Column.physical("m", DataTypes.STRING());
+        RedisSink small = redisSink(createSink(options("command", "sadd", "sink.member-cache.max-entries", "5"), K, member));
+        assertEquals(5, small.memberCacheMaxEntries());
+        assertTrue(small.cachesMembers());
+        RedisSink off = redisSink(createSink(options("command", "pfadd", "sink.member-cache.max-entries", "0"), K, member));
+        assertFalse(off.cachesMembers());
+        RedisSink offWithTtl = redisSink(createSink(
+                options("command", "sadd", "ttl", "60", "sink.member-cache.max-entries", "0"), K, member));
+        assertFalse(offWithTtl.cachesMembers());
+    }
+
+    @Test
+    void badMemberCacheValuesAreRejectedNamingTheOption() {
+        Column member = Column.physical("m", DataTypes.STRING());
+        assertEquals("Invalid value -1 for option 'sink.member-cache.max-entries': expected a number of entries "
+                        + "(0 or more; 0 turns the cache off).",
+                rootCause(fails(options("command", "sadd", "sink.member-cache.max-entries", "-1"), K, member)).getMessage());
+        ValidationException notANumber = fails(options("command", "sadd", "sink.member-cache.max-entries", "lots"), K, member);
+        assertTrue(fullText(notANumber).contains("Could not parse value 'lots' for key 'sink.member-cache.max-entries'"),
+                fullText(notANumber));
+        for (String command : List.of("set", "hset", "zadd", "lpush", "incrby")) {
+            assertEquals("Option 'sink.member-cache.max-entries' applies only to command 'sadd' or 'pfadd', not '"
+                            + command + "'.",
+                    rootCause(fails(options("command", command, "sink.member-cache.max-entries", "10"),
+                            K, Column.physical("f", DataTypes.STRING()), Column.physical("v", DataTypes.STRING())))
+                            .getMessage());
+        }
+        assertEquals("Option 'sink.member-cache.max-entries' = '10' cannot be used with option 'ttl': a key that "
+                        + "expired must get its members back, so with a ttl every row is written. Remove one of the "
+                        + "two, or set 'sink.member-cache.max-entries' to 0.",
+                rootCause(fails(options("command", "sadd", "ttl", "60", "sink.member-cache.max-entries", "10"), K, member))
+                        .getMessage());
+    }
+
+    @Test
     void listPushIfNewerFieldIsTakenByLpushAndRpush() {
         Column json = Column.physical("entry", DataTypes.STRING());
         for (String command : List.of("lpush", "RPUSH")) {

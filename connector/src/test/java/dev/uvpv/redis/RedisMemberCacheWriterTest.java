@@ -1,0 +1,293 @@
+package dev.uvpv.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.OperatorIOMetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.VarCharType;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.InstantiationUtil;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code sink.member-cache.max-entries} in the writer, against the real Redis (see TestRedis): repeated
+ * sadd/pfadd members cost no command, and the cache never changes what Redis holds. Commands are counted
+ * by the writer as it pipelines them (after merging), since other tests may use the same Redis at once.
+ */
+class RedisMemberCacheWriterTest extends WithTestRedis {
+    private static final List<LogicalType> KEY_MEMBER = List.of(VarCharType.STRING_TYPE, VarCharType.STRING_TYPE);
+    private static final int DEFAULT = RedisOptions.MEMBER_CACHE_MAX_ENTRIES.defaultValue();
+
+    @Test
+    void aRepeatedMemberCostsOneCommandAndIsCountedAsSkipped() throws Exception {
+        String k = redis.key("uv");
+        RecordingMetrics metrics = new RecordingMetrics();
+        try (RedisSinkWriter writer = writer(RedisCommand.SADD, 0, 10, DEFAULT, metrics)) {
+            for (int i = 0; i < 100; i++) {
+                writer.write(row(RowKind.INSERT, k, "u" + (i % 5)), null);
+            }
+            writer.flush(false);
+            // the first 5 rows are queued (and merged into one SADD); the other 95 are known
+            assertEquals(1, writer.commandsSent());
+            assertEquals(95, writer.membersSkipped());
+            assertEquals(95, metrics.counters.get(RedisSinkWriter.MEMBERS_SKIPPED_METRIC).getCount());
+            assertEquals(5, writer.memberCache().size());
+            writer.write(row(RowKind.INSERT, k, "u1"), null);
+            writer.write(row(RowKind.INSERT, k, "u5"), null);
+            writer.flush(false);
+            assertEquals(2, writer.commandsSent(), "only u5 is new");
+        }
+        assertEquals(Set.of("u0", "u1", "u2", "u3", "u4", "u5"), redis.jedis().smembers(k));
+    }
+
+    @Test
+    void pfaddSkipsElementsItAlreadyAdded() throws Exception {
+        String k = redis.key("hll");
+        try (RedisSinkWriter writer = writer(RedisCommand.PFADD, 0, 3, DEFAULT, new RecordingMetrics())) {
+            for (int i = 0; i < 30; i++) {
+                writer.write(row(RowKind.INSERT, k, "u" + (i % 3)), null);
+            }
+            writer.flush(false);
+            assertEquals(1, writer.commandsSent());
+            assertEquals(27, writer.membersSkipped());
+        }
+        assertEquals(3, redis.jedis().pfcount(k));
+    }
+
+    @Test
+    void anEvictedMemberIsWrittenAgainAndRedisKeepsEveryMember() throws Exception {
+        String k = redis.key("evicted");
+        try (RedisSinkWriter writer = writer(RedisCommand.SADD, 0, 1, 2, new RecordingMetrics())) {
+            for (String member : List.of("a", "b", "c")) {
+                writer.write(row(RowKind.INSERT, k, member), null);
+            }
+            assertEquals(3, writer.commandsSent());
+            assertEquals(2, writer.memberCache().size(), "a, the least recently used, was evicted");
+            writer.write(row(RowKind.INSERT, k, "a"), null);
+            assertEquals(4, writer.commandsSent(), "a is written again");
+            writer.write(row(RowKind.INSERT, k, "c"), null);
+            assertEquals(4, writer.commandsSent(), "c is still known");
+            assertEquals(1, writer.membersSkipped());
+        }
+        assertEquals(Set.of("a", "b", "c"), redis.jedis().smembers(k));
+    }
+
+    @Test
+    void aDeletedMemberIsForgottenAtOnceSoALaterRowAddsItAgain() throws Exception {
+        String k = redis.key("deleted");
+        try (RedisSinkWriter writer = writer(RedisCommand.SADD, 0, 500, DEFAULT, new RecordingMetrics())) {
+            writer.write(row(RowKind.INSERT, k, "a"), null);
+            writer.write(row(RowKind.DELETE, k, "a"), null);
+            writer.flush(false);
+            assertEquals(Set.of(), redis.jedis().smembers(k), "the add and the remove were in one batch");
+            writer.write(row(RowKind.INSERT, k, "a"), null);
+            writer.flush(false);
+            assertEquals(Set.of("a"), redis.jedis().smembers(k));
+            writer.write(row(RowKind.DELETE, k, "a"), null);
+            writer.write(row(RowKind.INSERT, k, "a"), null);
+            writer.write(row(RowKind.INSERT, k, "a"), null);
+            writer.flush(false);
+            assertEquals(Set.of("a"), redis.jedis().smembers(k));
+            assertEquals(1, writer.membersSkipped(), "only the second add after the remove");
+            writer.write(row(RowKind.INSERT, k, "a"), null);
+            assertEquals(2, writer.membersSkipped());
+        }
+    }
+
+    @Test
+    void aFailedBatchAddsNoMemberToTheCacheSoTheyAreSentAgain() throws Exception {
+        String good = redis.key("good");
+        String bad = redis.key("bad");
+        redis.jedis().set(bad, "a string");
+        try (RedisSinkWriter writer = writer(RedisCommand.SADD, 0, 500, DEFAULT, new RecordingMetrics())) {
+            writer.write(row(RowKind.INSERT, good, "m"), null);
+            writer.write(row(RowKind.INSERT, good, "m"), null);
+            writer.write(row(RowKind.INSERT, bad, "x"), null);
+            IOException e = assertThrows(IOException.class, () -> writer.flush(false));
+            assertEquals("Redis at " + TestRedis.ADDRESS + " rejected SADD for key '" + bad + "' (sink command 'sadd'): "
+                    + "WRONGTYPE Operation against a key holding the wrong kind of value", e.getMessage());
+            assertEquals(0, writer.memberCache().size());
+            long sent = writer.commandsSent();
+            redis.jedis().srem(good, "m"); // as if the failed batch had not reached Redis
+            writer.write(row(RowKind.INSERT, good, "m"), null);
+            writer.flush(false);
+            assertEquals(sent + 1, writer.commandsSent(), "m is sent again");
+            assertEquals(1, writer.membersSkipped(), "only the repeat within the failed batch");
+        }
+        assertEquals(Set.of("m"), redis.jedis().smembers(good));
+    }
+
+    @Test
+    void zeroTurnsTheCacheOff() throws Exception {
+        String k = redis.key("off");
+        try (RedisSinkWriter writer = writer(RedisCommand.SADD, 0, 2, 0, new RecordingMetrics())) {
+            assertNull(writer.memberCache());
+            for (int i = 0; i < 6; i++) {
+                writer.write(row(RowKind.INSERT, k, "m"), null);
+            }
+            assertEquals(3, writer.commandsSent(), "each batch of 2 rows is one merged SADD");
+            assertEquals(0, writer.membersSkipped());
+        }
+        assertEquals(Set.of("m"), redis.jedis().smembers(k));
+    }
+
+    @Test
+    void withATtlEveryRowIsWrittenSoAnExpiredKeyGetsItsMembersBack() throws Exception {
+        String k = redis.key("ttl");
+        try (RedisSinkWriter writer = writer(RedisCommand.SADD, 300, 1, DEFAULT, new RecordingMetrics())) {
+            assertNull(writer.memberCache());
+            writer.write(row(RowKind.INSERT, k, "m"), null);
+            redis.jedis().del(k); // as if it expired
+            writer.write(row(RowKind.INSERT, k, "m"), null);
+            assertEquals(4, writer.commandsSent(), "SADD and EXPIRE per row");
+        }
+        assertEquals(Set.of("m"), redis.jedis().smembers(k));
+        assertTrue(redis.jedis().ttl(k) > 290);
+    }
+
+    @Test
+    void otherCommandsHaveNoCache() throws Exception {
+        RedisSink sink = new RedisSink(TestRedis.connection(), RedisCommand.SET, 0, List.of("k", "v"), KEY_MEMBER);
+        try (RedisSinkWriter writer = new RedisSinkWriter(sink, new RecordingMetrics(), new TestProcessingTimeService())) {
+            assertNull(writer.memberCache());
+        }
+    }
+
+    @Test
+    void rowsOfOneBatchGoOutAsOneCommandPerKey() throws Exception {
+        String a = redis.key("hash-a");
+        String b = redis.key("hash-b");
+        List<LogicalType> types = List.of(VarCharType.STRING_TYPE, VarCharType.STRING_TYPE, VarCharType.STRING_TYPE);
+        RedisSink sink = new RedisSink(TestRedis.connection(), RedisCommand.HSET, 0, List.of("k", "f", "v"), types, null,
+                RedisBufferFlush.withoutTimer(500));
+        try (RedisSinkWriter writer = new RedisSinkWriter(sink, new RecordingMetrics(), new TestProcessingTimeService())) {
+            writer.write(row(RowKind.INSERT, a, "f", "1"), null);
+            writer.write(row(RowKind.INSERT, b, "f", "1"), null);
+            writer.write(row(RowKind.INSERT, a, "g", "1"), null);
+            writer.write(row(RowKind.UPDATE_AFTER, a, "f", "2"), null);
+            writer.flush(false);
+            assertEquals(2, writer.commandsSent());
+            assertNull(writer.memberCache());
+        }
+        assertEquals(Map.of("f", "2", "g", "1"), redis.jedis().hgetAll(a), "the last write of a field wins");
+        assertEquals(Map.of("f", "1"), redis.jedis().hgetAll(b));
+    }
+
+    /**
+     * A sink planned by a build without the member cache, restarting on a TaskManager with this one (Java
+     * serialization leaves the missing field null): it runs with the default cache.
+     */
+    @Test
+    void aSinkSerializedWithoutTheCacheSettingRunsWithTheDefault() throws Exception {
+        RedisSink planned = new RedisSink(TestRedis.connection(), RedisCommand.SADD, 0, List.of("k", "m"), KEY_MEMBER);
+        java.lang.reflect.Field field = RedisSink.class.getDeclaredField("memberCacheMaxEntries");
+        field.setAccessible(true);
+        field.set(planned, null);
+        RedisSink restored = InstantiationUtil.clone(planned);
+        assertEquals(DEFAULT, restored.memberCacheMaxEntries());
+        try (RedisSinkWriter writer = new RedisSinkWriter(restored, new RecordingMetrics(), new TestProcessingTimeService())) {
+            assertNotNull(writer.memberCache());
+            assertEquals(DEFAULT, writer.memberCache().maxEntries());
+            String k = redis.key("old-plan");
+            writer.write(row(RowKind.INSERT, k, "m"), null);
+            writer.write(row(RowKind.INSERT, k, "m"), null);
+            writer.flush(false);
+            assertEquals(1, writer.membersSkipped());
+        }
+        assertEquals(Set.of("m"), redis.jedis().smembers(redis.key("old-plan")));
+    }
+
+    @Test
+    void aSinkRejectsANegativeBound() {
+        assertThrows(IllegalArgumentException.class, () -> new RedisSink(TestRedis.connection(), RedisCommand.SADD, 0,
+                List.of("k", "m"), KEY_MEMBER, null, RedisBufferFlush.DEFAULT, -1));
+        RedisSink sink = new RedisSink(TestRedis.connection(), RedisCommand.SADD, 0, List.of("k", "m"), KEY_MEMBER, null,
+                RedisBufferFlush.DEFAULT, 5);
+        assertSame(RedisBufferFlush.DEFAULT, sink.bufferFlush());
+        assertEquals(5, sink.memberCacheMaxEntries());
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /** A sadd/pfadd writer without a flush timer: batches of {@code maxRows} rows, and flush(). */
+    private static RedisSinkWriter writer(RedisCommand command, int ttl, int maxRows, int cacheEntries,
+            SinkWriterMetricGroup metrics) throws IOException {
+        RedisSink sink = new RedisSink(TestRedis.connection(), command, ttl, List.of("k", "m"), KEY_MEMBER, null,
+                RedisBufferFlush.withoutTimer(maxRows), cacheEntries);
+        return new RedisSinkWriter(sink, metrics, new TestProcessingTimeService());
+    }
+
+    private static RowData row(RowKind kind, String... fields) {
+        Object[] values = new Object[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            values[i] = StringData.fromString(fields[i]);
+        }
+        return GenericRowData.ofKind(kind, values);
+    }
+
+    /** The writer's metric group, keeping the counters it registers by name. */
+    private static final class RecordingMetrics extends UnregisteredMetricsGroup implements SinkWriterMetricGroup {
+        final Map<String, Counter> counters = new HashMap<>();
+        private final SinkWriterMetricGroup io = UnregisteredMetricsGroup.createSinkWriterMetricGroup();
+
+        @Override
+        public Counter counter(String name) {
+            return counter(name, new SimpleCounter());
+        }
+
+        @Override
+        public <C extends Counter> C counter(String name, C counter) {
+            counters.put(name, counter);
+            return counter;
+        }
+
+        @Override
+        public OperatorIOMetricGroup getIOMetricGroup() {
+            return io.getIOMetricGroup();
+        }
+
+        @Override
+        public Counter getNumRecordsOutErrorsCounter() {
+            return io.getNumRecordsOutErrorsCounter();
+        }
+
+        @Override
+        public Counter getNumRecordsSendErrorsCounter() {
+            return io.getNumRecordsSendErrorsCounter();
+        }
+
+        @Override
+        public Counter getNumRecordsSendCounter() {
+            return io.getNumRecordsSendCounter();
+        }
+
+        @Override
+        public Counter getNumBytesSendCounter() {
+            return io.getNumBytesSendCounter();
+        }
+
+        @Override
+        public void setCurrentSendTimeGauge(Gauge<Long> currentSendTimeGauge) {}
+    }
+}
