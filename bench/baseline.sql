@@ -1,4 +1,4 @@
--- The baseline: the reference pipeline as the published walk-through writes it by hand, in the
+-- The baseline: the reference pipeline as people commonly write it by hand, in the
 -- legacy group-window syntax (GROUP BY HOP(...)) with no tuning options. uvpv's bench runs it
 -- on the same data as the generated job. {{topic}}, {{bootstrap}}, {{group}}, {{redisHost}},
 -- {{redisPort}} and {{database}} are filled in by the bench.

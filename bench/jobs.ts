@@ -182,7 +182,7 @@ const BASELINE_FILE = join(__dirname, 'baseline.sql');
 
 const BASELINE: BenchJob = fileJob(
   'baseline',
-  'the walk-through style, by hand (bench/baseline.sql): legacy `GROUP BY HOP(...)`, one SADD per browse row, no tuning options',
+  'the common hand-written style (bench/baseline.sql): legacy `GROUP BY HOP(...)`, one SADD per browse row, no tuning options',
   BASELINE_FILE,
 );
 

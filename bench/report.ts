@@ -12,7 +12,7 @@ function redisCommands(j: JobResult): string {
   return `${n(j.redisCommands)}${each ? ` (${each})` : ''}`;
 }
 
-/** The main table, also quoted in the README. */
+/** The main table, also quoted in docs/bench.md. */
 function resultsTable(r: BenchResult): string[] {
   const ceiling = r.jobs[0];
   const rows = r.jobs.map((j) => {

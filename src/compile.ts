@@ -24,7 +24,7 @@ export interface Compiled extends CompiledJob {
 }
 
 /**
- * Where a result is weaker than the contract's "nothing lost, nothing doubled" after a failure:
+ * Where a result is weaker than the guarantee "nothing lost, nothing doubled" (docs/guarantees.md) after a failure:
  * a list whose connector cannot skip a window it already holds gets a replayed window twice, and
  * a connector that drops the writes Redis does not take loses them for every metric.
  */

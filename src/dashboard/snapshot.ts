@@ -1,7 +1,7 @@
 /**
  * What the dashboard shows, read from the spec's Redis sinks: per metric the current value and
  * a series over recent windows; for a metric with `by`, the latest window's values of `by` (bars),
- * and for a topn, its latest window's ranking (see breakdown.ts). Every redis.type of the contract
+ * and for a topn, its latest window's ranking (see breakdown.ts). Every redis.type a spec may name
  * is understood, and keys with `{window_start}` / `{window_end}` (and `{<by column>}`) are found by
  * SCAN and placed by what their name carries.
  *

@@ -93,7 +93,7 @@ async function kafkaChecks(spec: Spec): Promise<CheckResult[]> {
 /**
  * The brokers must advertise IP addresses that can be reached: clients (Flink among them) connect
  * to exactly what a broker advertises, and a host name that resolves only inside the broker's
- * network is the walk-through's classic pitfall.
+ * network is the classic pitfall of this set-up.
  */
 export async function advertisedChecks(brokers: { nodeId: number; host: string; port: number }[], reach = tcpReachable): Promise<CheckResult[]> {
   const out: CheckResult[] = [];

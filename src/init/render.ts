@@ -45,7 +45,7 @@ export function renderSpec(p: Proposal, origin: Origin): string {
   const out: string[] = [
     `# Written by \`uvpv init\` from ${p.records} records of ${origin.described}${p.unparsed ? ` (${p.unparsed} more ${p.unparsed === 1 ? 'was' : 'were'} not JSON objects)` : ''}.`,
     '# Read it through: the types, the event time and the metrics are guesses from that sample.',
-    '# `uvpv validate` checks it; the README describes every key.',
+    '# `uvpv validate` checks it; docs/spec.md describes every key.',
     'version: 1',
     line('', 'name', scalar(specName(origin.topic)), "the Flink job's name"),
     '',

@@ -1,5 +1,5 @@
 /**
- * What Redis should hold after a run (contract: verify-expect-v1), as an expectation file
+ * What Redis should hold after a run (docs/verify.md, expectation files), as an expectation file
  * describes it or the reference model computes it. Each key's content is one Redis type's
  * (src/redis-types).
  */

@@ -1,5 +1,5 @@
 /**
- * The reference model: the contract's semantics in plain TypeScript, independent of the SQL that
+ * The reference model: the spec's semantics (docs/spec.md) in plain TypeScript, independent of the SQL that
  * uvpv generates. Given a spec and the events a run sends, it says what Redis must hold. `verify`
  * uses it when no expectation file is given, and the unit tests make it agree with every case's
  * expected.yaml, so that the SQL, the model and the expectation are three separate opinions.

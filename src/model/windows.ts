@@ -1,5 +1,5 @@
 /**
- * Window assignment as the contract defines it: event-time windows aligned to the epoch.
+ * Window assignment as the spec defines it (docs/spec.md, Windows): event-time windows aligned to the epoch.
  * Times are epoch milliseconds of the event's local date-time read as UTC (Flink's TIMESTAMP
  * carries no zone, and its windows align the same way). Each window type assigns its own (src/windows).
  */

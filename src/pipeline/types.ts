@@ -1,5 +1,5 @@
 /**
- * The decoded, validated pipeline spec (contract: pipeline-spec-v1). The unions of metric, Redis
+ * The decoded, validated pipeline spec (docs/spec.md). The unions of metric, Redis
  * and window types come from their registries (src/metrics, src/redis-types, src/windows).
  */
 import type { Metric } from '../metrics';

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Point, RedisReader, RedisTypeDefinition } from './definition';
 import type { RedisCommand } from './index';
 
-/** One list entry as the contract writes it. */
+/** One list entry as the spec defines it (docs/spec.md, Metrics × Redis types). */
 export interface ListEntry {
   window_start: string;
   window_end: string;
@@ -85,7 +85,7 @@ export interface ByPoint {
 
 /**
  * List entries `{"window_start":…,"window_end":…,"<column>":…,"value":…}` as points of their window
- * end and `by` value, in the order given; entries without the column (or not of the contract) are skipped.
+ * end and `by` value, in the order given; entries without the column (or not of that form) are skipped.
  */
 export function listByPoints(entries: readonly string[], column: string): ByPoint[] {
   const out: ByPoint[] = [];
@@ -109,7 +109,7 @@ export function listPoints(entries: readonly string[]): Point[] {
   return out;
 }
 
-/** A JSON object, or undefined (not JSON, or not an object: not an entry of the contract). */
+/** A JSON object, or undefined (not JSON, or not an object: not a list entry). */
 function parseObject(s: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(s);

@@ -99,7 +99,7 @@ export class LocalStack {
       for (const port of c.ports) {
         if (await portInUse(port)) {
           throw new RuntimeFailure(
-            `port ${port} (${c.title}) is already in use by a process the stack did not start; stop it, or move the stack with the UVPV_*_PORT variables (see README)`,
+            `port ${port} (${c.title}) is already in use by a process the stack did not start; stop it, or move the stack with the UVPV_*_PORT variables (see docs/local-stack.md)`,
           );
         }
       }

@@ -1,4 +1,4 @@
-/** Reading and writing expectation files (contract: verify-expect-v1), strictly and with positions. */
+/** Reading and writing expectation files (docs/verify.md), strictly and with positions. */
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { SpecError, UsageError, type Diagnostic } from '../errors';
@@ -46,7 +46,7 @@ export function readExpectation(file: string, shownAs = file): Expectation {
   return { redis, exact: (doc.exact as boolean | undefined) ?? true };
 }
 
-/** An expectation as YAML, in the contract's form (for --write-expect and the model's output). */
+/** An expectation as YAML, in the expectation file's form (for --write-expect and the model's output). */
 export function expectationYaml(e: Expectation, header: string): string {
   const redis: Record<string, unknown> = {};
   for (const [key, value] of e.redis) redis[key] = value;
