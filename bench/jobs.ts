@@ -96,8 +96,9 @@ function generatedSource(ctx: BenchContext, job: string) {
   const { plan, options, rest } = generatedStatements(ctx, job);
   const source = rest.find((s) => /^CREATE TABLE/i.test(s));
   if (!source) throw new Error('the generated SQL has no CREATE TABLE for the source');
-  const columns = ctx.loaded.spec.source.columns;
-  // Every column must be non-NULL, so the planner cannot prune one: all of them are parsed.
+  // The columns the generated source table declares (those the pipeline reads, where the JSON
+  // options allow leaving the others out). Each must be non-NULL, so the planner cannot prune one.
+  const columns = plan.source.columns;
   const allParsed = columns.map((c) => `${quoteIdent(c.name)} IS NOT NULL`).join(' AND ');
   return { options, source, plan, columns, allParsed };
 }
@@ -112,7 +113,7 @@ function redisTable(ctx: BenchContext, name: string, columns: string, command: s
 const CEILING: BenchJob = {
   name: 'ceiling',
   describe:
-    'reads and parses every record (all columns, as the generated source table declares them) and counts the rows: per hour of event time, INCRBY into Redis; what the machine can do at all for this topic',
+    'reads and parses every record (the columns the generated source table declares: those the pipeline reads) and counts the rows: per hour of event time, INCRBY into Redis; what the machine can do at all for this topic',
   statements: (ctx) => {
     const s = generatedSource(ctx, 'ceiling');
     const source = quoteIdent(s.plan.source.table);
@@ -130,7 +131,7 @@ const CEILING: BenchJob = {
 
 const PARSE_ONLY: BenchJob = {
   name: 'parse-only',
-  describe: 'for reference: reads and parses every column into a `blackhole` sink, counting nothing (one chained task)',
+  describe: 'for reference: reads and parses every column the generated source table declares into a `blackhole` sink, counting nothing (one chained task)',
   statements: (ctx) => {
     const s = generatedSource(ctx, 'parse-only');
     const columns = s.columns.map((c) => `${quoteIdent(c.name)} ${c.type.sql}`).join(', ');

@@ -49,7 +49,7 @@ export function guaranteeWarnings(compiled: Compiled, compiler: SqlCompiler): st
 
 export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: PlanOverrides = {}, options: DialectOptions = {}): Compiled {
   const compiler = DIALECTS[dialect](options);
-  const plan = buildPlan(loaded.spec, overrides);
+  const plan = buildPlan(loaded.spec, overrides, compiler.capabilities);
   const problems = compiler.check(plan);
   if (problems.length) {
     throw new SpecError(

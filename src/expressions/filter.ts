@@ -428,6 +428,42 @@ function describe(k: Kind): string {
   return { boolean: 'a condition', number: 'a number', string: 'text', null: 'NULL' }[k as 'boolean'];
 }
 
+/** The columns a filter reads, each once, in the order it first names them. */
+export function filterColumns(e: FilterExpr): string[] {
+  const found = new Set<string>();
+  const visit = (x: FilterExpr): void => {
+    switch (x.kind) {
+      case 'literal':
+        return;
+      case 'column':
+        found.add(x.name);
+        return;
+      case 'compare':
+      case 'arith':
+      case 'logic':
+        visit(x.left);
+        visit(x.right);
+        return;
+      case 'not':
+      case 'negate':
+      case 'isNull':
+        visit(x.expr);
+        return;
+      case 'in':
+        [x.expr, ...x.list].forEach(visit);
+        return;
+      case 'between':
+        [x.expr, x.low, x.high].forEach(visit);
+        return;
+      case 'like':
+        [x.expr, x.pattern].forEach(visit);
+        return;
+    }
+  };
+  visit(e);
+  return [...found];
+}
+
 /** Renders a filter as Flink SQL. Identifiers are quoted and literals escaped. */
 export function renderFilter(e: FilterExpr, quoteIdent: (s: string) => string, quoteString: (s: string) => string): string {
   const r = (x: FilterExpr): string => renderFilter(x, quoteIdent, quoteString);

@@ -1,11 +1,27 @@
 /** Spec → plan: decides what the job computes, once, for every dialect. */
 import { membersOf, metricDefinition, rankingOf, type CountRequest } from '../metrics';
 import { commandOf, pushesWindowEntries, REDIS_TYPES } from '../redis-types';
+import { filterColumns } from '../expressions/filter';
 import { namesOneWindow, namesWindow, parseKey } from '../expressions/key-template';
 import { WINDOW_COLUMNS } from '../pipeline/names';
 import type { Spec } from '../pipeline/types';
 import { required } from '../util/required';
 import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode } from './nodes';
+
+/**
+ * What the target's Redis connector does that changes what the job itself must compute (the
+ * dialects' capabilities include these; a plan built without them assumes a connector without).
+ */
+export interface ConnectorTraits {
+  /**
+   * The sink skips members it has already written (uvpv's connector: a bounded cache of them),
+   * so a fixed-key set or hll needs no deduplication in the job: SADD and PFADD ignore a repeat,
+   * and a member the cache has forgotten (evicted, or after a restore) only costs a write.
+   */
+  readonly skipsWrittenMembers: boolean;
+}
+
+const PLAIN_CONNECTOR: ConnectorTraits = { skipsWrittenMembers: false };
 
 /** What a run may change without touching the spec (verify and bench use these). */
 export interface PlanOverrides {
@@ -26,7 +42,7 @@ export interface PlanOverrides {
   jobName?: string;
 }
 
-export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
+export function buildPlan(spec: Spec, overrides: PlanOverrides = {}, connector: ConnectorTraits = PLAIN_CONNECTOR): Plan {
   // Every name the generated SQL adds is claimed here, against the spec's own names, so that
   // none can hide or collide with a user's table, column or another generated name.
   const tables = new Names([spec.source.table]);
@@ -68,7 +84,7 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
     const base = { metric: m.name, table, key, redis, redisType: m.redis.type, command: commandOf(m.redis), by: m.by, ordered };
     if (type.writes === 'members') {
       const member = membersOf(m);
-      const dedupe = namesWindow(key) ? 'per-window' : 'first-seen';
+      const dedupe = namesWindow(key) ? 'per-window' : connector.skipsWrittenMembers ? 'sink' : 'first-seen';
       const remember = dedupe === 'first-seen' ? spec.job.stateTtl : undefined;
       return { ...base, kind: 'members', dedupe, remember, filter: eventFilter(spec, member.event), column: member.column };
     }
@@ -86,18 +102,52 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}): Plan {
 
   const firstSeen = sinks.some((s) => s.kind === 'members' && s.dedupe === 'first-seen');
   const views = [...aggregations.values()];
+  const firstSeenColumns = firstSeen ? { proctime: columns.claim('proctime'), firstSeenRank: columns.claim('seen') } : {};
   return {
     pipelineName: spec.name,
     specFile: spec.file,
     jobOptions: jobOptions(spec, views, overrides, firstSeen),
-    source: firstSeen ? { ...source, proctime: columns.claim('proctime'), firstSeenRank: columns.claim('seen') } : source,
+    source: { ...source, ...declaredColumns(spec, columnsRead(spec, views, sinks)), ...firstSeenColumns },
     window: spec.window,
     aggregations: views.map(({ view, by, counts }) => (by === undefined ? { view, counts } : { view, by, counts })),
     sinks,
   };
 }
 
-function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names): SourceNode {
+/** The source columns the job reads: the event time, and those the counts and sinks read. */
+function columnsRead(spec: Spec, views: readonly { by?: string; counts: readonly CountNode[] }[], sinks: readonly SinkNode[]): Set<string> {
+  const read = new Set([spec.source.eventTime]);
+  for (const v of views) {
+    if (v.by !== undefined) read.add(v.by);
+    for (const c of v.counts) {
+      filterColumns(c.filter).forEach((name) => read.add(name));
+      if (c.kind === 'distinct') read.add(c.column);
+    }
+  }
+  for (const s of sinks) {
+    if (s.by !== undefined) read.add(s.by);
+    for (const part of s.key) if ('column' in part) read.add(part.column);
+    if (s.kind === 'members') {
+      filterColumns(s.filter).forEach((name) => read.add(name));
+      read.add(s.column);
+    }
+  }
+  return read;
+}
+
+/**
+ * The columns the source table declares. Where a parse error is a NULL and a missing field too,
+ * a column nothing reads can neither fail nor drop a row, so it is left out: Flink then does not
+ * decode it (its Kafka table source cannot prune columns itself).
+ */
+function declaredColumns(spec: Spec, read: ReadonlySet<string>): Pick<SourceNode, 'columns' | 'unreadColumns'> {
+  const s = spec.source;
+  const unreadIrrelevant = s.ignoreParseErrors && !s.failOnMissingField;
+  const columns = unreadIrrelevant ? s.columns.filter((c) => read.has(c.name)) : s.columns;
+  return { columns, unreadColumns: s.columns.filter((c) => !columns.includes(c)).map((c) => c.name) };
+}
+
+function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names): Omit<SourceNode, 'columns' | 'unreadColumns'> {
   const s = spec.source;
   const eventColumn = required(
     s.columns.find((c) => c.name === s.eventTime),
@@ -117,7 +167,6 @@ function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names)
     stopAt: Array.isArray(o.bounded) ? (o.bounded as readonly number[]) : undefined,
     ignoreParseErrors: s.ignoreParseErrors,
     failOnMissingField: s.failOnMissingField,
-    columns: s.columns,
     eventTime: s.eventTime,
     rowtime,
     watermarkDelay: s.watermarkDelay,
@@ -194,7 +243,8 @@ function jobOptions(spec: Spec, views: readonly { by?: string; counts: readonly 
         'prunes the counts each one does not use, and runs one window aggregation per metric, each with its own copy of the window state.',
     });
   }
-  if (views.some((v) => v.counts.some((c) => c.kind === 'distinct'))) {
+  // At parallelism 1 there is no task to spread a hot window or user over: the second level only costs.
+  if (spec.job.parallelism > 1 && views.some((v) => v.counts.some((c) => c.kind === 'distinct'))) {
     options.push({
       key: 'table.optimizer.distinct-agg.split.enabled',
       value: 'true',

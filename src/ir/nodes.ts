@@ -41,6 +41,17 @@ export interface JobOption {
 
 /** The spec's source, as the job reads it (run overrides applied), plus the names the SQL adds. */
 export interface SourceNode extends Omit<SourceSpec, 'format' | 'offsetReset'> {
+  /**
+   * The columns the source table declares: the spec's, in its order, less `unreadColumns`.
+   * (What a record holds is still the spec's columns: init, produce and the model read those.)
+   */
+  readonly columns: SourceSpec['columns'];
+  /**
+   * The spec's columns nothing in the job reads, left undeclared (so not decoded) where the JSON
+   * options make them irrelevant: parse errors ignored and missing fields allowed, so a column's
+   * value can neither fail nor drop a row. Empty otherwise.
+   */
+  readonly unreadColumns: readonly string[];
   /** group-offsets only: where a group without committed offsets starts. */
   readonly offsetReset?: OffsetReset;
   /** Stop at the offsets that were latest when the job started (verify, bench)... */
@@ -112,9 +123,11 @@ export interface MembersSink extends SinkBase {
    * each window (the key names the window). `first-seen`: the key has no window placeholder, so
    * all windows' members land in one Redis key; each member is then written once, the first time
    * it is seen, which gives the same set with far fewer writes, at once rather than when a
-   * window closes.
+   * window closes. `sink`: the same key, but the connector skips the members it has already
+   * written (ConnectorTraits.skipsWrittenMembers), so every matching row's member goes to it, with
+   * no state and no shuffle in the job.
    */
-  readonly dedupe: 'per-window' | 'first-seen';
+  readonly dedupe: 'per-window' | 'first-seen' | 'sink';
   /** First-seen only: how long a written member is remembered (spec job.stateTtl); null: forever. */
   readonly remember?: Duration | null;
   readonly filter: FilterExpr;

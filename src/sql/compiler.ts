@@ -3,6 +3,7 @@
  * a dialect overrides the protected hooks where it differs (today: the Redis sink's options)
  * and declares what it can do in `capabilities`, instead of `if (dialect === ...)` checks.
  */
+import type { ConnectorTraits } from '../ir/build';
 import type { AggregationNode, CountNode, MembersSink, Plan, RankedSink, ScalarSink, SinkNode, ValueNode, WindowNode } from '../ir/nodes';
 import { redisType, type ColumnSlot, type RedisCommand } from '../redis-types';
 import { intervalLiteral, type Duration } from '../expressions/duration';
@@ -18,7 +19,8 @@ export type DialectName = 'flink' | 'oceanus';
 /** Which Redis SQL connector the flink dialect writes for: jeff-zou's, or uvpv's own (the local stack's). */
 export type RedisConnectorName = 'jeff-zou' | 'uvpv';
 
-export interface Capabilities {
+/** What the dialect's connector can do; ConnectorTraits are those the plan itself depends on. */
+export interface Capabilities extends ConnectorTraits {
   /** The Redis commands the connector's sink can run. */
   readonly commands: ReadonlySet<RedisCommand>;
   /**
@@ -208,6 +210,12 @@ export abstract class SqlCompiler {
     ];
     if (s.rowtime.computed) comment.push(`-- ${s.rowtime.name} is ${s.eventTime} at millisecond precision, which Flink needs for a time attribute.`);
     if (s.proctime) comment.push(`-- ${s.proctime} (processing time) orders the first-seen deduplication of UV members.`);
+    if (s.unreadColumns.length) {
+      comment.push(
+        `-- Not declared, so not decoded, as nothing reads them: ${s.unreadColumns.join(', ')}. With parse errors`,
+        '-- ignored and missing fields allowed (both NULL), no value of theirs could fail or drop a row.',
+      );
+    }
     return {
       kind: 'create',
       comment: comment.join('\n'),
@@ -303,8 +311,17 @@ export abstract class SqlCompiler {
     const column = sink.kind === 'members' ? sink.column : undefined;
     const perWindow = redisType(sink.redisType).describeWrite({ metric: sink.metric, key, command: sink.command, column, by: sink.by });
     if (sink.kind !== 'members' || sink.dedupe === 'per-window') return perWindow;
+    const write = `Metric ${sink.metric}: ${sink.command.toUpperCase()} ${key} <each distinct ${sink.column}${sink.by ? ` per ${sink.by}` : ''}>.`;
+    if (sink.dedupe === 'sink') {
+      return [
+        write,
+        "-- One key for all windows: every matching row's member goes to the sink at once, which skips the",
+        `-- members it has already written. ${sink.command.toUpperCase()} ignores a repeat, so a member written again (forgotten by the`,
+        "-- sink's bounded cache, or replayed after a restore) changes nothing: the job keeps no state for it.",
+      ].join('\n');
+    }
     return [
-      `Metric ${sink.metric}: ${sink.command.toUpperCase()} ${key} <each distinct ${sink.column}${sink.by ? ` per ${sink.by}` : ''}>.`,
+      write,
       '-- One key for all windows: each member is written once, the first time it is seen, which is',
       "-- the same set as adding every window's members, with far fewer writes and without waiting for",
       '-- windows to close.',
@@ -323,6 +340,11 @@ export abstract class SqlCompiler {
     const column = quoteIdent(sink.column);
     const by = sink.by === undefined || sink.by === sink.column ? [] : [quoteIdent(sink.by)];
     const where = `WHERE (${this.filter(sink.filter)}) AND ${[column, ...by].map((c) => `${c} IS NOT NULL`).join(' AND ')}`;
+    if (sink.dedupe === 'sink') {
+      // The connector skips members it already wrote: no state, no shuffle, chained to the source.
+      const from = `FROM ${quoteIdent(plan.source.timedView)}`;
+      return [`INSERT INTO ${quoteIdent(sink.table)}`, `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`, from, where].join('\n');
+    }
     if (sink.dedupe === 'first-seen') {
       // Flink's keep-first-row deduplication: insert-only, one row per member (per value of `by`).
       const rank = quoteIdent(required(plan.source.firstSeenRank, "the source's first-seen rank column"));

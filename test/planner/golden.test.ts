@@ -5,7 +5,7 @@
 import { compileSpec } from '../../src/compile';
 import { SpecError } from '../../src/errors';
 import { loadSpec } from '../../src/pipeline/load';
-import { findCases } from '../support/cases';
+import { CONNECTOR_VARIANTS, findCases } from '../support/cases';
 import { planOnFlink, type Script } from '../support/flink-planner';
 
 const generating = findCases().filter((c) => c.has('generate.flink.sql'));
@@ -15,10 +15,14 @@ test('there are golden cases to plan', () => {
 });
 
 test('Flink plans the SQL of every golden case', async () => {
-  const scripts: Script[] = generating.map((c) => {
+  const scripts: Script[] = generating.flatMap((c) => {
     try {
       const loaded = loadSpec('pipeline.yaml', { env: c.env, cwd: c.dir });
-      return { id: c.name, statements: compileSpec(loaded, 'flink').statements };
+      const variants = CONNECTOR_VARIANTS.filter((v) => v.dialect === 'flink' && c.has(v.file)).map((v) => ({
+        id: `${c.name}/${v.file}`, // no spaces: the planner reads the id as one word
+        statements: compileSpec(loaded, 'flink', {}, { redisConnector: v.redisConnector }).statements,
+      }));
+      return [{ id: c.name, statements: compileSpec(loaded, 'flink').statements }, ...variants];
     } catch (e) {
       throw new Error(`${c.name}: ${e instanceof SpecError ? e.diagnostics.map((d) => d.message).join('; ') : String(e)}`);
     }

@@ -1,14 +1,15 @@
 /**
- * Property: every spec that `validate` accepts is planned by Flink; every spec it refuses gets a
- * clear, located error (never a crash). Specs come from test/support/random-spec.ts with a fixed
- * seed; a failure is shrunk to a small spec and printed as YAML.
+ * Property: every spec that `validate` accepts is planned by Flink (its flink script for each
+ * Redis connector); every spec it refuses gets a clear, located error (never a crash). Specs come
+ * from test/support/random-spec.ts with a fixed seed; a failure is shrunk to a small spec and
+ * printed as YAML.
  *
  *   UVPV_PROPERTY_SEED=7 UVPV_PROPERTY_COUNT=2000 npx jest --selectProjects planner test/planner/random-specs.test.ts
  */
 import { compileSpec } from '../../src/compile';
 import { SpecError } from '../../src/errors';
 import { DIALECTS } from '../../src/sql/dialects';
-import type { SqlStatement } from '../../src/sql/compiler';
+import type { RedisConnectorName, SqlStatement } from '../../src/sql/compiler';
 import { loadSpecText } from '../../src/pipeline/load';
 import { planOnFlink } from '../support/flink-planner';
 import { randomSpec, shrinkSteps, specYaml, type SpecTree } from '../support/random-spec';
@@ -16,9 +17,12 @@ import { randomSpec, shrinkSteps, specYaml, type SpecTree } from '../support/ran
 const SEED = Number(process.env.UVPV_PROPERTY_SEED ?? 20261130);
 const COUNT = Number(process.env.UVPV_PROPERTY_COUNT ?? 300);
 
-type Outcome = { kind: 'refused'; messages: string[] } | { kind: 'accepted'; statements: SqlStatement[] };
+/** An accepted spec's flink scripts: for jeff-zou's Redis connector, and for uvpv's, which compiles some metrics differently. */
+type Outcome = { kind: 'refused'; messages: string[] } | { kind: 'accepted'; scripts: { connector: RedisConnectorName; statements: SqlStatement[] }[] };
 
-/** What `validate` and `generate --dialect flink` make of a spec; throws on anything but a spec error. */
+const CONNECTORS: readonly RedisConnectorName[] = ['jeff-zou', 'uvpv'];
+
+/** What `validate` and `generate --dialect flink` (for each connector) make of a spec; throws on anything but a spec error. */
 function compile(spec: SpecTree): Outcome {
   const text = specYaml(spec);
   try {
@@ -32,7 +36,7 @@ function compile(spec: SpecTree): Outcome {
         }
       }
     }
-    return { kind: 'accepted', statements: compileSpec(loaded, 'flink').statements };
+    return { kind: 'accepted', scripts: CONNECTORS.map((connector) => ({ connector, statements: compileSpec(loaded, 'flink', {}, { redisConnector: connector }).statements })) };
   } catch (e) {
     if (!(e instanceof SpecError)) throw new Error(`uvpv crashed on this spec:\n${text}\n${(e as Error).stack}`);
     return { kind: 'refused', messages: e.diagnostics.map((d) => `${d.line}:${d.col}: ${d.path}: ${d.message}`) };
@@ -41,11 +45,15 @@ function compile(spec: SpecTree): Outcome {
 
 /** Specs validate accepts and Flink refuses, by index, with Flink's error. */
 async function refusedByFlink(specs: SpecTree[]): Promise<Map<number, string>> {
-  const accepted = specs.map((s, i) => ({ i, o: compile(s) })).filter((x) => x.o.kind === 'accepted');
-  const planned = await planOnFlink(accepted.map(({ i, o }) => ({ id: String(i), statements: (o as { statements: SqlStatement[] }).statements })));
+  const scripts = specs.flatMap((s, i) => {
+    const o = compile(s);
+    return o.kind === 'accepted' ? o.scripts.map(({ connector, statements }) => ({ i, connector, statements })) : [];
+  });
+  // One word per id: the planner reads it as one.
+  const planned = await planOnFlink(scripts.map(({ i, connector, statements }) => ({ id: `${i}/${connector}`, statements })));
   const out = new Map<number, string>();
   planned.forEach((p, k) => {
-    if (!p.ok) out.set(accepted[k].i, p.error);
+    if (!p.ok && !out.has(scripts[k].i)) out.set(scripts[k].i, `(${scripts[k].connector}'s connector) ${p.error}`);
   });
   return out;
 }

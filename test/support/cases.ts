@@ -7,6 +7,7 @@
  *   validate.stderr            expected `uvpv validate` output for a spec that must fail (exit 2)
  *   generate.<dialect>.sql     expected `uvpv generate --dialect <dialect>` output
  *   generate.<dialect>.stderr  expected error when the dialect cannot compile the spec (exit 2)
+ *   generate.flink.uvpv-connector.sql  optional: expected `generate --redis-connector uvpv` output
  *   events.jsonl, expected.yaml  events and the Redis contents they must produce (verify)
  *   init.sample.jsonl          records `uvpv init --from-file` reads: pipeline.yaml is what it writes
  */
@@ -15,6 +16,12 @@ import { join, relative } from 'node:path';
 
 const CASES_ROOT = join(__dirname, '..', 'cases');
 export const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+/**
+ * Expected generate outputs a case may have beside one per dialect: the flink dialect for uvpv's
+ * own Redis connector, which compiles some metrics differently. A case opts in by having the file.
+ */
+export const CONNECTOR_VARIANTS = [{ file: 'generate.flink.uvpv-connector.sql', dialect: 'flink', redisConnector: 'uvpv' }] as const;
 
 export interface Case {
   name: string;
@@ -54,6 +61,7 @@ export function findCases(root = CASES_ROOT): Case[] {
 export function caseProblems(dialects: readonly string[], root = CASES_ROOT): string[] {
   const known = new Set(['pipeline.yaml', 'env.json', 'validate.stderr', 'validate.warnings', 'events.jsonl', 'expected.yaml', 'init.sample.jsonl']);
   for (const d of dialects) known.add(`generate.${d}.sql`).add(`generate.${d}.stderr`);
+  for (const v of CONNECTOR_VARIANTS) known.add(v.file);
   const problems: string[] = [];
   const walk = (dir: string) => {
     const entries = readdirSync(dir).sort();

@@ -38,12 +38,13 @@ test('a variant that sets parallelism.default is the job generated for that job.
 });
 
 test('other options go on top of the generated job at its own parallelism', () => {
-  const job = variant("-- no TTL\nRESET 'table.exec.state.ttl';\n");
+  const job = variant("-- no object reuse\nRESET 'pipeline.object-reuse';\n");
   expect(job.parallelism).toBeUndefined();
   const statements = job.statements(ctx);
   expect(statements).toContain("SET 'parallelism.default' = '1'");
-  expect(statements.indexOf("RESET 'table.exec.state.ttl'")).toBeGreaterThan(statements.indexOf("SET 'table.exec.state.ttl' = '1 d'"));
-  expect(job.describe).toBe("no TTL (the generated job, then RESET 'table.exec.state.ttl')");
+  expect(statements).toContain("SET 'pipeline.object-reuse' = 'true'");
+  expect(statements.indexOf("RESET 'pipeline.object-reuse'")).toBeGreaterThan(statements.indexOf("SET 'pipeline.object-reuse' = 'true'"));
+  expect(job.describe).toBe("no object reuse (the generated job, then RESET 'pipeline.object-reuse')");
 });
 
 describe('by-product: the reference pipeline plus pv by product_id into a hash and a top-10 zset', () => {

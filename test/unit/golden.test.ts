@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { run } from '../../src/cli/run';
 import { memoryIo } from '../../src/io/io';
 import { DIALECTS } from '../../src/sql/dialects';
-import { caseProblems, findCases, UPDATE, type Case } from '../support/cases';
+import { caseProblems, CONNECTOR_VARIANTS, findCases, UPDATE, type Case } from '../support/cases';
 
 const cases = findCases();
 const dialects = Object.keys(DIALECTS);
@@ -86,6 +86,16 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
         expect(r.out).toBe('');
         expect(r.code).toBe(2);
       }
+    });
+  }
+
+  for (const v of CONNECTOR_VARIANTS.filter((v) => c.has(v.file))) {
+    test(`generate --dialect ${v.dialect} --redis-connector ${v.redisConnector}`, async () => {
+      const r = await uvpv(c, ['generate', 'pipeline.yaml', '--dialect', v.dialect, '--redis-connector', v.redisConnector]);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      if (UPDATE) writeExpected(c, v.file, r.out);
+      else expect(r.out).toBe(c.read(v.file));
+      expect(r.code).toBe(0);
     });
   }
 });

@@ -22,9 +22,6 @@ SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CAN
 -- Computes the shared window counts once for all the metrics that read them. Without it the planner optimizes each INSERT on its own, prunes the counts each one does not use, and runs one window aggregation per metric, each with its own copy of the window state.
 SET 'table.optimizer.reuse-optimize-block-with-digest-enabled' = 'true';
 
--- Splits COUNT(DISTINCT) for UV into two aggregation levels, so one hot window or user cannot overload a task.
-SET 'table.optimizer.distinct-agg.split.enabled' = 'true';
-
 -- Kafka source: one JSON record per message. Event time is ts; a row may arrive up to
 -- 1 minute late (out of order) and still count.
 CREATE TABLE `shop` (
