@@ -1,7 +1,8 @@
 /**
  * The jobs the bench compares on the same topic: the ceiling (read and parse every record and
  * count the rows, nothing else), the pipeline as `uvpv generate` writes it, the hand-written
- * baseline, and, for reference, a parse-only job. Variants (`--variant FILE`, by default every
+ * baseline, and two anchors that split the ceiling's budget: read-only (fetch the raw bytes and
+ * count them, no JSON) and parse-only (fetch and decode the pipeline's columns, count nothing). Variants (`--variant FILE`, by default every
  * file in bench/variants/) are option files on top of the generated job, whole SQL jobs with
  * the baseline's {{placeholders}}, or metrics added to the bench's spec (a YAML file).
  */
@@ -49,6 +50,11 @@ export interface BenchJob {
   spec?: (specFile: string, opts: LoadOptions) => Loaded;
   /** The names of the metrics the job computes on top of the bench spec's own. */
   adds?: readonly string[];
+  /**
+   * The job whose Redis contents this one must reproduce exactly, on every key that job writes
+   * (compared by digest in every run): the generated job, for its option and metrics variants.
+   */
+  sameOutputAs?: string;
 }
 
 /** Where the ceiling job leaves its row count (INCRBY per window, so the sum of all windows). */
@@ -96,9 +102,9 @@ function generatedSource(ctx: BenchContext, job: string) {
   const { plan, options, rest } = generatedStatements(ctx, job);
   const source = rest.find((s) => /^CREATE TABLE/i.test(s));
   if (!source) throw new Error('the generated SQL has no CREATE TABLE for the source');
-  // The columns the generated source table declares (those the pipeline reads, where the JSON
-  // options allow leaving the others out). Each must be non-NULL, so the planner cannot prune one.
+  // The columns the generated source table declares: what the pipeline pays to decode.
   const columns = plan.source.columns;
+  // Every column must be non-NULL, so the planner cannot prune one: all of them are parsed.
   const allParsed = columns.map((c) => `${quoteIdent(c.name)} IS NOT NULL`).join(' AND ');
   return { options, source, plan, columns, allParsed };
 }
@@ -131,7 +137,7 @@ const CEILING: BenchJob = {
 
 const PARSE_ONLY: BenchJob = {
   name: 'parse-only',
-  describe: 'for reference: reads and parses every column the generated source table declares into a `blackhole` sink, counting nothing (one chained task)',
+  describe: 'anchor: reads and parses the columns the generated source table declares into a `blackhole` sink, counting nothing (one chained task)',
   statements: (ctx) => {
     const s = generatedSource(ctx, 'parse-only');
     const columns = s.columns.map((c) => `${quoteIdent(c.name)} ${c.type.sql}`).join(', ');
@@ -141,6 +147,36 @@ const PARSE_ONLY: BenchJob = {
       s.source,
       `CREATE TEMPORARY TABLE \`bench_blackhole\` (${columns}) WITH ('connector' = 'blackhole')`,
       `INSERT INTO \`bench_blackhole\` SELECT ${names} FROM ${quoteIdent(s.plan.source.table)}`,
+    ];
+  },
+};
+
+/**
+ * The generated source table's connector options with the JSON format replaced by `raw`: the
+ * same Kafka reads, no decoding.
+ */
+function rawSourceOptions(source: string): string[] {
+  const withAt = source.search(/\)\s*WITH\s*\(/i);
+  if (withAt < 0) throw new Error('the generated source table has no WITH options');
+  const options = [...source.slice(withAt).matchAll(/'([^']+)'\s*=\s*('(?:[^']|'')*')/g)].map((m) => ({ key: m[1], value: m[2] }));
+  const kept = options.filter((o) => o.key !== 'format' && !o.key.startsWith('json.'));
+  return [...kept.map((o) => `${quoteString(o.key)} = ${o.value}`), `'format' = 'raw'`];
+}
+
+const READ_ONLY: BenchJob = {
+  name: 'read-only',
+  describe:
+    "anchor: fetches every record's raw bytes (`raw` format, no JSON decoding) and counts them per hour of the Kafka timestamp, INCRBY into Redis as the ceiling does: the cost of fetching alone",
+  statements: (ctx) => {
+    const s = generatedSource(ctx, 'read-only');
+    return [
+      ...s.options,
+      `CREATE TEMPORARY TABLE \`bench_raw\` (\`line\` BYTES, \`kafka_time\` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL, ` +
+        `WATERMARK FOR \`kafka_time\` AS \`kafka_time\` - INTERVAL '1' MINUTE) WITH (${rawSourceOptions(s.source).join(', ')})`,
+      'CREATE TEMPORARY VIEW `bench_raw_read` AS SELECT * FROM `bench_raw` WHERE `line` IS NOT NULL',
+      redisTable(ctx, 'bench_rows', '`key` STRING, `increment` STRING', 'incrby'),
+      `INSERT INTO \`bench_rows\` SELECT ${quoteString(ROWS_KEY)}, CAST(COUNT(*) AS STRING) ` +
+        "FROM TABLE(TUMBLE(TABLE `bench_raw_read`, DESCRIPTOR(`kafka_time`), INTERVAL '1' HOUR)) GROUP BY `window_start`, `window_end`",
     ];
   },
 };
@@ -213,6 +249,7 @@ export function variantJob(file: string): BenchJob {
   const generatedFor = parallelism > 1 ? `the generated job for job.parallelism: ${parallelism}` : 'the generated job';
   return {
     name,
+    sameOutputAs: 'generated',
     ...(parallelism > 1 ? { parallelism } : {}),
     describe: `${describe} (${generatedFor}${options.length ? `, then ${options.join('; ')}` : ''})`,
     statements: (ctx) => {
@@ -237,6 +274,7 @@ function metricsJob(file: string): BenchJob {
     name,
     describe: `${describe} (the generated job for the bench's spec with ${names.join(' and ')} added)`,
     adds: names,
+    sameOutputAs: 'generated',
     spec: (specFile, opts) => {
       const doc = parseDocument(readFileSync(resolve(opts.cwd, specFile), 'utf8'));
       const metrics = doc.get('metrics');
@@ -266,4 +304,7 @@ function addedMetrics(file: string, text: string): unknown[] {
   return metrics;
 }
 
-export const JOBS: readonly BenchJob[] = [CEILING, GENERATED, BASELINE, PARSE_ONLY];
+export const JOBS: readonly BenchJob[] = [CEILING, GENERATED, BASELINE, PARSE_ONLY, READ_ONLY];
+
+/** The anchors, by name: what the report splits the budget with. */
+export const ANCHORS = { readOnly: READ_ONLY.name, parseOnly: PARSE_ONLY.name } as const;

@@ -1,8 +1,11 @@
 /**
- * `npm run bench`: produce N records once, run every job on them (taking turns, `runs` times),
- * and measure each run: records/s, Redis write commands (INFO commandstats before and after),
- * the TaskManager's peak memory, where the time went (Flink's busy / back-pressured / idle time
- * per task), and what the job wrote (so that the jobs are seen to compute the same thing).
+ * `npm run bench`: produce the records once (per size and per partition count), then run rounds:
+ * each round runs the ceiling and every job once, in an order shuffled afresh (seeded), so that
+ * what slows the machine for a while slows the jobs of a round alike; a job's ratio is taken per
+ * round against the ceiling of the same round. Each run measures records/s, Redis write commands
+ * (INFO commandstats before and after), CPU seconds of the TaskManager, Kafka and Redis (/proc),
+ * the load average before and after, the TaskManager's peak memory, Flink's busy / back-pressured
+ * / idle time per task, and a digest of every key the job wrote.
  * Then the Redis memory of a UV of many distinct users, as a set and as an hll.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type Redis from 'ioredis';
+import type { Expected } from '../src/redis-types';
 import type { Io } from '../src/io/io';
 import { progress } from '../src/io/progress';
 import { DEFAULT_TIMING, GatewayClient } from '../src/deploy/gateway/client';
@@ -24,20 +28,28 @@ import { loadSpec } from '../src/pipeline/load';
 import { stackLayout } from '../src/stack/layout';
 import { LocalStack } from '../src/stack/stack';
 import { required } from '../src/util/required';
+import { redisClient } from '../src/util/redis';
 import { claimDatabase, CLAIM_KEY } from '../src/verify/namespace';
 import { snapshot } from '../src/verify/snapshot';
 import { JOBS, ROWS_KEY, type BenchContext, type BenchJob } from './jobs';
+import { digestOf, keyDigests } from './digest';
 import { collectGarbage, memorySampler, type FlinkRest } from './memory';
+import { busyThreshold, cpuMeter, cpuSeconds, loadAverage, MEASURED_PROCESSES, type MeasuredProcess, type Pids } from './processes';
+import { median, pairedRatio, seededRandom, shuffled, type PairedRatio } from './stats';
 
 export interface BenchOptions {
   spec: string;
-  events: number;
+  /**
+   * Records per run: one size, or two (ascending), when each job's rate is the slope between them:
+   * (large − small) / (run time at large − run time at small), so fixed start and stop costs cancel.
+   */
+  sizes: readonly number[];
   seed: number;
-  /** Runs of each job; the median run is reported (the jobs take turns, so noise hits all alike). */
-  runs: number;
+  /** Measured rounds: each runs every job once (at every size), in a shuffled order. */
+  rounds: number;
   /** Rounds of every job before the measured ones, not measured: the TaskManager's JIT warms up (default 1). */
   warmup?: number;
-  /** Distinct users for the set-vs-hll memory measure (default: `events`). */
+  /** Distinct users for the set-vs-hll memory measure (default: the largest size). */
   uvUsers?: number;
   /** The jobs to run (default: JOBS); the first is the ceiling the others are compared with. */
   jobs?: readonly BenchJob[];
@@ -45,7 +57,7 @@ export interface BenchOptions {
 
 export interface VertexProfile {
   name: string;
-  /** Milliseconds the task was busy, back-pressured (waiting for downstream) and idle. */
+  /** Milliseconds the task was busy, back-pressured (waiting for downstream) and idle (summed over its subtasks). */
   busyMs: number;
   backPressuredMs: number;
   idleMs: number;
@@ -55,7 +67,7 @@ export interface VertexProfile {
 
 /** What a job left in its Redis database, in short. */
 export interface JobOutput {
-  /** The ceiling's count of parsed rows (the sum of its INCRBYs). */
+  /** The ceiling's (or the read-only anchor's) count of rows (the sum of its INCRBYs). */
   rows?: number;
   /** Members of each set, in number. */
   sets: Record<string, number>;
@@ -70,6 +82,11 @@ export interface JobOutput {
 
 export interface JobRun {
   jobId: string;
+  /** The measured round (1..rounds), and the run's place in the round's shuffled order (1..). */
+  round: number;
+  order: number;
+  /** Records the run read. */
+  events: number;
   /** Flink's duration of the job: submission to FINISHED, scheduling and task start-up included. */
   jobSeconds: number;
   /** From the first task RUNNING to the last task FINISHED: the records' processing alone. */
@@ -78,45 +95,78 @@ export interface JobRun {
   redisByCommand: Record<string, number>;
   peakHeapMb: number;
   peakRssMb?: number;
+  /** CPU seconds (user + system) each process used from submission to FINISHED. */
+  cpuSeconds: Partial<Record<MeasuredProcess, number>>;
+  /** The 1-minute load average before the job was submitted and after it finished. */
+  loadBefore: number;
+  loadAfter: number;
+  /** The load before the run was above the busy threshold: other work shared the cores. */
+  busy: boolean;
   vertices: VertexProfile[];
   output: JobOutput;
+  /** The digest of every key the job wrote, and each key's. */
+  digest: string;
+  keyDigests: Record<string, string>;
 }
 
-export interface JobResult extends JobRun {
+export interface JobResult {
   name: string;
   describe: string;
   /** The metrics the job computes on top of the bench spec's own (a metrics variant). */
   adds?: readonly string[];
+  /** The job whose Redis contents this one must reproduce (on that job's keys). */
+  sameOutputAs?: string;
   /** The job's parallelism, and the partitions of the topic it read. */
   parallelism: number;
-  /** records / runSeconds of the median run. */
+  /** Every measured run, in the order run. */
+  runs: JobRun[];
+  /** The job's records/s in each round (the slope between the sizes, or at the one size; NaN where unusable). */
+  ratePerRound: number[];
+  /** The median of ratePerRound. */
   recordsPerSecond: number;
-  /** records / jobSeconds of the median run. */
-  recordsPerJobSecond: number;
-  /** Every run's run time, in the order run. */
-  allRunSeconds: number[];
+  /** Against the ceiling, round by round (undefined for the ceiling itself). */
+  vsCeiling?: PairedRatio;
+  /** Against the generated job, round by round (for the generated job's variants). */
+  vsGenerated?: PairedRatio;
+  /** The median run at the largest size (by run time): the one whose profile and output are shown. */
+  median: JobRun;
+  /** Per command, the fewest calls any run at the largest size made (the job's own writes). */
+  redisByCommand: Record<string, number>;
+  redisCommands: number;
+  /** Median over the runs at the largest size of CPU seconds per million records, per process. */
+  cpuPerMillion: Partial<Record<MeasuredProcess, number>>;
 }
 
 export interface BenchResult {
-  events: number;
-  /** Records per second `uvpv produce` reached into Kafka. */
+  /** Records per run: one size, or two for the slope. */
+  sizes: number[];
+  /** Records per second `uvpv produce` reached into Kafka (the largest topic). */
   produceRate: number;
-  produceSeconds: number;
-  /** The topics' partition counts: one topic per parallelism the jobs run at, the same records in each. */
+  /** The topics' partition counts: one topic per parallelism the jobs run at (and per size), the same records in each. */
   partitionCounts: number[];
-  runs: number;
+  rounds: number;
   warmup: number;
+  seed: number;
   jobs: JobResult[];
+  /** Every digest disagreement, in words; empty when every run wrote what it should. */
+  digestMismatches: string[];
+  /** Runs whose row count (ceiling, read-only anchor) is not the records produced. */
+  rowMismatches: string[];
+  busyThreshold: number;
   uvMemory: { distinct: number; setBytes: number; hllBytes: number };
   machine: string[];
   /** How the peak heap was measured. */
   heapSource: string;
   /** Whether each job started after a full GC of the TaskManager. */
   gcBetweenJobs: boolean;
+  /** Which processes' CPU could be read (others are left out of the CPU columns). */
+  cpuMeasured: MeasuredProcess[];
 }
 
 export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult> {
   const jobs = opts.jobs ?? JOBS;
+  const sizes = [...opts.sizes].sort((a, b) => a - b);
+  const largest = sizes[sizes.length - 1];
   const p = progress(io);
   const loaded = loadSpec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' });
   io.redactor?.add(loaded.secrets);
@@ -126,10 +176,17 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   const redisAt = stack.redisEndpoint();
   if (!redisAt) throw new RuntimeFailure('the local stack has no Redis');
   const tmPid = stack.pid('taskmanager');
+  const pids: Pids = { taskmanager: tmPid, kafka: stack.pid('kafka'), redis: await redisPid(redisAt.host, redisAt.port) };
+  const cpuMeasured = MEASURED_PROCESSES.filter((name) => {
+    const pid = pids[name];
+    return pid !== undefined && cpuSeconds(pid) !== undefined;
+  });
+  const threshold = busyThreshold();
   const jcmd = layout.java.includes('/') ? join(dirname(layout.java), 'jcmd') : 'jcmd';
   const runId = randomBytes(3).toString('hex');
-  // One topic per parallelism the jobs run at, with a partition per source task, holding the same
-  // records. A second partition costs a parallelism-1 job about 20%, so each reads its own.
+  // One topic per parallelism the jobs run at and per size, with a partition per source task,
+  // holding the same records (the smaller size's are the first of the larger's). A second
+  // partition costs a parallelism-1 job about 20%, so each reads its own.
   // A job without a parallelism of its own runs at the spec's.
   // Each job's spec: the bench's, or its own (a variant that adds metrics), loaded before anything runs.
   const specs = new Map(jobs.map((job) => [job.name, job.spec ? job.spec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' }) : loaded]));
@@ -137,7 +194,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   const specOf = (job: BenchJob) => required(specs.get(job.name), `the spec of bench job ${job.name}`);
   const partitionsOf = (job: BenchJob) => job.parallelism ?? specOf(job).spec.job.parallelism;
   const partitionCounts = [...new Set(jobs.map(partitionsOf))].sort((a, b) => a - b);
-  const topicOf = (partitions: number) => `uvpv-bench-${runId}-p${partitions}`;
+  const topicOf = (partitions: number, size: number) => `uvpv-bench-${runId}-p${partitions}-n${size}`;
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-bench' });
   const target = stack.target;
   const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: 50, timeoutMs: 30 * 60_000 });
@@ -147,13 +204,13 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   let gcBetweenJobs = tmPid !== undefined;
   let heapSource = 'hsperfdata';
 
-  const runJob = async (job: BenchJob, tag: string, label: string): Promise<JobRun> => {
+  const runJob = async (job: BenchJob, size: number, tag: string, label: string, place: { round: number; order: number }): Promise<JobRun> => {
     if (gcBetweenJobs) gcBetweenJobs = collectGarbage(tmPid, jcmd);
     const ns = await claimDatabase(redisAt.host, redisAt.port, `bench-${runId}`);
     try {
       const ctx: BenchContext = {
         loaded: specOf(job),
-        topic: topicOf(partitionsOf(job)),
+        topic: topicOf(partitionsOf(job), size),
         bootstrap: stack.urls.kafka,
         redisHost: redisAt.host,
         redisPort: redisAt.port,
@@ -162,91 +219,224 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
         redisConnector: target.redisConnector,
       };
       const before = await commandStats(ns.redis);
+      const loadBefore = loadAverage();
       const sampler = memorySampler(tmPid, rest);
+      const cpu = cpuMeter(pids);
       let jobId: string;
       try {
         jobId = await runner.submitJob(loaded.spec, job.statements(ctx));
-        const end = p.step(`${label}, ${job.name}: job ${jobId} over ${opts.events.toLocaleString('en-US')} records`);
+        const end = p.step(`${label}, ${job.name}: job ${jobId} over ${size.toLocaleString('en-US')} records`);
         await runner.waitUntilFinished(jobId, { timeoutMs: 30 * 60_000 });
         end();
       } catch (e) {
         await sampler.stop();
         throw e;
       }
+      const cpuSeconds = cpu.stop();
       const memory = await sampler.stop();
+      const loadAfter = loadAverage();
       heapSource = memory.heapSource;
       const timing = await jobTiming(rest, jobId);
       const byCommand = diffStats(before, await commandStats(ns.redis));
       const redisCommands = Object.values(byCommand).reduce((a, b) => a + b, 0);
-      const output = await readOutput(ns.redis);
+      const contents = await snapshot(ns.redis, new Set([CLAIM_KEY]));
+      const keys = keyDigests(contents);
+      const busy = loadBefore > threshold;
       p.info(
-        `  ${timing.runSeconds.toFixed(2)} s running (${timing.jobSeconds.toFixed(2)} s job), ${Math.round(opts.events / timing.runSeconds).toLocaleString('en-US')} records/s, ` +
-          `${redisCommands.toLocaleString('en-US')} Redis commands, peak heap ${memory.heapMb} MB`,
+        `  ${timing.runSeconds.toFixed(2)} s running (${timing.jobSeconds.toFixed(2)} s job), ${Math.round(size / timing.runSeconds).toLocaleString('en-US')} records/s, ` +
+          `${redisCommands.toLocaleString('en-US')} Redis commands, peak heap ${memory.heapMb} MB, load ${loadBefore.toFixed(2)}${busy ? ' (busy)' : ''}`,
       );
-      return { jobId, ...timing, redisCommands, redisByCommand: byCommand, peakHeapMb: memory.heapMb, peakRssMb: memory.rssMb, output };
+      return {
+        jobId,
+        ...place,
+        events: size,
+        ...timing,
+        redisCommands,
+        redisByCommand: byCommand,
+        peakHeapMb: memory.heapMb,
+        peakRssMb: memory.rssMb,
+        cpuSeconds,
+        loadBefore,
+        loadAfter,
+        busy,
+        output: readOutput(contents),
+        digest: digestOf(keys),
+        keyDigests: keys,
+      };
     } finally {
       await ns.release(false);
     }
   };
 
   try {
-    const users = Math.max(1000, Math.floor(opts.events / 20));
-    const produced: { sent: number; seconds: number }[] = [];
+    const users = Math.max(1000, Math.floor(largest / 20));
+    let produced = { sent: 0, seconds: 1 };
     for (const partitions of partitionCounts) {
-      await createTopic(k, topicOf(partitions), partitions);
-      produced.push(
-        await produce(
+      for (const size of sizes) {
+        await createTopic(k, topicOf(partitions, size), partitions);
+        produced = await produce(
           loaded.spec,
-          { kind: 'kafka', bootstrap: stack.urls.kafka, topic: topicOf(partitions) },
-          { events: opts.events, users, seed: opts.seed, badRatio: 0, lateRatio: 0 },
+          { kind: 'kafka', bootstrap: stack.urls.kafka, topic: topicOf(partitions, size) },
+          { events: size, users, seed: opts.seed, badRatio: 0, lateRatio: 0 },
           io,
-        ),
-      );
+        );
+      }
     }
     // The first job after the TaskManager has been idle runs up to 2x slower (JIT), so a round
     // of every job goes first, unmeasured.
     for (let round = 1; round <= (opts.warmup ?? 1); round++) {
-      for (const job of jobs) await runJob(job, `w${round}`, `warm-up ${round}`);
+      for (const job of jobs) await runJob(job, sizes[0], `w${round}`, `warm-up ${round}`, { round: 0, order: 0 });
     }
-    const runs = new Map<string, JobRun[]>();
-    for (let run = 1; run <= opts.runs; run++) {
-      for (const job of jobs) runs.set(job.name, [...(runs.get(job.name) ?? []), await runJob(job, String(run), `run ${run}/${opts.runs}`)]);
+    const runs = new Map<string, JobRun[]>(jobs.map((job) => [job.name, []]));
+    const random = seededRandom(opts.seed);
+    const items = jobs.flatMap((job) => sizes.map((size) => ({ job, size })));
+    for (let round = 1; round <= opts.rounds; round++) {
+      const order = shuffled(items, random);
+      for (const [i, { job, size }] of order.entries()) {
+        const run = await runJob(job, size, `${round}-${i + 1}`, `round ${round}/${opts.rounds} (${i + 1}/${order.length})`, { round, order: i + 1 });
+        required(runs.get(job.name), `the runs of bench job ${job.name}`).push(run);
+      }
     }
-    const results = jobs.map((job) => {
-      const all = required(runs.get(job.name), `the runs of bench job ${job.name}`);
-      const m = [...all].sort((a, b) => a.runSeconds - b.runSeconds)[Math.floor(all.length / 2)];
+    const runsOf = (job: BenchJob) => required(runs.get(job.name), `the runs of bench job ${job.name}`);
+    const rate = (job: BenchJob, round: number) => roundRate(runsOf(job), round, sizes);
+    const rounds = Array.from({ length: opts.rounds }, (_, i) => i + 1);
+    const ratesOf = (job: BenchJob) => rounds.map((round) => rate(job, round));
+    const ceiling = jobs[0];
+    const generated = jobs.find((j) => j.name === 'generated');
+    const results: JobResult[] = jobs.map((job, index) => {
+      const all = runsOf(job);
+      const atLargest = all.filter((r) => r.events === largest);
+      const median = [...atLargest].sort((a, b) => a.runSeconds - b.runSeconds)[Math.floor(atLargest.length / 2)];
       // INFO commandstats is server-wide: someone else's writes during a run can only add to
       // it, and a job's own writes are the same every run, so the fewest seen is the job's.
-      const redisByCommand = fewest(all.map((r) => r.redisByCommand));
+      const redisByCommand = fewest(atLargest.map((r) => r.redisByCommand));
+      const ratePerRound = ratesOf(job);
+      const compareWithGenerated = generated && job !== generated && (job.sameOutputAs === generated.name || partitionsOf(job) !== partitionsOf(generated));
       return {
         name: job.name,
         describe: job.describe,
         ...(job.adds ? { adds: job.adds } : {}),
+        ...(job.sameOutputAs ? { sameOutputAs: job.sameOutputAs } : {}),
         parallelism: partitionsOf(job),
-        ...m,
+        runs: all,
+        ratePerRound,
+        recordsPerSecond: medianOf(ratePerRound.filter(Number.isFinite)),
+        ...(index === 0 ? {} : { vsCeiling: pairedRatio(ratePerRound, ratesOf(ceiling), opts.seed + index) }),
+        ...(compareWithGenerated ? { vsGenerated: pairedRatio(ratePerRound, ratesOf(generated), opts.seed + index + 1000) } : {}),
+        median,
         redisByCommand,
         redisCommands: Object.values(redisByCommand).reduce((a, b) => a + b, 0),
-        recordsPerSecond: opts.events / m.runSeconds,
-        recordsPerJobSecond: opts.events / m.jobSeconds,
-        allRunSeconds: all.map((r) => r.runSeconds),
+        cpuPerMillion: cpuPerMillion(atLargest),
       };
     });
-    const uvMemory = await measureUvMemory(redisAt.host, redisAt.port, opts.uvUsers ?? opts.events, runId);
+    const uvMemory = await measureUvMemory(redisAt.host, redisAt.port, opts.uvUsers ?? largest, runId);
     return {
-      events: opts.events,
-      produceRate: produced[0].sent / produced[0].seconds,
-      produceSeconds: produced[0].seconds,
+      sizes,
+      produceRate: produced.sent / produced.seconds,
       partitionCounts,
-      runs: opts.runs,
+      rounds: opts.rounds,
       warmup: opts.warmup ?? 1,
+      seed: opts.seed,
       jobs: results,
+      digestMismatches: digestMismatches(results),
+      rowMismatches: rowMismatches(results),
+      busyThreshold: threshold,
       uvMemory,
       machine: await machine(rest, layout.java),
       heapSource,
       gcBetweenJobs,
+      cpuMeasured,
     };
   } finally {
-    for (const partitions of partitionCounts) await deleteTopic(k, topicOf(partitions)).catch(() => undefined);
+    for (const partitions of partitionCounts) for (const size of sizes) await deleteTopic(k, topicOf(partitions, size)).catch(() => undefined);
+  }
+}
+
+/**
+ * A job's records/s in one round: records / run time at the one size, or with two sizes the
+ * slope (large − small) / (time at large − time at small); NaN when the round has no such runs
+ * or the larger size did not take longer (too small a difference for the noise).
+ */
+export function roundRate(runs: readonly Pick<JobRun, 'round' | 'events' | 'runSeconds'>[], round: number, sizes: readonly number[]): number {
+  const at = (size: number) => runs.find((r) => r.round === round && r.events === size)?.runSeconds;
+  if (sizes.length === 1) {
+    const t = at(sizes[0]);
+    return t === undefined || t <= 0 ? NaN : sizes[0] / t;
+  }
+  const [small, large] = [sizes[0], sizes[sizes.length - 1]];
+  const [ts, tl] = [at(small), at(large)];
+  if (ts === undefined || tl === undefined || tl <= ts) return NaN;
+  return (large - small) / (tl - ts);
+}
+
+function medianOf(xs: readonly number[]): number {
+  return xs.length ? median(xs) : NaN;
+}
+
+function cpuPerMillion(runs: readonly JobRun[]): Partial<Record<MeasuredProcess, number>> {
+  const out: Partial<Record<MeasuredProcess, number>> = {};
+  for (const name of MEASURED_PROCESSES) {
+    const each = runs.flatMap((r) => {
+      const s = r.cpuSeconds[name];
+      return s === undefined ? [] : [(s / r.events) * 1e6];
+    });
+    if (each.length) out[name] = median(each);
+  }
+  return out;
+}
+
+/**
+ * Every way the runs disagree on what Redis holds: a job whose runs at one size wrote different
+ * contents, and a job that must reproduce another's contents (on that job's keys) and did not,
+ * round by round.
+ */
+export function digestMismatches(jobs: readonly Pick<JobResult, 'name' | 'runs' | 'sameOutputAs'>[]): string[] {
+  const out: string[] = [];
+  for (const job of jobs) {
+    for (const size of new Set(job.runs.map((r) => r.events))) {
+      const digests = new Set(job.runs.filter((r) => r.events === size).map((r) => r.digest));
+      if (digests.size > 1) out.push(`${job.name}: its ${digests.size} different contents over its runs of ${size.toLocaleString('en-US')} records`);
+    }
+    const reference = job.sameOutputAs === undefined ? undefined : jobs.find((j) => j.name === job.sameOutputAs);
+    if (!reference) continue;
+    for (const run of job.runs) {
+      const theirs = reference.runs.find((r) => r.round === run.round && r.events === run.events);
+      if (!theirs) continue;
+      const keys = Object.keys(theirs.keyDigests);
+      if (digestOf(run.keyDigests, keys) !== theirs.digest) {
+        const differ = keys.filter((k) => run.keyDigests[k] !== theirs.keyDigests[k]);
+        out.push(
+          `${job.name} (round ${run.round}, ${run.events.toLocaleString('en-US')} records) differs from ${reference.name} on ${differ.length} of its ${keys.length} keys` +
+            ` (${differ.slice(0, 5).join(', ')}${differ.length > 5 ? ', …' : ''})`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** Runs that counted rows (the ceiling, the read-only anchor) and did not count every record. */
+function rowMismatches(jobs: readonly JobResult[]): string[] {
+  return jobs.flatMap((j) =>
+    j.runs.flatMap((r) =>
+      r.output.rows === undefined || r.output.rows === r.events
+        ? []
+        : [`${j.name} (round ${r.round}) counted ${r.output.rows.toLocaleString('en-US')} rows of ${r.events.toLocaleString('en-US')}`],
+    ),
+  );
+}
+
+/** The Redis server's pid, from INFO server (so it is found whether the stack started it or not); undefined when it is not on this machine. */
+async function redisPid(host: string, port: number): Promise<number | undefined> {
+  if (host !== '127.0.0.1' && host !== 'localhost') return undefined;
+  const redis = redisClient({ host, port, db: 0 }, 'session');
+  try {
+    const m = /^process_id:(\d+)/m.exec(await redis.info('server'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -282,9 +472,9 @@ async function jobTiming(rest: FlinkRest, jobId: string) {
 }
 
 /** What the job wrote, from verify's snapshot of the database: set, hash and zset sizes, list values, strings, and the ceiling's row count. */
-async function readOutput(redis: Redis): Promise<JobOutput> {
+function readOutput(contents: ReadonlyMap<string, Expected>): JobOutput {
   const out: JobOutput = { sets: {}, hashes: {}, zsets: {}, lists: {}, strings: {} };
-  for (const [key, value] of await snapshot(redis, new Set([CLAIM_KEY]))) {
+  for (const [key, value] of contents) {
     if ('set' in value) out.sets[key] = value.set.length;
     else if ('hash' in value) out.hashes[key] = { fields: Object.keys(value.hash).length, total: Object.values(value.hash).reduce((a, v) => a + Number(v), 0) };
     else if ('zset' in value) out.zsets[key] = Object.keys(value.zset).length;

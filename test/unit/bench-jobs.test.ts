@@ -1,11 +1,14 @@
-/** The bench's variants: what an options or metrics file turns into, and how the report shows them, without running anything. */
+/** The bench without running anything: what a variant file turns into, the paired ratios, the digest, the flags and how the report shows them. */
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { digestOf, keyDigests } from '../../bench/digest';
 import { VARIANT_FILE, variantJob, type BenchContext } from '../../bench/jobs';
-import { VARIANTS_DIR } from '../../bench/main';
-import { resultsMarkdown } from '../../bench/report';
-import type { BenchResult, JobResult } from '../../bench/run-bench';
+import { parseArgs, VARIANTS_DIR } from '../../bench/main';
+import { mergeSection, resultsMarkdown } from '../../bench/report';
+import { digestMismatches, roundRate, type BenchResult, type JobResult, type JobRun } from '../../bench/run-bench';
+import { median, pairedRatio, seededRandom, shuffled } from '../../bench/stats';
+import type { Expected } from '../../src/redis-types';
 import { loadSpec } from '../../src/pipeline/load';
 
 const ROOT = resolve(__dirname, '../..');
@@ -93,35 +96,57 @@ describe('by-product: the reference pipeline plus pv by product_id into a hash a
 });
 
 describe('the report', () => {
-  const run = (name: string, seconds: number, byCommand: Record<string, number>, output: Partial<JobResult['output']> = {}, extra: Partial<JobResult> = {}): JobResult => ({
-    name,
-    describe: `the ${name} job`,
-    parallelism: 1,
-    jobId: name,
+  const runOf = (seconds: number, byCommand: Record<string, number>, output: Partial<JobRun['output']>, round = 1): JobRun => ({
+    jobId: 'j',
+    round,
+    order: 1,
+    events: 1_000_000,
     jobSeconds: seconds + 0.2,
     runSeconds: seconds,
-    allRunSeconds: [seconds],
-    recordsPerSecond: 1_000_000 / seconds,
-    recordsPerJobSecond: 1_000_000 / (seconds + 0.2),
     redisCommands: Object.values(byCommand).reduce((a, b) => a + b, 0),
     redisByCommand: byCommand,
     peakHeapMb: 700,
+    cpuSeconds: { taskmanager: seconds * 1.5, kafka: 0.5 },
+    loadBefore: 1,
+    loadAfter: 1.2,
+    busy: false,
     vertices: [],
     output: { sets: {}, hashes: {}, zsets: {}, lists: {}, strings: {}, ...output },
-    ...extra,
+    digest: 'abcdef0123',
+    keyDigests: {},
   });
+  const ceilingRates = [500_000];
+  const run = (name: string, seconds: number, byCommand: Record<string, number>, output: Partial<JobRun['output']> = {}, extra: Partial<JobResult> = {}): JobResult => {
+    const r = runOf(seconds, byCommand, output);
+    const rate = 1_000_000 / seconds;
+    return {
+      name,
+      describe: `the ${name} job`,
+      parallelism: 1,
+      runs: [r],
+      ratePerRound: [rate],
+      recordsPerSecond: rate,
+      ...(name === 'ceiling' ? {} : { vsCeiling: pairedRatio([rate], ceilingRates, 1) }),
+      median: r,
+      redisByCommand: byCommand,
+      redisCommands: r.redisCommands,
+      cpuPerMillion: { taskmanager: seconds * 1.5, kafka: 0.5 },
+      ...extra,
+    };
+  };
   const pv = { lists: { pagevisits: [30, 70] } };
+  const generatedRate = [250_000];
   const result: BenchResult = {
-    events: 1_000_000,
+    sizes: [1_000_000],
     produceRate: 80_000,
-    produceSeconds: 12.5,
     partitionCounts: [1],
-    runs: 1,
+    rounds: 1,
     warmup: 0,
+    seed: 1,
     jobs: [
       run('ceiling', 2, { incrby: 29 }, { rows: 1_000_000 }),
       run('generated', 4, { sadd: 10, lpush: 2 }, pv),
-      run('no-ttl', 3.2, { sadd: 10, lpush: 2 }, pv),
+      run('no-ttl', 3.2, { sadd: 10, lpush: 2 }, pv, { sameOutputAs: 'generated', vsGenerated: pairedRatio([312_500], generatedRate, 1) }),
       run(
         'by-product',
         5,
@@ -131,28 +156,128 @@ describe('the report', () => {
           hashes: { 'pv_by_product:2024-01-01T00:05:00': { fields: 3, total: 30 }, 'pv_by_product:2024-01-01T00:10:00': { fields: 4, total: 70 } },
           zsets: { 'top_products:2024-01-01T00:05:00': 2, 'top_products:2024-01-01T00:10:00': 2 },
         },
-        { adds: ['pv_by_product', 'top_products'] },
+        { adds: ['pv_by_product', 'top_products'], sameOutputAs: 'generated', vsGenerated: pairedRatio([200_000], generatedRate, 1) },
       ),
     ],
+    digestMismatches: [],
+    rowMismatches: [],
+    busyThreshold: 1.5,
     uvMemory: { distinct: 1000, setBytes: 40_000, hllBytes: 14_000 },
     machine: ['2 cores'],
     heapSource: 'hsperfdata',
     gcBetweenJobs: true,
+    cpuMeasured: ['taskmanager', 'kafka'],
   };
   const md = resultsMarkdown(result, 'test', new Date('2026-11-30T12:00:00Z'));
 
-  test("shows a metrics variant against the generated job, with both jobs' Redis commands, and not as an option left out", () => {
-    expect(md).toContain('- vs **no-ttl**: 0.80×');
-    expect(md).not.toContain('- vs **by-product**');
-    expect(md).toContain(
-      "- **by-product** (adds pv_by_product, top_products): **0.80×** the generated job's records/s (200,000 against 250,000); " +
-        'Redis write commands 23 (sadd 10, lpush 2, hset 7, zadd 4) against 12 (sadd 10, lpush 2).',
-    );
-    expect(md).toMatch(/^\| by-product \| \*\*200,000\*\* \| \*\*0\.40×\*\* \|.*\| 23 \(sadd 10, lpush 2, hset 7, zadd 4\) \|/m);
+  test('shows each job against the ceiling, with its CPU per million records and its contents digest', () => {
+    expect(md).toContain('| job | vs ceiling: median [95% interval] (range) | records/s | run time at 1,000,000: median (each round) | CPU s per M records: TaskManager / Kafka |');
+    expect(md).toMatch(/^\| by-product \| \*\*0\.40×\*\* \| 200,000 \| 5\.00 s \(5\.00\) \| 7\.50 \/ 0\.50 \| 23 \(sadd 10, lpush 2, hset 7, zadd 4\) \|.*\| `abcdef01` \|$/m);
+    expect(md).toContain('The generated job runs at **0.50×** the ceiling');
+    expect(md).toContain('The breakdown variant by-product runs at **0.80×** the generated job (target at least 0.8×: met in its one round (no interval)).');
+    expect(md).toContain('No run started busy');
   });
 
-  test('checks what the breakdowns wrote: the hash fields add up to the PV list, a zset per window', () => {
-    expect(md).toContain('- Hash `pv_by_product:…` (by-product): 2 keys, 7 fields, 100 in all (as many as the PV list `pagevisits` holds).');
-    expect(md).toContain('- Zset `top_products:…` (by-product): 2 keys of 2 members each.');
+  test('shows each variant against the generated job, paired, with the Redis commands of a metrics variant', () => {
+    expect(md).toContain('- **no-ttl**: 1.25×');
+    expect(md).toContain('- **by-product** (adds pv_by_product, top_products): 0.80×; Redis write commands 23 (sadd 10, lpush 2, hset 7, zadd 4) against 12 (sadd 10, lpush 2)');
+  });
+
+  test('says loudly when contents differ', () => {
+    const bad = resultsMarkdown({ ...result, digestMismatches: ['no-ttl (round 1, 1,000,000 records) differs from generated on 1 of its 2 keys (userids)'] }, 'test', new Date());
+    expect(bad).toContain('- **DIGEST MISMATCH**: no-ttl (round 1, 1,000,000 records) differs from generated on 1 of its 2 keys (userids).');
+    expect(md).toContain(': **the same**; every job wrote the same contents in each of its runs.');
+  });
+});
+
+describe('the arithmetic', () => {
+  test('a paired ratio is the median of the per-round ratios, with its range and a seeded bootstrap interval', () => {
+    const r = pairedRatio([90, 80, 100, 85, 95], [100, 100, 100, 100, 100], 7);
+    expect(r?.perRound).toEqual([0.9, 0.8, 1, 0.85, 0.95]);
+    expect(r?.median).toBe(0.9);
+    expect([r?.min, r?.max]).toEqual([0.8, 1]);
+    expect(r?.low).toBeGreaterThanOrEqual(0.8);
+    expect(r?.high).toBeLessThanOrEqual(1);
+    expect(pairedRatio([90, 80, 100, 85, 95], [100, 100, 100, 100, 100], 7)).toEqual(r);
+    // A round without a usable rate is left out.
+    expect(pairedRatio([NaN, 50], [100, 100], 1)?.perRound).toEqual([0.5]);
+  });
+
+  test('the order of a round is shuffled, the same for the same seed', () => {
+    const items = ['a', 'b', 'c', 'd', 'e', 'f'];
+    expect(shuffled(items, seededRandom(3))).toEqual(shuffled(items, seededRandom(3)));
+    expect([...shuffled(items, seededRandom(3))].sort()).toEqual(items);
+    expect(median([3, 1, 2, 4])).toBe(2.5);
+  });
+
+  test("with two sizes a round's rate is the slope, so fixed costs cancel", () => {
+    const runs = [
+      { round: 1, events: 1_000_000, runSeconds: 3 },
+      { round: 1, events: 3_000_000, runSeconds: 7 },
+    ];
+    expect(roundRate(runs, 1, [1_000_000, 3_000_000])).toBe(500_000);
+    expect(roundRate(runs, 1, [1_000_000])).toBeCloseTo(333_333.33, 1);
+    expect(
+      roundRate(
+        [
+          { round: 1, events: 1000, runSeconds: 2 },
+          { round: 1, events: 2000, runSeconds: 1 },
+        ],
+        1,
+        [1000, 2000],
+      ),
+    ).toBeNaN();
+  });
+});
+
+describe('the contents digest', () => {
+  const one = new Map<string, Expected>([
+    ['userids', { set: ['2', '10', '1'] }],
+    ['pagevisits', { list: [{ value: 2 }, { value: 1 }] }],
+  ] as [string, Expected][]);
+  test("a set's order does not count, a list's does", () => {
+    const same = keyDigests(new Map<string, Expected>([...one, ['userids', { set: ['1', '10', '2'] }]] as [string, Expected][]));
+    expect(digestOf(same)).toBe(digestOf(keyDigests(one)));
+    const swapped = keyDigests(new Map<string, Expected>([...one, ['pagevisits', { list: [{ value: 1 }, { value: 2 }] }]] as [string, Expected][]));
+    expect(digestOf(swapped)).not.toBe(digestOf(keyDigests(one)));
+  });
+
+  test('a job that writes more is compared on the keys of the job it must reproduce, and a difference is named', () => {
+    const generated = keyDigests(one);
+    const more = { ...generated, 'pv_by_product:x': 'f00' };
+    expect(digestOf(more, Object.keys(generated))).toBe(digestOf(generated));
+    const runs = (keys: Record<string, string>) => [{ round: 1, order: 1, events: 1000, digest: digestOf(keys), keyDigests: keys } as JobRun];
+    expect(
+      digestMismatches([
+        { name: 'generated', runs: runs(generated) },
+        { name: 'by-product', sameOutputAs: 'generated', runs: runs(more) },
+      ]),
+    ).toEqual([]);
+    const wrong = { ...more, userids: 'bad' };
+    expect(
+      digestMismatches([
+        { name: 'generated', runs: runs(generated) },
+        { name: 'by-product', sameOutputAs: 'generated', runs: runs(wrong) },
+      ]),
+    ).toEqual(['by-product (round 1, 1,000 records) differs from generated on 1 of its 2 keys (userids)']);
+  });
+});
+
+describe('the command line and the results file', () => {
+  test('rounds default to 7; --sizes takes two sizes for the slope; --freshness has its own flags', () => {
+    expect(parseArgs([]).rounds).toBe(7);
+    expect(parseArgs(['--sizes', '1000000,3000000']).sizes).toEqual([1_000_000, 3_000_000]);
+    expect(() => parseArgs(['--sizes', '3000000,1000000'])).toThrow('the smaller first');
+    expect(() => parseArgs(['--events', '1000', '--sizes', '1000,2000'])).toThrow('give one');
+    expect(parseArgs(['--freshness', '--seconds', '20', '--rate', '100'])).toMatchObject({ freshness: true, seconds: 20, rate: 100 });
+  });
+
+  test('a section replaces its earlier version and keeps the others', () => {
+    const first = mergeSection(undefined, 'throughput', '# T1');
+    const both = mergeSection(first, 'freshness', '## F1');
+    expect(mergeSection(both, 'throughput', '# T2')).toBe(
+      '<!-- bench:throughput -->\n# T2\n<!-- /bench:throughput -->\n\n<!-- bench:freshness -->\n## F1\n<!-- /bench:freshness -->\n',
+    );
+    expect(mergeSection('# an old report\n', 'throughput', '# T')).toBe('<!-- bench:throughput -->\n# T\n<!-- /bench:throughput -->\n');
   });
 });
