@@ -54,7 +54,12 @@ export default [
     rules: {
       'import-x/no-restricted-paths': [
         'error',
-        { basePath: root, zones: [{ target: './src', from: './src/cli', message: 'src/cli is the command line: only it (and src/index.ts) may import it.' }] },
+        {
+          basePath: root,
+          zones: [
+            { target: './src', from: './src/cli', message: 'src/cli is the command line: only it (and src/index.ts) may import it.' },
+          ],
+        },
       ],
     },
   },

@@ -213,7 +213,8 @@ export async function runFreshness(opts: FreshnessOptions, io: Io): Promise<Fres
 }
 
 function windowSize(window: WindowSpec): number {
-  if (window.type !== 'tumble') throw new Error('the freshness pipeline needs a tumbling window (one window per row, so each window end is due once)');
+  if (window.type !== 'tumble')
+    throw new Error('the freshness pipeline needs a tumbling window (one window per row, so each window end is due once)');
   return window.size.millis;
 }
 
@@ -222,7 +223,8 @@ async function waitUntilRunning(client: GatewayClient, jobId: string, timeoutMs 
   for (;;) {
     const job = await client.job(jobId);
     if (job.state === 'RUNNING' && (job.vertices ?? []).every((v) => v.status === 'RUNNING')) return;
-    if (['FAILED', 'CANCELED', 'FINISHED'].includes(job.state)) throw new RuntimeFailure(`the freshness job ${jobId} ended (${job.state}) before it ran`);
+    if (['FAILED', 'CANCELED', 'FINISHED'].includes(job.state))
+      throw new RuntimeFailure(`the freshness job ${jobId} ended (${job.state}) before it ran`);
     if (Date.now() > deadline) throw new RuntimeFailure(`the freshness job ${jobId} did not start running within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

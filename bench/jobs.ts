@@ -83,7 +83,9 @@ function stripComments(statement: string): string {
  * statement set). `parallelism`: as generated for the spec with that `job.parallelism`.
  */
 function generatedStatements(ctx: BenchContext, job: string, parallelism?: number) {
-  const { plan, statements } = compileSpec(withParallelism(ctx.loaded, parallelism), 'flink', overrides(ctx, job), { redisConnector: ctx.redisConnector });
+  const { plan, statements } = compileSpec(withParallelism(ctx.loaded, parallelism), 'flink', overrides(ctx, job), {
+    redisConnector: ctx.redisConnector,
+  });
   return {
     plan,
     options: statements.filter((st) => st.kind === 'set').map((st) => renderSql(st.parts, 'reveal')),
@@ -137,7 +139,8 @@ const CEILING: BenchJob = {
 
 const PARSE_ONLY: BenchJob = {
   name: 'parse-only',
-  describe: 'anchor: reads and parses the columns the generated source table declares into a `blackhole` sink, counting nothing (one chained task)',
+  describe:
+    'anchor: reads and parses the columns the generated source table declares into a `blackhole` sink, counting nothing (one chained task)',
   statements: (ctx) => {
     const s = generatedSource(ctx, 'parse-only');
     const columns = s.columns.map((c) => `${quoteIdent(c.name)} ${c.type.sql}`).join(', ');
@@ -184,7 +187,11 @@ const READ_ONLY: BenchJob = {
 const GENERATED: BenchJob = {
   name: 'generated',
   describe: 'the reference pipeline exactly as `uvpv generate` writes it',
-  statements: (ctx) => jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated'), { redisConnector: ctx.redisConnector }).statements, 'reveal'),
+  statements: (ctx) =>
+    jobStatements(
+      compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated'), { redisConnector: ctx.redisConnector }).statements,
+      'reveal',
+    ),
 };
 
 /**
@@ -210,7 +217,9 @@ function fileJob(name: string, describe: string, file: string): BenchJob {
         return vars[k];
       });
       // The file may name the job itself; else it is named here, so the bench can tell runs apart.
-      return splitStatements(/'pipeline\.name'/.test(filled) ? filled : `SET 'pipeline.name' = ${quoteString(jobName(ctx, name))};\n${filled}`);
+      return splitStatements(
+        /'pipeline\.name'/.test(filled) ? filled : `SET 'pipeline.name' = ${quoteString(jobName(ctx, name))};\n${filled}`,
+      );
     },
   };
 }
@@ -284,8 +293,12 @@ function metricsJob(file: string): BenchJob {
     },
     statements: (ctx) => {
       const missing = names.filter((n) => !ctx.loaded.spec.metrics.some((m) => m.name === n));
-      if (missing.length) throw new Error(`variant ${name}: the spec given has no metric ${missing.join(', ')}; load it with the job's spec()`);
-      return jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, name), { redisConnector: ctx.redisConnector }).statements, 'reveal');
+      if (missing.length)
+        throw new Error(`variant ${name}: the spec given has no metric ${missing.join(', ')}; load it with the job's spec()`);
+      return jobStatements(
+        compileSpec(ctx.loaded, 'flink', overrides(ctx, name), { redisConnector: ctx.redisConnector }).statements,
+        'reveal',
+      );
     },
   };
 }

@@ -36,7 +36,8 @@ export function parseArgs(args: readonly string[]) {
   };
   const whole = (flag: string, v: string | undefined, min: number) => {
     const x = Number(v);
-    if (v === undefined || !/^\d+$/.test(v) || x < min) throw new Error(`${flag} takes a whole number of at least ${min}, got '${v ?? ''}'`);
+    if (v === undefined || !/^\d+$/.test(v) || x < min)
+      throw new Error(`${flag} takes a whole number of at least ${min}, got '${v ?? ''}'`);
     return x;
   };
   let sizesGiven = false;
@@ -54,7 +55,8 @@ export function parseArgs(args: readonly string[]) {
       eventsGiven = true;
     } else if (flag === '--sizes' && value) {
       const sizes = value.split(',').map((s) => whole(flag, s.trim(), 1000));
-      if (sizes.length !== 2 || sizes[0] >= sizes[1]) throw new Error(`--sizes takes two sizes, the smaller first (e.g. 1000000,3000000), got '${value}'`);
+      if (sizes.length !== 2 || sizes[0] >= sizes[1])
+        throw new Error(`--sizes takes two sizes, the smaller first (e.g. 1000000,3000000), got '${value}'`);
       o.sizes = sizes;
       sizesGiven = true;
     } else if (flag === '--rounds' || flag === '--runs') o.rounds = whole(flag, value, 1);
@@ -114,7 +116,10 @@ async function main(): Promise<number> {
   const variants = o.variants.length ? o.variants.map((f) => resolve(f)) : defaultVariants().filter(named);
   const jobs: BenchJob[] = [...JOBS.filter((j, i) => i === 0 || !o.only || o.only.includes(j.name)), ...variants.map((f) => variantJob(f))];
   const largest = o.sizes[o.sizes.length - 1];
-  const result = await runBench({ spec: o.spec, sizes: o.sizes, seed: o.seed, rounds: o.rounds, warmup: o.warmup, uvUsers: o.uv ?? Math.max(largest, 1_000_000), jobs }, io);
+  const result = await runBench(
+    { spec: o.spec, sizes: o.sizes, seed: o.seed, rounds: o.rounds, warmup: o.warmup, uvUsers: o.uv ?? Math.max(largest, 1_000_000), jobs },
+    io,
+  );
   const md = resultsMarkdown(result, command, new Date());
   writeSection(o.out, SECTIONS.throughput, md);
   process.stdout.write(`${md}\nwrote ${o.out}\n`);

@@ -90,7 +90,9 @@ function verdict(r: BenchResult): string[] {
  */
 function budget(r: BenchResult): string[] {
   const byName = (name: string) => r.jobs.find((j) => j.name === name);
-  const [readOnly, parseOnly, ceiling, generated] = ['read-only', 'parse-only', r.jobs[0]?.name, 'generated'].map((name) => (name ? byName(name) : undefined));
+  const [readOnly, parseOnly, ceiling, generated] = ['read-only', 'parse-only', r.jobs[0]?.name, 'generated'].map((name) =>
+    name ? byName(name) : undefined,
+  );
   if (!readOnly || !parseOnly || !ceiling || !generated) return [];
   const perMillion = (j: JobResult) => j.ratePerRound.map((rate) => 1e6 / rate);
   const diff = (a: JobResult, b?: JobResult) => {
@@ -167,7 +169,8 @@ function checks(r: BenchResult): string[] {
   const largest = largestOf(r);
   const out: string[] = [];
   const counters = r.jobs.filter((j) => j.runs.some((run) => run.output.rows !== undefined));
-  for (const j of counters) out.push(`- ${j.name} counted **${n(j.median.output.rows ?? 0)}** rows of ${n(largest)} produced in its median run.`);
+  for (const j of counters)
+    out.push(`- ${j.name} counted **${n(j.median.output.rows ?? 0)}** rows of ${n(largest)} produced in its median run.`);
   out.push(...r.rowMismatches.map((m) => `- **ROW COUNT MISMATCH**: ${m}.`));
   const compared = r.jobs.filter((j) => j.sameOutputAs);
   if (compared.length) {
@@ -195,9 +198,13 @@ function checks(r: BenchResult): string[] {
 
 /** Every measured run: when, how fast, what it cost the machine, and what it wrote. */
 function runsTable(r: BenchResult): string[] {
-  const all = r.jobs.flatMap((j) => j.runs.map((run) => ({ job: j.name, run }))).sort((a, b) => a.run.round - b.run.round || a.run.order - b.run.order);
+  const all = r.jobs
+    .flatMap((j) => j.runs.map((run) => ({ job: j.name, run })))
+    .sort((a, b) => a.run.round - b.run.round || a.run.order - b.run.order);
   const row = ({ job, run }: { job: string; run: JobRun }) => {
-    const cpu = Object.fromEntries(MEASURED_PROCESSES.map((p) => [p, run.cpuSeconds[p] === undefined ? undefined : (run.cpuSeconds[p] / run.events) * 1e6]));
+    const cpu = Object.fromEntries(
+      MEASURED_PROCESSES.map((p) => [p, run.cpuSeconds[p] === undefined ? undefined : (run.cpuSeconds[p] / run.events) * 1e6]),
+    );
     return (
       `| ${run.round} | ${run.order} | ${job} | ${n(run.events)} | ${run.runSeconds.toFixed(2)} | ${n(run.events / run.runSeconds)} | ${cpuText(cpu, r.cpuMeasured)} | ` +
       `${run.loadBefore.toFixed(2)} → ${run.loadAfter.toFixed(2)} | ${run.busy ? '**busy**' : ''} | \`${shortDigest(run.digest)}\` |`

@@ -189,7 +189,9 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   // partition costs a parallelism-1 job about 20%, so each reads its own.
   // A job without a parallelism of its own runs at the spec's.
   // Each job's spec: the bench's, or its own (a variant that adds metrics), loaded before anything runs.
-  const specs = new Map(jobs.map((job) => [job.name, job.spec ? job.spec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' }) : loaded]));
+  const specs = new Map(
+    jobs.map((job) => [job.name, job.spec ? job.spec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' }) : loaded]),
+  );
   for (const own of specs.values()) io.redactor?.add(own.secrets);
   const specOf = (job: BenchJob) => required(specs.get(job.name), `the spec of bench job ${job.name}`);
   const partitionsOf = (job: BenchJob) => job.parallelism ?? specOf(job).spec.job.parallelism;
@@ -204,7 +206,13 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   let gcBetweenJobs = tmPid !== undefined;
   let heapSource = 'hsperfdata';
 
-  const runJob = async (job: BenchJob, size: number, tag: string, label: string, place: { round: number; order: number }): Promise<JobRun> => {
+  const runJob = async (
+    job: BenchJob,
+    size: number,
+    tag: string,
+    label: string,
+    place: { round: number; order: number },
+  ): Promise<JobRun> => {
     if (gcBetweenJobs) gcBetweenJobs = collectGarbage(tmPid, jcmd);
     const ns = await claimDatabase(redisAt.host, redisAt.port, `bench-${runId}`);
     try {
@@ -293,7 +301,10 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
     for (let round = 1; round <= opts.rounds; round++) {
       const order = shuffled(items, random);
       for (const [i, { job, size }] of order.entries()) {
-        const run = await runJob(job, size, `${round}-${i + 1}`, `round ${round}/${opts.rounds} (${i + 1}/${order.length})`, { round, order: i + 1 });
+        const run = await runJob(job, size, `${round}-${i + 1}`, `round ${round}/${opts.rounds} (${i + 1}/${order.length})`, {
+          round,
+          order: i + 1,
+        });
         required(runs.get(job.name), `the runs of bench job ${job.name}`).push(run);
       }
     }
@@ -311,7 +322,8 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       // it, and a job's own writes are the same every run, so the fewest seen is the job's.
       const redisByCommand = fewest(atLargest.map((r) => r.redisByCommand));
       const ratePerRound = ratesOf(job);
-      const compareWithGenerated = generated && job !== generated && (job.sameOutputAs === generated.name || partitionsOf(job) !== partitionsOf(generated));
+      const compareWithGenerated =
+        generated && job !== generated && (job.sameOutputAs === generated.name || partitionsOf(job) !== partitionsOf(generated));
       return {
         name: job.name,
         describe: job.describe,
@@ -348,7 +360,8 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       cpuMeasured,
     };
   } finally {
-    for (const partitions of partitionCounts) for (const size of sizes) await deleteTopic(k, topicOf(partitions, size)).catch(() => undefined);
+    for (const partitions of partitionCounts)
+      for (const size of sizes) await deleteTopic(k, topicOf(partitions, size)).catch(() => undefined);
   }
 }
 
@@ -357,7 +370,11 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
  * slope (large − small) / (time at large − time at small); NaN when the round has no such runs
  * or the larger size did not take longer (too small a difference for the noise).
  */
-export function roundRate(runs: readonly Pick<JobRun, 'round' | 'events' | 'runSeconds'>[], round: number, sizes: readonly number[]): number {
+export function roundRate(
+  runs: readonly Pick<JobRun, 'round' | 'events' | 'runSeconds'>[],
+  round: number,
+  sizes: readonly number[],
+): number {
   const at = (size: number) => runs.find((r) => r.round === round && r.events === size)?.runSeconds;
   if (sizes.length === 1) {
     const t = at(sizes[0]);
@@ -395,7 +412,8 @@ export function digestMismatches(jobs: readonly Pick<JobResult, 'name' | 'runs' 
   for (const job of jobs) {
     for (const size of new Set(job.runs.map((r) => r.events))) {
       const digests = new Set(job.runs.filter((r) => r.events === size).map((r) => r.digest));
-      if (digests.size > 1) out.push(`${job.name}: its ${digests.size} different contents over its runs of ${size.toLocaleString('en-US')} records`);
+      if (digests.size > 1)
+        out.push(`${job.name}: its ${digests.size} different contents over its runs of ${size.toLocaleString('en-US')} records`);
     }
     const reference = job.sameOutputAs === undefined ? undefined : jobs.find((j) => j.name === job.sameOutputAs);
     if (!reference) continue;
@@ -476,7 +494,8 @@ function readOutput(contents: ReadonlyMap<string, Expected>): JobOutput {
   const out: JobOutput = { sets: {}, hashes: {}, zsets: {}, lists: {}, strings: {} };
   for (const [key, value] of contents) {
     if ('set' in value) out.sets[key] = value.set.length;
-    else if ('hash' in value) out.hashes[key] = { fields: Object.keys(value.hash).length, total: Object.values(value.hash).reduce((a, v) => a + Number(v), 0) };
+    else if ('hash' in value)
+      out.hashes[key] = { fields: Object.keys(value.hash).length, total: Object.values(value.hash).reduce((a, v) => a + Number(v), 0) };
     else if ('zset' in value) out.zsets[key] = Object.keys(value.zset).length;
     // Entries are pushed newest first; `{"value": n}` entries are read as n, anything else as a number.
     else if ('list' in value) out.lists[key] = [...value.list].reverse().map((e) => Number('value' in e ? e.value : e.raw));
@@ -507,7 +526,19 @@ async function commandStats(redis: Redis): Promise<Record<string, number>> {
 
 // Every command a Redis type writes with, and other writes a job might make. evalsha: the
 // connector's idempotent list push runs as a script (whose LPUSH is counted as well).
-const WRITES = new Set<string>([...REDIS_COMMANDS, 'srem', 'del', 'hdel', 'expire', 'zrem', 'incrby', 'decrby', 'hincrby', 'evalsha', 'eval']);
+const WRITES = new Set<string>([
+  ...REDIS_COMMANDS,
+  'srem',
+  'del',
+  'hdel',
+  'expire',
+  'zrem',
+  'incrby',
+  'decrby',
+  'hincrby',
+  'evalsha',
+  'eval',
+]);
 
 function diffStats(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};

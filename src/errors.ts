@@ -55,7 +55,15 @@ export class SpecError extends UvpvError {
  * - `rolled-back`: the new job failed, and the previous version runs again from the savepoint.
  */
 export type FailureCode =
-  'service-unreachable' | 'service-error' | 'timed-out' | 'job-terminal-state' | 'job-restarting' | 'savepoint-failed' | 'upgrade-refused' | 'upgrade-failed' | 'rolled-back';
+  | 'service-unreachable'
+  | 'service-error'
+  | 'timed-out'
+  | 'job-terminal-state'
+  | 'job-restarting'
+  | 'savepoint-failed'
+  | 'upgrade-refused'
+  | 'upgrade-failed'
+  | 'rolled-back';
 
 /** Something failed at run time: a service down, a job that failed, a mismatch. Exit 1. */
 export class RuntimeFailure extends UvpvError {

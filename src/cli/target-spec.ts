@@ -14,7 +14,13 @@ export interface TargetSpec {
   target: Target;
 }
 
-export function loadForTarget(file: string, targetName: string | undefined, io: Io, revealSecrets: boolean, requireSecrets = true): TargetSpec {
+export function loadForTarget(
+  file: string,
+  targetName: string | undefined,
+  io: Io,
+  revealSecrets: boolean,
+  requireSecrets = true,
+): TargetSpec {
   const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, target: targetName ?? BUILTIN_LOCAL, revealSecrets, requireSecrets });
   io.redactor?.add(loaded.secrets);
   printDiagnostics(io, loaded.warnings, 'warning');
@@ -33,7 +39,13 @@ export interface TargetJob extends TargetSpec {
  * The spec loaded and compiled once for its target, secrets resolved where the environment has
  * them (all of them unless `requireSecrets` is false: a dry run or a plan shows placeholders).
  */
-export function compileForTarget(file: string, targetName: string | undefined, io: Io, overrides: PlanOverrides = {}, requireSecrets = true): TargetJob {
+export function compileForTarget(
+  file: string,
+  targetName: string | undefined,
+  io: Io,
+  overrides: PlanOverrides = {},
+  requireSecrets = true,
+): TargetJob {
   const { loaded, target } = loadForTarget(file, targetName, io, true, requireSecrets);
   const { dialect, dialectOptions } = definitionOf(target);
   const job = compileSpec(loaded, dialect, overrides, dialectOptions(target));

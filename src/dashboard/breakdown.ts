@@ -60,7 +60,9 @@ export function emptyBreakdown(m: Metric, family?: TypeFamily): BreakdownView {
   const type = redisType(m.redis.type);
   const axis = type.breakdown === 'entry' ? 'window end' : (keyMatcher(m.redis.key, m.by, family)?.axis ?? 'latest per value');
   const by = m.by ?? '';
-  return type.dashboard.kind === 'ranking' ? { view: 'ranking', by, ranking: [], values: 0, axis } : { view: 'bars', by, bars: [], values: 0, axis };
+  return type.dashboard.kind === 'ranking'
+    ? { view: 'ranking', by, ranking: [], values: 0, axis }
+    : { view: 'bars', by, bars: [], values: 0, axis };
 }
 
 /** The view of a metric with `by` or a topn; throws (naming the key) when a key cannot be read. */
@@ -78,9 +80,19 @@ export async function readBreakdown(redis: RedisReader, m: Metric, family?: Type
     for (const list of await Promise.all(keys.map((k) => onKey(k.key, () => read.read(redis, k.key, MAX_RANKING + 1))))) {
       for (const r of list) ranked.set(r.member, r.score);
     }
-    const ranking = [...ranked].map(([member, score]) => ({ member, score })).sort((a, b) => b.score - a.score || order(a.member, b.member));
+    const ranking = [...ranked]
+      .map(([member, score]) => ({ member, score }))
+      .sort((a, b) => b.score - a.score || order(a.member, b.member));
     if (ranking.length > MAX_RANKING) notes.push(`the first ${MAX_RANKING} shown; the window has more`);
-    return { view: 'ranking', by, ranking: ranking.slice(0, MAX_RANKING), values: ranking.length, ...(at && { at }), axis: matcher?.axis ?? 'latest per value', ...note(notes) };
+    return {
+      view: 'ranking',
+      by,
+      ranking: ranking.slice(0, MAX_RANKING),
+      values: ranking.length,
+      ...(at && { at }),
+      axis: matcher?.axis ?? 'latest per value',
+      ...note(notes),
+    };
   }
 
   let values = new Map<string, number>();
@@ -143,7 +155,8 @@ async function newestKeys(
     .filter(([, name]) => name.t === at)
     .map(([k, name]) => ({ key: k, ...(name.value !== undefined && { value: name.value }) }))
     .sort((a, b) => order(a.value ?? a.key, b.value ?? b.key));
-  if (keys.length > MAX_KEYS) notes.push(`read ${MAX_KEYS} of ${keys.length} keys${at ? ' of that window' : ''} (the first by value); the largest among them shown`);
+  if (keys.length > MAX_KEYS)
+    notes.push(`read ${MAX_KEYS} of ${keys.length} keys${at ? ' of that window' : ''} (the first by value); the largest among them shown`);
   return { keys: keys.slice(0, MAX_KEYS), ...(at && { at }) };
 }
 
@@ -165,7 +178,13 @@ async function hashFields(redis: RedisReader, key: string, budget: number): Prom
  * of `by` (a window pushed twice: the later push wins). The newest entries are read from the end
  * the command pushes to, MAX_ENTRIES in all.
  */
-async function newestWindowEntries(redis: RedisReader, m: Metric, keys: KeyRef[], by: string, notes: string[]): Promise<{ values: Map<string, number>; at?: string }> {
+async function newestWindowEntries(
+  redis: RedisReader,
+  m: Metric,
+  keys: KeyRef[],
+  by: string,
+  notes: string[],
+): Promise<{ values: Map<string, number>; at?: string }> {
   const limit = Math.max(1, Math.floor(MAX_ENTRIES / Math.max(1, keys.length)));
   const perKey = await Promise.all(
     keys.map((k) =>

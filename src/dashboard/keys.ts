@@ -46,7 +46,10 @@ export function keyMatcher(key: string, by?: string, family?: TypeFamily): KeyMa
 }
 
 /** The keys that fit the matcher, each once (SCAN may return a key twice), with what their names carry. */
-export async function scanKeys(redis: { scan(cursor: string, pattern: string, count: number): Promise<[string, string[]]> }, matcher: KeyMatcher): Promise<Map<string, KeyName>> {
+export async function scanKeys(
+  redis: { scan(cursor: string, pattern: string, count: number): Promise<[string, string[]]> },
+  matcher: KeyMatcher,
+): Promise<Map<string, KeyName>> {
   const keys = new Map<string, KeyName>();
   let cursor = '0';
   do {

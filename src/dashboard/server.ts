@@ -57,7 +57,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     await redis.connect();
   } catch (e) {
     redis.disconnect();
-    throw new RuntimeFailure(`cannot reach Redis at ${r.host}:${r.port}/${database}: ${(e as Error).message}; start it (e.g. 'uvpv stack up') or fix the spec's redis block`);
+    throw new RuntimeFailure(
+      `cannot reach Redis at ${r.host}:${r.port}/${database}: ${(e as Error).message}; start it (e.g. 'uvpv stack up') or fix the spec's redis block`,
+    );
   }
   const history = new History();
   const clients = new Set<ServerResponse>();

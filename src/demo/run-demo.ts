@@ -107,7 +107,10 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
     const dir = mkdtempSync(join(tmpdir(), 'uvpv-demo-'));
     undo.push({ label: `removing ${dir}`, run: () => rm(dir, { recursive: true, force: true }) });
     const file = join(dir, 'demo.yaml');
-    writeFileSync(file, demoSpecText(text, { kafka: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database }));
+    writeFileSync(
+      file,
+      demoSpecText(text, { kafka: stack.urls.kafka, redisHost: redisAt.host, redisPort: redisAt.port, database: ns.database }),
+    );
     const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, target: 'local', revealSecrets: true });
     io.redactor?.add(loaded.secrets);
     const spec = loaded.spec;
@@ -187,7 +190,9 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
         `producing ${opts.rate} records/s to ${spec.source.topic}; the first windows close about 10 s from now\n` +
         `Ctrl-C stops the traffic, cancels the job, stops the dashboard${opts.keepStack ? ' (the local stack keeps running: --keep-stack)' : ' and the local stack'}\n`,
     );
-    await new Promise<void>((done) => (ended.signal.aborted ? done() : ended.signal.addEventListener('abort', () => done(), { once: true })));
+    await new Promise<void>((done) =>
+      ended.signal.aborted ? done() : ended.signal.addEventListener('abort', () => done(), { once: true }),
+    );
   } finally {
     stop.removeEventListener('abort', onStop);
     if (undo.length) io.stderr('\nstopping the demo\n');

@@ -34,12 +34,33 @@ export async function runDoctor(ctx: DoctorContext): Promise<CheckResult[]> {
     results.push({ label: 'spec', ok: true, detail: `${ctx.file} is valid (pipeline ${spec.name}, target ${ctx.target})` });
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
-    results.push({ label: 'spec', ok: false, detail: e.diagnostics.map(formatDiagnostic).join('\n'), fix: `uvpv validate ${ctx.file} lists every problem with its line` });
+    results.push({
+      label: 'spec',
+      ok: false,
+      detail: e.diagnostics.map(formatDiagnostic).join('\n'),
+      fix: `uvpv validate ${ctx.file} lists every problem with its line`,
+    });
   }
   results.push(
-    tool('java', ['-version'], /version "(\d+)/, (v) => Number(v) >= 17, 'Java 17 or later, for the local stack', 'install a JDK 17 (e.g. openjdk-17-jdk) or set JAVA_HOME'),
+    tool(
+      'java',
+      ['-version'],
+      /version "(\d+)/,
+      (v) => Number(v) >= 17,
+      'Java 17 or later, for the local stack',
+      'install a JDK 17 (e.g. openjdk-17-jdk) or set JAVA_HOME',
+    ),
   );
-  results.push(tool('mvn', ['-v'], /Apache Maven ([\d.]+)/, () => true, "Maven, to fetch the local stack's jars", 'install Maven (e.g. the maven package)'));
+  results.push(
+    tool(
+      'mvn',
+      ['-v'],
+      /Apache Maven ([\d.]+)/,
+      () => true,
+      "Maven, to fetch the local stack's jars",
+      'install Maven (e.g. the maven package)',
+    ),
+  );
   if (!spec) return results;
   results.push(...(await kafkaChecks(spec)));
   if (spec.target) {
@@ -95,7 +116,10 @@ async function kafkaChecks(spec: Spec): Promise<CheckResult[]> {
  * to exactly what a broker advertises, and a host name that resolves only inside the broker's
  * network is the classic pitfall of this set-up.
  */
-export async function advertisedChecks(brokers: { nodeId: number; host: string; port: number }[], reach = tcpReachable): Promise<CheckResult[]> {
+export async function advertisedChecks(
+  brokers: { nodeId: number; host: string; port: number }[],
+  reach = tcpReachable,
+): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   for (const b of brokers) {
     const at = `${b.host}:${b.port}`;
@@ -145,7 +169,12 @@ async function redisCheck(spec: Spec): Promise<CheckResult> {
     return { label: 'Redis', ok: true, detail: `${where} answers${password.empty ? '' : ' and accepts the password'}` };
   } catch (e) {
     if (isRedisAuthError(e)) {
-      return { label: 'Redis', ok: false, detail: `${where} refuses the password (or needs one)`, fix: 'set REDIS_PASSWORD to the right password' };
+      return {
+        label: 'Redis',
+        ok: false,
+        detail: `${where} refuses the password (or needs one)`,
+        fix: 'set REDIS_PASSWORD to the right password',
+      };
     }
     return { label: 'Redis', ok: false, detail: `${where} does not answer`, fix: 'start Redis or fix redis.host / redis.port' };
   } finally {

@@ -29,7 +29,8 @@ export type FilterExpr =
   | { kind: 'like'; expr: FilterExpr; pattern: FilterExpr; negated: boolean; escape?: string }
   | { kind: 'isNull'; expr: FilterExpr; negated: boolean };
 
-const FILTER_HELP = 'comparisons (= <> < <= > >=), AND / OR / NOT, IN (...), BETWEEN, LIKE [ESCAPE], IS [NOT] NULL, + - * / %, column names and literals';
+const FILTER_HELP =
+  'comparisons (= <> < <= > >=), AND / OR / NOT, IN (...), BETWEEN, LIKE [ESCAPE], IS [NOT] NULL, + - * / %, column names and literals';
 
 class FilterProblem extends Error {}
 
@@ -80,7 +81,9 @@ function parseFilterText(text: string, columns: ReadonlyMap<string, SqlType>): F
     const at = err.location ? Math.max(0, err.location.start.offset - PREFIX.length) : undefined;
     const offset = at === undefined ? undefined : cut.offsetInText(at);
     const near = err.found == null ? 'at the end' : `near '${text.slice(offset ?? 0, (offset ?? 0) + 12)}'`;
-    const keywords = [...columns.keys()].filter((c) => SQL_KEYWORDS.has(c.toUpperCase()) && new RegExp(`(^|[^\`\\w])${c}($|[^\`\\w])`).test(code));
+    const keywords = [...columns.keys()].filter(
+      (c) => SQL_KEYWORDS.has(c.toUpperCase()) && new RegExp(`(^|[^\`\\w])${c}($|[^\`\\w])`).test(code),
+    );
     const hint = keywords.length
       ? `; ${keywords.map((k) => `'${k}'`).join(', ')} ${keywords.length > 1 ? 'are SQL keywords' : 'is an SQL keyword'}: write a column of that name in backquotes, e.g. \`${keywords[0]}\``
       : '';
@@ -145,7 +148,8 @@ function cutStringLiterals(text: string): { code: string; literals: string[]; of
       continue;
     }
     if (c === ':') return { message: "':' is not allowed outside a string literal", offset: i };
-    if (c === '"') return { message: "double quotes are not string quotes in Flink SQL; write strings in single quotes ('...')", offset: i };
+    if (c === '"')
+      return { message: "double quotes are not string quotes in Flink SQL; write strings in single quotes ('...')", offset: i };
     code += c;
     i++;
   }
@@ -333,7 +337,8 @@ class TypeChecker {
       case 'not':
         for (const side of e.kind === 'not' ? [e.expr] : [e.left, e.right]) {
           const k = this.kind(side);
-          if (k !== 'boolean' && k !== 'null') throw new FilterProblem(`${e.kind === 'not' ? 'NOT' : e.op} needs conditions on both sides; got ${this.what(side, k)}`);
+          if (k !== 'boolean' && k !== 'null')
+            throw new FilterProblem(`${e.kind === 'not' ? 'NOT' : e.op} needs conditions on both sides; got ${this.what(side, k)}`);
         }
         return 'boolean';
       case 'arith': {
@@ -345,7 +350,9 @@ class TypeChecker {
           }
         }
         if ((e.op === '/' || e.op === '%') && !(e.right.kind === 'literal' && typeof e.right.value === 'number' && e.right.value !== 0)) {
-          throw new FilterProblem(`the divisor of '${e.op}' must be a number other than 0 (Flink fails the job on a division by zero); got ${this.what(e.right)}`);
+          throw new FilterProblem(
+            `the divisor of '${e.op}' must be a number other than 0 (Flink fails the job on a division by zero); got ${this.what(e.right)}`,
+          );
         }
         return 'number';
       }
@@ -409,7 +416,9 @@ class TypeChecker {
         throw new FilterProblem(`${this.what(side)} can only be tested with IS [NOT] NULL in a filter`);
       }
       if (l !== r) {
-        throw new FilterProblem(`${op} compares ${this.what(left, l)} with ${this.what(right, r)}; Flink does not convert between them, so compare like with like`);
+        throw new FilterProblem(
+          `${op} compares ${this.what(left, l)} with ${this.what(right, r)}; Flink does not convert between them, so compare like with like`,
+        );
       }
     }
   }

@@ -96,7 +96,13 @@ export function keyRegex(parts: readonly KeyPart[], family?: TypeFamily): RegExp
     return `(?<${name}>${body})`;
   };
   const source = parts
-    .map((p) => ('text' in p ? p.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : 'placeholder' in p ? group(p.placeholder, TIME) : group('value', valuePattern(family))))
+    .map((p) =>
+      'text' in p
+        ? p.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        : 'placeholder' in p
+          ? group(p.placeholder, TIME)
+          : group('value', valuePattern(family)),
+    )
     .join('');
   return new RegExp(`^${source}$`);
 }

@@ -13,7 +13,9 @@ export function checkWritten(text: string, env: NodeJS.ProcessEnv): void {
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     // A proposal that does not validate is uvpv's own mistake, not the user's: say so, with the spec.
-    throw new Error(`uvpv init wrote a spec that does not validate:\n${e.diagnostics.map((d) => `  ${d.line}:${d.col}: ${d.path}: ${d.message}`).join('\n')}\n\n${text}`);
+    throw new Error(
+      `uvpv init wrote a spec that does not validate:\n${e.diagnostics.map((d) => `  ${d.line}:${d.col}: ${d.path}: ${d.message}`).join('\n')}\n\n${text}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

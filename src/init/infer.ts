@@ -99,7 +99,10 @@ function watermarkDelay(times: readonly { t: number; partition: number }[]): { t
   const late = behind.filter((b) => b > 0).length;
   const [, text] = LADDER.find(([ms]) => ms >= p999) ?? LADDER[LADDER.length - 1];
   if (late === 0) return { text, why: `event time never went backwards in ${times.length} records; the shortest delay offered` };
-  return { text, why: `${late} of ${times.length} records came after a later one, up to ${p999 / 1000} s behind at the 99.9th percentile: rounded up` };
+  return {
+    text,
+    why: `${late} of ${times.length} records came after a later one, up to ${p999 / 1000} s behind at the 99.9th percentile: rounded up`,
+  };
 }
 
 const VISITOR = /user|uid|visitor|member|customer|client_id|device|session/i;
@@ -110,7 +113,12 @@ const TIME_NAME = /time|ts|date|_at$/i;
  * `partitions`: the Kafka partition of each record, where they came from a topic. `decimalFields`:
  * fields whose numbers were written with a point somewhere (`1.0` parses as an integer): DOUBLE.
  */
-export function infer(records: readonly unknown[], unparsed: number, partitions?: readonly number[], decimalFields: ReadonlySet<string> = new Set()): Proposal | string {
+export function infer(
+  records: readonly unknown[],
+  unparsed: number,
+  partitions?: readonly number[],
+  decimalFields: ReadonlySet<string> = new Set(),
+): Proposal | string {
   const isRow = (r: unknown): r is Record<string, unknown> => typeof r === 'object' && r !== null && !Array.isArray(r);
   const rows = records.filter(isRow);
   const partitionOf = records.flatMap((r, i) => (isRow(r) ? [partitions?.[i] ?? 0] : []));
@@ -173,8 +181,19 @@ export function infer(records: readonly unknown[], unparsed: number, partitions?
   const distinct = (name: string) => seenOf(name).values.size;
   const visitor =
     columns.find((c) => VISITOR.test(c.name) && c.name !== chosen?.c.name && !c.note && c.type !== 'TIMESTAMP(3)')?.name ??
-    columns.filter((c) => ['INT', 'BIGINT', 'VARCHAR'].includes(c.type) && !c.note && c.name !== chosen?.c.name).sort((a, b) => distinct(b.name) - distinct(a.name))[0]?.name;
-  return { columns, skipped, eventTime: eventTime.name, watermarkDelay: watermarkDelay(times), events, visitor, records: rows.length, unparsed };
+    columns
+      .filter((c) => ['INT', 'BIGINT', 'VARCHAR'].includes(c.type) && !c.note && c.name !== chosen?.c.name)
+      .sort((a, b) => distinct(b.name) - distinct(a.name))[0]?.name;
+  return {
+    columns,
+    skipped,
+    eventTime: eventTime.name,
+    watermarkDelay: watermarkDelay(times),
+    events,
+    visitor,
+    records: rows.length,
+    unparsed,
+  };
 }
 
 /** `record_type` and 0 → `record_type_0`; text values keep their letters and digits. */

@@ -27,7 +27,9 @@ function literal(v: string | number | boolean): string {
 /** `column = value`, the column backquoted where the filter language would not take it bare. */
 function filterText(column: string, value: string | number | boolean, columns: Proposal['columns']): string {
   const types = new Map(
-    columns.map((c) => [c.name, parseSqlType(c.type)] as const).filter((e): e is [string, Exclude<ReturnType<typeof parseSqlType>, string>] => typeof e[1] !== 'string'),
+    columns
+      .map((c) => [c.name, parseSqlType(c.type)] as const)
+      .filter((e): e is [string, Exclude<ReturnType<typeof parseSqlType>, string>] => typeof e[1] !== 'string'),
   );
   const bare = `${column} = ${literal(value)}`;
   return 'message' in parseFilter(bare, types) ? `\`${column}\` = ${literal(value)}` : bare;
@@ -59,7 +61,9 @@ export function renderSpec(p: Proposal, origin: Origin): string {
     line('  ', 'failOnMissingField', 'false', 'a missing field is NULL'),
     line('  ', 'columns', '', 'name: Flink SQL type, as the sample showed them').trimEnd(),
     ...p.columns.map((c) => line('    ', c.name, c.type, c.note)),
-    ...(p.skipped.length ? [`    # left out, as their names are no SQL identifiers: ${p.skipped.map((s) => JSON.stringify(s)).join(', ')}`] : []),
+    ...(p.skipped.length
+      ? [`    # left out, as their names are no SQL identifiers: ${p.skipped.map((s) => JSON.stringify(s)).join(', ')}`]
+      : []),
     line('  ', 'eventTime', p.eventTime, 'the column that carries event time'),
     line('  ', 'watermarkDelay', p.watermarkDelay.text, p.watermarkDelay.why),
     '',
@@ -67,7 +71,16 @@ export function renderSpec(p: Proposal, origin: Origin): string {
   const events = p.events.length
     ? p.events.map((e) => line('  ', e.name, scalar(filterText(e.column, e.value, p.columns)), `${e.rows} of ${p.records} records`))
     : [line('  ', 'all_records', scalar(`${p.eventTime} IS NOT NULL`), 'no column of few values to tell kinds of record apart')];
-  out.push(line('', 'events', '', p.events.length ? `kinds of record, from the values of ${p.events[0].column}` : 'named filters over the columns').trimEnd(), ...events, '');
+  out.push(
+    line(
+      '',
+      'events',
+      '',
+      p.events.length ? `kinds of record, from the values of ${p.events[0].column}` : 'named filters over the columns',
+    ).trimEnd(),
+    ...events,
+    '',
+  );
   out.push('window:', line('  ', 'type', 'hop', WINDOW_TYPE_NAMES.join(' | ')), '  size: 10 minutes', '  slide: 5 minutes', '');
   out.push('redis:', `  host: \${REDIS_HOST:-127.0.0.1}`, '  port: 6379', `  password: \${REDIS_PASSWORD:-}`, '  database: 0', '');
 
@@ -82,7 +95,12 @@ export function renderSpec(p: Proposal, origin: Origin): string {
       '    redis: { type: set, key: uv }',
     );
   }
-  metrics.push(`  - name: pv`, line('    ', 'type', 'pv', `${first} records per window`), `    event: ${first}`, '    redis: { type: list, key: pv }');
+  metrics.push(
+    `  - name: pv`,
+    line('    ', 'type', 'pv', `${first} records per window`),
+    `    event: ${first}`,
+    '    redis: { type: list, key: pv }',
+  );
   if (p.events.length >= 2) {
     const [denominator, numerator] = p.events;
     metrics.push(

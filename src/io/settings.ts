@@ -87,7 +87,8 @@ export class Settings {
   stackRedis(): StackRedisChoice {
     const text = this.text('UVPV_STACK_REDIS');
     if (text === undefined) return 'auto';
-    if (!(STACK_REDIS_CHOICES as readonly string[]).includes(text)) throw new UsageError(`UVPV_STACK_REDIS=${text} is not one of ${STACK_REDIS_CHOICES.join(', ')}`);
+    if (!(STACK_REDIS_CHOICES as readonly string[]).includes(text))
+      throw new UsageError(`UVPV_STACK_REDIS=${text} is not one of ${STACK_REDIS_CHOICES.join(', ')}`);
     return text as StackRedisChoice;
   }
 

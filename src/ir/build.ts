@@ -50,7 +50,10 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}, connector: 
   const source = sourceNode(spec, overrides, tables, columns);
   // One aggregation per `by` column (and one without), claimed in the order metrics first read them.
   // Each view's columns are a namespace of their own: the source's columns, the window's, its counts' and its rank's.
-  const aggregations = new Map<string, { view: string; by?: string; counts: CountNode[]; aliases: Map<string, string>; columns: Names; readers: number }>();
+  const aggregations = new Map<
+    string,
+    { view: string; by?: string; counts: CountNode[]; aliases: Map<string, string>; columns: Names; readers: number }
+  >();
   const aggregation = (by: string | undefined) => {
     const id = by ?? '';
     let a = aggregations.get(id);
@@ -94,7 +97,15 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}, connector: 
     const { value, presentWhen } = def.value(m, countAliases);
     if (type.writes === 'ranking') {
       const ranking = rankingOf(m);
-      return { ...base, kind: 'ranked', from: a.view, by: ranking.by, score: countAliases[0], n: ranking.size, rank: a.columns.claim('top_rank') };
+      return {
+        ...base,
+        kind: 'ranked',
+        from: a.view,
+        by: ranking.by,
+        score: countAliases[0],
+        n: ranking.size,
+        rank: a.columns.claim('top_rank'),
+      };
     }
     const entryRank = m.by !== undefined && pushesWindowEntries(m.redis.type) ? a.columns.claim('entry_rank') : undefined;
     return { ...base, kind: 'scalar', from: a.view, value, presentWhen, entryRank };
@@ -174,7 +185,12 @@ function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names)
   };
 }
 
-function jobOptions(spec: Spec, views: readonly { by?: string; counts: readonly CountNode[]; readers: number }[], o: PlanOverrides, firstSeen: boolean): JobOption[] {
+function jobOptions(
+  spec: Spec,
+  views: readonly { by?: string; counts: readonly CountNode[]; readers: number }[],
+  o: PlanOverrides,
+  firstSeen: boolean,
+): JobOption[] {
   const checkpoint = o.checkpointInterval ?? spec.job.checkpointInterval;
   const options: JobOption[] = [
     {
@@ -189,7 +205,9 @@ function jobOptions(spec: Spec, views: readonly { by?: string; counts: readonly 
         spec.job.parallelism === 1
           ? 'One task per operator: windows then reach Redis in window_end order (newest list entry first).'
           : 'Parallel tasks per operator (spec job.parallelism). The window counts have no key, so they run as one task and emit windows in window_end order' +
-            (views.some((v) => v.by !== undefined) ? '; counts by a column are keyed by its value, so all windows of one value come from one task, in window_end order.' : '.'),
+            (views.some((v) => v.by !== undefined)
+              ? '; counts by a column are keyed by its value, so all windows of one value come from one task, in window_end order.'
+              : '.'),
     },
     {
       key: 'pipeline.object-reuse',

@@ -87,7 +87,8 @@ export type CountNode =
 
 /** The value a scalar metric writes per window, in terms of count aliases. */
 export type ValueNode =
-  { readonly kind: 'count'; readonly count: string } | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string; readonly precision: number };
+  | { readonly kind: 'count'; readonly count: string }
+  | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string; readonly precision: number };
 
 export interface RedisConnection {
   readonly host: string;

@@ -27,7 +27,8 @@ export async function ensureTopic(admin: TopicAdmin, topic: string, createWith?:
   try {
     try {
       await admin.connect();
-      if ((await admin.listTopics()).includes(topic)) return { kind: 'present', partitions: await partitionCount(admin, topic), created: false };
+      if ((await admin.listTopics()).includes(topic))
+        return { kind: 'present', partitions: await partitionCount(admin, topic), created: false };
     } catch (e) {
       if (e instanceof RuntimeFailure) throw e;
       return { kind: 'unreachable' };
@@ -62,7 +63,11 @@ export function partitionsText(n: number): string {
 }
 
 /** What to say about a present topic: its partitions, and a warning when the job's parallelism is higher. */
-export function topicReport(topic: string, state: { partitions: number; created: boolean }, parallelism: number): { line: string; warning?: string } {
+export function topicReport(
+  topic: string,
+  state: { partitions: number; created: boolean },
+  parallelism: number,
+): { line: string; warning?: string } {
   const line = `${state.created ? 'created Kafka topic' : 'Kafka topic'} ${topic} ${state.created ? 'with' : 'has'} ${partitionsText(state.partitions)}`;
   return { line, warning: partitionWarning(topic, state.partitions, parallelism) };
 }

@@ -8,7 +8,8 @@ import type { ValueNode } from '../ir/nodes';
 import type { MetricBase } from '../pipeline/types';
 
 /** A count a metric's value needs: the rows of an event, or the distinct values of a column among them. */
-export type CountRequest = { readonly kind: 'rows'; readonly event: string } | { readonly kind: 'distinct'; readonly event: string; readonly column: string };
+export type CountRequest =
+  { readonly kind: 'rows'; readonly event: string } | { readonly kind: 'distinct'; readonly event: string; readonly column: string };
 
 /** The counts of one window (with `by`: of one value of it) for one metric, as the reference model computes them. */
 export interface WindowTally {

@@ -17,7 +17,9 @@ export interface RatioMetric extends MetricBase {
  * arithmetic that stays exact for any two BIGINT counts up to 9 digits (see SqlCompiler.valueExpr).
  */
 const MAX_RATIO_PRECISION = 9;
-const PRECISION_HELP = rangeHelp(`a whole number from 0 to ${MAX_RATIO_PRECISION} (digits after the point; more would not be exact in Flink's DECIMAL arithmetic)`);
+const PRECISION_HELP = rangeHelp(
+  `a whole number from 0 to ${MAX_RATIO_PRECISION} (digits after the point; more would not be exact in Flink's DECIMAL arithmetic)`,
+);
 
 /** Ratio: numerator rows / denominator rows, fixed-point, only where the denominator is above 0. */
 export const ratio: MetricDefinition<RatioMetric> = {
@@ -30,7 +32,12 @@ export const ratio: MetricDefinition<RatioMetric> = {
     numerator: name,
     denominator: name,
     ...optionalBy,
-    precision: z.number({ error: PRECISION_HELP }).int({ error: PRECISION_HELP }).min(0, { error: PRECISION_HELP }).max(MAX_RATIO_PRECISION, { error: PRECISION_HELP }).default(4),
+    precision: z
+      .number({ error: PRECISION_HELP })
+      .int({ error: PRECISION_HELP })
+      .min(0, { error: PRECISION_HELP })
+      .max(MAX_RATIO_PRECISION, { error: PRECISION_HELP })
+      .default(4),
   }),
   events: (m) => [
     { field: 'numerator', event: m.numerator },

@@ -68,7 +68,8 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
   const def = metricDefinition(m);
   const type = redisType(m.redis.type);
   const key = parseKey(m.redis.key, m.by);
-  const keyOf = (w: Window, by?: ByValue) => renderKey(key, { window_start: formatWindowTime(w.start), window_end: formatWindowTime(w.end), by: by?.text });
+  const keyOf = (w: Window, by?: ByValue) =>
+    renderKey(key, { window_start: formatWindowTime(w.start), window_end: formatWindowTime(w.end), by: by?.text });
   const write = (k: string, content: unknown) => redis.set(k, expectedOf(m.redis.type, content));
 
   if (type.writes === 'members') {
@@ -123,7 +124,8 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
 function tallyOf(rows: readonly Row[], event: (name: string) => FilterExpr): WindowTally {
   return {
     rows: (ev) => rows.filter((r) => matches(event(ev), r)).length,
-    distinct: (ev, column) => new Set(rows.filter((r) => matches(event(ev), r) && r[column] !== null).map((r) => sqlString(r[column]))).size,
+    distinct: (ev, column) =>
+      new Set(rows.filter((r) => matches(event(ev), r) && r[column] !== null).map((r) => sqlString(r[column]))).size,
   };
 }
 

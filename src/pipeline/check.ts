@@ -29,7 +29,8 @@ const COMMAND_CHOICES = REDIS_TYPE_NAMES.filter((t) => REDIS_TYPES[t].commands.l
   .join(', or ');
 /** Column types whose values have one plain text, as uv writes and counts them and `by` tells them apart. */
 const PLAIN_TEXT_FAMILIES: ReadonlySet<TypeFamily> = new Set(['integer', 'string', 'boolean']);
-const PLAIN_TEXT_TYPES = 'integers (TINYINT, SMALLINT, INT, BIGINT), text (STRING, VARCHAR, CHAR) and BOOLEAN (a DOUBLE 6 is written 6.0, a DECIMAL(10, 2) 6.00)';
+const PLAIN_TEXT_TYPES =
+  'integers (TINYINT, SMALLINT, INT, BIGINT), text (STRING, VARCHAR, CHAR) and BOOLEAN (a DOUBLE 6 is written 6.0, a DECIMAL(10, 2) 6.00)';
 
 type Tree = Record<string, unknown>;
 
@@ -158,8 +159,10 @@ export class SpecChecker {
       this.error(['source', ...path], message);
       ok = false;
     };
-    if (!IDENTIFIER.test(s.table)) fail(['table'], `got ${show(s.table)}; a table name is letters, digits and '_', not starting with a digit`);
-    if (!DEFERRED.test(s.topic) && !TOPIC.test(s.topic)) fail(['topic'], `got ${show(s.topic)}; a Kafka topic is 1 to 249 letters, digits, '.', '_' or '-'`);
+    if (!IDENTIFIER.test(s.table))
+      fail(['table'], `got ${show(s.table)}; a table name is letters, digits and '_', not starting with a digit`);
+    if (!DEFERRED.test(s.topic) && !TOPIC.test(s.topic))
+      fail(['topic'], `got ${show(s.topic)}; a Kafka topic is 1 to 249 letters, digits, '.', '_' or '-'`);
     if (!DEFERRED.test(s.bootstrapServers)) {
       const bad = s.bootstrapServers
         .split(',')
@@ -173,17 +176,27 @@ export class SpecChecker {
       fail(['startupMode'], 'group-offsets starts from the offsets a consumer group committed: set source.groupId to name the group');
     }
     if (s.offsetReset !== undefined && s.startupMode !== 'group-offsets') {
-      fail(['offsetReset'], `applies only with startupMode: group-offsets (it says where a group without committed offsets starts); startupMode is '${s.startupMode}'`);
+      fail(
+        ['offsetReset'],
+        `applies only with startupMode: group-offsets (it says where a group without committed offsets starts); startupMode is '${s.startupMode}'`,
+      );
     }
     if (s.failOnMissingField && s.ignoreParseErrors) {
-      fail(['failOnMissingField'], "true needs ignoreParseErrors: false (Flink's JSON format refuses both true, and ignoreParseErrors defaults to true)");
+      fail(
+        ['failOnMissingField'],
+        "true needs ignoreParseErrors: false (Flink's JSON format refuses both true, and ignoreParseErrors defaults to true)",
+      );
     }
     const columns: Column[] = [];
     const names = Object.keys(s.columns);
     if (names.length === 0) fail(['columns'], 'declare at least one column');
     for (const name of names) {
       if (!IDENTIFIER.test(name)) {
-        this.error(['source', 'columns', name], `column name ${show(name)} must be letters, digits and '_', not starting with a digit`, true);
+        this.error(
+          ['source', 'columns', name],
+          `column name ${show(name)} must be letters, digits and '_', not starting with a digit`,
+          true,
+        );
         ok = false;
         continue;
       }
@@ -201,7 +214,10 @@ export class SpecChecker {
     } else if (!names.includes(s.eventTime)) {
       fail(['eventTime'], `got ${show(s.eventTime)}; it must name a declared column (${names.join(', ')})`);
     } else if (eventColumn && eventColumn.type.family !== 'timestamp') {
-      fail(['eventTime'], `column '${s.eventTime}' is ${eventColumn.type.sql}; the event-time column must be a TIMESTAMP (e.g. TIMESTAMP or TIMESTAMP(3))`);
+      fail(
+        ['eventTime'],
+        `column '${s.eventTime}' is ${eventColumn.type.sql}; the event-time column must be a TIMESTAMP (e.g. TIMESTAMP or TIMESTAMP(3))`,
+      );
     }
     const watermarkDelay = this.duration(s.watermarkDelay, ['source', 'watermarkDelay']);
     if (!ok || !watermarkDelay || columns.length !== names.length) return undefined;
@@ -225,7 +241,9 @@ export class SpecChecker {
       const filter = parseFilter(raw[name], columns);
       if ('message' in filter) {
         const at = ['events', name];
-        this.errors.push(filter.offset === undefined ? this.yaml.diag(at, filter.message) : this.yaml.diagInValue(at, filter.offset, filter.message));
+        this.errors.push(
+          filter.offset === undefined ? this.yaml.diag(at, filter.message) : this.yaml.diagInValue(at, filter.offset, filter.message),
+        );
       } else out.push({ name, text: raw[name], filter });
     }
     return out.length === names.length ? out : undefined;
@@ -245,7 +263,11 @@ export class SpecChecker {
     let ok = WINDOW_DURATIONS.every((d) => !d.everyType || durations.has(d.key));
     for (const { key, everyType } of WINDOW_DURATIONS) {
       if (!everyType && w[key] !== undefined && !own.includes(key)) {
-        this.error(['window', key], `a ${w.type} window has no '${key}'${own.length ? `; it uses ${own.map((k) => `'${k}'`).join(' and ')}` : ''}`, true);
+        this.error(
+          ['window', key],
+          `a ${w.type} window has no '${key}'${own.length ? `; it uses ${own.map((k) => `'${k}'`).join(' and ')}` : ''}`,
+          true,
+        );
         ok = false;
       }
     }
@@ -277,7 +299,9 @@ export class SpecChecker {
     const database = this.intIn(r.database, ['redis', 'database'], 0, 1_000_000);
     const password = this.secrets.get('redis.password') ?? { placeholder: '', empty: true };
     if (password.placeholder === '******' && !password.empty) {
-      this.warnings.push(this.yaml.diag(['redis', 'password'], 'a literal password in the spec; prefer ${REDIS_PASSWORD} so it stays out of files'));
+      this.warnings.push(
+        this.yaml.diag(['redis', 'password'], 'a literal password in the spec; prefer ${REDIS_PASSWORD} so it stays out of files'),
+      );
     }
     if (!ok || port === undefined || database === undefined) return undefined;
     return { host: r.host, port, password, database };
@@ -294,7 +318,12 @@ export class SpecChecker {
     return { parallelism, checkpointInterval, stateTtl };
   }
 
-  private metrics(v: unknown, events: EventSpec[] | undefined, source: SourceSpec | undefined, window: WindowSpec | undefined): Metric[] | undefined {
+  private metrics(
+    v: unknown,
+    events: EventSpec[] | undefined,
+    source: SourceSpec | undefined,
+    window: WindowSpec | undefined,
+  ): Metric[] | undefined {
     const list = this.parse(schemas.metrics, v, ['metrics']);
     if (!list) return undefined;
     const out: Metric[] = [];
@@ -306,7 +335,10 @@ export class SpecChecker {
       const def: MetricDefinition<Metric> | undefined = typeof type === 'string' ? METRIC_TYPES[type as MetricType] : undefined;
       if (!def) {
         const types = Object.keys(METRIC_TYPES).join(' | ');
-        this.error(type === undefined ? at() : at('type'), type === undefined ? `'type' is required: one of ${types}` : `got ${show(type)}; expected one of ${types}`);
+        this.error(
+          type === undefined ? at() : at('type'),
+          type === undefined ? `'type' is required: one of ${types}` : `got ${show(type)}; expected one of ${types}`,
+        );
         return;
       }
       const m = this.parse(def.schema, raw, at()) as Metric | undefined;
@@ -316,13 +348,17 @@ export class SpecChecker {
         this.error(path, message);
         ok = false;
       };
-      if (!IDENTIFIER.test(m.name)) fail(at('name'), `got ${show(m.name)}; a metric name is letters, digits and '_', not starting with a digit`);
+      if (!IDENTIFIER.test(m.name))
+        fail(at('name'), `got ${show(m.name)}; a metric name is letters, digits and '_', not starting with a digit`);
       if (seenNames.has(m.name)) fail(at('name'), `'${m.name}' is already the name of metrics[${seenNames.get(m.name)}]`);
       seenNames.set(m.name, i);
       if (events?.length) {
         for (const ref of def.events(m)) {
           if (!events.some((e) => e.name === ref.event)) {
-            fail(at(ref.field), `got ${show(ref.event)}; it must name an event (${events.map((e) => e.name).join(', ') || 'none declared'})`);
+            fail(
+              at(ref.field),
+              `got ${show(ref.event)}; it must name an event (${events.map((e) => e.name).join(', ') || 'none declared'})`,
+            );
           }
         }
       }
@@ -338,7 +374,8 @@ export class SpecChecker {
       const badKey = keyProblem(m.redis.key, m.by);
       if (badKey) fail(at('redis', 'key'), badKey);
       const key = badKey ? undefined : parseKey(m.redis.key, m.by);
-      if (key && allowed.includes(m.redis.type)) for (const [path, message] of breakdownProblems(m, key, window)) fail(at(...path), message);
+      if (key && allowed.includes(m.redis.type))
+        for (const [path, message] of breakdownProblems(m, key, window)) fail(at(...path), message);
       const other = keys.claim(m.redis.key, key, byColumn?.type.family, i);
       if (other !== undefined) {
         fail(
@@ -466,7 +503,8 @@ function columnProblems(m: Metric, source: SourceSpec | undefined): [Path, strin
   return named.flatMap(([path, name, why]): [Path, string][] => {
     const column = source.columns.find((c) => c.name === name);
     if (!column) return [[path, `got ${show(name)}; it must name a declared column (${declared})`]];
-    if (!PLAIN_TEXT_FAMILIES.has(column.type.family)) return [[path, `column '${column.name}' is ${column.type.sql}; ${why}, which is only unambiguous for ${PLAIN_TEXT_TYPES}`]];
+    if (!PLAIN_TEXT_FAMILIES.has(column.type.family))
+      return [[path, `column '${column.name}' is ${column.type.sql}; ${why}, which is only unambiguous for ${PLAIN_TEXT_TYPES}`]];
     return [];
   });
 }
@@ -482,15 +520,24 @@ function breakdownProblems(m: Metric, key: readonly KeyPart[], window: WindowSpe
     ]);
   }
   if (m.by !== undefined && type.breakdown === 'member' && namesColumn(key)) {
-    out.push([['redis', 'key'], `the values of ${m.by} are the members of ${type.article}, one key per window, so its key cannot contain {${m.by}}`]);
+    out.push([
+      ['redis', 'key'],
+      `the values of ${m.by} are the members of ${type.article}, one key per window, so its key cannot contain {${m.by}}`,
+    ]);
   }
   if (m.by !== undefined && type.breakdown === 'entry' && type.entryFields.includes(m.by)) {
-    out.push([['by'], `${type.article} entry has the fields ${type.entryFields.join(', ')}, so a 'by' column named '${m.by}' would clash with one; rename the column`]);
+    out.push([
+      ['by'],
+      `${type.article} entry has the fields ${type.entryFields.join(', ')}, so a 'by' column named '${m.by}' would clash with one; rename the column`,
+    ]);
   }
   if (type.writes === 'ranking' && window && !namesOneWindow(key, window.type)) {
     const { placeholders, note } = windowType(window.type).namedBy;
     const which = placeholders.map((p) => `{${p}}`).join(' or ') + (note ? ` (${note})` : '');
-    out.push([['redis', 'key'], `the key of ${type.article} must contain ${which}: ${type.windowKeyReason} (e.g. '${m.redis.key}:{window_end}')`]);
+    out.push([
+      ['redis', 'key'],
+      `the key of ${type.article} must contain ${which}: ${type.windowKeyReason} (e.g. '${m.redis.key}:{window_end}')`,
+    ]);
   }
   return out;
 }
@@ -504,9 +551,21 @@ class KeyClaims {
   private readonly claimed: { key: string; shape: string; index: number; fixed: boolean; regex?: RegExp }[] = [];
 
   /** Claims the key of metrics[index] (parts: undefined when it is no valid template); the earlier claim it can collide with, if any. */
-  claim(key: string, parts: readonly KeyPart[] | undefined, family: TypeFamily | undefined, index: number): { key: string; index: number } | undefined {
-    const mine = { key, shape: keyShape(key), index, fixed: parts?.every((p) => 'text' in p) ?? false, regex: parts && keyRegex(parts, family) };
-    const renders = (template: { regex?: RegExp }, fixed: { key: string; fixed: boolean }) => fixed.fixed && template.regex?.test(fixed.key) === true;
+  claim(
+    key: string,
+    parts: readonly KeyPart[] | undefined,
+    family: TypeFamily | undefined,
+    index: number,
+  ): { key: string; index: number } | undefined {
+    const mine = {
+      key,
+      shape: keyShape(key),
+      index,
+      fixed: parts?.every((p) => 'text' in p) ?? false,
+      regex: parts && keyRegex(parts, family),
+    };
+    const renders = (template: { regex?: RegExp }, fixed: { key: string; fixed: boolean }) =>
+      fixed.fixed && template.regex?.test(fixed.key) === true;
     const other = this.claimed.find((o) => o.shape === mine.shape || renders(o, mine) || renders(mine, o));
     this.claimed.push(mine);
     return other;

@@ -85,7 +85,9 @@ function numbersTakeTemplates(node: unknown): unknown {
 }
 
 export function specJsonSchema(): Record<string, unknown> {
-  const schema = numbersTakeTemplates(z.toJSONSchema(structuralSpec, { io: 'input', unrepresentable: 'any' })) as Node & { properties: Record<string, Node> };
+  const schema = numbersTakeTemplates(z.toJSONSchema(structuralSpec, { io: 'input', unrepresentable: 'any' })) as Node & {
+    properties: Record<string, Node>;
+  };
   for (const [key, description] of Object.entries(DESCRIPTIONS)) schema.properties[key] = { description, ...schema.properties[key] };
   return { ...schema, title: 'uvpv pipeline spec, version 1' };
 }

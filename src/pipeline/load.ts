@@ -38,7 +38,9 @@ export function loadSpec(file: string, opts: LoadOptions): Loaded {
     text = readFileSync(absolute, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `spec file not found: ${file}` : `cannot read spec file ${file}: ${code ?? (e as Error).message}`);
+    throw new UsageError(
+      code === 'ENOENT' ? `spec file not found: ${file}` : `cannot read spec file ${file}: ${code ?? (e as Error).message}`,
+    );
   }
   const shown = relative(opts.cwd, absolute) || file;
   return loadSpecText(shown, text, opts);
@@ -65,7 +67,9 @@ export function loadSpecText(file: string, text: string, opts: LoadOptions): Loa
     } else if (opts.target === BUILTIN_LOCAL && d.targetNames.length === 0) {
       target = localTarget(settings(opts.env).localTargetUrls(), settings(opts.env).redisConnectorDir() !== undefined);
     } else {
-      const known = d.targetNames.length ? d.targetNames.join(', ') : `none declared (the built-in '${BUILTIN_LOCAL}' applies only without a targets block)`;
+      const known = d.targetNames.length
+        ? d.targetNames.join(', ')
+        : `none declared (the built-in '${BUILTIN_LOCAL}' applies only without a targets block)`;
       errors.push(yaml.diag(['targets'], `no target named '${opts.target}'; targets: ${known}`));
     }
   }
@@ -85,7 +89,13 @@ export function loadSpecText(file: string, text: string, opts: LoadOptions): Loa
  * taken to be jeff-zou's.
  */
 export function localTarget(urls: { gateway: string; flinkRest: string }, otherConnector: boolean): GatewayTarget {
-  return { name: BUILTIN_LOCAL, type: 'gateway', gateway: urls.gateway, flinkRest: urls.flinkRest, redisConnector: otherConnector ? 'jeff-zou' : 'uvpv' };
+  return {
+    name: BUILTIN_LOCAL,
+    type: 'gateway',
+    gateway: urls.gateway,
+    flinkRest: urls.flinkRest,
+    redisConnector: otherConnector ? 'jeff-zou' : 'uvpv',
+  };
 }
 
 function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

@@ -3,7 +3,20 @@
  * canonically and the reference model knows how JSON values decode into them.
  */
 
-export type TypeFamily = 'boolean' | 'integer' | 'decimal' | 'float' | 'string' | 'bytes' | 'date' | 'time' | 'timestamp' | 'timestamp_ltz' | 'array' | 'map' | 'row';
+export type TypeFamily =
+  | 'boolean'
+  | 'integer'
+  | 'decimal'
+  | 'float'
+  | 'string'
+  | 'bytes'
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  | 'timestamp_ltz'
+  | 'array'
+  | 'map'
+  | 'row';
 
 export interface SqlType {
   readonly family: TypeFamily;
@@ -28,7 +41,8 @@ const SIMPLE: Record<string, { family: TypeFamily; sql: string; precision?: numb
   DATE: { family: 'date', sql: 'DATE' },
 };
 
-const SQL_TYPE_HELP = 'a Flink SQL type such as INT, BIGINT, VARCHAR, STRING, DECIMAL(10, 2), DOUBLE, BOOLEAN, TIMESTAMP(3), DATE, ARRAY<INT>';
+const SQL_TYPE_HELP =
+  'a Flink SQL type such as INT, BIGINT, VARCHAR, STRING, DECIMAL(10, 2), DOUBLE, BOOLEAN, TIMESTAMP(3), DATE, ARRAY<INT>';
 
 /** Parses a type; returns an error message when it is not a Flink SQL type. */
 export function parseSqlType(text: string): SqlType | string {

@@ -24,7 +24,9 @@ export class YamlFile {
     const errors = doc.errors.slice(0, 1).map((e) => {
       const duplicate = e.code === 'DUPLICATE_KEY';
       const key = text.slice(e.pos[0]).split('\n')[0].split(':')[0].trim();
-      const message = duplicate ? `duplicate key '${key}': each key may appear once in a map` : `YAML syntax error: ${e.message.split('\n')[0]}`;
+      const message = duplicate
+        ? `duplicate key '${key}': each key may appear once in a map`
+        : `YAML syntax error: ${e.message.split('\n')[0]}`;
       return yaml.at(e.pos[0], [], message);
     });
     return { yaml, errors };

@@ -225,7 +225,9 @@ export class RecordGenerator {
       case 'timestamp':
         return `"${sqlTimestamp(t)}"`;
       case 'string':
-        return /ip/i.test(c.name) ? `"100.0.${(user >> 8) & 255}.${user & 255}"` : `"${['home', 'search', 'cart', 'detail'][Math.floor(this.random() * 4)]}"`;
+        return /ip/i.test(c.name)
+          ? `"100.0.${(user >> 8) & 255}.${user & 255}"`
+          : `"${['home', 'search', 'cart', 'detail'][Math.floor(this.random() * 4)]}"`;
       default:
         return 'null';
     }
@@ -236,7 +238,8 @@ export class RecordGenerator {
     const which = Math.floor(this.random() * 3);
     const good = this.json('view', this.user(), this.product(true), now);
     if (which === 0) return Buffer.from(good.slice(0, Math.floor(good.length / 2))); // cut off: not JSON
-    if (which === 1 && this.roles.user) return Buffer.from(good.replace(new RegExp(`"${this.roles.user}":\\d+`), `"${this.roles.user}":"not-a-number"`));
+    if (which === 1 && this.roles.user)
+      return Buffer.from(good.replace(new RegExp(`"${this.roles.user}":\\d+`), `"${this.roles.user}":"not-a-number"`));
     return Buffer.from(`{"${this.spec.source.eventTime}":"${sqlTimestamp(now)}"}`); // every other field missing
   }
 }

@@ -15,14 +15,23 @@ import type { Spec } from '../pipeline/types';
 
 const BATCH = 20_000;
 
-export async function produce(spec: Spec, target: ProduceTarget, opts: ProduceOptions, io: Io, signal?: AbortSignal): Promise<ProduceResult> {
+export async function produce(
+  spec: Spec,
+  target: ProduceTarget,
+  opts: ProduceOptions,
+  io: Io,
+  signal?: AbortSignal,
+): Promise<ProduceResult> {
   const gen = new RecordGenerator(spec, opts);
   const live = opts.rate !== undefined && opts.events === undefined;
   const total = opts.events ?? (opts.durationMs === undefined && !live ? 10_000 : undefined);
   const started = Date.now();
   const start = opts.startTime ?? (live || opts.durationMs !== undefined ? started : DEFAULT_START);
   const bar = new ProgressBar(io, target.kind === 'kafka' ? `producing to ${target.topic}` : `writing ${target.path}`, total);
-  const finished = () => signal?.aborted || (total !== undefined && gen.count >= total) || (opts.durationMs !== undefined && Date.now() - started >= opts.durationMs);
+  const finished = () =>
+    signal?.aborted ||
+    (total !== undefined && gen.count >= total) ||
+    (opts.durationMs !== undefined && Date.now() - started >= opts.durationMs);
   // Event time follows the clock when paced by it; else it advances a fixed step per record.
   const eventTime = () => (live || opts.durationMs !== undefined ? Date.now() : start + gen.count * (opts.stepMs ?? EVENT_STEP_MS));
 
@@ -44,7 +53,11 @@ export async function produce(spec: Spec, target: ProduceTarget, opts: ProduceOp
     await write.close();
   }
   bar.done(gen.count);
-  return { sent: gen.count, seconds: (Date.now() - started) / 1000, ...(write.partitions === undefined ? {} : { partitions: write.partitions }) };
+  return {
+    sent: gen.count,
+    seconds: (Date.now() - started) / 1000,
+    ...(write.partitions === undefined ? {} : { partitions: write.partitions }),
+  };
 }
 
 interface Writer {
@@ -64,7 +77,8 @@ const KAFKA_REQUEST = 1_000;
 async function kafkaWriter(target: { bootstrap: string; topic: string }, parallelism: number, io: Io): Promise<Writer> {
   const k = kafka(target.bootstrap, { clientId: 'uvpv-produce' });
   const state = await ensureTopic(k.admin(), target.topic, parallelism);
-  if (state.kind !== 'present') throw new RuntimeFailure(`Kafka at ${target.bootstrap} does not answer; start it ('uvpv stack up') or pass --bootstrap`);
+  if (state.kind !== 'present')
+    throw new RuntimeFailure(`Kafka at ${target.bootstrap} does not answer; start it ('uvpv stack up') or pass --bootstrap`);
   const { partitions } = state;
   const report = topicReport(target.topic, state, parallelism);
   if (state.created) io.stderr(`${report.line}\n`);

@@ -15,7 +15,9 @@ export const hash: RedisTypeDefinition<Record<string, string>, 'hset'> = {
   ],
   order: 'overwrites',
   describeWrite: (w) =>
-    w.by ? `Metric ${w.metric}: HSET ${w.key} <${w.by}> <value> per window and ${w.by}.` : `Metric ${w.metric}: HSET ${w.key} <window_end> <value> per window.`,
+    w.by
+      ? `Metric ${w.metric}: HSET ${w.key} <${w.by}> <value> per window and ${w.by}.`
+      : `Metric ${w.metric}: HSET ${w.key} <window_end> <value> per window.`,
   addWindow: (previous, w) => ({ ...previous, [w.by ? w.by.text : w.end]: String(w.value) }),
   checkExpected: (v) =>
     v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number')

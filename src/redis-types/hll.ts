@@ -17,7 +17,8 @@ export const hll: RedisTypeDefinition<number, 'pfadd'> = {
     message: `${dialect} has no PFADD command, so it cannot write a HyperLogLog; use 'set' or the flink dialect`,
   }),
   fromMembers: (members) => members.size,
-  checkExpected: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? undefined : 'an hll is the expected PFCOUNT, a whole number'),
+  checkExpected: (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 ? undefined : 'an hll is the expected PFCOUNT, a whole number',
   expected: (v) => v as number,
   storedAs: 'string',
   async snapshot(redis, key) {

@@ -31,7 +31,12 @@ export const list: RedisTypeDefinition<(ListEntry | Record<string, unknown>)[], 
       : `Metric ${w.metric}: ${w.command.toUpperCase()} ${w.key} {"window_start","window_end","value"} per window.`,
   unsupported: (command, dialect) => ({ field: 'redis.command', message: `${dialect} cannot ${command.toUpperCase()}; use lpush` }),
   addWindow(previous, w) {
-    const entry: ListEntry = { window_start: w.start, window_end: w.end, ...(w.by && { [w.by.column]: w.by.json }), value: Number(w.value) };
+    const entry: ListEntry = {
+      window_start: w.start,
+      window_end: w.end,
+      ...(w.by && { [w.by.column]: w.by.json }),
+      value: Number(w.value),
+    };
     // LPUSH puts the newest window at index 0; RPUSH appends.
     return w.command === 'rpush' ? [...(previous ?? []), entry] : [entry, ...(previous ?? [])];
   },
@@ -42,7 +47,10 @@ export const list: RedisTypeDefinition<(ListEntry | Record<string, unknown>)[], 
   diff(want, got) {
     if (want.length === got.length && want.every((w, i) => isDeepStrictEqual(w, got[i]))) return [];
     const sameItems = want.length === got.length && want.every((w) => got.some((g) => isDeepStrictEqual(w, g)));
-    if (sameItems) return [`wrong order: the entries match but not their order; index 0 first, expected ${want.map(entryText).join(', ')}; found ${got.map(entryText).join(', ')}`];
+    if (sameItems)
+      return [
+        `wrong order: the entries match but not their order; index 0 first, expected ${want.map(entryText).join(', ')}; found ${got.map(entryText).join(', ')}`,
+      ];
     const out: string[] = [];
     if (want.length !== got.length) out.push(`length is ${got.length}, expected ${want.length}`);
     for (let i = 0; i < Math.max(want.length, got.length); i++) {
@@ -62,7 +70,12 @@ export const list: RedisTypeDefinition<(ListEntry | Record<string, unknown>)[], 
 };
 
 /** The `limit` newest entries, oldest first: the head for LPUSH (newest first), the tail for RPUSH. */
-export async function newestEntries(redis: Pick<RedisReader, 'lrange'>, key: string, command: RedisCommand, limit: number): Promise<string[]> {
+export async function newestEntries(
+  redis: Pick<RedisReader, 'lrange'>,
+  key: string,
+  command: RedisCommand,
+  limit: number,
+): Promise<string[]> {
   if (command === 'rpush') return redis.lrange(key, -limit, -1);
   return (await redis.lrange(key, 0, limit - 1)).reverse();
 }

@@ -23,7 +23,10 @@ export const set: RedisTypeDefinition<string[], 'sadd'> = {
     const g = new Set(got);
     const missing = [...w].filter((m) => !g.has(m));
     const extra = [...g].filter((m) => !w.has(m));
-    return [...(missing.length ? [`missing members: ${missing.map(quote).join(', ')}`] : []), ...(extra.length ? [`extra members: ${extra.map(quote).join(', ')}`] : [])];
+    return [
+      ...(missing.length ? [`missing members: ${missing.map(quote).join(', ')}`] : []),
+      ...(extra.length ? [`extra members: ${extra.map(quote).join(', ')}`] : []),
+    ];
   },
   describe: (c) => `a set of ${c.length}`,
   dashboard: { kind: 'number', read: (redis, key) => countIfExists(redis.exists(key), () => redis.scard(key)) },

@@ -37,7 +37,10 @@ export const zset: RedisTypeDefinition<Record<string, number>, 'zadd'> = {
     return out;
   },
   describe: (c) => `a zset of ${Object.keys(c).length}`,
-  dashboard: { kind: 'ranking', read: async (redis, key, limit) => pairs(await redis.zrevrangeWithScores(key, 0, limit === undefined ? -1 : limit - 1)) },
+  dashboard: {
+    kind: 'ranking',
+    read: async (redis, key, limit) => pairs(await redis.zrevrangeWithScores(key, 0, limit === undefined ? -1 : limit - 1)),
+  },
 };
 
 /** A WITHSCORES reply `[member, score, member, score, ...]` as members with numeric scores. */

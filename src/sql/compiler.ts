@@ -95,7 +95,10 @@ function statementSet(inserts: readonly SqlStatement[]): SqlText {
  * comment): every SET and CREATE in order, then all the inserts as one statement set.
  */
 export function jobParts(statements: readonly SqlStatement[]): SqlText[] {
-  return [...statements.filter((st) => st.kind !== 'insert').map((st) => st.parts), statementSet(statements.filter((st) => st.kind === 'insert'))];
+  return [
+    ...statements.filter((st) => st.kind !== 'insert').map((st) => st.parts),
+    statementSet(statements.filter((st) => st.kind === 'insert')),
+  ];
 }
 
 /** `jobParts` rendered: the statements a SQL Gateway runs, as text. */
@@ -139,7 +142,10 @@ export abstract class SqlCompiler {
     for (const s of plan.sinks) {
       const type = redisType(s.redisType);
       if (!c.commands.has(s.command)) {
-        const refusal = type.unsupported?.(s.command, this.describe) ?? { field: 'redis.type', message: `${this.describe} has no ${s.command.toUpperCase()} command` };
+        const refusal = type.unsupported?.(s.command, this.describe) ?? {
+          field: 'redis.type',
+          message: `${this.describe} has no ${s.command.toUpperCase()} command`,
+        };
         problems.push({ metric: s.metric, ...refusal });
       }
       const placeholders = placeholderTexts(s.key);
@@ -208,7 +214,8 @@ export abstract class SqlCompiler {
       `-- Kafka source: one JSON record per message. Event time is ${s.eventTime}; a row may arrive up to`,
       `-- ${s.watermarkDelay.text} late (out of order) and still count.`,
     ];
-    if (s.rowtime.computed) comment.push(`-- ${s.rowtime.name} is ${s.eventTime} at millisecond precision, which Flink needs for a time attribute.`);
+    if (s.rowtime.computed)
+      comment.push(`-- ${s.rowtime.name} is ${s.eventTime} at millisecond precision, which Flink needs for a time attribute.`);
     if (s.proctime) comment.push(`-- ${s.proctime} (processing time) orders the first-seen deduplication of UV members.`);
     if (s.unreadColumns.length) {
       comment.push(
@@ -235,9 +242,16 @@ export abstract class SqlCompiler {
     // Without it Flink's Kafka source fails on a group that has no committed offsets yet.
     if (s.offsetReset) options.push(['properties.auto.offset.reset', s.offsetReset]);
     if (s.stopAt) {
-      options.push(['scan.bounded.mode', 'specific-offsets'], ['scan.bounded.specific-offsets', s.stopAt.map((offset, p) => `partition:${p},offset:${offset}`).join(';')]);
+      options.push(
+        ['scan.bounded.mode', 'specific-offsets'],
+        ['scan.bounded.specific-offsets', s.stopAt.map((offset, p) => `partition:${p},offset:${offset}`).join(';')],
+      );
     } else if (s.bounded) options.push(['scan.bounded.mode', 'latest-offset']);
-    options.push(['format', 'json'], ['json.ignore-parse-errors', String(s.ignoreParseErrors)], ['json.fail-on-missing-field', String(s.failOnMissingField)]);
+    options.push(
+      ['format', 'json'],
+      ['json.ignore-parse-errors', String(s.ignoreParseErrors)],
+      ['json.fail-on-missing-field', String(s.failOnMissingField)],
+    );
     return options;
   }
 
@@ -246,7 +260,9 @@ export abstract class SqlCompiler {
     return {
       kind: 'create',
       comment: '-- Rows without an event time cannot be placed in a window: drop them here so they never fail the job.',
-      parts: [`CREATE TEMPORARY VIEW ${quoteIdent(s.timedView)} AS\nSELECT * FROM ${quoteIdent(s.table)} WHERE ${quoteIdent(s.rowtime.name)} IS NOT NULL`],
+      parts: [
+        `CREATE TEMPORARY VIEW ${quoteIdent(s.timedView)} AS\nSELECT * FROM ${quoteIdent(s.table)} WHERE ${quoteIdent(s.rowtime.name)} IS NOT NULL`,
+      ],
     };
   }
 
@@ -332,7 +348,8 @@ export abstract class SqlCompiler {
   }
 
   protected insert(plan: Plan, sink: SinkNode): SqlStatement {
-    const text = sink.kind === 'members' ? this.membersInsert(plan, sink) : sink.kind === 'ranked' ? this.rankedInsert(sink) : this.scalarInsert(sink);
+    const text =
+      sink.kind === 'members' ? this.membersInsert(plan, sink) : sink.kind === 'ranked' ? this.rankedInsert(sink) : this.scalarInsert(sink);
     return { kind: 'insert', comment: '', parts: [text] };
   }
 
@@ -343,7 +360,9 @@ export abstract class SqlCompiler {
     if (sink.dedupe === 'sink') {
       // The connector skips members it already wrote: no state, no shuffle, chained to the source.
       const from = `FROM ${quoteIdent(plan.source.timedView)}`;
-      return [`INSERT INTO ${quoteIdent(sink.table)}`, `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`, from, where].join('\n');
+      return [`INSERT INTO ${quoteIdent(sink.table)}`, `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`, from, where].join(
+        '\n',
+      );
     }
     if (sink.dedupe === 'first-seen') {
       // Flink's keep-first-row deduplication: insert-only, one row per member (per value of `by`).
@@ -382,7 +401,8 @@ export abstract class SqlCompiler {
     const select = this.sinkSelect(sink, (slot) => slots[slot as keyof typeof slots]());
     const present = `${quoteIdent(sink.presentWhen)} > 0`;
     const into = `INSERT INTO ${quoteIdent(sink.table)}`;
-    if (sink.entryRank === undefined) return [into, `SELECT ${select.join(', ')}`, `FROM ${quoteIdent(sink.from)}`, `WHERE ${present}`].join('\n');
+    if (sink.entryRank === undefined)
+      return [into, `SELECT ${select.join(', ')}`, `FROM ${quoteIdent(sink.from)}`, `WHERE ${present}`].join('\n');
     // Over all of a window's rows, ordered by `by`: one task emits each window's entries in that order.
     return [into, `SELECT ${select.join(', ')}`, ...this.windowRank(sink.from, present, `${by} ASC`, sink.entryRank, ALL_ROWS)].join('\n');
   }
@@ -445,7 +465,9 @@ export abstract class SqlCompiler {
   }
 
   protected keyExpr(key: readonly KeyPart[]): string {
-    const parts = key.map((k) => ('text' in k ? quoteString(k.text) : 'placeholder' in k ? this.windowTime(k.placeholder) : `CAST(${quoteIdent(k.column)} AS STRING)`));
+    const parts = key.map((k) =>
+      'text' in k ? quoteString(k.text) : 'placeholder' in k ? this.windowTime(k.placeholder) : `CAST(${quoteIdent(k.column)} AS STRING)`,
+    );
     return parts.length === 1 ? parts[0] : `CONCAT(${parts.join(', ')})`;
   }
 

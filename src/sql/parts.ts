@@ -115,7 +115,9 @@ function secretText(secret: SqlSecret, mode: RenderMode): string {
 export function maskedPlaceholder(placeholder: string): string {
   const parts = parseTemplate(placeholder);
   if (typeof parts === 'string') return MASK;
-  return parts.map((p) => ('text' in p ? p.text.replace(/\$\{/g, () => '$${') : p.fallback ? `\${${p.variable}:-${MASK}}` : `\${${p.variable}}`)).join('');
+  return parts
+    .map((p) => ('text' in p ? p.text.replace(/\$\{/g, () => '$${') : p.fallback ? `\${${p.variable}:-${MASK}}` : `\${${p.variable}}`))
+    .join('');
 }
 
 /** Adjacent text parts as one, and no empty ones: a statement without secrets is one string. */

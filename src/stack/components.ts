@@ -88,7 +88,13 @@ export interface Launch extends Component {
 
 export function components(layout: StackLayout): Component[] {
   // The jars do not change what a component is called or where it logs.
-  return launches(layout, { kafka: '', flink: '', redisSink: '' }).map(({ name, title, ports, logFile, marker }) => ({ name, title, ports, logFile, marker }));
+  return launches(layout, { kafka: '', flink: '', redisSink: '' }).map(({ name, title, ports, logFile, marker }) => ({
+    name,
+    title,
+    ports,
+    logFile,
+    marker,
+  }));
 }
 
 export function launches(layout: StackLayout, jars: StackJars): Launch[] {
@@ -96,7 +102,10 @@ export function launches(layout: StackLayout, jars: StackJars): Launch[] {
   const marker = (name: string) => `-Duvpv.stack=${layout.stateDir}/${name}`;
   const flinkConf = join(confDir, 'flink');
   const flinkCp = `${jars.flink}/*:${jars.redisSink}/*`;
-  const flinkLog = (name: string) => [`-Dlog.file=${join(logsDir, `${name}.log`)}`, `-Dlog4j.configurationFile=file:${join(flinkConf, 'log4j.properties')}`];
+  const flinkLog = (name: string) => [
+    `-Dlog.file=${join(logsDir, `${name}.log`)}`,
+    `-Dlog4j.configurationFile=file:${join(flinkConf, 'log4j.properties')}`,
+  ];
   const dynamic = (props: Record<string, string>) => Object.entries(props).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
   return [
     {
@@ -169,7 +178,16 @@ export function launches(layout: StackLayout, jars: StackJars): Launch[] {
       logFile: join(logsDir, 'flink-sql-gateway.log'),
       marker: marker('sql-gateway'),
       command: layout.java,
-      args: [marker('sql-gateway'), ...JAVA17_FLAGS, '-Xms256m', '-Xmx512m', ...flinkLog('flink-sql-gateway'), '-cp', flinkCp, 'org.apache.flink.table.gateway.SqlGateway'],
+      args: [
+        marker('sql-gateway'),
+        ...JAVA17_FLAGS,
+        '-Xms256m',
+        '-Xmx512m',
+        ...flinkLog('flink-sql-gateway'),
+        '-cp',
+        flinkCp,
+        'org.apache.flink.table.gateway.SqlGateway',
+      ],
       env: { FLINK_CONF_DIR: flinkConf },
     },
   ];

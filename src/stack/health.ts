@@ -45,7 +45,9 @@ export function taskmanagerProbe(rest: string, known?: ReadonlySet<string>): Pro
   if (known === undefined) {
     return async () => {
       const o = await getJson(`${rest}/overview`);
-      return o && Number(o.taskmanagers) > 0 && Number(o['slots-total']) > 0 ? `${String(o['slots-available'])}/${String(o['slots-total'])} slots free` : undefined;
+      return o && Number(o.taskmanagers) > 0 && Number(o['slots-total']) > 0
+        ? `${String(o['slots-available'])}/${String(o['slots-total'])} slots free`
+        : undefined;
     };
   }
   return async () => {

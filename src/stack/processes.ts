@@ -55,7 +55,12 @@ export function startDetached(runDir: string, spec: ProcessSpec): number {
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
-export async function stopProcess(runDir: string, name: string, marker: string, graceMs = 20_000): Promise<'stopped' | 'killed' | 'not running'> {
+export async function stopProcess(
+  runDir: string,
+  name: string,
+  marker: string,
+  graceMs = 20_000,
+): Promise<'stopped' | 'killed' | 'not running'> {
   const pid = runningPid(runDir, name, marker);
   rmSync(pidFile(runDir, name), { force: true });
   if (pid === undefined) return 'not running';

@@ -6,7 +6,19 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Progress } from '../io/progress';
 import { RuntimeFailure } from '../errors';
@@ -44,7 +56,9 @@ export async function resolveJars(layout: StackLayout, progress: Progress): Prom
   if (!done(kafka) || !done(flink)) {
     const end = progress.step('downloading the Kafka and Flink jars with Maven (once; about 200 MB)');
     await intoDir(kafka, (tmp) => mvn(layout, log, ['-f', pom, '-Pkafka', 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`]));
-    await intoDir(flink, (tmp) => mvn(layout, log, ['-f', pom, '-Pflink', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`]));
+    await intoDir(flink, (tmp) =>
+      mvn(layout, log, ['-f', pom, '-Pflink', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`]),
+    );
     end(`${countJars(kafka)} Kafka jars, ${countJars(flink)} Flink jars`);
   }
   // Another `redis` SQL connector (e.g. jeff-zou's, where it can be had) instead of ours.
@@ -62,8 +76,15 @@ export async function resolveJars(layout: StackLayout, progress: Progress): Prom
       cpSync(connectorDir, build, { recursive: true, filter: (src) => !src.includes(`${connectorDir}/target`) });
       try {
         await mvn(layout, log, ['-f', join(build, 'pom.xml'), 'package', '-DskipTests']);
-        await mvn(layout, log, ['-f', join(build, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`]);
-        for (const f of readdirSync(join(build, 'target')).filter((f) => f.endsWith('.jar'))) cpSync(join(build, 'target', f), join(tmp, f));
+        await mvn(layout, log, [
+          '-f',
+          join(build, 'pom.xml'),
+          'dependency:copy-dependencies',
+          '-DincludeScope=runtime',
+          `-DoutputDirectory=${tmp}`,
+        ]);
+        for (const f of readdirSync(join(build, 'target')).filter((f) => f.endsWith('.jar')))
+          cpSync(join(build, 'target', f), join(tmp, f));
       } finally {
         rmSync(build, { recursive: true, force: true });
       }

@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import type { Progress } from '../io/progress';
 import { RuntimeFailure } from '../errors';
 import { components, launches, type Component, type ComponentName, type Launch } from './components';
-import { gatewayProbe, jobmanagerProbe, kafkaProbe, redisAnswers, taskmanagerIds, taskmanagerProbe, waitHealthy, type Probe } from './health';
+import {
+  gatewayProbe,
+  jobmanagerProbe,
+  kafkaProbe,
+  redisAnswers,
+  taskmanagerIds,
+  taskmanagerProbe,
+  waitHealthy,
+  type Probe,
+} from './health';
 import { stackUrls, type StackLayout } from './layout';
 import { alive, killProcess, portInUse, runningPid, startDetached, stopProcess } from './processes';
 import { redisSinkDir, resolveJars } from './resolve';
@@ -90,8 +99,14 @@ export class LocalStack {
    * counts as up once the JobManager lists a TaskManager id it did not list before the start.
    */
   async up(): Promise<{ started: string[]; redis: RedisEndpoint }> {
-    for (const dir of [this.layout.confDir, this.layout.dataDir, this.layout.logsDir, this.layout.runDir]) mkdirSync(dir, { recursive: true });
-    checkTool(this.layout.java, ['-version'], 'Java 17', 'install a JDK 17 (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless) or set JAVA_HOME');
+    for (const dir of [this.layout.confDir, this.layout.dataDir, this.layout.logsDir, this.layout.runDir])
+      mkdirSync(dir, { recursive: true });
+    checkTool(
+      this.layout.java,
+      ['-version'],
+      'Java 17',
+      'install a JDK 17 (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless) or set JAVA_HOME',
+    );
     // Ports first: a taken port is an error before anything is downloaded or started.
     const missing: Component[] = [];
     for (const c of components(this.layout)) {
@@ -124,7 +139,14 @@ export class LocalStack {
     for (const c of toStart) {
       pids.set(
         c.name,
-        startDetached(this.layout.runDir, { name: c.name, command: c.command, args: c.args, env: c.env, marker: c.marker, logFile: join(this.layout.logsDir, `${c.name}.out`) }),
+        startDetached(this.layout.runDir, {
+          name: c.name,
+          command: c.command,
+          args: c.args,
+          env: c.env,
+          marker: c.marker,
+          logFile: join(this.layout.logsDir, `${c.name}.out`),
+        }),
       );
     }
     const failures: string[] = [];
@@ -165,7 +187,14 @@ export class LocalStack {
     const list = await Promise.all(
       components(this.layout).map(async (c) => {
         const pid = runningPid(this.layout.runDir, c.name, c.marker);
-        return { name: c.name, title: c.title, pid, healthy: pid ? await probes[c.name]() : undefined, rssMb: pid ? rss(pid) : undefined, log: c.logFile };
+        return {
+          name: c.name,
+          title: c.title,
+          pid,
+          healthy: pid ? await probes[c.name]() : undefined,
+          rssMb: pid ? rss(pid) : undefined,
+          log: c.logFile,
+        };
       }),
     );
     const redis = this.redisEndpoint();
@@ -213,11 +242,18 @@ export class LocalStack {
     let endpoint: RedisEndpoint;
     const own = runningPid(this.layout.runDir, 'redis', REDIS_MARKER);
     if (own) endpoint = { host: '127.0.0.1', port: this.layout.ports.ownRedis, managed: true };
-    else if (this.layout.redis === 'auto' && (await redisAnswers('127.0.0.1', 6379))) endpoint = { host: '127.0.0.1', port: 6379, managed: false };
+    else if (this.layout.redis === 'auto' && (await redisAnswers('127.0.0.1', 6379)))
+      endpoint = { host: '127.0.0.1', port: 6379, managed: false };
     else {
       const port = this.layout.ports.ownRedis;
       const why = this.layout.redis === 'own' ? 'UVPV_STACK_REDIS=own' : 'no Redis answers on 127.0.0.1:6379';
-      if (await portInUse(port)) throw new RuntimeFailure(`${why} and port ${port} for the stack's own Redis is taken`, undefined, undefined, 'set UVPV_REDIS_PORT to a free port');
+      if (await portInUse(port))
+        throw new RuntimeFailure(
+          `${why} and port ${port} for the stack's own Redis is taken`,
+          undefined,
+          undefined,
+          'set UVPV_REDIS_PORT to a free port',
+        );
       checkTool(
         'redis-server',
         ['--version'],
@@ -269,7 +305,13 @@ export class LocalStack {
       gatewayPort: this.layout.ports.gateway,
     };
     const templates = join(this.layout.projectRoot, 'templates', 'stack');
-    for (const file of ['kafka/server.properties', 'kafka/log4j.properties', 'kafka/tools-log4j.properties', 'flink/config.yaml', 'flink/log4j.properties']) {
+    for (const file of [
+      'kafka/server.properties',
+      'kafka/log4j.properties',
+      'kafka/tools-log4j.properties',
+      'flink/config.yaml',
+      'flink/log4j.properties',
+    ]) {
       const text = readFileSync(join(templates, file), 'utf8').replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
         if (!(k in vars)) throw new Error(`template ${file} uses unknown {{${k}}}`);
         return String(vars[k]);
@@ -277,19 +319,29 @@ export class LocalStack {
       mkdirSync(join(this.layout.confDir, file.split('/')[0]), { recursive: true });
       writeFileSync(join(this.layout.confDir, file), text);
     }
-    for (const d of ['kafka', 'flink/checkpoints', 'flink/savepoints', 'flink/tmp']) mkdirSync(join(this.layout.dataDir, d), { recursive: true });
+    for (const d of ['kafka', 'flink/checkpoints', 'flink/savepoints', 'flink/tmp'])
+      mkdirSync(join(this.layout.dataDir, d), { recursive: true });
   }
 
   /** KRaft storage is formatted once, with a cluster id of its own. */
   private formatKafkaStorage(kafkaJars: string): void {
     if (existsSync(join(this.layout.dataDir, 'kafka', 'meta.properties'))) return;
     const end = this.progress.step('formatting Kafka storage (first start)');
-    const base = ['-cp', `${kafkaJars}/*`, `-Dlog4j.configuration=file:${join(this.layout.confDir, 'kafka', 'tools-log4j.properties')}`, 'kafka.tools.StorageTool'];
+    const base = [
+      '-cp',
+      `${kafkaJars}/*`,
+      `-Dlog4j.configuration=file:${join(this.layout.confDir, 'kafka', 'tools-log4j.properties')}`,
+      'kafka.tools.StorageTool',
+    ];
     const id = spawnSync(this.layout.java, [...base, 'random-uuid'], { encoding: 'utf8' });
     const clusterId = id.stdout.trim().split('\n').pop() ?? '';
-    const fmt = spawnSync(this.layout.java, [...base, 'format', '-t', clusterId, '-c', join(this.layout.confDir, 'kafka', 'server.properties'), '--ignore-formatted'], {
-      encoding: 'utf8',
-    });
+    const fmt = spawnSync(
+      this.layout.java,
+      [...base, 'format', '-t', clusterId, '-c', join(this.layout.confDir, 'kafka', 'server.properties'), '--ignore-formatted'],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (fmt.status !== 0) throw new RuntimeFailure('formatting Kafka storage failed', `${fmt.stdout}\n${fmt.stderr}`);
     end();
   }

@@ -13,12 +13,14 @@ export function compare(expected: Expectation, actual: Map<string, Expected>): K
   const results: KeyResult[] = [];
   for (const [key, want] of expected.redis) {
     const got = actual.get(key);
-    const problems = got === undefined ? [`missing: the pipeline wrote no key '${key}' (expected ${redisType(typeOf(want)).article})`] : diff(want, got);
+    const problems =
+      got === undefined ? [`missing: the pipeline wrote no key '${key}' (expected ${redisType(typeOf(want)).article})`] : diff(want, got);
     results.push({ key, ok: problems.length === 0, problems });
   }
   if (expected.exact) {
     for (const [key, got] of actual) {
-      if (!expected.redis.has(key)) results.push({ key, ok: false, problems: [`extra: the pipeline wrote ${describe(got)} that is not expected (exact: true)`] });
+      if (!expected.redis.has(key))
+        results.push({ key, ok: false, problems: [`extra: the pipeline wrote ${describe(got)} that is not expected (exact: true)`] });
     }
   }
   return results;

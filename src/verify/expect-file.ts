@@ -23,7 +23,8 @@ export function readExpectation(file: string, shownAs = file): Expectation {
     throw new SpecError([yaml.diag([], 'an expectation file is a YAML map with keys redis and exact')]);
   }
   for (const k of Object.keys(doc)) if (k !== 'redis' && k !== 'exact') fail([k], `unknown key '${k}'; allowed here: redis, exact`, true);
-  if (doc.exact !== undefined && typeof doc.exact !== 'boolean') fail(['exact'], `got ${JSON.stringify(doc.exact)}; expected true or false`);
+  if (doc.exact !== undefined && typeof doc.exact !== 'boolean')
+    fail(['exact'], `got ${JSON.stringify(doc.exact)}; expected true or false`);
   const redis = new Map<string, Expected>();
   const keys = doc.redis;
   if (!keys || typeof keys !== 'object' || Array.isArray(keys)) fail(['redis'], 'expected a map of Redis key to its expected content');

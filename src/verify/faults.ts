@@ -38,7 +38,8 @@ export function parseFault(kind: string | undefined, at: string | undefined): Fa
     if (at !== undefined) throw new UsageError('--at goes with --fault');
     return undefined;
   }
-  if (!(FAULT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--fault: got '${kind}'; expected one of ${FAULT_KINDS.join(', ')}`);
+  if (!(FAULT_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`--fault: got '${kind}'; expected one of ${FAULT_KINDS.join(', ')}`);
   const m = /^(\d{1,2})%$/.exec(at ?? '40%');
   const share = m ? Number(m[1]) / 100 : NaN;
   if (!(share > 0 && share < 1)) throw new UsageError(`--at: got '${at}'; expected a share of the events such as 40% (1% to 99%)`);
@@ -148,7 +149,11 @@ async function inject(ctx: FaultContext, kind: FaultKind): Promise<{ detail: str
 }
 
 /** SIGKILLs a part of the stack, then `stack up` starts it again and waits until it is healthy. */
-async function killAndRestart(stack: LocalStack, name: 'taskmanager' | 'kafka', notRunning: string): Promise<{ before: number; after?: number }> {
+async function killAndRestart(
+  stack: LocalStack,
+  name: 'taskmanager' | 'kafka',
+  notRunning: string,
+): Promise<{ before: number; after?: number }> {
   const before = stack.pid(name);
   if (before === undefined) throw new RuntimeFailure(notRunning);
   await stack.kill(name);
@@ -161,7 +166,8 @@ async function waitForCheckpoint(client: GatewayClient, jobId: string): Promise<
   const before = await completedCheckpoints(client, jobId);
   const deadline = Date.now() + 60_000;
   while ((await completedCheckpoints(client, jobId)) <= before) {
-    if (Date.now() > deadline) throw new RuntimeFailure(`job ${jobId} completed no checkpoint in 60 s; a fault run needs one to restore from`);
+    if (Date.now() > deadline)
+      throw new RuntimeFailure(`job ${jobId} completed no checkpoint in 60 s; a fault run needs one to restore from`);
     await sleep(100);
   }
 }
@@ -173,6 +179,9 @@ async function completedCheckpoints(client: GatewayClient, jobId: string): Promi
 
 export function faultLine(r: FaultReport): string {
   const pct = Math.round((r.after / r.total) * 100);
-  const recovered = r.recoveredSeconds === undefined ? 'the job rode through it without stopping' : `the job was RUNNING again ${r.recoveredSeconds.toFixed(1)} s after the fault`;
+  const recovered =
+    r.recoveredSeconds === undefined
+      ? 'the job rode through it without stopping'
+      : `the job was RUNNING again ${r.recoveredSeconds.toFixed(1)} s after the fault`;
   return `fault: ${r.kind} after ${r.after} of ${r.total} messages (${pct}%): ${r.detail}; Flink restarted the job ${r.restarts} time${r.restarts === 1 ? '' : 's'}; ${recovered}`;
 }

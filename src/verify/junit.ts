@@ -10,7 +10,10 @@ export function junitXml(suite: string, results: KeyResult[], seconds: number, e
       ? `    <testcase classname="${esc(suite)}" name="${esc(r.key)}"/>`
       : `    <testcase classname="${esc(suite)}" name="${esc(r.key)}">\n      <failure message="${esc(r.problems[0])}">${esc(r.problems.join('\n'))}</failure>\n    </testcase>`,
   );
-  if (error) cases.push(`    <testcase classname="${esc(suite)}" name="job">\n      <failure message="${esc(error.split('\n')[0])}">${esc(error)}</failure>\n    </testcase>`);
+  if (error)
+    cases.push(
+      `    <testcase classname="${esc(suite)}" name="job">\n      <failure message="${esc(error.split('\n')[0])}">${esc(error)}</failure>\n    </testcase>`,
+    );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites tests="${cases.length}" failures="${failures}" time="${seconds.toFixed(3)}">`,

@@ -48,7 +48,9 @@ export async function claimDatabase(host: string, port: number, runId: string, p
     }
     redis.disconnect();
   }
-  throw new RuntimeFailure(`no empty Redis database on ${host}:${port} to run in (databases 1..${databases - 1} all hold data); free one or raise 'databases' in redis.conf`);
+  throw new RuntimeFailure(
+    `no empty Redis database on ${host}:${port} to run in (databases 1..${databases - 1} all hold data); free one or raise 'databases' in redis.conf`,
+  );
 }
 
 function connect(host: string, port: number, db: number, password?: string): Redis {

@@ -80,7 +80,8 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       : "expected: computed by the reference model (uvpv's own TypeScript implementation of the spec's semantics, independent of the SQL)\n",
   );
   if (model.skipped) io.stderr(`note: ${model.skipped} of ${messages.length} messages are not JSON objects and are skipped\n`);
-  if (model.late) io.stderr(`note: ${model.late} rows arrive later than watermarkDelay (${spec.source.watermarkDelay.text}); Flink may drop them\n`);
+  if (model.late)
+    io.stderr(`note: ${model.late} rows arrive later than watermarkDelay (${spec.source.watermarkDelay.text}); Flink may drop them\n`);
 
   const stack = new LocalStack(stackLayout(io.env), p);
   if (!(await stack.isUp())) await timed('stack', () => stack.up());
@@ -132,7 +133,9 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     const runner: JobRunner = new GatewayDeployer(target, client, { env: io.env, progress: p });
     const jobId = await timed('submit', () => runner.submitJob(spec, jobStatements(statements, 'reveal')));
     const plan = opts.fault;
-    const fed = plan && (await timed('feed', () => feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy }, jobId, messages, plan)));
+    const fed =
+      plan &&
+      (await timed('feed', () => feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy }, jobId, messages, plan)));
     await timed('run', async () => {
       const end = p.step(`running job ${jobId} to the end of its input`);
       // A fault run restarts on purpose, and may take a while to recover.
@@ -149,7 +152,10 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       const written: Expectation = { redis: actual, exact: true };
       writeFileSync(
         resolve(io.cwd, opts.writeExpect),
-        expectationYaml(written, `What ${spec.name} wrote to Redis for ${opts.events}.\nRecorded by uvpv verify --write-expect: review every value before trusting it.`),
+        expectationYaml(
+          written,
+          `What ${spec.name} wrote to Redis for ${opts.events}.\nRecorded by uvpv verify --write-expect: review every value before trusting it.`,
+        ),
       );
       io.stderr(`wrote ${opts.writeExpect} from what Redis holds: review it before using it as an expectation\n`);
     }
@@ -164,7 +170,11 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
   }
 
   const total = Object.values(t).reduce((a, b) => a + b, 0);
-  if (opts.junit) writeFileSync(resolve(io.cwd, opts.junit), junitXml(`uvpv verify ${spec.name}`, results, total, failure && `${failure.message}\n${failure.detail ?? ''}`));
+  if (opts.junit)
+    writeFileSync(
+      resolve(io.cwd, opts.junit),
+      junitXml(`uvpv verify ${spec.name}`, results, total, failure && `${failure.message}\n${failure.detail ?? ''}`),
+    );
   if (failure) throw failure;
   if (faultReport) io.stdout(`${faultLine(faultReport)}\n`);
   report(io, results, t);
@@ -182,7 +192,9 @@ function report(io: Io, results: KeyResult[], t: Record<string, number>): void {
     .map((k) => `${k} ${t[k].toFixed(1)}s`)
     .join(', ');
   const total = Object.values(t).reduce((a, b) => a + b, 0);
-  io.stdout(`verify: ${bad ? 'FAIL' : 'PASS'}: ${results.length - bad} of ${results.length} keys match (${times}; total ${total.toFixed(1)}s)\n`);
+  io.stdout(
+    `verify: ${bad ? 'FAIL' : 'PASS'}: ${results.length - bad} of ${results.length} keys match (${times}; total ${total.toFixed(1)}s)\n`,
+  );
 }
 
 function readInput(io: Io, file: string, what: string): Buffer {

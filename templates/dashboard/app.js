@@ -11,7 +11,8 @@
   const kinds = { uv: 'UV', pv: 'PV', ratio: 'conversion' };
   // A ratio shows as a percentage; counts as whole numbers with thousands separators.
   const scale = (m, v) => (m.type === 'ratio' ? v * 100 : v);
-  const fmt = (m, v) => (v === null || v === undefined ? null : m.type === 'ratio' ? (v * 100).toFixed(2) + '%' : Math.round(v).toLocaleString('en-US'));
+  const fmt = (m, v) =>
+    v === null || v === undefined ? null : m.type === 'ratio' ? (v * 100).toFixed(2) + '%' : Math.round(v).toLocaleString('en-US');
   // A bar or a rank shows the count unrounded: what Redis holds need not be whole.
   const exact = (m, v) => (m.type !== 'ratio' && !Number.isInteger(v) ? String(v) : fmt(m, v));
   const clock = (t) => (t && t.length >= 19 ? t.slice(11, 19) : t || '');
@@ -108,7 +109,8 @@
     const shown = m.type === 'ratio' ? Math.abs(d).toFixed(2) + ' pt' : Math.abs(Math.round(d)).toLocaleString('en-US');
     delta.textContent = (d > 0 ? '▲ ' : d < 0 ? '▼ ' : '= ') + (d === 0 ? '' : shown);
     delta.className = 'delta ' + (d > 0 ? 'up' : d < 0 ? 'down' : 'flat');
-    delta.title = m.axis === 'sampled' ? 'since the value last changed (at ' + clock(m.series[before + 1].t) + ')' : 'against the previous window';
+    delta.title =
+      m.axis === 'sampled' ? 'since the value last changed (at ' + clock(m.series[before + 1].t) + ')' : 'against the previous window';
   }
 
   function lineChart(canvas, m) {
@@ -144,7 +146,11 @@
           x: { ticks: { color: '#8da2c0', maxTicksLimit: 6, autoSkip: true, maxRotation: 0 }, grid: { color: '#1e2b47' } },
           y: {
             beginAtZero: true,
-            ticks: { color: '#8da2c0', maxTicksLimit: 5, callback: (v) => (m.type === 'ratio' ? v + '%' : Number(v).toLocaleString('en-US')) },
+            ticks: {
+              color: '#8da2c0',
+              maxTicksLimit: 5,
+              callback: (v) => (m.type === 'ratio' ? v + '%' : Number(v).toLocaleString('en-US')),
+            },
             grid: { color: '#1e2b47' },
           },
         },
@@ -186,7 +192,11 @@
         panel.show(m, bars);
         const parts = [];
         if (bars.length) {
-          parts.push(m.values > bars.length ? 'top ' + bars.length + ' of ' + m.values + ' values of ' + m.by : plural(m.values, 'value') + ' of ' + m.by);
+          parts.push(
+            m.values > bars.length
+              ? 'top ' + bars.length + ' of ' + m.values + ' values of ' + m.by
+              : plural(m.values, 'value') + ' of ' + m.by,
+          );
           // The window shows above, as on every card; a fixed key has none to show.
           if (m.axis === 'latest per value') parts.push("each value's latest window (the key holds no single window)");
         }

@@ -19,7 +19,8 @@ import { headlessChromium } from '../support/browser';
 const CASE = resolve(__dirname, '../cases/valid/every-redis-type');
 const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
 const { spec } = loadSpec('pipeline.yaml', { env: {}, cwd: CASE });
-const entry = (start: string, end: string, value: number) => JSON.stringify({ window_start: `2024-05-01T${start}`, window_end: `2024-05-01T${end}`, value });
+const entry = (start: string, end: string, value: number) =>
+  JSON.stringify({ window_start: `2024-05-01T${start}`, window_end: `2024-05-01T${end}`, value });
 const clock = (minute: number) => `${String(9 + Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00`;
 
 let ns: Namespace;
@@ -248,7 +249,11 @@ metrics:
     p
       .locator(`[data-metric="${metric}"] [data-role=rank]`)
       .evaluateAll((rows) =>
-        rows.map((row) => [...(row as unknown as { querySelectorAll(s: string): Iterable<{ textContent: string }> }).querySelectorAll('td')].map((td) => td.textContent).join(' ')),
+        rows.map((row) =>
+          [...(row as unknown as { querySelectorAll(s: string): Iterable<{ textContent: string }> }).querySelectorAll('td')]
+            .map((td) => td.textContent)
+            .join(' '),
+        ),
       );
 
   test('the snapshot: bars and a ranking from a real Redis', async () => {
@@ -294,7 +299,9 @@ metrics:
     await expectText(p.locator('[data-metric="pv_total"] [data-role=value]'), '42');
     expect(await p.locator('[data-metric="pv_total"] .chart').isVisible()).toBe(true);
     // The longest bar is the largest value.
-    const widths = await p.locator('[data-metric="pv_by_item"] .bar-fill').evaluateAll((els) => els.map((e) => (e as unknown as { style: { width: string } }).style.width));
+    const widths = await p
+      .locator('[data-metric="pv_by_item"] .bar-fill')
+      .evaluateAll((els) => els.map((e) => (e as unknown as { style: { width: string } }).style.width));
     expect(widths[0]).toBe('100%');
     expect(widths[1]).toBe('40%');
 
@@ -314,7 +321,10 @@ metrics:
     await expectValue(() => rankTexts('top_items'), ['1 7 6', '2 5 4', '3 6 4']);
     // A key of the wrong type: that card says so, the others go on.
     await bns.redis.set(`top:${T(4)}`, 'not a zset');
-    await expectText(p.locator('[data-metric="top_items"] [data-role=error]'), `top:${T(4)}: WRONGTYPE Operation against a key holding the wrong kind of value`);
+    await expectText(
+      p.locator('[data-metric="top_items"] [data-role=error]'),
+      `top:${T(4)}: WRONGTYPE Operation against a key holding the wrong kind of value`,
+    );
     expect(await rankTexts('top_items')).toEqual([]);
     await bns.redis.set('pv:total', '43');
     await expectText(p.locator('[data-metric="pv_total"] [data-role=value]'), '43');

@@ -162,7 +162,15 @@ export interface FakeOceanus {
   close(): Promise<void>;
 }
 
-const STATUS_DESC: Record<number, string> = { 1: 'uninitialized', 2: 'unpublished', 3: 'operating', 4: 'running', 5: 'stopped', 6: 'paused', [-1]: 'failed' };
+const STATUS_DESC: Record<number, string> = {
+  1: 'uninitialized',
+  2: 'unpublished',
+  3: 'operating',
+  4: 'running',
+  5: 'stopped',
+  6: 'paused',
+  [-1]: 'failed',
+};
 const DEFAULT_WORKSPACE = 'space-default';
 
 /** Top-level request fields per action, after the SDK models (anything else is UnknownParameter). */
@@ -238,7 +246,17 @@ FIELDS.DescribeWorkSpaces = ['Offset', 'OrderType', 'Limit', 'Filters'];
 FIELDS.DescribeJobSavepoint = ['JobId', 'Limit', 'Offset', 'WorkSpaceId', 'RecordTypes'];
 /** Configuration versions a job keeps (CreateJobConfig's documentation). */
 const MAX_VERSIONS = 100;
-const RUN_FIELDS = ['JobId', 'RunType', 'StartMode', 'JobConfigVersion', 'SavepointPath', 'SavepointId', 'UseOldSystemConnector', 'CustomTimestamp', 'KafkaScanMode'];
+const RUN_FIELDS = [
+  'JobId',
+  'RunType',
+  'StartMode',
+  'JobConfigVersion',
+  'SavepointPath',
+  'SavepointId',
+  'UseOldSystemConnector',
+  'CustomTimestamp',
+  'KafkaScanMode',
+];
 const STOP_FIELDS = ['JobId', 'StopType'];
 
 /** An API error to answer with. */
@@ -257,7 +275,8 @@ function fields(where: string, value: unknown, allowed: string[], required: stri
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ApiError('InvalidParameter', `${where} must be an object`);
   const p = value as Params;
   const unknown = Object.keys(p).find((k) => !allowed.includes(k));
-  if (unknown) throw new ApiError('UnknownParameter', `The parameter \`${where === 'body' ? '' : `${where}.`}${unknown}\` is not recognized.`);
+  if (unknown)
+    throw new ApiError('UnknownParameter', `The parameter \`${where === 'body' ? '' : `${where}.`}${unknown}\` is not recognized.`);
   const missing = required.find((k) => p[k] === undefined || p[k] === null);
   if (missing) throw new ApiError('MissingParameter', `The request is missing a required parameter \`${missing}\`.`);
   return p;
@@ -267,8 +286,19 @@ function fields(where: string, value: unknown, allowed: string[], required: stri
 function typed<T>(p: Params, key: string, type: 'string' | 'number' | 'float' | 'boolean' | 'array'): T | undefined {
   const v = p[key];
   if (v === undefined) return undefined;
-  const ok = type === 'array' ? Array.isArray(v) : type === 'number' ? Number.isInteger(v) : type === 'float' ? typeof v === 'number' && Number.isFinite(v) : typeof v === type;
-  if (!ok) throw new ApiError('InvalidParameter', `The parameter \`${key}\` must be of type ${type === 'number' ? 'Integer' : type === 'float' ? 'Float' : type}.`);
+  const ok =
+    type === 'array'
+      ? Array.isArray(v)
+      : type === 'number'
+        ? Number.isInteger(v)
+        : type === 'float'
+          ? typeof v === 'number' && Number.isFinite(v)
+          : typeof v === type;
+  if (!ok)
+    throw new ApiError(
+      'InvalidParameter',
+      `The parameter \`${key}\` must be of type ${type === 'number' ? 'Integer' : type === 'float' ? 'Float' : type}.`,
+    );
   return v as T;
 }
 
@@ -285,13 +315,15 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
   const injections: { action: string; injection: Injection; times: number }[] = [];
   const pollsToSettle = opts.pollsToSettle ?? 1;
   const systemResources = opts.systemResources ?? BUILTIN_RESOURCES;
-  const clusters: FakeCluster[] = (opts.clusters ?? (opts.clusterIds ?? []).map((ClusterId): Partial<FakeCluster> => ({ ClusterId }))).map((c) => ({
-    ClusterId: c.ClusterId ?? 'cluster-any',
-    Region: c.Region ?? opts.region ?? 'ap-guangzhou',
-    Status: c.Status ?? 2,
-    FreeCuNum: c.FreeCuNum ?? 8,
-    SupportedFlink: c.SupportedFlink ?? ['Flink-1.13', 'Flink-1.16', 'Flink-1.18'],
-  }));
+  const clusters: FakeCluster[] = (opts.clusters ?? (opts.clusterIds ?? []).map((ClusterId): Partial<FakeCluster> => ({ ClusterId }))).map(
+    (c) => ({
+      ClusterId: c.ClusterId ?? 'cluster-any',
+      Region: c.Region ?? opts.region ?? 'ap-guangzhou',
+      Status: c.Status ?? 2,
+      FreeCuNum: c.FreeCuNum ?? 8,
+      SupportedFlink: c.SupportedFlink ?? ['Flink-1.13', 'Flink-1.16', 'Flink-1.18'],
+    }),
+  );
   const workspaces = opts.workspaces ?? [{ WorkSpaceId: DEFAULT_WORKSPACE, Status: 2 }];
 
   /** A started SQL job without the connector JAR one of its tables names fails, as Oceanus's INSERT page says. */
@@ -398,7 +430,9 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     LatestValidJobConfigVersion: Math.max(0, ...j.configs.map((c) => c.Version)),
     PublishedJobConfigVersion: j.published ?? 0,
     ...(j.startedAt ? { StartTime: new Date(j.startedAt).toISOString().replace('T', ' ').slice(0, 19) } : {}),
-    ...(j.Status === 4 && j.startedAt ? { CurrentRunMillis: Date.now() - j.startedAt, WebUIUrl: `http://127.0.0.1:${port}/flinkui/${j.ClusterId}/${j.JobId}/` } : {}),
+    ...(j.Status === 4 && j.startedAt
+      ? { CurrentRunMillis: Date.now() - j.startedAt, WebUIUrl: `http://127.0.0.1:${port}/flinkui/${j.ClusterId}/${j.JobId}/` }
+      : {}),
   });
 
   const actions: Record<string, (p: Params, injected?: Injection) => Params> = {
@@ -441,7 +475,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       if (!/^[\p{L}\p{N}_.-]{1,49}$/u.test(name)) throw new ApiError('InvalidParameterValue.JobName', `Illegal JobName ${name}.`);
       if (![1, 2].includes(jobType)) throw new ApiError('InvalidParameterValue.Type', 'JobType must be 1 (SQL) or 2 (JAR).');
       if (![1, 2].includes(clusterType)) throw new ApiError('InvalidParameterValue', 'ClusterType must be 1 or 2.');
-      if (clusterType === 2 && !clusterId) throw new ApiError('InvalidParameterValue.ClusterId', 'ClusterId is required when ClusterType is 2.');
+      if (clusterType === 2 && !clusterId)
+        throw new ApiError('InvalidParameterValue.ClusterId', 'ClusterId is required when ClusterType is 2.');
       if (clusterId && opts.clusterIds && !opts.clusterIds.includes(clusterId)) {
         throw new ApiError('ResourceNotFound.ClusterId', `Cluster ${clusterId} does not exist.`);
       }
@@ -482,7 +517,11 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       });
       const refs = (typed<unknown[]>(p, 'ResourceRefs', 'array') ?? []).map((x) => {
         const ref = fields('ResourceRefs', x, ['ResourceId', 'Version', 'Type'], ['ResourceId', 'Version', 'Type']);
-        const r = { ResourceId: given<string>(ref, 'ResourceId', 'string'), Version: given<number>(ref, 'Version', 'number'), Type: given<number>(ref, 'Type', 'number') };
+        const r = {
+          ResourceId: given<string>(ref, 'ResourceId', 'string'),
+          Version: given<number>(ref, 'Version', 'number'),
+          Type: given<number>(ref, 'Type', 'number'),
+        };
         if (![0, 1, 2, 3, 4].includes(r.Type)) throw new ApiError('InvalidParameterValue', `ResourceRef Type ${r.Type} is not supported.`);
         const known = systemResources.find((x) => x.ResourceId === r.ResourceId);
         if (!known) throw new ApiError('ResourceNotFound.Resource', `Resource ${r.ResourceId} does not exist.`);
@@ -494,7 +533,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       const size = Object.fromEntries(
         (['JobManagerCpu', 'JobManagerMem', 'TaskManagerCpu', 'TaskManagerMem'] as const).map((k) => {
           const v = typed<number>(p, k, 'float');
-          if (v === undefined || v <= 0) throw new ApiError('InvalidParameterValue', `${k} must be set to a positive number for a SQL job.`);
+          if (v === undefined || v <= 0)
+            throw new ApiError('InvalidParameterValue', `${k} must be set to a positive number for a SQL job.`);
           return [k, v];
         }),
       ) as FakeConfig['resources'];
@@ -512,10 +552,15 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         checkpointSeconds = args.checkpointSeconds;
         const comment = sqlComment(sql);
         // Oceanus's SET page: a SET statement takes no comments; the service's SQL check refuses them.
-        if (comment) throw new ApiError('FailedOperation.GrammarCheckFailure', `SQL grammar check failed: comment at line ${comment.line} ('${comment.text}').`);
+        if (comment)
+          throw new ApiError(
+            'FailedOperation.GrammarCheckFailure',
+            `SQL grammar check failed: comment at line ${comment.line} ('${comment.text}').`,
+          );
       }
       if (job.configs.length >= MAX_VERSIONS) {
-        if (typed<number>(p, 'AutoDelete', 'number') !== 1) throw new ApiError('LimitExceeded.JobConfig', `Job ${job.JobId} already has ${MAX_VERSIONS} configuration versions.`);
+        if (typed<number>(p, 'AutoDelete', 'number') !== 1)
+          throw new ApiError('LimitExceeded.JobConfig', `Job ${job.JobId} already has ${MAX_VERSIONS} configuration versions.`);
         const oldest = job.configs.findIndex((c) => c.Version !== job.published);
         job.configs.splice(oldest, 1);
       }
@@ -553,7 +598,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     DescribeSystemResources(p) {
       const limit = typed<number>(p, 'Limit', 'number') ?? 20;
       const clusterId = typed<string>(p, 'ClusterId', 'string');
-      if (clusterId && !clusters.some((c) => c.ClusterId === clusterId)) throw new ApiError('ResourceNotFound.ClusterId', `Cluster ${clusterId} does not exist.`);
+      if (clusterId && !clusters.some((c) => c.ClusterId === clusterId))
+        throw new ApiError('ResourceNotFound.ClusterId', `Cluster ${clusterId} does not exist.`);
       const set = systemResources.map((r) => ({
         ResourceId: r.ResourceId,
         Name: r.Name,
@@ -582,7 +628,12 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     },
 
     DescribeWorkSpaces() {
-      const set = workspaces.map((w) => ({ WorkSpaceId: w.WorkSpaceId, SerialId: w.WorkSpaceId, WorkSpaceName: w.WorkSpaceId, Status: w.Status }));
+      const set = workspaces.map((w) => ({
+        WorkSpaceId: w.WorkSpaceId,
+        SerialId: w.WorkSpaceId,
+        WorkSpaceName: w.WorkSpaceId,
+        Status: w.Status,
+      }));
       return { TotalCount: set.length, WorkSpaceSetItem: set };
     },
 
@@ -594,7 +645,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       if (offset < 0) throw new ApiError('InvalidParameterValue', 'Offset must not be negative.');
       const types = typed<unknown[]>(p, 'RecordTypes', 'array');
       for (const t of types ?? []) {
-        if (!Number.isInteger(t) || ![1, 2, 3].includes(t as number)) throw new ApiError('InvalidParameterValue', `RecordTypes holds ${JSON.stringify(t)}; 1, 2 or 3.`);
+        if (!Number.isInteger(t) || ![1, 2, 3].includes(t as number))
+          throw new ApiError('InvalidParameterValue', `RecordTypes holds ${JSON.stringify(t)}; 1, 2 or 3.`);
       }
       const found = job.savepoints.filter((s) => !types?.length || types.includes(s.RecordType));
       // Oldest first: the documentation promises no order, so clients must not take the first for the newest.
@@ -604,7 +656,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     RunJobs(p, injected) {
       const workspace = typed<string>(p, 'WorkSpaceId', 'string') ?? DEFAULT_WORKSPACE;
       const descriptions = given<unknown[]>(p, 'RunJobDescriptions', 'array');
-      if (descriptions.length === 0 || descriptions.length > 20) throw new ApiError('InvalidParameterValue.RunJobDescriptionsCount', 'Between 1 and 20 jobs.');
+      if (descriptions.length === 0 || descriptions.length > 20)
+        throw new ApiError('InvalidParameterValue.RunJobDescriptionsCount', 'Between 1 and 20 jobs.');
       for (const d of descriptions) {
         const desc = fields('RunJobDescriptions', d, RUN_FIELDS, ['JobId', 'RunType']);
         const job = jobById(desc.JobId, workspace);
@@ -615,15 +668,18 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         if (!config) throw new ApiError('ResourceNotFound.JobConfig', `Job config version ${version} does not exist.`);
         if (job.pending || job.Status === 3 || job.Status === 4)
           throw new ApiError('ResourceInUse.InstanceInProcess', `Job ${job.JobId} is running or in operation; stop or pause it first.`);
-        if (runType === 2 && job.Status !== 6) throw new ApiError('FailedOperation', `Job ${job.JobId} is not paused and cannot be resumed.`);
+        if (runType === 2 && job.Status !== 6)
+          throw new ApiError('FailedOperation', `Job ${job.JobId} is not paused and cannot be resumed.`);
         const savepointPath = typed<string>(desc, 'SavepointPath', 'string');
         const savepointId = typed<string>(desc, 'SavepointId', 'string');
         if (savepointId !== undefined) {
           // An id names one of the job's savepoints; with a path too, the same one.
           const named = job.savepoints.find((s) => s.SerialId === savepointId);
           if (!named) throw new ApiError('ResourceNotFound', `Savepoint ${savepointId} of job ${job.JobId} does not exist.`);
-          if (savepointPath !== undefined && named.Path !== savepointPath) throw new ApiError('InvalidParameterValue', `Savepoint ${savepointId} is not at ${savepointPath}.`);
-          if (named.Status !== 1 || named.PathStatus !== 1) throw new ApiError('FailedOperation', `Savepoint ${savepointId} cannot be used (status ${named.Status}).`);
+          if (savepointPath !== undefined && named.Path !== savepointPath)
+            throw new ApiError('InvalidParameterValue', `Savepoint ${savepointId} is not at ${savepointPath}.`);
+          if (named.Status !== 1 || named.PathStatus !== 1)
+            throw new ApiError('FailedOperation', `Savepoint ${savepointId} cannot be used (status ${named.Status}).`);
         }
         job.runs.push({ RunType: runType, JobConfigVersion: version, SavepointPath: savepointPath, SavepointId: savepointId });
         const failure = (injected && 'failRun' in injected ? injected.failRun : undefined) ?? missingFactory(config);
@@ -645,7 +701,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         const job = jobById(desc.JobId, workspace);
         const stopType = given<number>(desc, 'StopType', 'number');
         if (![1, 2].includes(stopType)) throw new ApiError('InvalidParameterValue.UnknownStopType', `StopType ${stopType} is unknown.`);
-        if (job.pending || job.Status !== 4) throw new ApiError('ResourceUnavailable.NotAllowedToBeStopOrPause', `Job ${job.JobId} is not running.`);
+        if (job.pending || job.Status !== 4)
+          throw new ApiError('ResourceUnavailable.NotAllowedToBeStopOrPause', `Job ${job.JobId} is not running.`);
         job.stops.push(stopType);
         operate(job, stopType === 2 ? 6 : 5, undefined, undefined, stopType === 2 ? () => pauseSavepoint(job) : undefined);
       }
@@ -672,11 +729,13 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     const h = req.headers;
     const header = (name: string) => (Array.isArray(h[name]) ? h[name][0] : h[name]);
     if (req.method !== 'POST' || req.url !== '/') throw new ApiError('UnsupportedProtocol', 'POST / only.');
-    if (!/^application\/json(;|$)/.test(header('content-type') ?? '')) throw new ApiError('InvalidParameter', 'Content-Type must be application/json.');
+    if (!/^application\/json(;|$)/.test(header('content-type') ?? ''))
+      throw new ApiError('InvalidParameter', 'Content-Type must be application/json.');
     const action = header('x-tc-action') ?? '';
     if (!action) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Action`.');
     if (!(action in actions)) throw new ApiError('InvalidAction', `The action \`${action}\` does not exist.`);
-    if (header('x-tc-version') !== '2019-04-22') throw new ApiError('NoSuchVersion', `The version \`${header('x-tc-version') ?? ''}\` does not exist.`);
+    if (header('x-tc-version') !== '2019-04-22')
+      throw new ApiError('NoSuchVersion', `The version \`${header('x-tc-version') ?? ''}\` does not exist.`);
     const region = header('x-tc-region');
     if (!region) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Region`.');
     if (opts.region && region !== opts.region) throw new ApiError('UnsupportedRegion', `Region ${region} is not supported.`);
@@ -686,26 +745,43 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       throw new ApiError('AuthFailure.SignatureExpire', 'Signature expired. Timestamp is more than 5 minutes from the server time.');
     }
     const auth = parseTc3Authorization(header('authorization') ?? '');
-    if (!auth || auth.terminator !== 'tc3_request') throw new ApiError('AuthFailure.InvalidAuthorization', 'Authorization header is malformed.');
+    if (!auth || auth.terminator !== 'tc3_request')
+      throw new ApiError('AuthFailure.InvalidAuthorization', 'Authorization header is malformed.');
     if (auth.secretId !== opts.secretId) {
       // Echoes the SecretId like a careless service might, so that tests see it redacted.
-      throw new ApiError('AuthFailure.SecretIdNotFound', `The SecretId ${auth.secretId} is not found, please ensure that your SecretId is correct.`);
+      throw new ApiError(
+        'AuthFailure.SecretIdNotFound',
+        `The SecretId ${auth.secretId} is not found, please ensure that your SecretId is correct.`,
+      );
     }
-    if (auth.service !== 'oceanus') throw new ApiError('AuthFailure.InvalidAuthorization', `Credential scope service ${auth.service} is not oceanus.`);
-    if (auth.date !== utcDate(timestamp)) throw new ApiError('AuthFailure.InvalidAuthorization', 'Credential scope date does not match X-TC-Timestamp.');
+    if (auth.service !== 'oceanus')
+      throw new ApiError('AuthFailure.InvalidAuthorization', `Credential scope service ${auth.service} is not oceanus.`);
+    if (auth.date !== utcDate(timestamp))
+      throw new ApiError('AuthFailure.InvalidAuthorization', 'Credential scope date does not match X-TC-Timestamp.');
     if (!auth.signedHeaders.includes('content-type') || !auth.signedHeaders.includes('host')) {
       throw new ApiError('AuthFailure.InvalidAuthorization', 'SignedHeaders must include content-type and host.');
     }
-    if (header('host') !== `127.0.0.1:${port}`) throw new ApiError('AuthFailure.SignatureFailure', `Host ${header('host') ?? ''} is not this endpoint.`);
+    if (header('host') !== `127.0.0.1:${port}`)
+      throw new ApiError('AuthFailure.SignatureFailure', `Host ${header('host') ?? ''} is not this endpoint.`);
     const signed: Record<string, string> = {};
     for (const name of auth.signedHeaders) {
       const value = header(name);
       if (value === undefined) throw new ApiError('AuthFailure.InvalidAuthorization', `Signed header ${name} is missing.`);
       signed[name] = value;
     }
-    const expected = tc3Sign({ secretId: opts.secretId, secretKey: opts.secretKey, service: 'oceanus', timestamp, payload: body, headers: signed });
+    const expected = tc3Sign({
+      secretId: opts.secretId,
+      secretKey: opts.secretKey,
+      service: 'oceanus',
+      timestamp,
+      payload: body,
+      headers: signed,
+    });
     if (expected.signature !== auth.signature) {
-      throw new ApiError('AuthFailure.SignatureFailure', 'The provided credentials could not be validated. Please check your signature is correct.');
+      throw new ApiError(
+        'AuthFailure.SignatureFailure',
+        'The provided credentials could not be validated. Please check your signature is correct.',
+      );
     }
     const token = header('x-tc-token');
     if ((opts.token ?? '') !== (token ?? '')) throw new ApiError('AuthFailure.TokenFailure', 'The token is invalid or expired.');
@@ -825,10 +901,14 @@ function sqlArgs(programArgs: string): { sql: string; checkpointSeconds: number 
     throw new ApiError('InternalError.SqlCodeNotFound', 'ProgramArgs of a SQL job must be JSON with SqlCode, the base64 of the SQL.');
   }
   const isBase64 = (v: unknown): v is string => typeof v === 'string' && v !== '' && Buffer.from(v, 'base64').toString('base64') === v;
-  if (!isBase64(args.SqlCode)) throw new ApiError('InternalError.SqlCodeNotFound', 'ProgramArgs of a SQL job must be JSON with SqlCode, the base64 of the SQL.');
+  if (!isBase64(args.SqlCode))
+    throw new ApiError('InternalError.SqlCodeNotFound', 'ProgramArgs of a SQL job must be JSON with SqlCode, the base64 of the SQL.');
   const interval = args.CheckpointInterval;
   if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 30 || interval > 3600) {
-    throw new ApiError('UnsupportedOperation.InvalidCheckpointIntervalError', 'ProgramArgs.CheckpointInterval must be whole seconds from 30 to 3600.');
+    throw new ApiError(
+      'UnsupportedOperation.InvalidCheckpointIntervalError',
+      'ProgramArgs.CheckpointInterval must be whole seconds from 30 to 3600.',
+    );
   }
   let metadata: { Metadata?: { ReferenceTables?: unknown; Variables?: unknown } } | undefined;
   try {
@@ -837,7 +917,10 @@ function sqlArgs(programArgs: string): { sql: string; checkpointSeconds: number 
     metadata = undefined;
   }
   if (!Array.isArray(metadata?.Metadata?.ReferenceTables) || !Array.isArray(metadata?.Metadata?.Variables)) {
-    throw new ApiError('InvalidParameterValue', 'ProgramArgs.Metadata must be the base64 of {"Metadata":{"ReferenceTables":[],"Variables":[]}}.');
+    throw new ApiError(
+      'InvalidParameterValue',
+      'ProgramArgs.Metadata must be the base64 of {"Metadata":{"ReferenceTables":[],"Variables":[]}}.',
+    );
   }
   const unknown = Object.keys(args).find((k) => !['CheckpointInterval', 'Metadata', 'SqlCode'].includes(k));
   if (unknown) throw new ApiError('InvalidParameterValue', `ProgramArgs.${unknown} is not recognized.`);

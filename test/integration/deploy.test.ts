@@ -89,10 +89,15 @@ test('a replacement that fails after submission is rolled back: the previous SQL
   writeFileSync(join(dir, 'p.yaml'), readFileSync(SPEC, 'utf8').replace('  port: 6379', '  port: 6399'));
   const r = await uvpv(['deploy', join(dir, 'p.yaml'), '--replace', '--settle', '20 s']);
   expect(r.code).toBe(1);
-  const failed = /the new job ([0-9a-f]{32}) failed: Flink job \1 (?:failed and restarted \d+ time\(s\)|\(uvpv-demo\) failed and is RESTARTING[^;]*)/.exec(r.err);
+  const failed =
+    /the new job ([0-9a-f]{32}) failed: Flink job \1 (?:failed and restarted \d+ time\(s\)|\(uvpv-demo\) failed and is RESTARTING[^;]*)/.exec(
+      r.err,
+    );
   expect(failed).not.toBeNull();
   const [, failedJob] = required(failed, 'the failed job');
-  const back = new RegExp(`rolled back: the previous version of uvpv-demo runs again as job ([0-9a-f]{32}), from savepoint (file:\\S+)`).exec(r.err);
+  const back = new RegExp(
+    `rolled back: the previous version of uvpv-demo runs again as job ([0-9a-f]{32}), from savepoint (file:\\S+)`,
+  ).exec(r.err);
   expect(back).not.toBeNull();
   const [, previousJob, savepoint] = required(back, 'the rollback');
   expect(r.err).toMatch(/^root cause: .*Failed to connect to 127\.0\.0\.1:6399/m);
@@ -138,7 +143,9 @@ test("a job that fails in its first seconds is reported with Flink's root cause"
   const r = await uvpv(['deploy', join(dir, 'p.yaml'), '--create-topic']);
   expect(r.code).toBe(1);
   // The generated job restarts from its last checkpoint (exponential delay): deploy says so, and why.
-  expect(r.err).toMatch(/^error: Flink job [0-9a-f]{32} \(uvpv-no-redis\) failed and is RESTARTING; it stays on the cluster until you stop it \('uvpv stop'\)$/m);
+  expect(r.err).toMatch(
+    /^error: Flink job [0-9a-f]{32} \(uvpv-no-redis\) failed and is RESTARTING; it stays on the cluster until you stop it \('uvpv stop'\)$/m,
+  );
   expect(r.err).toMatch(/^root cause: .*Failed to connect to 127\.0\.0\.1:6399/m);
   expect(r.err).not.toMatch(/^\s+at /m);
   const stopped = await uvpv(['stop', join(dir, 'p.yaml')]);

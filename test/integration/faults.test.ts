@@ -45,34 +45,40 @@ const SPECS = [
   ['breakdowns', 'test/cases/verify/breakdowns/pipeline.yaml'],
 ] as const;
 
-describe.each(SPECS.flatMap(([name, file]) => [1, 2].map((p) => [`${name} at parallelism ${p}`, name, file, p] as const)))('%s', (_title, name, file, parallelism) => {
-  test.each(FAULT_KINDS.map((k) => [k]))('%s mid-stream: Redis holds exactly what the model says, and the fault happened', async (kind) => {
-    const { spec, events } = await prepare(name, file, parallelism);
-    const r = await uvpv(['verify', spec, '--events', events, '--fault', kind, '--at', '40%']);
-    expect(r.err).not.toMatch(/error:/);
-    expect(r.out).toMatch(/^verify: PASS: (\d+) of \1 keys match/m);
-    expect(r.code).toBe(0);
-    // The fault hits after --at of the events and one more batch, which the job is still writing.
-    const line = required(
-      r.out.split('\n').find((l) => l.startsWith(`fault: ${kind} after `)),
-      `the line fault: ${kind}`,
+describe.each(SPECS.flatMap(([name, file]) => [1, 2].map((p) => [`${name} at parallelism ${p}`, name, file, p] as const)))(
+  '%s',
+  (_title, name, file, parallelism) => {
+    test.each(FAULT_KINDS.map((k) => [k]))(
+      '%s mid-stream: Redis holds exactly what the model says, and the fault happened',
+      async (kind) => {
+        const { spec, events } = await prepare(name, file, parallelism);
+        const r = await uvpv(['verify', spec, '--events', events, '--fault', kind, '--at', '40%']);
+        expect(r.err).not.toMatch(/error:/);
+        expect(r.out).toMatch(/^verify: PASS: (\d+) of \1 keys match/m);
+        expect(r.code).toBe(0);
+        // The fault hits after --at of the events and one more batch, which the job is still writing.
+        const line = required(
+          r.out.split('\n').find((l) => l.startsWith(`fault: ${kind} after `)),
+          `the line fault: ${kind}`,
+        );
+        expect(line).toBeDefined();
+        const after = Number(new RegExp(`^fault: ${kind} after (\\d+) of ${EVENTS} messages`).exec(line)?.[1]);
+        expect(after).toBeGreaterThan(EVENTS * 0.4);
+        expect(after).toBeLessThan(EVENTS);
+        const restarts = Number(/Flink restarted the job (\d+) times?/.exec(line)?.[1]);
+        if (kind === 'kafka-restart') {
+          // The job may ride through a broker restart; the broker must have been a new process.
+          const [, before, after] = /killed the Kafka broker \(pid (\d+), SIGKILL\) and started it again \(pid (\d+)\)/.exec(line) ?? [];
+          expect(Number(after)).toBeGreaterThan(0);
+          expect(after).not.toBe(before);
+        } else {
+          expect(restarts).toBeGreaterThanOrEqual(1);
+          expect(line).toMatch(/the job was RUNNING again \d+\.\d s after the fault/);
+        }
+      },
     );
-    expect(line).toBeDefined();
-    const after = Number(new RegExp(`^fault: ${kind} after (\\d+) of ${EVENTS} messages`).exec(line)?.[1]);
-    expect(after).toBeGreaterThan(EVENTS * 0.4);
-    expect(after).toBeLessThan(EVENTS);
-    const restarts = Number(/Flink restarted the job (\d+) times?/.exec(line)?.[1]);
-    if (kind === 'kafka-restart') {
-      // The job may ride through a broker restart; the broker must have been a new process.
-      const [, before, after] = /killed the Kafka broker \(pid (\d+), SIGKILL\) and started it again \(pid (\d+)\)/.exec(line) ?? [];
-      expect(Number(after)).toBeGreaterThan(0);
-      expect(after).not.toBe(before);
-    } else {
-      expect(restarts).toBeGreaterThanOrEqual(1);
-      expect(line).toMatch(/the job was RUNNING again \d+\.\d s after the fault/);
-    }
-  });
-});
+  },
+);
 
 test('parallelism 4 on a topic of 4 partitions: the same Redis contents as the model, list order included', async () => {
   const { spec, events } = await prepare('every-redis-type', 'test/cases/valid/every-redis-type/pipeline.yaml', 4);

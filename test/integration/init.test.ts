@@ -53,7 +53,15 @@ test('init --from-topic samples the local Kafka and proposes the spec the file g
     TOPIC,
     records.map((l) => Buffer.from(l)),
   );
-  const fromTopic = await uvpv(['init', '--from-topic', TOPIC, '--bootstrap-servers', '127.0.0.1:9092', '--samples', String(records.length)]);
+  const fromTopic = await uvpv([
+    'init',
+    '--from-topic',
+    TOPIC,
+    '--bootstrap-servers',
+    '127.0.0.1:9092',
+    '--samples',
+    String(records.length),
+  ]);
   expect(fromTopic.err).toMatch(new RegExp(`sampling up to ${records.length} messages of topic ${TOPIC}: ${records.length} messages`));
   expect(fromTopic.code).toBe(0);
   const fromFile = await uvpv(['init', '--from-file', EVENTS]);

@@ -86,7 +86,14 @@ test('the installed uvpv runs: --version, generate, stack up, verify on the ship
   expect(up.out + up.err).toMatch(/building the Redis SQL connector \(connector\/\) with Maven/);
   expect(up.out + up.err).toMatch(/Flink http:\/\/127\.0\.0\.1:18081/);
 
-  const verified = uvpv(['verify', join(shipped, 'uvpv.yaml'), '--events', join(shipped, 'uvpv.events.jsonl'), '--expect', join(shipped, 'uvpv.expected.yaml')]);
+  const verified = uvpv([
+    'verify',
+    join(shipped, 'uvpv.yaml'),
+    '--events',
+    join(shipped, 'uvpv.events.jsonl'),
+    '--expect',
+    join(shipped, 'uvpv.expected.yaml'),
+  ]);
   expect(verified.err).not.toMatch(/error:/);
   expect(verified.out).toMatch(/^verify: PASS: (\d+) of \1 keys match/m);
   expect(verified.code).toBe(0);

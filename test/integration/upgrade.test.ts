@@ -78,7 +78,9 @@ describe.each([
     const name = parallelism === 1 ? 'uvpv-up-ids' : 'uvpv-up-ids-p2';
     const ns = await namespace(name);
     const spec = specFile(file, name, ns, (t) =>
-      t.includes('\njob:') ? t.replace(/parallelism: \d+/, `parallelism: ${parallelism}`) : t.replace(/\nredis:/, `\njob:\n  parallelism: ${parallelism}\n\nredis:`),
+      t.includes('\njob:')
+        ? t.replace(/parallelism: \d+/, `parallelism: ${parallelism}`)
+        : t.replace(/\nredis:/, `\njob:\n  parallelism: ${parallelism}\n\nredis:`),
     );
     const loaded = loadSpec(spec, { env: { ...process.env }, cwd: dir });
     expect(loaded.spec.job.parallelism).toBe(parallelism);
@@ -120,7 +122,13 @@ const often = (t: string) => t.replace(/\nredis:/, `\njob:\n  checkpointInterval
  * then Redis must hold what the model says of all the events (from `model`'s spec), for every
  * window the watermark has closed: no window lost or doubled across the upgrade.
  */
-async function acrossAnUpgrade(name: string, ns: Namespace, v1: string, model: string, upgrade: (before: string) => Promise<void>): Promise<void> {
+async function acrossAnUpgrade(
+  name: string,
+  ns: Namespace,
+  v1: string,
+  model: string,
+  upgrade: (before: string) => Promise<void>,
+): Promise<void> {
   const events = join(dir, `${name}.jsonl`);
   expect((await uvpv(['produce', v1, '--events', '300', '--seed', '5', '--step', '20 s', '--out', events])).code).toBe(0);
   const messages = readFileSync(events, 'utf8')
@@ -142,7 +150,9 @@ async function acrossAnUpgrade(name: string, ns: Namespace, v1: string, model: s
 
   const { spec } = loadSpec(model, { env: { ...process.env }, cwd: dir });
   const expected = referenceModel(spec, messages).expectation.redis;
-  const times = messages.map((m) => Date.parse(`${(JSON.parse(m.toString()) as Record<string, string>)[spec.source.eventTime].replace(' ', 'T')}Z`));
+  const times = messages.map((m) =>
+    Date.parse(`${(JSON.parse(m.toString()) as Record<string, string>)[spec.source.eventTime].replace(' ', 'T')}Z`),
+  );
   const closed = Math.max(...times) - spec.source.watermarkDelay.millis;
   const windows = (expected.get('pagevisits') as { list: ListEntry[] }).list
     .filter((e) => Date.parse(`${e.window_end}Z`) <= closed)
@@ -185,7 +195,9 @@ test('a compatible change (ratio precision): plan says every state carries over;
     const verdicts = state.split('\n').filter((l) => l.startsWith('      '));
     expect(verdicts.length).toBeGreaterThanOrEqual(3); // the source, the deduplication, the window counts
     for (const line of verdicts) expect(line).toMatch(/^ {6}state carries over: /);
-    expect(verdict).toMatch(/^deploy --replace would stop job [0-9a-f]{32} with a savepoint and start the new SQL from it, every state carried over$/m);
+    expect(verdict).toMatch(
+      /^deploy --replace would stop job [0-9a-f]{32} with a savepoint and start the new SQL from it, every state carried over$/m,
+    );
 
     const r = await uvpv(['deploy', v2, '--replace', '--settle', '3 s']);
     expect(r.err).not.toMatch(/error:/);
@@ -228,19 +240,26 @@ test('an incompatible change (the window size) is refused by plan and by deploy,
 
   const r = await uvpv(['deploy', v2, '--replace', '--settle', '3 s']);
   expect(r.code).toBe(1);
-  expect(r.err).toMatch(/^error: the (running job's state cannot be restored into the new job|new job would leave the state of)[: ].*GlobalWindowAggregate/m);
+  expect(r.err).toMatch(
+    /^error: the (running job's state cannot be restored into the new job|new job would leave the state of)[: ].*GlobalWindowAggregate/m,
+  );
   expect(r.err).toContain(`job ${before} runs on, untouched`);
   expect(r.err).not.toContain('stopping job');
   expect(await running(name)).toEqual([before]);
 
   // A new UV metric changes the graph's shape: the running state is left behind, which only the flag allows.
   const v3 = specFile('pipelines/uvpv.yaml', name, ns, (t) =>
-    t.replace('\ntargets:', '  - name: buyers\n    type: uv\n    event: purchase\n    column: user_id\n    redis: { type: set, key: buyers }\n\ntargets:'),
+    t.replace(
+      '\ntargets:',
+      '  - name: buyers\n    type: uv\n    event: purchase\n    column: user_id\n    redis: { type: set, key: buyers }\n\ntargets:',
+    ),
   );
   const plan3 = await uvpv(['plan', v3]);
   expect(plan3.out).toMatch(/^ {2}buyers\s+added$/m);
   expect(plan3.out).toMatch(/^ {6}state is dropped: /m);
-  expect(plan3.out).toMatch(/^deploy --replace would refuse, as state would be left behind; with --allow-non-restored-state it would stop job/m);
+  expect(plan3.out).toMatch(
+    /^deploy --replace would refuse, as state would be left behind; with --allow-non-restored-state it would stop job/m,
+  );
   const refused = await uvpv(['deploy', v3, '--replace', '--settle', '3 s']);
   expect(refused.code).toBe(1);
   expect(refused.err).toMatch(/deploy with --allow-non-restored-state to accept dropping it/);

@@ -16,16 +16,33 @@ async function uvpv(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 // Every case at parallelism 1 and 2: what Redis holds must not depend on it.
-test.each(cases.flatMap((c) => [1, 2].map((p) => [c.name, p, c] as const)))('%s at parallelism %d: Flink writes what expected.yaml says', async (_name, parallelism, c) => {
-  const r = await uvpv(['verify', 'pipeline.yaml', '--events', 'events.jsonl', '--expect', 'expected.yaml', '--parallelism', String(parallelism)], c.dir, c.env);
-  expect(r.err).not.toMatch(/error:/);
-  expect(r.out).toMatch(/^verify: PASS: (\d+) of \1 keys match/m);
-  expect(r.code).toBe(0);
-});
+test.each(cases.flatMap((c) => [1, 2].map((p) => [c.name, p, c] as const)))(
+  '%s at parallelism %d: Flink writes what expected.yaml says',
+  async (_name, parallelism, c) => {
+    const r = await uvpv(
+      ['verify', 'pipeline.yaml', '--events', 'events.jsonl', '--expect', 'expected.yaml', '--parallelism', String(parallelism)],
+      c.dir,
+      c.env,
+    );
+    expect(r.err).not.toMatch(/error:/);
+    expect(r.out).toMatch(/^verify: PASS: (\d+) of \1 keys match/m);
+    expect(r.code).toBe(0);
+  },
+);
 
 test('without --expect the reference model is the expectation, and JUnit XML is written', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'uvpv-verify-'));
-  const r = await uvpv(['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--junit', join(dir, 'junit.xml')], dir);
+  const r = await uvpv(
+    [
+      'verify',
+      join(ROOT, 'pipelines/uvpv.yaml'),
+      '--events',
+      join(ROOT, 'test/cases/reference/events.jsonl'),
+      '--junit',
+      join(dir, 'junit.xml'),
+    ],
+    dir,
+  );
   expect(r.err).toContain('expected: computed by the reference model');
   expect(r.code).toBe(0);
   const xml = readFileSync(join(dir, 'junit.xml'), 'utf8');
@@ -38,7 +55,10 @@ test('a deliberately wrong expectation fails with exit 1 and a diff per key', as
     .replace('set: ["1", "2", "3", "4"]', 'set: ["1", "2", "3", "5"]')
     .replace('string: "0.0000"', 'string: "0.5000"');
   writeFileSync(join(dir, 'wrong.yaml'), wrong);
-  const r = await uvpv(['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--expect', 'wrong.yaml'], dir);
+  const r = await uvpv(
+    ['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--expect', 'wrong.yaml'],
+    dir,
+  );
   expect(r.code).toBe(1);
   expect(r.out).toContain('✗ userids');
   expect(r.out).toContain('missing members: "5"');
@@ -50,9 +70,15 @@ test('a deliberately wrong expectation fails with exit 1 and a diff per key', as
 test("a job that cannot start fails with exit 1 and Flink's own error", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'uvpv-verify-'));
   // Valid for uvpv, but Flink's JSON format cannot decode a map with INT keys.
-  const spec = readFileSync(join(ROOT, 'pipelines/uvpv.yaml'), 'utf8').replace('    product_id: INT\n', '    product_id: INT\n    attrs: MAP<INT, STRING>\n');
+  const spec = readFileSync(join(ROOT, 'pipelines/uvpv.yaml'), 'utf8').replace(
+    '    product_id: INT\n',
+    '    product_id: INT\n    attrs: MAP<INT, STRING>\n',
+  );
   writeFileSync(join(dir, 'pipeline.yaml'), spec);
-  const r = await uvpv(['verify', 'pipeline.yaml', '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--junit', 'junit.xml'], dir);
+  const r = await uvpv(
+    ['verify', 'pipeline.yaml', '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--junit', 'junit.xml'],
+    dir,
+  );
   expect(r.code).toBe(1);
   expect(r.err).toMatch(/JSON format doesn't support non-string as key type of map/);
   expect(r.err).not.toMatch(/\n\s+at /);
@@ -68,7 +94,10 @@ test('bad usage: a missing events file is exit 2', async () => {
 test('a bad expectation file is exit 2 with its line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'uvpv-verify-'));
   writeFileSync(join(dir, 'bad.yaml'), 'redis:\n  userids:\n    sett: ["1"]\nexact: yes\n');
-  const r = await uvpv(['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--expect', 'bad.yaml'], dir);
+  const r = await uvpv(
+    ['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', join(ROOT, 'test/cases/reference/events.jsonl'), '--expect', 'bad.yaml'],
+    dir,
+  );
   expect(r.code).toBe(2);
   expect(r.err).toContain('bad.yaml:3:5: redis.userids: expected exactly one of set | hll | string | list | hash');
   expect(r.err).toContain('bad.yaml:4:8: exact: got "yes"; expected true or false');

@@ -39,7 +39,12 @@ function inEmptyNetwork(script: string, cleanup = '') {
   const uvpv = `node ${join(build.dir, 'bin', 'uvpv.js')}`;
   const r = spawnSync(
     'unshare',
-    ['-n', 'bash', '-c', `set -u; ip link set lo up || exit 90; uvpv() { ${uvpv} "$@"; }; trap 'uvpv stack down >/dev/null 2>&1; ${cleanup}' EXIT; ${script}`],
+    [
+      '-n',
+      'bash',
+      '-c',
+      `set -u; ip link set lo up || exit 90; uvpv() { ${uvpv} "$@"; }; trap 'uvpv stack down >/dev/null 2>&1; ${cleanup}' EXIT; ${script}`,
+    ],
     {
       cwd: ROOT,
       encoding: 'utf8',
@@ -56,7 +61,10 @@ function stackRedisProcesses(): string[] {
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => {
       try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('uvpv-stack-redis') && readFileSync(`/proc/${p}/environ`, 'utf8').includes(`UVPV_HOME=${home}`);
+        return (
+          readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('uvpv-stack-redis') &&
+          readFileSync(`/proc/${p}/environ`, 'utf8').includes(`UVPV_HOME=${home}`)
+        );
       } catch {
         return false;
       }

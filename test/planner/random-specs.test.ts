@@ -18,7 +18,8 @@ const SEED = Number(process.env.UVPV_PROPERTY_SEED ?? 20261130);
 const COUNT = Number(process.env.UVPV_PROPERTY_COUNT ?? 300);
 
 /** An accepted spec's flink scripts: for jeff-zou's Redis connector, and for uvpv's, which compiles some metrics differently. */
-type Outcome = { kind: 'refused'; messages: string[] } | { kind: 'accepted'; scripts: { connector: RedisConnectorName; statements: SqlStatement[] }[] };
+type Outcome =
+  { kind: 'refused'; messages: string[] } | { kind: 'accepted'; scripts: { connector: RedisConnectorName; statements: SqlStatement[] }[] };
 
 const CONNECTORS: readonly RedisConnectorName[] = ['jeff-zou', 'uvpv'];
 
@@ -36,7 +37,13 @@ function compile(spec: SpecTree): Outcome {
         }
       }
     }
-    return { kind: 'accepted', scripts: CONNECTORS.map((connector) => ({ connector, statements: compileSpec(loaded, 'flink', {}, { redisConnector: connector }).statements })) };
+    return {
+      kind: 'accepted',
+      scripts: CONNECTORS.map((connector) => ({
+        connector,
+        statements: compileSpec(loaded, 'flink', {}, { redisConnector: connector }).statements,
+      })),
+    };
   } catch (e) {
     if (!(e instanceof SpecError)) throw new Error(`uvpv crashed on this spec:\n${text}\n${(e as Error).stack}`);
     return { kind: 'refused', messages: e.diagnostics.map((d) => `${d.line}:${d.col}: ${d.path}: ${d.message}`) };
@@ -89,8 +96,11 @@ test(`${COUNT} random specs (seed ${SEED}): refused with a located error, or pla
     const [i, error] = [...failures.entries()][0];
     const small = await shrink(specs[i], error);
     throw new Error(
-      `${failures.size} of ${accepted} accepted specs were refused by Flink. The first (seed ${SEED + i}), shrunk:\n\n` + `${specYaml(small.spec)}\nFlink: ${small.error}`,
+      `${failures.size} of ${accepted} accepted specs were refused by Flink. The first (seed ${SEED + i}), shrunk:\n\n` +
+        `${specYaml(small.spec)}\nFlink: ${small.error}`,
     );
   }
-  console.log(`property: ${COUNT} specs from seed ${SEED}: ${accepted} accepted and planned by Flink, ${COUNT - accepted} refused by validate`);
+  console.log(
+    `property: ${COUNT} specs from seed ${SEED}: ${accepted} accepted and planned by Flink, ${COUNT - accepted} refused by validate`,
+  );
 }, 1_800_000);

@@ -13,10 +13,20 @@ import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const OURS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const OURS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 // The package is an ES module, which jest's CommonJS runtime cannot load: a node of its own asks it.
-const ASK = "import c from '@sparticuz/chromium'; console.log(JSON.stringify({ executablePath: await c.executablePath(), args: c.args, libraries: process.env.LD_LIBRARY_PATH }));";
+const ASK =
+  "import c from '@sparticuz/chromium'; console.log(JSON.stringify({ executablePath: await c.executablePath(), args: c.args, libraries: process.env.LD_LIBRARY_PATH }));";
 
 export function headlessChromium(): { executablePath: string; args: string[]; env?: Record<string, string> } {
   const own = process.env.UVPV_CHROMIUM;

@@ -59,7 +59,15 @@ export function findCases(root = CASES_ROOT): Case[] {
  * is no case (no pipeline.yaml).
  */
 export function caseProblems(dialects: readonly string[], root = CASES_ROOT): string[] {
-  const known = new Set(['pipeline.yaml', 'env.json', 'validate.stderr', 'validate.warnings', 'events.jsonl', 'expected.yaml', 'init.sample.jsonl']);
+  const known = new Set([
+    'pipeline.yaml',
+    'env.json',
+    'validate.stderr',
+    'validate.warnings',
+    'events.jsonl',
+    'expected.yaml',
+    'init.sample.jsonl',
+  ]);
   for (const d of dialects) known.add(`generate.${d}.sql`).add(`generate.${d}.stderr`);
   for (const v of CONNECTOR_VARIANTS) known.add(v.file);
   const problems: string[] = [];
@@ -75,12 +83,16 @@ export function caseProblems(dialects: readonly string[], root = CASES_ROOT): st
       for (const f of files) if (!known.has(f)) problems.push(`${name}/${f}: no test reads this file`);
       if (has('validate.stderr')) {
         for (const f of files) {
-          if (f.startsWith('generate.') || f === 'validate.warnings') problems.push(`${name}/${f}: the spec is invalid (validate.stderr), so there is none`);
+          if (f.startsWith('generate.') || f === 'validate.warnings')
+            problems.push(`${name}/${f}: the spec is invalid (validate.stderr), so there is none`);
         }
       } else {
         for (const d of dialects) {
           const expected = [`generate.${d}.sql`, `generate.${d}.stderr`].filter(has);
-          if (expected.length !== 1) problems.push(`${name}: ${expected.length ? 'both' : 'neither'} generate.${d}.sql ${expected.length ? 'and' : 'nor'} generate.${d}.stderr`);
+          if (expected.length !== 1)
+            problems.push(
+              `${name}: ${expected.length ? 'both' : 'neither'} generate.${d}.sql ${expected.length ? 'and' : 'nor'} generate.${d}.stderr`,
+            );
         }
       }
       if (has('events.jsonl') !== has('expected.yaml')) problems.push(`${name}: events.jsonl and expected.yaml go together`);

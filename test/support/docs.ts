@@ -171,7 +171,8 @@ export function splitShellLine(line: string): { words: string[]; comment: string
     } else if (c === '"') {
       let j = i + 1;
       let s = '';
-      for (; j < line.length && line[j] !== '"'; j++) s += line[j] === '\\' && (line[j + 1] === '"' || line[j + 1] === '\\') ? line[++j] : line[j];
+      for (; j < line.length && line[j] !== '"'; j++)
+        s += line[j] === '\\' && (line[j + 1] === '"' || line[j + 1] === '\\') ? line[++j] : line[j];
       if (j >= line.length) throw new Error(`unclosed " in: ${line}`);
       add(s);
       i = j + 1;
@@ -280,7 +281,9 @@ export async function runExamples(file: string, mark: CommandMark, baseEnv: Node
       const before = blocks[k - 1];
       if (!before?.marks.includes(mark) || last === undefined) continue;
       if (!matchesWithElisions(block.body, last[stream])) {
-        problems.push(`${file}:${block.line}: ${last.command.text} printed on std${stream}:\n${last[stream]}\n(the block says:\n${block.body})`);
+        problems.push(
+          `${file}:${block.line}: ${last.command.text} printed on std${stream}:\n${last[stream]}\n(the block says:\n${block.body})`,
+        );
       }
       continue;
     }

@@ -51,7 +51,19 @@ const NAMES = [
   'top_rank',
   'score',
 ];
-const TABLES = ['events', 'select', 'window_counts', 'values', 'redis_uv', 'events_timed', 'order', 't', 'WINDOW_COUNTS', 'window_counts_by_x', 'window_counts_by_kind'];
+const TABLES = [
+  'events',
+  'select',
+  'window_counts',
+  'values',
+  'redis_uv',
+  'events_timed',
+  'order',
+  't',
+  'WINDOW_COUNTS',
+  'window_counts_by_x',
+  'window_counts_by_kind',
+];
 const EVENTS = ['a', 'a_distinct_b', 'browse', 'purchase', 'select', 'seen', 'value', 'b', 'window_counts', 'proctime'];
 const METRICS = ['uv', 'pv', 'cr', 'a_timed', 'counts', 'select', 'seen', 'timed', 'x', 'top'];
 
@@ -82,7 +94,25 @@ const WINDOW_KEYS = ['', '{window_end}', '{window_start}:{window_end}', 'fixed',
 const WINDOWED_KEYS = ['{window_end}', '{window_start}', '{window_start}:{window_end}', '{window_end}:latest'];
 /** Redis types that hold one value (or one set of members) per key: with `by`, the key must name it. */
 const KEYED_BY_COLUMN = new Set(['string', 'set', 'hll']);
-const TRICKY = ["it''s", 'C:\\temp', 'A\\n1', 'a\nb', '--', 'x -- y', '/* z */', ';', '%', 'a_b', 'é', ':p', '"q"', '`', 'OR TRUE', "'')) OR TRUE --", ''];
+const TRICKY = [
+  "it''s",
+  'C:\\temp',
+  'A\\n1',
+  'a\nb',
+  '--',
+  'x -- y',
+  '/* z */',
+  ';',
+  '%',
+  'a_b',
+  'é',
+  ':p',
+  '"q"',
+  '`',
+  'OR TRUE',
+  "'')) OR TRUE --",
+  '',
+];
 
 const UNITS: [string, number][] = [
   ['s', 1],
@@ -99,7 +129,14 @@ function durationText(r: Rand, seconds: number): string {
 }
 
 function randomSeconds(r: Rand): number {
-  return pick(r, [() => int(r, 1, 99), () => int(r, 100, 999), () => int(r, 1, 200) * 60, () => int(r, 1, 168) * 3600, () => int(r, 1, 7) * 86400, () => int(r, 1000, 604800)])();
+  return pick(r, [
+    () => int(r, 1, 99),
+    () => int(r, 100, 999),
+    () => int(r, 1, 200) * 60,
+    () => int(r, 1, 168) * 3600,
+    () => int(r, 1, 7) * 86400,
+    () => int(r, 1000, 604800),
+  ])();
 }
 
 interface Col {
@@ -242,7 +279,10 @@ export function randomSpec(seed: number): SpecTree {
 
   const windowType = pick(r, ['hop', 'tumble', 'cumulate'] as const);
   const inner = randomSeconds(r);
-  const window: Record<string, string> = { type: windowType, size: durationText(r, windowType === 'tumble' ? inner : inner * int(r, 1, 4)) };
+  const window: Record<string, string> = {
+    type: windowType,
+    size: durationText(r, windowType === 'tumble' ? inner : inner * int(r, 1, 4)),
+  };
   if (windowType === 'hop') window.slide = durationText(r, inner);
   if (windowType === 'cumulate') window.step = durationText(r, inner);
 
@@ -253,7 +293,8 @@ export function randomSpec(seed: number): SpecTree {
     const type = pick(r, ['uv', 'pv', 'ratio', 'uv', 'pv', 'ratio', 'topn'] as const);
     // Mostly a column `by` takes; sometimes any column (a DOUBLE, the event time: refused).
     const byColumn = () => pick(r, plain.length && chance(r, 0.93) ? plain : cols).name;
-    const by = type === 'topn' ? (chance(r, 0.95) ? byColumn() : undefined) : chance(r, plain.length ? 0.35 : 0.05) ? byColumn() : undefined;
+    const by =
+      type === 'topn' ? (chance(r, 0.95) ? byColumn() : undefined) : chance(r, plain.length ? 0.35 : 0.05) ? byColumn() : undefined;
     let redisType: string;
     if (type === 'topn') redisType = chance(r, 0.92) ? 'zset' : pick(r, ['hash', 'list', 'string', 'set']);
     else if (chance(r, 0.03)) redisType = 'zset';

@@ -60,7 +60,9 @@ describe('by-product: the reference pipeline plus pv by product_id into a hash a
     expect(job.name).toBe('by-product');
     expect(job.parallelism).toBeUndefined();
     expect(job.adds).toEqual(['pv_by_product', 'top_products']);
-    expect(job.describe).toMatch(/^the reference pipeline plus a breakdown and a top-N: .* \(the generated job for the bench's spec with pv_by_product and top_products added\)$/);
+    expect(job.describe).toMatch(
+      /^the reference pipeline plus a breakdown and a top-N: .* \(the generated job for the bench's spec with pv_by_product and top_products added\)$/,
+    );
     expect(loaded.spec.metrics.map((m) => m.name)).toEqual(['uv', 'pv', 'conversion_rate', 'pv_by_product', 'top_products']);
     expect(loaded.spec.metrics.slice(3)).toMatchObject([
       { type: 'pv', event: 'browse', by: 'product_id', redis: { type: 'hash', key: 'pv_by_product:{window_end}' } },
@@ -72,7 +74,8 @@ describe('by-product: the reference pipeline plus pv by product_id into a hash a
     const statements = job.statements({ ...ctx, loaded });
     expect(statements).toContain("SET 'pipeline.name' = 'uvpv-bench-by-product-abc'");
     expect(statements).toContain("SET 'table.optimizer.reuse-optimize-block-with-digest-enabled' = 'true'");
-    for (const table of ['redis_uv', 'redis_pv', 'redis_conversion_rate']) expect(statements.some((s) => s.startsWith(`CREATE TEMPORARY TABLE \`${table}\``))).toBe(true);
+    for (const table of ['redis_uv', 'redis_pv', 'redis_conversion_rate'])
+      expect(statements.some((s) => s.startsWith(`CREATE TEMPORARY TABLE \`${table}\``))).toBe(true);
     const sink = (name: string) => statements.find((s) => s.startsWith(`CREATE TEMPORARY TABLE \`${name}\``)) ?? '';
     expect(sink('redis_pv_by_product')).toContain("'command' = 'hset'");
     expect(sink('redis_top_products')).toContain("'command' = 'zadd'");
@@ -90,7 +93,10 @@ describe('by-product: the reference pipeline plus pv by product_id into a hash a
   test('a YAML variant holds metrics only', () => {
     expect(() => variant('metrics: []\n', 'empty.yaml')).toThrow("holds only `metrics:`, a list of the metrics to add to the bench's spec");
     expect(() => variant('name: other\nmetrics:\n  - name: x\n', 'extra.yaml')).toThrow('holds only `metrics:`');
-    const bad = variant('metrics:\n  - name: pv_by_nothing\n    type: pv\n    event: browse\n    by: nothing\n    redis: { type: hash, key: k }\n', 'bad.yaml');
+    const bad = variant(
+      'metrics:\n  - name: pv_by_nothing\n    type: pv\n    event: browse\n    by: nothing\n    redis: { type: hash, key: k }\n',
+      'bad.yaml',
+    );
     expect(() => bad.spec?.('pipelines/uvpv.yaml', { env: {}, cwd: ROOT, mode: 'lenient' })).toThrow();
   });
 });
@@ -116,7 +122,13 @@ describe('the report', () => {
     keyDigests: {},
   });
   const ceilingRates = [500_000];
-  const run = (name: string, seconds: number, byCommand: Record<string, number>, output: Partial<JobRun['output']> = {}, extra: Partial<JobResult> = {}): JobResult => {
+  const run = (
+    name: string,
+    seconds: number,
+    byCommand: Record<string, number>,
+    output: Partial<JobRun['output']> = {},
+    extra: Partial<JobResult> = {},
+  ): JobResult => {
     const r = runOf(seconds, byCommand, output);
     const rate = 1_000_000 / seconds;
     return {
@@ -153,7 +165,10 @@ describe('the report', () => {
         { sadd: 10, lpush: 2, hset: 7, zadd: 4 },
         {
           ...pv,
-          hashes: { 'pv_by_product:2024-01-01T00:05:00': { fields: 3, total: 30 }, 'pv_by_product:2024-01-01T00:10:00': { fields: 4, total: 70 } },
+          hashes: {
+            'pv_by_product:2024-01-01T00:05:00': { fields: 3, total: 30 },
+            'pv_by_product:2024-01-01T00:10:00': { fields: 4, total: 70 },
+          },
           zsets: { 'top_products:2024-01-01T00:05:00': 2, 'top_products:2024-01-01T00:10:00': 2 },
         },
         { adds: ['pv_by_product', 'top_products'], sameOutputAs: 'generated', vsGenerated: pairedRatio([200_000], generatedRate, 1) },
@@ -171,21 +186,35 @@ describe('the report', () => {
   const md = resultsMarkdown(result, 'test', new Date('2026-11-30T12:00:00Z'));
 
   test('shows each job against the ceiling, with its CPU per million records and its contents digest', () => {
-    expect(md).toContain('| job | vs ceiling: median [95% interval] (range) | records/s | run time at 1,000,000: median (each round) | CPU s per M records: TaskManager / Kafka |');
-    expect(md).toMatch(/^\| by-product \| \*\*0\.40×\*\* \| 200,000 \| 5\.00 s \(5\.00\) \| 7\.50 \/ 0\.50 \| 23 \(sadd 10, lpush 2, hset 7, zadd 4\) \|.*\| `abcdef01` \|$/m);
+    expect(md).toContain(
+      '| job | vs ceiling: median [95% interval] (range) | records/s | run time at 1,000,000: median (each round) | CPU s per M records: TaskManager / Kafka |',
+    );
+    expect(md).toMatch(
+      /^\| by-product \| \*\*0\.40×\*\* \| 200,000 \| 5\.00 s \(5\.00\) \| 7\.50 \/ 0\.50 \| 23 \(sadd 10, lpush 2, hset 7, zadd 4\) \|.*\| `abcdef01` \|$/m,
+    );
     expect(md).toContain('The generated job runs at **0.50×** the ceiling');
-    expect(md).toContain('The breakdown variant by-product runs at **0.80×** the generated job (target at least 0.8×: met in its one round (no interval)).');
+    expect(md).toContain(
+      'The breakdown variant by-product runs at **0.80×** the generated job (target at least 0.8×: met in its one round (no interval)).',
+    );
     expect(md).toContain('No run started busy');
   });
 
   test('shows each variant against the generated job, paired, with the Redis commands of a metrics variant', () => {
     expect(md).toContain('- **no-ttl**: 1.25×');
-    expect(md).toContain('- **by-product** (adds pv_by_product, top_products): 0.80×; Redis write commands 23 (sadd 10, lpush 2, hset 7, zadd 4) against 12 (sadd 10, lpush 2)');
+    expect(md).toContain(
+      '- **by-product** (adds pv_by_product, top_products): 0.80×; Redis write commands 23 (sadd 10, lpush 2, hset 7, zadd 4) against 12 (sadd 10, lpush 2)',
+    );
   });
 
   test('says loudly when contents differ', () => {
-    const bad = resultsMarkdown({ ...result, digestMismatches: ['no-ttl (round 1, 1,000,000 records) differs from generated on 1 of its 2 keys (userids)'] }, 'test', new Date());
-    expect(bad).toContain('- **DIGEST MISMATCH**: no-ttl (round 1, 1,000,000 records) differs from generated on 1 of its 2 keys (userids).');
+    const bad = resultsMarkdown(
+      { ...result, digestMismatches: ['no-ttl (round 1, 1,000,000 records) differs from generated on 1 of its 2 keys (userids)'] },
+      'test',
+      new Date(),
+    );
+    expect(bad).toContain(
+      '- **DIGEST MISMATCH**: no-ttl (round 1, 1,000,000 records) differs from generated on 1 of its 2 keys (userids).',
+    );
     expect(md).toContain(': **the same**; every job wrote the same contents in each of its runs.');
   });
 });
@@ -238,7 +267,9 @@ describe('the contents digest', () => {
   test("a set's order does not count, a list's does", () => {
     const same = keyDigests(new Map<string, Expected>([...one, ['userids', { set: ['1', '10', '2'] }]] as [string, Expected][]));
     expect(digestOf(same)).toBe(digestOf(keyDigests(one)));
-    const swapped = keyDigests(new Map<string, Expected>([...one, ['pagevisits', { list: [{ value: 1 }, { value: 2 }] }]] as [string, Expected][]));
+    const swapped = keyDigests(
+      new Map<string, Expected>([...one, ['pagevisits', { list: [{ value: 1 }, { value: 2 }] }]] as [string, Expected][]),
+    );
     expect(digestOf(swapped)).not.toBe(digestOf(keyDigests(one)));
   });
 
@@ -246,7 +277,9 @@ describe('the contents digest', () => {
     const generated = keyDigests(one);
     const more = { ...generated, 'pv_by_product:x': 'f00' };
     expect(digestOf(more, Object.keys(generated))).toBe(digestOf(generated));
-    const runs = (keys: Record<string, string>) => [{ round: 1, order: 1, events: 1000, digest: digestOf(keys), keyDigests: keys } as JobRun];
+    const runs = (keys: Record<string, string>) => [
+      { round: 1, order: 1, events: 1000, digest: digestOf(keys), keyDigests: keys } as JobRun,
+    ];
     expect(
       digestMismatches([
         { name: 'generated', runs: runs(generated) },

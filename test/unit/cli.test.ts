@@ -123,7 +123,9 @@ test('an error that quotes a secret back (as Flink quotes table options) is reda
     fake.route('GET', /^\/v1\/info$/, () => ({ body: { productName: 'Apache Flink', version: '1.20.3' } }));
     fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [] } }));
     fake.route('POST', /^\/v1\/sessions$/, () => ({ body: { sessionHandle: 's' } }));
-    fake.route('POST', /statements$/, (_req, body) => ({ body: { operationHandle: (body as { statement: string }).statement.includes('redis_uv') ? 'bad' : 'ok' } }));
+    fake.route('POST', /statements$/, (_req, body) => ({
+      body: { operationHandle: (body as { statement: string }).statement.includes('redis_uv') ? 'bad' : 'ok' },
+    }));
     fake.route('GET', /operations\/ok\/result/, () => ({ body: { resultType: 'EOS' } }));
     fake.route('GET', /operations\/bad\/result/, () => ({
       status: 500,

@@ -58,7 +58,9 @@ test('LIKE keeps its ESCAPE', () => {
 });
 
 test('filters are type-checked as Flink would, with the reason', () => {
-  expect(refusal('kind = 1')).toBe('= compares kind (STRING) with 1 (a number); Flink does not convert between them, so compare like with like');
+  expect(refusal('kind = 1')).toBe(
+    '= compares kind (STRING) with 1 (a number); Flink does not convert between them, so compare like with like',
+  );
   expect(refusal('price % 2 = 1')).toBe("'%' works on whole numbers and DECIMALs; got price (DOUBLE)");
   expect(refusal('x / 0 = 1')).toMatch(/^the divisor of '\/' must be a number other than 0/);
   expect(refusal('kind LIKE 1')).toBe('LIKE works on text; got 1 (a number)');

@@ -52,10 +52,17 @@ describe('skipsWrittenMembers: the connector skips the members it has already wr
     expect(text).not.toContain('PROCTIME()');
     const insert = statements.filter((st) => st.kind === 'insert').map((st) => renderSql(st.parts, 'placeholder'));
     expect(insert[0]).toBe(
-      ['INSERT INTO `redis_uv`', "SELECT 'userids', CAST(`user_id` AS STRING)", 'FROM `input_web_record_timed`', 'WHERE (`record_type` = 0) AND `user_id` IS NOT NULL'].join('\n'),
+      [
+        'INSERT INTO `redis_uv`',
+        "SELECT 'userids', CAST(`user_id` AS STRING)",
+        'FROM `input_web_record_timed`',
+        'WHERE (`record_type` = 0) AND `user_id` IS NOT NULL',
+      ].join('\n'),
     );
     // The sink table says why, and carries nothing beyond the connection and the command.
-    const sink = statements.find((st) => st.kind === 'create' && renderSql(st.parts, 'placeholder').includes('CREATE TEMPORARY TABLE `redis_uv`'));
+    const sink = statements.find(
+      (st) => st.kind === 'create' && renderSql(st.parts, 'placeholder').includes('CREATE TEMPORARY TABLE `redis_uv`'),
+    );
     expect(sink?.comment).toContain(`skips the\n-- members it has already written. ${command} ignores a repeat`);
     expect(renderSql(sink?.parts ?? [], 'placeholder')).not.toContain('sink.parallelism');
   });
@@ -106,7 +113,9 @@ describe('source columns', () => {
     const { plan } = compiled(more);
     expect(sourceColumns(plan)).toEqual(all);
     expect(plan.source.unreadColumns).toEqual([]);
-    const { plan: keyed } = compiled((t) => t.replace('redis: { type: set, key: userids }', "by: product_id\n    redis: { type: set, key: 'uv:{product_id}' }"));
+    const { plan: keyed } = compiled((t) =>
+      t.replace('redis: { type: set, key: userids }', "by: product_id\n    redis: { type: set, key: 'uv:{product_id}' }"),
+    );
     expect(sourceColumns(keyed)).toEqual(['record_type', 'user_id', 'product_id', 'create_time']);
   });
 
@@ -114,7 +123,8 @@ describe('source columns', () => {
     ['parse errors fail the job', (t: string) => t.replace('ignoreParseErrors: true', 'ignoreParseErrors: false')],
     [
       'a missing field fails the row',
-      (t: string) => t.replace('ignoreParseErrors: true', 'ignoreParseErrors: false').replace('failOnMissingField: false', 'failOnMissingField: true'),
+      (t: string) =>
+        t.replace('ignoreParseErrors: true', 'ignoreParseErrors: false').replace('failOnMissingField: false', 'failOnMissingField: true'),
     ],
   ])('where %s, every column is declared, as an unread one can fail', (_why, edit) => {
     const { plan, text } = compiled(edit);

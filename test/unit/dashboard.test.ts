@@ -139,7 +139,9 @@ const CASE = resolve(__dirname, '../cases/valid/every-redis-type');
 const base = loadSpec('pipeline.yaml', { env: {}, cwd: CASE }).spec;
 
 /** The case's spec with these metrics (and its Redis block); its columns: kind STRING, user_id BIGINT, item INT, ts. */
-function withMetrics(...metrics: Array<Pick<Metric, 'name' | 'redis'> & { type?: Metric['type']; by?: string; n?: number; column?: string }>): Spec {
+function withMetrics(
+  ...metrics: Array<Pick<Metric, 'name' | 'redis'> & { type?: Metric['type']; by?: string; n?: number; column?: string }>
+): Spec {
   return { ...base, metrics: metrics.map((m) => ({ type: 'pv', event: 'view', ...m }) as Metric) };
 }
 
@@ -189,7 +191,16 @@ describe('key templates', () => {
 
 describe('pure parts', () => {
   test('list entries: window end and value; a string number is read, anything else skipped', () => {
-    expect(listPoints([entry(at(60), 2), entry(at(120), '0.25'), 'not json', '{"window_end":"x"}', JSON.stringify({ window_end: at(0), value: 'abc' }), '[]'])).toEqual([
+    expect(
+      listPoints([
+        entry(at(60), 2),
+        entry(at(120), '0.25'),
+        'not json',
+        '{"window_end":"x"}',
+        JSON.stringify({ window_end: at(0), value: 'abc' }),
+        '[]',
+      ]),
+    ).toEqual([
       { t: at(60), v: 2 },
       { t: at(120), v: 0.25 },
     ]);
@@ -258,7 +269,10 @@ describe('each redis type', () => {
   test('string: the number; a value that is not one is an error of that metric', async () => {
     const r = new FakeRedis();
     r.data.set('cr', '0.0799');
-    expect(await one(r, { name: 'cr', type: 'ratio', redis: { type: 'string', key: 'cr' } })).toMatchObject({ current: 0.0799, axis: 'sampled' });
+    expect(await one(r, { name: 'cr', type: 'ratio', redis: { type: 'string', key: 'cr' } })).toMatchObject({
+      current: 0.0799,
+      axis: 'sampled',
+    });
     r.data.set('cr', 'n/a');
     const bad = await one(r, { name: 'cr', type: 'ratio', redis: { type: 'string', key: 'cr' } });
     expect(bad).toMatchObject({ current: null, series: [] });
@@ -393,7 +407,10 @@ describe('empty and broken', () => {
   });
 
   test('the header: pipeline name, Redis host:port/db, the read time; never the password', async () => {
-    const spec: Spec = { ...base, redis: { ...base.redis, password: { value: 'hunter2-secret', placeholder: '${REDIS_PASSWORD}', empty: false } } };
+    const spec: Spec = {
+      ...base,
+      redis: { ...base.redis, password: { value: 'hunter2-secret', placeholder: '${REDIS_PASSWORD}', empty: false } },
+    };
     const s = await readSnapshot(new FakeRedis(), spec, new History(), NOW);
     expect(s).toMatchObject({ pipeline: 'every-redis-type', redis: '127.0.0.1:6379/3', updated: '2024-05-01T12:00:00.000Z' });
     expect(JSON.stringify(s)).not.toContain('hunter2');
@@ -495,7 +512,18 @@ describe('breakdowns (`by`): bars of the latest window', () => {
     expect(m.values).toBe(25);
     expect(m.bars).toHaveLength(MAX_BARS);
     // 12 (p12, p25), 11 (p11, p24), 10 (p10, p23), 9 (p09, p22), 8 (p08, p21): ties by text ascending.
-    expect(m.bars?.map((b) => `${b.label}=${b.v}`)).toEqual(['p12=12', 'p25=12', 'p11=11', 'p24=11', 'p10=10', 'p23=10', 'p09=9', 'p22=9', 'p08=8', 'p21=8']);
+    expect(m.bars?.map((b) => `${b.label}=${b.v}`)).toEqual([
+      'p12=12',
+      'p25=12',
+      'p11=11',
+      'p24=11',
+      'p10=10',
+      'p23=10',
+      'p09=9',
+      'p22=9',
+      'p08=8',
+      'p21=8',
+    ]);
   });
 
   test('set with {by} in the key: one key per value of the newest window, SCARD each; a value may hold ":"', async () => {
@@ -505,7 +533,13 @@ describe('breakdowns (`by`): bars of the latest window', () => {
     r.sadd(`uv:app:ios:${at(120)}`, 'a', 'b', 'c');
     r.sadd(`uv:x:${at(120)}`, 'a', 'b');
     r.sadd('uv:web:not-a-time', 'a', 'b', 'c', 'd', 'e'); // fits the pattern, not the template
-    const m = await one(r, { name: 'uv_by_kind', type: 'uv', column: 'user_id', by: 'kind', redis: { type: 'set', key: 'uv:{kind}:{window_end}' } });
+    const m = await one(r, {
+      name: 'uv_by_kind',
+      type: 'uv',
+      column: 'user_id',
+      by: 'kind',
+      redis: { type: 'set', key: 'uv:{kind}:{window_end}' },
+    });
     expect(m).toMatchObject({
       view: 'bars',
       at: at(120),
@@ -525,7 +559,13 @@ describe('breakdowns (`by`): bars of the latest window', () => {
     r.sadd(`uvh:${at(0)}:8`, 'a');
     r.sadd(`uvh:${at(60)}:8`, 'a', 'b');
     r.sadd(`uvh:${at(60)}:web`, 'a', 'b', 'c', 'd', 'e'); // not an INT: not a key of the template
-    const m = await one(r, { name: 'uv_by_item', type: 'uv', column: 'user_id', by: 'item', redis: { type: 'hll', key: 'uvh:{window_start}:{item}' } });
+    const m = await one(r, {
+      name: 'uv_by_item',
+      type: 'uv',
+      column: 'user_id',
+      by: 'item',
+      redis: { type: 'hll', key: 'uvh:{window_start}:{item}' },
+    });
     expect(m).toMatchObject({ view: 'bars', at: at(60), axis: 'window start', values: 1, bars: [{ label: '8', v: 2 }] });
   });
 
@@ -794,7 +834,11 @@ describe('the page (templates/dashboard/app.js)', () => {
     const bars = page.card('pv_by_item');
     expect(byRole(bars, 'value')).toEqual([]);
     expect(bars.all((e) => e.tagName === 'canvas')).toEqual([]);
-    expect(byRole(bars, 'bar').map((row) => `${text(row, 'label').join()}=${text(row, 'bar-value').join()}`)).toEqual(['1=30', '2=12', '3=6']);
+    expect(byRole(bars, 'bar').map((row) => `${text(row, 'label').join()}=${text(row, 'bar-value').join()}`)).toEqual([
+      '1=30',
+      '2=12',
+      '3=6',
+    ]);
     expect(bars.all((e) => e.className === 'bar-fill').map((e) => e.style.width)).toEqual(['100%', '40%', '20%']);
     expect(text(bars, 'at')).toEqual(['window to 10:02:00']);
     expect(text(bars, 'caption')).toEqual(['3 values of item']);
@@ -893,7 +937,12 @@ function loadPage() {
     }
     update() {}
   }
-  runInNewContext(readFileSync(resolve(__dirname, '../../templates/dashboard/app.js'), 'utf8'), { document, EventSource, Chart, setTimeout });
+  runInNewContext(readFileSync(resolve(__dirname, '../../templates/dashboard/app.js'), 'utf8'), {
+    document,
+    EventSource,
+    Chart,
+    setTimeout,
+  });
   return {
     streams,
     charts,
@@ -910,7 +959,12 @@ function loadPage() {
 describe('the demo spec', () => {
   test('the breakdown pipeline, live-sized, validates and compiles with its metrics as they are', () => {
     const file = resolve(__dirname, '../../pipelines/shop-breakdown.yaml');
-    const out = demoSpecText(readFileSync(file, 'utf8'), { kafka: '127.0.0.1:9092', redisHost: '127.0.0.1', redisPort: 6390, database: 14 });
+    const out = demoSpecText(readFileSync(file, 'utf8'), {
+      kafka: '127.0.0.1:9092',
+      redisHost: '127.0.0.1',
+      redisPort: 6390,
+      database: 14,
+    });
     const dir = mkdtempSync(join(tmpdir(), 'uvpv-demo-test-'));
     writeFileSync(join(dir, 'demo.yaml'), out);
     const loaded = loadSpec('demo.yaml', { env: {}, cwd: dir, target: 'local' });

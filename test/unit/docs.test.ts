@@ -5,7 +5,20 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
-import { MARKS, ROOT, anchors, commandsOf, docFiles, fences, matchesWithElisions, prose, readDoc, relativeLinks, runExamples, splitShellLine } from '../support/docs';
+import {
+  MARKS,
+  ROOT,
+  anchors,
+  commandsOf,
+  docFiles,
+  fences,
+  matchesWithElisions,
+  prose,
+  readDoc,
+  relativeLinks,
+  runExamples,
+  splitShellLine,
+} from '../support/docs';
 
 const FILES = docFiles();
 
@@ -87,11 +100,8 @@ describe('the helpers the doc tests stand on', () => {
   });
 
   test("anchors are GitHub's: lower case, punctuation dropped, repeats numbered", () => {
-    expect([...anchors('# uvpv\n## Breakdowns and top-N: `by` and `topn`\n## Exit codes\n```sh\n# not a heading\n```\n## Exit codes\n')]).toEqual([
-      'uvpv',
-      'breakdowns-and-top-n-by-and-topn',
-      'exit-codes',
-      'exit-codes-1',
-    ]);
+    expect([
+      ...anchors('# uvpv\n## Breakdowns and top-N: `by` and `topn`\n## Exit codes\n```sh\n# not a heading\n```\n## Exit codes\n'),
+    ]).toEqual(['uvpv', 'breakdowns-and-top-n-by-and-topn', 'exit-codes', 'exit-codes-1']);
   });
 });

@@ -50,7 +50,9 @@ function happyGateway(jobState: () => string) {
     };
   });
   fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [] } }));
-  fake.route('GET', new RegExp(`^/jobs/${JOB}$`), () => ({ body: { jid: JOB, name: 'uvpv-demo', state: jobState(), vertices: [{ status: jobState() }] } }));
+  fake.route('GET', new RegExp(`^/jobs/${JOB}$`), () => ({
+    body: { jid: JOB, name: 'uvpv-demo', state: jobState(), vertices: [{ status: jobState() }] },
+  }));
 }
 
 beforeEach(async () => {
@@ -68,10 +70,18 @@ const deploy = (extra: object = {}) => deployer.deploy({ spec, ...request, ...ex
 
 test('a gateway that is down is named, with the way to start the local stack', async () => {
   const closed = await closedPort();
-  const target: GatewayTarget = { name: 'local', type: 'gateway', gateway: `http://127.0.0.1:${closed}`, flinkRest: `http://127.0.0.1:${closed}`, redisConnector: 'uvpv' };
+  const target: GatewayTarget = {
+    name: 'local',
+    type: 'gateway',
+    gateway: `http://127.0.0.1:${closed}`,
+    flinkRest: `http://127.0.0.1:${closed}`,
+    redisConnector: 'uvpv',
+  };
   const d = new GatewayDeployer(target, new GatewayClient(target, { intervalMs: 5, timeoutMs: 200 }), { env: {}, progress: progress(io) });
   await expect(d.deploy({ spec, ...request })).rejects.toThrow(
-    new RegExp(`Flink SQL Gateway at http://127\\.0\\.0\\.1:${closed} did not answer \\(ECONNREFUSED\\); start the local stack with 'uvpv stack up'`),
+    new RegExp(
+      `Flink SQL Gateway at http://127\\.0\\.0\\.1:${closed} did not answer \\(ECONNREFUSED\\); start the local stack with 'uvpv stack up'`,
+    ),
   );
 });
 
@@ -81,7 +91,9 @@ test("a statement that fails reports Flink's root cause, not a generic HTTP erro
   const err = await rejection(deploy(), RuntimeFailure);
   expect(err).toBeInstanceOf(RuntimeFailure);
   expect(err.code).toBe('service-error');
-  expect(err.message).toMatch(/answered HTTP 500: org\.apache\.flink\.table\.api\.ValidationException: Could not find any factory for identifier 'redis'/);
+  expect(err.message).toMatch(
+    /answered HTTP 500: org\.apache\.flink\.table\.api\.ValidationException: Could not find any factory for identifier 'redis'/,
+  );
   expect(err.detail).toMatch(/^root cause: org\.apache\.flink\.table\.api\.ValidationException/);
   expect(err.detail).not.toMatch(/\tat /);
   expect(fake.calls.some((c) => c.method === 'DELETE')).toBe(true); // the session is closed anyway
@@ -90,7 +102,10 @@ test("a statement that fails reports Flink's root cause, not a generic HTTP erro
 test('a job that goes FAILED in its first seconds fails the deploy with the root-cause exception', async () => {
   happyGateway(() => 'FAILED');
   fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({
-    body: { 'root-exception': 'java.lang.RuntimeException: boom\n\tat x.y(Z.java:1)\nCaused by: io.lettuce.core.RedisConnectionException: Unable to connect to 127.0.0.1:6390' },
+    body: {
+      'root-exception':
+        'java.lang.RuntimeException: boom\n\tat x.y(Z.java:1)\nCaused by: io.lettuce.core.RedisConnectionException: Unable to connect to 127.0.0.1:6390',
+    },
   }));
   const err = await rejection(deploy(), RuntimeFailure);
   expect(err.message).toBe(`Flink job ${JOB} (uvpv-demo) FAILED`);
@@ -100,7 +115,9 @@ test('a job that goes FAILED in its first seconds fails the deploy with the root
 
 test('a job that fails and restarts (a cluster with a restart strategy) is reported with its root cause', async () => {
   happyGateway(() => 'RESTARTING');
-  fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({ body: { 'root-exception': 'java.io.IOException: Failed to connect to Redis at 127.0.0.1:6399' } }));
+  fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({
+    body: { 'root-exception': 'java.io.IOException: Failed to connect to Redis at 127.0.0.1:6399' },
+  }));
   const err = await rejection(deploy(), RuntimeFailure);
   expect(err.message).toMatch(/^Flink job a{32} \(uvpv-demo\) failed and is RESTARTING; it stays on the cluster until you stop it/);
   expect(err.code).toBe('job-restarting');
@@ -125,7 +142,9 @@ test('a gateway that does not answer in time is a timeout, not a hang', async ()
 
 test('a running job of the same pipeline is not duplicated without --replace', async () => {
   happyGateway(() => 'RUNNING');
-  fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [{ jid: 'b'.repeat(32), name: 'uvpv-demo', state: 'RUNNING', 'start-time': 1 }] } }));
+  fake.route('GET', /^\/jobs\/overview$/, () => ({
+    body: { jobs: [{ jid: 'b'.repeat(32), name: 'uvpv-demo', state: 'RUNNING', 'start-time': 1 }] },
+  }));
   const err = await rejection(deploy(), UsageError);
   expect(err).toBeInstanceOf(UsageError);
   expect(err.message).toMatch(/already runs as Flink job b{32} \(RUNNING\); use --replace/);
@@ -150,8 +169,12 @@ test('the happy path submits every statement in one session and waits for RUNNIN
 test("after a job of the pipeline FAILED, deploy starts the new one from that job's last retained checkpoint, and says so", async () => {
   happyGateway(() => 'RUNNING');
   const failed = 'f'.repeat(32);
-  fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [{ jid: failed, name: 'uvpv-demo', state: 'FAILED', 'start-time': 5 }] } }));
-  fake.route('GET', new RegExp(`^/jobs/${failed}/checkpoints$`), () => ({ body: { latest: { completed: { external_path: 'file:/ck/chk-7' } } } }));
+  fake.route('GET', /^\/jobs\/overview$/, () => ({
+    body: { jobs: [{ jid: failed, name: 'uvpv-demo', state: 'FAILED', 'start-time': 5 }] },
+  }));
+  fake.route('GET', new RegExp(`^/jobs/${failed}/checkpoints$`), () => ({
+    body: { latest: { completed: { external_path: 'file:/ck/chk-7' } } },
+  }));
   const r = await deploy();
   const statements = fake.calls.filter((c) => c.path.endsWith('/statements')).map((c) => (c.body as { statement: string }).statement);
   expect(statements[0]).toBe("SET 'execution.savepoint.path' = 'file:/ck/chk-7'");
@@ -164,7 +187,9 @@ test('a cancelled last job, or one without a retained checkpoint, is not resumed
   const last = 'c'.repeat(32);
   let state = 'CANCELED';
   fake.route('GET', /^\/jobs\/overview$/, () => ({ body: { jobs: [{ jid: last, name: 'uvpv-demo', state, 'start-time': 5 }] } }));
-  fake.route('GET', new RegExp(`^/jobs/${last}/checkpoints$`), () => ({ body: { latest: { completed: state === 'CANCELED' ? { external_path: 'file:/ck/chk-1' } : null } } }));
+  fake.route('GET', new RegExp(`^/jobs/${last}/checkpoints$`), () => ({
+    body: { latest: { completed: state === 'CANCELED' ? { external_path: 'file:/ck/chk-1' } : null } },
+  }));
   for (state of ['CANCELED', 'FAILED']) {
     fake.calls.length = 0;
     const r = await deploy();
@@ -204,9 +229,14 @@ test('a job still cancelling when the wait ends counts as cancelled; a job that 
 describe('bounded jobs (verify and the bench, through JobRunner)', () => {
   test('submitJob runs the statements as they are, with no savepoint and nothing kept, and returns the job id', async () => {
     happyGateway(() => 'FINISHED');
-    const id = await deployer.submitJob(spec, ["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO s SELECT 1;\nEND']);
+    const id = await deployer.submitJob(spec, [
+      "SET 'pipeline.name' = 'uvpv-demo'",
+      'EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO s SELECT 1;\nEND',
+    ]);
     expect(id).toBe(JOB);
-    const sent = fake.calls.filter((c) => c.method === 'POST' && /statements$/.test(c.path)).map((c) => (c.body as { statement: string }).statement);
+    const sent = fake.calls
+      .filter((c) => c.method === 'POST' && /statements$/.test(c.path))
+      .map((c) => (c.body as { statement: string }).statement);
     expect(sent).toEqual(["SET 'pipeline.name' = 'uvpv-demo'", 'EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO s SELECT 1;\nEND']);
     await expect(deployer.waitUntilFinished(id)).resolves.toBeUndefined();
   });

@@ -11,7 +11,12 @@ const at = (seconds: number) => new Date(Date.UTC(2024, 0, 1) + seconds * 1000).
 test('INT while the values fit in 32 bits, BIGINT beyond', () => {
   const p = infer([{ t: at(0), small: 2147483647, big: 2147483648, neg: -2147483648 }], 0);
   if (typeof p === 'string') throw new Error(p);
-  expect(Object.fromEntries(p.columns.map((c) => [c.name, c.type]))).toEqual({ t: 'TIMESTAMP(3)', small: 'INT', big: 'BIGINT', neg: 'INT' });
+  expect(Object.fromEntries(p.columns.map((c) => [c.name, c.type]))).toEqual({
+    t: 'TIMESTAMP(3)',
+    small: 'INT',
+    big: 'BIGINT',
+    neg: 'INT',
+  });
 });
 
 test('the watermark delay covers how far event time went backwards (99.9th percentile), rounded up', () => {
@@ -26,7 +31,10 @@ test('the watermark delay covers how far event time went backwards (99.9th perce
   );
   if (typeof p === 'string') throw new Error(p);
   // The 999th of the 1,000 distances is 39 s (the 199 s one is the 0.1% left out): 1 minute.
-  expect(p.watermarkDelay).toEqual({ text: '1 minute', why: '3 of 1000 records came after a later one, up to 39 s behind at the 99.9th percentile: rounded up' });
+  expect(p.watermarkDelay).toEqual({
+    text: '1 minute',
+    why: '3 of 1000 records came after a later one, up to 39 s behind at the 99.9th percentile: rounded up',
+  });
 });
 
 test('negative values and values that make one name still give events of their own names', () => {

@@ -38,7 +38,8 @@ const specs = findCases()
 test('every valid case, verify case and the reference pipeline pass the schema', () => {
   const valid = specs.filter((s) => /^(valid|verify)\//.test(s.name) || s.name === 'reference');
   expect(valid.length).toBeGreaterThan(20);
-  for (const s of valid) expect({ name: s.name, ok: validate(s.value), errors: validate.errors ?? null }).toEqual({ name: s.name, ok: true, errors: null });
+  for (const s of valid)
+    expect({ name: s.name, ok: validate(s.value), errors: validate.errors ?? null }).toEqual({ name: s.name, ok: true, errors: null });
 });
 
 test('every shipped pipeline passes the schema its first line names', () => {

@@ -40,7 +40,10 @@ test('the model counts skipped and late rows', () => {
   const model = referenceModel(spec, splitLines(readFileSync(join(c.dir, 'events.jsonl'))));
   expect(model.skipped).toBe(3); // not JSON, a JSON array, an empty line
   expect(model.late).toBe(0); // 16:00:30 after 16:07 is within the 10-minute delay
-  const late = referenceModel(spec, [Buffer.from('{"record_type":0,"create_time":"2021-09-06 16:30:00"}'), Buffer.from('{"record_type":0,"create_time":"2021-09-06 16:00:00"}')]);
+  const late = referenceModel(spec, [
+    Buffer.from('{"record_type":0,"create_time":"2021-09-06 16:30:00"}'),
+    Buffer.from('{"record_type":0,"create_time":"2021-09-06 16:00:00"}'),
+  ]);
   expect(late.late).toBe(1);
 });
 

@@ -120,21 +120,31 @@ describe('the fake checks requests like the real service', () => {
     const { JobId } = await c.call<{ JobId: string }>('CreateJob', { Name: 'j1', JobType: 1, ClusterType: 2, ClusterId: CLUSTER });
     const status = async () => (await c.call<{ JobSet: { Status: number }[] }>('DescribeJobs', { JobIds: [JobId] })).JobSet[0].Status;
     expect(await status()).toBe(1);
-    expect(await c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;', 60), ...SIZES })).toMatchObject({ Version: 1 });
+    expect(await c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;', 60), ...SIZES })).toMatchObject({
+      Version: 1,
+    });
     expect(await status()).toBe(2);
     await c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1, JobConfigVersion: 1 }] });
     expect(await status()).toBe(3);
     expect(await status()).toBe(4);
-    expect((await apiError(c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1 }] }))).code).toBe('ResourceInUse.InstanceInProcess');
+    expect((await apiError(c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1 }] }))).code).toBe(
+      'ResourceInUse.InstanceInProcess',
+    );
     await c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 2 }] });
     expect([await status(), await status()]).toEqual([3, 6]);
     await c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 2, JobConfigVersion: 1 }] });
     expect([await status(), await status()]).toEqual([3, 4]);
     await c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 1 }] });
     expect([await status(), await status()]).toEqual([3, 5]);
-    expect((await apiError(c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 1 }] }))).code).toBe('ResourceUnavailable.NotAllowedToBeStopOrPause');
-    expect((await apiError(c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 3 }] }))).code).toBe('InvalidParameterValue.UnknownStopType');
-    expect((await apiError(c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1, JobConfigVersion: 9 }] }))).code).toBe('ResourceNotFound.JobConfig');
+    expect((await apiError(c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 1 }] }))).code).toBe(
+      'ResourceUnavailable.NotAllowedToBeStopOrPause',
+    );
+    expect((await apiError(c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 3 }] }))).code).toBe(
+      'InvalidParameterValue.UnknownStopType',
+    );
+    expect((await apiError(c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1, JobConfigVersion: 9 }] }))).code).toBe(
+      'ResourceNotFound.JobConfig',
+    );
   });
 
   test('a SQL job config must carry what the documented example does: ProgramArgs {CheckpointInterval, Metadata, SqlCode (base64, no comments)} and sizes', async () => {
@@ -143,20 +153,28 @@ describe('the fake checks requests like the real service', () => {
     const plain = await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: 'SELECT 1;', ...SIZES }));
     expect(plain.code).toBe('InternalError.SqlCodeNotFound');
     // The documented example's other fields are required too: sizes, checkpoint interval, metadata.
-    expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;', 60) }))).message).toContain('JobManagerCpu must be set');
+    expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;', 60) }))).message).toContain(
+      'JobManagerCpu must be set',
+    );
     const args = JSON.parse(sqlProgramArgs('SELECT 1;', 60)) as Record<string, unknown>;
     const without = (key: string) => JSON.stringify(Object.fromEntries(Object.entries(args).filter(([k]) => k !== key)));
     expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: without('CheckpointInterval'), ...SIZES }))).code).toBe(
       'UnsupportedOperation.InvalidCheckpointIntervalError',
     );
-    expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: without('Metadata'), ...SIZES }))).message).toContain('ProgramArgs.Metadata');
-    expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1; -- why', 60), ...SIZES }))).code).toBe('FailedOperation.GrammarCheckFailure');
+    expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: without('Metadata'), ...SIZES }))).message).toContain(
+      'ProgramArgs.Metadata',
+    );
+    expect((await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1; -- why', 60), ...SIZES }))).code).toBe(
+      'FailedOperation.GrammarCheckFailure',
+    );
     const sql = "INSERT INTO t SELECT '未命名', 1;\n";
     await c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs(sql, 60), ...SIZES });
     expect(fake.state.jobs[0].configs[0].sql).toBe(sql);
     expect(sqlFromProgramArgs(fake.state.jobs[0].configs[0].ProgramArgs)).toBe(sql);
     expect(sqlFromProgramArgs('--conf a=b')).toBeUndefined();
-    const entry = await apiError(c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs(sql, 60), ...SIZES, EntrypointClass: 'x.Main' }));
+    const entry = await apiError(
+      c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs(sql, 60), ...SIZES, EntrypointClass: 'x.Main' }),
+    );
     expect(entry.code).toBe('InvalidParameterValue.JobTypeCombineWithEntrypointClass');
   });
 });
@@ -166,7 +184,12 @@ describe('client', () => {
     fake.inject('DescribeJobs', { code: 'RequestLimitExceeded' }, 10);
     const delays: number[] = [];
     const retries: string[] = [];
-    const c = client({ maxAttempts: 4, retryBaseMs: 100, sleep: async (ms) => void delays.push(ms), onRetry: (a, n) => retries.push(`${a}#${n}`) });
+    const c = client({
+      maxAttempts: 4,
+      retryBaseMs: 100,
+      sleep: async (ms) => void delays.push(ms),
+      onRetry: (a, n) => retries.push(`${a}#${n}`),
+    });
     const e = await apiError(c.call('DescribeJobs', {}));
     expect(e.code).toBe('RequestLimitExceeded');
     expect(e.attempts).toBe(4);
@@ -210,7 +233,11 @@ describe('client', () => {
   test('a throttled request is resent without a recheck (nothing was done)', async () => {
     fake.inject('CreateJob', { code: 'RequestLimitExceeded' });
     let rechecks = 0;
-    await client().call('CreateJob', { Name: 'j4', JobType: 1, ClusterType: 2, ClusterId: CLUSTER }, { recheck: async () => void rechecks++ });
+    await client().call(
+      'CreateJob',
+      { Name: 'j4', JobType: 1, ClusterType: 2, ClusterId: CLUSTER },
+      { recheck: async () => void rechecks++ },
+    );
     expect(rechecks).toBe(0);
     expect(fake.state.jobs).toHaveLength(1);
   });
@@ -276,7 +303,9 @@ describe('error messages', () => {
   });
 
   test('a code without advice shows the code and the API text', () => {
-    expect(message('InvalidParameterValue.InvalidStartMode', 'RunJobs')).toBe('Oceanus RunJobs failed: InvalidParameterValue.InvalidStartMode: text from the API');
+    expect(message('InvalidParameterValue.InvalidStartMode', 'RunJobs')).toBe(
+      'Oceanus RunJobs failed: InvalidParameterValue.InvalidStartMode: text from the API',
+    );
   });
 
   test('other errors pass through unchanged', () => {

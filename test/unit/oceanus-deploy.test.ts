@@ -5,7 +5,19 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actions, CLUSTER, envFor, MUTATING, ROOT, SECRET_ID, SECRET_KEY, SPEC, startFake, uvpv, watchSecret } from '../fake-oceanus/harness';
+import {
+  actions,
+  CLUSTER,
+  envFor,
+  MUTATING,
+  ROOT,
+  SECRET_ID,
+  SECRET_KEY,
+  SPEC,
+  startFake,
+  uvpv,
+  watchSecret,
+} from '../fake-oceanus/harness';
 import type { FakeOceanus } from '../fake-oceanus/server';
 import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
@@ -47,7 +59,15 @@ describe('deploy', () => {
 
     expect(fake.state.jobs).toHaveLength(1);
     const [job] = fake.state.jobs;
-    expect(job).toMatchObject({ Name: 'uvpv-demo', JobType: 1, ClusterType: 2, ClusterId: CLUSTER, CuMem: 4, FlinkVersion: 'Flink-1.16', Status: 4 });
+    expect(job).toMatchObject({
+      Name: 'uvpv-demo',
+      JobType: 1,
+      ClusterType: 2,
+      ClusterId: CLUSTER,
+      CuMem: 4,
+      FlinkVersion: 'Flink-1.16',
+      Status: 4,
+    });
     expect(job.configs).toHaveLength(1);
     expect(job.configs[0].sql).toBe(await uploaded(env));
     expect(job.configs[0].sql).not.toMatch(/^\s*--/m);
@@ -67,12 +87,24 @@ describe('deploy', () => {
     expect(job.configs[0].DefaultParallelism).toBe(1);
     expect(job.runs).toEqual([{ RunType: 1, JobConfigVersion: 1 }]);
 
-    expect(actions(fake).filter((a) => a !== 'DescribeJobs')).toEqual(['DescribeSystemResources', 'CreateJob', 'CreateJobConfig', 'RunJobs']);
+    expect(actions(fake).filter((a) => a !== 'DescribeJobs')).toEqual([
+      'DescribeSystemResources',
+      'CreateJob',
+      'CreateJobConfig',
+      'RunJobs',
+    ]);
     expect(fake.state.requests.every((q) => q.error === undefined)).toBe(true);
     for (const q of fake.state.requests) {
-      expect(q.headers).toMatchObject({ 'x-tc-version': '2019-04-22', 'x-tc-region': 'ap-guangzhou', 'x-tc-action': q.action, host: `127.0.0.1:${fake.port}` });
+      expect(q.headers).toMatchObject({
+        'x-tc-version': '2019-04-22',
+        'x-tc-region': 'ap-guangzhou',
+        'x-tc-action': q.action,
+        host: `127.0.0.1:${fake.port}`,
+      });
       expect(q.headers['x-tc-timestamp']).toMatch(/^\d+$/);
-      expect(q.headers.authorization).toMatch(/^TC3-HMAC-SHA256 Credential=\S+\/\d{4}-\d\d-\d\d\/oceanus\/tc3_request, SignedHeaders=content-type;host;x-tc-action, /);
+      expect(q.headers.authorization).toMatch(
+        /^TC3-HMAC-SHA256 Credential=\S+\/\d{4}-\d\d-\d\d\/oceanus\/tc3_request, SignedHeaders=content-type;host;x-tc-action, /,
+      );
     }
 
     expect(r.out).toContain(`created job ${job.JobId} (uvpv-demo)`);
@@ -142,7 +174,10 @@ describe('deploy', () => {
     writeFileSync(join(dir, 'p.yaml'), spec);
     const r = await uvpv(['deploy', 'p.yaml', '--target', 'oceanus'], envFor(fake), dir);
     expect(r.code).toBe(0);
-    expect(fake.state.jobs[0].configs[0]).toMatchObject({ DefaultParallelism: 3, Properties: [{ Key: 'pipeline.max-parallelism', Value: '2048' }] });
+    expect(fake.state.jobs[0].configs[0]).toMatchObject({
+      DefaultParallelism: 3,
+      Properties: [{ Key: 'pipeline.max-parallelism', Value: '2048' }],
+    });
   });
 
   test('a failed run exits 1 with the reason Oceanus gives', async () => {
@@ -153,7 +188,9 @@ describe('deploy', () => {
     expect(r.err).toContain(`error: Oceanus job ${id} (uvpv-demo) did not start: it is FAILED`);
     expect(r.err).toContain('failed: Could not find any factory for identifier redis');
     expect(fake.state.jobs[0].Status).toBe(-1);
-    expect(r.err).toContain(`done before this failure:\n  created job ${id} (uvpv-demo) on cluster ${CLUSTER}\n  uploaded configuration version 1`);
+    expect(r.err).toContain(
+      `done before this failure:\n  created job ${id} (uvpv-demo) on cluster ${CLUSTER}\n  uploaded configuration version 1`,
+    );
 
     // Deploying again after fixing things starts the failed job with a new version.
     const again = await uvpv(DEPLOY, envFor(fake));
@@ -163,23 +200,26 @@ describe('deploy', () => {
     expect(fake.state.jobs[0].runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 2 });
   });
 
-  test.each([1, 3])('operations that take effect %i poll(s) late: a new job goes 1 → 2 → 3 → 4 and is waited for, not reported CREATED', async (lagPolls) => {
-    await fake.close();
-    fake = await startFake({ lagPolls });
-    const r = await uvpv(DEPLOY, envFor(fake));
-    expect(r.err).not.toContain('error');
-    expect(r.code).toBe(0);
-    const [job] = fake.state.jobs;
-    expect(job.reported).toEqual([1, 2, 3, 4]);
-    expect(r.out).toContain(`job ${job.JobId} is RUNNING`);
+  test.each([1, 3])(
+    'operations that take effect %i poll(s) late: a new job goes 1 → 2 → 3 → 4 and is waited for, not reported CREATED',
+    async (lagPolls) => {
+      await fake.close();
+      fake = await startFake({ lagPolls });
+      const r = await uvpv(DEPLOY, envFor(fake));
+      expect(r.err).not.toContain('error');
+      expect(r.code).toBe(0);
+      const [job] = fake.state.jobs;
+      expect(job.reported).toEqual([1, 2, 3, 4]);
+      expect(r.out).toContain(`job ${job.JobId} is RUNNING`);
 
-    // A re-deploy: the job still shows RUNNING after StopJobs, and STOPPED after RunJobs, for a while.
-    const again = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.8' }));
-    expect(again.code).toBe(0);
-    expect(job.reported).toEqual([1, 2, 3, 4, 3, 5, 3, 4]);
-    expect(job.stops).toEqual([1]);
-    expect(job.runs.map((x) => x.JobConfigVersion)).toEqual([1, 2]);
-  });
+      // A re-deploy: the job still shows RUNNING after StopJobs, and STOPPED after RunJobs, for a while.
+      const again = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.8' }));
+      expect(again.code).toBe(0);
+      expect(job.reported).toEqual([1, 2, 3, 4, 3, 5, 3, 4]);
+      expect(job.stops).toEqual([1]);
+      expect(job.runs.map((x) => x.JobConfigVersion)).toEqual([1, 2]);
+    },
+  );
 
   test('a run that fails after taking effect late is still reported as failed, with the reason', async () => {
     await fake.close();
@@ -276,7 +316,9 @@ describe('retries', () => {
     const r = await uvpv(DEPLOY, envFor(fake, { UVPV_OCEANUS_ATTEMPTS: '3' }));
     expect(r.code).toBe(1);
     expect(actions(fake)).toEqual(['DescribeJobs', 'DescribeJobs', 'DescribeJobs']);
-    expect(r.err).toContain('error: Oceanus kept throttling DescribeJobs (RequestLimitExceeded) after retries; wait a minute and run again');
+    expect(r.err).toContain(
+      'error: Oceanus kept throttling DescribeJobs (RequestLimitExceeded) after retries; wait a minute and run again',
+    );
   });
 
   test.each([
@@ -341,7 +383,10 @@ describe('credentials and permissions', () => {
     [
       'an unknown SecretId (which the service echoes, redacted)',
       { TENCENTCLOUD_SECRET_ID: 'AKIDnobodyKnowsThisOne42' },
-      ['Tencent Cloud does not know the SecretId in TENCENTCLOUD_SECRET_ID', 'AuthFailure.SecretIdNotFound: The SecretId ****** is not found'],
+      [
+        'Tencent Cloud does not know the SecretId in TENCENTCLOUD_SECRET_ID',
+        'AuthFailure.SecretIdNotFound: The SecretId ****** is not found',
+      ],
     ],
   ])('%s: exit 1, a message naming the variable to fix, no retry', async (_what, wrong, messages) => {
     watchSecret(...Object.values(wrong));
@@ -381,7 +426,9 @@ describe('credentials and permissions', () => {
   test('empty credentials are a usage error naming the variables; nothing is called', async () => {
     const r = await uvpv(DEPLOY, envFor(fake, { TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' }));
     expect(r.code).toBe(2);
-    expect(r.err).toContain("error: the Oceanus target 'oceanus' needs Tencent Cloud API credentials\nfix: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY");
+    expect(r.err).toContain(
+      "error: the Oceanus target 'oceanus' needs Tencent Cloud API credentials\nfix: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY",
+    );
     expect(fake.state.requests).toHaveLength(0);
   });
 
@@ -408,7 +455,11 @@ describe('credentials and permissions', () => {
     const ok = await uvpv(['deploy', 'p.yaml', '--target', 'oceanus'], envFor(fake, { TENCENTCLOUD_SESSION_TOKEN: token }), dir);
     expect(ok.code).toBe(0);
     expect(fake.state.requests.every((q) => q.headers['x-tc-token'] === token)).toBe(true);
-    const bad = await uvpv(['status', 'p.yaml', '--target', 'oceanus'], envFor(fake, { TENCENTCLOUD_SESSION_TOKEN: 'expired-token-xyz' }), dir);
+    const bad = await uvpv(
+      ['status', 'p.yaml', '--target', 'oceanus'],
+      envFor(fake, { TENCENTCLOUD_SESSION_TOKEN: 'expired-token-xyz' }),
+      dir,
+    );
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('the session token in TENCENTCLOUD_SESSION_TOKEN is invalid or expired');
   });
@@ -514,7 +565,9 @@ describe('--dry-run', () => {
     expect(actions(fake)).toEqual(['DescribeJobs', 'DescribeSystemResources']);
     expect(fake.state.jobs).toHaveLength(0);
     expect(r.out).toContain('dry run: nothing is changed on Oceanus');
-    expect(r.out).toContain('DescribeJobs {"Filters":[{"Name":"Name","Values":["uvpv-demo"]}],"Offset":0,"Limit":100} → no job named uvpv-demo');
+    expect(r.out).toContain(
+      'DescribeJobs {"Filters":[{"Name":"Name","Values":["uvpv-demo"]}],"Offset":0,"Limit":100} → no job named uvpv-demo',
+    );
     expect(r.out).toContain(
       `would call CreateJob {"Name":"uvpv-demo","JobType":1,"ClusterType":2,"ClusterId":"${CLUSTER}","CuMem":4,"FlinkVersion":"Flink-1.16","Remark":"managed by uvpv"}`,
     );
@@ -536,8 +589,12 @@ describe('--dry-run', () => {
       TaskManagerCpu: 1,
       TaskManagerMem: 4,
     });
-    expect(r.out).toContain("→ references Oceanus's built-in connectors flink-connector-kafka (resource-kafka, version 5), flink-connector-redis (resource-redis, version 3)");
-    expect(r.out).toContain('would call RunJobs {"RunJobDescriptions":[{"JobId":"<new job id>","RunType":1,"JobConfigVersion":"<new version>"}]}');
+    expect(r.out).toContain(
+      "→ references Oceanus's built-in connectors flink-connector-kafka (resource-kafka, version 5), flink-connector-redis (resource-redis, version 3)",
+    );
+    expect(r.out).toContain(
+      'would call RunJobs {"RunJobDescriptions":[{"JobId":"<new job id>","RunType":1,"JobConfigVersion":"<new version>"}]}',
+    );
     expect(r.out).not.toContain('StopJobs');
     expect(r.out).toContain('Credential=****** (SecretId from TENCENTCLOUD_SECRET_ID');
     expect(r.out).toContain("'password' = '${REDIS_PASSWORD:-}'");
@@ -634,14 +691,21 @@ describe('what a configuration version carries', () => {
     const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
     expect(r.err).not.toContain('error');
     expect(r.code).toBe(0);
-    expect(fake.state.jobs[0].configs[0].resources).toEqual({ JobManagerCpu: 0.5, JobManagerMem: 4, TaskManagerCpu: 2, TaskManagerMem: 16 });
+    expect(fake.state.jobs[0].configs[0].resources).toEqual({
+      JobManagerCpu: 0.5,
+      JobManagerMem: 4,
+      TaskManagerCpu: 2,
+      TaskManagerMem: 16,
+    });
   });
 
   test('a size Oceanus does not have is a spec error with its line; nothing is called', async () => {
     const { file, dir } = specWith('    taskManagerCu: 3\n');
     const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/pipeline\.yaml:\d+:\d+: targets\.oceanus\.taskManagerCu: got 3; Oceanus sizes a JobManager or TaskManager in 0\.5, 1, 2 CU/);
+    expect(r.err).toMatch(
+      /pipeline\.yaml:\d+:\d+: targets\.oceanus\.taskManagerCu: got 3; Oceanus sizes a JobManager or TaskManager in 0\.5, 1, 2 CU/,
+    );
     expect(fake.state.requests).toHaveLength(0);
   });
 
@@ -664,7 +728,9 @@ describe('what a configuration version carries', () => {
   });
 
   test('resourceRefs name the resources instead of the built-ins', async () => {
-    const { file, dir } = specWith('    resourceRefs:\n      - { resourceId: resource-kafka, version: 4 }\n      - { resourceId: resource-redis }\n');
+    const { file, dir } = specWith(
+      '    resourceRefs:\n      - { resourceId: resource-kafka, version: 4 }\n      - { resourceId: resource-redis }\n',
+    );
     const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
     expect(r.code).toBe(0);
     expect(fake.state.jobs[0].configs[0].ResourceRefs).toEqual([
@@ -676,7 +742,9 @@ describe('what a configuration version carries', () => {
 
   test('a built-in connector Oceanus does not list stops the deploy before anything changes, naming it and the fix', async () => {
     await fake.close();
-    fake = await startFake({ systemResources: [{ ResourceId: 'resource-kafka', Name: 'flink-connector-kafka', LatestResourceConfigVersion: 1, provides: 'kafka' }] });
+    fake = await startFake({
+      systemResources: [{ ResourceId: 'resource-kafka', Name: 'flink-connector-kafka', LatestResourceConfigVersion: 1, provides: 'kafka' }],
+    });
     const r = await uvpv(DEPLOY, envFor(fake));
     expect(r.code).toBe(1);
     expect(r.err).toContain("Oceanus lists no built-in connector for 'redis' for Flink-1.16 on cluster");
@@ -695,7 +763,9 @@ describe('what a configuration version carries', () => {
     const r = await uvpv(DEPLOY, envFor(fake));
     expect(r.code).toBe(0);
     expect(r.out).toContain('uploaded configuration version 101');
-    expect(r.out).toContain("the job had 100 configuration versions, Oceanus's limit: it deleted the oldest unused one to make room (AutoDelete)");
+    expect(r.out).toContain(
+      "the job had 100 configuration versions, Oceanus's limit: it deleted the oldest unused one to make room (AutoDelete)",
+    );
     expect(job.configs).toHaveLength(100);
     expect(job.configs.map((c) => c.Version)).not.toContain(2);
     expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 101 });

@@ -19,7 +19,10 @@ async function doctor(opts: Partial<FakeOceanusOptions> = {}, extra: NodeJS.Proc
   fake = started;
   setup?.(started);
   const dead = await closedPort();
-  const r = await uvpv(['doctor', SPEC, '--target', 'oceanus'], envFor(started, { KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${dead}`, PATH: process.env.PATH, ...extra }));
+  const r = await uvpv(
+    ['doctor', SPEC, '--target', 'oceanus'],
+    envFor(started, { KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${dead}`, PATH: process.env.PATH, ...extra }),
+  );
   const line = (label: string) => r.out.split('\n').find((l) => l.slice(5).startsWith(label)) ?? `(no ${label} line)\n${r.out}`;
   const after = (label: string) => r.out.slice(r.out.indexOf(line(label)));
   // Doctor never changes anything.
@@ -29,11 +32,17 @@ async function doctor(opts: Partial<FakeOceanusOptions> = {}, extra: NodeJS.Proc
 
 test('a healthy account: credentials, permissions, cluster, capacity, Flink version, connectors and job all OK', async () => {
   const r = await doctor();
-  expect(r.line('Oceanus credentials')).toMatch(/^OK +Oceanus credentials +signed requests accepted by http:\/\/127\.0\.0\.1:\d+ in ap-guangzhou$/);
+  expect(r.line('Oceanus credentials')).toMatch(
+    /^OK +Oceanus credentials +signed requests accepted by http:\/\/127\.0\.0\.1:\d+ in ap-guangzhou$/,
+  );
   expect(r.line('Oceanus permissions')).toMatch(/^OK /);
-  expect(r.after('Oceanus permissions')).toContain('not checked (they would change something): oceanus:CreateJob, oceanus:CreateJobConfig, oceanus:RunJobs, oceanus:StopJobs');
+  expect(r.after('Oceanus permissions')).toContain(
+    'not checked (they would change something): oceanus:CreateJob, oceanus:CreateJobConfig, oceanus:RunJobs, oceanus:StopJobs',
+  );
   expect(r.line('Oceanus cluster')).toMatch(new RegExp(`^OK +Oceanus cluster +${CLUSTER} in ap-guangzhou: running$`));
-  expect(r.line('Oceanus capacity')).toMatch(/^OK +Oceanus capacity +8 CU free; the job needs 2 \(JobManager 1 \+ TaskManager 1 x parallelism 1\)$/);
+  expect(r.line('Oceanus capacity')).toMatch(
+    /^OK +Oceanus capacity +8 CU free; the job needs 2 \(JobManager 1 \+ TaskManager 1 x parallelism 1\)$/,
+  );
   expect(r.line('Oceanus Flink')).toMatch(/^OK +Oceanus Flink +Flink-1\.16 is among the cluster's versions/);
   expect(r.line('Oceanus connectors')).toMatch(
     /^OK +Oceanus connectors +built-in flink-connector-kafka \(resource-kafka\), flink-connector-redis \(resource-redis\) for Flink-1\.16$/,
@@ -45,7 +54,9 @@ test('a healthy account: credentials, permissions, cluster, capacity, Flink vers
 test('a wrong secret key fails the credentials line with the variable to fix, and stops the Oceanus checks there', async () => {
   const r = await doctor({}, { TENCENTCLOUD_SECRET_KEY: 'not-the-key-0000' });
   expect(r.code).toBe(1);
-  expect(r.line('Oceanus credentials')).toMatch(/^FAIL Oceanus credentials +Oceanus rejected the request signature: .*set TENCENTCLOUD_SECRET_KEY/);
+  expect(r.line('Oceanus credentials')).toMatch(
+    /^FAIL Oceanus credentials +Oceanus rejected the request signature: .*set TENCENTCLOUD_SECRET_KEY/,
+  );
   expect(r.out).not.toContain('Oceanus cluster');
 });
 
@@ -53,14 +64,18 @@ test('empty credentials fail the credentials line with the variables to set, and
   const r = await doctor({}, { TENCENTCLOUD_SECRET_ID: '', TENCENTCLOUD_SECRET_KEY: '' });
   expect(r.code).toBe(1);
   expect(r.line('Oceanus credentials')).toMatch(/^FAIL Oceanus credentials +secretId or secretKey is empty$/);
-  expect(r.after('Oceanus credentials')).toContain('fix: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (an API key from the CAM console)');
+  expect(r.after('Oceanus credentials')).toContain(
+    'fix: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (an API key from the CAM console)',
+  );
   expect(r.fake.state.requests).toHaveLength(0);
 });
 
 test('a key without oceanus:DescribeClusters: the permission line names the action and the policy; the cluster is not guessed', async () => {
   const r = await doctor({ denied: ['DescribeClusters'] });
   expect(r.line('Oceanus permissions')).toMatch(/^FAIL Oceanus permissions +not allowed: oceanus:DescribeClusters$/);
-  expect(r.after('Oceanus permissions')).toContain("fix: grant the API key's CAM user oceanus:DescribeClusters (or the QcloudOceanusFullAccess policy)");
+  expect(r.after('Oceanus permissions')).toContain(
+    "fix: grant the API key's CAM user oceanus:DescribeClusters (or the QcloudOceanusFullAccess policy)",
+  );
   expect(r.line('Oceanus cluster')).toMatch(/^FAIL Oceanus cluster +not checked: the key may not call oceanus:DescribeClusters$/);
   expect(r.out).not.toContain('OCEANUS_CLUSTER_ID');
 });

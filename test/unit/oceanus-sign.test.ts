@@ -23,7 +23,9 @@ test('the published worked example: canonical request, string to sign, signature
       '35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064',
   );
   expect(s.credentialScope).toBe('2019-02-25/cvm/tc3_request');
-  expect(s.stringToSign).toBe('TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031');
+  expect(s.stringToSign).toBe(
+    'TC3-HMAC-SHA256\n1551113065\n2019-02-25/cvm/tc3_request\n5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031',
+  );
   expect(s.signature).toBe('72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168');
   expect(s.authorization).toBe(
     'TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, ' +
@@ -40,7 +42,9 @@ test('the date is the UTC date: 1551113065 is 2019-02-26 00:44 in UTC+8 but 2019
 test('more signed headers are sorted, lower-cased and trimmed; any change to them or the body changes the signature', () => {
   const withAction = tc3Sign({ ...EXAMPLE, headers: { 'X-TC-Action': ' DescribeInstances ', ...EXAMPLE.headers } });
   expect(withAction.signedHeaders).toBe('content-type;host;x-tc-action');
-  expect(withAction.canonicalRequest).toContain('host:cvm.tencentcloudapi.com\nx-tc-action:describeinstances\n\ncontent-type;host;x-tc-action\n');
+  expect(withAction.canonicalRequest).toContain(
+    'host:cvm.tencentcloudapi.com\nx-tc-action:describeinstances\n\ncontent-type;host;x-tc-action\n',
+  );
   expect(withAction.signature).not.toBe(tc3Sign(EXAMPLE).signature);
   expect(tc3Sign({ ...EXAMPLE, payload: EXAMPLE.payload.replace('1', '2') }).signature).not.toBe(tc3Sign(EXAMPLE).signature);
   expect(tc3Sign({ ...EXAMPLE, service: 'oceanus' }).credentialScope).toBe('2019-02-25/oceanus/tc3_request');

@@ -58,7 +58,13 @@ describe('deploy --replace rolls back when the new version does not run', () => 
 
     expect(r.code).toBe(1);
     const mutating = ['CreateJobConfig', 'StopJobs', 'RunJobs', 'DescribeJobSavepoint'];
-    expect(callsSince(from).filter((a) => mutating.includes(a))).toEqual(['CreateJobConfig', 'StopJobs', 'RunJobs', 'DescribeJobSavepoint', 'RunJobs']);
+    expect(callsSince(from).filter((a) => mutating.includes(a))).toEqual([
+      'CreateJobConfig',
+      'StopJobs',
+      'RunJobs',
+      'DescribeJobSavepoint',
+      'RunJobs',
+    ]);
     expect(job.stops).toEqual([2]);
     const [savepoint] = job.savepoints;
     expect(savepoint).toMatchObject({ RecordType: 3, Status: 1 });
@@ -100,7 +106,9 @@ describe('deploy --replace rolls back when the new version does not run', () => 
     expect(e).toBeInstanceOf(RuntimeFailure);
     expect((e as RuntimeFailure).code).toBe('rolled-back');
     expect((e as RuntimeFailure).exitCode).toBe(1);
-    expect((e as RuntimeFailure).message).toContain('rolled back: the previous version (configuration version 1) of uvpv-demo runs again as job');
+    expect((e as RuntimeFailure).message).toContain(
+      'rolled back: the previous version (configuration version 1) of uvpv-demo runs again as job',
+    );
     expect(fake.state.jobs[0]).toMatchObject({ Status: 4, published: 1 });
   });
 
@@ -155,7 +163,9 @@ describe('deploy --replace rolls back when the new version does not run', () => 
     const r = await uvpv(REPLACE, envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(1);
     expect(job.savepoints).toHaveLength(2);
-    expect(r.err).toContain(`nothing was rolled back: the savepoint Oceanus took when job ${job.JobId} was last paused (${job.savepoints[1].SerialId}) is failed`);
+    expect(r.err).toContain(
+      `nothing was rolled back: the savepoint Oceanus took when job ${job.JobId} was last paused (${job.savepoints[1].SerialId}) is failed`,
+    );
     expect(job.runs.filter((x) => x.SavepointPath)).toEqual([]);
     expect(job.Status).toBe(-1);
   });
@@ -194,7 +204,9 @@ describe('deploy --replace rolls back when the new version does not run', () => 
     expect(job.savepoints).toHaveLength(1);
     expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 1, SavepointPath: savepoint.Path, SavepointId: savepoint.SerialId });
     expect(job).toMatchObject({ Status: 4, published: 1 });
-    expect(r.err).toContain(`error: configuration version 2 of uvpv-demo did not run: Oceanus job ${job.JobId} did not resume within 1s; it is IN_PROGRESS`);
+    expect(r.err).toContain(
+      `error: configuration version 2 of uvpv-demo did not run: Oceanus job ${job.JobId} did not resume within 1s; it is IN_PROGRESS`,
+    );
     expect(r.err).toContain('rolled back: the previous version (configuration version 1) of uvpv-demo runs again as job');
     expect(r.err).toContain(`  stopped job ${job.JobId}, which ran version 2 only after the wait`);
   });
@@ -247,15 +259,23 @@ describe('the fake DescribeJobSavepoint is as strict as the API', () => {
     expect(await refused({ JobId: id, Limit: 10, Offset: 0, RecordTypes: 3 })).toBe('InvalidParameter');
     expect(await refused({ JobId: id, Limit: 10, Offset: 0, RecordTypes: [4] })).toBe('InvalidParameterValue');
     expect(await refused({ JobId: 'cql-nope', Limit: 10, Offset: 0 })).toBe('ResourceNotFound.Job');
-    expect(await client.call('DescribeJobSavepoint', { JobId: id, Limit: 10, Offset: 0, RecordTypes: [3] })).toMatchObject({ TotalNumber: 0, Savepoint: [] });
+    expect(await client.call('DescribeJobSavepoint', { JobId: id, Limit: 10, Offset: 0, RecordTypes: [3] })).toMatchObject({
+      TotalNumber: 0,
+      Savepoint: [],
+    });
 
     // A SavepointId RunJobs is given must name one of the job's savepoints, at the path given with it.
     expect((await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake))).code).toBe(0);
     const [savepoint] = fake.state.jobs[0].savepoints;
-    expect(await client.call('DescribeJobSavepoint', { JobId: id, Limit: 10, Offset: 0 })).toMatchObject({ TotalNumber: 1, Savepoint: [savepoint] });
+    expect(await client.call('DescribeJobSavepoint', { JobId: id, Limit: 10, Offset: 0 })).toMatchObject({
+      TotalNumber: 1,
+      Savepoint: [savepoint],
+    });
     const run = (extra: object) => ({ RunJobDescriptions: [{ JobId: id, RunType: 1, JobConfigVersion: 1, ...extra }] });
     expect(await refused(run({ SavepointId: 'svp-unknown' }), 'RunJobs')).toBe('ResourceNotFound');
-    expect(await refused(run({ SavepointId: savepoint.SerialId, SavepointPath: 'cosn://elsewhere/savepoint-1' }), 'RunJobs')).toBe('InvalidParameterValue');
+    expect(await refused(run({ SavepointId: savepoint.SerialId, SavepointPath: 'cosn://elsewhere/savepoint-1' }), 'RunJobs')).toBe(
+      'InvalidParameterValue',
+    );
     expect(fake.state.jobs[0].runs).toHaveLength(1);
   });
 });
@@ -300,7 +320,12 @@ describe('plan on Oceanus', () => {
     expect(none.out).toContain("- 'password' = '******'");
 
     expect(callsSince(from).every((a) => a === 'DescribeJobConfigs')).toBe(true);
-    expect(fake.state.requests.slice(from).find((q) => q.action === 'DescribeJobConfigs')?.params).toEqual({ JobId: job.JobId, JobConfigVersions: [1], Offset: 0, Limit: 1 });
+    expect(fake.state.requests.slice(from).find((q) => q.action === 'DescribeJobConfigs')?.params).toEqual({
+      JobId: job.JobId,
+      JobConfigVersions: [1],
+      Offset: 0,
+      Limit: 1,
+    });
     expect(job.configs).toHaveLength(1);
   });
 

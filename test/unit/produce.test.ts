@@ -153,7 +153,16 @@ describe('a spec with breakdowns: NULL `by` values and ties where a top-N cuts, 
     // Each view of 104 is the record right after a view of 103, with the same user and event time.
     const alone = rows.filter((r, i) => {
       const before = rows[i - 1];
-      return r.product_id === 104 && !(r.record_type === 0 && before.record_type === 0 && before.product_id === 103 && before.user_id === r.user_id && before.ts === r.ts);
+      return (
+        r.product_id === 104 &&
+        !(
+          r.record_type === 0 &&
+          before.record_type === 0 &&
+          before.product_id === 103 &&
+          before.user_id === r.user_id &&
+          before.ts === r.ts
+        )
+      );
     });
     expect(alone).toEqual([]);
     const views = rows.filter((r) => r.record_type === 0);

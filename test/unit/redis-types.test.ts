@@ -41,7 +41,12 @@ describe.each(REDIS_TYPE_NAMES)('Redis type %s', (name) => {
               { member: '103', score: 5 },
               { member: '102', score: 5 },
             ])
-          : type.addWindow(type.addWindow(undefined, { ...WINDOW, command: type.commands[0] }), { ...WINDOW, end: '2026-01-01T00:10:00', value: 9, command: type.commands[0] });
+          : type.addWindow(type.addWindow(undefined, { ...WINDOW, command: type.commands[0] }), {
+              ...WINDOW,
+              end: '2026-01-01T00:10:00',
+              value: 9,
+              command: type.commands[0],
+            });
     const asFile = JSON.parse(JSON.stringify(content)) as unknown;
     expect(type.checkExpected(asFile)).toBeUndefined();
     expect(type.expected(asFile)).toEqual(content);

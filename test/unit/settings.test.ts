@@ -11,11 +11,26 @@ test('unset or empty settings are their defaults', () => {
   for (const env of [{}, { UVPV_HOME: '', UVPV_POLL_MS: '', FLINK_REST: '', UVPV_OCEANUS_ATTEMPTS: '' }]) {
     const s = settings(env);
     expect(s.home()).toBe(join(homedir(), '.cache', 'uvpv'));
-    expect(s.stackPorts()).toEqual({ kafka: 9092, kafkaController: 9093, jobmanagerRpc: 6123, blob: 6124, flinkRest: 8081, gateway: 8083, ownRedis: 6390 });
+    expect(s.stackPorts()).toEqual({
+      kafka: 9092,
+      kafkaController: 9093,
+      jobmanagerRpc: 6123,
+      blob: 6124,
+      flinkRest: 8081,
+      gateway: 8083,
+      ownRedis: 6390,
+    });
     expect(s.localTargetUrls()).toEqual({ gateway: 'http://127.0.0.1:8083', flinkRest: 'http://127.0.0.1:8081' });
     expect(s.pollMs(100)).toBe(100);
     expect(s.timeoutMs(120_000)).toBe(120_000);
-    expect(s.oceanus()).toEqual({ endpoint: undefined, pollMs: 5000, timeoutMs: 600_000, retryBaseMs: 1000, maxAttempts: 5, requestTimeoutMs: 30_000 });
+    expect(s.oceanus()).toEqual({
+      endpoint: undefined,
+      pollMs: 5000,
+      timeoutMs: 600_000,
+      retryBaseMs: 1000,
+      maxAttempts: 5,
+      requestTimeoutMs: 30_000,
+    });
     expect(s.java()).toBe('java');
     expect(s.mvn()).toBe('mvn');
     expect(s.redisConnectorDir()).toBeUndefined();
@@ -47,10 +62,26 @@ test('set settings are read', () => {
 test.each([
   [{ UVPV_POLL_MS: 'fast' }, (s: ReturnType<typeof settings>) => s.pollMs(100), 'UVPV_POLL_MS=fast is not a whole number of at least 1'],
   [{ UVPV_POLL_MS: '0' }, (s: ReturnType<typeof settings>) => s.pollMs(100), 'UVPV_POLL_MS=0 is not a whole number of at least 1'],
-  [{ UVPV_TIMEOUT_MS: '1.5' }, (s: ReturnType<typeof settings>) => s.timeoutMs(1), 'UVPV_TIMEOUT_MS=1.5 is not a whole number of at least 1'],
-  [{ UVPV_OCEANUS_ATTEMPTS: '-1' }, (s: ReturnType<typeof settings>) => s.oceanus(), 'UVPV_OCEANUS_ATTEMPTS=-1 is not a whole number of at least 1'],
-  [{ UVPV_OCEANUS_ENDPOINT: 'oceanus.example' }, (s: ReturnType<typeof settings>) => s.oceanus(), 'UVPV_OCEANUS_ENDPOINT=oceanus.example is not an http:// or https:// URL'],
-  [{ FLINK_REST: '127.0.0.1:8081' }, (s: ReturnType<typeof settings>) => s.localTargetUrls(), 'FLINK_REST=127.0.0.1:8081 is not an http:// or https:// URL'],
+  [
+    { UVPV_TIMEOUT_MS: '1.5' },
+    (s: ReturnType<typeof settings>) => s.timeoutMs(1),
+    'UVPV_TIMEOUT_MS=1.5 is not a whole number of at least 1',
+  ],
+  [
+    { UVPV_OCEANUS_ATTEMPTS: '-1' },
+    (s: ReturnType<typeof settings>) => s.oceanus(),
+    'UVPV_OCEANUS_ATTEMPTS=-1 is not a whole number of at least 1',
+  ],
+  [
+    { UVPV_OCEANUS_ENDPOINT: 'oceanus.example' },
+    (s: ReturnType<typeof settings>) => s.oceanus(),
+    'UVPV_OCEANUS_ENDPOINT=oceanus.example is not an http:// or https:// URL',
+  ],
+  [
+    { FLINK_REST: '127.0.0.1:8081' },
+    (s: ReturnType<typeof settings>) => s.localTargetUrls(),
+    'FLINK_REST=127.0.0.1:8081 is not an http:// or https:// URL',
+  ],
   [{ UVPV_STACK_REDIS: 'mine' }, (s: ReturnType<typeof settings>) => s.stackRedis(), 'UVPV_STACK_REDIS=mine is not one of auto, own'],
   [{ UVPV_GATEWAY_PORT: '70000' }, (s: ReturnType<typeof settings>) => s.stackPorts(), 'UVPV_GATEWAY_PORT=70000 is not a port (1-65535)'],
 ])('a bad setting %j is a usage error that names it', (env, read, message) => {

@@ -4,12 +4,19 @@ import { splitStatements } from '../../src/sql/split';
 
 test('splits on ; outside strings, identifiers and comments', () => {
   const sql = "SET 'a' = 'x;y';\n-- c; d\nCREATE TABLE `t;1` (a INT) WITH ('k' = 'it''s; fine');\n/* e; */ SELECT 1;";
-  expect(splitStatements(sql)).toEqual(["SET 'a' = 'x;y'", "-- c; d\nCREATE TABLE `t;1` (a INT) WITH ('k' = 'it''s; fine')", '/* e; */ SELECT 1']);
+  expect(splitStatements(sql)).toEqual([
+    "SET 'a' = 'x;y'",
+    "-- c; d\nCREATE TABLE `t;1` (a INT) WITH ('k' = 'it''s; fine')",
+    '/* e; */ SELECT 1',
+  ]);
 });
 
 test('a statement set is one statement', () => {
   const sql = 'SET x = 1;\nEXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO a SELECT 1;\n  INSERT INTO b SELECT 2;\nEND;\n';
-  expect(splitStatements(sql)).toEqual(['SET x = 1', 'EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO a SELECT 1;\n  INSERT INTO b SELECT 2;\nEND']);
+  expect(splitStatements(sql)).toEqual([
+    'SET x = 1',
+    'EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO a SELECT 1;\n  INSERT INTO b SELECT 2;\nEND',
+  ]);
 });
 
 test('a trailing comment alone is not a statement', () => {

@@ -1,5 +1,15 @@
 /** SQL whose secrets are parts: rendered for a target, for printing, or for a plan, and never edited as text. */
-import { indentSql, joinSql, maskedPlaceholder, maskSecretValues, renderSql, secretValues, sql, stringLiteral, type SqlSecret } from '../../src/sql/parts';
+import {
+  indentSql,
+  joinSql,
+  maskedPlaceholder,
+  maskSecretValues,
+  renderSql,
+  secretValues,
+  sql,
+  stringLiteral,
+  type SqlSecret,
+} from '../../src/sql/parts';
 import { join } from 'node:path';
 import { compileSpec } from '../../src/compile';
 import { jobStatements } from '../../src/sql/compiler';
@@ -18,7 +28,11 @@ test('an option holding a secret renders its value, its placeholder, or its mask
 
 test('a secret inside a larger value (a JAAS line with quotes of its own) is escaped with the text around it', () => {
   const secret: SqlSecret = { path: 'source.sasl.password', placeholder: '${KAFKA_PASSWORD:-d3v}', value: 'p"a\'ss' };
-  const jaas = ['org.apache.kafka.common.security.scram.ScramLoginModule required username="o\'neil" password="', { secret }, '";'] as const;
+  const jaas = [
+    'org.apache.kafka.common.security.scram.ScramLoginModule required username="o\'neil" password="',
+    { secret },
+    '";',
+  ] as const;
   const text = option('properties.sasl.jaas.config', jaas);
   const line = (password: string) =>
     `  'properties.sasl.jaas.config' = 'org.apache.kafka.common.security.scram.ScramLoginModule required username="o''neil" password="${password}";'`;
@@ -36,7 +50,9 @@ test('mask hides a default and leaves a bare variable and a masked literal as th
 });
 
 test('reveal refuses a secret that was not resolved, rather than sending its placeholder', () => {
-  expect(() => renderSql(sql`'password' = ${stringLiteral([{ secret: { path: 'redis.password', placeholder: '${P}' } }])}`, 'reveal')).toThrow(/redis\.password/);
+  expect(() =>
+    renderSql(sql`'password' = ${stringLiteral([{ secret: { path: 'redis.password', placeholder: '${P}' } }])}`, 'reveal'),
+  ).toThrow(/redis\.password/);
 });
 
 test("indenting a statement indents its lines, not a secret's value", () => {
@@ -47,10 +63,15 @@ test("indenting a statement indents its lines, not a secret's value", () => {
 });
 
 test('error text from a target shows no resolved secret, the longest first', () => {
-  const values = secretValues([option('password', [{ secret: { ...PASSWORD, value: 'abc' } }]), option('password', [{ secret: { ...PASSWORD, value: 'abcdef' } }])]);
+  const values = secretValues([
+    option('password', [{ secret: { ...PASSWORD, value: 'abc' } }]),
+    option('password', [{ secret: { ...PASSWORD, value: 'abcdef' } }]),
+  ]);
   expect(values).toEqual(['abc', 'abcdef']);
   const error = "Caused by: ... WITH ('password' = 'abcdef') ... AUTH abc failed; ab is too short to hide";
-  expect(maskSecretValues(error, values)).toBe("Caused by: ... WITH ('password' = '******') ... AUTH ****** failed; ab is too short to hide");
+  expect(maskSecretValues(error, values)).toBe(
+    "Caused by: ... WITH ('password' = '******') ... AUTH ****** failed; ab is too short to hide",
+  );
   expect(maskSecretValues(error, ['ab'])).toBe(error);
 });
 

@@ -57,7 +57,9 @@ test('stack up refuses a port another process holds, before downloading anything
     const io = memoryIo({ ...process.env, ...free, UVPV_HOME: home, UVPV_FLINK_REST_PORT: String(port), UVPV_MVN: '/nonexistent/mvn' });
     const code = await run(['stack', 'up'], io);
     expect(code).toBe(1);
-    expect(io.err).toContain(`error: port ${port} (Flink JobManager, REST on 127.0.0.1:${port}) is already in use by a process the stack did not start`);
+    expect(io.err).toContain(
+      `error: port ${port} (Flink JobManager, REST on 127.0.0.1:${port}) is already in use by a process the stack did not start`,
+    );
     expect(io.err).not.toContain('Maven');
   } finally {
     server.close();
@@ -80,7 +82,13 @@ test('kill SIGKILLs our process, waits until it is gone and leaves the pid file,
   const marker = 'sleep 30.25';
   // A process that ignores SIGTERM still goes. The shell's own command line must not carry the
   // marker: matched before its exec, the pid can read as 'not running' while the exec swaps it.
-  const pid = startDetached(runDir, { name: 'sleeper', command: 'sh', args: ['-c', `trap '' TERM; exec sleep "$0"`, '30.25'], marker, logFile: join(runDir, 'out.log') });
+  const pid = startDetached(runDir, {
+    name: 'sleeper',
+    command: 'sh',
+    args: ['-c', `trap '' TERM; exec sleep "$0"`, '30.25'],
+    marker,
+    logFile: join(runDir, 'out.log'),
+  });
   await started(runDir, 'sleeper', marker);
   expect(runningPid(runDir, 'sleeper', marker)).toBe(pid);
   expect(await killProcess(runDir, 'sleeper', marker)).toBe('killed');
@@ -129,7 +137,9 @@ test('the TaskManager probe: any TaskManager with slots on a fresh start; only o
     const dead = { id: '127.0.0.1:40001-aaaaaa', slotsNumber: 4, freeSlots: 4 };
     let listed: object[] = [dead];
     fake.route('GET', /^\/taskmanagers$/, () => ({ body: { taskmanagers: listed } }));
-    fake.route('GET', /^\/overview$/, () => ({ body: { taskmanagers: listed.length, 'slots-total': 4 * listed.length, 'slots-available': 4 * listed.length } }));
+    fake.route('GET', /^\/overview$/, () => ({
+      body: { taskmanagers: listed.length, 'slots-total': 4 * listed.length, 'slots-available': 4 * listed.length },
+    }));
 
     // Fresh: /overview, unchanged; the dead TaskManager's slots still count there.
     expect(await taskmanagerProbe(fake.url)()).toBe('4/4 slots free');
@@ -165,7 +175,12 @@ test.each([
     "error: Java 17 not found ('/nonexistent/jdk/bin/java')",
     'fix: install a JDK 17 (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless) or set JAVA_HOME',
   ],
-  ['Maven', { UVPV_MVN: '/nonexistent/mvn' }, "error: cannot run Maven ('/nonexistent/mvn'): ENOENT", 'fix: install Maven (Debian/Ubuntu: apt-get install maven) or set UVPV_MVN'],
+  [
+    'Maven',
+    { UVPV_MVN: '/nonexistent/mvn' },
+    "error: cannot run Maven ('/nonexistent/mvn'): ENOENT",
+    'fix: install Maven (Debian/Ubuntu: apt-get install maven) or set UVPV_MVN',
+  ],
 ])('stack up without %s says what is missing and how to install it', async (_what, env, error, fix) => {
   const free: Record<string, string> = {};
   for (const [variable] of Object.values(PORT_VARIABLES)) free[variable] = String(await closedPort());

@@ -91,6 +91,8 @@ test('--help loads no command implementation: of the packages, only commander', 
     run(['--help'], io).then((code) => process.stdout.write(JSON.stringify({ code, loaded: Object.keys(require.cache) })));`;
   const { code, loaded } = JSON.parse(node(script)) as { code: number; loaded: string[] };
   expect(code).toBe(0);
-  const packages = new Set(loaded.filter((f) => /node_modules[\\/]/.test(f)).map((f) => f.replace(/^.*node_modules[\\/]((@[^\\/]+[\\/])?[^\\/]+).*$/, '$1')));
+  const packages = new Set(
+    loaded.filter((f) => /node_modules[\\/]/.test(f)).map((f) => f.replace(/^.*node_modules[\\/]((@[^\\/]+[\\/])?[^\\/]+).*$/, '$1')),
+  );
   expect([...packages]).toEqual(['commander']);
 });

@@ -31,7 +31,13 @@ function fakeAdmin(topics: Record<string, number>, fail: { connect?: boolean; cr
     fetchTopicMetadata: async (opts) => ({
       topics: (opts?.topics ?? []).map((name) => ({
         name,
-        partitions: Array.from({ length: topics[name] ?? 0 }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 1, replicas: [1], isr: [1] })),
+        partitions: Array.from({ length: topics[name] ?? 0 }, (_, partitionId) => ({
+          partitionErrorCode: 0,
+          partitionId,
+          leader: 1,
+          replicas: [1],
+          isr: [1],
+        })),
       })),
     }),
   };

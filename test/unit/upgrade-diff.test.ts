@@ -10,7 +10,10 @@ const OLD = [
   "CREATE TABLE `src` (`a` INT) WITH (\n  'connector' = 'kafka'\n)",
   "CREATE TEMPORARY TABLE `redis_uv` (`key` STRING) WITH (\n  'command' = 'sadd'\n)",
   "CREATE TEMPORARY TABLE `redis_cr` (`key` STRING) WITH (\n  'command' = 'set'\n)",
-  SET_OF("INSERT INTO `redis_uv`\n  SELECT 'a; b', `a`\n  FROM `src`", "INSERT INTO `redis_cr`\n  SELECT 'cr', CAST(1 AS DECIMAL(5, 4))\n  FROM `src`"),
+  SET_OF(
+    "INSERT INTO `redis_uv`\n  SELECT 'a; b', `a`\n  FROM `src`",
+    "INSERT INTO `redis_cr`\n  SELECT 'cr', CAST(1 AS DECIMAL(5, 4))\n  FROM `src`",
+  ),
 ];
 
 test('statements are matched by what they define, inserts one by one, and a moved statement is no change', () => {
@@ -71,17 +74,24 @@ test('a metric only the running job has is reported by its sink table as removed
 });
 
 test('the part of two operator descriptions that differs, whole', () => {
-  const a = 'GlobalWindowAggregate(window=[HOP(slice_end=[$slice_end], size=[10 min], slide=[5 min])], select=[COUNT(count1$0) AS browse_rows])';
+  const a =
+    'GlobalWindowAggregate(window=[HOP(slice_end=[$slice_end], size=[10 min], slide=[5 min])], select=[COUNT(count1$0) AS browse_rows])';
   expect(difference(a, a.replace('size=[10 min]', 'size=[15 min]'))).toEqual(['size=[10 min]', 'size=[15 min]']);
-  expect(difference('Deduplicate(keep=[FirstRow], key=[user_id], order=[PROCTIME])', 'Deduplicate(keep=[FirstRow], key=[product_id], order=[PROCTIME])')).toEqual([
-    'key=[user_id]',
-    'key=[product_id]',
-  ]);
+  expect(
+    difference(
+      'Deduplicate(keep=[FirstRow], key=[user_id], order=[PROCTIME])',
+      'Deduplicate(keep=[FirstRow], key=[product_id], order=[PROCTIME])',
+    ),
+  ).toEqual(['key=[user_id]', 'key=[product_id]']);
 });
 
 test('a metric whose INSERT reads a table or view that changed is changed, however indirectly', () => {
   const view = 'CREATE TEMPORARY VIEW `counts` AS SELECT `a` FROM `src`';
-  const before = [...OLD.slice(0, 5), view, SET_OF("INSERT INTO `redis_uv`\n  SELECT 'a; b', `a`\n  FROM `counts`", "INSERT INTO `redis_cr`\n  SELECT 'cr', 1\n  FROM `other`")];
+  const before = [
+    ...OLD.slice(0, 5),
+    view,
+    SET_OF("INSERT INTO `redis_uv`\n  SELECT 'a; b', `a`\n  FROM `counts`", "INSERT INTO `redis_cr`\n  SELECT 'cr', 1\n  FROM `other`"),
+  ];
   const after = before.map((s) => s.replace("'connector' = 'kafka'", "'connector' = 'kafka', 'properties.group.id' = 'g'"));
   const changes = diffStatements(before, after);
   expect(changes.filter((c) => c.change !== 'unchanged').map((c) => c.subject)).toEqual(['TABLE src']);

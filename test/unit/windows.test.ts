@@ -4,7 +4,8 @@ import { WINDOW_DURATIONS, WINDOW_TYPE_NAMES, WINDOW_TYPES, windowSpec, windowTy
 
 const d = (t: string) => parseDuration(t) as Duration;
 const at = (iso: string) => Date.parse(`${iso}Z`);
-const show = (ws: { start: number; end: number }[]) => ws.map((w) => `${new Date(w.start).toISOString().slice(11, 16)}-${new Date(w.end).toISOString().slice(11, 16)}`);
+const show = (ws: { start: number; end: number }[]) =>
+  ws.map((w) => `${new Date(w.start).toISOString().slice(11, 16)}-${new Date(w.end).toISOString().slice(11, 16)}`);
 
 describe('window assignment (contract: aligned to the epoch)', () => {
   test('tumble: the one window [k*size, (k+1)*size) containing the row', () => {
@@ -53,7 +54,8 @@ describe('the window registry (src/windows): each type one home', () => {
 
   test('types that share a duration agree on its live value (the demo sets one per key)', () => {
     for (const { key, live: value } of WINDOW_DURATIONS) {
-      for (const type of WINDOW_TYPE_NAMES) if (WINDOW_TYPES[type].durations.includes(key)) expect([type, WINDOW_TYPES[type].live[key]]).toEqual([type, value]);
+      for (const type of WINDOW_TYPE_NAMES)
+        if (WINDOW_TYPES[type].durations.includes(key)) expect([type, WINDOW_TYPES[type].live[key]]).toEqual([type, value]);
     }
   });
 

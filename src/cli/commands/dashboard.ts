@@ -20,7 +20,9 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use; pick another with --port (0 picks a free one)`);
         throw e;
       });
-      io.stdout(`dashboard of ${spec.name} (Redis ${spec.redis.host}:${spec.redis.port}/${spec.redis.database}): ${dashboard.url}\nCtrl-C stops it\n`);
+      io.stdout(
+        `dashboard of ${spec.name} (Redis ${spec.redis.host}:${spec.redis.port}/${spec.redis.database}): ${dashboard.url}\nCtrl-C stops it\n`,
+      );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -12,17 +12,35 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .argument('<spec>', 'pipeline spec (YAML)')
     .option('-t, --target <name>', "target from the spec's targets (default: local)")
     .option('--dry-run', 'print what would be submitted, secrets masked, and change nothing')
-    .option('--replace', 'replace a running job of the same pipeline (gateway: stop with a savepoint, start from it; roll back if the new job fails)')
-    .option('--settle <time>', 'with --replace: how long the new job must run without a failure, else the previous one runs again (gateway; default 30 s)')
-    .option('--allow-non-restored-state', "with --replace: start the new job even where it leaves some of the running job's state behind (see 'uvpv plan')")
+    .option(
+      '--replace',
+      'replace a running job of the same pipeline (gateway: stop with a savepoint, start from it; roll back if the new job fails)',
+    )
+    .option(
+      '--settle <time>',
+      'with --replace: how long the new job must run without a failure, else the previous one runs again (gateway; default 30 s)',
+    )
+    .option(
+      '--allow-non-restored-state',
+      "with --replace: start the new job even where it leaves some of the running job's state behind (see 'uvpv plan')",
+    )
     .option('--from-savepoint <path>', 'start the job from this savepoint')
     .option('--create-topic', 'create the source topic if it is missing (gateway targets, where Kafka answers)')
     .action(
       async (
         file: string,
-        opts: { target?: string; dryRun?: boolean; replace?: boolean; settle?: string; allowNonRestoredState?: boolean; fromSavepoint?: string; createTopic?: boolean },
+        opts: {
+          target?: string;
+          dryRun?: boolean;
+          replace?: boolean;
+          settle?: string;
+          allowNonRestoredState?: boolean;
+          fromSavepoint?: string;
+          createTopic?: boolean;
+        },
       ) => {
-        if (opts.settle !== undefined && !opts.replace) throw new UsageError('--settle applies with --replace: how long the replacing job must run without a failure');
+        if (opts.settle !== undefined && !opts.replace)
+          throw new UsageError('--settle applies with --replace: how long the replacing job must run without a failure');
         const settleMs = opts.settle === undefined ? undefined : durationFlag(opts.settle, '--settle');
         const { compileForTarget } = await import('../target-spec');
         const { deployerFor } = await import('../../deploy/targets');

@@ -15,7 +15,11 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('-d, --dialect <name>', `SQL dialect: ${DIALECT_NAMES.join(' | ')}`, 'flink')
     .option('-o, --output <file>', 'write the SQL to a file instead of standard output')
     .option('--reveal-secrets', 'write secrets (the Redis password) into the SQL instead of ${VAR} placeholders')
-    .option('--redis-connector <name>', "flink dialect: the cluster's Redis SQL connector, jeff-zou | uvpv (uvpv's own, as on the local stack)", 'jeff-zou')
+    .option(
+      '--redis-connector <name>',
+      "flink dialect: the cluster's Redis SQL connector, jeff-zou | uvpv (uvpv's own, as on the local stack)",
+      'jeff-zou',
+    )
     .action(async (file: string, opts: { dialect: string; output?: string; revealSecrets?: boolean; redisConnector: string }) => {
       if (opts.redisConnector !== 'jeff-zou' && opts.redisConnector !== 'uvpv') {
         throw new UsageError(`unknown --redis-connector '${opts.redisConnector}'; expected jeff-zou or uvpv`);

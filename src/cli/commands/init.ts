@@ -19,7 +19,9 @@ interface InitFlags {
 export function register(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('init')
-    .description('write a first pipeline spec from sample records: column types, event time, watermark delay, events and metrics (never prompts)')
+    .description(
+      'write a first pipeline spec from sample records: column types, event time, watermark delay, events and metrics (never prompts)',
+    )
     .option('--from-file <file>', 'sample the first records of a JSON-lines file')
     .option('--from-topic <topic>', 'sample the first messages of a Kafka topic')
     .option('--bootstrap-servers <list>', 'Kafka for --from-topic (default: KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)')
@@ -31,7 +33,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const limit = wholeNumberFlag(flags.samples, '--samples', 1);
       const out = flags.output && resolve(io.cwd, flags.output);
       // Nothing the user wrote is lost: an existing file is replaced only when asked.
-      if (out && existsSync(out) && !flags.force) throw new UsageError(`${flags.output} exists; choose another file, or pass --force to replace it`);
+      if (out && existsSync(out) && !flags.force)
+        throw new UsageError(`${flags.output} exists; choose another file, or pass --force to replace it`);
       const { sampleFile, sampleTopic } = await import('../../init/sample');
       const { infer } = await import('../../init/infer');
       const { renderSpec } = await import('../../init/render');
@@ -42,7 +45,10 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         'file' in source
           ? { described: `file ${basename(source.file)}`, topic: basename(source.file).replace(/\.[^.]*$/, ''), bootstrap }
           : { described: `topic ${source.topic} on ${bootstrap}`, topic: source.topic, bootstrap };
-      const sample = 'file' in source ? sampleFile(resolve(io.cwd, source.file), limit) : await sampleTopic(bootstrap, source.topic, limit, 10_000, progress(io));
+      const sample =
+        'file' in source
+          ? sampleFile(resolve(io.cwd, source.file), limit)
+          : await sampleTopic(bootstrap, source.topic, limit, 10_000, progress(io));
       const proposal = infer(sample.records, sample.unparsed, sample.partitions, sample.decimalFields);
       if (typeof proposal === 'string') throw new UsageError(`${flags.fromFile ?? `topic ${flags.fromTopic}`}: ${proposal}`);
       const text = renderSpec(proposal, origin);

@@ -10,7 +10,9 @@ export const PLAN_CHANGES = 3;
 export function register(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('plan')
-    .description(`show what deploy would change on a target, and what becomes of the running job's state; changes nothing (exit ${PLAN_CHANGES} when something would change)`)
+    .description(
+      `show what deploy would change on a target, and what becomes of the running job's state; changes nothing (exit ${PLAN_CHANGES} when something would change)`,
+    )
     .argument('<spec>', 'pipeline spec (YAML)')
     .option('-t, --target <name>', "target from the spec's targets (default: local)")
     .action(async (file: string, opts: { target?: string }) => {

@@ -61,8 +61,13 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         ? { kind: 'file', path: resolve(io.cwd, flags.out) }
         : { kind: 'kafka', bootstrap: flags.bootstrap ?? spec.source.bootstrapServers, topic: flags.topic ?? spec.source.topic };
       const r = await produce(spec, target, opts, io);
-      const where = target.kind === 'file' ? flags.out : `${target.topic} on ${target.bootstrap}${r.partitions === undefined ? '' : ` (${partitionsText(r.partitions)})`}`;
-      io.stdout(`produced ${r.sent} records to ${where} in ${r.seconds.toFixed(1)}s (${Math.round(r.sent / Math.max(r.seconds, 0.001))} records/s)\n`);
+      const where =
+        target.kind === 'file'
+          ? flags.out
+          : `${target.topic} on ${target.bootstrap}${r.partitions === undefined ? '' : ` (${partitionsText(r.partitions)})`}`;
+      io.stdout(
+        `produced ${r.sent} records to ${where} in ${r.seconds.toFixed(1)}s (${Math.round(r.sent / Math.max(r.seconds, 0.001))} records/s)\n`,
+      );
       done(0);
     });
 }

@@ -7,7 +7,9 @@ import type { Io } from '../../io/io';
 export function register(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('schema')
-    .description("print the JSON Schema of a pipeline spec, for editors' completion and checks (the package ships it as schema/uvpv-spec.schema.json)")
+    .description(
+      "print the JSON Schema of a pipeline spec, for editors' completion and checks (the package ships it as schema/uvpv-spec.schema.json)",
+    )
     .option('-o, --output <file>', 'write it to this file instead of stdout')
     .action(async (opts: { output?: string }) => {
       const { specJsonSchema } = await import('../../pipeline/json-schema');

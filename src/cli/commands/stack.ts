@@ -50,7 +50,9 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         io.stdout(`${c.name.padEnd(12)} ${state}${c.pid ? `  (pid ${c.pid}, ${c.rssMb ?? '?'} MB)` : ''}\n`);
       }
       if (redis)
-        io.stdout(`${'redis'.padEnd(12)} ${redis.healthy ? 'up    ' : 'DOWN  '} ${redis.host}:${redis.port}${redis.managed ? ' (own redis-server)' : " (the machine's)"}\n`);
+        io.stdout(
+          `${'redis'.padEnd(12)} ${redis.healthy ? 'up    ' : 'DOWN  '} ${redis.host}:${redis.port}${redis.managed ? ' (own redis-server)' : " (the machine's)"}\n`,
+        );
       else {
         io.stdout(`${'redis'.padEnd(12)} not chosen yet (uvpv stack up picks one)\n`);
         ok = false;
@@ -69,7 +71,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .action(async (component: string | undefined, opts: { lines: string; follow?: boolean }) => {
       const files = (await local()).logFiles();
       if (!component) {
-        for (const [name, file] of Object.entries(files)) io.stdout(`${name.padEnd(12)} ${file}${existsSync(file) ? '' : ' (not written yet)'}\n`);
+        for (const [name, file] of Object.entries(files))
+          io.stdout(`${name.padEnd(12)} ${file}${existsSync(file) ? '' : ' (not written yet)'}\n`);
         done(0);
         return;
       }

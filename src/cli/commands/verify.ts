@@ -14,13 +14,26 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--junit <file>', 'also write the result as JUnit XML')
     .option('--keep', "keep the run's Kafka topic and Redis database for inspection")
     .option('--write-expect <file>', 'record what Redis holds after the run as an expectation file, for review')
-    .option('--fault <kind>', 'inject a failure mid-stream: taskmanager-kill | redis-outage | kafka-restart (Flink must recover from its last checkpoint)')
+    .option(
+      '--fault <kind>',
+      'inject a failure mid-stream: taskmanager-kill | redis-outage | kafka-restart (Flink must recover from its last checkpoint)',
+    )
     .option('--at <share>', 'with --fault: after how much of the events, e.g. 40% (default)')
     .option('--parallelism <n>', "run the job at this parallelism instead of the spec's job.parallelism (on a topic of as many partitions)")
     .action(
       async (
         spec: string,
-        opts: { events: string; expect?: string; target: string; junit?: string; keep?: boolean; writeExpect?: string; fault?: string; at?: string; parallelism?: string },
+        opts: {
+          events: string;
+          expect?: string;
+          target: string;
+          junit?: string;
+          keep?: boolean;
+          writeExpect?: string;
+          fault?: string;
+          at?: string;
+          parallelism?: string;
+        },
       ) => {
         const parallelism = opts.parallelism === undefined ? undefined : wholeNumberFlag(opts.parallelism, '--parallelism', 1);
         const { verify } = await import('../../verify/run-verify');

@@ -95,7 +95,8 @@ export class GatewayClient {
       if (page.resultType === 'EOS' || (page.resultType === 'PAYLOAD' && !page.nextResultUri)) break;
       if (page.nextResultUri) uri = page.nextResultUri.replace(/^\/?(v\d+\/)?/, '/v1/');
       if (page.resultType === 'NOT_READY') {
-        if (Date.now() > deadline) throw new RuntimeFailure(`the statement did not finish within ${this.timing.timeoutMs / 1000}s`, undefined, 'timed-out');
+        if (Date.now() > deadline)
+          throw new RuntimeFailure(`the statement did not finish within ${this.timing.timeoutMs / 1000}s`, undefined, 'timed-out');
         await sleep(this.timing.intervalMs);
       }
       if (jobId && page.resultType === 'PAYLOAD' && rows.length) break; // an INSERT answers with its job id
@@ -115,15 +116,18 @@ export class GatewayClient {
 
   /** Flink's root-cause exception text for a failed job, or undefined. */
   async rootCause(jobId: string): Promise<string | undefined> {
-    const r = await this.rest<{ 'root-exception'?: string; exceptionHistory?: { entries?: { stacktrace?: string; exceptionName?: string }[] } }>(
-      `/jobs/${jobId}/exceptions?maxExceptions=1`,
-    ).catch(() => undefined);
+    const r = await this.rest<{
+      'root-exception'?: string;
+      exceptionHistory?: { entries?: { stacktrace?: string; exceptionName?: string }[] };
+    }>(`/jobs/${jobId}/exceptions?maxExceptions=1`).catch(() => undefined);
     return r?.['root-exception'] ?? r?.exceptionHistory?.entries?.[0]?.stacktrace;
   }
 
   /** How many times Flink restarted the job: the failures in its exception history, or its numRestarts metric. */
   async restarts(jobId: string): Promise<number> {
-    const history = await this.rest<{ exceptionHistory?: { entries?: unknown[] } }>(`/jobs/${jobId}/exceptions?maxExceptions=100`).catch(() => undefined);
+    const history = await this.rest<{ exceptionHistory?: { entries?: unknown[] } }>(`/jobs/${jobId}/exceptions?maxExceptions=100`).catch(
+      () => undefined,
+    );
     const metric = await this.rest<{ id: string; value: string }[]>(`/jobs/${jobId}/metrics?get=numRestarts`).catch(() => []);
     return Math.max(history?.exceptionHistory?.entries?.length ?? 0, Number(metric.find((m) => m.id === 'numRestarts')?.value ?? 0));
   }
@@ -149,7 +153,8 @@ export class GatewayClient {
         }
         return s.operation.location;
       }
-      if (Date.now() > deadline) throw new RuntimeFailure(`the savepoint did not complete within ${this.timing.timeoutMs / 1000}s`, undefined, 'timed-out');
+      if (Date.now() > deadline)
+        throw new RuntimeFailure(`the savepoint did not complete within ${this.timing.timeoutMs / 1000}s`, undefined, 'timed-out');
       await sleep(this.timing.intervalMs * 2);
     }
   }
@@ -166,7 +171,11 @@ export class GatewayClient {
       if (states.includes(job.state) && (job.state !== 'RUNNING' || running)) return job.state;
       if (job.state === 'FAILED' || job.state === 'FAILING' || job.state === 'CANCELED') {
         const cause = await this.rootCause(jobId);
-        throw new RuntimeFailure(`Flink job ${jobId} (${job.name}) ${job.state}`, cause ? rootCauseSummary(cause) : undefined, 'job-terminal-state');
+        throw new RuntimeFailure(
+          `Flink job ${jobId} (${job.name}) ${job.state}`,
+          cause ? rootCauseSummary(cause) : undefined,
+          'job-terminal-state',
+        );
       }
       if (job.state === 'RESTARTING' && !tolerateRestarts) {
         // A cluster with a restart strategy retries a failing job instead of failing it.
@@ -178,7 +187,11 @@ export class GatewayClient {
         );
       }
       if (Date.now() > deadline) {
-        throw new RuntimeFailure(`Flink job ${jobId} is ${job.state}, not ${states.join(' or ')}, after ${timeoutMs / 1000}s`, undefined, 'timed-out');
+        throw new RuntimeFailure(
+          `Flink job ${jobId} is ${job.state}, not ${states.join(' or ')}, after ${timeoutMs / 1000}s`,
+          undefined,
+          'timed-out',
+        );
       }
       await sleep(this.timing.intervalMs * 2);
     }

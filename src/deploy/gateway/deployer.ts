@@ -90,7 +90,10 @@ export class GatewayDeployer implements Deployer, JobRunner {
   async plan(req: DeployRequest): Promise<UpgradePlan> {
     await this.reachable();
     const step = this.ctx.progress.step('reading the running job and planning both jobs on Flink');
-    const plan = await planUpgrade(this.client, await this.activeJob(req.spec.name), { statements: jobStatements(req.job.statements, 'mask'), sinks: req.sinks ?? [] });
+    const plan = await planUpgrade(this.client, await this.activeJob(req.spec.name), {
+      statements: jobStatements(req.job.statements, 'mask'),
+      sinks: req.sinks ?? [],
+    });
     step();
     return plan;
   }
@@ -110,7 +113,9 @@ export class GatewayDeployer implements Deployer, JobRunner {
     const secrets = req.job.statements.flatMap((st) => secretsIn(st.parts));
     const rollback = previous && resolveKeptSecrets(previous, this.ctx.env, secrets);
     if (!rollback) {
-      this.ctx.progress.info(`note: job ${running.jid} carries no SQL uvpv kept with it (deployed otherwise, or by an older uvpv): if the new job fails, it cannot be rolled back`);
+      this.ctx.progress.info(
+        `note: job ${running.jid} carries no SQL uvpv kept with it (deployed otherwise, or by an older uvpv): if the new job fails, it cannot be rolled back`,
+      );
     } else if ('missing' in rollback) {
       this.ctx.progress.info(
         `note: the running job's SQL needs ${rollback.missing.join(', ')}, which this environment does not set: if the new job fails, it cannot be rolled back`,
@@ -127,7 +132,9 @@ export class GatewayDeployer implements Deployer, JobRunner {
       );
       const refused = refusal(state, Boolean(req.allowNonRestoredState));
       dropping = refused ? '' : droppedParts(state);
-      check(refused ? 'it does not' : dropping ? `it does, leaving the state of ${dropping} behind (--allow-non-restored-state)` : 'it does');
+      check(
+        refused ? 'it does not' : dropping ? `it does, leaving the state of ${dropping} behind (--allow-non-restored-state)` : 'it does',
+      );
       if (refused) throw new RuntimeFailure(`${refused}; job ${running.jid} runs on, untouched`, undefined, 'upgrade-refused');
     }
     const stop = this.ctx.progress.step(`stopping job ${running.jid} with a savepoint`);
@@ -140,7 +147,11 @@ export class GatewayDeployer implements Deployer, JobRunner {
     let jobId: string | undefined;
     let failure: { message: string; detail?: string };
     try {
-      jobId = await this.submit(req.spec, jobStatements(req.job.statements, 'reveal'), { savepoint, keep: kept, dropUnclaimedState: req.allowNonRestoredState });
+      jobId = await this.submit(req.spec, jobStatements(req.job.statements, 'reveal'), {
+        savepoint,
+        keep: kept,
+        dropUnclaimedState: req.allowNonRestoredState,
+      });
       lines.push(`submitted ${req.spec.name} as Flink job ${jobId} from savepoint ${savepoint}`);
       const unsettled = await this.settle(jobId, settleMs);
       if (!unsettled) {
@@ -166,10 +177,18 @@ export class GatewayDeployer implements Deployer, JobRunner {
       );
       cancel(ended ? 'CANCELED' : 'still running');
       if (!ended)
-        throw new RuntimeFailure(`${what}; it did not end when cancelled, so nothing was rolled back: stop job ${jobId}, then ${redeploy}`, failure.detail, 'upgrade-failed');
+        throw new RuntimeFailure(
+          `${what}; it did not end when cancelled, so nothing was rolled back: stop job ${jobId}, then ${redeploy}`,
+          failure.detail,
+          'upgrade-failed',
+        );
     }
     if (!rollback || 'missing' in rollback) {
-      throw new RuntimeFailure(`${what}; no previous SQL to roll back to, so nothing of ${req.spec.name} runs now: ${redeploy}`, failure.detail, 'upgrade-failed');
+      throw new RuntimeFailure(
+        `${what}; no previous SQL to roll back to, so nothing of ${req.spec.name} runs now: ${redeploy}`,
+        failure.detail,
+        'upgrade-failed',
+      );
     }
     let back: string | undefined;
     try {
@@ -179,7 +198,11 @@ export class GatewayDeployer implements Deployer, JobRunner {
     } catch (e) {
       if (!(e instanceof RuntimeFailure)) throw e;
       const left = back ? ` (job ${back} is left as it is: stop it with 'uvpv stop')` : '';
-      throw new RuntimeFailure(`${what}; the rollback failed too: ${e.message}${left}; ${redeploy}`, [failure.detail, e.detail].filter(Boolean).join('\n'), 'upgrade-failed');
+      throw new RuntimeFailure(
+        `${what}; the rollback failed too: ${e.message}${left}; ${redeploy}`,
+        [failure.detail, e.detail].filter(Boolean).join('\n'),
+        'upgrade-failed',
+      );
     }
     throw new RuntimeFailure(
       `${what}; rolled back: the previous version of ${req.spec.name} runs again as job ${back}, from savepoint ${savepoint} (${this.jobUrl(back)})`,
@@ -207,7 +230,11 @@ export class GatewayDeployer implements Deployer, JobRunner {
         const restarts = await this.client.restarts(jobId);
         if (restarts > 0) {
           const cause = await this.client.rootCause(jobId);
-          throw new RuntimeFailure(`Flink job ${jobId} failed and restarted ${restarts} time(s)`, cause && rootCauseSummary(cause), 'job-restarting');
+          throw new RuntimeFailure(
+            `Flink job ${jobId} failed and restarted ${restarts} time(s)`,
+            cause && rootCauseSummary(cause),
+            'job-restarting',
+          );
         }
         await sleep(Math.min(1000, Math.max(0, until - Date.now())));
       }
@@ -236,7 +263,8 @@ export class GatewayDeployer implements Deployer, JobRunner {
     const session = await this.client.openSession(`uvpv-${spec.name}`);
     try {
       if (from.savepoint) await this.client.execute(session, `SET 'execution.savepoint.path' = ${quoteString(from.savepoint)}`);
-      if (from.savepoint && from.dropUnclaimedState) await this.client.execute(session, "SET 'execution.state-recovery.ignore-unclaimed-state' = 'true'");
+      if (from.savepoint && from.dropUnclaimedState)
+        await this.client.execute(session, "SET 'execution.state-recovery.ignore-unclaimed-state' = 'true'");
       if (from.keep) await this.client.execute(session, keepSqlStatement(from.keep));
       let jobId: string | undefined;
       for (const statement of statements) {
@@ -260,7 +288,9 @@ export class GatewayDeployer implements Deployer, JobRunner {
   private async lastCheckpointOfFailedJob(name: string): Promise<{ jid: string; path: string } | undefined> {
     const [last] = await this.jobsNamed(name);
     if (last?.state !== 'FAILED') return undefined;
-    const r = await this.client.rest<{ latest?: { completed?: { external_path?: string } | null } }>(`/jobs/${last.jid}/checkpoints`).catch(() => undefined);
+    const r = await this.client
+      .rest<{ latest?: { completed?: { external_path?: string } | null } }>(`/jobs/${last.jid}/checkpoints`)
+      .catch(() => undefined);
     const path = r?.latest?.completed?.external_path;
     return path && path !== '<checkpoint-not-externally-addressable>' ? { jid: last.jid, path } : undefined;
   }

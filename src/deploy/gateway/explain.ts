@@ -28,7 +28,8 @@ export async function executionPlan(client: GatewayClient, statements: readonly 
       throw new RuntimeFailure(`Flink's EXPLAIN of ${label} printed no execution plan uvpv can read`, text.slice(0, 2000));
     }
   } catch (e) {
-    if (e instanceof RuntimeFailure && e.code === 'service-error') throw new RuntimeFailure(`Flink could not plan ${label}: ${e.message}`, e.detail, e.code);
+    if (e instanceof RuntimeFailure && e.code === 'service-error')
+      throw new RuntimeFailure(`Flink could not plan ${label}: ${e.message}`, e.detail, e.code);
     throw e;
   } finally {
     await client.closeSession(session);

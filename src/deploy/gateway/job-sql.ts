@@ -34,13 +34,16 @@ export function keepSqlStatement(kept: readonly SqlText[]): string {
 }
 
 function withoutValues(text: SqlText): SqlText {
-  return text.map((p) => (typeof p === 'string' ? p : { secret: { path: p.secret.path, placeholder: maskedPlaceholder(p.secret.placeholder) } }));
+  return text.map((p) =>
+    typeof p === 'string' ? p : { secret: { path: p.secret.path, placeholder: maskedPlaceholder(p.secret.placeholder) } },
+  );
 }
 
 export function unpackSql(packed: string): SqlText[] | undefined {
   try {
     const kept: unknown = JSON.parse(gunzipSync(Buffer.from(packed, 'base64url')).toString('utf8'));
-    if (typeof kept !== 'object' || kept === null || !('format' in kept) || kept.format !== KEPT_FORMAT || !('statements' in kept)) return undefined;
+    if (typeof kept !== 'object' || kept === null || !('format' in kept) || kept.format !== KEPT_FORMAT || !('statements' in kept))
+      return undefined;
     const { statements } = kept;
     return Array.isArray(statements) && statements.every(isKeptStatement) ? statements : undefined;
   } catch {
@@ -60,7 +63,9 @@ function isKeptPart(p: unknown): p is SqlPart {
 
 /** The statements a job was submitted with, or undefined when it was not deployed by uvpv (or before it kept them). */
 export async function readJobSql(client: GatewayClient, jobId: string): Promise<SqlText[] | undefined> {
-  const config = await client.rest<{ 'execution-config'?: { 'user-config'?: Record<string, string> } }>(`/jobs/${jobId}/config`).catch(() => undefined);
+  const config = await client
+    .rest<{ 'execution-config'?: { 'user-config'?: Record<string, string> } }>(`/jobs/${jobId}/config`)
+    .catch(() => undefined);
   const packed = config?.['execution-config']?.['user-config']?.[JOB_SQL_PARAMETER];
   return packed === undefined ? undefined : unpackSql(packed);
 }
@@ -71,11 +76,18 @@ export async function readJobSql(client: GatewayClient, jobId: string): Promise<
  * variable is unset) from `current`, the new job's secrets, by spec key. Returns what could not
  * be resolved instead, when anything could not.
  */
-export function resolveKeptSecrets(kept: readonly SqlText[], env: NodeJS.ProcessEnv, current: readonly SqlSecret[]): { statements: string[] } | { missing: string[] } {
+export function resolveKeptSecrets(
+  kept: readonly SqlText[],
+  env: NodeJS.ProcessEnv,
+  current: readonly SqlSecret[],
+): { statements: string[] } | { missing: string[] } {
   const missing = new Set<string>();
   const resolveOne = (secret: SqlSecret): string | undefined => {
     const parts = parseTemplate(secret.placeholder);
-    const masked = typeof parts === 'string' || !parts.some((p) => 'variable' in p) || parts.some((p) => 'variable' in p && p.fallback === MASK && !env[p.variable]);
+    const masked =
+      typeof parts === 'string' ||
+      !parts.some((p) => 'variable' in p) ||
+      parts.some((p) => 'variable' in p && p.fallback === MASK && !env[p.variable]);
     if (masked) {
       const value = current.find((s) => s.path === secret.path)?.value;
       if (value === undefined) missing.add(`${secret.path} (masked in the kept SQL)`);

@@ -78,7 +78,10 @@ export function describeAction(
     case 'upload-config': {
       const body = configParams(target, jobId, configInput(action));
       const shown = action.resources ? body : { ...body, ResourceRefs: '<the built-in connectors DescribeSystemResources lists>' };
-      return [`would call CreateJobConfig ${json(shown)}`, `  (ProgramArgs.SqlCode is the base64 of the SQL below; ProgramArgs.Metadata of ${EMPTY_METADATA})`];
+      return [
+        `would call CreateJobConfig ${json(shown)}`,
+        `  (ProgramArgs.SqlCode is the base64 of the SQL below; ProgramArgs.Metadata of ${EMPTY_METADATA})`,
+      ];
     }
     case 'stop-job': {
       const until = action.stopType === StopType.Pause ? 'PAUSED' : 'STOPPED';

@@ -127,7 +127,10 @@ export class OceanusDeployer implements Deployer {
     const target = this.target;
     if (target.resourceRefs) {
       const refs = target.resourceRefs.map((r) => ({ ResourceId: r.resourceId, Version: r.version, Type: r.type }));
-      return { refs, line: `references ${refs.map((r) => `${r.ResourceId} (version ${r.Version})`).join(', ') || 'no resources'} (targets.${target.name}.resourceRefs)` };
+      return {
+        refs,
+        line: `references ${refs.map((r) => `${r.ResourceId} (version ${r.Version})`).join(', ') || 'no resources'} (targets.${target.name}.resourceRefs)`,
+      };
     }
     if (target.connectors === 'none') return { refs: [], line: `references no connectors (targets.${target.name}.connectors: none)` };
     const { found, missing } = builtinConnectors(resources ?? []);
@@ -151,7 +154,9 @@ export class OceanusDeployer implements Deployer {
     const resources = this.referencedResources(usesBuiltins(this.target) ? await jobs.systemResources() : undefined);
     if (job) {
       if (job.JobType !== undefined && job.JobType !== SQL_JOB) {
-        throw new RuntimeFailure(`Oceanus job ${job.JobId} is named '${name}' but is not a SQL job (JobType ${job.JobType}); rename the pipeline or delete that job`);
+        throw new RuntimeFailure(
+          `Oceanus job ${job.JobId} is named '${name}' but is not a SQL job (JobType ${job.JobType}); rename the pipeline or delete that job`,
+        );
       }
       lines.push(`found job ${job.JobId} (${name}): ${jobState(job.Status)}`);
       if (job.ClusterId && job.ClusterId !== this.target.clusterId) {
@@ -159,7 +164,8 @@ export class OceanusDeployer implements Deployer {
       }
       job = await jobs.settle(job);
     }
-    const decide = (from: JobV1 | undefined) => deployActions({ req, job: from, sql: uncommentedScript(req.job.statements, 'reveal'), checkpointSeconds: seconds, resources });
+    const decide = (from: JobV1 | undefined) =>
+      deployActions({ req, job: from, sql: uncommentedScript(req.job.statements, 'reveal'), checkpointSeconds: seconds, resources });
     const pending = decide(job);
     let version: number | undefined;
     for (let action = pending.shift(); action; action = pending.shift()) {
@@ -184,7 +190,10 @@ export class OceanusDeployer implements Deployer {
           lines.push(
             `uploaded configuration version ${version} (${bytes(config.sql)} bytes of SQL, parallelism ${this.target.parallelism}, checkpoints every ${seconds} s); ${resources.line}`,
           );
-          if (full) lines.push(`the job had ${MAX_CONFIG_VERSIONS} configuration versions, Oceanus's limit: it deleted the oldest unused one to make room (AutoDelete)`);
+          if (full)
+            lines.push(
+              `the job had ${MAX_CONFIG_VERSIONS} configuration versions, Oceanus's limit: it deleted the oldest unused one to make room (AutoDelete)`,
+            );
           break;
         }
         case 'stop-job': {
@@ -192,7 +201,9 @@ export class OceanusDeployer implements Deployer {
           job = await jobs.stop(need(job, action.kind), pause);
           const next = need(version, action.kind);
           lines.push(
-            pause ? `paused job ${job.JobId} (Oceanus took a savepoint) to resume it with version ${next}` : `stopped job ${job.JobId} to restart it with version ${next}`,
+            pause
+              ? `paused job ${job.JobId} (Oceanus took a savepoint) to resume it with version ${next}`
+              : `stopped job ${job.JobId} to restart it with version ${next}`,
           );
           break;
         }
@@ -204,12 +215,19 @@ export class OceanusDeployer implements Deployer {
           } catch (e) {
             // --replace: the job was paused for the new version, which does not run; the previous one may.
             if (action.rollBackTo && e instanceof RuntimeFailure && (e.code === 'job-terminal-state' || e.code === 'timed-out')) {
-              return rollBack(jobs, current, { name, version: next, previous: action.rollBackTo.previous, failure: e, lines }, this.session.hints);
+              return rollBack(
+                jobs,
+                current,
+                { name, version: next, previous: action.rollBackTo.previous, failure: e, lines },
+                this.session.hints,
+              );
             }
             throw e;
           }
           const how = action.runType === RunType.Resume ? 'resumed' : 'started';
-          lines.push(`${how} job ${job.JobId} with configuration version ${next}${action.from ? ` from savepoint ${action.from.path}` : ''}`);
+          lines.push(
+            `${how} job ${job.JobId} with configuration version ${next}${action.from ? ` from savepoint ${action.from.path}` : ''}`,
+          );
           lines.push(`job ${job.JobId} is ${jobState(job.Status)}`);
           break;
         }
@@ -289,7 +307,9 @@ export class OceanusDeployer implements Deployer {
 
   private async stopJob(spec: Spec, opts: StopOptions): Promise<{ lines: string[] }> {
     if (opts.savepointDir) {
-      throw new UsageError('--savepoint is for gateway targets; on Oceanus use --pause, which takes a savepoint that the next deploy resumes from');
+      throw new UsageError(
+        '--savepoint is for gateway targets; on Oceanus use --pause, which takes a savepoint that the next deploy resumes from',
+      );
     }
     const jobs = this.jobsOrFail();
     const found = await jobs.find(spec.name);
@@ -299,6 +319,11 @@ export class OceanusDeployer implements Deployer {
       return { lines: [`job ${job.JobId} (${spec.name}) is ${jobState(job.Status)}; nothing to ${opts.pause ? 'pause' : 'stop'}`] };
     }
     const stopped = await jobs.stop(job, Boolean(opts.pause));
-    return { lines: [`${opts.pause ? 'paused' : 'stopped'} job ${stopped.JobId} (${spec.name})`, `job ${stopped.JobId} is ${jobState(stopped.Status)}`] };
+    return {
+      lines: [
+        `${opts.pause ? 'paused' : 'stopped'} job ${stopped.JobId} (${spec.name})`,
+        `job ${stopped.JobId} is ${jobState(stopped.Status)}`,
+      ],
+    };
   }
 }

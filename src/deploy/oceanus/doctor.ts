@@ -48,10 +48,16 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
     job = await jobs.find(spec.name);
   } catch (e) {
     const f = failure(e);
-    const label = isPermissionDenied(e) ? 'Oceanus permissions' : e instanceof OceanusNetworkError ? 'Oceanus endpoint' : 'Oceanus credentials';
+    const label = isPermissionDenied(e)
+      ? 'Oceanus permissions'
+      : e instanceof OceanusNetworkError
+        ? 'Oceanus endpoint'
+        : 'Oceanus credentials';
     return [{ label, ok: false, detail: f.message, fix: (f as RuntimeFailure).detail }];
   }
-  const out: CheckResult[] = [{ label: 'Oceanus credentials', ok: true, detail: `signed requests accepted by ${session.settings.endpoint} in ${t.region}` }];
+  const out: CheckResult[] = [
+    { label: 'Oceanus credentials', ok: true, detail: `signed requests accepted by ${session.settings.endpoint} in ${t.region}` },
+  ];
 
   // Each read is made once; what it could not read is a failure or a denied permission.
   const made: string[] = ['DescribeJobs'];
@@ -67,19 +73,31 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
       return undefined;
     }
   };
-  const clusters = await read('DescribeClusters', () => client.call<DescribeClustersResponse>('DescribeClusters', { ClusterIds: [t.clusterId] }));
+  const clusters = await read('DescribeClusters', () =>
+    client.call<DescribeClustersResponse>('DescribeClusters', { ClusterIds: [t.clusterId] }),
+  );
   const resources = usesBuiltins(t) ? await read('DescribeSystemResources', () => jobs.systemResources()) : undefined;
-  const spaces = t.workspaceId ? await read('DescribeWorkSpaces', () => client.call<DescribeWorkSpacesResponse>('DescribeWorkSpaces', { Offset: 0, Limit: 100 })) : undefined;
+  const spaces = t.workspaceId
+    ? await read('DescribeWorkSpaces', () => client.call<DescribeWorkSpacesResponse>('DescribeWorkSpaces', { Offset: 0, Limit: 100 }))
+    : undefined;
   /** A check that could not be made: the key may not read what it needs. */
-  const notAllowed = (label: string, action: string): CheckResult => ({ label, ok: false, detail: `not checked: the key may not call oceanus:${action}` });
+  const notAllowed = (label: string, action: string): CheckResult => ({
+    label,
+    ok: false,
+    detail: `not checked: the key may not call oceanus:${action}`,
+  });
 
   out.push({
     label: 'Oceanus permissions',
     ok: denied.length === 0,
     detail:
-      (denied.length ? `not allowed: ${denied.map((a) => `oceanus:${a}`).join(', ')}` : `allowed: ${made.map((a) => `oceanus:${a}`).join(', ')}`) +
+      (denied.length
+        ? `not allowed: ${denied.map((a) => `oceanus:${a}`).join(', ')}`
+        : `allowed: ${made.map((a) => `oceanus:${a}`).join(', ')}`) +
       `\nnot checked (they would change something): ${ACTIONS.write.map((a) => `oceanus:${a}`).join(', ')}`,
-    fix: denied.length ? `grant the API key's CAM user ${denied.map((a) => `oceanus:${a}`).join(', ')} (or the QcloudOceanusFullAccess policy)` : undefined,
+    fix: denied.length
+      ? `grant the API key's CAM user ${denied.map((a) => `oceanus:${a}`).join(', ')} (or the QcloudOceanusFullAccess policy)`
+      : undefined,
   });
   if (denied.includes('DescribeClusters')) out.push(notAllowed('Oceanus cluster', 'DescribeClusters'));
   else
@@ -92,7 +110,11 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
       ),
     );
   if (t.workspaceId)
-    out.push(denied.includes('DescribeWorkSpaces') ? notAllowed('Oceanus workspace', 'DescribeWorkSpaces') : workspaceCheck(t, spaces, errors.get('DescribeWorkSpaces')));
+    out.push(
+      denied.includes('DescribeWorkSpaces')
+        ? notAllowed('Oceanus workspace', 'DescribeWorkSpaces')
+        : workspaceCheck(t, spaces, errors.get('DescribeWorkSpaces')),
+    );
   const resourcesError = errors.get('DescribeSystemResources');
   if (denied.includes('DescribeSystemResources')) out.push(notAllowed('Oceanus connectors', 'DescribeSystemResources'));
   else if (resources) out.push(connectorCheck(t, resources));
@@ -103,7 +125,10 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
     detail: job
       ? `job ${job.JobId} (${job.Name}) is ${jobState(job.Status)}${job.PublishedJobConfigVersion ? `, runs configuration version ${job.PublishedJobConfigVersion}` : ''}${job.LastOpResult ? `; last operation: ${job.LastOpResult}` : ''}`
       : `no job named ${spec.name} yet: deploy creates it`,
-    fix: job && job.JobType !== undefined && job.JobType !== 1 ? `job ${job.JobId} is not a SQL job: rename the pipeline or delete that job` : undefined,
+    fix:
+      job && job.JobType !== undefined && job.JobType !== 1
+        ? `job ${job.JobId} is not a SQL job: rename the pipeline or delete that job`
+        : undefined,
   });
   return out;
 }

@@ -38,7 +38,9 @@ export function isThrottled(code: string): boolean {
 
 /** Codes after which a retry may succeed, though the request may have had an effect. */
 export function isTransient(code: string): boolean {
-  return ['InternalError', 'InternalError.SystemError', 'InternalError.DB', 'InternalError.CamCgwError', 'ServiceUnavailable'].includes(code);
+  return ['InternalError', 'InternalError.SystemError', 'InternalError.DB', 'InternalError.CamCgwError', 'ServiceUnavailable'].includes(
+    code,
+  );
 }
 
 /** Codes that mean the key's CAM user may not call the action. */
@@ -70,7 +72,8 @@ function advice(code: string, action: string, h: ErrorHints): string | undefined
   if (PERMISSION_DENIED.includes(code)) {
     return `the API key is not allowed to call oceanus:${action}; grant its CAM user ${PERMISSIONS} (e.g. the QcloudOceanusFullAccess policy) on cluster ${h.clusterId}`;
   }
-  if (isThrottled(code)) return `Oceanus kept throttling ${action} (${code}) after retries; wait a minute and run again, or deploy less often`;
+  if (isThrottled(code))
+    return `Oceanus kept throttling ${action} (${code}) after retries; wait a minute and run again, or deploy less often`;
   switch (code) {
     case 'AuthFailure.SignatureFailure':
       return `Oceanus rejected the request signature: the secret key does not match the SecretId; set ${h.secretKeySource} to the SecretKey that belongs to ${h.secretIdSource} (no quotes or spaces around it)`;

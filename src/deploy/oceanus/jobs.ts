@@ -160,12 +160,15 @@ export function stopParams(t: OceanusTarget, jobId: string, stopType: number): S
 export function toJobState(job: JobV1, versionsKept?: number): JobState {
   const details: string[] = [];
   if (job.StatusDesc) details.push(`status: ${job.StatusDesc}`);
-  if (job.Status === JobStatus.Failed) details.push(`failed: ${job.LastOpResult || "Oceanus gives no reason; see the job's events in the console"}`);
+  if (job.Status === JobStatus.Failed)
+    details.push(`failed: ${job.LastOpResult || "Oceanus gives no reason; see the job's events in the console"}`);
   else if (job.LastOpResult) details.push(`last operation: ${job.LastOpResult}`);
   if (job.ProgressDesc) details.push(`in progress: ${job.ProgressDesc}`);
   if (job.Status === JobStatus.Running && job.CurrentRunMillis !== undefined) details.push(`running for ${duration(job.CurrentRunMillis)}`);
   const versions = [
-    job.PublishedJobConfigVersion ? `${job.Status === JobStatus.Running ? 'runs' : 'published'} version ${job.PublishedJobConfigVersion}` : '',
+    job.PublishedJobConfigVersion
+      ? `${job.Status === JobStatus.Running ? 'runs' : 'published'} version ${job.PublishedJobConfigVersion}`
+      : '',
     job.LatestJobConfigVersion ? `latest version ${job.LatestJobConfigVersion}` : '',
     versionsKept !== undefined ? `${versionsKept} of ${MAX_CONFIG_VERSIONS} versions kept` : '',
   ].filter(Boolean);
@@ -197,14 +200,22 @@ function duration(ms: number): string {
  * failed job started again that failed again): the version it runs, or its last result, changed.
  */
 function changed(before: JobV1, now: JobV1): boolean {
-  return now.PublishedJobConfigVersion !== before.PublishedJobConfigVersion || now.LastOpResult !== before.LastOpResult || now.StartTime !== before.StartTime;
+  return (
+    now.PublishedJobConfigVersion !== before.PublishedJobConfigVersion ||
+    now.LastOpResult !== before.LastOpResult ||
+    now.StartTime !== before.StartTime
+  );
 }
 
 /** A job that was never run: created (1) or given a configuration (2); never the outcome of an operation. */
 const NOT_STARTED: ReadonlySet<number> = new Set([JobStatus.Uninitialized, JobStatus.Unpublished]);
 
 /** Answers to a resent RunJobs or StopJobs that mean the first one was carried out. */
-const ALREADY_UNDER_WAY = ['ResourceInUse.InstanceInProcess', 'ResourceUnavailable.NotAllowedToBeStopOrPause', 'FailedOperation.NoRunningJobInstancesFoundForJobId'];
+const ALREADY_UNDER_WAY = [
+  'ResourceInUse.InstanceInProcess',
+  'ResourceUnavailable.NotAllowedToBeStopOrPause',
+  'FailedOperation.NoRunningJobInstancesFoundForJobId',
+];
 
 const DUPLICATE_NAME = ['InvalidParameterValue.JobNameExisted', 'FailedOperation.DuplicatedJobName'];
 
@@ -267,7 +278,10 @@ export class OceanusJobs {
   async systemResources(): Promise<SystemResourceItem[]> {
     const all: SystemResourceItem[] = [];
     for (;;) {
-      const r = await this.client.call<DescribeSystemResourcesResponse>('DescribeSystemResources', systemResourcesParams(this.target, all.length));
+      const r = await this.client.call<DescribeSystemResourcesResponse>(
+        'DescribeSystemResources',
+        systemResourcesParams(this.target, all.length),
+      );
       const page = r.ResourceSet ?? [];
       all.push(...page);
       if (page.length === 0 || all.length >= (r.TotalCount ?? 0)) return all;
@@ -276,13 +290,24 @@ export class OceanusJobs {
 
   /** How many configuration versions the job keeps (at most 100). */
   async versionCount(jobId: string): Promise<number> {
-    const r = await this.client.call<DescribeJobConfigsResponse>('DescribeJobConfigs', { JobId: jobId, Offset: 0, Limit: 1, ...workspace(this.target) });
+    const r = await this.client.call<DescribeJobConfigsResponse>('DescribeJobConfigs', {
+      JobId: jobId,
+      Offset: 0,
+      Limit: 1,
+      ...workspace(this.target),
+    });
     return r.TotalCount ?? 0;
   }
 
   /** One configuration version of a job, or undefined when the job no longer has it. */
   async config(jobId: string, version: number): Promise<JobConfig | undefined> {
-    const params: DescribeJobConfigsRequest = { JobId: jobId, JobConfigVersions: [version], Offset: 0, Limit: 1, ...workspace(this.target) };
+    const params: DescribeJobConfigsRequest = {
+      JobId: jobId,
+      JobConfigVersions: [version],
+      Offset: 0,
+      Limit: 1,
+      ...workspace(this.target),
+    };
     const r = await this.client.call<DescribeJobConfigsResponse>('DescribeJobConfigs', params);
     return (r.JobConfigSet ?? []).find((c) => c.Version === version);
   }
@@ -294,7 +319,10 @@ export class OceanusJobs {
   async newestStopSavepoint(jobId: string): Promise<Savepoint | undefined> {
     const all: Savepoint[] = [];
     for (let offset = 0; ;) {
-      const r = await this.client.call<DescribeJobSavepointResponse>('DescribeJobSavepoint', stopSavepointParams(this.target, jobId, offset));
+      const r = await this.client.call<DescribeJobSavepointResponse>(
+        'DescribeJobSavepoint',
+        stopSavepointParams(this.target, jobId, offset),
+      );
       const page = r.Savepoint ?? [];
       all.push(...page);
       offset += page.length;
@@ -381,7 +409,11 @@ export class OceanusJobs {
       if (steady && !notYet) {
         end(jobState(now.Status));
         const detail = toJobState(now).details.join('\n');
-        throw new RuntimeFailure(`Oceanus job ${now.JobId} (${now.Name}) did not ${verb}: it is ${jobState(now.Status)}`, detail || undefined, 'job-terminal-state');
+        throw new RuntimeFailure(
+          `Oceanus job ${now.JobId} (${now.Name}) did not ${verb}: it is ${jobState(now.Status)}`,
+          detail || undefined,
+          'job-terminal-state',
+        );
       }
       if (Date.now() >= deadline) {
         end(`timed out, ${jobState(now.Status)}`);

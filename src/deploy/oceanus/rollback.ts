@@ -26,13 +26,16 @@ export async function rollBack(jobs: OceanusJobs, job: JobV1, at: FailedUpgrade,
   const id = job.JobId;
   const what = `configuration version ${version} of ${name} did not run: ${failure.message}`;
   const why = failure.detail && [`version ${version}, when it did not run:`, ...failure.detail.split('\n').map((l) => `  ${l}`)].join('\n');
-  const fail = (reason: string, more?: string): RuntimeFailure => new RuntimeFailure(`${what}; ${reason}`, [why, more].filter(Boolean).join('\n') || undefined, 'upgrade-failed');
+  const fail = (reason: string, more?: string): RuntimeFailure =>
+    new RuntimeFailure(`${what}; ${reason}`, [why, more].filter(Boolean).join('\n') || undefined, 'upgrade-failed');
   const recover = (path?: string) =>
     path
       ? `its state is in savepoint ${path}: fix the pipeline and deploy with --from-savepoint ${path}`
       : `find the savepoint Oceanus took when pausing it in the console (job ${id}, savepoints), then fix the pipeline and deploy with --from-savepoint <its path>`;
   if (!previous) {
-    throw fail(`nothing was rolled back: Oceanus did not say which configuration version job ${id} ran before (PublishedJobConfigVersion); ${recover()}`);
+    throw fail(
+      `nothing was rolled back: Oceanus did not say which configuration version job ${id} ran before (PublishedJobConfigVersion); ${recover()}`,
+    );
   }
   let path: string | undefined;
   let now = job;

@@ -45,7 +45,8 @@ export function oceanusSession(target: OceanusTarget, env: NodeJS.ProcessEnv, pr
       maxAttempts: settings.maxAttempts,
       retryBaseMs: settings.retryBaseMs,
       requestTimeoutMs: settings.requestTimeoutMs,
-      onRetry: (_action, attempt, reason) => progress.info(`Oceanus ${reason}; retrying (attempt ${attempt + 1} of ${settings.maxAttempts})`),
+      onRetry: (_action, attempt, reason) =>
+        progress.info(`Oceanus ${reason}; retrying (attempt ${attempt + 1} of ${settings.maxAttempts})`),
     });
   return {
     settings,
@@ -53,7 +54,8 @@ export function oceanusSession(target: OceanusTarget, env: NodeJS.ProcessEnv, pr
     credentials: credentialsOf(target),
     missingCredentials: () => missingCredentials(target),
     client,
-    jobs: (credentials) => new OceanusJobs(client(credentials), target, { pollMs: settings.pollMs, timeoutMs: settings.timeoutMs, sleep, progress }),
+    jobs: (credentials) =>
+      new OceanusJobs(client(credentials), target, { pollMs: settings.pollMs, timeoutMs: settings.timeoutMs, sleep, progress }),
   };
 }
 
@@ -68,7 +70,9 @@ function readSettings(target: OceanusTarget, env: NodeJS.ProcessEnv): OceanusSet
     url = undefined;
   }
   if (!url || !/^https?:$/.test(url.protocol)) {
-    throw new UsageError(`the Oceanus endpoint '${endpoint}' is not an http:// or https:// URL (targets.${target.name}.endpoint or UVPV_OCEANUS_ENDPOINT)`);
+    throw new UsageError(
+      `the Oceanus endpoint '${endpoint}' is not an http:// or https:// URL (targets.${target.name}.endpoint or UVPV_OCEANUS_ENDPOINT)`,
+    );
   }
   return { ...read, endpoint: url.origin };
 }
@@ -92,5 +96,8 @@ function credentialsOf(target: OceanusTarget): OceanusCredentials | undefined {
 
 function missingCredentials(target: OceanusTarget): UsageError {
   const missing = (['secretId', 'secretKey'] as const).filter((k) => !valueOf(target[k])).map((k) => sourceOf(target, k));
-  return new UsageError(`the Oceanus target '${target.name}' needs Tencent Cloud API credentials`, `set ${missing.join(' and ')} (an API key from the CAM console)`);
+  return new UsageError(
+    `the Oceanus target '${target.name}' needs Tencent Cloud API credentials`,
+    `set ${missing.join(' and ')} (an API key from the CAM console)`,
+  );
 }

@@ -56,7 +56,9 @@ export function tc3Sign(input: Tc3Input): Tc3Signature {
   }
   const signedHeaders = names.join(';');
   const canonicalHeaders = entries.map(([name, value]) => `${name}:${value}\n`).join('');
-  const canonicalRequest = [input.method ?? 'POST', '/', input.query ?? '', canonicalHeaders, signedHeaders, sha256Hex(input.payload)].join('\n');
+  const canonicalRequest = [input.method ?? 'POST', '/', input.query ?? '', canonicalHeaders, signedHeaders, sha256Hex(input.payload)].join(
+    '\n',
+  );
 
   const date = utcDate(input.timestamp);
   const credentialScope = `${date}/${input.service}/tc3_request`;
@@ -78,7 +80,10 @@ export interface ParsedAuthorization {
 
 /** Splits an `Authorization: TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` value. */
 export function parseTc3Authorization(value: string): ParsedAuthorization | undefined {
-  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(value.trim());
+  const m =
+    /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([^/]+)\/([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+      value.trim(),
+    );
   if (!m) return undefined;
   return { secretId: m[1], date: m[2], service: m[3], terminator: m[4], signedHeaders: m[5].split(';'), signature: m[6] };
 }

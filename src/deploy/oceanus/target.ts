@@ -23,6 +23,8 @@ export const oceanusTargetSchema = z.strictObject({
   taskManagerCu: z.number({ error: CU_HELP }).default(1),
   connectors: z.enum(['auto', 'none']).default('auto'),
   resourceRefs: z
-    .array(z.strictObject({ resourceId: text, version: int.default(-1), type: int.default(0) }), { error: help('expected a list of {resourceId, version, type}') })
+    .array(z.strictObject({ resourceId: text, version: int.default(-1), type: int.default(0) }), {
+      error: help('expected a list of {resourceId, version, type}'),
+    })
     .optional(),
 });

@@ -74,7 +74,9 @@ function namesIn(statement: string, known: ReadonlySet<string>): string[] {
  */
 export function metricChanges(changes: readonly StatementChange[], sinks: readonly { metric: string; table: string }[]): MetricChange[] {
   const of = (subject: string) => changes.find((c) => c.subject === subject);
-  const relations = new Map(changes.flatMap((c) => (/^(TABLE|VIEW) /.test(c.subject) ? [[c.subject.replace(/^(TABLE|VIEW) /, ''), c] as const] : [])));
+  const relations = new Map(
+    changes.flatMap((c) => (/^(TABLE|VIEW) /.test(c.subject) ? [[c.subject.replace(/^(TABLE|VIEW) /, ''), c] as const] : [])),
+  );
   const known = new Set(relations.keys());
   /** Whether a statement, or what it reads, changed. */
   const touched = (c: StatementChange | undefined, seen = new Set<string>()): boolean => {

@@ -11,13 +11,22 @@ const VERDICT: Readonly<Record<StateVerdict, string>> = {
 };
 
 export function renderPlan(pipeline: string, target: string, plan: UpgradePlan): string[] {
-  if (!plan.running) return [`${pipeline}: no job runs on target ${target}; deploy would start one:`, ...plan.statements.map((s) => `  + ${s.subject}`)];
+  if (!plan.running)
+    return [`${pipeline}: no job runs on target ${target}; deploy would start one:`, ...plan.statements.map((s) => `  + ${s.subject}`)];
   const lines = [`${pipeline}: job ${plan.running.jid} (${plan.running.state}) on target ${target}`];
   if (!plan.sqlKept) {
-    return [...lines, '  it carries no SQL uvpv kept with it (deployed by hand, or by an older uvpv): what would change cannot be told; deploy --replace would replace it'];
+    return [
+      ...lines,
+      '  it carries no SQL uvpv kept with it (deployed by hand, or by an older uvpv): what would change cannot be told; deploy --replace would replace it',
+    ];
   }
-  const counts = (['changed', 'added', 'removed', 'unchanged'] as const).map((c) => [c, plan.statements.filter((s) => s.change === c).length] as const).filter(([, n]) => n > 0);
-  lines.push('', `statements (the running job's SQL, read back from the job, against the new): ${counts.map(([c, n]) => `${n} ${c}`).join(', ')}`);
+  const counts = (['changed', 'added', 'removed', 'unchanged'] as const)
+    .map((c) => [c, plan.statements.filter((s) => s.change === c).length] as const)
+    .filter(([, n]) => n > 0);
+  lines.push(
+    '',
+    `statements (the running job's SQL, read back from the job, against the new): ${counts.map(([c, n]) => `${n} ${c}`).join(', ')}`,
+  );
   for (const s of plan.statements.filter((x) => x.change !== 'unchanged')) {
     lines.push(`  ${s.change === 'added' ? '+' : s.change === 'removed' ? '-' : '~'} ${s.subject}`);
     if (s.change === 'changed') lines.push(...changedLines(s.before, s.after).map((l) => `      ${l}`));

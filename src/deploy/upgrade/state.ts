@@ -37,7 +37,8 @@ const STATEFUL =
 const isSource = (operator: string) => operator.startsWith('Source: ');
 
 /** What dropping a source's state means, said wherever it is dropped. */
-const OFFSETS_LOST = '; dropping it loses the read offsets: the new source reads from its startup mode again (earliest-offset: the whole topic, counting its windows again)';
+const OFFSETS_LOST =
+  '; dropping it loses the read offsets: the new source reads from its startup mode again (earliest-offset: the whole topic, counting its windows again)';
 
 /** `Deduplicate[12]` → `Deduplicate`; `[12]:Deduplicate(...)` → `Deduplicate(...)`: node numbers change with every plan. */
 const operatorName = (n: PlanNode) => n.type.replace(/\[\d+\]/g, '').trim();
@@ -99,7 +100,10 @@ export function stateVerdicts(running: ExecutionPlan, next: ExecutionPlan): Stat
       });
     } else if (operatorName(successor) !== base.operator || (!isSource(base.operator) && description(successor) !== description(node))) {
       const [was, now] = difference(description(node), description(successor));
-      const what = operatorName(successor) === base.operator ? `${base.operator} with ${now}, where it had ${was}` : `${operatorName(successor)}, where it was ${base.operator}`;
+      const what =
+        operatorName(successor) === base.operator
+          ? `${base.operator} with ${now}, where it had ${was}`
+          : `${operatorName(successor)}, where it was ${base.operator}`;
       parts.push({ ...base, verdict: 'cannot restore', why: `its id now belongs to ${what}: its state does not fit it` });
     } else if (isSource(base.operator)) {
       parts.push({ ...base, verdict: 'carries over', why: 'the same source at the same id: it resumes at its read offsets' });
@@ -112,7 +116,12 @@ export function stateVerdicts(running: ExecutionPlan, next: ExecutionPlan): Stat
     return id === undefined || !oldHashes.has(id);
   };
   for (const node of next.nodes.filter((n) => STATEFUL.test(operatorName(n)) && isNew(n))) {
-    parts.push({ operator: operatorName(node), feeds: feeds(next, node), verdict: 'new', why: 'no operator of the running job had its id' });
+    parts.push({
+      operator: operatorName(node),
+      feeds: feeds(next, node),
+      verdict: 'new',
+      why: 'no operator of the running job had its id',
+    });
   }
   return parts;
 }
