@@ -35,7 +35,8 @@ import { JOBS, ROWS_KEY, type BenchContext, type BenchJob } from './jobs';
 import { digestOf, keyDigests } from './digest';
 import { collectGarbage, memorySampler, type FlinkRest } from './memory';
 import { busyThreshold, cpuMeter, cpuSeconds, loadAverage, MEASURED_PROCESSES, type MeasuredProcess, type Pids } from './processes';
-import { median, pairedRatio, seededRandom, shuffled, type PairedRatio } from './stats';
+import { prng } from '../src/util/random';
+import { median, pairedRatio, shuffled, type PairedRatio } from './stats';
 
 export interface BenchOptions {
   spec: string;
@@ -296,7 +297,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       for (const job of jobs) await runJob(job, sizes[0], `w${round}`, `warm-up ${round}`, { round: 0, order: 0 });
     }
     const runs = new Map<string, JobRun[]>(jobs.map((job) => [job.name, []]));
-    const random = seededRandom(opts.seed);
+    const random = prng(opts.seed);
     const items = jobs.flatMap((job) => sizes.map((size) => ({ job, size })));
     for (let round = 1; round <= opts.rounds; round++) {
       const order = shuffled(items, random);

@@ -1,19 +1,8 @@
 /**
- * The bench's arithmetic: a seeded random source (so a run's order and intervals can be
- * repeated), paired ratios over rounds, their median, range and a bootstrap 95% interval.
+ * The bench's arithmetic, on the project's seeded random source (so a run's order and intervals
+ * can be repeated): paired ratios over rounds, their median, range and a bootstrap 95% interval.
  */
-
-/** A seeded generator of numbers in [0, 1) (mulberry32: small, fast, good enough to shuffle and resample). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../src/util/random';
 
 /** A copy of `items` in a random order (Fisher–Yates). */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
@@ -64,7 +53,7 @@ export function pairedRatio(a: readonly number[], b: readonly number[], seed: nu
     return Number.isFinite(x) && Number.isFinite(y) && x > 0 && y > 0 ? [x / y] : [];
   });
   if (perRound.length === 0) return undefined;
-  const random = seededRandom(seed);
+  const random = prng(seed);
   const medians: number[] = [];
   for (let k = 0; k < BOOTSTRAP_RESAMPLES; k++) {
     medians.push(median(perRound.map(() => perRound[Math.floor(random() * perRound.length)])));
