@@ -228,7 +228,7 @@ const BASELINE_FILE = join(__dirname, 'baseline.sql');
 
 const BASELINE: BenchJob = fileJob(
   'baseline',
-  'the common hand-written style (bench/baseline.sql): legacy `GROUP BY HOP(...)`, one SADD per browse row, no tuning options',
+  'the common hand-written style (bench/baseline.sql): legacy `GROUP BY HOP(...)`, every browse row to the SADD sink, no tuning options',
   BASELINE_FILE,
 );
 

@@ -69,30 +69,36 @@ test('the bench runs the ceiling, the generated job, the baseline, the anchors a
     expect(j.output.lists.pagevisits.reduce((a, b) => a + b, 0)).toBe(2 * browse.length); // each row in 2 hopping windows
   }
   expect(generated.output.lists.pagevisits).toEqual(baseline.output.lists.pagevisits);
-  // Each member is added once by the generated job (the stack's connector, uvpv's, skips the members
-  // it already wrote); the baseline adds one per browse row.
-  expect(generated.redisByCommand.sadd).toBe(browsers);
-  expect(baseline.redisByCommand.sadd).toBe(browse.length);
+  // The members reach the set in fewer SADDs than there are members: the stack's connector, uvpv's,
+  // skips members it already wrote and sends a batch's members of one key as one variadic SADD, for
+  // the generated job and for the baseline's row per browse record alike.
+  for (const j of [generated, baseline]) {
+    expect(j.redisByCommand.sadd).toBeGreaterThan(0);
+    expect(j.redisByCommand.sadd).toBeLessThan(browsers);
+  }
   expect(generated.redisByCommand.lpush).toBe(baseline.redisByCommand.lpush);
   // The per-window counts are computed once for both metrics that read them: one window aggregation.
   expect(generated.vertices.filter((v) => v.name.includes('GlobalWindowAggregate'))).toHaveLength(1);
   // No deduplication task in the job: the members go straight from the source's task to the sink.
   expect(generated.vertices.filter((v) => v.name.startsWith('Deduplicate'))).toEqual([]);
   expect(r.uvMemory.setBytes).toBeGreaterThan(r.uvMemory.hllBytes);
-  // The variant computes the reference metrics as the generated job does, and its own on top: one
-  // HSET per window and product (every browse row has a product here, so they add up to the PV
-  // list), and a ZADD per member of each window's top 10.
+  // The variant computes the reference metrics as the generated job does, and its own on top: a
+  // field per window and product (every browse row has a product here, so they add up to the PV
+  // list), and each window's top 10; the connector sends a batch's fields (members) of one key as
+  // one variadic HSET (ZADD), so each key takes at least one command and fewer than its fields.
   expect(byProduct.adds).toEqual(['pv_by_product', 'top_products']);
   expect(byProduct.output.sets).toEqual(generated.output.sets);
   expect(byProduct.output.lists).toEqual(generated.output.lists);
   const hashes = Object.values(byProduct.output.hashes);
   expect(hashes).toHaveLength(generated.output.lists.pagevisits.length);
   expect(hashes.reduce((a, h) => a + h.total, 0)).toBe(2 * browse.length);
-  expect(byProduct.redisByCommand.hset).toBe(hashes.reduce((a, h) => a + h.fields, 0));
+  expect(byProduct.redisByCommand.hset).toBeGreaterThanOrEqual(hashes.length);
+  expect(byProduct.redisByCommand.hset).toBeLessThan(hashes.reduce((a, h) => a + h.fields, 0));
   const zsets = Object.values(byProduct.output.zsets);
   expect(zsets).toHaveLength(hashes.length);
   expect(Math.max(...zsets)).toBe(10);
-  expect(byProduct.redisByCommand.zadd).toBe(zsets.reduce((a, b) => a + b, 0));
+  expect(byProduct.redisByCommand.zadd).toBeGreaterThanOrEqual(zsets.length);
+  expect(byProduct.redisByCommand.zadd).toBeLessThan(zsets.reduce((a, b) => a + b, 0));
 
   const out = join(mkdtempSync(join(tmpdir(), 'uvpv-bench-')), 'results.md');
   writeFileSync(out, resultsMarkdown(r, 'test', new Date()));
