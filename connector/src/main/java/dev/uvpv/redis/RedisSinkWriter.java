@@ -121,7 +121,8 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         this.command = sink.command();
         this.readers = new RedisValueFormat.ColumnReader[sink.columnTypes().size()];
         for (int i = 0; i < readers.length; i++) {
-            readers[i] = RedisValueFormat.reader(sink.columnTypes().get(i), i);
+            // column 0 is the key: one value for every row unless the key has a per-row placeholder
+            readers[i] = RedisValueFormat.reader(sink.columnTypes().get(i), i, i == 0);
         }
         String ttlSeconds = sink.ttlSeconds() > 0 && command.expires() ? String.valueOf(sink.ttlSeconds()) : null;
         this.listFields = sink.listPushIfNewerFields() == null ? null : String.join(",", sink.listPushIfNewerFields());

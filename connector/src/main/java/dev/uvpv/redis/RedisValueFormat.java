@@ -2,6 +2,8 @@ package dev.uvpv.redis;
 
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.logical.LogicalType;
 
@@ -53,8 +55,23 @@ final class RedisValueFormat {
 
     /** A reader for column {@code pos} of type {@code type}, which {@link #supports} must accept. */
     static ColumnReader reader(LogicalType type, int pos) {
+        return reader(type, pos, false);
+    }
+
+    /**
+     * As {@link #reader(LogicalType, int)}; with {@code repeats}, a CHAR/VARCHAR column whose value is
+     * mostly the same from row to row (a key without a per-row placeholder) reuses the string it made
+     * for the last row when the bytes are equal, instead of decoding them again for every row.
+     */
+    static ColumnReader reader(LogicalType type, int pos, boolean repeats) {
         RowData.FieldGetter getter = RowData.createFieldGetter(type, pos);
         switch (type.getTypeRoot()) {
+            case CHAR:
+            case VARCHAR:
+                return repeats ? new RepeatingStringReader(getter) : row -> {
+                    Object v = getter.getFieldOrNull(row);
+                    return v == null ? null : v.toString();
+                };
             case DECIMAL:
                 return row -> {
                     DecimalData v = (DecimalData) getter.getFieldOrNull(row);
@@ -78,6 +95,31 @@ final class RedisValueFormat {
                     Object v = getter.getFieldOrNull(row);
                     return v == null ? null : v.toString();
                 };
+        }
+    }
+
+    /** Remembers the last value's bytes (a copy: Flink reuses the row's memory) and its string. */
+    private static final class RepeatingStringReader implements ColumnReader {
+        private static final long serialVersionUID = 1L;
+        private final RowData.FieldGetter getter;
+        private transient StringData lastValue;
+        private transient String lastText;
+
+        RepeatingStringReader(RowData.FieldGetter getter) {
+            this.getter = getter;
+        }
+
+        @Override
+        public String read(RowData row) {
+            StringData v = (StringData) getter.getFieldOrNull(row);
+            if (v == null) {
+                return null;
+            }
+            if (!v.equals(lastValue)) {
+                lastValue = v instanceof BinaryStringData ? ((BinaryStringData) v).copy() : StringData.fromString(v.toString());
+                lastText = v.toString();
+            }
+            return lastText;
         }
     }
 }
