@@ -73,6 +73,8 @@ export interface FakeResource {
   LatestResourceConfigVersion: number;
   /** The connector identifier the JAR provides ('kafka', 'redis'). */
   provides: string;
+  /** 1 (default): Oceanus provides it; 2: a user uploaded it. */
+  SystemProvide?: number;
 }
 
 export interface FakeCluster {
@@ -428,7 +430,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     WorkSpaceId: j.WorkSpaceId,
     LatestJobConfigVersion: j.latestVersion,
     LatestValidJobConfigVersion: Math.max(0, ...j.configs.map((c) => c.Version)),
-    PublishedJobConfigVersion: j.published ?? 0,
+    // -1 for a job never published, as DescribeJobs' documented example shows.
+    PublishedJobConfigVersion: j.published ?? -1,
     ...(j.startedAt ? { StartTime: new Date(j.startedAt).toISOString().replace('T', ' ').slice(0, 19) } : {}),
     ...(j.Status === 4 && j.startedAt
       ? { CurrentRunMillis: Date.now() - j.startedAt, WebUIUrl: `http://127.0.0.1:${port}/flinkui/${j.ClusterId}/${j.JobId}/` }
@@ -605,7 +608,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         Name: r.Name,
         ResourceType: 1,
         LatestResourceConfigVersion: r.LatestResourceConfigVersion,
-        SystemProvide: 1,
+        SystemProvide: r.SystemProvide ?? 1,
       }));
       return { TotalCount: set.length, ResourceSet: set.slice(0, limit) };
     },

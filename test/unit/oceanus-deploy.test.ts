@@ -771,3 +771,73 @@ describe('what a configuration version carries', () => {
     expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 101 });
   });
 });
+
+describe('what the SDK models and API examples say', () => {
+  test('a job never published (PublishedJobConfigVersion -1) shows "never published", never "version -1"', async () => {
+    const job = fake.addJob('uvpv-demo');
+    const r = await uvpv(['status', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(fake.state.requests.some((q) => q.action === 'DescribeJobs')).toBe(true);
+    expect(r.out).toContain(`uvpv-demo: CREATED (job ${job.JobId}`);
+    expect(r.out).toContain('  configuration: never published');
+    expect(r.out).not.toContain('-1');
+  });
+
+  test('--replace of a job that never published a version (-1) aims no rollback at version -1', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const [job] = fake.state.jobs;
+    // As if Oceanus did not know which version the running job was started with.
+    job.published = undefined;
+    fake.inject('RunJobs', { failRun: 'the new version does not start' });
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('nothing was rolled back: Oceanus did not say which configuration version');
+    expect(job.runs.map((x) => x.JobConfigVersion)).not.toContain(-1);
+  });
+
+  test("a resent StopJobs refused with ResourceUnavailable.NoRunningJobInstancesFoundForJobId (the SDK's spelling) counts as under way", async () => {
+    await fake.close();
+    fake = await startFake({ lagPolls: 2 });
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    fake.inject('StopJobs', { network: 'after' });
+    fake.inject('StopJobs', { code: 'ResourceUnavailable.NoRunningJobInstancesFoundForJobId', message: 'no running instance' });
+    const r = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect(fake.state.requests.filter((q) => q.action === 'StopJobs').map((q) => q.error)).toEqual([
+      'network',
+      'ResourceUnavailable.NoRunningJobInstancesFoundForJobId',
+    ]);
+    expect(fake.state.jobs[0].Status).toBe(5);
+  });
+
+  test("the system's connector resources (SystemProvide 1) are referenced before a user's JAR of the same name (2)", async () => {
+    await fake.close();
+    fake = await startFake({
+      systemResources: [
+        {
+          ResourceId: 'resource-user-kafka',
+          Name: 'flink-connector-kafka',
+          LatestResourceConfigVersion: 9,
+          provides: 'kafka',
+          SystemProvide: 2,
+        },
+        { ResourceId: 'resource-kafka', Name: 'flink-connector-kafka-1.16', LatestResourceConfigVersion: 5, provides: 'kafka' },
+        {
+          ResourceId: 'resource-user-redis',
+          Name: 'flink-connector-redis',
+          LatestResourceConfigVersion: 1,
+          provides: 'redis',
+          SystemProvide: 2,
+        },
+      ],
+    });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(0);
+    // Kafka: the system's, though the user's has the plain name; Redis: only a user's is listed, so it is taken, and said so.
+    expect(fake.state.jobs[0].configs[0].ResourceRefs).toEqual([
+      { ResourceId: 'resource-kafka', Version: 5, Type: 0 },
+      { ResourceId: 'resource-user-redis', Version: 1, Type: 0 },
+    ]);
+    expect(r.out).toContain('flink-connector-redis (resource-user-redis, version 1, uploaded by a user)');
+  });
+});

@@ -7,7 +7,7 @@
 import type { OceanusSettings } from '../../io/settings';
 import type { OceanusTarget } from '../../pipeline/types';
 import type { DeployRequest } from '../deployer';
-import { EMPTY_METADATA, JobStatus, RunType, StopType, type JobV1, type ResourceRef } from './api';
+import { EMPTY_METADATA, JobStatus, publishedVersion, RunType, StopType, type JobV1, type ResourceRef } from './api';
 import { configParams, createJobParams, runParams, stopParams, stopSavepointParams, type ConfigInput, type StartFrom } from './jobs';
 
 /** The resources a configuration version references, and the line that says which. */
@@ -53,7 +53,7 @@ export function deployActions({ req, job, sql, checkpointSeconds, resources }: D
     kind: 'run-job',
     runType: resume ? RunType.Resume : RunType.Start,
     ...(req.fromSavepoint ? { from: { path: req.fromSavepoint } } : {}),
-    ...(pause ? { rollBackTo: { previous: job?.PublishedJobConfigVersion || undefined } } : {}),
+    ...(pause ? { rollBackTo: { previous: publishedVersion(job) } } : {}),
   });
   return actions;
 }

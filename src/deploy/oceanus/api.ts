@@ -27,6 +27,9 @@ export const JobStatus = {
   Failed: -1,
 } as const;
 
+/** CreateJob's `Name`: "fewer than 50 characters", so at most 49 (a spec's name may have 50 elsewhere). */
+export const MAX_JOB_NAME = 49;
+
 /** `JobType` of CreateJob and JobV1. */
 export const SQL_JOB = 1;
 /** `ClusterType` of CreateJob: 2 is a dedicated cluster, named by `ClusterId`. */
@@ -84,13 +87,19 @@ export interface JobV1 {
   LatestJobConfigVersion?: number;
   /** The highest version number not deleted (not a count: DescribeJobConfigs' TotalCount is). */
   LatestValidJobConfigVersion?: number;
-  /** The version the job runs (or last ran). */
+  /** The version the job runs (or last ran); -1 when it was never published (DescribeJobs' example). Read it with {@link publishedVersion}. */
   PublishedJobConfigVersion?: number;
   WebUIUrl?: string;
   /** While running: how long this run has lasted, ms. */
   CurrentRunMillis?: number;
   StartTime?: string;
   RunningCu?: number;
+}
+
+/** The configuration version a job runs or last ran, or undefined when it never ran one (-1, 0 or absent). */
+export function publishedVersion(job: Pick<JobV1, 'PublishedJobConfigVersion'> | undefined): number | undefined {
+  const v = job?.PublishedJobConfigVersion;
+  return v !== undefined && v > 0 ? v : undefined;
 }
 
 export interface DescribeJobsResponse {
@@ -294,9 +303,13 @@ export interface SystemResourceItem {
   Name: string;
   ResourceType?: number;
   LatestResourceConfigVersion?: number;
-  /** 1: provided by the system. */
+  /** {@link SYSTEM_PROVIDED} (1): provided by the system; 2: uploaded by a user. */
   SystemProvide?: number;
 }
+
+/** `SystemResourceItem.SystemProvide`: Oceanus's own resources, and those a user uploaded. */
+export const SYSTEM_PROVIDED = 1;
+export const USER_PROVIDED = 2;
 
 export interface DescribeSystemResourcesRequest {
   ClusterId?: string;

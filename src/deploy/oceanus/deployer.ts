@@ -28,12 +28,14 @@ import {
   jobState,
   MAX_CONFIG_VERSIONS,
   OCEANUS_VERSION,
+  publishedVersion,
   REFERENCED_JAR,
   RunType,
   SQL_JOB,
   sqlFromProgramArgs,
   StopType,
   type JobV1,
+  USER_PROVIDED,
   type SystemResourceItem,
 } from './api';
 import { explain } from './errors';
@@ -141,7 +143,10 @@ export class OceanusDeployer implements Deployer {
       );
     }
     const refs = found.map((r) => ({ ResourceId: r.ResourceId, Version: r.LatestResourceConfigVersion ?? -1, Type: REFERENCED_JAR }));
-    const names = found.map((r) => `${r.Name} (${r.ResourceId}, version ${r.LatestResourceConfigVersion ?? 'latest'})`);
+    const names = found.map(
+      (r) =>
+        `${r.Name} (${r.ResourceId}, version ${r.LatestResourceConfigVersion ?? 'latest'}${r.SystemProvide === USER_PROVIDED ? ', uploaded by a user' : ''})`,
+    );
     return { refs, line: `references Oceanus's built-in connectors ${names.join(', ')}` };
   }
 
@@ -289,7 +294,7 @@ export class OceanusDeployer implements Deployer {
     const found = await jobs.find(req.spec.name);
     const live = found && LIVE.has(found.Status) ? found : undefined;
     const running = live && { jid: live.JobId, name: live.Name, state: jobState(live.Status) };
-    const version = live?.PublishedJobConfigVersion;
+    const version = publishedVersion(live);
     const config = live && version ? await jobs.config(live.JobId, version) : undefined;
     const sql = sqlFromProgramArgs(config?.ProgramArgs);
     // The SQL on Oceanus holds the resolved secrets, which a plan must never show.

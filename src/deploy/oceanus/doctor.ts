@@ -11,6 +11,7 @@ import {
   ACTIONS,
   ClusterStatus,
   jobState,
+  publishedVersion,
   WORKSPACE_AVAILABLE,
   type Cluster,
   type DescribeClustersResponse,
@@ -123,7 +124,7 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
     label: 'Oceanus job',
     ok: job === undefined || job.JobType === undefined || job.JobType === 1,
     detail: job
-      ? `job ${job.JobId} (${job.Name}) is ${jobState(job.Status)}${job.PublishedJobConfigVersion ? `, runs configuration version ${job.PublishedJobConfigVersion}` : ''}${job.LastOpResult ? `; last operation: ${job.LastOpResult}` : ''}`
+      ? `job ${job.JobId} (${job.Name}) is ${jobState(job.Status)}${publishedVersion(job) ? `, runs configuration version ${publishedVersion(job)}` : ''}${job.LastOpResult ? `; last operation: ${job.LastOpResult}` : ''}`
       : `no job named ${spec.name} yet: deploy creates it`,
     fix:
       job && job.JobType !== undefined && job.JobType !== 1

@@ -15,8 +15,10 @@ import {
   DEDICATED_CLUSTER,
   JobStatus,
   jobState,
+  publishedVersion,
   RunType,
   SQL_JOB,
+  SYSTEM_PROVIDED,
   sqlProgramArgs,
   StopType,
   type CreateJobConfigRequest,
@@ -113,12 +115,17 @@ export function builtinConnectors(resources: readonly SystemResourceItem[]): { f
 /**
  * The built-in resource of a connector: a name with the identifier, the plain
  * `flink-connector-<id>` first, then the shortest (`flink-connector-kafka` before
- * `flink-connector-kafka-0.11`).
+ * `flink-connector-kafka-0.11`). Resources the system provides (`SystemProvide` 1) come before a
+ * user's (2) whatever their names: Oceanus keeps its own connectors matched to the cluster's Flink
+ * version, where a user's JAR of the same name may be any build; a user's is taken only when the
+ * system lists none for the connector.
  */
 function builtinConnector(resources: readonly SystemResourceItem[], identifier: string): SystemResourceItem | undefined {
   const named = resources.filter((r) => r.Name.toLowerCase().includes(identifier));
-  const exact = named.find((r) => r.Name.toLowerCase() === `flink-connector-${identifier}`);
-  return exact ?? [...named].sort((a, b) => a.Name.length - b.Name.length)[0];
+  const system = named.filter((r) => r.SystemProvide === SYSTEM_PROVIDED);
+  const pool = system.length ? system : named;
+  const exact = pool.find((r) => r.Name.toLowerCase() === `flink-connector-${identifier}`);
+  return exact ?? [...pool].sort((a, b) => a.Name.length - b.Name.length)[0];
 }
 
 /** Where a run starts from: a savepoint's path, and its id when known (`Savepoint.SerialId`). */
@@ -166,9 +173,9 @@ export function toJobState(job: JobV1, versionsKept?: number): JobState {
   if (job.ProgressDesc) details.push(`in progress: ${job.ProgressDesc}`);
   if (job.Status === JobStatus.Running && job.CurrentRunMillis !== undefined) details.push(`running for ${duration(job.CurrentRunMillis)}`);
   const versions = [
-    job.PublishedJobConfigVersion
-      ? `${job.Status === JobStatus.Running ? 'runs' : 'published'} version ${job.PublishedJobConfigVersion}`
-      : '',
+    publishedVersion(job)
+      ? `${job.Status === JobStatus.Running ? 'runs' : 'published'} version ${publishedVersion(job)}`
+      : 'never published',
     job.LatestJobConfigVersion ? `latest version ${job.LatestJobConfigVersion}` : '',
     versionsKept !== undefined ? `${versionsKept} of ${MAX_CONFIG_VERSIONS} versions kept` : '',
   ].filter(Boolean);
@@ -214,6 +221,8 @@ const NOT_STARTED: ReadonlySet<number> = new Set([JobStatus.Uninitialized, JobSt
 const ALREADY_UNDER_WAY = [
   'ResourceInUse.InstanceInProcess',
   'ResourceUnavailable.NotAllowedToBeStopOrPause',
+  // The SDK's error list spells it so; the FailedOperation spelling is kept for what an older answer may say.
+  'ResourceUnavailable.NoRunningJobInstancesFoundForJobId',
   'FailedOperation.NoRunningJobInstancesFoundForJobId',
 ];
 
