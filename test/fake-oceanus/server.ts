@@ -7,7 +7,9 @@
  * freshness, and each action's parameters (missing, unknown, wrongly typed). It keeps jobs with
  * their status codes (1 uninitialised, 2 unpublished, 3 in operation, 4 running, 5 stopped,
  * 6 paused, -1 failed) and configuration versions, with the SQL decoded from ProgramArgs.SqlCode.
- * Operations take `pollsToSettle` DescribeJobs calls to finish. Errors can be injected per action.
+ * Every RunJobs and StopJobs takes effect `lagPolls` DescribeJobs calls late (default 3: two polls
+ * still show the state from before), then
+ * takes `pollsToSettle` more to finish. Errors can be injected per action.
  * A pause leaves a savepoint of RecordType 3 (DescribeJobSavepoint lists it), which RunJobs can
  * start a job from (SavepointPath, SavepointId).
  */
@@ -28,8 +30,10 @@ export interface FakeOceanusOptions {
   /** DescribeJobs calls an operation (start, stop) stays "in operation" (default 1). */
   pollsToSettle?: number;
   /**
-   * DescribeJobs calls after an accepted RunJobs or StopJobs that still show the job's state from
-   * before it (default 0), as the real service may before the operation takes effect.
+   * The DescribeJobs call after an accepted RunJobs or StopJobs at which it takes effect: the ones
+   * before it still show the job's state from before the call (lagPolls - 1 of them), as an
+   * asynchronous control plane's may.
+   * Default: UVPV_FAKE_OCEANUS_LAG_POLLS, else {@link DEFAULT_LAG_POLLS}; 0 for none.
    */
   lagPolls?: number;
   /** Largest accepted distance of X-TC-Timestamp from now, in seconds (default 300). */
@@ -83,6 +87,22 @@ export interface FakeCluster {
   Status: number;
   FreeCuNum: number;
   SupportedFlink: string[];
+}
+
+/**
+ * How many polls every transition lags unless a test says otherwise: the fake is as slow to show
+ * an operation as a real control plane may be, so every wait in the deployer is tested with lag.
+ */
+export const DEFAULT_LAG_POLLS = 3;
+
+/** The lag a fake gets: the option, else UVPV_FAKE_OCEANUS_LAG_POLLS, else the default. */
+export function lagPollsOf(opts: Pick<FakeOceanusOptions, 'lagPolls'>, env: NodeJS.ProcessEnv = process.env): number {
+  if (opts.lagPolls !== undefined) return opts.lagPolls;
+  const fromEnv = env.UVPV_FAKE_OCEANUS_LAG_POLLS;
+  if (fromEnv === undefined || fromEnv === '') return DEFAULT_LAG_POLLS;
+  const n = Number(fromEnv);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`UVPV_FAKE_OCEANUS_LAG_POLLS is ${fromEnv}; expected a whole number of polls`);
+  return n;
 }
 
 /** The built-in connectors a fresh fake offers, as Oceanus lists system resources. */
@@ -151,6 +171,8 @@ export interface FakeRequest {
   headers: IncomingMessage['headers'];
   /** The error code answered, if any. */
   error?: string;
+  /** DescribeJobs: the state and published version of each job it answered with. */
+  seen?: { Status: number; PublishedJobConfigVersion: number }[];
 }
 
 export interface FakeOceanus {
@@ -316,6 +338,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
   const requests: FakeRequest[] = [];
   const injections: { action: string; injection: Injection; times: number }[] = [];
   const pollsToSettle = opts.pollsToSettle ?? 1;
+  const lagPolls = lagPollsOf(opts);
   const systemResources = opts.systemResources ?? BUILTIN_RESOURCES;
   const clusters: FakeCluster[] = (opts.clusters ?? (opts.clusterIds ?? []).map((ClusterId): Partial<FakeCluster> => ({ ClusterId }))).map(
     (c) => ({
@@ -379,7 +402,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       job.LastOpResult = '';
       effect?.();
     };
-    const lag = opts.lagPolls ?? 0;
+    const lag = lagPolls;
     if (lag === 0) start();
     const pending: NonNullable<FakeJob['pending']> = { to, polls: pollsToSettle, lag, failure, start, done };
     job.pending = pending;
@@ -465,7 +488,10 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         found = found.filter(match);
       }
       found.forEach(settle);
-      return { TotalCount: found.length, JobSet: found.slice(offset, offset + limit).map(describeJob) };
+      const set = found.slice(offset, offset + limit).map(describeJob);
+      const record = requests.at(-1);
+      if (record) record.seen = set.map((j) => ({ Status: j.Status, PublishedJobConfigVersion: j.PublishedJobConfigVersion }));
+      return { TotalCount: found.length, JobSet: set };
     },
 
     CreateJob(p) {
@@ -685,9 +711,11 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
             throw new ApiError('FailedOperation', `Savepoint ${savepointId} cannot be used (status ${named.Status}).`);
         }
         job.runs.push({ RunType: runType, JobConfigVersion: version, SavepointPath: savepointPath, SavepointId: savepointId });
+        // The accepted version shows at once, while the state still lags (as a control plane that
+        // records the request before it acts may): a client cannot take it for the run's outcome.
+        job.published = version;
         const failure = (injected && 'failRun' in injected ? injected.failRun : undefined) ?? missingFactory(config);
         const pending = operate(job, failure ? -1 : 4, failure, () => {
-          job.published = version;
           job.startedAt = Date.now();
         });
         if (injected && 'lateRun' in injected) pending.until = Date.now() + injected.lateRun;

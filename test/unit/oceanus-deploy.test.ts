@@ -221,6 +221,27 @@ describe('deploy', () => {
     },
   );
 
+  test('a start after a stop: the job shows STOPPED for two polls after RunJobs, with the new version already published, and is waited for', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake))).code).toBe(0);
+    const [job] = fake.state.jobs;
+    const seen: { Status: number; PublishedJobConfigVersion: number }[] = [];
+    const before = fake.state.requests.length;
+    const r = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.8' }));
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect(job.runs.map((x) => x.JobConfigVersion)).toEqual([1, 2]);
+    expect(job.Status).toBe(4);
+    // What the polls after RunJobs saw: STOPPED with version 2 (twice), then in operation, then RUNNING.
+    const run = fake.state.requests.findIndex((q, i) => i >= before && q.action === 'RunJobs');
+    for (const q of fake.state.requests.slice(run + 1)) if (q.action === 'DescribeJobs' && q.seen) seen.push(...q.seen);
+    expect(seen.slice(0, 2)).toEqual([
+      { Status: 5, PublishedJobConfigVersion: 2 },
+      { Status: 5, PublishedJobConfigVersion: 2 },
+    ]);
+    expect(seen.at(-1)).toEqual({ Status: 4, PublishedJobConfigVersion: 2 });
+  });
+
   test('a run that fails after taking effect late is still reported as failed, with the reason', async () => {
     await fake.close();
     fake = await startFake({ lagPolls: 2 });

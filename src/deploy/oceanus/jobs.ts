@@ -203,14 +203,14 @@ function duration(ms: number): string {
 }
 
 /**
- * Whether an operation has visibly taken effect although the state is the same as before it (a
- * failed job started again that failed again): the version it runs, or its last result, changed.
+ * Whether a failed job that was started again has failed again, though its state is the same as
+ * before (-1): a new reason or a new start time. Not the version it runs, which a control plane
+ * may show as soon as it accepts the run, before the run has taken effect.
  */
-function changed(before: JobV1, now: JobV1): boolean {
+function failedAgain(before: JobV1, now: JobV1): boolean {
   return (
-    now.PublishedJobConfigVersion !== before.PublishedJobConfigVersion ||
-    now.LastOpResult !== before.LastOpResult ||
-    now.StartTime !== before.StartTime
+    now.Status === JobStatus.Failed &&
+    ((Boolean(now.LastOpResult) && now.LastOpResult !== before.LastOpResult) || now.StartTime !== before.StartTime)
   );
 }
 
@@ -396,26 +396,26 @@ export class OceanusJobs {
   }
 
   /**
-   * Polls until the job reaches `want` (any steady state when undefined). Before the operation is
-   * seen in progress, the job may still show its state from before the call (and a new job its
-   * "not initialised" / "not published"): the operation has not taken effect yet, so that is
-   * waited out, within the same time bound. Any other steady state, or any once the operation was
-   * seen in progress, ends the wait as a failure.
+   * Polls until the job reaches `want` (any steady state when undefined), within the timeout. An
+   * asynchronous control plane may go on showing the state from before the call (and a new job
+   * its "not initialised" / "not published") for a while: until the state moves away from it (in
+   * operation, or another steady state) the call has not taken effect, and that is waited out.
+   * A steady state other than `want` once it has moved ends the wait as a failure; so does a
+   * failed job that failed again (a new reason or start time), which never shows another state.
    */
-  private async waitFor(job: JobV1, verb: string, want: number | undefined): Promise<JobV1> {
-    const end = this.wait.progress.step(`waiting for job ${job.JobId} to ${verb}`);
+  private async waitFor(before: JobV1, verb: string, want: number | undefined): Promise<JobV1> {
+    const end = this.wait.progress.step(`waiting for job ${before.JobId} to ${verb}`);
     const deadline = Date.now() + this.wait.timeoutMs;
-    let seenOperating = false;
+    let moved = false;
     for (;;) {
-      const now = await this.get(job.JobId);
+      const now = await this.get(before.JobId);
       const steady = now.Status !== JobStatus.Operating;
-      if (!steady) seenOperating = true;
       if (steady && (want === undefined || now.Status === want)) {
         end(jobState(now.Status));
         return now;
       }
-      const notYet = !seenOperating && (NOT_STARTED.has(now.Status) || (now.Status === job.Status && !changed(job, now)));
-      if (steady && !notYet) {
+      moved ||= !steady || (now.Status !== before.Status && !NOT_STARTED.has(now.Status)) || failedAgain(before, now);
+      if (steady && moved) {
         end(jobState(now.Status));
         const detail = toJobState(now).details.join('\n');
         throw new RuntimeFailure(
