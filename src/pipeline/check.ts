@@ -457,6 +457,14 @@ export class SpecChecker {
     if (!region) this.error(at('region'), `got ${show(t.region)}; expected a Tencent Cloud region such as ap-guangzhou`);
     if (!url('endpoint', t.endpoint) || !region || parallelism === undefined || cuMem === undefined || cus.length < 2) return undefined;
     if (refs.some((r) => r.version === undefined || r.type === undefined)) return undefined;
+    const cls = (['clsLogsetId', 'clsTopicId'] as const).filter((key) => t[key]);
+    if (cls.length && !t.logCollect) {
+      this.error(
+        at(cls[0]),
+        `${cls.join(' and ')} name where the logs go: set logCollect: true as well, or leave ${cls.length > 1 ? 'them' : 'it'} out`,
+      );
+      return undefined;
+    }
     return {
       name,
       type: 'oceanus',
@@ -471,6 +479,10 @@ export class SpecChecker {
       jobManagerCu: t.jobManagerCu,
       taskManagerCu: t.taskManagerCu,
       connectors: t.connectors,
+      logCollect: t.logCollect,
+      ...(t.clsLogsetId ? { clsLogsetId: t.clsLogsetId } : {}),
+      ...(t.clsTopicId ? { clsTopicId: t.clsTopicId } : {}),
+      ...(t.cosBucket ? { cosBucket: t.cosBucket } : {}),
       resourceRefs: t.resourceRefs && (refs as { resourceId: string; version: number; type: number }[]),
       secretId: secret('secretId'),
       secretKey: secret('secretKey'),

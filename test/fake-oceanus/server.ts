@@ -135,6 +135,9 @@ export interface FakeConfig {
   Properties: { Key: string; Value: string }[];
   ResourceRefs: { ResourceId: string; Version: number; Type: number }[];
   resources: { JobManagerCpu: number; JobManagerMem: number; TaskManagerCpu: number; TaskManagerMem: number };
+  Remark?: string;
+  /** Log collection and the bucket, as sent. */
+  logs: { COSBucket?: string; LogCollect?: boolean; ClsLogsetId?: string; ClsTopicId?: string; LogCollectType?: number };
 }
 
 export interface FakeJob {
@@ -570,6 +573,17 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       if (![0.5, 1, 2].includes(size.JobManagerCpu) || ![0.5, 1, 2].includes(size.TaskManagerCpu)) {
         throw new ApiError('InvalidParameterValue', 'JobManagerCpu and TaskManagerCpu take 0.5, 1 or 2.');
       }
+      const logs: FakeConfig['logs'] = {
+        COSBucket: typed<string>(p, 'COSBucket', 'string'),
+        LogCollect: typed<boolean>(p, 'LogCollect', 'boolean'),
+        ClsLogsetId: typed<string>(p, 'ClsLogsetId', 'string'),
+        ClsTopicId: typed<string>(p, 'ClsTopicId', 'string'),
+        LogCollectType: typed<number>(p, 'LogCollectType', 'number'),
+      };
+      if (logs.LogCollectType !== undefined && ![2, 3].includes(logs.LogCollectType))
+        throw new ApiError('InvalidParameterValue', `LogCollectType ${logs.LogCollectType} is not 2 (CLS) or 3 (COS).`);
+      if (logs.LogCollectType === 2 && !logs.ClsLogsetId)
+        throw new ApiError('InvalidParameterValue', 'LogCollectType 2 (CLS) needs ClsLogsetId.');
       let sql = '';
       let checkpointSeconds: number | undefined;
       if (job.JobType === 1) {
@@ -603,6 +617,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         Properties: properties,
         ResourceRefs: refs,
         resources: size,
+        Remark: typed<string>(p, 'Remark', 'string'),
+        logs,
       };
       job.configs.push(config);
       if (job.Status === 1) job.Status = 2;
@@ -618,9 +634,13 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       const offset = typed<number>(p, 'Offset', 'number') ?? 0;
       return {
         TotalCount: found.length,
-        JobConfigSet: found
-          .slice(offset, offset + limit)
-          .map((c) => ({ JobId: job.JobId, Version: c.Version, ProgramArgs: c.ProgramArgs, DefaultParallelism: c.DefaultParallelism })),
+        JobConfigSet: found.slice(offset, offset + limit).map((c) => ({
+          JobId: job.JobId,
+          Version: c.Version,
+          ProgramArgs: c.ProgramArgs,
+          Remark: c.Remark ?? '',
+          DefaultParallelism: c.DefaultParallelism,
+        })),
       };
     },
 

@@ -114,39 +114,44 @@ describe('deploy', () => {
     expect(r.err).toContain(`waiting for job ${job.JobId} to start: RUNNING`);
   });
 
-  test('a re-deploy with new SQL creates no job, uploads version 2 and restarts the job with it', async () => {
+  test('a re-deploy of the unchanged spec changes nothing; a changed one is refused without --replace, changing nothing', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
-    const env2 = envFor(fake, { REDIS_HOST: '10.0.0.7' });
-    const r = await uvpv(DEPLOY, env2);
-    expect(r.code).toBe(0);
-
-    expect(fake.state.jobs).toHaveLength(1);
-    expect(actions(fake).filter((a) => a === 'CreateJob')).toHaveLength(1);
     const [job] = fake.state.jobs;
-    expect(job.configs.map((c) => c.Version)).toEqual([1, 2]);
-    expect(job.configs[1].sql).toBe(await uploaded(env2));
-    expect(job.configs[1].sql).toContain("'nodes' = '10.0.0.7:6379'");
-    expect(job.configs[0].sql).not.toBe(job.configs[1].sql);
-    expect(job.stops).toEqual([1]);
-    expect(job.runs).toEqual([
-      { RunType: 1, JobConfigVersion: 1 },
-      { RunType: 1, JobConfigVersion: 2 },
-    ]);
+    const same = await uvpv(DEPLOY, envFor(fake));
+    expect(same.code).toBe(0);
+    expect(same.out).toContain(
+      `pipeline uvpv-demo already runs as Oceanus job ${job.JobId} (RUNNING) with this SQL and settings; nothing to do`,
+    );
+    const changed = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.7' }));
+    expect(changed.code).toBe(2);
+    expect(changed.err).toContain(
+      `error: pipeline uvpv-demo already runs as Oceanus job ${job.JobId} (RUNNING) with other SQL or settings; use --replace`,
+    );
+    expect(fake.state.jobs).toHaveLength(1);
+    expect(job.configs.map((c) => c.Version)).toEqual([1]);
+    expect(job.stops).toEqual([]);
+    expect(job.runs).toHaveLength(1);
     expect(job.Status).toBe(4);
-    expect(r.out).toContain(`found job ${job.JobId} (uvpv-demo): RUNNING`);
-    expect(r.out).toContain('uploaded configuration version 2');
-    expect(r.out).toContain(`stopped job ${job.JobId} to restart it with version 2`);
-    expect(r.out).toContain(`job ${job.JobId} is RUNNING`);
+    expect(actions(fake).filter((a) => MUTATING.includes(a))).toEqual(['CreateJob', 'CreateJobConfig', 'RunJobs']);
   });
 
-  test('--replace keeps the state: pause (savepoint), then resume with the new version', async () => {
+  test('a change of settings alone (parallelism) counts as a change', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
-    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake));
+    const { file, dir } = specWith('', [['    parallelism: 1\n    secretId', '    parallelism: 2\n    secretId']]);
+    const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('with other SQL or settings; use --replace');
+  });
+
+  test('--replace keeps the state: pause (a savepoint), then start the new version from it (RunType 1, SavepointPath, SavepointId)', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(0);
     const [job] = fake.state.jobs;
+    const [savepoint] = job.savepoints;
     expect(job.stops).toEqual([2]);
-    expect(job.runs[1]).toEqual({ RunType: 2, JobConfigVersion: 2 });
-    expect(r.out).toContain(`resumed job ${job.JobId} with configuration version 2`);
+    expect(job.runs[1]).toEqual({ RunType: 1, JobConfigVersion: 2, SavepointPath: savepoint.Path, SavepointId: savepoint.SerialId });
+    expect(r.out).toContain(`started job ${job.JobId} with configuration version 2 from savepoint ${savepoint.Path}`);
   });
 
   test('--from-savepoint starts the job from that savepoint', async () => {
@@ -212,11 +217,11 @@ describe('deploy', () => {
       expect(job.reported).toEqual([1, 2, 3, 4]);
       expect(r.out).toContain(`job ${job.JobId} is RUNNING`);
 
-      // A re-deploy: the job still shows RUNNING after StopJobs, and STOPPED after RunJobs, for a while.
-      const again = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.8' }));
+      // A replacement: the job still shows RUNNING after StopJobs, and PAUSED after RunJobs, for a while.
+      const again = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.8' }));
       expect(again.code).toBe(0);
-      expect(job.reported).toEqual([1, 2, 3, 4, 3, 5, 3, 4]);
-      expect(job.stops).toEqual([1]);
+      expect(job.reported).toEqual([1, 2, 3, 4, 3, 6, 3, 4]);
+      expect(job.stops).toEqual([2]);
       expect(job.runs.map((x) => x.JobConfigVersion)).toEqual([1, 2]);
     },
   );
@@ -267,11 +272,11 @@ describe('deploy', () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     fake.inject('StopJobs', { network: 'after' });
     fake.inject('RunJobs', { network: 'after' });
-    const r = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.9' }));
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.9' }));
     expect(r.err).not.toContain('error');
     expect(r.code).toBe(0);
     const [job] = fake.state.jobs;
-    expect(job.stops).toEqual([1]);
+    expect(job.stops).toEqual([2]);
     expect(job.runs.map((x) => x.JobConfigVersion)).toEqual([1, 2]);
     expect(job.Status).toBe(4);
   });
@@ -309,7 +314,7 @@ describe('deploy', () => {
   test('the SQL Oceanus rejects is reported with its message, and the running job is left alone', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     fake.inject('CreateJobConfig', { code: 'FailedOperation.GrammarCheckFailure', message: 'line 3: syntax error near WATERMARK' });
-    const r = await uvpv(DEPLOY, envFor(fake));
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(1);
     expect(r.err).toContain('Oceanus rejected the SQL');
     expect(r.err).toContain('CreateJobConfig → FailedOperation.GrammarCheckFailure: line 3: syntax error near WATERMARK (RequestId ');
@@ -513,6 +518,7 @@ describe('status and stop', () => {
     watchSecret(password);
     fake.inject('RunJobs', { failRun: `Could not connect: options {'password'='${password}'}` });
     const env = envFor(fake, { REDIS_PASSWORD: password, REDIS_HOST: '10.0.0.4' });
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus'], env)).code).toBe(0);
     expect((await uvpv(DEPLOY, env)).code).toBe(1);
     const failed = await uvpv(['status', SPEC, '--target', 'oceanus'], env);
     expect(failed.out).toContain("failed: Could not connect: options {'password'='******'}");
@@ -533,7 +539,7 @@ describe('status and stop', () => {
 
     const paused = await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake));
     expect(paused.code).toBe(0);
-    expect(paused.out).toContain(`paused job ${job.JobId} (uvpv-demo)`);
+    expect(paused.out).toContain(`paused job ${job.JobId} (uvpv-demo); Oceanus took a savepoint, which the next deploy starts from`);
     expect(paused.out).toContain(`job ${job.JobId} is PAUSED`);
     expect(job.stops).toEqual([2]);
     expect(job.Status).toBe(6);
@@ -542,10 +548,12 @@ describe('status and stop', () => {
     expect(status.out).toContain('uvpv-demo: PAUSED');
 
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
-    expect(job.runs.at(-1)).toEqual({ RunType: 2, JobConfigVersion: 2 });
+    const [savepoint] = job.savepoints;
+    expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 2, SavepointPath: savepoint.Path, SavepointId: savepoint.SerialId });
 
     const stopped = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
     expect(stopped.code).toBe(0);
+    expect(stopped.out).toContain(`stopped job ${job.JobId} (uvpv-demo); no savepoint taken: its state is dropped (stop --pause keeps it)`);
     expect(stopped.out).toContain(`job ${job.JobId} is STOPPED`);
     expect(job.stops).toEqual([2, 1]);
     expect(job.Status).toBe(5);
@@ -622,23 +630,33 @@ describe('--dry-run', () => {
     expect(r.out).toContain((await uploaded(env)).trimEnd());
   });
 
-  test('with a running job: lists StopJobs before RunJobs and changes nothing', async () => {
+  test('with a running job: unchanged, it would do nothing; changed, it is refused without --replace; with it, it lists the pause before RunJobs; nothing changes', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     const before = mutations(fake).length;
     const id = fake.state.jobs[0].JobId;
-    const r = await uvpv([...DEPLOY, '--dry-run'], envFor(fake));
+    const same = await uvpv([...DEPLOY, '--dry-run'], envFor(fake));
+    expect(same.code).toBe(0);
+    expect(same.out).toContain(`→ job ${id} exists: RUNNING`);
+    expect(same.out).toContain(
+      `would do nothing: pipeline uvpv-demo already runs as Oceanus job ${id} (RUNNING) with this SQL and settings`,
+    );
+    expect(same.out).not.toContain('would call');
+    const refused = await uvpv([...DEPLOY, '--dry-run'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('with other SQL or settings; use --replace');
+    const r = await uvpv([...DEPLOY, '--dry-run', '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(0);
     expect(mutations(fake)).toHaveLength(before);
     expect(fake.state.jobs[0].configs).toHaveLength(1);
-    expect(r.out).toContain(`→ job ${id} exists: RUNNING`);
     expect(r.out).not.toContain('would call CreateJob ');
-    expect(r.out).toContain(`would call StopJobs {"StopJobDescriptions":[{"JobId":"${id}","StopType":1}]} and poll until it is STOPPED`);
-    expect(r.out).toContain(`would call RunJobs {"RunJobDescriptions":[{"JobId":"${id}","RunType":1,"JobConfigVersion":"<new version>"}]}`);
+    expect(r.out).toContain(`would call StopJobs {"StopJobDescriptions":[{"JobId":"${id}","StopType":2}]} and poll until it is PAUSED`);
+    expect(r.out).toContain(
+      `would call RunJobs {"RunJobDescriptions":[{"JobId":"${id}","RunType":1,"JobConfigVersion":"<new version>","SavepointPath":"<its Path>","SavepointId":"<its SerialId>"}]}`,
+    );
   });
 
   test.each([
     ['without a job', [] as string[]],
-    ['with a running job', []],
     ['with a running job, --replace', ['--replace']],
   ])('%s: the deploy makes the changing calls its dry run listed, in that order', async (what, flags) => {
     if (what !== 'without a job') expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
@@ -781,7 +799,7 @@ describe('what a configuration version carries', () => {
       job.latestVersion++;
       job.configs.push({ ...job.configs[0], Version: job.latestVersion });
     }
-    const r = await uvpv(DEPLOY, envFor(fake));
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(0);
     expect(r.out).toContain('uploaded configuration version 101');
     expect(r.out).toContain(
@@ -789,7 +807,7 @@ describe('what a configuration version carries', () => {
     );
     expect(job.configs).toHaveLength(100);
     expect(job.configs.map((c) => c.Version)).not.toContain(2);
-    expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 101 });
+    expect(job.runs.at(-1)).toMatchObject({ RunType: 1, JobConfigVersion: 101 });
   });
 });
 

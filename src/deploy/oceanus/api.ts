@@ -150,8 +150,18 @@ export interface CreateJobConfigRequest {
   JobManagerMem?: number;
   TaskManagerCpu?: number;
   TaskManagerMem?: number;
+  /** The COS bucket the job uses. */
+  COSBucket?: string;
+  /** Collect the job's logs; where: {@link LogCollectType}, and the CLS logset and topic. */
+  LogCollect?: boolean;
+  ClsLogsetId?: string;
+  ClsTopicId?: string;
+  LogCollectType?: number;
   WorkSpaceId?: string;
 }
+
+/** `LogCollectType` of CreateJobConfig: 2 into CLS, 3 into COS. */
+export const LogCollectType = { Cls: 2, Cos: 3 } as const;
 
 /** A job keeps at most this many configuration versions (CreateJobConfig's documentation). */
 export const MAX_CONFIG_VERSIONS = 100;
@@ -288,6 +298,8 @@ export interface JobConfig {
   JobId: string;
   Version: number;
   ProgramArgs?: string;
+  /** What uvpv wrote: "uploaded by uvpv deploy (config <fingerprint>)". */
+  Remark?: string;
   CreateTime?: string;
   DefaultParallelism?: number;
 }

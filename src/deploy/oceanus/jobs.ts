@@ -3,6 +3,7 @@
  * a configuration version, start / stop it and wait for the outcome. The request parameters are
  * built by the `…Params` functions, which `--dry-run` prints as they are.
  */
+import { createHash } from 'node:crypto';
 import { RuntimeFailure } from '../../errors';
 import { CONNECTORS } from '../../sql/compiler';
 import type { OceanusTarget } from '../../pipeline/types';
@@ -15,6 +16,7 @@ import {
   DEDICATED_CLUSTER,
   JobStatus,
   jobState,
+  LogCollectType,
   publishedVersion,
   RunType,
   SQL_JOB,
@@ -78,7 +80,7 @@ export interface ConfigInput {
  * TaskManager's cores and memory (a CU is 1 core and `cuMem` GB).
  */
 export function configParams(t: OceanusTarget, jobId: string, input: ConfigInput): CreateJobConfigRequest {
-  return {
+  const body = {
     JobId: jobId,
     ProgramArgs: sqlProgramArgs(input.sql, input.checkpointSeconds),
     ResourceRefs: input.resourceRefs,
@@ -89,9 +91,40 @@ export function configParams(t: OceanusTarget, jobId: string, input: ConfigInput
     JobManagerMem: t.jobManagerCu * t.cuMem,
     TaskManagerCpu: t.taskManagerCu,
     TaskManagerMem: t.taskManagerCu * t.cuMem,
-    Remark: 'uploaded by uvpv deploy',
+    ...logCollection(t),
     ...workspace(t),
   };
+  return { ...body, Remark: `${REMARK} (${fingerprint(body)})` };
+}
+
+const REMARK = 'uploaded by uvpv deploy';
+
+/**
+ * Log collection and the COS bucket, when the target sets them: the logs into its CLS logset and
+ * topic when it names them (LogCollectType 2), else into the bucket (3) when it names one, else
+ * where the cluster collects them. Without them a failed start shows only LastOpResult.
+ */
+function logCollection(t: OceanusTarget): Partial<CreateJobConfigRequest> {
+  const bucket = t.cosBucket ? { COSBucket: t.cosBucket } : {};
+  if (!t.logCollect) return bucket;
+  const cls = { ...(t.clsLogsetId ? { ClsLogsetId: t.clsLogsetId } : {}), ...(t.clsTopicId ? { ClsTopicId: t.clsTopicId } : {}) };
+  const type = t.clsLogsetId ? LogCollectType.Cls : t.cosBucket ? LogCollectType.Cos : undefined;
+  return { ...bucket, LogCollect: true, ...cls, ...(type ? { LogCollectType: type } : {}) };
+}
+
+/**
+ * A configuration version's fingerprint: of everything uvpv sends in it but the Remark that
+ * carries it (the SQL, its settings, the resources). A deploy compares the running version's with
+ * the new one's to tell an unchanged pipeline, whatever of it DescribeJobConfigs gives back.
+ * Nothing in it is not already readable from the version itself.
+ */
+function fingerprint(body: Omit<CreateJobConfigRequest, 'Remark'>): string {
+  return `config ${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16)}`;
+}
+
+/** Whether a configuration version (read back) is the one these parameters make. */
+export function sameConfig(version: Pick<JobConfig, 'Remark'> | undefined, params: CreateJobConfigRequest): boolean {
+  return version?.Remark !== undefined && version.Remark === params.Remark;
 }
 
 export function systemResourcesParams(t: OceanusTarget, offset = 0): DescribeSystemResourcesRequest {
