@@ -4,4 +4,6 @@ export interface CheckResult {
   ok: boolean;
   detail: string;
   fix?: string;
+  /** It holds, but something is likely to go wrong later: shown as WARN, not counted as failed. */
+  warning?: boolean;
 }

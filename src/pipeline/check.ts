@@ -14,6 +14,7 @@ import { keyProblem, keyRegex, keyShape, namesColumn, namesOneWindow, parseKey, 
 import { IDENTIFIER, WINDOW_COLUMNS } from './names';
 import { isOwnMessage, rangeOf } from './schema-primitives';
 import { CU_SIZES } from '../deploy/oceanus/target';
+import { MAX_JOB_NAME } from '../deploy/oceanus/api';
 import { isTargetType, TARGET_TYPES, TARGETS, type TargetType } from '../deploy/targets';
 import { DEFERRED, REQUIRED_TOP_LEVEL, schemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
@@ -82,6 +83,13 @@ export class SpecChecker {
     const job = this.job(t.job);
     const metrics = this.metrics(t.metrics, events, source, window);
     const targets = this.targets(t.targets);
+    const oceanus = targets.oceanus[0];
+    if (name !== undefined && oceanus !== undefined && name.length > MAX_JOB_NAME) {
+      this.error(
+        ['name'],
+        `got ${show(name)} (${name.length} characters); Oceanus takes a job name of at most ${MAX_JOB_NAME} (targets.${oceanus} is an Oceanus target)`,
+      );
+    }
     const complete = version !== undefined && name !== undefined && source && events && window && redis && metrics && job;
     return {
       sections: complete ? { version, name, source, events, window, redis, metrics, job } : undefined,
@@ -390,9 +398,10 @@ export class SpecChecker {
     return out.length === list.length ? out : undefined;
   }
 
-  private targets(v: unknown): { names: string[]; chosen?: Target } {
+  /** The targets: their names, the chosen one resolved, and the names of the Oceanus ones (whose job names are shorter). */
+  private targets(v: unknown): { names: string[]; chosen?: Target; oceanus: string[] } {
     const map = this.parse(schemas.targets, v, ['targets']);
-    if (!map) return { names: [] };
+    if (!map) return { names: [], oceanus: [] };
     let chosen: Target | undefined;
     for (const [name, raw] of Object.entries(map)) {
       if (!IDENTIFIER.test(name)) this.error(['targets', name], `target name ${show(name)} must be letters, digits and '_'`, true);
@@ -411,7 +420,8 @@ export class SpecChecker {
       const target = this.target(name, t);
       if (name === this.chosenTarget) chosen = target;
     }
-    return { names: Object.keys(map), chosen };
+    const oceanus = Object.entries(map).flatMap(([name, raw]) => ((raw as Tree | null)?.type === 'oceanus' ? [name] : []));
+    return { names: Object.keys(map), chosen, oceanus };
   }
 
   private target(name: string, t: z.infer<(typeof TARGETS)[TargetType]['schema']>): Target | undefined {
@@ -447,6 +457,14 @@ export class SpecChecker {
     if (!region) this.error(at('region'), `got ${show(t.region)}; expected a Tencent Cloud region such as ap-guangzhou`);
     if (!url('endpoint', t.endpoint) || !region || parallelism === undefined || cuMem === undefined || cus.length < 2) return undefined;
     if (refs.some((r) => r.version === undefined || r.type === undefined)) return undefined;
+    const cls = (['clsLogsetId', 'clsTopicId'] as const).filter((key) => t[key]);
+    if (cls.length && !t.logCollect) {
+      this.error(
+        at(cls[0]),
+        `${cls.join(' and ')} name where the logs go: set logCollect: true as well, or leave ${cls.length > 1 ? 'them' : 'it'} out`,
+      );
+      return undefined;
+    }
     return {
       name,
       type: 'oceanus',
@@ -461,6 +479,10 @@ export class SpecChecker {
       jobManagerCu: t.jobManagerCu,
       taskManagerCu: t.taskManagerCu,
       connectors: t.connectors,
+      logCollect: t.logCollect,
+      ...(t.clsLogsetId ? { clsLogsetId: t.clsLogsetId } : {}),
+      ...(t.clsTopicId ? { clsTopicId: t.clsTopicId } : {}),
+      ...(t.cosBucket ? { cosBucket: t.cosBucket } : {}),
       resourceRefs: t.resourceRefs && (refs as { resourceId: string; version: number; type: number }[]),
       secretId: secret('secretId'),
       secretKey: secret('secretKey'),

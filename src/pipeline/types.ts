@@ -111,6 +111,12 @@ export interface OceanusTarget {
   readonly taskManagerCu: number;
   /** `auto`: reference Oceanus's built-in Kafka and Redis connectors; `none`: reference nothing. */
   readonly connectors: 'auto' | 'none';
+  /** Collect the job's logs (CreateJobConfig's LogCollect), into this CLS logset and topic when given. */
+  readonly logCollect: boolean;
+  readonly clsLogsetId?: string;
+  readonly clsTopicId?: string;
+  /** The COS bucket the job uses (COSBucket); the cluster's default when not given. */
+  readonly cosBucket?: string;
   /** Resources to reference instead (e.g. a connector JAR uploaded by the user); replaces `connectors`. */
   readonly resourceRefs?: readonly { readonly resourceId: string; readonly version: number; readonly type: number }[];
 }

@@ -58,6 +58,11 @@ export interface Column {
   readonly type: string;
 }
 
+/** A sink column after the key: its name, the slot it carries, its SQL type. */
+export interface SlotColumn extends Column {
+  readonly slot: ColumnSlot;
+}
+
 /**
  * One statement of the generated script: what it does (`set` a job option, `create` a table or
  * view, or one `insert` of the statement set), the comment printed above it, and its SQL
@@ -314,9 +319,18 @@ export abstract class SqlCompiler {
     return !this.capabilities.keyOptionCommands.has(sink.command);
   }
 
+  /**
+   * The sink's columns after the key, in the connector's order, each with the slot it carries and
+   * its SQL type: the Redis type's columns, all STRING. A dialect whose connector takes a command's
+   * arguments in another order or type overrides this (Oceanus's ZADD: member, then a DOUBLE score).
+   */
+  protected slotColumns(sink: SinkNode): readonly SlotColumn[] {
+    return redisType(sink.redisType).columns.map((c) => ({ name: c.name, slot: c.slot, type: 'STRING' }));
+  }
+
   protected sinkColumns(sink: SinkNode): Column[] {
-    const names = [...(this.keyInColumn(sink) ? ['key'] : []), ...redisType(sink.redisType).columns.map((c) => c.name)];
-    return names.map((name) => ({ name, type: 'STRING' }));
+    const slots = this.slotColumns(sink).map(({ name, type }) => ({ name, type }));
+    return [...(this.keyInColumn(sink) ? [{ name: 'key', type: 'STRING' }] : []), ...slots];
   }
 
   protected sinkTable(sink: SinkNode): SqlStatement {
@@ -413,9 +427,9 @@ export abstract class SqlCompiler {
     return [into, `SELECT ${select.join(', ')}`, ...this.windowRank(sink.from, present, `${by} ASC`, sink.entryRank, ALL_ROWS)].join('\n');
   }
 
-  /** The expressions of the sink's columns, in its table's order: the key (where it is a column), then each slot's. */
-  protected sinkSelect(sink: SinkNode, slot: (s: ColumnSlot) => string): string[] {
-    return [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...redisType(sink.redisType).columns.map((c) => slot(c.slot))];
+  /** The expressions of the sink's columns, in its table's order: the key (where it is a column), then each slot's, of the column's type. */
+  protected sinkSelect(sink: SinkNode, slot: (s: ColumnSlot, type: string) => string): string[] {
+    return [...(this.keyInColumn(sink) ? [this.keyExpr(sink.key)] : []), ...this.slotColumns(sink).map((c) => slot(c.slot, c.type))];
   }
 
   /**
@@ -439,8 +453,8 @@ export abstract class SqlCompiler {
   protected rankedInsert(sink: RankedSink): string {
     const by = quoteIdent(sink.by);
     const score = quoteIdent(sink.score);
-    const slots: Record<'score' | 'member', string> = { score: `CAST(${score} AS STRING)`, member: `CAST(${by} AS STRING)` };
-    const select = this.sinkSelect(sink, (slot) => slots[slot as keyof typeof slots]);
+    const slots: Record<'score' | 'member', string> = { score, member: by };
+    const select = this.sinkSelect(sink, (slot, type) => `CAST(${slots[slot as keyof typeof slots]} AS ${type})`);
     return [
       `INSERT INTO ${quoteIdent(sink.table)}`,
       `SELECT ${select.join(', ')}`,

@@ -7,7 +7,9 @@
  * freshness, and each action's parameters (missing, unknown, wrongly typed). It keeps jobs with
  * their status codes (1 uninitialised, 2 unpublished, 3 in operation, 4 running, 5 stopped,
  * 6 paused, -1 failed) and configuration versions, with the SQL decoded from ProgramArgs.SqlCode.
- * Operations take `pollsToSettle` DescribeJobs calls to finish. Errors can be injected per action.
+ * Every RunJobs and StopJobs takes effect `lagPolls` DescribeJobs calls late (default 3: two polls
+ * still show the state from before), then
+ * takes `pollsToSettle` more to finish. Errors can be injected per action.
  * A pause leaves a savepoint of RecordType 3 (DescribeJobSavepoint lists it), which RunJobs can
  * start a job from (SavepointPath, SavepointId).
  */
@@ -28,8 +30,10 @@ export interface FakeOceanusOptions {
   /** DescribeJobs calls an operation (start, stop) stays "in operation" (default 1). */
   pollsToSettle?: number;
   /**
-   * DescribeJobs calls after an accepted RunJobs or StopJobs that still show the job's state from
-   * before it (default 0), as the real service may before the operation takes effect.
+   * The DescribeJobs call after an accepted RunJobs or StopJobs at which it takes effect: the ones
+   * before it still show the job's state from before the call (lagPolls - 1 of them), as an
+   * asynchronous control plane's may.
+   * Default: UVPV_FAKE_OCEANUS_LAG_POLLS, else {@link DEFAULT_LAG_POLLS}; 0 for none.
    */
   lagPolls?: number;
   /** Largest accepted distance of X-TC-Timestamp from now, in seconds (default 300). */
@@ -73,6 +77,8 @@ export interface FakeResource {
   LatestResourceConfigVersion: number;
   /** The connector identifier the JAR provides ('kafka', 'redis'). */
   provides: string;
+  /** 1 (default): Oceanus provides it; 2: a user uploaded it. */
+  SystemProvide?: number;
 }
 
 export interface FakeCluster {
@@ -81,6 +87,22 @@ export interface FakeCluster {
   Status: number;
   FreeCuNum: number;
   SupportedFlink: string[];
+}
+
+/**
+ * How many polls every transition lags unless a test says otherwise: the fake is as slow to show
+ * an operation as a real control plane may be, so every wait in the deployer is tested with lag.
+ */
+export const DEFAULT_LAG_POLLS = 3;
+
+/** The lag a fake gets: the option, else UVPV_FAKE_OCEANUS_LAG_POLLS, else the default. */
+export function lagPollsOf(opts: Pick<FakeOceanusOptions, 'lagPolls'>, env: NodeJS.ProcessEnv = process.env): number {
+  if (opts.lagPolls !== undefined) return opts.lagPolls;
+  const fromEnv = env.UVPV_FAKE_OCEANUS_LAG_POLLS;
+  if (fromEnv === undefined || fromEnv === '') return DEFAULT_LAG_POLLS;
+  const n = Number(fromEnv);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`UVPV_FAKE_OCEANUS_LAG_POLLS is ${fromEnv}; expected a whole number of polls`);
+  return n;
 }
 
 /** The built-in connectors a fresh fake offers, as Oceanus lists system resources. */
@@ -113,6 +135,9 @@ export interface FakeConfig {
   Properties: { Key: string; Value: string }[];
   ResourceRefs: { ResourceId: string; Version: number; Type: number }[];
   resources: { JobManagerCpu: number; JobManagerMem: number; TaskManagerCpu: number; TaskManagerMem: number };
+  Remark?: string;
+  /** Log collection and the bucket, as sent. */
+  logs: { COSBucket?: string; LogCollect?: boolean; ClsLogsetId?: string; ClsTopicId?: string; LogCollectType?: number };
 }
 
 export interface FakeJob {
@@ -149,6 +174,8 @@ export interface FakeRequest {
   headers: IncomingMessage['headers'];
   /** The error code answered, if any. */
   error?: string;
+  /** DescribeJobs: the state and published version of each job it answered with. */
+  seen?: { Status: number; PublishedJobConfigVersion: number }[];
 }
 
 export interface FakeOceanus {
@@ -314,6 +341,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
   const requests: FakeRequest[] = [];
   const injections: { action: string; injection: Injection; times: number }[] = [];
   const pollsToSettle = opts.pollsToSettle ?? 1;
+  const lagPolls = lagPollsOf(opts);
   const systemResources = opts.systemResources ?? BUILTIN_RESOURCES;
   const clusters: FakeCluster[] = (opts.clusters ?? (opts.clusterIds ?? []).map((ClusterId): Partial<FakeCluster> => ({ ClusterId }))).map(
     (c) => ({
@@ -377,7 +405,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       job.LastOpResult = '';
       effect?.();
     };
-    const lag = opts.lagPolls ?? 0;
+    const lag = lagPolls;
     if (lag === 0) start();
     const pending: NonNullable<FakeJob['pending']> = { to, polls: pollsToSettle, lag, failure, start, done };
     job.pending = pending;
@@ -428,7 +456,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
     WorkSpaceId: j.WorkSpaceId,
     LatestJobConfigVersion: j.latestVersion,
     LatestValidJobConfigVersion: Math.max(0, ...j.configs.map((c) => c.Version)),
-    PublishedJobConfigVersion: j.published ?? 0,
+    // -1 for a job never published, as DescribeJobs' documented example shows.
+    PublishedJobConfigVersion: j.published ?? -1,
     ...(j.startedAt ? { StartTime: new Date(j.startedAt).toISOString().replace('T', ' ').slice(0, 19) } : {}),
     ...(j.Status === 4 && j.startedAt
       ? { CurrentRunMillis: Date.now() - j.startedAt, WebUIUrl: `http://127.0.0.1:${port}/flinkui/${j.ClusterId}/${j.JobId}/` }
@@ -462,7 +491,10 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         found = found.filter(match);
       }
       found.forEach(settle);
-      return { TotalCount: found.length, JobSet: found.slice(offset, offset + limit).map(describeJob) };
+      const set = found.slice(offset, offset + limit).map(describeJob);
+      const record = requests.at(-1);
+      if (record) record.seen = set.map((j) => ({ Status: j.Status, PublishedJobConfigVersion: j.PublishedJobConfigVersion }));
+      return { TotalCount: found.length, JobSet: set };
     },
 
     CreateJob(p) {
@@ -541,6 +573,17 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       if (![0.5, 1, 2].includes(size.JobManagerCpu) || ![0.5, 1, 2].includes(size.TaskManagerCpu)) {
         throw new ApiError('InvalidParameterValue', 'JobManagerCpu and TaskManagerCpu take 0.5, 1 or 2.');
       }
+      const logs: FakeConfig['logs'] = {
+        COSBucket: typed<string>(p, 'COSBucket', 'string'),
+        LogCollect: typed<boolean>(p, 'LogCollect', 'boolean'),
+        ClsLogsetId: typed<string>(p, 'ClsLogsetId', 'string'),
+        ClsTopicId: typed<string>(p, 'ClsTopicId', 'string'),
+        LogCollectType: typed<number>(p, 'LogCollectType', 'number'),
+      };
+      if (logs.LogCollectType !== undefined && ![2, 3].includes(logs.LogCollectType))
+        throw new ApiError('InvalidParameterValue', `LogCollectType ${logs.LogCollectType} is not 2 (CLS) or 3 (COS).`);
+      if (logs.LogCollectType === 2 && !logs.ClsLogsetId)
+        throw new ApiError('InvalidParameterValue', 'LogCollectType 2 (CLS) needs ClsLogsetId.');
       let sql = '';
       let checkpointSeconds: number | undefined;
       if (job.JobType === 1) {
@@ -574,6 +617,8 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         Properties: properties,
         ResourceRefs: refs,
         resources: size,
+        Remark: typed<string>(p, 'Remark', 'string'),
+        logs,
       };
       job.configs.push(config);
       if (job.Status === 1) job.Status = 2;
@@ -589,9 +634,13 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
       const offset = typed<number>(p, 'Offset', 'number') ?? 0;
       return {
         TotalCount: found.length,
-        JobConfigSet: found
-          .slice(offset, offset + limit)
-          .map((c) => ({ JobId: job.JobId, Version: c.Version, ProgramArgs: c.ProgramArgs, DefaultParallelism: c.DefaultParallelism })),
+        JobConfigSet: found.slice(offset, offset + limit).map((c) => ({
+          JobId: job.JobId,
+          Version: c.Version,
+          ProgramArgs: c.ProgramArgs,
+          Remark: c.Remark ?? '',
+          DefaultParallelism: c.DefaultParallelism,
+        })),
       };
     },
 
@@ -605,7 +654,7 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         Name: r.Name,
         ResourceType: 1,
         LatestResourceConfigVersion: r.LatestResourceConfigVersion,
-        SystemProvide: 1,
+        SystemProvide: r.SystemProvide ?? 1,
       }));
       return { TotalCount: set.length, ResourceSet: set.slice(0, limit) };
     },
@@ -682,9 +731,11 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
             throw new ApiError('FailedOperation', `Savepoint ${savepointId} cannot be used (status ${named.Status}).`);
         }
         job.runs.push({ RunType: runType, JobConfigVersion: version, SavepointPath: savepointPath, SavepointId: savepointId });
+        // The accepted version shows at once, while the state still lags (as a control plane that
+        // records the request before it acts may): a client cannot take it for the run's outcome.
+        job.published = version;
         const failure = (injected && 'failRun' in injected ? injected.failRun : undefined) ?? missingFactory(config);
         const pending = operate(job, failure ? -1 : 4, failure, () => {
-          job.published = version;
           job.startedAt = Date.now();
         });
         if (injected && 'lateRun' in injected) pending.until = Date.now() + injected.lateRun;

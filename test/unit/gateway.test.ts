@@ -11,7 +11,7 @@ import type { SqlStatement } from '../../src/sql/compiler';
 import type { GatewayTarget, Spec } from '../../src/pipeline/types';
 import { closedPort, startFakeHttp, type FakeHttp } from '../support/fake-http';
 import { rejection } from '../support/checks';
-import { unpackSql } from '../../src/deploy/gateway/job-sql';
+import { JOB_SQL_PARAMETER, keepSqlStatement, keptStatements, unpackSql } from '../../src/deploy/gateway/job-sql';
 
 const JOB = 'a'.repeat(32);
 let spec: Spec;
@@ -147,7 +147,30 @@ test('a running job of the same pipeline is not duplicated without --replace', a
   }));
   const err = await rejection(deploy(), UsageError);
   expect(err).toBeInstanceOf(UsageError);
-  expect(err.message).toMatch(/already runs as Flink job b{32} \(RUNNING\); use --replace/);
+  // It keeps no SQL uvpv can read back: nothing shows that it runs the same SQL.
+  expect(err.message).toMatch(/already runs as Flink job b{32} \(RUNNING\) with other SQL or settings; use --replace/);
+  expect(fake.calls.filter((c) => c.path.endsWith('/statements'))).toHaveLength(0);
+});
+
+test('a running job that keeps exactly the new SQL is left alone: deploy says so and submits nothing', async () => {
+  happyGateway(() => 'RUNNING');
+  const running = 'b'.repeat(32);
+  fake.route('GET', /^\/jobs\/overview$/, () => ({
+    body: { jobs: [{ jid: running, name: 'uvpv-demo', state: 'RUNNING', 'start-time': 1 }] },
+  }));
+  let kept = keepSqlStatement(keptStatements(STATEMENTS));
+  fake.route('GET', new RegExp(`^/jobs/${running}/config$`), () => ({
+    body: { 'execution-config': { 'user-config': { [JOB_SQL_PARAMETER]: kept.slice(kept.indexOf(':') + 1, -1) } } },
+  }));
+  const r = await deploy();
+  expect(r.lines).toEqual([`pipeline uvpv-demo already runs as Flink job ${running} (RUNNING) with this SQL and settings; nothing to do`]);
+  expect(r.job).toMatchObject({ jobId: running, state: 'RUNNING' });
+  expect(fake.calls.filter((c) => c.path.endsWith('/statements'))).toHaveLength(0);
+
+  // One statement different: refused, as any changed deploy without --replace.
+  kept = keepSqlStatement(keptStatements([STATEMENTS[0], { kind: 'insert', comment: '', parts: ['INSERT INTO s SELECT 2'] }]));
+  const err = await rejection(deploy(), UsageError);
+  expect(err.message).toMatch(/with other SQL or settings; use --replace/);
   expect(fake.calls.filter((c) => c.path.endsWith('/statements'))).toHaveLength(0);
 });
 
@@ -218,7 +241,7 @@ test('a job still cancelling when the wait ends counts as cancelled; a job that 
   fake.route('GET', new RegExp(`^/jobs/${JOB}$`), () => ({ body: { jid: JOB, name: 'uvpv-demo', state } }));
   fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({ body: {} }));
   const r = await deployer.stop(spec, {});
-  expect(r.lines).toEqual([`cancelled job ${JOB} (uvpv-demo); no savepoint taken (use --savepoint DIR to keep its state)`]);
+  expect(r.lines).toEqual([`cancelled job ${JOB} (uvpv-demo); no savepoint taken: its state is dropped (--savepoint DIR keeps it)`]);
   state = 'FAILED';
   const err = await rejection(deployer.stop(spec, {}), RuntimeFailure);
   expect(err).toBeInstanceOf(RuntimeFailure);

@@ -124,18 +124,27 @@ describe('the fake checks requests like the real service', () => {
       Version: 1,
     });
     expect(await status()).toBe(2);
+    // Every transition lags (DEFAULT_LAG_POLLS): the state from before the call shows for two more polls, then it is in operation for two.
+    const polls = async (n: number) => {
+      const seen: number[] = [];
+      for (let i = 0; i < n; i++) seen.push(await status());
+      return seen;
+    };
     await c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1, JobConfigVersion: 1 }] });
-    expect(await status()).toBe(3);
-    expect(await status()).toBe(4);
+    expect(await polls(5)).toEqual([2, 2, 3, 3, 4]);
     expect((await apiError(c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1 }] }))).code).toBe(
       'ResourceInUse.InstanceInProcess',
     );
     await c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 2 }] });
-    expect([await status(), await status()]).toEqual([3, 6]);
+    // While it lags, the job takes no other operation.
+    expect((await apiError(c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 1 }] }))).code).toBe(
+      'ResourceUnavailable.NotAllowedToBeStopOrPause',
+    );
+    expect(await polls(5)).toEqual([4, 4, 3, 3, 6]);
     await c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 2, JobConfigVersion: 1 }] });
-    expect([await status(), await status()]).toEqual([3, 4]);
+    expect(await polls(5)).toEqual([6, 6, 3, 3, 4]);
     await c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 1 }] });
-    expect([await status(), await status()]).toEqual([3, 5]);
+    expect(await polls(5)).toEqual([4, 4, 3, 3, 5]);
     expect((await apiError(c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 1 }] }))).code).toBe(
       'ResourceUnavailable.NotAllowedToBeStopOrPause',
     );

@@ -114,39 +114,44 @@ describe('deploy', () => {
     expect(r.err).toContain(`waiting for job ${job.JobId} to start: RUNNING`);
   });
 
-  test('a re-deploy with new SQL creates no job, uploads version 2 and restarts the job with it', async () => {
+  test('a re-deploy of the unchanged spec changes nothing; a changed one is refused without --replace, changing nothing', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
-    const env2 = envFor(fake, { REDIS_HOST: '10.0.0.7' });
-    const r = await uvpv(DEPLOY, env2);
-    expect(r.code).toBe(0);
-
-    expect(fake.state.jobs).toHaveLength(1);
-    expect(actions(fake).filter((a) => a === 'CreateJob')).toHaveLength(1);
     const [job] = fake.state.jobs;
-    expect(job.configs.map((c) => c.Version)).toEqual([1, 2]);
-    expect(job.configs[1].sql).toBe(await uploaded(env2));
-    expect(job.configs[1].sql).toContain("'nodes' = '10.0.0.7:6379'");
-    expect(job.configs[0].sql).not.toBe(job.configs[1].sql);
-    expect(job.stops).toEqual([1]);
-    expect(job.runs).toEqual([
-      { RunType: 1, JobConfigVersion: 1 },
-      { RunType: 1, JobConfigVersion: 2 },
-    ]);
+    const same = await uvpv(DEPLOY, envFor(fake));
+    expect(same.code).toBe(0);
+    expect(same.out).toContain(
+      `pipeline uvpv-demo already runs as Oceanus job ${job.JobId} (RUNNING) with this SQL and settings; nothing to do`,
+    );
+    const changed = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.7' }));
+    expect(changed.code).toBe(2);
+    expect(changed.err).toContain(
+      `error: pipeline uvpv-demo already runs as Oceanus job ${job.JobId} (RUNNING) with other SQL or settings; use --replace`,
+    );
+    expect(fake.state.jobs).toHaveLength(1);
+    expect(job.configs.map((c) => c.Version)).toEqual([1]);
+    expect(job.stops).toEqual([]);
+    expect(job.runs).toHaveLength(1);
     expect(job.Status).toBe(4);
-    expect(r.out).toContain(`found job ${job.JobId} (uvpv-demo): RUNNING`);
-    expect(r.out).toContain('uploaded configuration version 2');
-    expect(r.out).toContain(`stopped job ${job.JobId} to restart it with version 2`);
-    expect(r.out).toContain(`job ${job.JobId} is RUNNING`);
+    expect(actions(fake).filter((a) => MUTATING.includes(a))).toEqual(['CreateJob', 'CreateJobConfig', 'RunJobs']);
   });
 
-  test('--replace keeps the state: pause (savepoint), then resume with the new version', async () => {
+  test('a change of settings alone (parallelism) counts as a change', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
-    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake));
+    const { file, dir } = specWith('', [['    parallelism: 1\n    secretId', '    parallelism: 2\n    secretId']]);
+    const r = await uvpv(['deploy', file, '--target', 'oceanus'], envFor(fake), dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('with other SQL or settings; use --replace');
+  });
+
+  test('--replace keeps the state: pause (a savepoint), then start the new version from it (RunType 1, SavepointPath, SavepointId)', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(0);
     const [job] = fake.state.jobs;
+    const [savepoint] = job.savepoints;
     expect(job.stops).toEqual([2]);
-    expect(job.runs[1]).toEqual({ RunType: 2, JobConfigVersion: 2 });
-    expect(r.out).toContain(`resumed job ${job.JobId} with configuration version 2`);
+    expect(job.runs[1]).toEqual({ RunType: 1, JobConfigVersion: 2, SavepointPath: savepoint.Path, SavepointId: savepoint.SerialId });
+    expect(r.out).toContain(`started job ${job.JobId} with configuration version 2 from savepoint ${savepoint.Path}`);
   });
 
   test('--from-savepoint starts the job from that savepoint', async () => {
@@ -212,14 +217,35 @@ describe('deploy', () => {
       expect(job.reported).toEqual([1, 2, 3, 4]);
       expect(r.out).toContain(`job ${job.JobId} is RUNNING`);
 
-      // A re-deploy: the job still shows RUNNING after StopJobs, and STOPPED after RunJobs, for a while.
-      const again = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.8' }));
+      // A replacement: the job still shows RUNNING after StopJobs, and PAUSED after RunJobs, for a while.
+      const again = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.8' }));
       expect(again.code).toBe(0);
-      expect(job.reported).toEqual([1, 2, 3, 4, 3, 5, 3, 4]);
-      expect(job.stops).toEqual([1]);
+      expect(job.reported).toEqual([1, 2, 3, 4, 3, 6, 3, 4]);
+      expect(job.stops).toEqual([2]);
       expect(job.runs.map((x) => x.JobConfigVersion)).toEqual([1, 2]);
     },
   );
+
+  test('a start after a stop: the job shows STOPPED for two polls after RunJobs, with the new version already published, and is waited for', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake))).code).toBe(0);
+    const [job] = fake.state.jobs;
+    const seen: { Status: number; PublishedJobConfigVersion: number }[] = [];
+    const before = fake.state.requests.length;
+    const r = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.8' }));
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect(job.runs.map((x) => x.JobConfigVersion)).toEqual([1, 2]);
+    expect(job.Status).toBe(4);
+    // What the polls after RunJobs saw: STOPPED with version 2 (twice), then in operation, then RUNNING.
+    const run = fake.state.requests.findIndex((q, i) => i >= before && q.action === 'RunJobs');
+    for (const q of fake.state.requests.slice(run + 1)) if (q.action === 'DescribeJobs' && q.seen) seen.push(...q.seen);
+    expect(seen.slice(0, 2)).toEqual([
+      { Status: 5, PublishedJobConfigVersion: 2 },
+      { Status: 5, PublishedJobConfigVersion: 2 },
+    ]);
+    expect(seen.at(-1)).toEqual({ Status: 4, PublishedJobConfigVersion: 2 });
+  });
 
   test('a run that fails after taking effect late is still reported as failed, with the reason', async () => {
     await fake.close();
@@ -246,11 +272,11 @@ describe('deploy', () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     fake.inject('StopJobs', { network: 'after' });
     fake.inject('RunJobs', { network: 'after' });
-    const r = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.9' }));
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.9' }));
     expect(r.err).not.toContain('error');
     expect(r.code).toBe(0);
     const [job] = fake.state.jobs;
-    expect(job.stops).toEqual([1]);
+    expect(job.stops).toEqual([2]);
     expect(job.runs.map((x) => x.JobConfigVersion)).toEqual([1, 2]);
     expect(job.Status).toBe(4);
   });
@@ -288,7 +314,7 @@ describe('deploy', () => {
   test('the SQL Oceanus rejects is reported with its message, and the running job is left alone', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     fake.inject('CreateJobConfig', { code: 'FailedOperation.GrammarCheckFailure', message: 'line 3: syntax error near WATERMARK' });
-    const r = await uvpv(DEPLOY, envFor(fake));
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(1);
     expect(r.err).toContain('Oceanus rejected the SQL');
     expect(r.err).toContain('CreateJobConfig → FailedOperation.GrammarCheckFailure: line 3: syntax error near WATERMARK (RequestId ');
@@ -492,6 +518,7 @@ describe('status and stop', () => {
     watchSecret(password);
     fake.inject('RunJobs', { failRun: `Could not connect: options {'password'='${password}'}` });
     const env = envFor(fake, { REDIS_PASSWORD: password, REDIS_HOST: '10.0.0.4' });
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus'], env)).code).toBe(0);
     expect((await uvpv(DEPLOY, env)).code).toBe(1);
     const failed = await uvpv(['status', SPEC, '--target', 'oceanus'], env);
     expect(failed.out).toContain("failed: Could not connect: options {'password'='******'}");
@@ -512,7 +539,7 @@ describe('status and stop', () => {
 
     const paused = await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake));
     expect(paused.code).toBe(0);
-    expect(paused.out).toContain(`paused job ${job.JobId} (uvpv-demo)`);
+    expect(paused.out).toContain(`paused job ${job.JobId} (uvpv-demo); Oceanus took a savepoint, which the next deploy starts from`);
     expect(paused.out).toContain(`job ${job.JobId} is PAUSED`);
     expect(job.stops).toEqual([2]);
     expect(job.Status).toBe(6);
@@ -521,10 +548,12 @@ describe('status and stop', () => {
     expect(status.out).toContain('uvpv-demo: PAUSED');
 
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
-    expect(job.runs.at(-1)).toEqual({ RunType: 2, JobConfigVersion: 2 });
+    const [savepoint] = job.savepoints;
+    expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 2, SavepointPath: savepoint.Path, SavepointId: savepoint.SerialId });
 
     const stopped = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
     expect(stopped.code).toBe(0);
+    expect(stopped.out).toContain(`stopped job ${job.JobId} (uvpv-demo); no savepoint taken: its state is dropped (stop --pause keeps it)`);
     expect(stopped.out).toContain(`job ${job.JobId} is STOPPED`);
     expect(job.stops).toEqual([2, 1]);
     expect(job.Status).toBe(5);
@@ -601,23 +630,33 @@ describe('--dry-run', () => {
     expect(r.out).toContain((await uploaded(env)).trimEnd());
   });
 
-  test('with a running job: lists StopJobs before RunJobs and changes nothing', async () => {
+  test('with a running job: unchanged, it would do nothing; changed, it is refused without --replace; with it, it lists the pause before RunJobs; nothing changes', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     const before = mutations(fake).length;
     const id = fake.state.jobs[0].JobId;
-    const r = await uvpv([...DEPLOY, '--dry-run'], envFor(fake));
+    const same = await uvpv([...DEPLOY, '--dry-run'], envFor(fake));
+    expect(same.code).toBe(0);
+    expect(same.out).toContain(`→ job ${id} exists: RUNNING`);
+    expect(same.out).toContain(
+      `would do nothing: pipeline uvpv-demo already runs as Oceanus job ${id} (RUNNING) with this SQL and settings`,
+    );
+    expect(same.out).not.toContain('would call');
+    const refused = await uvpv([...DEPLOY, '--dry-run'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('with other SQL or settings; use --replace');
+    const r = await uvpv([...DEPLOY, '--dry-run', '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(0);
     expect(mutations(fake)).toHaveLength(before);
     expect(fake.state.jobs[0].configs).toHaveLength(1);
-    expect(r.out).toContain(`→ job ${id} exists: RUNNING`);
     expect(r.out).not.toContain('would call CreateJob ');
-    expect(r.out).toContain(`would call StopJobs {"StopJobDescriptions":[{"JobId":"${id}","StopType":1}]} and poll until it is STOPPED`);
-    expect(r.out).toContain(`would call RunJobs {"RunJobDescriptions":[{"JobId":"${id}","RunType":1,"JobConfigVersion":"<new version>"}]}`);
+    expect(r.out).toContain(`would call StopJobs {"StopJobDescriptions":[{"JobId":"${id}","StopType":2}]} and poll until it is PAUSED`);
+    expect(r.out).toContain(
+      `would call RunJobs {"RunJobDescriptions":[{"JobId":"${id}","RunType":1,"JobConfigVersion":"<new version>","SavepointPath":"<its Path>","SavepointId":"<its SerialId>"}]}`,
+    );
   });
 
   test.each([
     ['without a job', [] as string[]],
-    ['with a running job', []],
     ['with a running job, --replace', ['--replace']],
   ])('%s: the deploy makes the changing calls its dry run listed, in that order', async (what, flags) => {
     if (what !== 'without a job') expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
@@ -760,7 +799,7 @@ describe('what a configuration version carries', () => {
       job.latestVersion++;
       job.configs.push({ ...job.configs[0], Version: job.latestVersion });
     }
-    const r = await uvpv(DEPLOY, envFor(fake));
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(0);
     expect(r.out).toContain('uploaded configuration version 101');
     expect(r.out).toContain(
@@ -768,6 +807,76 @@ describe('what a configuration version carries', () => {
     );
     expect(job.configs).toHaveLength(100);
     expect(job.configs.map((c) => c.Version)).not.toContain(2);
-    expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 101 });
+    expect(job.runs.at(-1)).toMatchObject({ RunType: 1, JobConfigVersion: 101 });
+  });
+});
+
+describe('what the SDK models and API examples say', () => {
+  test('a job never published (PublishedJobConfigVersion -1) shows "never published", never "version -1"', async () => {
+    const job = fake.addJob('uvpv-demo');
+    const r = await uvpv(['status', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(fake.state.requests.some((q) => q.action === 'DescribeJobs')).toBe(true);
+    expect(r.out).toContain(`uvpv-demo: CREATED (job ${job.JobId}`);
+    expect(r.out).toContain('  configuration: never published');
+    expect(r.out).not.toContain('-1');
+  });
+
+  test('--replace of a job that never published a version (-1) aims no rollback at version -1', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const [job] = fake.state.jobs;
+    // As if Oceanus did not know which version the running job was started with.
+    job.published = undefined;
+    fake.inject('RunJobs', { failRun: 'the new version does not start' });
+    const r = await uvpv([...DEPLOY, '--replace'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('nothing was rolled back: Oceanus did not say which configuration version');
+    expect(job.runs.map((x) => x.JobConfigVersion)).not.toContain(-1);
+  });
+
+  test("a resent StopJobs refused with ResourceUnavailable.NoRunningJobInstancesFoundForJobId (the SDK's spelling) counts as under way", async () => {
+    await fake.close();
+    fake = await startFake({ lagPolls: 2 });
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    fake.inject('StopJobs', { network: 'after' });
+    fake.inject('StopJobs', { code: 'ResourceUnavailable.NoRunningJobInstancesFoundForJobId', message: 'no running instance' });
+    const r = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect(fake.state.requests.filter((q) => q.action === 'StopJobs').map((q) => q.error)).toEqual([
+      'network',
+      'ResourceUnavailable.NoRunningJobInstancesFoundForJobId',
+    ]);
+    expect(fake.state.jobs[0].Status).toBe(5);
+  });
+
+  test("the system's connector resources (SystemProvide 1) are referenced before a user's JAR of the same name (2)", async () => {
+    await fake.close();
+    fake = await startFake({
+      systemResources: [
+        {
+          ResourceId: 'resource-user-kafka',
+          Name: 'flink-connector-kafka',
+          LatestResourceConfigVersion: 9,
+          provides: 'kafka',
+          SystemProvide: 2,
+        },
+        { ResourceId: 'resource-kafka', Name: 'flink-connector-kafka-1.16', LatestResourceConfigVersion: 5, provides: 'kafka' },
+        {
+          ResourceId: 'resource-user-redis',
+          Name: 'flink-connector-redis',
+          LatestResourceConfigVersion: 1,
+          provides: 'redis',
+          SystemProvide: 2,
+        },
+      ],
+    });
+    const r = await uvpv(DEPLOY, envFor(fake));
+    expect(r.code).toBe(0);
+    // Kafka: the system's, though the user's has the plain name; Redis: only a user's is listed, so it is taken, and said so.
+    expect(fake.state.jobs[0].configs[0].ResourceRefs).toEqual([
+      { ResourceId: 'resource-kafka', Version: 5, Type: 0 },
+      { ResourceId: 'resource-user-redis', Version: 1, Type: 0 },
+    ]);
+    expect(r.out).toContain('flink-connector-redis (resource-user-redis, version 1, uploaded by a user)');
   });
 });

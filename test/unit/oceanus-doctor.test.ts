@@ -115,3 +115,40 @@ test('an existing running job is reported with its version; the CUs it holds are
   expect(r.line('Oceanus capacity')).toMatch(/^OK +Oceanus capacity +0 CU free; the job needs 2 .*, which it already holds$/);
   expect(r.line('Oceanus job')).toMatch(/^OK +Oceanus job +job cql-\w+ \(uvpv-demo\) is RUNNING, runs configuration version 3$/);
 });
+
+describe('Kafka and Redis as the cluster sees them', () => {
+  test("loopback addresses (the reference spec's defaults) are a warning that explains the private link; doctor does not fail for them", async () => {
+    const r = await doctor({}, { REDIS_HOST: 'localhost' });
+    expect(r.line('reachable from Oceanus')).toMatch(
+      /^WARN reachable from Oceanus +Kafka bootstrap 127\.0\.0\.1:\d+ \(source\.bootstrapServers\) and Redis localhost \(redis\.host\): only this machine reaches a loopback or link-local address/,
+    );
+    expect(r.after('reachable from Oceanus')).toContain('advertise that address (advertised.listeners)');
+    expect(r.after('reachable from Oceanus')).toContain('VPC peering');
+    expect(r.out).not.toMatch(/^FAIL reachable/m);
+  });
+
+  test('private addresses in a VPC pass', async () => {
+    const r = await doctor({}, { KAFKA_BOOTSTRAP_SERVERS: '10.1.0.10:9092,10.1.0.11:9092', REDIS_HOST: '10.1.0.20' });
+    expect(r.line('reachable from Oceanus')).toMatch(/^OK +reachable from Oceanus +Kafka and Redis have addresses a cluster can reach$/);
+  });
+});
+
+test.each([
+  ['localhost', true],
+  ['Kafka.localhost', true],
+  ['127.0.0.1', true],
+  ['127.8.9.10', true],
+  ['::1', true],
+  ['[::1]', true],
+  ['169.254.10.1', true],
+  ['fe80::1', true],
+  ['febf::1', true],
+  ['fec0::1', false],
+  ['10.0.0.7', false],
+  ['192.168.1.2', false],
+  ['kafka.internal', false],
+  ['128.0.0.1', false],
+])('isLocalOnly(%s) is %s', async (host, local) => {
+  const { isLocalOnly } = await import('../../src/deploy/oceanus/doctor');
+  expect(isLocalOnly(host)).toBe(local);
+});

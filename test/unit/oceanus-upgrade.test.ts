@@ -58,9 +58,12 @@ describe('deploy --replace rolls back when the new version does not run', () => 
 
     expect(r.code).toBe(1);
     const mutating = ['CreateJobConfig', 'StopJobs', 'RunJobs', 'DescribeJobSavepoint'];
+    // The newest savepoint before the pause, the pause, its savepoint, the new version from it; then the rollback.
     expect(callsSince(from).filter((a) => mutating.includes(a))).toEqual([
       'CreateJobConfig',
+      'DescribeJobSavepoint',
       'StopJobs',
+      'DescribeJobSavepoint',
       'RunJobs',
       'DescribeJobSavepoint',
       'RunJobs',
@@ -71,7 +74,7 @@ describe('deploy --replace rolls back when the new version does not run', () => 
     expect(savepoint.Path).toMatch(/^cosn:\/\/.+\/flink-savepoints\/savepoint-/);
     expect(job.runs).toEqual([
       { RunType: 1, JobConfigVersion: 1 },
-      { RunType: 2, JobConfigVersion: 2 },
+      { RunType: 1, JobConfigVersion: 2, SavepointPath: savepoint.Path, SavepointId: savepoint.SerialId },
       { RunType: 1, JobConfigVersion: 1, SavepointPath: savepoint.Path, SavepointId: savepoint.SerialId },
     ]);
     // The savepoints asked for: those a stop or pause took.
@@ -86,7 +89,7 @@ describe('deploy --replace rolls back when the new version does not run', () => 
     expect(job.published).toBe(1);
 
     expect(r.err).toContain(
-      `error: configuration version 2 of uvpv-demo did not run: Oceanus job ${job.JobId} (uvpv-demo) did not resume: it is FAILED; ` +
+      `error: configuration version 2 of uvpv-demo did not run: Oceanus job ${job.JobId} (uvpv-demo) did not start: it is FAILED; ` +
         `rolled back: the previous version (configuration version 1) of uvpv-demo runs again as job ${job.JobId}, from the savepoint Oceanus took when pausing it (${savepoint.Path})`,
     );
     expect(r.err).toContain('failed: Could not restore operator state: incompatible state for GroupWindowAggregate');
@@ -112,23 +115,24 @@ describe('deploy --replace rolls back when the new version does not run', () => 
     expect(fake.state.jobs[0]).toMatchObject({ Status: 4, published: 1 });
   });
 
-  test('the new version runs: no rollback, no savepoint looked up, exit 0', async () => {
+  test('the new version runs from the savepoint the pause took (RunType 1, SavepointPath and SavepointId): no rollback, exit 0', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     const from = fake.state.requests.length;
     const r = await uvpv(REPLACE, envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(0);
     const [job] = fake.state.jobs;
-    expect(callsSince(from)).not.toContain('DescribeJobSavepoint');
+    const [savepoint] = job.savepoints;
+    expect(callsSince(from).filter((a) => a === 'DescribeJobSavepoint')).toHaveLength(2);
     expect(job.runs).toEqual([
       { RunType: 1, JobConfigVersion: 1 },
-      { RunType: 2, JobConfigVersion: 2 },
+      { RunType: 1, JobConfigVersion: 2, SavepointPath: savepoint.Path, SavepointId: savepoint.SerialId },
     ]);
     expect(job).toMatchObject({ Status: 4, published: 2 });
-    expect(r.out).toContain(`resumed job ${job.JobId} with configuration version 2`);
+    expect(r.out).toContain(`started job ${job.JobId} with configuration version 2 from savepoint ${savepoint.Path}`);
     expect(r.out + r.err).not.toContain('rolled back');
   });
 
-  test('no savepoint listed: nothing is rolled back, code upgrade-failed, saying how to recover', async () => {
+  test('no savepoint listed after the pause: nothing is started, code upgrade-failed, saying how to recover', async () => {
     await fake.close();
     fake = await startFake({ pauseSavepoint: 'none' });
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
@@ -137,37 +141,32 @@ describe('deploy --replace rolls back when the new version does not run', () => 
     const r = await uvpv(REPLACE, envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      `error: configuration version 2 of uvpv-demo did not run: Oceanus job ${job.JobId} (uvpv-demo) did not resume: it is FAILED; ` +
-        `nothing was rolled back: Oceanus lists no savepoint taken when job ${job.JobId} was paused (DescribeJobSavepoint, RecordType 3); job ${job.JobId} is FAILED; ` +
-        `find the savepoint Oceanus took when pausing it in the console (job ${job.JobId}, savepoints), then fix the pipeline and deploy with --from-savepoint <its path>`,
+      `error: job ${job.JobId} (uvpv-demo) is PAUSED, but Oceanus lists no savepoint taken when it was paused (DescribeJobSavepoint, RecordType 3); nothing was started\n` +
+        `find its savepoint in the console (job ${job.JobId}, savepoints) and deploy with --from-savepoint <its path>`,
     );
-    expect(job.runs).toHaveLength(2);
-    expect(job.Status).toBe(-1);
-
-    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0); // a plain start, to have a running job again
-    fake.inject('RunJobs', { failRun: 'boom' });
-    const e = await replaceThroughDeployer(envFor(fake, { REDIS_HOST: '10.0.0.8' }));
-    expect((e as RuntimeFailure).code).toBe('upgrade-failed');
-    expect((e as RuntimeFailure).message).toContain('nothing was rolled back');
+    expect(job.runs).toHaveLength(1);
+    expect(job.Status).toBe(6);
   });
 
-  test('the newest pause savepoint failed: an older one is not used (it would restore stale state)', async () => {
+  test('the savepoint of this pause failed: an older one is not used (it would restore stale state), nothing is started', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     const [job] = fake.state.jobs;
     // An earlier pause and resume leaves an older, active savepoint.
     expect((await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake))).code).toBe(0);
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     expect(job.savepoints).toHaveLength(1);
-    fake.inject('RunJobs', { failRun: 'boom' });
-    fake.inject('DescribeJobSavepoint', { meanwhile: () => (required(job.savepoints.at(-1), 'the savepoint the stop took').Status = 4) });
+    const runs = job.runs.length;
+    // The lookup before the pause sees the older one; the one after it finds the pause's, failed.
+    fake.inject('DescribeJobSavepoint', { meanwhile: () => undefined });
+    fake.inject('DescribeJobSavepoint', { meanwhile: () => (required(job.savepoints.at(-1), 'the savepoint the pause took').Status = 4) });
     const r = await uvpv(REPLACE, envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(1);
     expect(job.savepoints).toHaveLength(2);
     expect(r.err).toContain(
-      `nothing was rolled back: the savepoint Oceanus took when job ${job.JobId} was last paused (${job.savepoints[1].SerialId}) is failed`,
+      `error: job ${job.JobId} (uvpv-demo) is PAUSED, but the savepoint Oceanus took when it was paused is failed; nothing was started`,
     );
-    expect(job.runs.filter((x) => x.SavepointPath)).toEqual([]);
-    expect(job.Status).toBe(-1);
+    expect(job.runs).toHaveLength(runs);
+    expect(job.Status).toBe(6);
   });
 
   test('the rollback fails too: code upgrade-failed, naming the savepoint to deploy from', async () => {
@@ -194,7 +193,9 @@ describe('deploy --replace rolls back when the new version does not run', () => 
     expect(r.code).toBe(1);
     const [savepoint] = job.savepoints;
     expect(callsSince(from).filter((a) => ['StopJobs', 'RunJobs', 'DescribeJobSavepoint'].includes(a))).toEqual([
+      'DescribeJobSavepoint',
       'StopJobs',
+      'DescribeJobSavepoint',
       'RunJobs',
       'DescribeJobSavepoint',
       'StopJobs',
@@ -205,14 +206,15 @@ describe('deploy --replace rolls back when the new version does not run', () => 
     expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 1, SavepointPath: savepoint.Path, SavepointId: savepoint.SerialId });
     expect(job).toMatchObject({ Status: 4, published: 1 });
     expect(r.err).toContain(
-      `error: configuration version 2 of uvpv-demo did not run: Oceanus job ${job.JobId} did not resume within 1s; it is IN_PROGRESS`,
+      `error: configuration version 2 of uvpv-demo did not run: Oceanus job ${job.JobId} did not start within 1s; it is IN_PROGRESS`,
     );
     expect(r.err).toContain('rolled back: the previous version (configuration version 1) of uvpv-demo runs again as job');
     expect(r.err).toContain(`  stopped job ${job.JobId}, which ran version 2 only after the wait`);
   });
 
-  test('a plain re-deploy (no --replace) that fails is not rolled back', async () => {
+  test('a plain deploy (no --replace) of a stopped job that fails is not rolled back', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake))).code).toBe(0);
     fake.inject('RunJobs', { failRun: 'boom' });
     const r = await uvpv(DEPLOY, envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(1);
@@ -223,8 +225,11 @@ describe('deploy --replace rolls back when the new version does not run', () => 
   test('--dry-run --replace lists the rollback calls it would make', async () => {
     expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
     const id = fake.state.jobs[0].JobId;
-    const r = await uvpv([...REPLACE, '--dry-run'], envFor(fake));
+    const r = await uvpv([...REPLACE, '--dry-run'], envFor(fake, { REDIS_HOST: '10.0.0.7' }));
     expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      `would call RunJobs {"RunJobDescriptions":[{"JobId":"${id}","RunType":1,"JobConfigVersion":"<new version>","SavepointPath":"<its Path>","SavepointId":"<its SerialId>"}]}`,
+    );
     expect(r.out).toContain(`would call StopJobs {"StopJobDescriptions":[{"JobId":"${id}","StopType":2}]}`);
     expect(r.out).toContain(
       `if the job does not run with the new version: would call DescribeJobSavepoint {"JobId":"${id}","Limit":100,"Offset":0,"RecordTypes":[3]} for the savepoint the pause took, ` +

@@ -16,7 +16,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const width = Math.max(...results.map((r) => r.label.length));
       for (const r of results) {
         const [first, ...rest] = r.detail.split('\n');
-        shown(`${r.ok ? 'OK  ' : 'FAIL'} ${r.label.padEnd(width)}  ${first}\n`);
+        shown(`${!r.ok ? 'FAIL' : r.warning ? 'WARN' : 'OK  '} ${r.label.padEnd(width)}  ${first}\n`);
         for (const line of rest) shown(`     ${''.padEnd(width)}  ${line}\n`);
         if (r.fix) shown(`     ${''.padEnd(width)}  fix: ${r.fix}\n`);
       }

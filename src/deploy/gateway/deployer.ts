@@ -1,8 +1,9 @@
 /**
  * Deploying to a Flink session cluster through its SQL Gateway: one session, the statements of
  * the generated script in order, then wait until Flink says the job runs. A pipeline is one job,
- * found by its `pipeline.name`, so a second deploy of a running pipeline is refused unless
- * `--replace` (stop with a savepoint, start the new SQL from it).
+ * found by its `pipeline.name`: a second deploy of a running pipeline with the same SQL does
+ * nothing, one with other SQL is refused unless `--replace` (stop with a savepoint, start the new
+ * SQL from it); see ../semantics.ts.
  */
 import { RuntimeFailure, UsageError } from '../../errors';
 import { settings } from '../../io/settings';
@@ -18,6 +19,7 @@ import { DEFAULT_TIMING, GatewayClient, rootCauseSummary, type FlinkJob } from '
 import { keepSqlStatement, keptStatements, readJobSql, resolveKeptSecrets } from './job-sql';
 import { planUpgrade, stateOfUpgrade } from './plan';
 import { droppedParts, refusal } from '../upgrade/state';
+import { alreadyRuns, stateDropped, unchangedLine } from '../semantics';
 import type { UpgradePlan } from '../upgrade/upgrade-plan';
 
 export interface SubmitOptions {
@@ -61,12 +63,14 @@ export class GatewayDeployer implements Deployer, JobRunner {
     const lines: string[] = [];
     const kept = keptStatements(req.job.statements);
     if (running) {
-      if (!req.replace) {
-        throw new UsageError(
-          `pipeline ${req.spec.name} already runs as Flink job ${running.jid} (${running.state}); ` +
-            `use --replace to stop it with a savepoint and start the new SQL from it, or 'uvpv stop' first`,
-        );
+      const job = { what: `Flink job ${running.jid}`, state: running.state };
+      if (!req.fromSavepoint && (await this.runsUnchanged(req, running))) {
+        return {
+          lines: [unchangedLine(req.spec.name, job)],
+          job: { jobId: running.jid, name: req.spec.name, state: running.state, details: [] },
+        };
       }
+      if (!req.replace) throw alreadyRuns(req.spec.name, job);
       return this.replace(req, running, kept);
     } else if (!savepoint) {
       // After a failure the last job's retained checkpoint holds its window state and offsets:
@@ -96,6 +100,24 @@ export class GatewayDeployer implements Deployer, JobRunner {
     });
     step();
     return plan;
+  }
+
+  /**
+   * Whether the running job runs exactly the new statements: its kept SQL (job-sql.ts) with its
+   * secrets resolved as a rollback would, against the new job's. A job that kept no SQL, or whose
+   * secrets this environment cannot resolve, counts as changed: nothing shows that it is the same.
+   */
+  private async runsUnchanged(req: DeployRequest, running: FlinkJob): Promise<boolean> {
+    const previous = await readJobSql(this.client, running.jid);
+    if (!previous) return false;
+    const resolved = resolveKeptSecrets(
+      previous,
+      this.ctx.env,
+      req.job.statements.flatMap((st) => secretsIn(st.parts)),
+    );
+    if ('missing' in resolved) return false;
+    const next = jobStatements(req.job.statements, 'reveal');
+    return resolved.statements.length === next.length && resolved.statements.every((st, i) => st === next[i]);
   }
 
   private jobUrl(jobId: string): string {
@@ -333,7 +355,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
       if (!(e instanceof RuntimeFailure && e.code === 'timed-out')) throw e;
     });
     step();
-    return { lines: [`cancelled job ${job.jid} (${spec.name}); no savepoint taken (use --savepoint DIR to keep its state)`] };
+    return { lines: [`cancelled job ${job.jid} (${spec.name}); ${stateDropped('--savepoint DIR')}`] };
   }
 
   /**

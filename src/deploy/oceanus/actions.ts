@@ -7,7 +7,8 @@
 import type { OceanusSettings } from '../../io/settings';
 import type { OceanusTarget } from '../../pipeline/types';
 import type { DeployRequest } from '../deployer';
-import { EMPTY_METADATA, JobStatus, RunType, StopType, type JobV1, type ResourceRef } from './api';
+import { alreadyRuns } from '../semantics';
+import { EMPTY_METADATA, JobStatus, jobState, publishedVersion, RunType, StopType, type JobV1, type ResourceRef } from './api';
 import { configParams, createJobParams, runParams, stopParams, stopSavepointParams, type ConfigInput, type StartFrom } from './jobs';
 
 /** The resources a configuration version references, and the line that says which. */
@@ -21,14 +22,17 @@ export type DeployAction =
   | { kind: 'create-job' }
   /** CreateJobConfig: a new configuration version holding the SQL; `resources` undefined when not known (a dry run without credentials). */
   | { kind: 'upload-config'; sql: string; checkpointSeconds: number; resources: ReferencedResources | undefined }
-  /** StopJobs: stop (or pause, which takes a savepoint) the running job before it starts with the new version. */
+  /** StopJobs: stop, or pause (Oceanus takes a savepoint), the running job before it starts with the new version. */
   | { kind: 'stop-job'; stopType: (typeof StopType)[keyof typeof StopType] }
   /**
-   * RunJobs with the new version, then polling until the job runs or fails. `rollBackTo`: the job
-   * was paused for the new version; if that does not run, the previous version starts again from
-   * the pause's savepoint.
+   * RunJobs with the new version (always `RunType` 1, a start: the API documents starting from a
+   * savepoint with SavepointPath and SavepointId, not whether a resume takes a new version), then
+   * polling until the job runs or fails. `from`: a savepoint the user named; `fromPause`: the one
+   * Oceanus took when the job was paused (looked up once it is). `rollBackTo`: the job was paused
+   * for the new version; if that does not run, the previous version starts again from the pause's
+   * savepoint.
    */
-  | { kind: 'run-job'; runType: number; from?: StartFrom; rollBackTo?: { previous: number | undefined } };
+  | { kind: 'run-job'; runType: number; from?: StartFrom; fromPause?: boolean; rollBackTo?: { previous: number | undefined } };
 
 /** What the list is decided from: the job as it was read (steady, unless a dry run saw it in an operation), and the connectors. */
 export interface DeployInputs {
@@ -37,23 +41,34 @@ export interface DeployInputs {
   sql: string;
   checkpointSeconds: number;
   resources: ReferencedResources | undefined;
+  /** The running job's configuration version is the one this deploy would upload (same SQL and settings). */
+  unchanged: boolean;
 }
 
-export function deployActions({ req, job, sql, checkpointSeconds, resources }: DeployInputs): DeployAction[] {
+/**
+ * The actions, the same for every target (../semantics.ts): none for a running job whose SQL and
+ * settings are unchanged; a refusal (exit 2) for a changed one without `--replace`; with it, a
+ * pause (a savepoint) and a start of the new version from that savepoint.
+ */
+export function deployActions({ req, job, sql, checkpointSeconds, resources, unchanged }: DeployInputs): DeployAction[] {
+  const running = job?.Status === JobStatus.Running;
+  if (running && unchanged && !req.fromSavepoint) return [];
+  if (running && !req.replace) throw alreadyRuns(req.spec.name, { what: `Oceanus job ${job.JobId}`, state: jobState(job.Status) });
   const actions: DeployAction[] = [];
   if (!job) actions.push({ kind: 'create-job' });
   // The new version is uploaded before anything is stopped: a rejected upload leaves the running job alone.
   actions.push({ kind: 'upload-config', sql, checkpointSeconds, resources });
-  const running = job?.Status === JobStatus.Running;
-  // --replace keeps the state: pause (Oceanus takes a savepoint), then resume with the new version.
-  const pause = running && req.replace && !req.fromSavepoint;
+  // --replace keeps the state: pause (Oceanus takes a savepoint), then start from it. A savepoint the user names instead: stop.
+  const pause = running && !req.fromSavepoint;
   if (running) actions.push({ kind: 'stop-job', stopType: pause ? StopType.Pause : StopType.Stop });
-  const resume = pause || (job?.Status === JobStatus.Paused && !req.fromSavepoint);
+  // A job paused before (stop --pause) starts from the savepoint of its pause too.
+  const fromPause = pause || (job?.Status === JobStatus.Paused && !req.fromSavepoint);
   actions.push({
     kind: 'run-job',
-    runType: resume ? RunType.Resume : RunType.Start,
+    runType: RunType.Start,
     ...(req.fromSavepoint ? { from: { path: req.fromSavepoint } } : {}),
-    ...(pause ? { rollBackTo: { previous: job?.PublishedJobConfigVersion || undefined } } : {}),
+    ...(fromPause ? { fromPause } : {}),
+    ...(pause ? { rollBackTo: { previous: publishedVersion(job) } } : {}),
   });
   return actions;
 }
@@ -88,9 +103,15 @@ export function describeAction(
       return [`would call StopJobs ${json(stopParams(target, jobId, action.stopType))} and poll until it is ${until}`];
     }
     case 'run-job': {
-      const run = runParams(target, jobId, action.runType, 0, action.from);
+      const from = action.fromPause ? { path: '<its Path>', id: '<its SerialId>' } : action.from;
+      const run = runParams(target, jobId, action.runType, 0, from);
       const shown = { ...run, RunJobDescriptions: run.RunJobDescriptions.map((d) => ({ ...d, JobConfigVersion: '<new version>' })) };
       const lines = [
+        ...(action.fromPause
+          ? [
+              `would look up the savepoint Oceanus took when the job was paused: DescribeJobSavepoint ${json(stopSavepointParams(target, jobId))}, the newest, active and with a usable path`,
+            ]
+          : []),
         `would call RunJobs ${json(shown)}`,
         `would poll DescribeJobs ${json({ JobIds: [jobId] })} every ${settings.pollMs / 1000}s until RUNNING or FAILED (at most ${settings.timeoutMs / 1000}s)`,
       ];

@@ -27,6 +27,9 @@ export const JobStatus = {
   Failed: -1,
 } as const;
 
+/** CreateJob's `Name`: "fewer than 50 characters", so at most 49 (a spec's name may have 50 elsewhere). */
+export const MAX_JOB_NAME = 49;
+
 /** `JobType` of CreateJob and JobV1. */
 export const SQL_JOB = 1;
 /** `ClusterType` of CreateJob: 2 is a dedicated cluster, named by `ClusterId`. */
@@ -84,13 +87,19 @@ export interface JobV1 {
   LatestJobConfigVersion?: number;
   /** The highest version number not deleted (not a count: DescribeJobConfigs' TotalCount is). */
   LatestValidJobConfigVersion?: number;
-  /** The version the job runs (or last ran). */
+  /** The version the job runs (or last ran); -1 when it was never published (DescribeJobs' example). Read it with {@link publishedVersion}. */
   PublishedJobConfigVersion?: number;
   WebUIUrl?: string;
   /** While running: how long this run has lasted, ms. */
   CurrentRunMillis?: number;
   StartTime?: string;
   RunningCu?: number;
+}
+
+/** The configuration version a job runs or last ran, or undefined when it never ran one (-1, 0 or absent). */
+export function publishedVersion(job: Pick<JobV1, 'PublishedJobConfigVersion'> | undefined): number | undefined {
+  const v = job?.PublishedJobConfigVersion;
+  return v !== undefined && v > 0 ? v : undefined;
 }
 
 export interface DescribeJobsResponse {
@@ -141,8 +150,18 @@ export interface CreateJobConfigRequest {
   JobManagerMem?: number;
   TaskManagerCpu?: number;
   TaskManagerMem?: number;
+  /** The COS bucket the job uses. */
+  COSBucket?: string;
+  /** Collect the job's logs; where: {@link LogCollectType}, and the CLS logset and topic. */
+  LogCollect?: boolean;
+  ClsLogsetId?: string;
+  ClsTopicId?: string;
+  LogCollectType?: number;
   WorkSpaceId?: string;
 }
+
+/** `LogCollectType` of CreateJobConfig: 2 into CLS, 3 into COS. */
+export const LogCollectType = { Cls: 2, Cos: 3 } as const;
 
 /** A job keeps at most this many configuration versions (CreateJobConfig's documentation). */
 export const MAX_CONFIG_VERSIONS = 100;
@@ -279,6 +298,8 @@ export interface JobConfig {
   JobId: string;
   Version: number;
   ProgramArgs?: string;
+  /** What uvpv wrote: "uploaded by uvpv deploy (config <fingerprint>)". */
+  Remark?: string;
   CreateTime?: string;
   DefaultParallelism?: number;
 }
@@ -294,9 +315,13 @@ export interface SystemResourceItem {
   Name: string;
   ResourceType?: number;
   LatestResourceConfigVersion?: number;
-  /** 1: provided by the system. */
+  /** {@link SYSTEM_PROVIDED} (1): provided by the system; 2: uploaded by a user. */
   SystemProvide?: number;
 }
+
+/** `SystemResourceItem.SystemProvide`: Oceanus's own resources, and those a user uploaded. */
+export const SYSTEM_PROVIDED = 1;
+export const USER_PROVIDED = 2;
 
 export interface DescribeSystemResourcesRequest {
   ClusterId?: string;

@@ -1,13 +1,14 @@
 /**
  * The Oceanus target (Tencent Cloud's managed Flink, API 2019-04-22). `deploy` is idempotent by
- * pipeline name: it reads the job (DescribeJobs by Name) and the built-in connectors, decides its
- * list of actions once (see actions.ts: create the job if there is none, upload a configuration
- * version holding exactly the Oceanus SQL, stop a running job, run the job with the new version
- * and poll until it runs or fails), and carries that list out; `--dry-run` prints the same list.
- * With `--replace` the running job is paused (Oceanus takes a savepoint) and resumed with the new
- * version; if that does not run, the previous version is started again from the pause's
- * savepoint (rollback.ts). `plan` compares the SQL of the version the job runs
- * (DescribeJobConfigs) with the new SQL, by statement and per metric.
+ * pipeline name and means what it means on every target (../semantics.ts): it reads the job
+ * (DescribeJobs by Name) and the built-in connectors, decides its list of actions once (see
+ * actions.ts) and carries it out; `--dry-run` prints the same list. A running job whose
+ * configuration version is the one this deploy would upload (same SQL and settings) is left
+ * alone; a changed one is refused without `--replace`. With it, the job is paused (Oceanus takes
+ * a savepoint) and the new version started from that savepoint (RunType 1 with SavepointPath and
+ * SavepointId, as the API documents); if that does not run, the previous version is started again
+ * from it (rollback.ts). `plan` compares the SQL of the version the job runs (DescribeJobConfigs)
+ * with the new SQL, by statement and per metric.
  *
  * Settings from the environment (read by io/settings): UVPV_OCEANUS_ENDPOINT (overrides the
  * target's endpoint), UVPV_OCEANUS_POLL_MS, UVPV_OCEANUS_TIMEOUT_MS, UVPV_OCEANUS_RETRY_MS,
@@ -28,17 +29,35 @@ import {
   jobState,
   MAX_CONFIG_VERSIONS,
   OCEANUS_VERSION,
+  PATH_UNAVAILABLE,
+  publishedVersion,
+  savepointState,
+  SavepointStatus,
   REFERENCED_JAR,
-  RunType,
   SQL_JOB,
   sqlFromProgramArgs,
   StopType,
   type JobV1,
+  type Savepoint,
+  USER_PROVIDED,
   type SystemResourceItem,
 } from './api';
 import { explain } from './errors';
-import { builtinConnectors, findParams, systemResourcesParams, toJobState, USED_CONNECTORS, usesBuiltins, type OceanusJobs } from './jobs';
+import {
+  builtinConnectors,
+  configParams,
+  findParams,
+  sameConfig,
+  systemResourcesParams,
+  toJobState,
+  USED_CONNECTORS,
+  usesBuiltins,
+  type ConfigInput,
+  type OceanusJobs,
+  type StartFrom,
+} from './jobs';
 import { rollBack } from './rollback';
+import { stateDropped, unchangedLine } from '../semantics';
 import { oceanusSession, type OceanusSession } from './session';
 
 /** The spec's checkpoint interval as Oceanus takes it: whole seconds within its range. */
@@ -141,7 +160,10 @@ export class OceanusDeployer implements Deployer {
       );
     }
     const refs = found.map((r) => ({ ResourceId: r.ResourceId, Version: r.LatestResourceConfigVersion ?? -1, Type: REFERENCED_JAR }));
-    const names = found.map((r) => `${r.Name} (${r.ResourceId}, version ${r.LatestResourceConfigVersion ?? 'latest'})`);
+    const names = found.map(
+      (r) =>
+        `${r.Name} (${r.ResourceId}, version ${r.LatestResourceConfigVersion ?? 'latest'}${r.SystemProvide === USER_PROVIDED ? ', uploaded by a user' : ''})`,
+    );
     return { refs, line: `references Oceanus's built-in connectors ${names.join(', ')}` };
   }
 
@@ -164,10 +186,17 @@ export class OceanusDeployer implements Deployer {
       }
       job = await jobs.settle(job);
     }
-    const decide = (from: JobV1 | undefined) =>
-      deployActions({ req, job: from, sql: uncommentedScript(req.job.statements, 'reveal'), checkpointSeconds: seconds, resources });
+    const sql = uncommentedScript(req.job.statements, 'reveal');
+    const unchanged = await this.runsUnchanged(jobs, job, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs });
+    const decide = (from: JobV1 | undefined) => deployActions({ req, job: from, sql, checkpointSeconds: seconds, resources, unchanged });
     const pending = decide(job);
+    if (job && pending.length === 0) {
+      lines.push(unchangedLine(name, { what: `Oceanus job ${job.JobId}`, state: jobState(job.Status) }));
+      return { lines, job: toJobState(job) };
+    }
     let version: number | undefined;
+    /** The newest savepoint of a stop or pause before this deploy paused the job: the pause's must be another. */
+    let beforePause: Savepoint | undefined;
     for (let action = pending.shift(); action; action = pending.shift()) {
       switch (action.kind) {
         case 'create-job': {
@@ -198,20 +227,24 @@ export class OceanusDeployer implements Deployer {
         }
         case 'stop-job': {
           const pause = action.stopType === StopType.Pause;
-          job = await jobs.stop(need(job, action.kind), pause);
+          const current = need(job, action.kind);
+          if (pause) beforePause = await jobs.newestStopSavepoint(current.JobId);
+          job = await jobs.stop(current, pause);
           const next = need(version, action.kind);
           lines.push(
             pause
-              ? `paused job ${job.JobId} (Oceanus took a savepoint) to resume it with version ${next}`
-              : `stopped job ${job.JobId} to restart it with version ${next}`,
+              ? `paused job ${job.JobId} (Oceanus took a savepoint) to start version ${next} from it`
+              : `stopped job ${job.JobId} to start version ${next} from savepoint ${req.fromSavepoint ?? ''}`,
           );
           break;
         }
         case 'run-job': {
           const current = need(job, action.kind);
           const next = need(version, action.kind);
+          const from = action.fromPause ? await this.pauseSavepoint(jobs, current, beforePause) : action.from;
+          if (action.fromPause && from) lines.push(`found the savepoint Oceanus took when job ${current.JobId} was paused: ${from.path}`);
           try {
-            job = await jobs.run(current, action.runType, next, action.from);
+            job = await jobs.run(current, action.runType, next, from);
           } catch (e) {
             // --replace: the job was paused for the new version, which does not run; the previous one may.
             if (action.rollBackTo && e instanceof RuntimeFailure && (e.code === 'job-terminal-state' || e.code === 'timed-out')) {
@@ -224,16 +257,41 @@ export class OceanusDeployer implements Deployer {
             }
             throw e;
           }
-          const how = action.runType === RunType.Resume ? 'resumed' : 'started';
-          lines.push(
-            `${how} job ${job.JobId} with configuration version ${next}${action.from ? ` from savepoint ${action.from.path}` : ''}`,
-          );
+          lines.push(`started job ${job.JobId} with configuration version ${next}${from ? ` from savepoint ${from.path}` : ''}`);
           lines.push(`job ${job.JobId} is ${jobState(job.Status)}`);
           break;
         }
       }
     }
     return { lines, job: toJobState(need(job, 'the end')) };
+  }
+
+  /**
+   * Whether a running job runs the configuration version this deploy would upload: the published
+   * version's fingerprint (in its Remark, see jobs.ts) against the new one's. A version uvpv did
+   * not upload, or one Oceanus does not give back, counts as changed.
+   */
+  private async runsUnchanged(jobs: OceanusJobs, job: JobV1 | undefined, input: ConfigInput): Promise<boolean> {
+    const version = publishedVersion(job);
+    if (!job || job.Status !== JobStatus.Running || version === undefined) return false;
+    return sameConfig(await jobs.config(job.JobId, version), configParams(this.target, job.JobId, input));
+  }
+
+  /** The savepoint Oceanus took when the job was paused (newer than `before`), to start from; a RuntimeFailure when there is none to use. */
+  private async pauseSavepoint(jobs: OceanusJobs, job: JobV1, before: Savepoint | undefined): Promise<StartFrom> {
+    const found = await jobs.newestStopSavepoint(job.JobId);
+    const fresh = found && (!before || found.Id !== before.Id || found.SerialId !== before.SerialId) ? found : undefined;
+    if (fresh?.Path && fresh.Status === SavepointStatus.Active && fresh.PathStatus !== PATH_UNAVAILABLE) {
+      return { path: fresh.Path, ...(fresh.SerialId ? { id: fresh.SerialId } : {}) };
+    }
+    const why = !fresh
+      ? 'Oceanus lists no savepoint taken when it was paused (DescribeJobSavepoint, RecordType 3)'
+      : `the savepoint Oceanus took when it was paused is ${fresh.PathStatus === PATH_UNAVAILABLE ? 'no longer available' : fresh.Path ? savepointState(fresh.Status) : 'without a path'}`;
+    throw new RuntimeFailure(
+      `job ${job.JobId} (${job.Name}) is PAUSED, but ${why}; nothing was started`,
+      `find its savepoint in the console (job ${job.JobId}, savepoints) and deploy with --from-savepoint <its path>`,
+      'upgrade-failed',
+    );
   }
 
   /** The actions deploy would carry out, with the parameters it would send; only the read-only calls are made. */
@@ -271,7 +329,20 @@ export class OceanusDeployer implements Deployer {
       );
     }
     const sql = uncommentedScript(req.job.statements, 'placeholder');
-    const actions = deployActions({ req, job, sql, checkpointSeconds: seconds, resources });
+    // Whether the job runs this very version is told by the SQL as it would be sent, secrets and all; never printed.
+    const unchanged =
+      jobs && resources
+        ? await this.runsUnchanged(jobs, job, {
+            sql: uncommentedScript(req.job.statements, 'reveal'),
+            checkpointSeconds: seconds,
+            resourceRefs: resources.refs,
+          })
+        : false;
+    const actions = deployActions({ req, job, sql, checkpointSeconds: seconds, resources, unchanged });
+    if (job && actions.length === 0) {
+      lines.push(`would do nothing: ${unchangedLine(name, { what: `Oceanus job ${job.JobId}`, state: jobState(job.Status) })}`);
+      return { lines, job: toJobState(job) };
+    }
     for (const action of actions) lines.push(...describeAction(action, { target, name, job, settings }));
     lines.push('', `SQL to upload, without comments (${bytes(sql)} bytes; secrets as placeholders):`, ...sql.trimEnd().split('\n'));
     return { lines, job: job && toJobState(job) };
@@ -289,7 +360,7 @@ export class OceanusDeployer implements Deployer {
     const found = await jobs.find(req.spec.name);
     const live = found && LIVE.has(found.Status) ? found : undefined;
     const running = live && { jid: live.JobId, name: live.Name, state: jobState(live.Status) };
-    const version = live?.PublishedJobConfigVersion;
+    const version = publishedVersion(live);
     const config = live && version ? await jobs.config(live.JobId, version) : undefined;
     const sql = sqlFromProgramArgs(config?.ProgramArgs);
     // The SQL on Oceanus holds the resolved secrets, which a plan must never show.
@@ -321,7 +392,9 @@ export class OceanusDeployer implements Deployer {
     const stopped = await jobs.stop(job, Boolean(opts.pause));
     return {
       lines: [
-        `${opts.pause ? 'paused' : 'stopped'} job ${stopped.JobId} (${spec.name})`,
+        opts.pause
+          ? `paused job ${stopped.JobId} (${spec.name}); Oceanus took a savepoint, which the next deploy starts from`
+          : `stopped job ${stopped.JobId} (${spec.name}); ${stateDropped('stop --pause')}`,
         `job ${stopped.JobId} is ${jobState(stopped.Status)}`,
       ],
     };

@@ -5,12 +5,14 @@
  * workspace, the built-in connectors, and the job of this name if there is one. Write actions
  * cannot be proved without changing something; the checklist says which they are.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { RuntimeFailure } from '../../errors';
 import type { Progress } from '../../io/progress';
 import {
   ACTIONS,
   ClusterStatus,
   jobState,
+  publishedVersion,
   WORKSPACE_AVAILABLE,
   type Cluster,
   type DescribeClustersResponse,
@@ -32,6 +34,51 @@ export function jobCus(t: OceanusTarget): number {
 }
 
 export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
+  return [...reachableFromCluster(spec), ...(await accountChecks(spec, t, env))];
+}
+
+/**
+ * A host only this machine (or its link) reaches: a name for the loopback, 127.0.0.0/8, ::1, or a
+ * link-local address (169.254.0.0/16, fe80::/10). An Oceanus cluster runs in Tencent Cloud's VPC,
+ * where such an address is the cluster's own machine, or nothing.
+ */
+export function isLocalOnly(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (isIPv4(h)) return h.startsWith('127.') || h.startsWith('169.254.');
+  if (isIPv6(h)) return h === '::1' || /^fe[89ab][0-9a-f]?:/.test(h);
+  return false;
+}
+
+/** The host of `host:port` or `[v6]:port`. */
+const hostOf = (address: string) => address.trim().replace(/:\d+$/, '');
+
+/**
+ * The spec's Kafka and Redis as an Oceanus job sees them: an address only this machine reaches
+ * starts a job that then loops on unreachable services. A warning, since the spec may be deployed
+ * locally too; the walk-through's private link is what makes them reachable.
+ */
+function reachableFromCluster(spec: Spec): CheckResult[] {
+  const local = [
+    ...spec.source.bootstrapServers
+      .split(',')
+      .filter((a) => isLocalOnly(hostOf(a)))
+      .map((a) => `Kafka bootstrap ${a.trim()} (source.bootstrapServers)`),
+    ...(isLocalOnly(spec.redis.host) ? [`Redis ${spec.redis.host} (redis.host)`] : []),
+  ];
+  if (!local.length) return [{ label: 'reachable from Oceanus', ok: true, detail: 'Kafka and Redis have addresses a cluster can reach' }];
+  return [
+    {
+      label: 'reachable from Oceanus',
+      ok: true,
+      warning: true,
+      detail: `${local.join(' and ')}: only this machine reaches a loopback or link-local address; the job would start, then loop on unreachable services`,
+      fix: "give Kafka and Redis addresses in the cluster's VPC (or one peered with it: VPC peering or Cloud Connect Network), set KAFKA_BOOTSTRAP_SERVERS and REDIS_HOST to them, and have Kafka advertise that address (advertised.listeners), not 127.0.0.1; see docs/oceanus-first-deploy.md",
+    },
+  ];
+}
+
+async function accountChecks(spec: Spec, t: OceanusTarget, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
   const session = oceanusSession(t, env, QUIET);
   session.hints.jobName = spec.name;
   const credentials = session.credentials;
@@ -123,7 +170,7 @@ export async function oceanusChecks(spec: Spec, t: OceanusTarget, env: NodeJS.Pr
     label: 'Oceanus job',
     ok: job === undefined || job.JobType === undefined || job.JobType === 1,
     detail: job
-      ? `job ${job.JobId} (${job.Name}) is ${jobState(job.Status)}${job.PublishedJobConfigVersion ? `, runs configuration version ${job.PublishedJobConfigVersion}` : ''}${job.LastOpResult ? `; last operation: ${job.LastOpResult}` : ''}`
+      ? `job ${job.JobId} (${job.Name}) is ${jobState(job.Status)}${publishedVersion(job) ? `, runs configuration version ${publishedVersion(job)}` : ''}${job.LastOpResult ? `; last operation: ${job.LastOpResult}` : ''}`
       : `no job named ${spec.name} yet: deploy creates it`,
     fix:
       job && job.JobType !== undefined && job.JobType !== 1

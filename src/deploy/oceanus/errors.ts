@@ -4,7 +4,7 @@
  * No message ever carries a credential: the client redacts server text before it gets here.
  */
 import { RuntimeFailure } from '../../errors';
-import { ACTIONS } from './api';
+import { ACTIONS, MAX_JOB_NAME } from './api';
 
 /** An answer with `Response.Error`. */
 export class OceanusApiError extends Error {
@@ -118,7 +118,7 @@ function advice(code: string, action: string, h: ErrorHints): string | undefined
       return 'Oceanus rejected the SQL; check it with `uvpv generate --dialect oceanus`';
     case 'InvalidParameterValue.JobName':
     case 'InvalidParameter.InvalidName':
-      return `Oceanus does not accept the job name '${h.jobName}' (letters, digits, '-', '_', '.', under 50 characters)`;
+      return `Oceanus does not accept the job name '${h.jobName}' (letters, digits, '-', '_', '.', at most ${MAX_JOB_NAME} characters)`;
     case 'ResourceNotFound.Job':
     case 'ResourceNotFound.JobId':
       return `job '${h.jobName}' disappeared while deploying (deleted meanwhile?); run the command again`;

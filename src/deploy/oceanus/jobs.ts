@@ -3,6 +3,7 @@
  * a configuration version, start / stop it and wait for the outcome. The request parameters are
  * built by the `…Params` functions, which `--dry-run` prints as they are.
  */
+import { createHash } from 'node:crypto';
 import { RuntimeFailure } from '../../errors';
 import { CONNECTORS } from '../../sql/compiler';
 import type { OceanusTarget } from '../../pipeline/types';
@@ -15,8 +16,11 @@ import {
   DEDICATED_CLUSTER,
   JobStatus,
   jobState,
+  LogCollectType,
+  publishedVersion,
   RunType,
   SQL_JOB,
+  SYSTEM_PROVIDED,
   sqlProgramArgs,
   StopType,
   type CreateJobConfigRequest,
@@ -76,7 +80,7 @@ export interface ConfigInput {
  * TaskManager's cores and memory (a CU is 1 core and `cuMem` GB).
  */
 export function configParams(t: OceanusTarget, jobId: string, input: ConfigInput): CreateJobConfigRequest {
-  return {
+  const body = {
     JobId: jobId,
     ProgramArgs: sqlProgramArgs(input.sql, input.checkpointSeconds),
     ResourceRefs: input.resourceRefs,
@@ -87,9 +91,40 @@ export function configParams(t: OceanusTarget, jobId: string, input: ConfigInput
     JobManagerMem: t.jobManagerCu * t.cuMem,
     TaskManagerCpu: t.taskManagerCu,
     TaskManagerMem: t.taskManagerCu * t.cuMem,
-    Remark: 'uploaded by uvpv deploy',
+    ...logCollection(t),
     ...workspace(t),
   };
+  return { ...body, Remark: `${REMARK} (${fingerprint(body)})` };
+}
+
+const REMARK = 'uploaded by uvpv deploy';
+
+/**
+ * Log collection and the COS bucket, when the target sets them: the logs into its CLS logset and
+ * topic when it names them (LogCollectType 2), else into the bucket (3) when it names one, else
+ * where the cluster collects them. Without them a failed start shows only LastOpResult.
+ */
+function logCollection(t: OceanusTarget): Partial<CreateJobConfigRequest> {
+  const bucket = t.cosBucket ? { COSBucket: t.cosBucket } : {};
+  if (!t.logCollect) return bucket;
+  const cls = { ...(t.clsLogsetId ? { ClsLogsetId: t.clsLogsetId } : {}), ...(t.clsTopicId ? { ClsTopicId: t.clsTopicId } : {}) };
+  const type = t.clsLogsetId ? LogCollectType.Cls : t.cosBucket ? LogCollectType.Cos : undefined;
+  return { ...bucket, LogCollect: true, ...cls, ...(type ? { LogCollectType: type } : {}) };
+}
+
+/**
+ * A configuration version's fingerprint: of everything uvpv sends in it but the Remark that
+ * carries it (the SQL, its settings, the resources). A deploy compares the running version's with
+ * the new one's to tell an unchanged pipeline, whatever of it DescribeJobConfigs gives back.
+ * Nothing in it is not already readable from the version itself.
+ */
+function fingerprint(body: Omit<CreateJobConfigRequest, 'Remark'>): string {
+  return `config ${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16)}`;
+}
+
+/** Whether a configuration version (read back) is the one these parameters make. */
+export function sameConfig(version: Pick<JobConfig, 'Remark'> | undefined, params: CreateJobConfigRequest): boolean {
+  return version?.Remark !== undefined && version.Remark === params.Remark;
 }
 
 export function systemResourcesParams(t: OceanusTarget, offset = 0): DescribeSystemResourcesRequest {
@@ -113,12 +148,17 @@ export function builtinConnectors(resources: readonly SystemResourceItem[]): { f
 /**
  * The built-in resource of a connector: a name with the identifier, the plain
  * `flink-connector-<id>` first, then the shortest (`flink-connector-kafka` before
- * `flink-connector-kafka-0.11`).
+ * `flink-connector-kafka-0.11`). Resources the system provides (`SystemProvide` 1) come before a
+ * user's (2) whatever their names: Oceanus keeps its own connectors matched to the cluster's Flink
+ * version, where a user's JAR of the same name may be any build; a user's is taken only when the
+ * system lists none for the connector.
  */
 function builtinConnector(resources: readonly SystemResourceItem[], identifier: string): SystemResourceItem | undefined {
   const named = resources.filter((r) => r.Name.toLowerCase().includes(identifier));
-  const exact = named.find((r) => r.Name.toLowerCase() === `flink-connector-${identifier}`);
-  return exact ?? [...named].sort((a, b) => a.Name.length - b.Name.length)[0];
+  const system = named.filter((r) => r.SystemProvide === SYSTEM_PROVIDED);
+  const pool = system.length ? system : named;
+  const exact = pool.find((r) => r.Name.toLowerCase() === `flink-connector-${identifier}`);
+  return exact ?? [...pool].sort((a, b) => a.Name.length - b.Name.length)[0];
 }
 
 /** Where a run starts from: a savepoint's path, and its id when known (`Savepoint.SerialId`). */
@@ -166,9 +206,9 @@ export function toJobState(job: JobV1, versionsKept?: number): JobState {
   if (job.ProgressDesc) details.push(`in progress: ${job.ProgressDesc}`);
   if (job.Status === JobStatus.Running && job.CurrentRunMillis !== undefined) details.push(`running for ${duration(job.CurrentRunMillis)}`);
   const versions = [
-    job.PublishedJobConfigVersion
-      ? `${job.Status === JobStatus.Running ? 'runs' : 'published'} version ${job.PublishedJobConfigVersion}`
-      : '',
+    publishedVersion(job)
+      ? `${job.Status === JobStatus.Running ? 'runs' : 'published'} version ${publishedVersion(job)}`
+      : 'never published',
     job.LatestJobConfigVersion ? `latest version ${job.LatestJobConfigVersion}` : '',
     versionsKept !== undefined ? `${versionsKept} of ${MAX_CONFIG_VERSIONS} versions kept` : '',
   ].filter(Boolean);
@@ -196,14 +236,14 @@ function duration(ms: number): string {
 }
 
 /**
- * Whether an operation has visibly taken effect although the state is the same as before it (a
- * failed job started again that failed again): the version it runs, or its last result, changed.
+ * Whether a failed job that was started again has failed again, though its state is the same as
+ * before (-1): a new reason or a new start time. Not the version it runs, which a control plane
+ * may show as soon as it accepts the run, before the run has taken effect.
  */
-function changed(before: JobV1, now: JobV1): boolean {
+function failedAgain(before: JobV1, now: JobV1): boolean {
   return (
-    now.PublishedJobConfigVersion !== before.PublishedJobConfigVersion ||
-    now.LastOpResult !== before.LastOpResult ||
-    now.StartTime !== before.StartTime
+    now.Status === JobStatus.Failed &&
+    ((Boolean(now.LastOpResult) && now.LastOpResult !== before.LastOpResult) || now.StartTime !== before.StartTime)
   );
 }
 
@@ -214,6 +254,8 @@ const NOT_STARTED: ReadonlySet<number> = new Set([JobStatus.Uninitialized, JobSt
 const ALREADY_UNDER_WAY = [
   'ResourceInUse.InstanceInProcess',
   'ResourceUnavailable.NotAllowedToBeStopOrPause',
+  // The SDK's error list spells it so; the FailedOperation spelling is kept for what an older answer may say.
+  'ResourceUnavailable.NoRunningJobInstancesFoundForJobId',
   'FailedOperation.NoRunningJobInstancesFoundForJobId',
 ];
 
@@ -387,26 +429,26 @@ export class OceanusJobs {
   }
 
   /**
-   * Polls until the job reaches `want` (any steady state when undefined). Before the operation is
-   * seen in progress, the job may still show its state from before the call (and a new job its
-   * "not initialised" / "not published"): the operation has not taken effect yet, so that is
-   * waited out, within the same time bound. Any other steady state, or any once the operation was
-   * seen in progress, ends the wait as a failure.
+   * Polls until the job reaches `want` (any steady state when undefined), within the timeout. An
+   * asynchronous control plane may go on showing the state from before the call (and a new job
+   * its "not initialised" / "not published") for a while: until the state moves away from it (in
+   * operation, or another steady state) the call has not taken effect, and that is waited out.
+   * A steady state other than `want` once it has moved ends the wait as a failure; so does a
+   * failed job that failed again (a new reason or start time), which never shows another state.
    */
-  private async waitFor(job: JobV1, verb: string, want: number | undefined): Promise<JobV1> {
-    const end = this.wait.progress.step(`waiting for job ${job.JobId} to ${verb}`);
+  private async waitFor(before: JobV1, verb: string, want: number | undefined): Promise<JobV1> {
+    const end = this.wait.progress.step(`waiting for job ${before.JobId} to ${verb}`);
     const deadline = Date.now() + this.wait.timeoutMs;
-    let seenOperating = false;
+    let moved = false;
     for (;;) {
-      const now = await this.get(job.JobId);
+      const now = await this.get(before.JobId);
       const steady = now.Status !== JobStatus.Operating;
-      if (!steady) seenOperating = true;
       if (steady && (want === undefined || now.Status === want)) {
         end(jobState(now.Status));
         return now;
       }
-      const notYet = !seenOperating && (NOT_STARTED.has(now.Status) || (now.Status === job.Status && !changed(job, now)));
-      if (steady && !notYet) {
+      moved ||= !steady || (now.Status !== before.Status && !NOT_STARTED.has(now.Status)) || failedAgain(before, now);
+      if (steady && moved) {
         end(jobState(now.Status));
         const detail = toJobState(now).details.join('\n');
         throw new RuntimeFailure(

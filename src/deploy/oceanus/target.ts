@@ -1,6 +1,6 @@
 /** How a spec declares an Oceanus target (`targets.<name>` with `type: oceanus`): its keys and their types. */
 import { z } from 'zod';
-import { help, int, text } from '../../pipeline/schema-primitives';
+import { bool, help, int, text } from '../../pipeline/schema-primitives';
 
 /** An Oceanus JobManager or TaskManager size: CUs of 1 core and `cuMem` GB each. */
 export const CU_SIZES = [0.5, 1, 2] as const;
@@ -22,6 +22,12 @@ export const oceanusTargetSchema = z.strictObject({
   jobManagerCu: z.number({ error: CU_HELP }).default(1),
   taskManagerCu: z.number({ error: CU_HELP }).default(1),
   connectors: z.enum(['auto', 'none']).default('auto'),
+  // Log collection and the COS bucket of a configuration version, by the SDK models' names
+  // (CreateJobConfig's LogCollect, ClsLogsetId, ClsTopicId, COSBucket).
+  logCollect: bool.default(false),
+  clsLogsetId: text.optional(),
+  clsTopicId: text.optional(),
+  cosBucket: text.optional(),
   resourceRefs: z
     .array(z.strictObject({ resourceId: text, version: int.default(-1), type: int.default(0) }), {
       error: help('expected a list of {resourceId, version, type}'),
