@@ -54,8 +54,9 @@ export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: Pla
   if (problems.length) {
     throw new SpecError(
       problems.map((p) => {
-        const index = loaded.spec.metrics.findIndex((m) => m.name === p.metric);
-        return loaded.locate(['metrics', index, ...p.field.split('.')], `${p.message} (dialect ${dialect})`);
+        const field = p.field.split('.');
+        const path = p.metric === undefined ? field : ['metrics', loaded.spec.metrics.findIndex((m) => m.name === p.metric), ...field];
+        return loaded.locate(path, `${p.message} (dialect ${dialect})`);
       }),
     );
   }
