@@ -37,13 +37,11 @@ export class OceanusCompiler extends SqlCompiler {
         field: 'redis.username',
         message: `${this.describe} documents no user option; for a TencentDB for Redis account, leave username out and set the password to account@password`,
       });
-    for (const key of ['truststore', 'keystore'] as const) {
-      if (k?.[key] !== undefined)
-        problems.push({
-          field: `source.security.${key}`,
-          message: `an Oceanus job runs on Tencent's machines, where a local ${key} file does not exist; leave it out (SSL then trusts the JVM's CA certificates)`,
-        });
-    }
+    const noFile = "an Oceanus job runs on Tencent's machines, where no file of this path exists";
+    if (k?.truststore !== undefined)
+      problems.push({ field: 'source.security.truststore', message: `${noFile}; leave it out (TLS then trusts the JVM's CA certificates)` });
+    if (k?.keystore !== undefined)
+      problems.push({ field: 'source.security.keystore', message: `${noFile}, so no client certificate (mutual TLS) can be given there` });
     return problems;
   }
 
