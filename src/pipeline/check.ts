@@ -255,17 +255,23 @@ export class SpecChecker {
       const missing = Object.entries(saslKeys).filter(([, v]) => v === undefined);
       if (missing.length) {
         const which = missing.map(([key]) => key).join(', ');
-        this.error(at('protocol'), `${k.protocol} authenticates with SASL: set ${which} (e.g. mechanism: SCRAM-SHA-256, username: uvpv, password: \${KAFKA_PASSWORD})`);
+        this.error(
+          at('protocol'),
+          `${k.protocol} authenticates with SASL: set ${which} (e.g. mechanism: SCRAM-SHA-256, username: uvpv, password: \${KAFKA_PASSWORD})`,
+        );
       }
     } else {
       for (const [key, v] of Object.entries(saslKeys)) {
-        if (v !== undefined) this.error(at(key), `applies only with protocol SASL_PLAINTEXT or SASL_SSL (SASL authentication); protocol is '${k.protocol}'`);
+        if (v !== undefined)
+          this.error(at(key), `applies only with protocol SASL_PLAINTEXT or SASL_SSL (SASL authentication); protocol is '${k.protocol}'`);
       }
     }
     for (const key of ['truststore', 'keystore'] as const) {
-      if (!tls && k[key] !== undefined) this.error(at(key), `applies only with protocol SSL or SASL_SSL (TLS); protocol is '${k.protocol}'`);
+      if (!tls && k[key] !== undefined)
+        this.error(at(key), `applies only with protocol SSL or SASL_SSL (TLS); protocol is '${k.protocol}'`);
     }
-    if (k.username !== undefined && /[\x00-\x1f]/.test(k.username)) this.error(at('username'), 'a user name cannot hold a line break or other control character');
+    if (k.username !== undefined && /[\x00-\x1f]/.test(k.username))
+      this.error(at('username'), 'a user name cannot hold a line break or other control character');
     const password = this.wholeVariable(at('password'));
     const keyPassword = this.wholeVariable(at('keystore', 'keyPassword'));
     if (k.truststore !== undefined) this.pemPath(k.truststore, at('truststore'));
@@ -273,12 +279,18 @@ export class SpecChecker {
       const file = k.keystore?.[key];
       // Read through Kafka's DirectoryConfigProvider, as ${dir:<folder>:<file>}: ':' and '}' would end its fields.
       if (file !== undefined && this.pemPath(file, at('keystore', key)) && /[:}]/.test(file))
-        this.error(at('keystore', key), `got ${show(file)}; a path with ':' or '}' cannot be read by Kafka's config provider: move or link the file`);
+        this.error(
+          at('keystore', key),
+          `got ${show(file)}; a path with ':' or '}' cannot be read by Kafka's config provider: move or link the file`,
+        );
     }
     if (this.errors.length > errors) return null;
     return {
       protocol: k.protocol,
-      sasl: sasl && k.mechanism && k.username !== undefined && password ? { mechanism: k.mechanism, username: k.username, password } : undefined,
+      sasl:
+        sasl && k.mechanism && k.username !== undefined && password
+          ? { mechanism: k.mechanism, username: k.username, password }
+          : undefined,
       truststore: k.truststore,
       keystore: k.keystore && { cert: k.keystore.cert, key: k.keystore.key, keyPassword },
     };
@@ -288,7 +300,10 @@ export class SpecChecker {
   private wholeVariable(path: Path): Secret | undefined {
     const secret = this.secrets.get(pathText(path));
     if (secret && !WHOLE_VARIABLE.test(secret.placeholder)) {
-      this.error(path, 'a secret is written as \${VAR} (e.g. \${KAFKA_PASSWORD}), set in the environment of the command that deploys: no literal, no default, so it is never in a file');
+      this.error(
+        path,
+        'a secret is written as \${VAR} (e.g. \${KAFKA_PASSWORD}), set in the environment of the command that deploys: no literal, no default, so it is never in a file',
+      );
     }
     return secret;
   }
@@ -381,7 +396,8 @@ export class SpecChecker {
     if (r.mode !== 'sentinel' && r.masterName !== undefined) {
       this.error(['redis', 'masterName'], `applies only with mode: sentinel (the master the sentinels watch); mode is '${r.mode}'`);
     }
-    if (r.username !== undefined && !r.username.trim()) this.error(['redis', 'username'], 'expected an ACL user name, or leave the key out');
+    if (r.username !== undefined && !r.username.trim())
+      this.error(['redis', 'username'], 'expected an ACL user name, or leave the key out');
     if (r.tls?.ca !== undefined) this.pemPath(r.tls.ca, ['redis', 'tls', 'ca']);
     const password = this.secrets.get('redis.password') ?? { placeholder: '', empty: true };
     if (password.placeholder === '******' && !password.empty) {

@@ -66,7 +66,12 @@ export const schemas = {
     username: text.optional(),
     password: text.optional(),
     database: int.default(0),
-    tls: z.strictObject({ ca: text.optional(), verifyPeer: bool.default(true) }, { error: help('expected a map (e.g. { ca: /etc/ssl/redis-ca.pem })') }).optional(),
+    tls: z
+      .strictObject(
+        { ca: text.optional(), verifyPeer: bool.default(true) },
+        { error: help('expected a map (e.g. { ca: /etc/ssl/redis-ca.pem })') },
+      )
+      .optional(),
   }),
   metrics: z.array(z.unknown(), { error: help('expected a list of metrics') }).min(1, { error: help('declare at least one metric') }),
   job: z

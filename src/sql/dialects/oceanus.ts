@@ -30,7 +30,8 @@ export class OceanusCompiler extends SqlCompiler {
     const r = plan.sinks[0].redis;
     const k = plan.source.security;
     const problems: DialectProblem[] = [];
-    if (r.mode === 'sentinel') problems.push({ field: 'redis.mode', message: `${this.describe} documents standalone and cluster mode only, no sentinel` });
+    if (r.mode === 'sentinel')
+      problems.push({ field: 'redis.mode', message: `${this.describe} documents standalone and cluster mode only, no sentinel` });
     if (r.tls) problems.push({ field: 'redis.tls', message: `${this.describe} documents no TLS option` });
     if (r.username !== undefined)
       problems.push({
@@ -39,7 +40,10 @@ export class OceanusCompiler extends SqlCompiler {
       });
     const noFile = "an Oceanus job runs on Tencent's machines, where no file of this path exists";
     if (k?.truststore !== undefined)
-      problems.push({ field: 'source.security.truststore', message: `${noFile}; leave it out (TLS then trusts the JVM's CA certificates)` });
+      problems.push({
+        field: 'source.security.truststore',
+        message: `${noFile}; leave it out (TLS then trusts the JVM's CA certificates)`,
+      });
     if (k?.keystore !== undefined)
       problems.push({ field: 'source.security.keystore', message: `${noFile}, so no client certificate (mutual TLS) can be given there` });
     return problems;

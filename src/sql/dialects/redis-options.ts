@@ -64,7 +64,10 @@ export function redisConnectionProblems(r: RedisConnection, connector: RedisConn
   const problems: DialectProblem[] = [];
   const other = "uvpv's own connector has it (a gateway target's redisConnector: uvpv)";
   if (r.username !== undefined)
-    problems.push({ field: 'redis.username', message: `${describe} has no ACL user option (it authenticates with the password alone); ${other}` });
+    problems.push({
+      field: 'redis.username',
+      message: `${describe} has no ACL user option (it authenticates with the password alone); ${other}`,
+    });
   if (r.tls) problems.push({ field: 'redis.tls', message: `${describe} has no TLS option; ${other}` });
   return problems;
 }
