@@ -4,7 +4,7 @@ import { commandOf, pushesWindowEntries, REDIS_TYPES } from '../redis-types';
 import { filterColumns } from '../expressions/filter';
 import { namesOneWindow, namesWindow, parseKey } from '../expressions/key-template';
 import { WINDOW_COLUMNS } from '../pipeline/names';
-import type { KafkaSecurity, Spec } from '../pipeline/types';
+import type { Column, KafkaSecurity, Spec } from '../pipeline/types';
 import { required } from '../util/required';
 import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode } from './nodes';
 
@@ -120,16 +120,16 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}, connector: 
     pipelineName: spec.name,
     specFile: spec.file,
     jobOptions: jobOptions(spec, views, overrides, firstSeen),
-    source: { ...source, ...declaredColumns(spec, columnsRead(spec, views, sinks)), ...firstSeenColumns },
+    source: { ...source, ...declaredColumns(spec, columnsRead(views, sinks), source.rowtime), ...firstSeenColumns },
     window: spec.window,
     aggregations: views.map(({ view, by, counts }) => (by === undefined ? { view, counts } : { view, by, counts })),
     sinks,
   };
 }
 
-/** The source columns the job reads: the event time, and those the counts and sinks read. */
-function columnsRead(spec: Spec, views: readonly { by?: string; counts: readonly CountNode[] }[], sinks: readonly SinkNode[]): Set<string> {
-  const read = new Set([spec.source.eventTime]);
+/** The source columns the counts and sinks read (the event time only where one of them reads it). */
+function columnsRead(views: readonly { by?: string; counts: readonly CountNode[] }[], sinks: readonly SinkNode[]): Set<string> {
+  const read = new Set<string>();
   for (const v of views) {
     if (v.by !== undefined) read.add(v.by);
     for (const c of v.counts) {
@@ -153,11 +153,18 @@ function columnsRead(spec: Spec, views: readonly { by?: string; counts: readonly
  * a column nothing reads can neither fail nor drop a row, so it is left out: Flink then does not
  * decode it (its Kafka table source cannot prune columns itself).
  */
-function declaredColumns(spec: Spec, read: ReadonlySet<string>): Pick<SourceNode, 'columns' | 'unreadColumns'> {
+function declaredColumns(
+  spec: Spec,
+  read: ReadonlySet<string>,
+  rowtime: SourceNode['rowtime'],
+): Pick<SourceNode, 'columns' | 'unreadColumns' | 'rowtime'> {
   const s = spec.source;
   const unreadIrrelevant = s.ignoreParseErrors && !s.failOnMissingField;
-  const columns = unreadIrrelevant ? s.columns.filter((c) => read.has(c.name)) : s.columns;
-  return { columns, unreadColumns: s.columns.filter((c) => !columns.includes(c)).map((c) => c.name) };
+  const kept = unreadIrrelevant ? s.columns.filter((c) => c.name === s.eventTime || read.has(c.name)) : s.columns;
+  const unreadColumns = s.columns.filter((c) => !kept.includes(c)).map((c) => c.name);
+  if (!rowtime.computed || read.has(s.eventTime)) return { columns: kept, unreadColumns, rowtime };
+  const millis = (c: Column): Column => (c.name === s.eventTime ? { ...c, type: { ...c.type, sql: 'TIMESTAMP(3)', precision: 3 } } : c);
+  return { columns: kept.map(millis), unreadColumns, rowtime: { name: s.eventTime, computed: false, narrowed: true } };
 }
 
 /** A standalone Redis a run writes to instead of the spec's (the local stack's, a verify namespace). */
@@ -174,7 +181,10 @@ function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names)
     `the event-time column ${s.eventTime}`,
   );
   const precision = eventColumn.type.precision ?? 6;
-  const rowtime = precision <= 3 ? { name: s.eventTime, computed: false } : { name: columns.claim('rowtime'), computed: true };
+  const rowtime =
+    precision <= 3
+      ? { name: s.eventTime, computed: false, narrowed: false }
+      : { name: columns.claim('rowtime'), computed: true, narrowed: false };
   const startupMode = o.bounded ? 'earliest-offset' : s.startupMode;
   return {
     table: s.table,

@@ -59,10 +59,13 @@ export interface SourceNode extends Omit<SourceSpec, 'format' | 'offsetReset'> {
   /** ...or at these offsets of partitions 0, 1, ... (input still being written at the start). */
   readonly stopAt?: readonly number[];
   /**
-   * The column the watermark is declared on. Flink needs TIMESTAMP(0..3) for a time attribute,
-   * so a TIMESTAMP(6) event time gets a computed `CAST(... AS TIMESTAMP(3))` column.
+   * The column the watermark is declared on. Flink needs TIMESTAMP(0..3) for a time attribute. A
+   * TIMESTAMP(6) event time that nothing else reads is declared TIMESTAMP(3) (`narrowed`): the JSON
+   * format parses a timestamp the same way at any precision, and the window reads milliseconds
+   * either way, so only the per-row cast is saved. One that something else reads keeps its type
+   * and gets a computed `CAST(... AS TIMESTAMP(3))` column (`computed`).
    */
-  readonly rowtime: { readonly name: string; readonly computed: boolean };
+  readonly rowtime: { readonly name: string; readonly computed: boolean; readonly narrowed: boolean };
   /** A processing-time column, when a first-seen deduplication needs one. */
   readonly proctime?: string;
   /** The first-seen deduplication's row number column, beside proctime. */

@@ -271,6 +271,12 @@ export abstract class SqlCompiler {
     ];
     if (s.rowtime.computed)
       comment.push(`-- ${s.rowtime.name} is ${s.eventTime} at millisecond precision, which Flink needs for a time attribute.`);
+    if (s.rowtime.narrowed) {
+      comment.push(
+        `-- ${s.eventTime} is declared at millisecond precision, which Flink needs for a time attribute: only the`,
+        '-- event time reads it, and declared so it needs no cast per row (the value is parsed the same way).',
+      );
+    }
     if (s.proctime) comment.push(`-- ${s.proctime} (processing time) orders the first-seen deduplication of UV members.`);
     if (s.unreadColumns.length) {
       comment.push(

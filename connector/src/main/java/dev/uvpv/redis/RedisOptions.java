@@ -99,14 +99,15 @@ public final class RedisOptions {
     /**
      * This sink's own option: the bound of the writer's cache of (key, member) pairs already written with
      * sadd or pfadd. The default, about 10 MB of heap per writer at 20-character members, is measured in
-     * README.md.
+     * docs/bench.md.
      */
     public static final ConfigOption<Integer> MEMBER_CACHE_MAX_ENTRIES =
             ConfigOptions.key("sink.member-cache.max-entries")
                     .intType()
                     .defaultValue(100_000)
                     .withDescription("For command sadd or pfadd without 'ttl': the most (key, member) pairs each "
-                            + "writer remembers as written (least recently used first out). A row whose pair is "
+                            + "writer remembers as written (in sets of 4, least recently used first out; rounded down to a "
+                            + "multiple of 4). A row whose pair is "
                             + "remembered is not sent: SADD and PFADD would change nothing. A pair is remembered "
                             + "only after Redis acknowledged its write, and forgotten when a DELETE row removes it; "
                             + "after a restart the cache starts empty, so a member is at worst written again. "

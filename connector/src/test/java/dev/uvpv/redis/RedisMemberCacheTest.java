@@ -27,17 +27,18 @@ class RedisMemberCacheTest {
     }
 
     @Test
-    void evictsTheLeastRecentlyUsedMemberOfTheLeastRecentlyUsedKey() {
+    void evictsTheLeastRecentlyUsedPairOfAFullSet() {
+        // 3 entries make one set of 3 slots: least recently used first out, over every key
         RedisMemberCache cache = new RedisMemberCache(3);
         cache.add("k1", "a");
         cache.add("k1", "b");
         cache.add("k2", "x");
         assertTrue(cache.contains("k1", "a"), "k1 and its a are now the most recently used");
-        cache.add("k2", "y"); // k2 is the most recent key, and k1's least recent member is b
+        cache.add("k2", "y"); // b is the least recently used pair
         assertEquals(3, cache.size());
         assertFalse(cache.contains("k1", "b"));
         assertTrue(cache.contains("k1", "a"));
-        cache.add("k3", "z"); // k2 (x, y) is the least recent key now
+        cache.add("k3", "z"); // x is the least recently used pair now
         assertFalse(cache.contains("k2", "x"));
         assertTrue(cache.contains("k2", "y"));
         assertTrue(cache.contains("k3", "z"));
@@ -53,6 +54,41 @@ class RedisMemberCacheTest {
         }
         assertEquals(100, cache.size());
         assertTrue(cache.contains("k" + (9_999 % 7), "m9999"));
+    }
+
+    @Test
+    void comparesPairsInFullNotByHash() {
+        // "Aa" and "BB" have the same String.hashCode, so both pairs land on the same slot hash
+        RedisMemberCache cache = new RedisMemberCache(100);
+        cache.add("k", "Aa");
+        assertFalse(cache.contains("k", "BB"));
+        cache.add("Aa", "m");
+        assertFalse(cache.contains("BB", "m"));
+        assertTrue(cache.contains("k", "Aa"));
+    }
+
+    @Test
+    void spreadsDecimalIdsOverEverySet() {
+        // user ids as decimal strings have closely packed hashes. At half the cache's room, sets of 4 hold
+        // 2 pairs on average and a perfectly random hash overflows 3.7% of them (Poisson); packed hashes
+        // crowded into fewer sets would lose far more
+        RedisMemberCache cache = new RedisMemberCache(100_000);
+        for (int id = 0; id < 50_000; id++) {
+            cache.add("userids", Integer.toString(1_000_000 + id * 7));
+        }
+        int held = 0;
+        for (int id = 0; id < 50_000; id++) {
+            held += cache.contains("userids", Integer.toString(1_000_000 + id * 7)) ? 1 : 0;
+        }
+        assertEquals(held, cache.size());
+        assertTrue(held >= 47_750, "held " + held + " of 50,000 in a cache of 100,000");
+    }
+
+    @Test
+    void roundsItsRoomDownToWholeSets() {
+        assertEquals(8, new RedisMemberCache(10).capacity());
+        assertEquals(1, new RedisMemberCache(1).capacity());
+        assertEquals(100_000, new RedisMemberCache(100_000).capacity());
     }
 
     @Test

@@ -208,7 +208,7 @@ class RedisMemberCacheWriterTest extends WithTestRedis {
         assertEquals(DEFAULT, restored.memberCacheMaxEntries());
         try (RedisSinkWriter writer = new RedisSinkWriter(restored, new RecordingMetrics(), new TestProcessingTimeService())) {
             assertNotNull(writer.memberCache());
-            assertEquals(DEFAULT, writer.memberCache().maxEntries());
+            assertEquals(DEFAULT, writer.memberCache().capacity());
             String k = redis.key("old-plan");
             writer.write(row(RowKind.INSERT, k, "m"), null);
             writer.write(row(RowKind.INSERT, k, "m"), null);
