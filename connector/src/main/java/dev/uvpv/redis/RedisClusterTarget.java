@@ -4,6 +4,8 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
@@ -39,7 +41,18 @@ final class RedisClusterTarget implements RedisTarget {
         pool.setMaxTotal(2);
         pool.setMaxWait(Duration.ofMillis(config.timeoutMs()));
         // the seed nodes are asked for the slot map (CLUSTER SLOTS) at once, so a bad setting fails here
-        this.provider = new ClusterConnectionProvider(new LinkedHashSet<>(config.nodes()), config.clientConfig(0, true), pool);
+        try {
+            this.provider = new ClusterConnectionProvider(new LinkedHashSet<>(config.nodes()), config.clientConfig(0, true), pool);
+        } catch (JedisClusterOperationException e) {
+            // "Could not initialize cluster slots cache.": no seed node answered; the first one's failure is kept
+            // as a suppressed exception. A connection failure, so it is tried again, and its cause is shown.
+            // An authentication or TLS failure is thrown as it is: it fails at once.
+            Throwable first = e.getSuppressed().length > 0 ? e.getSuppressed()[0] : e;
+            if (first instanceof JedisException && !(first instanceof JedisConnectionException)) {
+                throw (JedisException) first;
+            }
+            throw new JedisConnectionException("no seed node gave the slot map: " + first.getMessage(), first);
+        }
     }
 
     @Override

@@ -21,7 +21,8 @@ import java.util.Objects;
  * password, and no message built here or in a {@link RedisTarget} contains it.
  */
 final class RedisConnectionConfig implements Serializable {
-    private static final long serialVersionUID = 2L;
+    /** Unchanged since the single-mode build: a sink it serialized reads null for the new fields (single mode, no user, no TLS). */
+    private static final long serialVersionUID = 1L;
 
     /** Connection attempts before the writer gives up, and the pause after the first failure (doubled each time). */
     static final int CONNECT_ATTEMPTS = 3;

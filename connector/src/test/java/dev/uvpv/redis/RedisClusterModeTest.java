@@ -195,6 +195,29 @@ class RedisClusterModeTest {
         }
     }
 
+    @Test
+    @Order(0)
+    void aWrongPasswordOrNoSeedNodeFailsWithItsReason() throws Exception {
+        String wrong = "wrong-" + UUID.randomUUID();
+        RedisConnectionConfig badPassword = new RedisConnectionConfig(RedisConnectionConfig.Mode.CLUSTER, null, 0,
+                List.of(RedisProcesses.HOST + ":" + ports[0]), null, null, wrong, 0, 2000, null);
+        IOException e = assertThrows(IOException.class, () -> writer(badPassword, RedisCommand.SET, null));
+        assertTrue(e.getMessage().startsWith("Failed to connect to Redis at cluster 127.0.0.1:" + ports[0] + " after 1 attempt: WRONGPASS"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("(authentication failed: check options 'username' and 'password')"), e.getMessage());
+        assertFalse(FactoryTestSupport.fullText(e).contains(wrong));
+
+        int free;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(RedisProcesses.HOST))) {
+            free = s.getLocalPort();
+        }
+        RedisConnectionConfig nobody = new RedisConnectionConfig(RedisConnectionConfig.Mode.CLUSTER, null, 0,
+                List.of(RedisProcesses.HOST + ":" + free), null, null, PASSWORD, 0, 500, null);
+        e = assertThrows(IOException.class, () -> writer(nobody, RedisCommand.SET, null));
+        assertTrue(e.getMessage().startsWith("Failed to connect to Redis at cluster 127.0.0.1:" + free + " after 3 attempts: "
+                + "no seed node gave the slot map: Failed to connect to 127.0.0.1:" + free), e.getMessage());
+    }
+
     // ------------------------------------------------------------------------------------------
 
     /** Keys of this test, at least n, until every master holds a slot of one. */
