@@ -52,12 +52,12 @@ export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: Pla
   const plan = buildPlan(loaded.spec, overrides, compiler.capabilities);
   const problems = compiler.check(plan);
   if (problems.length) {
-    throw new SpecError(
-      problems.map((p) => {
-        const index = loaded.spec.metrics.findIndex((m) => m.name === p.metric);
-        return loaded.locate(['metrics', index, ...p.field.split('.')], `${p.message} (dialect ${dialect})`);
-      }),
-    );
+    const located = problems.map((p) => {
+      const field = p.field.split('.');
+      const path = p.metric === undefined ? field : ['metrics', loaded.spec.metrics.findIndex((m) => m.name === p.metric), ...field];
+      return loaded.locate(path, `${p.message} (dialect ${dialect})`);
+    });
+    throw new SpecError(located.sort((a, b) => a.line - b.line || a.col - b.col));
   }
   const statements = compiler.statements(plan);
   const compiled = { plan, statements, script: (mode: RenderMode) => compiler.render(plan, statements, mode) };

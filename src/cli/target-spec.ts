@@ -3,6 +3,8 @@ import { compileSpec, type Compiled } from '../compile';
 import { definitionOf } from '../deploy/targets';
 import type { PlanOverrides } from '../ir/build';
 import { secretValues } from '../sql/parts';
+import { SpecError } from '../errors';
+import { isLoopback, missingLocalFiles } from '../pipeline/local-files';
 import { BUILTIN_LOCAL, loadSpec, type Loaded } from '../pipeline/load';
 import type { Target } from '../pipeline/types';
 import type { Io } from '../io/io';
@@ -47,6 +49,9 @@ export function compileForTarget(
   requireSecrets = true,
 ): TargetJob {
   const { loaded, target } = loadForTarget(file, targetName, io, true, requireSecrets);
+  // A Flink on this machine reads the spec's files here: one missing is a job that cannot start.
+  const missing = target.type === 'gateway' && isLoopback(target.flinkRest) ? missingLocalFiles(loaded) : [];
+  if (missing.length) throw new SpecError(missing);
   const { dialect, dialectOptions } = definitionOf(target);
   const job = compileSpec(loaded, dialect, overrides, dialectOptions(target));
   // What a target answers (an error quoting a table's options) never shows the secrets the job holds.

@@ -4,7 +4,7 @@ import { commandOf, pushesWindowEntries, REDIS_TYPES } from '../redis-types';
 import { filterColumns } from '../expressions/filter';
 import { namesOneWindow, namesWindow, parseKey } from '../expressions/key-template';
 import { WINDOW_COLUMNS } from '../pipeline/names';
-import type { Column, Spec } from '../pipeline/types';
+import type { Column, KafkaSecurity, Spec } from '../pipeline/types';
 import { required } from '../util/required';
 import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode } from './nodes';
 
@@ -27,7 +27,9 @@ const PLAIN_CONNECTOR: ConnectorTraits = { skipsWrittenMembers: false };
 export interface PlanOverrides {
   /** Read this topic instead of the spec's. */
   topic?: string;
+  /** Read from these brokers instead of the spec's, with `security` (undefined: plaintext), not the spec's. */
   bootstrapServers?: string;
+  security?: KafkaSecurity;
   groupId?: string;
   /**
    * Read from the earliest offset and stop: `true` at the latest offsets seen at start; a list,
@@ -36,8 +38,8 @@ export interface PlanOverrides {
   bounded?: boolean | readonly number[];
   /** Checkpoint this often instead of the spec's job.checkpointInterval (verify's fault runs). */
   checkpointInterval?: { millis: number; text: string };
-  /** Write to this Redis instead of the spec's. */
-  redis?: Partial<RedisConnection>;
+  /** Write to this standalone Redis (no user, no TLS) instead of the spec's, whatever mode the spec's has. */
+  redis?: StandaloneRedis;
   /** Name the Flink job this instead of the pipeline name (a verify run must not look deployed). */
   jobName?: string;
 }
@@ -75,7 +77,7 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}, connector: 
     return alias;
   };
 
-  const redis: RedisConnection = { ...spec.redis, ...overrides.redis };
+  const redis: RedisConnection = overrides.redis ? standalone(overrides.redis) : spec.redis;
   const sinks: SinkNode[] = spec.metrics.map((m) => {
     const def = metricDefinition(m);
     const table = tables.claim(`redis_${m.name}`);
@@ -165,6 +167,13 @@ function declaredColumns(
   return { columns: kept.map(millis), unreadColumns, rowtime: { name: s.eventTime, computed: false, narrowed: true } };
 }
 
+/** A standalone Redis a run writes to instead of the spec's (the local stack's, a verify namespace). */
+export type StandaloneRedis = Pick<RedisConnection, 'host' | 'port' | 'password' | 'database'>;
+
+function standalone(r: StandaloneRedis): RedisConnection {
+  return { ...r, mode: 'standalone', nodes: [`${r.host.includes(':') ? `[${r.host}]` : r.host}:${r.port}`] };
+}
+
 function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names): Omit<SourceNode, 'columns' | 'unreadColumns'> {
   const s = spec.source;
   const eventColumn = required(
@@ -181,6 +190,7 @@ function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names)
     table: s.table,
     topic: o.topic ?? s.topic,
     bootstrapServers: o.bootstrapServers ?? s.bootstrapServers,
+    security: o.bootstrapServers === undefined ? s.security : o.security,
     groupId: o.groupId ?? s.groupId,
     startupMode,
     offsetReset: startupMode === 'group-offsets' ? s.offsetReset : undefined,

@@ -6,7 +6,7 @@ import type { RedisCommand } from '../redis-types';
 import type { Duration } from '../expressions/duration';
 import type { FilterExpr } from '../expressions/filter';
 import type { KeyPart } from '../expressions/key-template';
-import type { OffsetReset, RedisType, Secret, SourceSpec, WindowSpec } from '../pipeline/types';
+import type { OffsetReset, RedisSpec, RedisType, SourceSpec, WindowSpec } from '../pipeline/types';
 
 export interface Plan {
   readonly pipelineName: string;
@@ -93,12 +93,8 @@ export type ValueNode =
   | { readonly kind: 'count'; readonly count: string }
   | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string; readonly precision: number };
 
-export interface RedisConnection {
-  readonly host: string;
-  readonly port: number;
-  readonly password: Secret;
-  readonly database: number;
-}
+/** Where the sinks write: the spec's `redis` (its mode, nodes, user, TLS), or the one a run put in its place. */
+export type RedisConnection = RedisSpec;
 
 interface SinkBase {
   readonly metric: string;

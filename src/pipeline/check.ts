@@ -18,11 +18,29 @@ import { MAX_JOB_NAME } from '../deploy/oceanus/api';
 import { isTargetType, TARGET_TYPES, TARGETS, type TargetType } from '../deploy/targets';
 import { DEFERRED, REQUIRED_TOP_LEVEL, schemas, TOP_LEVEL_KEYS } from './schema';
 import { parseSqlType, type TypeFamily } from './sql-types';
-import type { Column, EventSpec, JobSpec, Metric, MetricType, RedisSpec, Secret, SourceSpec, Spec, Target, WindowSpec } from './types';
+import type {
+  Column,
+  EventSpec,
+  JobSpec,
+  KafkaProtocol,
+  KafkaSecurity,
+  Metric,
+  MetricType,
+  RedisSpec,
+  Secret,
+  SourceSpec,
+  Spec,
+  Target,
+  WindowSpec,
+} from './types';
 import { pathText, type Path, type YamlFile } from './yaml-doc';
 
 const JOB_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+const SASL_PROTOCOLS: ReadonlySet<KafkaProtocol> = new Set(['SASL_PLAINTEXT', 'SASL_SSL']);
+const TLS_PROTOCOLS: ReadonlySet<KafkaProtocol> = new Set(['SSL', 'SASL_SSL']);
+/** A secret written as one variable and nothing else. */
+const WHOLE_VARIABLE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/;
 /** The types whose command a spec may choose, as messages list them: "a list only (lpush | rpush)". */
 const COMMAND_CHOICES = REDIS_TYPE_NAMES.filter((t) => REDIS_TYPES[t].commands.length > 1)
@@ -228,9 +246,81 @@ export class SpecChecker {
       );
     }
     const watermarkDelay = this.duration(s.watermarkDelay, ['source', 'watermarkDelay']);
-    if (!ok || !watermarkDelay || columns.length !== names.length) return undefined;
+    const security = s.security && this.kafkaSecurity(s.security);
+    if (!ok || !watermarkDelay || columns.length !== names.length || security === null) return undefined;
     const offsetReset = s.startupMode === 'group-offsets' ? (s.offsetReset ?? 'earliest') : undefined;
-    return { ...s, offsetReset, columns, watermarkDelay };
+    return { ...s, offsetReset, columns, watermarkDelay, security };
+  }
+
+  /** The source's `security`, or null when it has errors (reported). */
+  private kafkaSecurity(k: NonNullable<z.infer<typeof schemas.source>['security']>): KafkaSecurity | null {
+    const errors = this.errors.length;
+    const at = (...p: Path): Path => ['source', 'security', ...p];
+    const sasl = SASL_PROTOCOLS.has(k.protocol);
+    const tls = TLS_PROTOCOLS.has(k.protocol);
+    const saslKeys = { mechanism: k.mechanism, username: k.username, password: k.password };
+    if (sasl) {
+      const missing = Object.entries(saslKeys).filter(([, v]) => v === undefined);
+      if (missing.length) {
+        const which = missing.map(([key]) => key).join(', ');
+        this.error(
+          at('protocol'),
+          `${k.protocol} authenticates with SASL: set ${which} (e.g. mechanism: SCRAM-SHA-256, username: uvpv, password: \${KAFKA_PASSWORD})`,
+        );
+      }
+    } else {
+      for (const [key, v] of Object.entries(saslKeys)) {
+        if (v !== undefined)
+          this.error(at(key), `applies only with protocol SASL_PLAINTEXT or SASL_SSL (SASL authentication); protocol is '${k.protocol}'`);
+      }
+    }
+    for (const key of ['truststore', 'keystore'] as const) {
+      if (!tls && k[key] !== undefined)
+        this.error(at(key), `applies only with protocol SSL or SASL_SSL (TLS); protocol is '${k.protocol}'`);
+    }
+    if (k.username !== undefined && /[\x00-\x1f]/.test(k.username))
+      this.error(at('username'), 'a user name cannot hold a line break or other control character');
+    const password = this.wholeVariable(at('password'));
+    const keyPassword = this.wholeVariable(at('keystore', 'keyPassword'));
+    if (k.truststore !== undefined) this.pemPath(k.truststore, at('truststore'));
+    for (const key of ['cert', 'key'] as const) {
+      const file = k.keystore?.[key];
+      // Read through Kafka's DirectoryConfigProvider, as ${dir:<folder>:<file>}: ':' and '}' would end its fields.
+      if (file !== undefined && this.pemPath(file, at('keystore', key)) && /[:}]/.test(file))
+        this.error(
+          at('keystore', key),
+          `got ${show(file)}; a path with ':' or '}' cannot be read by Kafka's config provider: move or link the file`,
+        );
+    }
+    if (this.errors.length > errors) return null;
+    return {
+      protocol: k.protocol,
+      sasl:
+        sasl && k.mechanism && k.username !== undefined && password
+          ? { mechanism: k.mechanism, username: k.username, password }
+          : undefined,
+      truststore: k.truststore,
+      keystore: k.keystore && { cert: k.keystore.cert, key: k.keystore.key, keyPassword },
+    };
+  }
+
+  /** The secret at `path`, which must be written as a whole \${VAR} (no literal, no default): undefined where there is none. */
+  private wholeVariable(path: Path): Secret | undefined {
+    const secret = this.secrets.get(pathText(path));
+    if (secret && !WHOLE_VARIABLE.test(secret.placeholder)) {
+      this.error(
+        path,
+        'a secret is written as \${VAR} (e.g. \${KAFKA_PASSWORD}), set in the environment of the command that deploys: no literal, no default, so it is never in a file',
+      );
+    }
+    return secret;
+  }
+
+  /** Whether `file` (a PEM file Flink's TaskManagers read) is an absolute path, or a variable the command left unresolved. */
+  private pemPath(file: string, path: Path): boolean {
+    if (DEFERRED.test(file) || file.startsWith('/')) return true;
+    this.error(path, `got ${show(file)}; expected the absolute path of a PEM file (Flink's TaskManagers read it, wherever they run)`);
+    return false;
   }
 
   private events(v: unknown, source: SourceSpec | undefined): EventSpec[] | undefined {
@@ -298,21 +388,69 @@ export class SpecChecker {
   private redis(v: unknown): RedisSpec | undefined {
     const r = this.parse(schemas.redis, v, ['redis']);
     if (!r) return undefined;
-    let ok = true;
-    if (!DEFERRED.test(r.host) && !/^[A-Za-z0-9.:-]+$/.test(r.host)) {
+    const errors = this.errors.length;
+    if (r.host !== undefined && !DEFERRED.test(r.host) && !/^[A-Za-z0-9.:-]+$/.test(r.host)) {
       this.error(['redis', 'host'], `got ${show(r.host)}; expected a host name or IP address`);
-      ok = false;
     }
-    const port = this.intIn(r.port, ['redis', 'port'], 1, 65535);
+    const port = r.port === undefined ? 6379 : this.intIn(r.port, ['redis', 'port'], 1, 65535);
     const database = this.intIn(r.database, ['redis', 'database'], 0, 1_000_000);
+    const nodes = this.redisNodes(r);
+    if (r.mode === 'cluster' && database !== undefined && database !== 0) {
+      this.error(['redis', 'database'], `got ${database}; a Redis Cluster has database 0 only: write database: 0 (or leave it out)`);
+    }
+    if (r.mode === 'sentinel' && r.masterName === undefined) {
+      this.error(['redis', 'mode'], "sentinel mode needs 'masterName': the name the sentinels know the master by (e.g. mymaster)");
+    }
+    if (r.mode !== 'sentinel' && r.masterName !== undefined) {
+      this.error(['redis', 'masterName'], `applies only with mode: sentinel (the master the sentinels watch); mode is '${r.mode}'`);
+    }
+    if (r.username !== undefined && !r.username.trim())
+      this.error(['redis', 'username'], 'expected an ACL user name, or leave the key out');
+    if (r.tls?.ca !== undefined) this.pemPath(r.tls.ca, ['redis', 'tls', 'ca']);
     const password = this.secrets.get('redis.password') ?? { placeholder: '', empty: true };
     if (password.placeholder === '******' && !password.empty) {
       this.warnings.push(
         this.yaml.diag(['redis', 'password'], 'a literal password in the spec; prefer ${REDIS_PASSWORD} so it stays out of files'),
       );
     }
-    if (!ok || port === undefined || database === undefined) return undefined;
-    return { host: r.host, port, password, database };
+    if (this.errors.length > errors || port === undefined || database === undefined || !nodes) return undefined;
+    const first = r.host === undefined ? splitHostPort(nodes[0]) : { host: r.host, port };
+    const optional = { masterName: r.masterName, username: r.username, tls: r.tls };
+    return { mode: r.mode, ...first, nodes, password, database, ...optional };
+  }
+
+  /** The `host:port` of each node: `nodes`, or the one of host and port; undefined when they are wrong (reported). */
+  private redisNodes(r: z.infer<typeof schemas.redis>): string[] | undefined {
+    const given = r.nodes;
+    if (given !== undefined) {
+      for (const key of ['host', 'port'] as const) {
+        if (r[key] !== undefined)
+          this.error(['redis', key], "'host'/'port' and 'nodes' are exclusive: write the server as one entry of nodes, or leave nodes out");
+      }
+      if (given.length === 0) this.error(['redis', 'nodes'], 'expected at least one host:port');
+      given.forEach((node, i) => {
+        if (!DEFERRED.test(node) && !HOST_PORT.test(node))
+          this.error(['redis', 'nodes', i], `got ${show(node)}; expected host:port such as 10.0.0.1:6379`);
+      });
+      if (r.mode === 'standalone' && given.length > 1) {
+        this.error(
+          ['redis', 'nodes'],
+          `standalone mode takes one server, not ${given.length}: write mode: cluster (seed nodes) or mode: sentinel (the sentinels)`,
+        );
+      }
+      return given.length ? given : undefined;
+    }
+    if (r.mode !== 'standalone') {
+      const what = r.mode === 'cluster' ? 'its seed nodes' : 'the sentinels';
+      this.error(['redis', 'mode'], `${r.mode} mode needs 'nodes': ${what} as host:port (e.g. nodes: [10.0.0.1:6379, 10.0.0.2:6379])`);
+      return undefined;
+    }
+    if (r.host === undefined) {
+      this.error(['redis', 'host'], "is required (or 'nodes' with the server's host:port)");
+      return undefined;
+    }
+    const port = r.port ?? 6379;
+    return [`${r.host.includes(':') ? `[${r.host}]` : r.host}:${port}`];
   }
 
   private job(v: unknown): JobSpec | undefined {
@@ -507,6 +645,13 @@ export class SpecChecker {
     }
     return v;
   }
+}
+
+/** `host:port` (`[v6]:port`) as its parts; a port that is an unresolved variable stays NaN. */
+function splitHostPort(node: string): { host: string; port: number } {
+  const at = node.lastIndexOf(':');
+  if (at < 0) return { host: node, port: Number.NaN };
+  return { host: node.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(node.slice(at + 1)) };
 }
 
 function valueAt(root: unknown, path: Path): unknown {

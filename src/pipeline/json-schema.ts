@@ -42,13 +42,15 @@ function byIsOptional(schema: z.ZodObject<MetricShape>): boolean {
 const DESCRIPTIONS: Record<string, string> = {
   version: 'The spec format version: 1.',
   name: "The pipeline's name: the Flink job's name. Letters, digits, '-', '_', '.'.",
-  source: 'The Kafka topic of JSON records: its columns (name: Flink SQL type), the event-time column and the watermark delay.',
+  source:
+    'The Kafka topic of JSON records: its columns (name: Flink SQL type), the event-time column and the watermark delay; `security` for SASL and TLS.',
   events: 'Named kinds of record: event name to a boolean SQL expression over the columns (e.g. record_type = 0).',
   window: `The windows metrics are computed over: type ${series(
     WINDOW_TYPE_NAMES.map((t) => `${t} (${WINDOW_TYPES[t].durations.join(', ')})`),
     'or',
   )}; durations like '10 minutes'.`,
-  redis: 'Where results go: host, port, password (use ${VAR}), database.',
+  redis:
+    'Where results go: a standalone host and port, or mode cluster or sentinel with nodes (and masterName); username, password (use ${VAR}), database, tls.',
   metrics:
     `What to compute and where to write it: ${series(
       METRIC_TYPE_NAMES.map((t) => `${t} (${METRIC_TYPES[t].summary})`),

@@ -10,6 +10,21 @@ import { bool, help, int, name, text } from './schema-primitives';
 
 export { DEFERRED } from './schema-primitives';
 
+/** Kafka's security.protocol values, SASL mechanisms uvpv writes a JAAS line for, and Redis deployments. */
+export const KAFKA_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
+export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+export const REDIS_MODES = ['standalone', 'cluster', 'sentinel'] as const;
+
+/** How the source reaches a secured Kafka (docs/spec.md#connections); its rules are in check.ts. */
+const kafkaSecurity = z.strictObject({
+  protocol: z.enum(KAFKA_PROTOCOLS),
+  mechanism: z.enum(SASL_MECHANISMS).optional(),
+  username: text.optional(),
+  password: text.optional(),
+  truststore: text.optional(),
+  keystore: z.strictObject({ cert: text, key: text, keyPassword: text.optional() }).optional(),
+});
+
 /** A window section as its structure reads it: the type, and the text of each duration given. */
 export interface WindowTexts {
   readonly type: WindowType;
@@ -38,14 +53,25 @@ export const schemas = {
     columns: z.record(z.string(), text, { error: help('expected a map of column name to Flink SQL type') }),
     eventTime: name,
     watermarkDelay: text,
+    security: kafkaSecurity.optional(),
   }),
   events: z.record(z.string(), text, { error: help('expected a map of event name to a boolean SQL expression') }),
   window: windowSection,
   redis: z.strictObject({
-    host: text,
-    port: int.default(6379),
+    mode: z.enum(REDIS_MODES).default('standalone'),
+    host: text.optional(),
+    port: int.optional(),
+    nodes: z.array(text, { error: help('expected a list of host:port') }).optional(),
+    masterName: text.optional(),
+    username: text.optional(),
     password: text.optional(),
     database: int.default(0),
+    tls: z
+      .strictObject(
+        { ca: text.optional(), verifyPeer: bool.default(true) },
+        { error: help('expected a map (e.g. { ca: /etc/ssl/redis-ca.pem })') },
+      )
+      .optional(),
   }),
   metrics: z.array(z.unknown(), { error: help('expected a list of metrics') }).min(1, { error: help('declare at least one metric') }),
   job: z
@@ -66,9 +92,12 @@ export const metricSchemas = METRIC_TYPE_NAMES.map((t): MetricSchema => METRIC_T
 export const TOP_LEVEL_KEYS = ['version', 'name', 'source', 'events', 'window', 'redis', 'metrics', 'job', 'targets'] as const;
 export const REQUIRED_TOP_LEVEL = ['version', 'name', 'source', 'events', 'window', 'redis', 'metrics'] as const;
 
+/** The spec's own secrets (a target's are found by their key's name below). */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['redis.password', 'source.security.password', 'source.security.keystore.keyPassword']);
+
 /** Keys whose values are secrets: never printed, resolved only when a command must send them. */
 export function isSecretPath(path: readonly (string | number)[]): boolean {
+  if (SECRET_KEYS.has(path.join('.'))) return true;
   const last = String(path[path.length - 1]);
-  if (path[0] === 'redis' && last === 'password') return true;
   return path[0] === 'targets' && /^(secretId|secretKey|token|password)$/.test(last);
 }

@@ -7,6 +7,7 @@ import type { RedisCommand, RedisType } from '../redis-types';
 import type { WindowSpec } from '../windows';
 import type { Duration } from '../expressions/duration';
 import type { FilterExpr } from '../expressions/filter';
+import type { KAFKA_PROTOCOLS, REDIS_MODES, SASL_MECHANISMS } from './schema';
 import type { SqlType } from './sql-types';
 
 export type { Metric, MetricType } from '../metrics';
@@ -36,6 +37,22 @@ export interface SourceSpec {
   readonly columns: readonly Column[];
   readonly eventTime: string;
   readonly watermarkDelay: Duration;
+  /** How to reach a secured Kafka; undefined: plaintext, as Kafka's clients default to. */
+  readonly security?: KafkaSecurity;
+}
+
+export type KafkaProtocol = (typeof KAFKA_PROTOCOLS)[number];
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+/** The source's `security` (docs/spec.md#connections). Files are PEM, at paths Flink's TaskManagers read. */
+export interface KafkaSecurity {
+  readonly protocol: KafkaProtocol;
+  /** Exactly when the protocol is SASL_PLAINTEXT or SASL_SSL. */
+  readonly sasl?: { readonly mechanism: SaslMechanism; readonly username: string; readonly password: Secret };
+  /** The CA certificates that sign the brokers' (SSL, SASL_SSL); without it, the JVM's own. */
+  readonly truststore?: string;
+  /** The client's certificate chain and private key, for mutual TLS; keyPassword when the key is encrypted. */
+  readonly keystore?: { readonly cert: string; readonly key: string; readonly keyPassword?: Secret };
 }
 
 export interface EventSpec {
@@ -54,11 +71,26 @@ export interface Secret {
   readonly empty: boolean;
 }
 
+export type RedisMode = (typeof REDIS_MODES)[number];
+
 export interface RedisSpec {
+  readonly mode: RedisMode;
+  /**
+   * A standalone server's host and port. In cluster and sentinel mode, those of the first of
+   * `nodes` (a seed node, a sentinel): a client of those modes starts from all of `nodes`.
+   */
   readonly host: string;
   readonly port: number;
+  /** `host:port` texts: cluster, its seed nodes; sentinel, its sentinels; standalone, the one server. */
+  readonly nodes: readonly string[];
+  /** Sentinel only: the name of the master the sentinels watch. */
+  readonly masterName?: string;
+  /** An ACL user (Redis 6+); without it, AUTH with the password alone (the default user). */
+  readonly username?: string;
   readonly password: Secret;
   readonly database: number;
+  /** TLS to every node; `ca`: the CA's PEM file (else the JVM's own), `verifyPeer`: check the server's certificate and name. */
+  readonly tls?: { readonly ca?: string; readonly verifyPeer: boolean };
 }
 
 export interface RedisSinkSpec {

@@ -3,7 +3,9 @@
  * a dialect overrides the protected hooks where it differs (today: the Redis sink's options)
  * and declares what it can do in `capabilities`, instead of `if (dialect === ...)` checks.
  */
+import { posix } from 'node:path';
 import type { ConnectorTraits } from '../ir/build';
+import type { KafkaSecurity } from '../pipeline/types';
 import type { AggregationNode, CountNode, MembersSink, Plan, RankedSink, ScalarSink, SinkNode, ValueNode, WindowNode } from '../ir/nodes';
 import { redisType, type ColumnSlot, type RedisCommand } from '../redis-types';
 import { intervalLiteral, type Duration } from '../expressions/duration';
@@ -12,7 +14,7 @@ import { keyText, placeholderTexts, type KeyPart } from '../expressions/key-temp
 import { required } from '../util/required';
 import { windowType } from '../windows';
 import { commentText, quoteIdent, quoteString } from './escape';
-import { indentSql, joinSql, renderSql, sql, stringLiteral, type RenderMode, type SqlText, type SqlValue } from './parts';
+import { escapeJaas, indentSql, joinSql, renderSql, sql, stringLiteral, type RenderMode, type SqlText, type SqlValue } from './parts';
 
 export type DialectName = 'flink' | 'oceanus';
 
@@ -46,9 +48,12 @@ export interface Capabilities extends ConnectorTraits {
   readonly managesCheckpoints: boolean;
 }
 
-/** A problem a dialect has with a plan: which metric, which of its fields, and why. */
+/**
+ * A problem a dialect has with a plan, and why: with `metric`, at `field` of that metric; without,
+ * at `field` from the spec's top (a connection setting, such as `redis.tls`).
+ */
 export interface DialectProblem {
-  readonly metric: string;
+  readonly metric?: string;
   readonly field: string;
   readonly message: string;
 }
@@ -81,7 +86,7 @@ export interface SqlStatement {
  * The WITH options that may hold a secret. The compiler writes secrets under these keys only;
  * SQL read back from a target, which is text, has these options' values masked (read-back.ts).
  */
-export const SECRET_OPTIONS: ReadonlySet<string> = new Set(['password']);
+export const SECRET_OPTIONS: ReadonlySet<string> = new Set(['password', 'properties.sasl.jaas.config', 'properties.ssl.key.password']);
 
 /**
  * The inserts as one `EXECUTE STATEMENT SET`, so that the pipeline is one Flink job: its SQL
@@ -122,6 +127,53 @@ export function uncommentedScript(statements: readonly SqlStatement[], mode: Ren
     .join('\n\n')}\n`;
 }
 
+/**
+ * The Kafka client settings of `security`, as the Kafka source's `properties.*` options. A PEM
+ * truststore is read from its file (ssl.truststore.location). A client certificate and key are
+ * two files, and Kafka reads a PEM keystore file only with both in one, so they are given as the
+ * inline PEM options (ssl.keystore.certificate.chain, ssl.keystore.key), each read from its file
+ * on the TaskManager by Kafka's DirectoryConfigProvider (`${dir:<folder>:<file>}`): the key never
+ * stands in the SQL.
+ */
+export function kafkaSecurityOptions(k: KafkaSecurity): [string, SqlValue][] {
+  const options: [string, SqlValue][] = [['properties.security.protocol', k.protocol]];
+  if (k.sasl) {
+    const { mechanism, username, password } = k.sasl;
+    const module = mechanism === 'PLAIN' ? 'plain.PlainLoginModule' : 'scram.ScramLoginModule';
+    const secret = { path: 'source.security.password', placeholder: password.placeholder, value: password.value };
+    options.push(
+      ['properties.sasl.mechanism', mechanism],
+      [
+        'properties.sasl.jaas.config',
+        [
+          `org.apache.kafka.common.security.${module} required username="${escapeJaas(username)}" password="`,
+          { secret, within: 'jaas' },
+          '";',
+        ],
+      ],
+    );
+  }
+  if (k.truststore !== undefined) {
+    options.push(['properties.ssl.truststore.type', 'PEM'], ['properties.ssl.truststore.location', k.truststore]);
+  }
+  if (k.keystore) {
+    const inFile = (file: string) => `\${dir:${posix.dirname(file)}:${posix.basename(file)}}`;
+    options.push(
+      ['properties.config.providers', 'dir'],
+      ['properties.config.providers.dir.class', 'org.apache.kafka.common.config.provider.DirectoryConfigProvider'],
+      ['properties.ssl.keystore.type', 'PEM'],
+      ['properties.ssl.keystore.certificate.chain', inFile(k.keystore.cert)],
+      ['properties.ssl.keystore.key', inFile(k.keystore.key)],
+    );
+    const p = k.keystore.keyPassword;
+    if (p) {
+      const secret = { path: 'source.security.keystore.keyPassword', placeholder: p.placeholder, value: p.value };
+      options.push(['properties.ssl.key.password', [{ secret }]]);
+    }
+  }
+  return options;
+}
+
 /** The connector identifiers the generated tables use: the source's, and every Redis sink's. */
 export const CONNECTORS = { source: 'kafka', sink: 'redis' } as const;
 
@@ -140,9 +192,12 @@ export abstract class SqlCompiler {
   /** The Redis sink's WITH options, after the columns. */
   protected abstract redisOptions(sink: SinkNode): [string, SqlValue][];
 
+  /** What the dialect cannot say of how the source and the sinks connect (a Redis mode, TLS); empty when it can say it all. */
+  protected abstract connectionProblems(plan: Plan): DialectProblem[];
+
   /** Everything the dialect cannot do in this plan; empty when it compiles. */
   check(plan: Plan): DialectProblem[] {
-    const problems: DialectProblem[] = [];
+    const problems: DialectProblem[] = this.connectionProblems(plan);
     const c = this.capabilities;
     for (const s of plan.sinks) {
       const type = redisType(s.redisType);
@@ -241,14 +296,15 @@ export abstract class SqlCompiler {
     };
   }
 
-  protected sourceOptions(plan: Plan): [string, string][] {
+  protected sourceOptions(plan: Plan): [string, SqlValue][] {
     const s = plan.source;
-    const options: [string, string][] = [
+    const options: [string, SqlValue][] = [
       ['connector', CONNECTORS.source],
       ['topic', s.topic],
       ['properties.bootstrap.servers', s.bootstrapServers],
     ];
     if (s.groupId) options.push(['properties.group.id', s.groupId]);
+    if (s.security) options.push(...kafkaSecurityOptions(s.security));
     options.push(['scan.startup.mode', s.startupMode]);
     // Without it Flink's Kafka source fails on a group that has no committed offsets yet.
     if (s.offsetReset) options.push(['properties.auto.offset.reset', s.offsetReset]);

@@ -27,9 +27,14 @@ export interface SqlSecret {
   readonly value?: string;
 }
 
-/** A secret inside a string literal: the literal's quotes are SQL text around it. */
+/**
+ * A secret inside a string literal: the literal's quotes are SQL text around it. `within`: the
+ * quoted string inside the literal that holds it, whose own escaping applies first (`jaas`: a
+ * JAAS option value in double quotes, as in `password="..."`).
+ */
 export interface SecretPart {
   readonly secret: SqlSecret;
+  readonly within?: 'jaas';
 }
 
 /** A piece of SQL: text, written as it is (already quoted and escaped), or a secret. */
@@ -74,7 +79,16 @@ export function indentSql(text: SqlText, prefix: string): SqlText {
 }
 
 export function renderSql(text: SqlText, mode: RenderMode): string {
-  return text.map((p) => (typeof p === 'string' ? p : escapeLiteral(secretText(p.secret, mode)))).join('');
+  return text.map((p) => (typeof p === 'string' ? p : escapeLiteral(escapeWithin(secretText(p.secret, mode), p.within)))).join('');
+}
+
+/** A JAAS option value between its double quotes: a backslash or a double quote escaped with a backslash. */
+export function escapeJaas(value: string): string {
+  return value.replace(/[\\"]/g, (c) => `\\${c}`);
+}
+
+function escapeWithin(text: string, within: SecretPart['within']): string {
+  return within === 'jaas' ? escapeJaas(text) : text;
 }
 
 /** The secrets `text` holds, in order. */
@@ -82,9 +96,20 @@ export function secretsIn(text: SqlText): SqlSecret[] {
   return text.flatMap((p) => (typeof p === 'string' ? [] : [p.secret]));
 }
 
-/** The values of the secrets in `texts` that were resolved: what error text from a target must not show. */
+/**
+ * The values of the secrets in `texts` that were resolved: what error text from a target must not
+ * show. Each as it is, and as the SQL writes it (escaped inside a JAAS line, then in the literal),
+ * since a target quotes an option's value back as it was given (Flink: "Table options are: ...").
+ */
 export function secretValues(texts: readonly SqlText[]): string[] {
-  return texts.flatMap((t) => secretsIn(t).flatMap((s) => (s.value ? [s.value] : [])));
+  const values = texts.flatMap((t) =>
+    t.flatMap((p) => {
+      if (typeof p === 'string' || !p.secret.value) return [];
+      const inner = escapeWithin(p.secret.value, p.within);
+      return [p.secret.value, inner, escapeLiteral(inner)];
+    }),
+  );
+  return [...new Set(values)];
 }
 
 /** Values shorter than this are too common in text to hide. */

@@ -12,8 +12,12 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--json', 'print the result as JSON (for editors and CI)')
     .action(async (file: string, opts: { json?: boolean }) => {
       const { loadSpec } = await import('../../pipeline/load');
+      const { missingLocalFiles } = await import('../../pipeline/local-files');
       try {
-        const { spec, warnings, secrets } = loadSpec(file, { env: io.env, cwd: io.cwd, mode: 'lenient' });
+        const loaded = loadSpec(file, { env: io.env, cwd: io.cwd, mode: 'lenient' });
+        const { spec, secrets } = loaded;
+        // A file the spec names may be on a remote cluster's machines only: a warning here, an error where this machine runs the job.
+        const warnings = [...loaded.warnings, ...missingLocalFiles(loaded)];
         io.redactor?.add(secrets);
         if (opts.json) io.stdout(JSON.stringify({ valid: true, errors: [], warnings }, null, 2) + '\n');
         else {

@@ -3,10 +3,11 @@
  * Its sink maps columns in order onto the command's arguments: (key, value) for SET, SADD,
  * PFADD, LPUSH, RPUSH; (key, field, value) for HSET; (key, score, member) for ZADD.
  */
-import type { SinkNode } from '../../ir/nodes';
+import type { Plan, SinkNode } from '../../ir/nodes';
 import { pushesWindowEntries, REDIS_COMMANDS, type RedisCommand } from '../../redis-types';
-import { CONNECTORS, SqlCompiler, type Capabilities, type RedisConnectorName } from '../compiler';
+import { CONNECTORS, SqlCompiler, type Capabilities, type DialectProblem, type RedisConnectorName } from '../compiler';
 import type { SqlValue } from '../parts';
+import { redisAuthOptions, redisConnectionProblems, redisLocationOptions } from './redis-options';
 
 /** The commands jeff-zou's connector runs, of those the Redis types write. */
 const JEFF_ZOU_COMMANDS: readonly RedisCommand[] = ['sadd', 'pfadd', 'set', 'lpush', 'rpush', 'hset', 'zadd'];
@@ -31,17 +32,17 @@ export class FlinkCompiler extends SqlCompiler {
     };
   }
 
+  protected connectionProblems(plan: Plan): DialectProblem[] {
+    return redisConnectionProblems(plan.sinks[0].redis, this.connector, this.describe);
+  }
+
   protected redisOptions(sink: SinkNode): [string, SqlValue][] {
     const options: [string, SqlValue][] = [
       ['connector', CONNECTORS.sink],
-      ['redis-mode', 'single'],
-      ['host', sink.redis.host],
-      ['port', String(sink.redis.port)],
-      ['database', String(sink.redis.database)],
+      ...redisLocationOptions(sink.redis),
       ['command', sink.command],
+      ...redisAuthOptions(sink.redis, this.password(sink)),
     ];
-    const password = this.password(sink);
-    if (password !== undefined) options.push(['password', password]);
     // A string's last write, a list's order, a hash field overwritten per window: one writer keeps them.
     if (sink.ordered) options.push(['sink.parallelism', '1']);
     // A window replayed after a restore is pushed once: its entry is not newer than the list's end.

@@ -7,8 +7,8 @@
  * the member first, then the score, the other way round from jeff-zou's (score, member).
  * Oceanus's SET statement takes the option key unquoted: `SET key = 'value';`.
  */
-import type { SinkNode } from '../../ir/nodes';
-import { CONNECTORS, SqlCompiler, type Capabilities, type SlotColumn } from '../compiler';
+import type { Plan, SinkNode } from '../../ir/nodes';
+import { CONNECTORS, SqlCompiler, type Capabilities, type DialectProblem, type SlotColumn } from '../compiler';
 import type { SqlValue } from '../parts';
 
 export class OceanusCompiler extends SqlCompiler {
@@ -23,14 +23,44 @@ export class OceanusCompiler extends SqlCompiler {
     managesCheckpoints: true,
   };
 
+  /**
+   * Its Redis connector documents standalone and cluster (`nodes`), with a password and no user
+   * (TencentDB for Redis takes an account as `account@password`), and no TLS. Its jobs run on
+   * Tencent's machines, where no file of a spec's truststore or keystore path exists.
+   */
+  protected connectionProblems(plan: Plan): DialectProblem[] {
+    const r = plan.sinks[0].redis;
+    const k = plan.source.security;
+    const problems: DialectProblem[] = [];
+    if (r.mode === 'sentinel')
+      problems.push({ field: 'redis.mode', message: `${this.describe} documents standalone and cluster mode only, no sentinel` });
+    if (r.tls) problems.push({ field: 'redis.tls', message: `${this.describe} documents no TLS option` });
+    if (r.username !== undefined)
+      problems.push({
+        field: 'redis.username',
+        message: `${this.describe} documents no user option; for a TencentDB for Redis account, leave username out and set the password to account@password`,
+      });
+    const noFile = "an Oceanus job runs on Tencent's machines, where no file of this path exists";
+    if (k?.truststore !== undefined)
+      problems.push({
+        field: 'source.security.truststore',
+        message: `${noFile}; leave it out (TLS then trusts the JVM's CA certificates)`,
+      });
+    if (k?.keystore !== undefined)
+      problems.push({ field: 'source.security.keystore', message: `${noFile}, so no client certificate (mutual TLS) can be given there` });
+    return problems;
+  }
+
   protected redisOptions(sink: SinkNode): [string, SqlValue][] {
+    const r = sink.redis;
     const options: [string, SqlValue][] = [
       ['connector', CONNECTORS.sink],
       ['command', sink.command],
-      ['redis-mode', 'standalone'],
-      ['nodes', `${sink.redis.host}:${sink.redis.port}`],
-      ['database', String(sink.redis.database)],
+      ['redis-mode', r.mode],
+      ['nodes', r.nodes.join(',')],
     ];
+    // A cluster has database 0 only.
+    if (r.mode !== 'cluster') options.push(['database', String(r.database)]);
     const password = this.password(sink);
     if (password !== undefined) options.push(['password', password]);
     if (!this.keyInColumn(sink)) options.push(['additional-key', this.keyText(sink.key)]);

@@ -1,20 +1,27 @@
 package dev.uvpv.redis;
 
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
+import javax.net.ssl.SSLException;
+
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Where the sink connects to. {@link #toString()} never shows the password, and no message built
- * here contains it.
+ * Where and how the sink connects: one server ({@code single}), a Redis Cluster's seed nodes, or the
+ * sentinels of a master; an optional ACL user, password and TLS. {@link #toString()} never shows the
+ * password, and no message built here or in a {@link RedisTarget} contains it.
  */
 final class RedisConnectionConfig implements Serializable {
+    /** Unchanged since the single-mode build: a sink it serialized reads null for the new fields (single mode, no user, no TLS). */
     private static final long serialVersionUID = 1L;
 
     /** Connection attempts before the writer gives up, and the pause after the first failure (doubled each time). */
@@ -22,46 +29,148 @@ final class RedisConnectionConfig implements Serializable {
 
     static final long CONNECT_BACKOFF_MS = 200;
 
+    /** The deployments of option {@code redis-mode}, spelled as its values. */
+    enum Mode {
+        SINGLE, CLUSTER, SENTINEL;
+
+        String optionValue() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** TLS to every node: the CA's PEM file (null: the JVM's CAs), and whether the certificate and name are checked. */
+    static final class Tls implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final String caFile;
+        final boolean verifyPeer;
+
+        Tls(String caFile, boolean verifyPeer) {
+            this.caFile = caFile;
+            this.verifyPeer = verifyPeer;
+        }
+    }
+
+    /** Null in a sink serialized by a build without modes: it is then {@link Mode#SINGLE}. */
+    private final Mode mode;
     private final String host;
     private final int port;
+    /** cluster: the seed nodes; sentinel: the sentinels. */
+    private final ArrayList<String> nodes;
+    private final String masterName;
+    private final String username;
     private final String password;
     private final int database;
     private final int timeoutMs;
+    private final Tls tls;
 
+    /** One server, without a user or TLS. */
     RedisConnectionConfig(String host, int port, String password, int database, int timeoutMs) {
-        this.host = Objects.requireNonNull(host, "host");
+        this(Mode.SINGLE, host, port, List.of(), null, null, password, database, timeoutMs, null);
+    }
+
+    /**
+     * @param nodes cluster: the seed nodes; sentinel: the sentinels; each {@code host:port} (checked by the factory)
+     * @param masterName sentinel only
+     * @param tls null for plain TCP
+     */
+    RedisConnectionConfig(Mode mode, String host, int port, List<String> nodes, String masterName, String username,
+            String password, int database, int timeoutMs, Tls tls) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.host = host;
         this.port = port;
+        this.nodes = new ArrayList<>(nodes);
+        this.masterName = masterName;
+        this.username = username == null || username.isEmpty() ? null : username;
         this.password = password == null || password.isEmpty() ? null : password;
         this.database = database;
         this.timeoutMs = timeoutMs;
+        this.tls = tls;
+        if (this.mode == Mode.SINGLE) {
+            Objects.requireNonNull(host, "host");
+        } else if (this.nodes.isEmpty()) {
+            throw new IllegalArgumentException(mode.optionValue() + " mode needs nodes");
+        }
     }
 
+    Mode mode() {
+        return mode == null ? Mode.SINGLE : mode;
+    }
+
+    /** The server, the seed nodes or the sentinels, for messages. */
     String address() {
-        return host + ":" + port;
+        switch (mode()) {
+            case CLUSTER:
+                return "cluster " + String.join(",", nodes);
+            case SENTINEL:
+                return "master '" + masterName + "' of sentinels " + String.join(",", nodes);
+            default:
+                return host + ":" + port;
+        }
     }
 
     int database() {
         return database;
     }
 
-    /**
-     * Opens a connection (AUTH and SELECT included). A refused or timed-out connection is tried
-     * again {@link #CONNECT_ATTEMPTS} times in all; any other error (a wrong password, a database
-     * out of range) fails at once.
-     */
-    Connection connect() throws IOException {
+    int timeoutMs() {
+        return timeoutMs;
+    }
+
+    String masterName() {
+        return masterName;
+    }
+
+    List<HostAndPort> nodes() {
+        List<HostAndPort> out = new ArrayList<>();
+        for (String node : nodes) {
+            out.add(HostAndPort.from(node));
+        }
+        return out;
+    }
+
+    HostAndPort hostAndPort() {
+        return new HostAndPort(host, port);
+    }
+
+    /** The client settings for a data node (the server, a cluster node, the master), or a sentinel when {@code auth} is false. */
+    JedisClientConfig clientConfig(int databaseNumber, boolean auth) throws IOException {
         DefaultJedisClientConfig.Builder config =
-                DefaultJedisClientConfig.builder().database(database).timeoutMillis(timeoutMs);
-        if (password != null) {
+                DefaultJedisClientConfig.builder().database(databaseNumber).timeoutMillis(timeoutMs);
+        if (auth && username != null) {
+            config.user(username);
+        }
+        if (auth && password != null) {
             config.password(password);
         }
-        HostAndPort hostAndPort = new HostAndPort(host, port);
+        if (tls != null) {
+            RedisTls.configure(config, tls, RedisOptions.TLS_CA.key());
+        }
+        return config.build();
+    }
+
+    boolean hasPassword() {
+        return password != null;
+    }
+
+    /**
+     * Opens the target of this mode (AUTH and SELECT included). A refused or timed-out connection is
+     * tried again {@link #CONNECT_ATTEMPTS} times in all; any other error (a wrong password, an untrusted
+     * certificate, a database out of range) fails at once.
+     */
+    RedisTarget open() throws IOException {
         long backoffMs = CONNECT_BACKOFF_MS;
         for (int attempt = 1; ; attempt++) {
             try {
-                return new Connection(hostAndPort, config.build());
+                switch (mode()) {
+                    case CLUSTER:
+                        return new RedisClusterTarget(this);
+                    case SENTINEL:
+                        return new RedisSentinelTarget(this);
+                    default:
+                        return new RedisTarget.Single(this);
+                }
             } catch (JedisConnectionException e) {
-                if (attempt >= CONNECT_ATTEMPTS) {
+                if (attempt >= CONNECT_ATTEMPTS || tlsFailure(e) != null) {
                     throw failure(attempt, e);
                 }
             } catch (JedisException e) {
@@ -78,13 +187,40 @@ final class RedisConnectionConfig implements Serializable {
     }
 
     private IOException failure(int attempts, JedisException e) {
+        String where = mode() == Mode.CLUSTER ? address() : address() + " (database " + database + ")";
         return new IOException(
-                String.format("Failed to connect to Redis at %s (database %d) after %d attempt%s: %s",
-                        address(), database, attempts, attempts == 1 ? "" : "s", rootMessage(e)),
+                String.format("Failed to connect to Redis at %s after %d attempt%s: %s%s",
+                        where, attempts, attempts == 1 ? "" : "s", rootMessage(e), hint(e)),
                 e);
     }
 
-    private static String rootMessage(Throwable e) {
+    /** What to check, for the failures a setting causes. */
+    private String hint(JedisException e) {
+        if (e instanceof JedisAccessControlException || String.valueOf(e.getMessage()).startsWith("NOAUTH")) {
+            return String.format(" (authentication failed%s: check options 'username' and 'password')",
+                    username == null ? "" : " for user '" + username + "'");
+        }
+        SSLException ssl = tlsFailure(e);
+        if (ssl != null) {
+            return tls != null && tls.caFile != null
+                    ? String.format(" (TLS handshake failed: check that option '%s' (%s) holds the CA that signed the "
+                            + "server's certificate, and that the certificate names the host)", RedisOptions.TLS_CA.key(), tls.caFile)
+                    : " (TLS handshake failed: check the server's certificate, or give its CA with option '"
+                            + RedisOptions.TLS_CA.key() + "')";
+        }
+        return "";
+    }
+
+    private static SSLException tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException) {
+                return (SSLException) t;
+            }
+        }
+        return null;
+    }
+
+    static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -92,9 +228,11 @@ final class RedisConnectionConfig implements Serializable {
         return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
     }
 
-    /** host:port/database, and whether a password is set; never the password itself. */
+    /** The mode, where, the database, the user and whether a password and TLS are set; never the password itself. */
     @Override
     public String toString() {
-        return address() + "/" + database + (password == null ? "" : " (password set)");
+        String where = mode() == Mode.CLUSTER ? address() : address() + "/" + database;
+        return where + (username == null ? "" : " (user " + username + ")") + (password == null ? "" : " (password set)")
+                + (tls == null ? "" : tls.verifyPeer ? " (tls)" : " (tls, peer not verified)");
     }
 }

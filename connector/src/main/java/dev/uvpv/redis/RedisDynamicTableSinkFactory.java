@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code 'connector' = 'redis'}: a sink-only Redis SQL connector whose options and column mapping
@@ -48,6 +49,13 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                 RedisOptions.PASSWORD,
                 RedisOptions.DATABASE,
                 RedisOptions.REDIS_MODE,
+                RedisOptions.CLUSTER_NODES,
+                RedisOptions.SENTINELS_INFO,
+                RedisOptions.MASTER_NAME,
+                RedisOptions.USERNAME,
+                RedisOptions.TLS,
+                RedisOptions.TLS_CA,
+                RedisOptions.TLS_VERIFY_PEER,
                 RedisOptions.TIMEOUT,
                 RedisOptions.TTL,
                 RedisOptions.LIST_PUSH_IF_NEWER_FIELD,
@@ -64,12 +72,6 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
         helper.validate();
         ReadableConfig options = helper.getOptions();
 
-        String mode = options.get(RedisOptions.REDIS_MODE);
-        if (!RedisOptions.SINGLE_MODE.equals(mode.trim().toLowerCase(Locale.ROOT))) {
-            throw new ValidationException(String.format(
-                    "Unsupported value '%s' for option 'redis-mode': this redis connector supports only 'single' "
-                            + "(one Redis server at host:port).", mode));
-        }
         RedisCommand command = RedisCommand.parse(options.get(RedisOptions.COMMAND));
         int port = options.get(RedisOptions.PORT);
         check(port >= 1 && port <= 65535, "port", "a TCP port (1..65535)", port);
@@ -99,13 +101,122 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
             checkListValueColumn(names.get(1), types.get(1));
         }
 
-        RedisConnectionConfig connection = new RedisConnectionConfig(
-                options.get(RedisOptions.HOST), port, options.getOptional(RedisOptions.PASSWORD).orElse(null),
-                database, timeout);
+        RedisConnectionConfig connection = connection(options, port, database, timeout);
         return new RedisDynamicTableSink(
                 new RedisSink(connection, command, ttl == null ? 0 : ttl, names, types, listFields, bufferFlush,
                         memberCacheMaxEntries),
                 parallelism);
+    }
+
+    /**
+     * The connection of {@code redis-mode}: each mode's own options, and none of another mode's; a cluster
+     * has database 0 only; a user needs a password; the TLS options need {@code tls}.
+     */
+    private static RedisConnectionConfig connection(ReadableConfig options, int port, int database, int timeout) {
+        String modeValue = options.get(RedisOptions.REDIS_MODE);
+        RedisConnectionConfig.Mode mode = null;
+        for (RedisConnectionConfig.Mode m : RedisConnectionConfig.Mode.values()) {
+            if (m.optionValue().equals(modeValue.trim().toLowerCase(Locale.ROOT))) {
+                mode = m;
+            }
+        }
+        if (mode == null) {
+            throw new ValidationException(String.format(
+                    "Unsupported value '%s' for option 'redis-mode': expected 'single' (one server at 'host':'port'), "
+                            + "'cluster' (with 'cluster-nodes') or 'sentinel' (with 'sentinels.info' and 'master.name').",
+                    modeValue));
+        }
+        List<ConfigOption<?>> own = mode == RedisConnectionConfig.Mode.CLUSTER
+                ? List.of(RedisOptions.CLUSTER_NODES)
+                : mode == RedisConnectionConfig.Mode.SENTINEL
+                        ? List.of(RedisOptions.SENTINELS_INFO, RedisOptions.MASTER_NAME)
+                        : List.of(RedisOptions.HOST, RedisOptions.PORT);
+        for (ConfigOption<?> option : List.of(RedisOptions.HOST, RedisOptions.PORT, RedisOptions.CLUSTER_NODES,
+                RedisOptions.SENTINELS_INFO, RedisOptions.MASTER_NAME)) {
+            boolean set = options.getOptional(option).isPresent();
+            if (own.contains(option) && !set && mode != RedisConnectionConfig.Mode.SINGLE) {
+                throw new ValidationException(String.format(
+                        "Option '%s' is required with 'redis-mode' = '%s'.", option.key(), mode.optionValue()));
+            }
+            if (!own.contains(option) && set) {
+                throw new ValidationException(String.format(
+                        "Option '%s' does not apply with 'redis-mode' = '%s'; it takes %s.", option.key(),
+                        mode.optionValue(), own.stream().map(o -> "'" + o.key() + "'").collect(Collectors.joining(" and "))));
+            }
+        }
+        if (mode == RedisConnectionConfig.Mode.CLUSTER && database != 0) {
+            throw new ValidationException(String.format(
+                    "Invalid value %d for option 'database': a Redis Cluster ('redis-mode' = 'cluster') has database 0 only.",
+                    database));
+        }
+        List<String> nodes = List.of();
+        if (mode == RedisConnectionConfig.Mode.CLUSTER) {
+            nodes = nodes(RedisOptions.CLUSTER_NODES, options.get(RedisOptions.CLUSTER_NODES));
+        }
+        String masterName = null;
+        if (mode == RedisConnectionConfig.Mode.SENTINEL) {
+            nodes = nodes(RedisOptions.SENTINELS_INFO, options.get(RedisOptions.SENTINELS_INFO));
+            masterName = options.get(RedisOptions.MASTER_NAME).trim();
+            if (masterName.isEmpty()) {
+                throw new ValidationException("Option 'master.name' is empty: expected the name the sentinels monitor the master by.");
+            }
+        }
+        String password = options.getOptional(RedisOptions.PASSWORD).orElse(null);
+        String username = options.getOptional(RedisOptions.USERNAME).orElse(null);
+        if (username != null && username.trim().isEmpty()) {
+            throw new ValidationException("Option 'username' is empty: expected an ACL user name, or no 'username' for the default user.");
+        }
+        if (username != null && (password == null || password.isEmpty())) {
+            throw new ValidationException(String.format(
+                    "Option 'username' ('%s') needs option 'password': Redis authenticates an ACL user with AUTH username password.",
+                    username));
+        }
+        return new RedisConnectionConfig(mode, options.get(RedisOptions.HOST), port, nodes, masterName, username, password,
+                database, timeout, tls(options));
+    }
+
+    /** {@code tls}, {@code tls.ca} and {@code tls.verify-peer}; null without TLS. The CA file is read by each writer. */
+    private static RedisConnectionConfig.Tls tls(ReadableConfig options) {
+        if (!options.get(RedisOptions.TLS)) {
+            for (ConfigOption<?> option : List.of(RedisOptions.TLS_CA, RedisOptions.TLS_VERIFY_PEER)) {
+                if (options.getOptional(option).isPresent()) {
+                    throw new ValidationException(String.format("Option '%s' applies only with 'tls' = 'true'.", option.key()));
+                }
+            }
+            return null;
+        }
+        String ca = options.getOptional(RedisOptions.TLS_CA).orElse(null);
+        if (ca != null && ca.trim().isEmpty()) {
+            throw new ValidationException("Option 'tls.ca' is empty: expected the path of a PEM file of CA certificates, "
+                    + "or no 'tls.ca' for the JVM's CAs.");
+        }
+        return new RedisConnectionConfig.Tls(ca, options.get(RedisOptions.TLS_VERIFY_PEER));
+    }
+
+    /** host:port,host:port: each entry a host and a TCP port. */
+    static List<String> nodes(ConfigOption<String> option, String value) {
+        List<String> nodes = new ArrayList<>();
+        String[] parts = value.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String node = parts[i].trim();
+            int colon = node.lastIndexOf(':');
+            int port = -1;
+            if (colon > 0) {
+                try {
+                    port = Integer.parseInt(node.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+            }
+            if (port < 1 || port > 65535) {
+                throw new ValidationException(String.format(
+                        "Invalid value '%s' for option '%s': entry %d of %d ('%s') is not host:port with a TCP port "
+                                + "(1..65535); expected host:port,host:port such as '10.0.0.1:6379,10.0.0.2:6379'.",
+                        value, option.key(), i + 1, parts.length, node));
+            }
+            nodes.add(node);
+        }
+        return nodes;
     }
 
     /**

@@ -34,7 +34,63 @@ public final class RedisOptions {
             ConfigOptions.key("redis-mode")
                     .stringType()
                     .defaultValue(RedisOptions.SINGLE_MODE)
-                    .withDescription("Redis deployment; only 'single' (one server at host:port) is supported.");
+                    .withDescription("Redis deployment: 'single' (one server at 'host':'port'), 'cluster' (a Redis "
+                            + "Cluster found through 'cluster-nodes'; database 0 only) or 'sentinel' (the master that "
+                            + "the sentinels of 'sentinels.info' name 'master.name').");
+
+    public static final ConfigOption<String> CLUSTER_NODES =
+            ConfigOptions.key("cluster-nodes")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("With 'redis-mode' = 'cluster': seed nodes of the cluster, host:port,host:port. "
+                            + "The slot map is read from the first that answers; each command goes to the master of its "
+                            + "key's slot. A MOVED or ASK reply, or a master lost during a batch, fails the batch, which "
+                            + "Flink replays from its last checkpoint.");
+
+    public static final ConfigOption<String> SENTINELS_INFO =
+            ConfigOptions.key("sentinels.info")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("With 'redis-mode' = 'sentinel': the sentinels, host:port,host:port. They get "
+                            + "'username' and 'password' only if they ask for them (NOAUTH).");
+
+    public static final ConfigOption<String> MASTER_NAME =
+            ConfigOptions.key("master.name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("With 'redis-mode' = 'sentinel': the name the sentinels monitor the master by. "
+                            + "After a failover, the next batch goes to the new master; a batch during the failover "
+                            + "fails, and Flink replays it from its last checkpoint.");
+
+    /** This sink's own option (jeff-zou's connector has none): an ACL user, Redis 6 and later. */
+    public static final ConfigOption<String> USERNAME =
+            ConfigOptions.key("username")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("ACL user (AUTH username password, Redis 6 and later); needs 'password'. "
+                            + "Not set: AUTH with the password alone (the default user).");
+
+    /** This sink's own option, like {@link #TLS_CA} and {@link #TLS_VERIFY_PEER}. */
+    public static final ConfigOption<Boolean> TLS =
+            ConfigOptions.key("tls")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("'true': TLS to every node (and sentinel).");
+
+    public static final ConfigOption<String> TLS_CA =
+            ConfigOptions.key("tls.ca")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("With 'tls' = 'true': a PEM file of the CA certificates the servers' "
+                            + "certificates are checked against, read by each writer when it opens. Not set: the JVM's CAs.");
+
+    public static final ConfigOption<Boolean> TLS_VERIFY_PEER =
+            ConfigOptions.key("tls.verify-peer")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("With 'tls' = 'true': whether the server's certificate is checked against the CAs "
+                            + "and its name (subjectAltName DNS name or IP address) against the host connected to. "
+                            + "'false' accepts any certificate: the connection is encrypted but not authenticated.");
 
     public static final ConfigOption<Integer> TIMEOUT =
             ConfigOptions.key("timeout")

@@ -10,11 +10,8 @@ import org.apache.flink.types.RowKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.util.SafeEncoder;
 
@@ -22,6 +19,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -65,6 +64,9 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     /** The Lua script of {@code list.push-if-newer-field}; see the comments in the file. */
     static final String LIST_SCRIPT = resource("list-push-if-newer.lua");
 
+    /** Its SHA1, which EVALSHA names it by: the reply SCRIPT LOAD gives, and what EVAL caches it under. */
+    static final String LIST_SCRIPT_SHA = sha1(LIST_SCRIPT);
+
     private static final long NULL_WARN_INTERVAL_MS = 60_000;
 
     private final RedisSink sink;
@@ -74,8 +76,8 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     private final int maxRows;
     private final long flushIntervalMillis;
     private final ProcessingTimeService timers;
-    private final Connection connection;
-    private final Pipeline pipeline;
+    /** The server, the cluster's masters or the sentinels' master: see {@link RedisConnectionConfig#open()}. */
+    private final RedisTarget target;
     private final Counter nullRowsSkipped;
     private final Counter recordsSent;
 
@@ -138,8 +140,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         this.membersSkipped = metrics.counter(MEMBERS_SKIPPED_METRIC);
         this.memberCache = sink.cachesMembers() ? new RedisMemberCache(sink.memberCacheMaxEntries()) : null;
         this.recordsSent = metrics.getNumRecordsSendCounter();
-        this.connection = sink.connection().connect();
-        this.pipeline = new Pipeline(connection);
+        this.target = sink.connection().open();
         if (listFields != null) {
             try {
                 this.scriptSha = loadScript();
@@ -296,25 +297,28 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         }
     }
 
-    /** Pipelines the commands and reads every reply (an error reply is returned, not thrown). */
+    /**
+     * Pipelines the commands and reads every reply (an error reply is returned, not thrown); a lost
+     * connection or (cluster) a moved slot throws.
+     */
     private List<Object> syncPipeline(List<RedisBatch.Queued> commands) throws IOException {
+        commandsSent += commands.size();
         try {
-            for (RedisBatch.Queued c : commands) {
-                pipeline.sendCommand(c.command, c.args);
-            }
-            commandsSent += commands.size();
-            return pipeline.syncAndReturnAll();
-        } catch (JedisException e) {
-            throw new IOException(
-                    String.format("Lost the connection to Redis at %s while writing %d commands (sink command '%s'): %s",
-                            sink.connection().address(), commands.size(), command.optionValue(), e.getMessage()),
-                    e);
+            return target.send(commands);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (sink command '" + command.optionValue() + "')", e);
         }
     }
 
-    /** SCRIPT LOAD of {@link #LIST_SCRIPT}; returns its SHA1. */
+    /** SCRIPT LOAD of {@link #LIST_SCRIPT} on every master; returns its SHA1. */
     private String loadScript() throws IOException {
-        return scriptShaOf(syncPipeline(List.of(scriptLoad())).get(0));
+        List<Object> replies = target.sendToEveryMaster(scriptLoad());
+        commandsSent += replies.size();
+        String sha = null;
+        for (Object reply : replies) {
+            sha = scriptShaOf(reply);
+        }
+        return sha;
     }
 
     private static RedisBatch.Queued scriptLoad() {
@@ -335,8 +339,9 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     }
 
     /**
-     * Redis answers NOSCRIPT when it no longer has the script (SCRIPT FLUSH, or a restart behind the
-     * same address): loads it again and sends those values again, in order, with EVAL. Values of a list
+     * Redis answers NOSCRIPT when it no longer has the script (SCRIPT FLUSH, a restart behind the same
+     * address, a replica promoted to master): sends those values again, in order, with EVAL, which also
+     * caches the script on the node that runs it, so EVALSHA works there again. Values of a list
      * can be sent again only if no later value of that list got through with the script: one sent
      * again after a newer one would be skipped, so the writer fails instead.
      */
@@ -362,15 +367,14 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
                                 + "while a later value of that list was written with the script: someone ran SCRIPT "
                                 + "FLUSH and loaded it again during one batch. The values that got NOSCRIPT cannot be "
                                 + "pushed in order, and are not written.",
-                        sink.connection().address(), command.optionValue(), RedisOptions.LIST_PUSH_IF_NEWER_FIELD.key(),
+                        target.addressOf(sent.get(i).key), command.optionValue(), RedisOptions.LIST_PUSH_IF_NEWER_FIELD.key(),
                         sent.get(i).key));
             }
         }
-        LOG.warn("Redis at {} no longer had the sink's Lua script (NOSCRIPT): loading it again, and sending {} "
-                        + "value(s) again with EVAL (sink command '{}').",
+        LOG.warn("Redis at {} no longer had the sink's Lua script (NOSCRIPT): sending {} value(s) again with "
+                        + "EVAL, which loads it again (sink command '{}').",
                 sink.connection().address(), missing.size(), command.optionValue());
         List<RedisBatch.Queued> evals = new ArrayList<>();
-        evals.add(scriptLoad());
         for (int i : missing) {
             String[] args = sent.get(i).args.clone();
             args[0] = LIST_SCRIPT;
@@ -381,9 +385,9 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         List<Object> again = syncPipeline(evals);
         List<Object> merged = new ArrayList<>(replies);
         for (int n = 0; n < missing.size(); n++) {
-            merged.set(missing.get(n), again.get(n + 1));
+            merged.set(missing.get(n), again.get(n));
         }
-        scriptSha = scriptShaOf(again.get(0));
+        scriptSha = LIST_SCRIPT_SHA;
         return merged;
     }
 
@@ -406,7 +410,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
             JedisDataException error = (JedisDataException) replies.get(first);
             throw new IOException(
                     String.format("Redis at %s rejected %s for key '%s' (sink command '%s'): %s%s",
-                            sink.connection().address(), sent.get(first).command, sent.get(first).key,
+                            target.addressOf(sent.get(first).key), sent.get(first).command, sent.get(first).key,
                             command.optionValue(), error.getMessage(),
                             failed > 1 ? String.format(" (%d of %d commands in this batch failed)", failed, replies.size()) : ""),
                     error);
@@ -453,6 +457,23 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         this.scriptSha = sha;
     }
 
+    private static String sha1(String text) {
+        try {
+            StringBuilder hex = new StringBuilder();
+            for (byte b : MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8))) {
+                hex.append(String.format("%02x", b));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** For tests: where the writer sends its commands. */
+    RedisTarget target() {
+        return target;
+    }
+
     private static String resource(String name) {
         try (InputStream in = RedisSinkWriter.class.getResourceAsStream(name)) {
             if (in == null) {
@@ -474,7 +495,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     public void close() {
         closed = true;
         try {
-            connection.close();
+            target.close();
         } catch (RuntimeException e) {
             LOG.debug("Closing the Redis connection to {} failed", sink.connection(), e);
         }

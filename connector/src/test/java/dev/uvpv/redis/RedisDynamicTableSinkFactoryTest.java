@@ -93,11 +93,67 @@ class RedisDynamicTableSinkFactoryTest {
     }
 
     @Test
-    void onlySingleRedisModeIsSupported() {
-        ValidationException e = fails(options("command", "set", "redis-mode", "cluster"), K, V);
-        assertEquals("Unsupported value 'cluster' for option 'redis-mode': this redis connector supports only "
-                + "'single' (one Redis server at host:port).", rootCause(e).getMessage());
+    void anUnknownRedisModeIsRejected() {
+        assertEquals("Unsupported value 'replicated' for option 'redis-mode': expected 'single' (one server at "
+                + "'host':'port'), 'cluster' (with 'cluster-nodes') or 'sentinel' (with 'sentinels.info' and 'master.name').",
+                rootCause(fails(options("command", "set", "redis-mode", "replicated"), K, V)).getMessage());
         redisSink(createSink(options("command", "set", "redis-mode", "SINGLE"), K, V));
+    }
+
+    @Test
+    void clusterModeTakesItsSeedNodesAndDatabaseZeroOnly() {
+        RedisSink sink = redisSink(createSink(options("command", "set", "redis-mode", "Cluster",
+                "cluster-nodes", "10.0.0.1:6379, 10.0.0.2:6380", "password", PASSWORD), K, V));
+        assertEquals("cluster 10.0.0.1:6379,10.0.0.2:6380 (password set)", sink.connection().toString());
+        assertEquals(RedisConnectionConfig.Mode.CLUSTER, sink.connection().mode());
+        redisSink(createSink(options("command", "set", "redis-mode", "cluster", "cluster-nodes", "h:1", "database", "0"), K, V));
+        assertEquals("Invalid value 2 for option 'database': a Redis Cluster ('redis-mode' = 'cluster') has database 0 only.",
+                rootCause(fails(options("command", "set", "redis-mode", "cluster", "cluster-nodes", "h:1", "database", "2"), K, V))
+                        .getMessage());
+        assertEquals("Option 'cluster-nodes' is required with 'redis-mode' = 'cluster'.",
+                rootCause(fails(options("command", "set", "redis-mode", "cluster"), K, V)).getMessage());
+        assertEquals("Option 'host' does not apply with 'redis-mode' = 'cluster'; it takes 'cluster-nodes'.",
+                rootCause(fails(options("command", "set", "redis-mode", "cluster", "cluster-nodes", "h:1", "host", "h"), K, V))
+                        .getMessage());
+        assertEquals("Invalid value 'h:1,h' for option 'cluster-nodes': entry 2 of 2 ('h') is not host:port with a TCP "
+                        + "port (1..65535); expected host:port,host:port such as '10.0.0.1:6379,10.0.0.2:6379'.",
+                rootCause(fails(options("command", "set", "redis-mode", "cluster", "cluster-nodes", "h:1,h"), K, V)).getMessage());
+        assertEquals("Invalid value 'h:0' for option 'cluster-nodes': entry 1 of 1 ('h:0') is not host:port with a TCP "
+                        + "port (1..65535); expected host:port,host:port such as '10.0.0.1:6379,10.0.0.2:6379'.",
+                rootCause(fails(options("command", "set", "redis-mode", "cluster", "cluster-nodes", "h:0"), K, V)).getMessage());
+    }
+
+    @Test
+    void sentinelModeTakesTheSentinelsAndTheMasterName() {
+        RedisSink sink = redisSink(createSink(options("command", "set", "redis-mode", "sentinel",
+                "sentinels.info", "10.0.0.1:26379,10.0.0.2:26379", "master.name", "mymaster", "database", "2"), K, V));
+        assertEquals("master 'mymaster' of sentinels 10.0.0.1:26379,10.0.0.2:26379/2", sink.connection().toString());
+        assertEquals("Option 'master.name' is required with 'redis-mode' = 'sentinel'.",
+                rootCause(fails(options("command", "set", "redis-mode", "sentinel", "sentinels.info", "h:1"), K, V)).getMessage());
+        assertEquals("Option 'sentinels.info' is required with 'redis-mode' = 'sentinel'.",
+                rootCause(fails(options("command", "set", "redis-mode", "sentinel", "master.name", "m"), K, V)).getMessage());
+        assertEquals("Option 'cluster-nodes' does not apply with 'redis-mode' = 'sentinel'; it takes 'sentinels.info' and "
+                        + "'master.name'.",
+                rootCause(fails(options("command", "set", "redis-mode", "sentinel", "sentinels.info", "h:1", "master.name", "m",
+                        "cluster-nodes", "h:2"), K, V)).getMessage());
+        assertEquals("Option 'master.name' does not apply with 'redis-mode' = 'single'; it takes 'host' and 'port'.",
+                rootCause(fails(options("command", "set", "master.name", "m"), K, V)).getMessage());
+    }
+
+    @Test
+    void anAclUserNeedsAPasswordAndTlsOptionsNeedTls() {
+        RedisSink sink = redisSink(createSink(options("command", "set", "username", "uvpv", "password", PASSWORD,
+                "tls", "true", "tls.ca", "/etc/uvpv/ca.pem", "tls.verify-peer", "false"), K, V));
+        assertEquals("127.0.0.1:6379/0 (user uvpv) (password set) (tls, peer not verified)", sink.connection().toString());
+        assertFalse(sink.toString().contains(PASSWORD));
+        assertEquals("Option 'username' ('uvpv') needs option 'password': Redis authenticates an ACL user with AUTH username password.",
+                rootCause(fails(options("command", "set", "username", "uvpv"), K, V)).getMessage());
+        assertEquals("Option 'tls.ca' applies only with 'tls' = 'true'.",
+                rootCause(fails(options("command", "set", "tls.ca", "/etc/uvpv/ca.pem"), K, V)).getMessage());
+        assertEquals("Option 'tls.verify-peer' applies only with 'tls' = 'true'.",
+                rootCause(fails(options("command", "set", "tls", "false", "tls.verify-peer", "true"), K, V)).getMessage());
+        assertEquals("127.0.0.1:6379/0 (tls)",
+                redisSink(createSink(options("command", "set", "tls", "true"), K, V)).connection().toString());
     }
 
     @Test
