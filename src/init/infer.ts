@@ -4,13 +4,14 @@
  * a column of few values, and metrics over them. Pure: the sample comes in, a proposal goes out.
  */
 import { IDENTIFIER } from '../pipeline/names';
-import { required } from '../util/required';
 
 export interface ColumnProposal {
   name: string;
   type: string;
   /** Why, where the type is a fallback (nested objects, mixed or no values). */
   note?: string;
+  /** Values that do not read as `type` (Flink's JSON format reads NULL there): how many, of how many values, and the first. */
+  unfit?: { count: number; of: number; example: unknown };
 }
 
 export interface EventProposal {
@@ -30,6 +31,8 @@ export interface Proposal {
   events: EventProposal[];
   /** The column whose distinct values the UV counts (undefined: no column looks like a visitor). */
   visitor?: string;
+  /** Records without a value for the event-time column (absent, null or empty): the job drops their rows, as it does those of its `unfit` values. */
+  eventTimeMissing?: { count: number; example: Record<string, unknown> };
   records: number;
   unparsed: number;
 }
@@ -42,9 +45,18 @@ const INT_RANGE = 2 ** 31;
 /** A column with at most this many distinct values, each seen at least twice, names events. */
 const MAX_EVENT_VALUES = 8;
 
-type Seen = { kinds: Set<string>; min: number; max: number; values: Map<string, { value: string | number | boolean; rows: number }> };
+/**
+ * A column takes a type when at least this share of the records holding a value for it (not
+ * absent, null or empty) fit that type; the others are reported, and read as NULL by Flink. Real
+ * samples hold a few bad records, which should not turn a time or a number column into text.
+ */
+export const CLEAR_MAJORITY = 0.9;
 
-function kindOf(v: unknown): string {
+type Kind = 'null' | 'integer' | 'huge' | 'double' | 'boolean' | 'timestamp' | 'string' | 'nested';
+/** A field's values in the sample: each value held (not absent, null or empty), with its kind. */
+type Seen = { held: { v: unknown; kind: Kind }[] };
+
+function kindOf(v: unknown): Kind {
   if (v === null || v === undefined || v === '') return 'null';
   if (typeof v === 'number') return !Number.isInteger(v) ? 'double' : Math.abs(v) >= BIGINT_RANGE ? 'huge' : 'integer';
   if (typeof v === 'boolean') return 'boolean';
@@ -52,17 +64,39 @@ function kindOf(v: unknown): string {
   return 'nested';
 }
 
-function typeOf(seen: Seen): { type: string; note?: string } {
-  const kinds = new Set([...seen.kinds].filter((k) => k !== 'null'));
-  if (kinds.size === 0) return { type: 'VARCHAR', note: 'only null values in the sample: read as text' };
-  if (kinds.has('nested')) return { type: 'VARCHAR', note: 'a nested JSON object or array: read as its JSON text' };
-  if (kinds.has('huge')) return { type: 'VARCHAR', note: "integers beyond BIGINT's range: read as text" };
-  if ([...kinds].every((k) => k === 'integer')) return { type: seen.min >= -INT_RANGE && seen.max < INT_RANGE ? 'INT' : 'BIGINT' };
-  if ([...kinds].every((k) => k === 'integer' || k === 'double')) return { type: 'DOUBLE' };
-  if (kinds.size === 1 && kinds.has('boolean')) return { type: 'BOOLEAN' };
-  if (kinds.size === 1 && kinds.has('timestamp')) return { type: 'TIMESTAMP(3)' };
-  if (kinds.size === 1 && kinds.has('string')) return { type: 'VARCHAR' };
-  return { type: 'VARCHAR', note: `values of several kinds (${[...kinds].sort().join(', ')}): read as text` };
+/** The types a clear majority may choose, narrowest first, and which values each reads. */
+const STRICT_TYPES: readonly { type: string; fits: (v: unknown, kind: Kind) => boolean }[] = [
+  { type: 'INT', fits: (v, k) => k === 'integer' && (v as number) >= -INT_RANGE && (v as number) < INT_RANGE },
+  { type: 'BIGINT', fits: (_, k) => k === 'integer' },
+  { type: 'DOUBLE', fits: (_, k) => k === 'integer' || k === 'double' },
+  { type: 'BOOLEAN', fits: (_, k) => k === 'boolean' },
+  { type: 'TIMESTAMP(3)', fits: (_, k) => k === 'timestamp' },
+];
+
+/**
+ * The type that reads the most of a field's values, narrowest first on a tie, when it reads a
+ * clear majority; else VARCHAR, which reads any value as its text (with a note saying why, unless
+ * every value is text).
+ */
+function typeOf(seen: Seen): Omit<ColumnProposal, 'name'> & { fits: (v: unknown, kind: Kind) => boolean } {
+  const text = { fits: () => true };
+  const held = seen.held.length;
+  if (held === 0) return { type: 'VARCHAR', note: 'only null values in the sample: read as text', ...text };
+  let best: { type: string; fits: (v: unknown, kind: Kind) => boolean; count: number } | undefined;
+  for (const t of STRICT_TYPES) {
+    const count = seen.held.filter(({ v, kind }) => t.fits(v, kind)).length;
+    if (count >= CLEAR_MAJORITY * held && count > (best?.count ?? 0)) best = { ...t, count };
+  }
+  if (best) {
+    const misfit = seen.held.find(({ v, kind }) => !best.fits(v, kind));
+    const unfit = misfit && { count: held - best.count, of: held, example: misfit.v };
+    return { type: best.type, fits: best.fits, ...(unfit ? { unfit } : {}) };
+  }
+  const kinds = new Set(seen.held.map((h) => h.kind));
+  if (kinds.size === 1 && kinds.has('string')) return { type: 'VARCHAR', ...text };
+  if (kinds.has('nested')) return { type: 'VARCHAR', note: 'a nested JSON object or array: read as its JSON text', ...text };
+  if (kinds.has('huge')) return { type: 'VARCHAR', note: "integers beyond BIGINT's range: read as text", ...text };
+  return { type: 'VARCHAR', note: `values of several kinds (${[...kinds].sort().join(', ')}): read as text`, ...text };
 }
 
 /** Durations a proposal rounds up to, shortest first. */
@@ -124,43 +158,63 @@ export function infer(
   const partitionOf = records.flatMap((r, i) => (isRow(r) ? [partitions?.[i] ?? 0] : []));
   if (rows.length === 0) return `no JSON object among the ${records.length + unparsed} records sampled`;
   const seen = new Map<string, Seen>();
+  const seenOf = (name: string) => {
+    const s = seen.get(name) ?? { held: [] };
+    seen.set(name, s);
+    return s;
+  };
   for (const row of rows) {
     for (const [name, v] of Object.entries(row)) {
-      const s: Seen = seen.get(name) ?? { kinds: new Set<string>(), min: Infinity, max: -Infinity, values: new Map() };
-      seen.set(name, s);
-      s.kinds.add(typeof v === 'number' && decimalFields.has(name) ? 'double' : kindOf(v));
-      if (typeof v === 'number') {
-        s.min = Math.min(s.min, v);
-        s.max = Math.max(s.max, v);
-      }
-      if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') {
-        const key = JSON.stringify(v);
-        const entry = s.values.get(key) ?? { value: v, rows: 0 };
-        entry.rows++;
-        s.values.set(key, entry);
-      }
+      const kind = typeof v === 'number' && decimalFields.has(name) ? 'double' : kindOf(v);
+      if (kind !== 'null') seenOf(name).held.push({ v, kind });
     }
   }
-  const names = [...seen.keys()];
-  // Every column's name is a key of `seen`: the columns are made from it.
-  const seenOf = (name: string) => required(seen.get(name), `the values of ${name}`);
-  const columns = names.filter((n) => IDENTIFIER.test(n)).map((name) => ({ name, ...typeOf(seenOf(name)) }));
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const typed = names.filter((n) => IDENTIFIER.test(n)).map((name) => ({ name, ...typeOf(seenOf(name)) }));
+  const columns: ColumnProposal[] = typed.map(({ name, type, note, unfit }) => ({
+    name,
+    type,
+    ...(note ? { note } : {}),
+    ...(unfit ? { unfit } : {}),
+  }));
   const skipped = names.filter((n) => !IDENTIFIER.test(n));
+  /** A column's values that its type reads (text reads any, even empty text), with how many rows hold each. */
+  const valuesOf = (c: (typeof typed)[number]) => {
+    const values = new Map<string, { value: string | number | boolean; rows: number }>();
+    for (const row of rows) {
+      const v = row[c.name];
+      if ((typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') && (c.fits(v, kindOf(v)) || v === '')) {
+        const entry = values.get(JSON.stringify(v)) ?? { value: v, rows: 0 };
+        entry.rows++;
+        values.set(JSON.stringify(v), entry);
+      }
+    }
+    return [...values.values()];
+  };
 
-  const stamps = columns.filter((c) => c.type === 'TIMESTAMP(3)');
+  const stamps = typed.filter((c) => c.type === 'TIMESTAMP(3)');
   const eventTime = stamps.find((c) => TIME_NAME.test(c.name)) ?? stamps[0];
   if (!eventTime) {
-    return `no field of the ${rows.length} records holds times as 'yyyy-MM-dd HH:mm:ss[.SSS]' text, so none can be the event-time column; the spec needs one (source.eventTime)`;
+    const closest = names
+      .map((name) => ({ name, times: seenOf(name).held.filter((h) => h.kind === 'timestamp').length, of: seenOf(name).held.length }))
+      .filter((c) => c.times > 0)
+      .sort((a, b) => b.times / b.of - a.times / a.of)[0];
+    return (
+      `no field of the ${rows.length} records holds times as 'yyyy-MM-dd HH:mm:ss[.SSS]' text in at least ${CLEAR_MAJORITY * 100}% of the records that hold it, ` +
+      `so none can be the event-time column; the spec needs one (source.eventTime)` +
+      (closest ? `; closest: ${closest.name}, times in ${closest.times} of ${closest.of}` : '')
+    );
   }
   const times = rows.flatMap((r, i) => {
     const t = timeOf(r[eventTime.name]);
     return t === undefined ? [] : [{ t, partition: partitionOf[i] }];
   });
+  const without = rows.filter((r) => kindOf(r[eventTime.name]) === 'null');
 
   // Events: the values of a column of few values, each seen more than once, most rows first.
-  const candidates = columns
+  const candidates = typed
     .filter((c) => c.name !== eventTime.name && ['INT', 'BIGINT', 'VARCHAR', 'BOOLEAN'].includes(c.type) && !c.note)
-    .map((c) => ({ c, values: [...seenOf(c.name).values.values()] }))
+    .map((c) => ({ c, values: valuesOf(c) }))
     .filter(({ values }) => values.length >= 2 && values.length <= MAX_EVENT_VALUES && values.every((v) => v.rows >= 2))
     .sort((a, b) => Number(EVENT_COLUMN.test(b.c.name)) - Number(EVENT_COLUMN.test(a.c.name)) || a.values.length - b.values.length);
   const chosen = candidates[0];
@@ -178,7 +232,7 @@ export function infer(
     e.name = name;
   }
 
-  const distinct = (name: string) => seenOf(name).values.size;
+  const distinct = (name: string) => new Set(seenOf(name).held.map((h) => JSON.stringify(h.v))).size;
   const visitor =
     columns.find((c) => VISITOR.test(c.name) && c.name !== chosen?.c.name && !c.note && c.type !== 'TIMESTAMP(3)')?.name ??
     columns
@@ -189,6 +243,7 @@ export function infer(
     skipped,
     eventTime: eventTime.name,
     watermarkDelay: watermarkDelay(times),
+    ...(without.length ? { eventTimeMissing: { count: without.length, example: without[0] } } : {}),
     events,
     visitor,
     records: rows.length,

@@ -43,6 +43,50 @@ const specName = (topic: string) =>
 
 const tableName = (topic: string) => `input_${topic.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'records'}`.slice(0, 60);
 
+/** A value as the sample held it, cut short: one example of what did not fit. */
+const example = (v: unknown) => {
+  const text = JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+};
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+const unfitText = (type: string, u: { count: number; of: number; example: unknown }) =>
+  `${u.count} of ${plural(u.of, 'value', 'values')} ${u.count === 1 ? 'does' : 'do'} not read as ${type}, e.g. ${example(u.example)}: NULL there`;
+
+/** The records whose rows the job drops for want of an event time: none missing, none unreadable, or how many. */
+function withoutEventTime(p: Proposal): { count: number; missing: number; unfit: number } {
+  const missing = p.eventTimeMissing?.count ?? 0;
+  const unfit = p.columns.find((c) => c.name === p.eventTime)?.unfit?.count ?? 0;
+  return { count: missing + unfit, missing, unfit };
+}
+
+function eventTimeComment(p: Proposal): string {
+  const { count } = withoutEventTime(p);
+  const base = 'the column that carries event time';
+  return count ? `${base}; ${count} of ${p.records} records have none: their rows are dropped` : base;
+}
+
+/**
+ * What `init` says beside the spec about the records that did not fit it: how many, and one
+ * example of each kind (without the event time, a value a column's type does not read).
+ */
+export function sampleNotes(p: Proposal): string[] {
+  const notes: string[] = [];
+  const lost = withoutEventTime(p);
+  const time = p.columns.find((c) => c.name === p.eventTime);
+  if (lost.count) {
+    const kinds = [
+      ...(p.eventTimeMissing ? [`${p.eventTimeMissing.count} without it, e.g. ${example(p.eventTimeMissing.example)}`] : []),
+      ...(time?.unfit ? [`${time.unfit.count} whose value does not read as ${time.type}, e.g. ${example(time.unfit.example)}`] : []),
+    ];
+    notes.push(
+      `${p.eventTime}: ${lost.count} of ${p.records} records have no event time, and the job drops their rows: ${kinds.join('; ')}`,
+    );
+  }
+  for (const c of p.columns) if (c.unfit && c.name !== p.eventTime) notes.push(`${c.name}: ${unfitText(c.type, c.unfit)}`);
+  return notes;
+}
+
 export function renderSpec(p: Proposal, origin: Origin): string {
   const out: string[] = [
     `# Written by \`uvpv init\` from ${p.records} records of ${origin.described}${p.unparsed ? ` (${p.unparsed} more ${p.unparsed === 1 ? 'was' : 'were'} not JSON objects)` : ''}.`,
@@ -60,11 +104,11 @@ export function renderSpec(p: Proposal, origin: Origin): string {
     line('  ', 'ignoreParseErrors', 'true', 'a record that is not JSON is skipped'),
     line('  ', 'failOnMissingField', 'false', 'a missing field is NULL'),
     line('  ', 'columns', '', 'name: Flink SQL type, as the sample showed them').trimEnd(),
-    ...p.columns.map((c) => line('    ', c.name, c.type, c.note)),
+    ...p.columns.map((c) => line('    ', c.name, c.type, c.note ?? (c.unfit && unfitText(c.type, c.unfit)))),
     ...(p.skipped.length
       ? [`    # left out, as their names are no SQL identifiers: ${p.skipped.map((s) => JSON.stringify(s)).join(', ')}`]
       : []),
-    line('  ', 'eventTime', p.eventTime, 'the column that carries event time'),
+    line('  ', 'eventTime', p.eventTime, eventTimeComment(p)),
     line('  ', 'watermarkDelay', p.watermarkDelay.text, p.watermarkDelay.why),
     '',
   ];

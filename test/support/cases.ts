@@ -10,6 +10,7 @@
  *   generate.flink.uvpv-connector.sql  optional: expected `generate --redis-connector uvpv` output
  *   events.jsonl, expected.yaml  events and the Redis contents they must produce (verify)
  *   init.sample.jsonl          records `uvpv init --from-file` reads: pipeline.yaml is what it writes
+ *   init.stderr                optional: what it says beside (the records that did not fit); none when absent
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -67,6 +68,7 @@ export function caseProblems(dialects: readonly string[], root = CASES_ROOT): st
     'events.jsonl',
     'expected.yaml',
     'init.sample.jsonl',
+    'init.stderr',
   ]);
   for (const d of dialects) known.add(`generate.${d}.sql`).add(`generate.${d}.stderr`);
   for (const v of CONNECTOR_VARIANTS) known.add(v.file);
@@ -96,6 +98,7 @@ export function caseProblems(dialects: readonly string[], root = CASES_ROOT): st
         }
       }
       if (has('events.jsonl') !== has('expected.yaml')) problems.push(`${name}: events.jsonl and expected.yaml go together`);
+      if (has('init.stderr') && !has('init.sample.jsonl')) problems.push(`${name}/init.stderr: no init.sample.jsonl, so init does not run`);
     }
     for (const f of folders) walk(join(dir, f));
   };

@@ -42,10 +42,14 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
   if (c.has('init.sample.jsonl')) {
     test('init --from-file', async () => {
       const r = await uvpv(c, ['init', '--from-file', 'init.sample.jsonl']);
-      expect(r.err).toBe('');
       expect(r.code).toBe(0);
-      if (UPDATE) writeExpected(c, 'pipeline.yaml', r.out);
-      else expect(r.out).toBe(c.read('pipeline.yaml'));
+      if (UPDATE) {
+        writeExpected(c, 'pipeline.yaml', r.out);
+        writeExpected(c, 'init.stderr', r.err || undefined);
+      } else {
+        expect(r.out).toBe(c.read('pipeline.yaml'));
+        expect(r.err).toBe(c.has('init.stderr') ? c.read('init.stderr') : '');
+      }
     });
   }
 

@@ -1,5 +1,5 @@
 /** `uvpv init`'s guesses where the golden cases (test/cases/init) do not reach, and its refusals. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/run';
@@ -61,7 +61,7 @@ test('records without a time as text cannot give an event time: a usage error th
   const io = memoryIo({}, dir);
   expect(await run(['init', '--from-file', 's.jsonl'], io)).toBe(2);
   expect(io.err).toBe(
-    "error: s.jsonl: no field of the 2 records holds times as 'yyyy-MM-dd HH:mm:ss[.SSS]' text, so none can be the event-time column; the spec needs one (source.eventTime)\n",
+    "error: s.jsonl: no field of the 2 records holds times as 'yyyy-MM-dd HH:mm:ss[.SSS]' text in at least 90% of the records that hold it, so none can be the event-time column; the spec needs one (source.eventTime)\n",
   );
   expect(io.out).toBe('');
 });
@@ -106,4 +106,57 @@ test('a number written with a point (1.0) makes the field DOUBLE, though JSON.pa
   expect(io.out).toMatch(/^ {4}price: DOUBLE$/m);
   expect(io.out).toMatch(/^ {4}qty: INT$/m);
   expect(io.out).toMatch(/^ {4}big: DOUBLE$/m);
+});
+
+test('the 85-record sample with 2 bad create_time values (one missing, one "yesterday") proposes create_time and reports both', async () => {
+  const sample = join(__dirname, '..', 'cases', 'init', 'bad-records', 'init.sample.jsonl');
+  const records = readFileSync(sample, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(records).toHaveLength(85);
+  expect(records.filter((r) => !('create_time' in r))).toHaveLength(1);
+  expect(records.filter((r) => r.create_time === 'yesterday')).toHaveLength(1);
+  const p = infer(records, 0);
+  if (typeof p === 'string') throw new Error(p);
+  expect(p.eventTime).toBe('create_time');
+  expect(p.columns.find((c) => c.name === 'create_time')).toEqual({
+    name: 'create_time',
+    type: 'TIMESTAMP(3)',
+    unfit: { count: 1, of: 84, example: 'yesterday' },
+  });
+  expect(p.eventTimeMissing).toEqual({ count: 1, example: records.find((r) => !('create_time' in r)) });
+
+  const io = memoryIo({}, tmpdir());
+  expect(await run(['init', '--from-file', sample], io)).toBe(0);
+  expect(io.out).toMatch(
+    /^ {2}eventTime: create_time +# the column that carries event time; 2 of 85 records have none: their rows are dropped$/m,
+  );
+  expect(io.err).toMatch(
+    /^note: create_time: 2 of 85 records have no event time, and the job drops their rows: 1 without it, e\.g\. \{"record_type":0,.*\}; 1 whose value does not read as TIMESTAMP\(3\), e\.g\. "yesterday"$/m,
+  );
+});
+
+test('a type is chosen when at least 90% of the values held fit it; below, the field is text and cannot be the event time', () => {
+  // 9 times and 1 "soon" of 10 values (and a record without the field, which does not count): 90%.
+  const nine = [...Array.from({ length: 9 }, (_, i) => ({ t: at(i) })), { t: 'soon' }, {}];
+  const p = infer(nine, 0);
+  if (typeof p === 'string') throw new Error(p);
+  expect(p.columns).toEqual([{ name: 't', type: 'TIMESTAMP(3)', unfit: { count: 1, of: 10, example: 'soon' } }]);
+  expect(p.eventTimeMissing).toEqual({ count: 1, example: {} });
+  // 8 of 10: 80% is no clear majority.
+  const eight = [...Array.from({ length: 8 }, (_, i) => ({ t: at(i) })), { t: 'soon' }, { t: 'later' }];
+  expect(infer(eight, 0)).toMatch(/in at least 90% of the records that hold it, .*; closest: t, times in 8 of 10$/);
+});
+
+test('a number column with a stray text value stays a number, and its events leave the stray value out', () => {
+  const rows = Array.from({ length: 20 }, (_, i) => ({ t: at(i), kind: i === 7 ? 'n/a' : i % 2, user: 2 ** 40 + i }));
+  const p = infer(rows, 0);
+  if (typeof p === 'string') throw new Error(p);
+  expect(p.columns.map((c) => [c.name, c.type, c.unfit])).toEqual([
+    ['t', 'TIMESTAMP(3)', undefined],
+    ['kind', 'INT', { count: 1, of: 20, example: 'n/a' }],
+    ['user', 'BIGINT', undefined],
+  ]);
+  expect(p.events.map((e) => e.value)).toEqual([0, 1]);
 });

@@ -37,7 +37,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
         throw new UsageError(`${flags.output} exists; choose another file, or pass --force to replace it`);
       const { sampleFile, sampleTopic } = await import('../../init/sample');
       const { infer } = await import('../../init/infer');
-      const { renderSpec } = await import('../../init/render');
+      const { renderSpec, sampleNotes } = await import('../../init/render');
       const { checkWritten } = await import('../../init/check');
 
       const bootstrap = flags.bootstrapServers ?? io.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
@@ -53,6 +53,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       if (typeof proposal === 'string') throw new UsageError(`${flags.fromFile ?? `topic ${flags.fromTopic}`}: ${proposal}`);
       const text = renderSpec(proposal, origin);
       checkWritten(text, io.env);
+      for (const note of sampleNotes(proposal)) io.stderr(`note: ${note}\n`);
       if (out) {
         writeFileSync(out, text);
         io.stderr(
