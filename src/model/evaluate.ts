@@ -8,6 +8,11 @@ export function matches(f: FilterExpr, row: Row): boolean {
   return truth(evaluate(f, row)) === true;
 }
 
+/** The value of a filter or of any expression in it over one row: NULL where SQL's is unknown. */
+export function evaluateFilter(e: FilterExpr, row: Row): Value {
+  return evaluate(e, row);
+}
+
 function truth(v: Value): Tri {
   return v === null ? null : Boolean(v);
 }
@@ -105,8 +110,21 @@ function compare(a: Value, b: Value): number | null {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Patterns already made into expressions: a filter's pattern is nearly always a literal, so few. */
+const LIKE_CACHE = new Map<string, RegExp>();
+
 /** SQL LIKE as a regular expression: `%` any text, `_` one character, `escape` makes the next one literal. */
 function likePattern(pattern: string, escape?: string): RegExp {
+  const key = `${escape ?? ''}\u0000${pattern}`;
+  let re = LIKE_CACHE.get(key);
+  if (!re) {
+    if (LIKE_CACHE.size > 1000) LIKE_CACHE.clear();
+    LIKE_CACHE.set(key, (re = likeExpression(pattern, escape)));
+  }
+  return re;
+}
+
+function likeExpression(pattern: string, escape?: string): RegExp {
   let re = '';
   const chars = [...pattern];
   for (let i = 0; i < chars.length; i++) {

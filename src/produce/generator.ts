@@ -6,15 +6,21 @@
  *
  * Which rows are "views" and "purchases" is read from the spec: the ratio metric's denominator
  * and numerator events (else the first two events), each made true by the `column = literal`
- * its filter tests.
+ * its filter tests, or, where its filter is more than that, by the filter solver (solve.ts),
+ * which changes the few columns the filter needs. Every other event gets one record in ten
+ * (EXTRA_EVERY), in turn, made true the same way: no event is left without records.
  *
  * A spec with breakdowns (`by`, `topn`) also gets the two cases they must get right, at small
  * rates: NULL values of the `by` columns, and ties in a top-N's counts where it cuts (see
  * NULL_SHARE and `cuts` below). A spec without gets exactly the records it got before.
  */
-import type { FilterExpr } from '../expressions/filter';
+import { filterColumns, type FilterExpr } from '../expressions/filter';
+import { decodeRecord } from '../model/decode';
+import { matches } from '../model/evaluate';
 import type { Column, Spec } from '../pipeline/types';
 import type { ProduceOptions } from './api';
+import { FilterSolver } from './solve';
+import { fits, jsonText, someValues, sqlTimestamp } from './values';
 import { prng } from '../util/random';
 import { required } from '../util/required';
 
@@ -28,11 +34,14 @@ function equalities(f: FilterExpr): Record<string, string | number | boolean> {
 }
 
 interface Roles {
+  /** The events views and purchases make true, where the spec has them. */
+  viewEvent?: string;
+  purchaseEvent?: string;
   view: Record<string, string | number | boolean>;
   purchase: Record<string, string | number | boolean>;
   user?: string;
   product?: string;
-  /** The `by` columns that may be NULL: not the event time, nor a column an event's filter sets. */
+  /** The `by` columns that may be NULL: not the event time, nor a column the view's or purchase's filter reads. */
   nullable: string[];
   /** The `n` of each top-N of views ranked by the product column: where its cut falls. */
   cuts: number[];
@@ -45,24 +54,18 @@ function roles(spec: Spec): Roles {
   const purchaseName = ratio?.type === 'ratio' ? ratio.numerator : spec.events[1]?.name;
   const filters = new Map(spec.events.map((e) => [e.name, e.filter]));
   const of = (name?: string) => (name ? equalities(required(filters.get(name), `event ${name}`)) : {});
-  const ints = spec.source.columns.filter((c) => c.type.family === 'integer').map((c) => c.name);
-  const user = uv?.type === 'uv' ? uv.column : ints.find((n) => /user|uid|visitor/i.test(n));
-  const product = ints.find((n) => /product|item|sku|goods/i.test(n)) ?? ints.find((n) => n !== user && !(n in of(viewName)));
+  // Users and products are numbers up to a few thousand: a column that holds them (TINYINT does not).
+  const wide = spec.source.columns.filter((c) => c.type.family === 'integer' && (c.type.precision ?? 32) >= 16).map((c) => c.name);
+  const textual = spec.source.columns.filter((c) => c.type.family === 'string').map((c) => c.name);
+  const user = uv?.type === 'uv' ? [...wide, ...textual].find((n) => n === uv.column) : wide.find((n) => /user|uid|visitor/i.test(n));
+  const product = wide.find((n) => /product|item|sku|goods/i.test(n)) ?? wide.find((n) => n !== user && !(n in of(viewName)));
   const view = of(viewName);
   const purchase = of(purchaseName);
+  const read = new Set([viewName, purchaseName].flatMap((e) => (e ? filterColumns(required(filters.get(e), `event ${e}`)) : [])));
   const byColumns = new Set(spec.metrics.flatMap((m) => (m.by === undefined ? [] : [m.by])));
-  const nullable = [...byColumns].filter((c) => c !== spec.source.eventTime && !(c in view) && !(c in purchase));
+  const nullable = [...byColumns].filter((c) => c !== spec.source.eventTime && !read.has(c) && !(c in view) && !(c in purchase));
   const cuts = spec.metrics.flatMap((m) => (m.type === 'topn' && m.by === product && m.event === viewName ? [m.n] : []));
-  return { view, purchase, user, product, nullable, cuts };
-}
-
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-/** `yyyy-MM-dd HH:mm:ss[.SSS]`, the JSON format's SQL timestamp (UTC, as the model reads it). */
-function sqlTimestamp(ms: number): string {
-  const d = new Date(ms);
-  const base = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  return d.getUTCMilliseconds() ? `${base}.${pad(d.getUTCMilliseconds(), 3)}` : base;
+  return { viewEvent: viewName, purchaseEvent: purchaseName, view, purchase, user, product, nullable, cuts };
 }
 
 /** A fixed start for reproducible data sets: 2024-01-01T00:00:00. */
@@ -78,9 +81,16 @@ export const EVENT_STEP_MS = 100;
  */
 export const NULL_SHARE = 0.02;
 
-/** A record: its event time, its user and product, and which of its `by` columns are NULL and how. */
+/**
+ * One record in this many goes to the events other than views and purchases, each in turn (the
+ * 5th, 15th, ...): all of them get records within the first few hundred.
+ */
+export const EXTRA_EVERY = 10;
+
+/** A record: its event time, its user and product, which of its `by` columns are NULL and how, and the event it makes true. */
 interface Draft {
   kind: 'view' | 'purchase';
+  event?: string;
   user: number;
   product: number;
   t: number;
@@ -100,6 +110,13 @@ export class RecordGenerator {
   private readonly zipf: number[];
   private readonly products = 1000;
   private readonly delayMs: number;
+  /** The events that are neither views nor purchases: they get records of their own. */
+  private readonly extras: readonly string[];
+  /** Events whose filter the view's or purchase's `column = literal` values make true on their own: no check needed. */
+  private readonly plain: ReadonlySet<string>;
+  private readonly solvers = new Map<string, FilterSolver>();
+  /** Per event, the records made to match it and those the solver could not. */
+  private readonly fed = new Map<string, { made: number; failed: number }>();
   private newest = 0;
   count = 0;
 
@@ -122,6 +139,34 @@ export class RecordGenerator {
     // itself only where windows are small: at 3,000 views per window the 3rd and 4th tie in about
     // 3% of windows, the 10th and 11th in about 2%.
     this.cuts = new Set(this.roles.cuts.filter((n) => n < this.products));
+    const { viewEvent, purchaseEvent } = this.roles;
+    this.extras = spec.events.map((e) => e.name).filter((n) => n !== viewEvent && n !== purchaseEvent);
+    const plain = new Set<string>();
+    for (const [event, fixed] of [
+      [viewEvent, this.roles.view],
+      [purchaseEvent, this.roles.purchase],
+    ] as const) {
+      const filter = event && spec.events.find((e) => e.name === event)?.filter;
+      const holds = (c: string) =>
+        c in fixed &&
+        fits(
+          required(
+            this.columns.find((col) => col.name === c),
+            `column ${c}`,
+          ),
+          fixed[c],
+        );
+      if (filter && filterColumns(filter).every(holds) && matches(filter, fixed)) plain.add(event);
+    }
+    this.plain = plain;
+  }
+
+  /**
+   * The events no record was made to match (the solver found no way, e.g. a filter no row can
+   * make true, as \`x = NULL\`), of those records were meant for.
+   */
+  unfed(): string[] {
+    return [...this.fed.entries()].filter(([, f]) => f.made === 0 && f.failed > 0).map(([event]) => event);
   }
 
   /** The next record as a Kafka message value; `now` is its event time before jitter. */
@@ -130,6 +175,10 @@ export class RecordGenerator {
     const echo = this.echoes.shift();
     if (echo) return this.emit(echo);
     const r = this.random;
+    if (this.extras.length && this.count % EXTRA_EVERY === EXTRA_EVERY / 2) {
+      const event = this.extras[Math.floor(this.count / EXTRA_EVERY) % this.extras.length];
+      return this.emit({ kind: 'view', event, user: this.user(), product: this.product(true), t: now, nulls: NO_NULLS });
+    }
     if (r() < this.opts.badRatio) return this.bad(now);
     const conversion = this.opts.conversion ?? 0.05;
     const nulls = this.nulls();
@@ -152,13 +201,49 @@ export class RecordGenerator {
     let t = now + Math.floor((r() - 0.5) * Math.min(this.delayMs / 2, 2000)); // slightly out of order
     if (r() < this.opts.lateRatio) t = this.newest - this.delayMs - 1000 - Math.floor(r() * this.delayMs);
     this.newest = Math.max(this.newest, t);
-    return this.emit({ kind, user, product, t, nulls });
+    const event = kind === 'view' ? this.roles.viewEvent : this.roles.purchaseEvent;
+    return this.emit({ kind, event, user, product, t, nulls });
   }
 
   /** The record as JSON; a view of a top-N's cut queues its twin (which may queue its own). */
   private emit(d: Draft): Buffer {
-    if (d.kind === 'view' && this.cuts.has(d.product - 100)) this.echoes.push({ ...d, product: d.product + 1 });
-    return Buffer.from(this.json(d.kind, d.user, d.product, d.t, d.nulls));
+    if (d.kind === 'view' && d.event === this.roles.viewEvent && this.cuts.has(d.product - 100))
+      this.echoes.push({ ...d, product: d.product + 1 });
+    const parts = this.parts(d.kind, d.user, d.product, d.t, d.nulls);
+    if (d.event !== undefined && !this.plain.has(d.event)) this.satisfy(d.event, parts);
+    return Buffer.from(textOf(parts));
+  }
+
+  /** Sets the columns the event's filter needs, where the record does not match it yet. */
+  private satisfy(event: string, parts: Map<string, string>): void {
+    const { source } = this.spec;
+    const row = decodeRecord(Buffer.from(textOf(parts)), source.columns, source);
+    const fed = this.fed.get(event) ?? { made: 0, failed: 0 };
+    this.fed.set(event, fed);
+    const set = row && this.solver(event).satisfy(row);
+    if (!set) {
+      fed.failed++;
+      return;
+    }
+    fed.made++;
+    for (const [name, v] of Object.entries(set)) {
+      const column = required(
+        this.columns.find((c) => c.name === name),
+        `column ${name}`,
+      );
+      parts.set(name, jsonText(column, v));
+    }
+  }
+
+  private solver(event: string): FilterSolver {
+    let s = this.solvers.get(event);
+    if (!s) {
+      const filter = required(this.spec.events.find((e) => e.name === event)?.filter, `event ${event}`);
+      // The event time stays as drawn: it places the record in its windows (and NULL would drop the row).
+      s = new FilterSolver(filter, this.columns, new Set([this.spec.source.eventTime]), this.random);
+      this.solvers.set(event, s);
+    }
+    return s;
   }
 
   /** Which `by` columns this record leaves NULL (none, and no draw, where the spec has no `by`). */
@@ -199,14 +284,15 @@ export class RecordGenerator {
     }
   }
 
-  private json(kind: 'view' | 'purchase', user: number, product: number, t: number, nulls = NO_NULLS): string {
+  /** Each column's JSON text, in the columns' order; a missing field has none. */
+  private parts(kind: 'view' | 'purchase', user: number, product: number, t: number, nulls = NO_NULLS): Map<string, string> {
     const fixed = kind === 'view' ? this.roles.view : this.roles.purchase;
-    const parts: string[] = [];
+    const parts = new Map<string, string>();
     for (const c of this.columns) {
       const none = nulls.get(c.name);
-      if (none !== 'missing') parts.push(`${JSON.stringify(c.name)}:${none === 'null' ? 'null' : this.value(c, fixed, user, product, t)}`);
+      if (none !== 'missing') parts.set(c.name, none === 'null' ? 'null' : this.value(c, fixed, user, product, t));
     }
-    return `{${parts.join(',')}}`;
+    return parts;
   }
 
   private value(c: Column, fixed: Record<string, string | number | boolean>, user: number, product: number, t: number): string {
@@ -229,17 +315,20 @@ export class RecordGenerator {
           ? `"100.0.${(user >> 8) & 255}.${user & 255}"`
           : `"${['home', 'search', 'cart', 'detail'][Math.floor(this.random() * 4)]}"`;
       default:
-        return 'null';
+        // DATE, TIME, BYTES, ARRAY, ... : a value Flink reads, so that IS NOT NULL holds.
+        return jsonText(c, someValues(c)[0] ?? null);
     }
   }
 
   /** A malformed record: not JSON, a value of the wrong type, or fields missing. */
   private bad(now: number): Buffer {
     const which = Math.floor(this.random() * 3);
-    const good = this.json('view', this.user(), this.product(true), now);
+    const good = textOf(this.parts('view', this.user(), this.product(true), now));
     if (which === 0) return Buffer.from(good.slice(0, Math.floor(good.length / 2))); // cut off: not JSON
     if (which === 1 && this.roles.user)
       return Buffer.from(good.replace(new RegExp(`"${this.roles.user}":\\d+`), `"${this.roles.user}":"not-a-number"`));
     return Buffer.from(`{"${this.spec.source.eventTime}":"${sqlTimestamp(now)}"}`); // every other field missing
   }
 }
+
+const textOf = (parts: ReadonlyMap<string, string>) => `{${[...parts].map(([name, text]) => `${JSON.stringify(name)}:${text}`).join(',')}}`;

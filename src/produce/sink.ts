@@ -7,6 +7,7 @@ import type { Io } from '../io/io';
 import { kafka, spreadOver } from '../kafka/client';
 import { ensureTopic, topicReport } from '../kafka/topics';
 import { RuntimeFailure } from '../errors';
+import { metricDefinition } from '../metrics';
 import { sleep } from '../util/http';
 import type { ProduceOptions, ProduceResult, ProduceTarget } from './api';
 import { DEFAULT_START, EVENT_STEP_MS, RecordGenerator } from './generator';
@@ -53,6 +54,19 @@ export async function produce(
     await write.close();
   }
   bar.done(gen.count);
+  for (const event of gen.unfed()) {
+    const metrics = spec.metrics
+      .filter((m) =>
+        metricDefinition(m)
+          .events(m)
+          .some((e) => e.event === event),
+      )
+      .map((m) => m.name);
+    io.stderr(
+      `warning: event ${event}: no record could be made to match its filter, which may never be true (as \`x = NULL\` never is)` +
+        `${metrics.length ? `; ${metrics.join(', ')} over it will stay empty` : ''}\n`,
+    );
+  }
   return {
     sent: gen.count,
     seconds: (Date.now() - started) / 1000,

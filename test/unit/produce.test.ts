@@ -1,13 +1,15 @@
 /** Synthetic traffic: fits the spec, is deterministic, and looks like real activity. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { memoryIo } from '../../src/io/io';
 import { run } from '../../src/cli/run';
 import { splitLines } from '../../src/kafka/client';
 import { decodeRecord, type Row } from '../../src/model/decode';
-import { DEFAULT_START, NULL_SHARE, RecordGenerator } from '../../src/produce/generator';
-import { loadSpec } from '../../src/pipeline/load';
+import { matches } from '../../src/model/evaluate';
+import { referenceModel } from '../../src/model/reference';
+import { DEFAULT_START, EXTRA_EVERY, NULL_SHARE, RecordGenerator } from '../../src/produce/generator';
+import { loadSpec, loadSpecText } from '../../src/pipeline/load';
 import { required } from '../../src/util/required';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -195,5 +197,75 @@ describe('a spec with breakdowns: NULL `by` values and ties where a top-N cuts, 
       plain.set(w, c.set(r.product_id, (c.get(r.product_id) ?? 0) + 1));
     }
     expect(cutTies(plain.values()) / plain.size).toBeLessThan(0.15);
+  });
+});
+
+describe('every event gets records, whatever its filter (issue: 3,000 records of which none matched)', () => {
+  const specOf = (events: string, columns: string, metrics: string) =>
+    loadSpecText(
+      'pipeline.yaml',
+      `version: 1
+name: fed
+source: { table: t, topic: t, bootstrapServers: 127.0.0.1:9092, columns: ${columns}, eventTime: ts, watermarkDelay: 5 s }
+events: ${events}
+window: { type: tumble, size: 1 minute }
+redis: { host: 127.0.0.1 }
+metrics: ${metrics}
+`,
+      { env: {}, cwd: ROOT },
+    ).spec;
+  /** Per event, the rows of 3,000 records that match it (decoded and evaluated by the model); and the keys the model expects. */
+  function fed(s: ReturnType<typeof specOf>) {
+    const messages = records(3000, {}, s);
+    const rows = messages.map((b) => decodeRecord(b, s.source.columns, s.source)).filter((r): r is Row => r !== undefined);
+    const matched = Object.fromEntries(s.events.map((e) => [e.name, rows.filter((r) => matches(e.filter, r))]));
+    return { matched, keys: [...referenceModel(s, messages).expectation.redis.keys()] };
+  }
+
+  test('`type` IN (1, 2, 3): every view holds one of the three', () => {
+    const s = specOf(
+      '{ hit: "`type` IN (1, 2, 3)" }',
+      '{ type: INT, user_id: BIGINT, ts: TIMESTAMP(3) }',
+      "[{ name: uv, type: uv, event: hit, column: user_id, redis: { type: set, key: 'uv:{window_end}' } }, { name: pv, type: pv, event: hit, redis: { type: hash, key: pv } }]",
+    );
+    const { matched, keys } = fed(s);
+    expect(matched.hit.length).toBeGreaterThan(2700); // all but the "purchases" of a spec with one event
+    expect(new Set(matched.hit.map((r) => r.type))).toEqual(new Set([1, 2, 3]));
+    expect(keys.filter((k) => k.startsWith('uv:')).length).toBeGreaterThan(1);
+    expect(keys).toContain('pv');
+  });
+
+  test("LIKE '/promo!_%' ESCAPE '!' AND more: views, purchases and a third event each get rows, and every metric keys", () => {
+    const s = specOf(
+      `{ promo_view: "path LIKE '/promo!_%' ESCAPE '!' AND amount BETWEEN 10 AND 20", ` +
+        `promo_buy: "path LIKE '/promo!_%' ESCAPE '!' AND NOT (amount <= 100) AND user_id % 7 = 3", ` +
+        `other: "path = 'detail' OR (amount * 2 + 1 > 500 AND path IS NOT NULL)" }`,
+      '{ path: STRING, user_id: BIGINT, amount: DOUBLE, ts: TIMESTAMP(3) }',
+      "[{ name: uv, type: uv, event: promo_view, column: user_id, redis: { type: set, key: 'uv:{window_end}' } }, " +
+        "{ name: cr, type: ratio, numerator: promo_buy, denominator: promo_view, redis: { type: string, key: 'cr:{window_end}' } }, " +
+        '{ name: pv, type: pv, event: other, redis: { type: hash, key: pv } }]',
+    );
+    const { matched, keys } = fed(s);
+    expect(matched.promo_view.length).toBeGreaterThan(2000);
+    expect(matched.promo_buy.length).toBeGreaterThan(50);
+    // The third event gets one record in EXTRA_EVERY.
+    expect(matched.other.length).toBeGreaterThanOrEqual(3000 / EXTRA_EVERY);
+    for (const r of matched.promo_view) expect(r.path).toMatch(/^\/promo_/);
+    for (const prefix of ['uv:', 'cr:', 'pv']) expect(keys.some((k) => k.startsWith(prefix))).toBe(true);
+    // The purchase/view rate is still the one asked for.
+    expect(matched.promo_buy.length / matched.promo_view.length).toBeGreaterThan(0.035);
+  });
+
+  test('an event no record can match is named in a warning, with the metrics that will stay empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uvpv-produce-'));
+    writeFileSync(
+      join(dir, 'never.yaml'),
+      readFileSync(join(ROOT, 'pipelines/uvpv.yaml'), 'utf8').replace('purchase: record_type = 1', 'purchase: record_type = NULL'),
+    );
+    const io = memoryIo({}, dir);
+    expect(await run(['produce', 'never.yaml', '--events', '500', '--out', 'e.jsonl'], io)).toBe(0);
+    expect(io.err).toMatch(
+      /^warning: event purchase: no record could be made to match its filter, which may never be true \(as `x = NULL` never is\); conversion_rate over it will stay empty$/m,
+    );
   });
 });
