@@ -25,6 +25,8 @@ export interface ModelResult {
   skipped: number;
   /** Rows later than watermarkDelay behind the largest event time before them: Flink may drop them. */
   late: number;
+  /** Per event, the rows with an event time that match its filter. */
+  eventRows: ReadonlyMap<string, number>;
 }
 
 export function referenceModel(spec: Spec, messages: readonly Buffer[]): ModelResult {
@@ -59,7 +61,8 @@ export function referenceModel(spec: Spec, messages: readonly Buffer[]): ModelRe
 
   const redis = new Map<string, Expected>();
   for (const m of spec.metrics) writeMetric(spec, m, ordered, redis);
-  return { expectation: { redis, exact: true }, rows: rows.length, skipped: messages.length - rows.length, late };
+  const eventRows = new Map(spec.events.map((e) => [e.name, timed.filter((r) => matches(e.filter, r)).length]));
+  return { expectation: { redis, exact: true }, rows: rows.length, skipped: messages.length - rows.length, late, eventRows };
 }
 
 function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row[] }[], redis: Map<string, Expected>): void {

@@ -85,6 +85,22 @@ test("a job that cannot start fails with exit 1 and Flink's own error", async ()
   expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('failures="1"');
 });
 
+test('events that match no event compare nothing: exit 1 with what to check, unless --allow-empty', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uvpv-verify-'));
+  // The reference events as a record_type no event of the spec tests (0 browse, 1 purchase).
+  const events = readFileSync(join(ROOT, 'test/cases/reference/events.jsonl'), 'utf8').replace(/"record_type":\s*\d/g, '"record_type": 7');
+  writeFileSync(join(dir, 'none.jsonl'), events);
+  const spec = join(ROOT, 'pipelines/uvpv.yaml');
+  const r = await uvpv(['verify', spec, '--events', 'none.jsonl', '--junit', 'junit.xml'], dir);
+  expect(r.err).toMatch(/^warning: event browse matched no row of the \d+ messages; uv, pv, conversion_rate have nothing of it to check$/m);
+  expect(r.out).toMatch(/^verify: FAIL: nothing to compare: the expectation holds no key and the pipeline wrote none; .*--allow-empty/m);
+  expect(r.code).toBe(1);
+  expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('failures="1"');
+  const allowed = await uvpv(['verify', spec, '--events', 'none.jsonl', '--allow-empty'], dir);
+  expect(allowed.out).toMatch(/^verify: PASS: no key expected and none compared \(--allow-empty\)/m);
+  expect(allowed.code).toBe(0);
+});
+
 test('bad usage: a missing events file is exit 2', async () => {
   const r = await uvpv(['verify', join(ROOT, 'pipelines/uvpv.yaml'), '--events', 'nope.jsonl'], ROOT);
   expect(r.code).toBe(2);

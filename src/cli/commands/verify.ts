@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../../io/io';
 import { wholeNumberFlag } from '../flags';
 
-/** `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--target local] [--parallelism N] [--junit FILE] [--keep]`. */
+/** `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--target local] [--parallelism N] [--junit FILE] [--keep] [--allow-empty]`. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('verify')
@@ -20,6 +20,10 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     )
     .option('--at <share>', 'with --fault: after how much of the events, e.g. 40% (default)')
     .option('--parallelism <n>', "run the job at this parallelism instead of the spec's job.parallelism (on a topic of as many partitions)")
+    .option(
+      '--allow-empty',
+      'an empty result is expected: pass when no key is expected and none written (else that fails: nothing to compare)',
+    )
     .action(
       async (
         spec: string,
@@ -33,6 +37,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
           fault?: string;
           at?: string;
           parallelism?: string;
+          allowEmpty?: boolean;
         },
       ) => {
         const parallelism = opts.parallelism === undefined ? undefined : wholeNumberFlag(opts.parallelism, '--parallelism', 1);
