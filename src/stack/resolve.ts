@@ -38,6 +38,10 @@ const COMPLETE = '.complete';
  */
 export function redisSinkDir(layout: StackLayout): string {
   if (layout.redisConnectorDir) return layout.redisConnectorDir;
+  return ownRedisSinkDir(layout);
+}
+
+function ownRedisSinkDir(layout: StackLayout): string {
   const connector = join(layout.projectRoot, 'connector');
   return join(layout.libDir, `redis-sink-${hashFiles(connector, listFiles(connector, ['pom.xml', 'src/main']))}`);
 }
@@ -47,7 +51,6 @@ export async function resolveJars(layout: StackLayout, progress: Progress): Prom
   const pomHash = hashFiles(layout.projectRoot, [pom]);
   const kafka = join(layout.libDir, `kafka-${pomHash}`);
   const flink = join(layout.libDir, `flink-${pomHash}`);
-  const connectorDir = join(layout.projectRoot, 'connector');
   const redisSink = redisSinkDir(layout);
   mkdirSync(layout.libDir, { recursive: true });
   mkdirSync(layout.logsDir, { recursive: true });
@@ -67,31 +70,44 @@ export async function resolveJars(layout: StackLayout, progress: Progress): Prom
     if (!existsSync(override) || countJars(override) === 0) throw new RuntimeFailure(`UVPV_REDIS_CONNECTOR_DIR=${override} holds no jars`);
     return { kafka, flink, redisSink: override };
   }
-  if (!done(redisSink)) {
-    const end = progress.step('building the Redis SQL connector (connector/) with Maven');
-    await intoDir(redisSink, async (tmp) => {
-      // Build in a copy, so an installed (read-only) uvpv can build too.
-      const build = join(layout.buildDir, `redis-sink-${process.pid}`);
-      rmSync(build, { recursive: true, force: true });
-      cpSync(connectorDir, build, { recursive: true, filter: (src) => !src.includes(`${connectorDir}/target`) });
-      try {
-        await mvn(layout, log, ['-f', join(build, 'pom.xml'), 'package', '-DskipTests']);
-        await mvn(layout, log, [
-          '-f',
-          join(build, 'pom.xml'),
-          'dependency:copy-dependencies',
-          '-DincludeScope=runtime',
-          `-DoutputDirectory=${tmp}`,
-        ]);
-        for (const f of readdirSync(join(build, 'target')).filter((f) => f.endsWith('.jar')))
-          cpSync(join(build, 'target', f), join(tmp, f));
-      } finally {
-        rmSync(build, { recursive: true, force: true });
-      }
-    });
-    end(`${countJars(redisSink)} jars`);
-  }
+  await buildRedisSink(layout, progress);
   return { kafka, flink, redisSink };
+}
+
+/**
+ * Builds uvpv's Redis SQL connector from connector/ (once per source hash) and returns the folder
+ * of its jars: the connector's own and its runtime dependencies (Jedis and what Jedis needs), which
+ * is what a Flink cluster's lib/ folder needs too (`uvpv connector --out`).
+ */
+export async function buildRedisSink(layout: StackLayout, progress: Progress): Promise<string> {
+  const connectorDir = join(layout.projectRoot, 'connector');
+  const redisSink = ownRedisSinkDir(layout);
+  if (done(redisSink)) return redisSink;
+  mkdirSync(layout.libDir, { recursive: true });
+  mkdirSync(layout.logsDir, { recursive: true });
+  const log = join(layout.logsDir, 'maven.log');
+  const end = progress.step('building the Redis SQL connector (connector/) with Maven');
+  await intoDir(redisSink, async (tmp) => {
+    // Build in a copy, so an installed (read-only) uvpv can build too.
+    const build = join(layout.buildDir, `redis-sink-${process.pid}`);
+    rmSync(build, { recursive: true, force: true });
+    cpSync(connectorDir, build, { recursive: true, filter: (src) => !src.includes(`${connectorDir}/target`) });
+    try {
+      await mvn(layout, log, ['-f', join(build, 'pom.xml'), 'package', '-DskipTests']);
+      await mvn(layout, log, [
+        '-f',
+        join(build, 'pom.xml'),
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${tmp}`,
+      ]);
+      for (const f of readdirSync(join(build, 'target')).filter((f) => f.endsWith('.jar'))) cpSync(join(build, 'target', f), join(tmp, f));
+    } finally {
+      rmSync(build, { recursive: true, force: true });
+    }
+  });
+  end(`${countJars(redisSink)} jars`);
+  return redisSink;
 }
 
 function done(dir: string): boolean {

@@ -1,6 +1,7 @@
 /** Every command, one file each. */
 import type { Command } from 'commander';
 import type { Io } from '../../io/io';
+import * as connector from './connector';
 import * as dashboard from './dashboard';
 import * as demo from './demo';
 import * as deploy from './deploy';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Register[] = [
   status.register,
   stop.register,
   stack.register,
+  connector.register,
   verify.register,
   doctor.register,
   produce.register,
