@@ -5,7 +5,7 @@
  * field and value, and a top-N, whose key names its window, cannot be written there). Its documented sink commands are set, lpush, sadd, hset and zadd: no PFADD, no RPUSH.
  * Oceanus's SET statement takes the option key unquoted: `SET key = 'value';`.
  */
-import type { SinkNode } from '../../ir/nodes';
+import type { SinkBase } from '../../ir/nodes';
 import { CONNECTORS, SqlCompiler, type Capabilities } from '../compiler';
 import type { SqlValue } from '../parts';
 
@@ -19,9 +19,11 @@ export class OceanusCompiler extends SqlCompiler {
     skipsWrittenMembers: false,
     dropsFailedWrites: false,
     managesCheckpoints: true,
+    // 'scan.watermark.emit.strategy' came with Flink 1.18; the Flink-1.16 the spec's Oceanus targets has none.
+    onEventWatermarks: false,
   };
 
-  protected redisOptions(sink: SinkNode): [string, SqlValue][] {
+  protected redisOptions(sink: SinkBase): [string, SqlValue][] {
     const options: [string, SqlValue][] = [
       ['connector', CONNECTORS.sink],
       ['command', sink.command],
