@@ -338,7 +338,7 @@ function additions(file: string, text: string): { metrics: unknown[]; job: Recor
         `or \`run:\` (${RUN_KEYS.join(', ')}: true)${doc.errors.length ? ` (${doc.errors[0].message})` : ''}`,
     );
   }
-  return { metrics: metrics as unknown[], job: job as Record<string, unknown>, run: run as PlanOverrides };
+  return { metrics, job, run };
 }
 
 export const JOBS: readonly BenchJob[] = [CEILING, GENERATED, BASELINE, PARSE_ONLY, READ_ONLY];

@@ -258,12 +258,22 @@
 
   // --- The health strip (Health in src/dashboard/snapshot.ts): what Redis cannot tell says so.
 
+  const tiles = new Map(); // name → { value, detail }
+  const TILES = { freshness: 'Freshness', dropped: 'Dropped rows', lag: 'Kafka lag', restarts: 'Restarts' };
+
   function tile(name, value, detail) {
-    const t = document.querySelector('[data-health="' + name + '"]');
-    const v = t.querySelector('[data-role=value]');
-    v.textContent = value === null ? 'not available' : value;
-    v.classList.toggle('na', value === null);
-    t.querySelector('[data-role=detail]').textContent = detail;
+    if (!tiles.has(name)) {
+      const root = el('div', 'tile');
+      root.dataset.health = name;
+      const t = { value: role(el('div', 'big'), 'value'), detail: role(el('div', 'small'), 'detail') };
+      root.append(el('h3', '', TILES[name]), t.value, t.detail);
+      $('health').appendChild(root);
+      tiles.set(name, t);
+    }
+    const t = tiles.get(name);
+    t.value.textContent = value === null ? 'not available' : value;
+    t.value.classList.toggle('na', value === null);
+    t.detail.textContent = detail;
   }
 
   function ago(seconds) {
