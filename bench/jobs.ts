@@ -269,26 +269,34 @@ export function variantJob(file: string): BenchJob {
 }
 
 /**
- * A variant: `bench/variants/<name>.yaml` of only `metrics:`, added after the bench spec's own
- * (described by its first comment line). The job is the one `uvpv generate` writes for the spec
- * with them, on the same records as the generated job: what the added metrics cost.
+ * A variant: `bench/variants/<name>.yaml` (described by its first comment line) of what it adds
+ * to the bench's spec: `metrics:` (added after the spec's own), `job:` (keys set in the spec's
+ * job section, e.g. droppedRows), and `run:` (the run overrides verify and the bench set, e.g.
+ * `periodicWatermarks: true`). The job is the one `uvpv generate` writes for the spec with them, on
+ * the same records as the generated job: what the additions cost.
  */
 function metricsJob(file: string): BenchJob {
   const text = readFileSync(file, 'utf8');
   const describe = (text.match(/^#\s*(.*)$/m)?.[1] ?? file).replace(/\.$/, '');
   const name = basename(file).replace(VARIANT_FILE, '');
-  const added = addedMetrics(file, text);
+  const { metrics: added, job, run } = additions(file, text);
   const names = added.map((m) => String((m as { name?: unknown }).name));
+  const what = [
+    ...(names.length ? [`${names.join(' and ')} added`] : []),
+    ...Object.keys(job).map((k) => `job.${k}`),
+    ...Object.entries(run).map(([k, v]) => `${k}: ${String(v)}`),
+  ];
   return {
     name,
-    describe: `${describe} (the generated job for the bench's spec with ${names.join(' and ')} added)`,
-    adds: names,
+    describe: `${describe} (the generated job for the bench's spec with ${what.join(', ')})`,
+    ...(names.length ? { adds: names } : {}),
     sameOutputAs: 'generated',
     spec: (specFile, opts) => {
       const doc = parseDocument(readFileSync(resolve(opts.cwd, specFile), 'utf8'));
       const metrics = doc.get('metrics');
       if (!isSeq(metrics)) throw new Error(`${specFile}: no list of metrics to add ${basename(file)}'s to`);
       for (const m of added) metrics.add(doc.createNode(m));
+      for (const [k, v] of Object.entries(job)) doc.setIn(['job', k], doc.createNode(v));
       return loadSpecText(`${specFile} + ${basename(file)}`, doc.toString(), opts);
     },
     statements: (ctx) => {
@@ -296,25 +304,41 @@ function metricsJob(file: string): BenchJob {
       if (missing.length)
         throw new Error(`variant ${name}: the spec given has no metric ${missing.join(', ')}; load it with the job's spec()`);
       return jobStatements(
-        compileSpec(ctx.loaded, 'flink', overrides(ctx, name), { redisConnector: ctx.redisConnector }).statements,
+        compileSpec(ctx.loaded, 'flink', { ...overrides(ctx, name), ...run }, { redisConnector: ctx.redisConnector }).statements,
         'reveal',
       );
     },
   };
 }
 
-/** A metrics variant's metrics, as plain values: the file must hold `metrics:`, a list, and nothing else. */
-function addedMetrics(file: string, text: string): unknown[] {
+/** The run overrides a YAML variant may set. */
+const RUN_KEYS = ['periodicWatermarks'] as const;
+
+/** A YAML variant's additions, as plain values: `metrics` (a list), `job` (a map), `run` (a map of RUN_KEYS to true), at least one. */
+function additions(file: string, text: string): { metrics: unknown[]; job: Record<string, unknown>; run: PlanOverrides } {
   const doc = parseDocument(text);
   const keys = isMap(doc.contents) ? doc.contents.items.map((p) => String(p.key)) : [];
-  const js: unknown = doc.toJS();
-  const metrics = typeof js === 'object' && js !== null && 'metrics' in js ? js.metrics : undefined;
-  if (doc.errors.length || keys.join() !== 'metrics' || !Array.isArray(metrics) || metrics.length === 0) {
+  const js = (doc.toJS() ?? {}) as { metrics?: unknown; job?: unknown; run?: unknown };
+  const isMapValue = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const metrics = js.metrics ?? [];
+  const job = js.job ?? {};
+  const run = js.run ?? {};
+  const ok =
+    !doc.errors.length &&
+    keys.length > 0 &&
+    keys.every((k) => ['metrics', 'job', 'run'].includes(k)) &&
+    Array.isArray(metrics) &&
+    isMapValue(job) &&
+    isMapValue(run) &&
+    Object.entries(run).every(([k, v]) => (RUN_KEYS as readonly string[]).includes(k) && v === true) &&
+    (metrics as unknown[]).length + Object.keys(job).length + Object.keys(run).length > 0;
+  if (!ok) {
     throw new Error(
-      `${file}: a variant in YAML holds only \`metrics:\`, a list of the metrics to add to the bench's spec${doc.errors.length ? ` (${doc.errors[0].message})` : ''}`,
+      `${file}: a variant in YAML holds \`metrics:\` (a list of metrics to add to the bench's spec), \`job:\` (job keys to set) ` +
+        `or \`run:\` (${RUN_KEYS.join(', ')}: true)${doc.errors.length ? ` (${doc.errors[0].message})` : ''}`,
     );
   }
-  return metrics;
+  return { metrics, job, run };
 }
 
 export const JOBS: readonly BenchJob[] = [CEILING, GENERATED, BASELINE, PARSE_ONLY, READ_ONLY];

@@ -13,6 +13,8 @@ import { commandOf, readerOf, redisType, type Point, type Ranked, type RedisRead
 import type { Column, Metric, Spec } from '../pipeline/types';
 import { emptyBreakdown, isBreakdown, readBreakdown, type Bar } from './breakdown';
 import { keyMatcher, scanKeys, type KeyMatcher } from './keys';
+import { NO_EVENT_TIME_FIELD } from '../ir/nodes';
+import { hashPoints } from '../redis-types/hash';
 
 export type { Point, Ranked, RedisReader } from '../redis-types';
 export { MAX_BARS, MAX_ENTRIES, MAX_FIELDS, MAX_KEYS, MAX_RANKING, type Bar } from './breakdown';
@@ -64,6 +66,39 @@ export interface Snapshot {
   /** ISO time of this read. */
   updated: string;
   metrics: MetricView[];
+  health: Health;
+}
+
+/**
+ * The health strip above the metrics. What Redis cannot tell is `null` ("not available" on the
+ * page), never a made-up number: `lag` and `restarts` come from Flink (`uvpv status`), which the
+ * dashboard does not read yet.
+ */
+export interface Health {
+  /**
+   * The newest window end any metric (or the dropped rows) shows, and how far it is behind the
+   * time of this read, in seconds (window ends carry no zone: read as UTC, as the model reads
+   * event times). Null when no window was written yet.
+   */
+  freshness: { newestWindowEnd: string; behindSeconds: number } | null;
+  /** The dropped rows' hash (job.droppedRows); null when the spec writes none. */
+  dropped: DroppedView | null;
+  /** Kafka lag: not read from Redis; the place `uvpv status`'s numbers will fill. */
+  lag: null;
+  /** Restarts of the job: not read from Redis; the place `uvpv status`'s numbers will fill. */
+  restarts: null;
+}
+
+export interface DroppedView {
+  key: string;
+  /** Rows dropped as late, over every window the hash holds, and in how many windows. */
+  late: number;
+  lateWindows: number;
+  /** The newest window that dropped rows, and how many. */
+  newest?: Point;
+  /** Rows without an event time, in all. */
+  noEventTime: number;
+  error?: string;
 }
 
 /** Points per chart. */
@@ -93,8 +128,45 @@ export class History {
 export async function readSnapshot(redis: Redis | RedisReader, spec: Spec, history: History, now = new Date()): Promise<Snapshot> {
   const reader = 'pipeline' in redis ? readerOf(redis) : redis;
   const metrics = await Promise.all(spec.metrics.map((m) => readMetric(reader, m, history, now, spec.source.columns)));
+  const key = spec.job.droppedRows?.key;
+  const dropped = key === undefined ? null : await readDropped(reader, key);
   const r = spec.redis;
-  return { pipeline: spec.name, redis: `${r.host}:${r.port}/${r.database}`, updated: now.toISOString(), metrics };
+  return {
+    pipeline: spec.name,
+    redis: `${r.host}:${r.port}/${r.database}`,
+    updated: now.toISOString(),
+    metrics,
+    health: { freshness: freshness(metrics, dropped, now), dropped, lag: null, restarts: null },
+  };
+}
+
+/** The dropped rows' hash: window end → rows dropped as late, and no_event_time → rows without an event time. */
+async function readDropped(redis: RedisReader, key: string): Promise<DroppedView> {
+  try {
+    const h = await redis.hgetall(key);
+    const windows = hashPoints(h).filter((p) => p.t !== NO_EVENT_TIME_FIELD);
+    const sorted = newest(windows, Infinity);
+    const noEventTime = Number(h[NO_EVENT_TIME_FIELD] ?? 0);
+    return {
+      key,
+      late: windows.reduce((sum, p) => sum + p.v, 0),
+      lateWindows: windows.length,
+      ...(sorted.length ? { newest: sorted[sorted.length - 1] } : {}),
+      noEventTime: Number.isFinite(noEventTime) ? noEventTime : 0,
+    };
+  } catch (e) {
+    return { key, late: 0, lateWindows: 0, noEventTime: 0, error: (e as Error).message };
+  }
+}
+
+/** The newest window end shown, against `now`. */
+function freshness(metrics: readonly MetricView[], dropped: DroppedView | null, now: Date): Health['freshness'] {
+  const ends = metrics.flatMap((m) => (m.axis === 'window end' && m.at !== undefined ? [m.at] : []));
+  if (dropped?.newest) ends.push(dropped.newest.t);
+  const newestEnd = ends.sort().pop();
+  if (newestEnd === undefined) return null;
+  const behindSeconds = Math.round((now.getTime() - Date.parse(`${newestEnd}Z`)) / 1000);
+  return { newestWindowEnd: newestEnd, behindSeconds };
 }
 
 async function readMetric(redis: RedisReader, m: Metric, history: History, now: Date, columns: readonly Column[]): Promise<MetricView> {

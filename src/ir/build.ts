@@ -6,7 +6,7 @@ import { namesOneWindow, namesWindow, parseKey } from '../expressions/key-templa
 import { WINDOW_COLUMNS } from '../pipeline/names';
 import type { Column, KafkaSecurity, Spec } from '../pipeline/types';
 import { required } from '../util/required';
-import type { CountNode, JobOption, Plan, RedisConnection, SinkNode, SourceNode } from './nodes';
+import type { CountNode, DroppedRowsSink, JobOption, Plan, RedisConnection, SinkNode, SourceNode } from './nodes';
 
 /**
  * What the target's Redis connector does that changes what the job itself must compute (the
@@ -42,6 +42,8 @@ export interface PlanOverrides {
   redis?: StandaloneRedis;
   /** Name the Flink job this instead of the pipeline name (a verify run must not look deployed). */
   jobName?: string;
+  /** Emit watermarks every 200 ms of processing (Flink's default) instead of after every row: the bench measures what on-event costs. */
+  periodicWatermarks?: boolean;
 }
 
 export function buildPlan(spec: Spec, overrides: PlanOverrides = {}, connector: ConnectorTraits = PLAIN_CONNECTOR): Plan {
@@ -116,6 +118,20 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}, connector: 
   const firstSeen = sinks.some((s) => s.kind === 'members' && s.dedupe === 'first-seen');
   const views = [...aggregations.values()];
   const firstSeenColumns = firstSeen ? { proctime: columns.claim('proctime'), firstSeenRank: columns.claim('seen') } : {};
+  const dropped = spec.job.droppedRows;
+  const droppedRows: DroppedRowsSink | undefined = dropped && {
+    kind: 'dropped',
+    metric: 'droppedRows',
+    table: tables.claim('redis_dropped_rows'),
+    key: parseKey(dropped.key),
+    redis,
+    redisType: dropped.type,
+    command: 'hset',
+    // Each window's count is overwritten as late rows arrive: one writer keeps the last.
+    ordered: true,
+    lateView: tables.claim('late_rows'),
+    watermark: columns.fork().claim('watermark'),
+  };
   return {
     pipelineName: spec.name,
     specFile: spec.file,
@@ -124,6 +140,7 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}, connector: 
     window: spec.window,
     aggregations: views.map(({ view, by, counts }) => (by === undefined ? { view, counts } : { view, by, counts })),
     sinks,
+    ...(droppedRows ? { droppedRows } : {}),
   };
 }
 
@@ -202,6 +219,7 @@ function sourceNode(spec: Spec, o: PlanOverrides, tables: Names, columns: Names)
     rowtime,
     watermarkDelay: s.watermarkDelay,
     timedView: tables.claim(`${s.table}_timed`),
+    watermarkOnEvent: !o.periodicWatermarks,
   };
 }
 

@@ -20,6 +20,8 @@ export interface Plan {
    */
   readonly aggregations: readonly AggregationNode[];
   readonly sinks: readonly SinkNode[];
+  /** The rows the job dropped, counted and written to Redis (spec job.droppedRows); absent: not counted. */
+  readonly droppedRows?: DroppedRowsSink;
 }
 
 /** Counts per window (and per value of `by`), as one view, shared by the metrics that read them. */
@@ -72,6 +74,11 @@ export interface SourceNode extends Omit<SourceSpec, 'format' | 'offsetReset'> {
   readonly firstSeenRank?: string;
   /** A view of the source without rows whose event time is NULL: they must never fail the job. */
   readonly timedView: string;
+  /**
+   * Emit the watermark after every row rather than every 200 ms of processing (Flink's default),
+   * so which rows are late depends on the order of the records alone, not on how fast they are read.
+   */
+  readonly watermarkOnEvent: boolean;
 }
 
 /** The spec's window: one variant per window type, each with its own durations (src/windows). */
@@ -96,7 +103,7 @@ export type ValueNode =
 /** Where the sinks write: the spec's `redis` (its mode, nodes, user, TLS), or the one a run put in its place. */
 export type RedisConnection = RedisSpec;
 
-interface SinkBase {
+export interface SinkBase {
   readonly metric: string;
   /** The sink table's name in the generated SQL. */
   readonly table: string;
@@ -161,3 +168,18 @@ export interface RankedSink extends SinkBase {
 }
 
 export type SinkNode = MembersSink | ScalarSink | RankedSink;
+
+/**
+ * The dropped rows' hash (docs/spec.md, Dropped rows): per window, the rows that arrived after the
+ * watermark had passed its end, and the rows without an event time, as a running total.
+ */
+export interface DroppedRowsSink extends SinkBase {
+  readonly kind: 'dropped';
+  /** The timed rows that are late for at least one of their windows, with the watermark they met. */
+  readonly lateView: string;
+  /** That view's column holding the watermark the row met (CURRENT_WATERMARK when it was read). */
+  readonly watermark: string;
+}
+
+/** The hash field that holds the rows without an event time (window ends are `yyyy-MM-ddTHH:mm:ss`, so it is never one). */
+export const NO_EVENT_TIME_FIELD = 'no_event_time';

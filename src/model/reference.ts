@@ -10,7 +10,8 @@ import { commandOf, contentOf, expectedOf, redisType, type Expected } from '../r
 import type { ByValue } from '../redis-types/definition';
 import type { FilterExpr } from '../expressions/filter';
 import { plainTextOrder } from '../pipeline/sql-types';
-import { parseKey, renderKey } from '../expressions/key-template';
+import { namesWindow, parseKey, renderKey } from '../expressions/key-template';
+import { NO_EVENT_TIME_FIELD } from '../ir/nodes';
 import type { Metric, Spec } from '../pipeline/types';
 import { required } from '../util/required';
 import { decodeRecord, sqlString, type Row, type Value } from './decode';
@@ -23,10 +24,19 @@ export interface ModelResult {
   /** Messages decoded into rows, and how many were skipped as unparseable. */
   rows: number;
   skipped: number;
-  /** Rows later than watermarkDelay behind the largest event time before them: Flink may drop them. */
-  late: number;
   /** Per event, the rows with an event time that match its filter. */
   eventRows: ReadonlyMap<string, number>;
+  dropped: DroppedRows;
+}
+
+/** The rows the job drops (docs/spec.md, Dropped rows), with one partition. */
+export interface DroppedRows {
+  /** Per window end (`yyyy-MM-ddTHH:mm:ss`, in window_end order): rows that arrived after the watermark had passed it. */
+  late: Map<string, number>;
+  /** Rows late for at least one of their windows. */
+  lateRows: number;
+  /** Rows whose event time is NULL. */
+  noEventTime: number;
 }
 
 export function referenceModel(spec: Spec, messages: readonly Buffer[]): ModelResult {
@@ -35,37 +45,60 @@ export function referenceModel(spec: Spec, messages: readonly Buffer[]): ModelRe
   const rows = decoded.filter((r): r is Row => r !== undefined);
   const timed = rows.filter((r) => r[source.eventTime] !== null);
 
-  let late = 0;
-  let maxSeen = -Infinity;
-  for (const r of timed) {
-    const t = r[source.eventTime] as number;
-    if (t < maxSeen - source.watermarkDelay.millis) late++;
-    maxSeen = Math.max(maxSeen, t);
-  }
-
-  // Rows of each window, keyed by "start/end".
-  const windows = new Map<string, { window: Window; rows: Row[] }>();
+  // Rows of each window, keyed by "start/end": those the window counted (`rows`), and all that belong to it (`all`).
+  const windows = new Map<string, { window: Window; rows: Row[]; all: Row[] }>();
+  const late = new Map<number, number>();
+  let lateRows = 0;
   const assigned = windowsOfRows(
     timed.map((r) => r[source.eventTime] as number),
     spec.window,
   );
+  // The watermark a row meets is what the rows before it carried (the largest event time so far
+  // minus watermarkDelay; none before the first): the source emits it after each row (on-event).
+  let watermark = -Infinity;
   for (const [i, r] of timed.entries()) {
+    let missed = false;
     for (const w of assigned[i]) {
       const id = `${w.start}/${w.end}`;
       let entry = windows.get(id);
-      if (!entry) windows.set(id, (entry = { window: w, rows: [] }));
-      entry.rows.push(r);
+      if (!entry) windows.set(id, (entry = { window: w, rows: [], all: [] }));
+      entry.all.push(r);
+      // Flink fires [start, end) when the watermark reaches end - 1 ms; a row after that misses it.
+      if (watermark >= w.end - 1) {
+        late.set(w.end, (late.get(w.end) ?? 0) + 1);
+        missed = true;
+      } else entry.rows.push(r);
     }
+    if (missed) lateRows++;
+    watermark = Math.max(watermark, (r[source.eventTime] as number) - source.watermarkDelay.millis);
   }
   const ordered = [...windows.values()].sort((a, b) => a.window.end - b.window.end || a.window.start - b.window.start);
+  const dropped: DroppedRows = {
+    late: new Map([...late.entries()].sort(([a], [b]) => a - b).map(([end, n]) => [formatWindowTime(end), n])),
+    lateRows,
+    noEventTime: rows.length - timed.length,
+  };
 
   const redis = new Map<string, Expected>();
   for (const m of spec.metrics) writeMetric(spec, m, ordered, redis);
   const eventRows = new Map(spec.events.map((e) => [e.name, timed.filter((r) => matches(e.filter, r)).length]));
-  return { expectation: { redis, exact: true }, rows: rows.length, skipped: messages.length - rows.length, late, eventRows };
+  const droppedKey = spec.job.droppedRows?.key;
+  if (droppedKey !== undefined) {
+    const fields: Record<string, string> = Object.fromEntries([...dropped.late].map(([end, n]) => [end, String(n)]));
+    if (dropped.noEventTime) fields[NO_EVENT_TIME_FIELD] = String(dropped.noEventTime);
+    if (Object.keys(fields).length) redis.set(droppedKey, expectedOf('hash', fields));
+  }
+  return { expectation: { redis, exact: true }, rows: rows.length, skipped: messages.length - rows.length, eventRows, dropped };
 }
 
-function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row[] }[], redis: Map<string, Expected>): void {
+/** A window, the rows it counted (not those that arrived after it fired), and all the rows that belong to it. */
+interface WindowRows {
+  window: Window;
+  rows: Row[];
+  all: Row[];
+}
+
+function writeMetric(spec: Spec, m: Metric, windows: WindowRows[], redis: Map<string, Expected>): void {
   const filters = new Map(spec.events.map((e) => [e.name, e.filter]));
   const event = (name: string) => required(filters.get(name), `event ${name}`);
   const def = metricDefinition(m);
@@ -78,7 +111,11 @@ function writeMetric(spec: Spec, m: Metric, windows: { window: Window; rows: Row
   if (type.writes === 'members') {
     const { event: ev, column } = membersOf(m);
     const members = new Map<string, Set<string>>();
-    for (const { window, rows } of windows) {
+    // A key that names no window is written without a window (each member as it is seen, or once
+    // first seen: src/ir/build.ts), so a late row's member is in it too.
+    const windowed = namesWindow(key);
+    for (const { window, rows: counted, all } of windows) {
+      const rows = windowed ? counted : all;
       for (const [by, group] of breakdown(spec, m.by, rows)) {
         for (const r of group) {
           if (!matches(event(ev), r) || r[column] === null) continue;

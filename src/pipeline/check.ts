@@ -10,7 +10,16 @@ import { REDIS_TYPE_NAMES, REDIS_TYPES, redisType, redisTypesFor } from '../redi
 import { ownDurations, WINDOW_DURATIONS, windowSpec, windowType } from '../windows';
 import { parseDuration, type Duration } from '../expressions/duration';
 import { parseFilter } from '../expressions/filter';
-import { keyProblem, keyRegex, keyShape, namesColumn, namesOneWindow, parseKey, type KeyPart } from '../expressions/key-template';
+import {
+  keyProblem,
+  keyRegex,
+  keyShape,
+  namesColumn,
+  namesOneWindow,
+  parseKey,
+  placeholderTexts,
+  type KeyPart,
+} from '../expressions/key-template';
 import { IDENTIFIER, WINDOW_COLUMNS } from './names';
 import { isOwnMessage, rangeOf } from './schema-primitives';
 import { CU_SIZES } from '../deploy/oceanus/target';
@@ -20,6 +29,7 @@ import { DEFERRED, REQUIRED_TOP_LEVEL, schemas, TOP_LEVEL_KEYS } from './schema'
 import { parseSqlType, type TypeFamily } from './sql-types';
 import type {
   Column,
+  DroppedRowsSpec,
   EventSpec,
   JobSpec,
   KafkaProtocol,
@@ -99,7 +109,7 @@ export class SpecChecker {
     const window = this.window(t.window);
     const redis = this.redis(t.redis);
     const job = this.job(t.job);
-    const metrics = this.metrics(t.metrics, events, source, window);
+    const metrics = this.metrics(t.metrics, events, source, window, job?.droppedRows);
     const targets = this.targets(t.targets);
     const oceanus = targets.oceanus[0];
     if (name !== undefined && oceanus !== undefined && name.length > MAX_JOB_NAME) {
@@ -460,8 +470,28 @@ export class SpecChecker {
     const checkpointInterval = this.duration(j.checkpointInterval, ['job', 'checkpointInterval']);
     // 'none' keeps the UV deduplication state forever; a duration bounds it.
     const stateTtl = j.stateTtl.trim() === 'none' ? null : this.duration(j.stateTtl, ['job', 'stateTtl'], " or 'none'");
-    if (parallelism === undefined || !checkpointInterval || stateTtl === undefined) return undefined;
-    return { parallelism, checkpointInterval, stateTtl };
+    const droppedRows = j.droppedRows && this.droppedRows(j.droppedRows);
+    if (parallelism === undefined || !checkpointInterval || stateTtl === undefined || droppedRows === null) return undefined;
+    return { parallelism, checkpointInterval, stateTtl, ...(droppedRows ? { droppedRows } : {}) };
+  }
+
+  /** job.droppedRows: one hash whose fields are the windows' ends and `no_event_time`, so its key names no window. */
+  private droppedRows(d: DroppedRowsSpec): DroppedRowsSpec | null {
+    const at: Path = ['job', 'droppedRows', 'key'];
+    const bad = keyProblem(d.key);
+    if (bad) {
+      this.error(at, bad);
+      return null;
+    }
+    const placeholders = placeholderTexts(parseKey(d.key));
+    if (placeholders.length) {
+      this.error(
+        at,
+        `the dropped rows' key names no window (its fields are the windows' ends and no_event_time), so it cannot contain ${placeholders.join(' or ')}`,
+      );
+      return null;
+    }
+    return d;
   }
 
   private metrics(
@@ -469,12 +499,15 @@ export class SpecChecker {
     events: EventSpec[] | undefined,
     source: SourceSpec | undefined,
     window: WindowSpec | undefined,
+    droppedRows: DroppedRowsSpec | undefined,
   ): Metric[] | undefined {
     const list = this.parse(schemas.metrics, v, ['metrics']);
     if (!list) return undefined;
     const out: Metric[] = [];
     const seenNames = new Map<string, number>();
     const keys = new KeyClaims();
+    // The dropped rows' hash is a key no metric may write (claimed as index -1).
+    if (droppedRows) keys.claim(droppedRows.key, parseKey(droppedRows.key), undefined, -1);
     list.forEach((raw, i) => {
       const at = (...p: Path): Path => ['metrics', i, ...p];
       const type = (raw as Tree | null)?.type;
@@ -526,9 +559,11 @@ export class SpecChecker {
       if (other !== undefined) {
         fail(
           at('redis', 'key'),
-          other.key === m.redis.key
-            ? `key ${show(m.redis.key)} is already written by metrics[${other.index}]; each metric needs its own key`
-            : `key ${show(m.redis.key)} can be the same Redis key as ${show(other.key)} of metrics[${other.index}]; each metric needs its own key: give one a prefix of its own`,
+          other.index === -1
+            ? `key ${show(m.redis.key)} can be job.droppedRows.key ${show(other.key)}; each metric needs a key of its own`
+            : other.key === m.redis.key
+              ? `key ${show(m.redis.key)} is already written by metrics[${other.index}]; each metric needs its own key`
+              : `key ${show(m.redis.key)} can be the same Redis key as ${show(other.key)} of metrics[${other.index}]; each metric needs its own key: give one a prefix of its own`,
         );
       }
       if (ok) out.push(m);

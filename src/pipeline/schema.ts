@@ -79,6 +79,7 @@ export const schemas = {
       parallelism: int.default(1),
       checkpointInterval: text.default('1 minute'),
       stateTtl: text.default('1 day'),
+      droppedRows: z.strictObject({ key: text, type: z.enum(['hash']).default('hash') }).optional(),
     })
     .default({ parallelism: 1, checkpointInterval: '1 minute', stateTtl: '1 day' }),
   targets: z.record(z.string(), z.unknown(), { error: help('expected a map of target name to target') }),

@@ -113,6 +113,17 @@ export interface JobSpec {
   readonly checkpointInterval: Duration;
   /** How long the first-seen UV deduplication remembers a member; null: forever. */
   readonly stateTtl: Duration | null;
+  /** Where the job writes the rows it dropped (docs/spec.md, Dropped rows); absent: nowhere, and the job counts none. */
+  readonly droppedRows?: DroppedRowsSpec;
+}
+
+/**
+ * A Redis hash of the rows the job dropped: `HSET key <window_end> <rows dropped as late>` per
+ * window that dropped any, and `HSET key no_event_time <rows without an event time>`, a running total.
+ */
+export interface DroppedRowsSpec {
+  readonly key: string;
+  readonly type: 'hash';
 }
 
 export interface GatewayTarget {

@@ -6,7 +6,20 @@
 import { posix } from 'node:path';
 import type { ConnectorTraits } from '../ir/build';
 import type { KafkaSecurity } from '../pipeline/types';
-import type { AggregationNode, CountNode, MembersSink, Plan, RankedSink, ScalarSink, SinkNode, ValueNode, WindowNode } from '../ir/nodes';
+import {
+  NO_EVENT_TIME_FIELD,
+  type AggregationNode,
+  type CountNode,
+  type DroppedRowsSink,
+  type MembersSink,
+  type Plan,
+  type RankedSink,
+  type ScalarSink,
+  type SinkBase,
+  type SinkNode,
+  type ValueNode,
+  type WindowNode,
+} from '../ir/nodes';
 import { redisType, type ColumnSlot, type RedisCommand } from '../redis-types';
 import { intervalLiteral, type Duration } from '../expressions/duration';
 import { renderFilter, type FilterExpr } from '../expressions/filter';
@@ -46,6 +59,11 @@ export interface Capabilities extends ConnectorTraits {
    * jobs itself (Oceanus): no checkpoint or recovery options in the SQL, where they may not take effect.
    */
   readonly managesCheckpoints: boolean;
+  /**
+   * The Kafka source can emit its watermark after every row ('scan.watermark.emit.strategy',
+   * Flink 1.18 and later), so which rows are late does not depend on processing speed.
+   */
+  readonly onEventWatermarks: boolean;
 }
 
 /**
@@ -190,7 +208,7 @@ export abstract class SqlCompiler {
   abstract readonly capabilities: Capabilities;
 
   /** The Redis sink's WITH options, after the columns. */
-  protected abstract redisOptions(sink: SinkNode): [string, SqlValue][];
+  protected abstract redisOptions(sink: SinkBase): [string, SqlValue][];
 
   /** What the dialect cannot say of how the source and the sinks connect (a Redis mode, TLS); empty when it can say it all. */
   protected abstract connectionProblems(plan: Plan): DialectProblem[];
@@ -233,13 +251,16 @@ export abstract class SqlCompiler {
 
   /** Every statement of the job, in order: job options, tables and views, then the inserts. */
   statements(plan: Plan): SqlStatement[] {
+    const dropped = plan.droppedRows;
     return [
       ...this.jobOptions(plan),
       this.sourceTable(plan),
       this.timedView(plan),
       ...plan.sinks.map((s) => this.sinkTable(s)),
+      ...(dropped ? [this.droppedRowsTable(dropped), this.lateRowsView(plan, dropped)] : []),
       ...plan.aggregations.map((a) => this.aggregationView(plan, a)),
       ...plan.sinks.map((s) => this.insert(plan, s)),
+      ...(dropped ? this.droppedRowsInserts(plan, dropped) : []),
     ];
   }
 
@@ -274,6 +295,12 @@ export abstract class SqlCompiler {
       `-- Kafka source: one JSON record per message. Event time is ${s.eventTime}; a row may arrive up to`,
       `-- ${s.watermarkDelay.text} late (out of order) and still count.`,
     ];
+    if (s.watermarkOnEvent && this.capabilities.onEventWatermarks) {
+      comment.push(
+        '-- The watermark follows every row (on-event), so which rows are late depends only on the order of',
+        '-- the records, not on how fast they are read (a backlog, a restart).',
+      );
+    }
     if (s.rowtime.computed)
       comment.push(`-- ${s.rowtime.name} is ${s.eventTime} at millisecond precision, which Flink needs for a time attribute.`);
     if (s.rowtime.narrowed) {
@@ -314,6 +341,7 @@ export abstract class SqlCompiler {
         ['scan.bounded.specific-offsets', s.stopAt.map((offset, p) => `partition:${p},offset:${offset}`).join(';')],
       );
     } else if (s.bounded) options.push(['scan.bounded.mode', 'latest-offset']);
+    if (s.watermarkOnEvent && this.capabilities.onEventWatermarks) options.push(['scan.watermark.emit.strategy', 'on-event']);
     options.push(
       ['format', 'json'],
       ['json.ignore-parse-errors', String(s.ignoreParseErrors)],
@@ -362,16 +390,83 @@ export abstract class SqlCompiler {
   }
 
   /** `TABLE(HOP(TABLE t, DESCRIPTOR(ts), slide, size))` and friends: each window type names its function and arguments. */
-  protected windowTvf(plan: Plan, w: WindowNode): string {
-    const data = `TABLE ${quoteIdent(plan.source.timedView)}`;
+  protected windowTvf(plan: Plan, w: WindowNode, table = plan.source.timedView): string {
+    const data = `TABLE ${quoteIdent(table)}`;
     const time = `DESCRIPTOR(${quoteIdent(plan.source.rowtime.name)})`;
     const type = windowType(w.type);
     const args = type.tvfArguments(w).map((d) => this.interval(d));
     return `TABLE(${type.tvf}(${[data, time, ...args].join(', ')}))`;
   }
 
+  /** The dropped rows' hash: an upsert table, one field per window (and no_event_time), overwritten as counts grow. */
+  protected droppedRowsTable(d: DroppedRowsSink): SqlStatement {
+    const names = [...(this.keyInColumn(d) ? ['key'] : []), ...redisType(d.redisType).columns.map((c) => c.name)];
+    const key = names.filter((n) => n !== 'value').map(quoteIdent);
+    const columns = [...names.map((n) => `  ${quoteIdent(n)} STRING`), `  PRIMARY KEY (${key.join(', ')}) NOT ENFORCED`];
+    return {
+      kind: 'create',
+      comment: [
+        `-- Dropped rows (job.droppedRows): HSET ${this.keyText(d.key)} <window_end> <rows that arrived after the watermark had passed`,
+        `-- the window's end> per window, and HSET ${this.keyText(d.key)} ${NO_EVENT_TIME_FIELD} <rows without an event time>. Each field is`,
+        '-- overwritten as its count grows.',
+      ].join('\n'),
+      parts: sql`CREATE TEMPORARY TABLE ${quoteIdent(d.table)} (\n${columns.join(',\n')}\n) ${this.withOptions(this.redisOptions(d))}`,
+    };
+  }
+
+  /**
+   * The rows late for at least one of their windows, with the watermark they met: a window
+   * [start, end) fires when the watermark reaches end - 1 ms, so a row at or before the watermark
+   * has missed its first window at least (rows are few: most rows are not late).
+   */
+  protected lateRowsView(plan: Plan, d: DroppedRowsSink): SqlStatement {
+    const rt = quoteIdent(plan.source.rowtime.name);
+    return {
+      kind: 'create',
+      comment: [
+        '-- Rows that arrive when the watermark (CURRENT_WATERMARK: what the rows before them carried) has reached',
+        '-- their event time: they missed at least one of their windows, which fired without them.',
+      ].join('\n'),
+      parts: [
+        [
+          `CREATE TEMPORARY VIEW ${quoteIdent(d.lateView)} AS`,
+          `SELECT ${rt}, CURRENT_WATERMARK(${rt}) AS ${quoteIdent(d.watermark)}`,
+          `FROM ${quoteIdent(plan.source.timedView)}`,
+          `WHERE ${rt} <= CURRENT_WATERMARK(${rt})`,
+        ].join('\n'),
+      ],
+    };
+  }
+
+  /**
+   * Per window, the late rows whose watermark had reached its end - 1 ms (the window had fired),
+   * counted by a regular GROUP BY (a window aggregation would drop them too); and the rows without
+   * an event time, by a running COUNT.
+   */
+  protected droppedRowsInserts(plan: Plan, d: DroppedRowsSink): SqlStatement[] {
+    const key = this.keyInColumn(d) ? [this.keyExpr(d.key)] : [];
+    const field = this.windowTime('window_end');
+    const late = [
+      `INSERT INTO ${quoteIdent(d.table)}`,
+      `SELECT ${[...key, field, 'CAST(COUNT(*) AS STRING)'].join(', ')}`,
+      `FROM ${this.windowTvf(plan, plan.window, d.lateView)}`,
+      `WHERE \`window_end\` <= ${quoteIdent(d.watermark)} + INTERVAL '0.001' SECOND`,
+      `GROUP BY ${field}`,
+    ].join('\n');
+    const untimed = [
+      `INSERT INTO ${quoteIdent(d.table)}`,
+      `SELECT ${[...key, quoteString(NO_EVENT_TIME_FIELD), 'CAST(COUNT(*) AS STRING)'].join(', ')}`,
+      `FROM ${quoteIdent(plan.source.table)}`,
+      `WHERE ${quoteIdent(plan.source.rowtime.name)} IS NULL`,
+    ].join('\n');
+    return [
+      { kind: 'insert', comment: '', parts: [late] },
+      { kind: 'insert', comment: '', parts: [untimed] },
+    ];
+  }
+
   /** The key is the sink's first column, unless the dialect's connector takes this command's key as an option. */
-  protected keyInColumn(sink: SinkNode): boolean {
+  protected keyInColumn(sink: SinkBase): boolean {
     return !this.capabilities.keyOptionCommands.has(sink.command);
   }
 
@@ -575,7 +670,7 @@ export abstract class SqlCompiler {
   }
 
   /** The Redis password option's value, a secret: none when the password is known to be empty. */
-  protected password(sink: SinkNode): SqlValue | undefined {
+  protected password(sink: SinkBase): SqlValue | undefined {
     const p = sink.redis.password;
     if (p.empty) return undefined;
     return [{ secret: { path: 'redis.password', placeholder: p.placeholder, value: p.value } }];

@@ -83,8 +83,20 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       : "expected: computed by the reference model (uvpv's own TypeScript implementation of the spec's semantics, independent of the SQL)\n",
   );
   if (model.skipped) io.stderr(`note: ${model.skipped} of ${messages.length} messages are not JSON objects and are skipped\n`);
-  if (model.late)
-    io.stderr(`note: ${model.late} rows arrive later than watermarkDelay (${spec.source.watermarkDelay.text}); Flink may drop them\n`);
+  const dropped = model.dropped;
+  if (dropped.lateRows) {
+    const windows = dropped.late.size;
+    io.stderr(
+      `note: ${dropped.lateRows} rows arrive after the watermark (${spec.source.watermarkDelay.text} behind the largest event time before them) passed ` +
+        `the end of some of their windows (${windows} window${windows === 1 ? '' : 's'}); they do not count there\n`,
+    );
+    // With several partitions the watermark is the smallest over them, so lateness depends on how they interleave.
+    if (spec.job.parallelism > 1)
+      io.stderr(
+        `warning: with ${spec.job.parallelism} partitions the late rows depend on how the partitions interleave; the model assumes their order in ${opts.events}, so results may differ\n`,
+      );
+  }
+  if (dropped.noEventTime) io.stderr(`note: ${dropped.noEventTime} rows have no event time and count in no window\n`);
   for (const line of unmatchedEvents(spec, model.eventRows, messages.length)) io.stderr(`warning: ${line}\n`);
 
   const stack = new LocalStack(stackLayout(io.env), p);

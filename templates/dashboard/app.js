@@ -256,6 +256,64 @@
     return [box];
   }
 
+  // --- The health strip (Health in src/dashboard/snapshot.ts): what Redis cannot tell says so.
+
+  const tiles = new Map(); // name → { value, detail }
+  const TILES = { freshness: 'Freshness', dropped: 'Dropped rows', lag: 'Kafka lag', restarts: 'Restarts' };
+
+  function tile(name, value, detail) {
+    if (!tiles.has(name)) {
+      const root = el('div', 'tile');
+      root.dataset.health = name;
+      const t = { value: role(el('div', 'big'), 'value'), detail: role(el('div', 'small'), 'detail') };
+      root.append(el('h3', '', TILES[name]), t.value, t.detail);
+      $('health').appendChild(root);
+      tiles.set(name, t);
+    }
+    const t = tiles.get(name);
+    t.value.textContent = value === null ? 'not available' : value;
+    t.value.classList.toggle('na', value === null);
+    t.detail.textContent = detail;
+  }
+
+  function ago(seconds) {
+    const s = Math.abs(seconds);
+    const text =
+      s < 120 ? s + ' s' : s < 7200 ? Math.round(s / 60) + ' min' : s < 172800 ? Math.round(s / 3600) + ' h' : Math.round(s / 86400) + ' d';
+    return seconds >= 0 ? text + ' behind' : text + ' ahead';
+  }
+
+  function health(h) {
+    const f = h.freshness;
+    tile(
+      'freshness',
+      f ? ago(f.behindSeconds) : null,
+      f ? 'newest window ends ' + f.newestWindowEnd.replace('T', ' ') + ' (UTC)' : 'no window written yet',
+    );
+    const d = h.dropped;
+    if (!d) tile('dropped', null, 'the spec writes none (job.droppedRows)');
+    else if (d.error) tile('dropped', null, d.error);
+    else
+      tile(
+        'dropped',
+        (d.late + d.noEventTime).toLocaleString('en-US'),
+        d.late.toLocaleString('en-US') +
+          ' late in ' +
+          plural(d.lateWindows, 'window') +
+          (d.newest ? ' (newest ' + clock(d.newest.t) + ': ' + d.newest.v + ')' : '') +
+          ' · ' +
+          d.noEventTime.toLocaleString('en-US') +
+          ' without event time',
+      );
+    // Filled by `uvpv status` once the dashboard reads Flink; until then there is no source.
+    tile('lag', h.lag === null ? null : String(h.lag), h.lag === null ? 'not read by the dashboard: see uvpv status' : '');
+    tile(
+      'restarts',
+      h.restarts === null ? null : String(h.restarts),
+      h.restarts === null ? 'not read by the dashboard: see uvpv status' : '',
+    );
+  }
+
   // --- The page: its header, every card, and the one event stream that feeds them.
 
   function render(s) {
@@ -271,6 +329,7 @@
     $('updated').textContent = utc(s.updated);
     $('updated').title = s.updated;
     for (const m of s.metrics) card(m).update(m);
+    health(s.health);
   }
 
   function connect() {

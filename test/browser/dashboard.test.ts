@@ -126,6 +126,17 @@ test('the page shows the numbers, follows Redis live, and looks right', async ()
   expect(await page.locator('#redis').textContent()).toBe(`127.0.0.1:6379/${ns.database}`);
   expect(await page.locator('#updated').textContent()).toMatch(/^\d\d:\d\d:\d\d UTC$/);
   expect(await page.locator('[data-metric="pv_hash"] [data-role=at]').textContent()).toBe('window to 10:02:00');
+  // The health strip: the newest window end shown (the list's), no dropped rows' hash in this
+  // spec, and no source for lag and restarts: each says so rather than showing a number.
+  const tile = (name: string, role: string) => page.locator(`[data-health="${name}"] [data-role=${role}]`);
+  expect(await tile('freshness', 'detail').textContent()).toBe('newest window ends 2024-05-01 13:11:00 (UTC)');
+  expect(await tile('freshness', 'value').textContent()).toMatch(/^\d+ d behind$/);
+  expect(await tile('dropped', 'value').textContent()).toBe('not available');
+  expect(await tile('dropped', 'detail').textContent()).toBe('the spec writes none (job.droppedRows)');
+  for (const name of ['lag', 'restarts']) {
+    expect(await tile(name, 'value').textContent()).toBe('not available');
+    expect(await tile(name, 'detail').textContent()).toBe('not read by the dashboard: see uvpv status');
+  }
   // The charts hold the series: 60 windows of the list, 2 of the hash.
   expect(await points(page, 'pv_list')).toBe(60);
   expect(await points(page, 'pv_hash')).toBe(2);
@@ -153,6 +164,50 @@ test('the page shows the numbers, follows Redis live, and looks right', async ()
       .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
   ).toBe(true);
   expect(statSync(shot).size).toBeGreaterThan(20_000);
+});
+
+describe('the health strip with dropped rows', () => {
+  // The same spec, writing its dropped rows to a hash, on a database of its own that holds only that hash.
+  const withDropped = { ...spec, job: { ...spec.job, droppedRows: { key: 'dropped', type: 'hash' as const } } };
+  let own: Namespace;
+  let board: Dashboard;
+  let p: Page;
+
+  beforeAll(async () => {
+    own = await claimDatabase('127.0.0.1', 6379, 'dashboard-health');
+    await own.redis.hset('dropped', '2024-05-01T10:05:00', '3', '2024-05-01T10:10:00', '2', 'no_event_time', '4');
+    board = await startDashboard({ spec: withDropped, port: 0, database: own.database, intervalMs: 250 });
+    p = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await p?.close();
+    await board?.close();
+    await own?.release(false);
+  });
+
+  test('the snapshot reads the hash: late rows per window and rows without an event time', async () => {
+    const now = new Date('2024-05-01T10:12:30Z');
+    const s = await readSnapshot(own.redis, { ...withDropped, redis: { ...spec.redis, database: own.database } }, new History(), now);
+    expect(s.health).toEqual({
+      freshness: { newestWindowEnd: '2024-05-01T10:10:00', behindSeconds: 150 },
+      dropped: { key: 'dropped', late: 5, lateWindows: 2, newest: { t: '2024-05-01T10:10:00', v: 2 }, noEventTime: 4 },
+      lag: null,
+      restarts: null,
+    });
+  });
+
+  test('the page shows the dropped rows and follows them live', async () => {
+    await p.goto(board.url);
+    const tile = (name: string, role: string) => p.locator(`[data-health="${name}"] [data-role=${role}]`);
+    await expectText(tile('dropped', 'value'), '9');
+    expect(await tile('dropped', 'detail').textContent()).toBe('5 late in 2 windows (newest 10:10:00: 2) · 4 without event time');
+    expect(await tile('freshness', 'detail').textContent()).toBe('newest window ends 2024-05-01 10:10:00 (UTC)');
+    await own.redis.hset('dropped', '2024-05-01T10:15:00', '1');
+    await expectText(tile('dropped', 'value'), '10');
+    expect(await tile('dropped', 'detail').textContent()).toBe('6 late in 3 windows (newest 10:15:00: 1) · 4 without event time');
+    await expectText(tile('freshness', 'detail'), 'newest window ends 2024-05-01 10:15:00 (UTC)');
+  });
 });
 
 describe('breakdowns and top-N', () => {

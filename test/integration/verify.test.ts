@@ -15,8 +15,12 @@ async function uvpv(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   return { code, out: io.out, err: io.err };
 }
 
-// Every case at parallelism 1 and 2: what Redis holds must not depend on it.
-test.each(cases.flatMap((c) => [1, 2].map((p) => [c.name, p, c] as const)))(
+// Cases whose late rows are worked out for one partition: with two, which rows are late depends on
+// how the partitions interleave (docs/spec.md, Dropped rows), so they run at parallelism 1 only.
+const ONE_PARTITION = new Set(['verify/late-rows']);
+
+// Every other case at parallelism 1 and 2: what Redis holds must not depend on it.
+test.each(cases.flatMap((c) => (ONE_PARTITION.has(c.name) ? [1] : [1, 2]).map((p) => [c.name, p, c] as const)))(
   '%s at parallelism %d: Flink writes what expected.yaml says',
   async (_name, parallelism, c) => {
     const r = await uvpv(

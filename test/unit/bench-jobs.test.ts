@@ -91,14 +91,50 @@ describe('by-product: the reference pipeline plus pv by product_id into a hash a
     expect(() => job.statements(ctx)).toThrow('the spec given has no metric pv_by_product, top_products');
   });
 
-  test('a YAML variant holds metrics only', () => {
-    expect(() => variant('metrics: []\n', 'empty.yaml')).toThrow("holds only `metrics:`, a list of the metrics to add to the bench's spec");
-    expect(() => variant('name: other\nmetrics:\n  - name: x\n', 'extra.yaml')).toThrow('holds only `metrics:`');
+  test('a YAML variant holds metrics, job keys and run overrides only, and adds something', () => {
+    const refusal =
+      "holds `metrics:` (a list of metrics to add to the bench's spec), `job:` (job keys to set) or `run:` (periodicWatermarks: true)";
+    expect(() => variant('metrics: []\n', 'empty.yaml')).toThrow(refusal);
+    expect(() => variant('name: other\nmetrics:\n  - name: x\n', 'extra.yaml')).toThrow(refusal);
+    expect(() => variant('run:\n  bounded: true\n', 'unknown-override.yaml')).toThrow(refusal);
     const bad = variant(
       'metrics:\n  - name: pv_by_nothing\n    type: pv\n    event: browse\n    by: nothing\n    redis: { type: hash, key: k }\n',
       'bad.yaml',
     );
     expect(() => bad.spec?.('pipelines/uvpv.yaml', { env: {}, cwd: ROOT, mode: 'lenient' })).toThrow();
+  });
+});
+
+describe('the dropped-rows and periodic-watermarks variants', () => {
+  const ctx = {
+    topic: 'bench-topic',
+    bootstrap: '127.0.0.1:9092',
+    redisHost: '127.0.0.1',
+    redisPort: 6379,
+    database: 3,
+    runId: 'abc',
+    redisConnector: 'uvpv' as const,
+  };
+  const jobOf = (name: string) => {
+    const job = variantJob(join(ROOT, `bench/variants/${name}.yaml`));
+    if (!job.spec) throw new Error('a YAML variant brings a spec of its own');
+    const loaded = job.spec('pipelines/uvpv.yaml', { env: {}, cwd: ROOT, mode: 'lenient' });
+    return { job, loaded, sql: job.statements({ ...ctx, loaded }).join('\n') };
+  };
+
+  test('dropped-rows sets job.droppedRows and counts into its hash, with on-event watermarks', () => {
+    const { job, loaded, sql } = jobOf('dropped-rows');
+    expect(job.describe).toMatch(/\(the generated job for the bench's spec with job\.droppedRows\)$/);
+    expect(loaded.spec.job.droppedRows).toEqual({ key: 'bench:dropped', type: 'hash' });
+    expect(sql).toContain('INSERT INTO `redis_dropped_rows`');
+    expect(sql).toContain("'scan.watermark.emit.strategy' = 'on-event'");
+  });
+
+  test('periodic-watermarks is the generated job without on-event watermarks', () => {
+    const { job, sql } = jobOf('periodic-watermarks');
+    expect(job.describe).toMatch(/\(the generated job for the bench's spec with periodicWatermarks: true\)$/);
+    expect(sql).not.toContain('scan.watermark.emit.strategy');
+    expect(sql).not.toContain('redis_dropped_rows');
   });
 });
 

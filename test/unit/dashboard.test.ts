@@ -822,6 +822,11 @@ describe('the page (templates/dashboard/app.js)', () => {
     expect(page.streams.map((s) => s.url)).toEqual(['/events']);
     page.push(await readSnapshot(r, spec, new History(), NOW));
     expect(page.metrics.children.map((c) => c.dataset.metric)).toEqual(['pv', 'pv_by_item', 'top_items']);
+    // The health strip: the newest window end (10:02) against now (12:00); no dropped rows' hash in
+    // this spec, and no source for lag and restarts: each says so.
+    expect(page.health.children.map((c) => c.dataset.health)).toEqual(['freshness', 'dropped', 'lag', 'restarts']);
+    expect(text(page.health, 'value')).toEqual(['118 min behind', 'not available', 'not available', 'not available']);
+    expect(text(page.health, 'detail')[0]).toBe('newest window ends 2024-05-01 10:02:00 (UTC)');
 
     const number = page.card('pv');
     expect(text(number, 'value')).toEqual(['5']);
@@ -947,6 +952,7 @@ function loadPage() {
     streams,
     charts,
     metrics: document.getElementById('metrics'),
+    health: document.getElementById('health'),
     card: (name: string) =>
       required(
         document.getElementById('metrics').children.find((c) => c.dataset.metric === name),

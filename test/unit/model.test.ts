@@ -39,12 +39,31 @@ test('the model counts skipped and late rows', () => {
   const { spec } = loadSpec('pipeline.yaml', { env: {}, cwd: c.dir, mode: 'lenient' });
   const model = referenceModel(spec, splitLines(readFileSync(join(c.dir, 'events.jsonl'))));
   expect(model.skipped).toBe(3); // not JSON, a JSON array, an empty line
-  expect(model.late).toBe(0); // 16:00:30 after 16:07 is within the 10-minute delay
+  expect(model.dropped.lateRows).toBe(0); // 16:00:30 after 16:07 is within the 10-minute delay
   const late = referenceModel(spec, [
     Buffer.from('{"record_type":0,"create_time":"2021-09-06 16:30:00"}'),
     Buffer.from('{"record_type":0,"create_time":"2021-09-06 16:00:00"}'),
   ]);
-  expect(late.late).toBe(1);
+  expect(late.dropped.lateRows).toBe(1);
+});
+
+test('a row is late for a window exactly when the watermark before it reached the window end - 1 ms', () => {
+  const c = required(
+    cases.find((x) => x.name === 'verify/bad-records'),
+    'case verify/bad-records',
+  );
+  const { spec } = loadSpec('pipeline.yaml', { env: {}, cwd: c.dir, mode: 'lenient' });
+  expect(spec.window).toMatchObject({ type: 'hop', size: { millis: 600_000 }, slide: { millis: 300_000 } });
+  expect(spec.source.watermarkDelay.millis).toBe(600_000);
+  const row = (t: string) => Buffer.from(JSON.stringify({ record_type: 0, create_time: t }));
+  // [15:55, 16:05) fires at the watermark 16:04:59.999, carried by a row at 16:14:59.999; a row at
+  // 16:04 then misses it, and still counts in [16:00, 16:10).
+  const at = (carrier: string) => referenceModel(spec, [row(carrier), row('2021-09-06 16:04:00'), row('2021-09-06 16:04:30')]).dropped;
+  expect(at('2021-09-06 16:14:59.998')).toEqual({ late: new Map(), lateRows: 0, noEventTime: 0 });
+  expect(at('2021-09-06 16:14:59.999')).toEqual({ late: new Map([['2021-09-06T16:05:00', 2]]), lateRows: 2, noEventTime: 0 });
+  // A row never makes itself late, and a row without an event time carries no watermark.
+  const own = referenceModel(spec, [row('2021-09-06 17:00:00'), Buffer.from('{"record_type":0}')]).dropped;
+  expect(own).toEqual({ late: new Map(), lateRows: 0, noEventTime: 1 });
 });
 
 test('a wrong expectation is reported key by key', () => {

@@ -3,7 +3,7 @@
  * Its sink maps columns in order onto the command's arguments: (key, value) for SET, SADD,
  * PFADD, LPUSH, RPUSH; (key, field, value) for HSET; (key, score, member) for ZADD.
  */
-import type { Plan, SinkNode } from '../../ir/nodes';
+import type { Plan, SinkBase } from '../../ir/nodes';
 import { pushesWindowEntries, REDIS_COMMANDS, type RedisCommand } from '../../redis-types';
 import { CONNECTORS, SqlCompiler, type Capabilities, type DialectProblem, type RedisConnectorName } from '../compiler';
 import type { SqlValue } from '../parts';
@@ -29,6 +29,7 @@ export class FlinkCompiler extends SqlCompiler {
       skipsWrittenMembers: connector === 'uvpv',
       dropsFailedWrites: connector === 'jeff-zou',
       managesCheckpoints: false,
+      onEventWatermarks: true,
     };
   }
 
@@ -36,7 +37,7 @@ export class FlinkCompiler extends SqlCompiler {
     return redisConnectionProblems(plan.sinks[0].redis, this.connector, this.describe);
   }
 
-  protected redisOptions(sink: SinkNode): [string, SqlValue][] {
+  protected redisOptions(sink: SinkBase): [string, SqlValue][] {
     const options: [string, SqlValue][] = [
       ['connector', CONNECTORS.sink],
       ...redisLocationOptions(sink.redis),

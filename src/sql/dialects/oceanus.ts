@@ -7,7 +7,7 @@
  * the member first, then the score, the other way round from jeff-zou's (score, member).
  * Oceanus's SET statement takes the option key unquoted: `SET key = 'value';`.
  */
-import type { Plan, SinkNode } from '../../ir/nodes';
+import type { Plan, SinkBase, SinkNode } from '../../ir/nodes';
 import { CONNECTORS, SqlCompiler, type Capabilities, type DialectProblem, type SlotColumn } from '../compiler';
 import type { SqlValue } from '../parts';
 
@@ -21,6 +21,8 @@ export class OceanusCompiler extends SqlCompiler {
     skipsWrittenMembers: false,
     dropsFailedWrites: false,
     managesCheckpoints: true,
+    // 'scan.watermark.emit.strategy' came with Flink 1.18; the Flink-1.16 the spec's Oceanus targets has none.
+    onEventWatermarks: false,
   };
 
   /**
@@ -51,7 +53,7 @@ export class OceanusCompiler extends SqlCompiler {
     return problems;
   }
 
-  protected redisOptions(sink: SinkNode): [string, SqlValue][] {
+  protected redisOptions(sink: SinkBase): [string, SqlValue][] {
     const r = sink.redis;
     const options: [string, SqlValue][] = [
       ['connector', CONNECTORS.sink],
