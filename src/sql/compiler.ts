@@ -290,7 +290,8 @@ export abstract class SqlCompiler {
     }
     if (s.proctime) lines.push(`  ${quoteIdent(s.proctime)} AS PROCTIME()`);
     const rt = quoteIdent(s.rowtime.name);
-    lines.push(`  WATERMARK FOR ${rt} AS ${rt} - ${this.interval(s.watermarkDelay)}`);
+    const floorTo = this.watermarkFloor(plan);
+    lines.push(`  WATERMARK FOR ${rt} AS ${this.watermarkExpr(rt, s.watermarkDelay, floorTo)}`);
     const comment = [
       `-- Kafka source: one JSON record per message. Event time is ${s.eventTime}; a row may arrive up to`,
       `-- ${s.watermarkDelay.text} late (out of order) and still count.`,
@@ -300,6 +301,12 @@ export abstract class SqlCompiler {
         '-- The watermark follows every row (on-event), so which rows are late depends only on the order of',
         '-- the records, not on how fast they are read (a backlog, a restart).',
       );
+      if (floorTo) {
+        comment.push(
+          `-- It moves in steps of ${floorTo.text}, to 1 ms before each window end: every window fires on the same row`,
+          '-- as with the exact watermark, and the operators pass on a new watermark per step instead of per row.',
+        );
+      }
     }
     if (s.rowtime.computed)
       comment.push(`-- ${s.rowtime.name} is ${s.eventTime} at millisecond precision, which Flink needs for a time attribute.`);
@@ -652,6 +659,34 @@ export abstract class SqlCompiler {
 
   protected filter(f: FilterExpr): string {
     return renderFilter(f, quoteIdent, quoteString);
+  }
+
+  /**
+   * With on-event watermarks, the step every window end is a multiple of, when whole minutes or
+   * seconds: the watermark can then be floored to it. Flink fires a window [start, end) once the
+   * watermark reaches end - 1 ms, and wm >= k*step - 1 exactly when floor(wm + 1 ms) - 1 ms does, so
+   * the same rows are late; only fewer watermarks are emitted (one per step, not one per row).
+   */
+  protected watermarkFloor(plan: Plan): Duration | undefined {
+    if (!plan.source.watermarkOnEvent || !this.capabilities.onEventWatermarks) return undefined;
+    const step = windowType(plan.window.type).endsEvery(plan.window);
+    return step.millis % 1000 === 0 ? step : undefined;
+  }
+
+  /**
+   * `rt - delay`, or floored as `watermarkFloor` says: whole steps since the epoch counted in
+   * minutes where the step allows (seconds would overflow Flink's INT TIMESTAMPDIFF in 2038),
+   * the remainder taken positive so that times before 1970 floor down too.
+   */
+  protected watermarkExpr(rt: string, delay: Duration, floorTo: Duration | undefined): string {
+    const exact = `${rt} - ${this.interval(delay)}`;
+    if (!floorTo) return exact;
+    const unit = floorTo.millis % 60_000 === 0 ? 'MINUTE' : 'SECOND';
+    const steps = floorTo.millis / (unit === 'MINUTE' ? 60_000 : 1000);
+    const next = `${exact} + INTERVAL '0.001' SECOND`;
+    const floored = `FLOOR(${next} TO ${unit})`;
+    const since = `TIMESTAMPDIFF(${unit}, TIMESTAMP '1970-01-01 00:00:00', ${floored})`;
+    return `TIMESTAMPADD(${unit}, -MOD(MOD(${since}, ${steps}) + ${steps}, ${steps}), ${floored}) - INTERVAL '0.001' SECOND`;
   }
 
   protected interval(d: Duration): string {

@@ -16,6 +16,7 @@ export const cumulate: WindowDefinition<CumulateWindow> = {
   check: (w) => wholeMultiple(w.size, 'step', w.step),
   tvf: 'CUMULATE',
   tvfArguments: (w) => [w.step, w.size],
+  endsEvery: (w) => w.step,
   assign: eachRow((t, w) => {
     const size = w.size.millis;
     const step = w.step.millis;

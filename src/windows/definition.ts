@@ -30,6 +30,8 @@ export interface WindowDefinition<W extends WindowSpecBase = WindowSpecBase> {
   readonly tvf: string;
   /** The function's arguments after the table and the time descriptor, in Flink's order. */
   tvfArguments(w: W): Duration[];
+  /** Every window's end is a multiple of this (from the epoch): what the watermark may be floored to. */
+  endsEvery(w: W): Duration;
   /**
    * Reference model: the windows each row belongs to, oldest first, from the rows' event times
    * (epoch milliseconds). Given all of them, as a type's windows may depend on other rows (a

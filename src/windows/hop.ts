@@ -17,6 +17,7 @@ export const hop: WindowDefinition<HopWindow> = {
   tvf: 'HOP',
   // HOP takes the slide before the size.
   tvfArguments: (w) => [w.slide, w.size],
+  endsEvery: (w) => w.slide,
   assign: eachRow((t, w) => {
     const size = w.size.millis;
     const slide = w.slide.millis;

@@ -15,6 +15,7 @@ export const tumble: WindowDefinition<TumbleWindow> = {
   check: () => undefined,
   tvf: 'TUMBLE',
   tvfArguments: (w) => [w.size],
+  endsEvery: (w) => w.size,
   assign: eachRow((t, w) => {
     const start = floorTo(t, w.size.millis);
     return [{ start, end: start + w.size.millis }];

@@ -32,6 +32,8 @@ SET 'table.optimizer.distinct-agg.split.enabled' = 'true';
 -- 30 s late (out of order) and still count.
 -- The watermark follows every row (on-event), so which rows are late depends only on the order of
 -- the records, not on how fast they are read (a backlog, a restart).
+-- It moves in steps of 1 minute, to 1 ms before each window end: every window fires on the same row
+-- as with the exact watermark, and the operators pass on a new watermark per step instead of per row.
 -- ts is declared at millisecond precision, which Flink needs for a time attribute: only the
 -- event time reads it, and declared so it needs no cast per row (the value is parsed the same way).
 CREATE TABLE `visits` (
@@ -43,7 +45,7 @@ CREATE TABLE `visits` (
   `tier` TINYINT,
   `mobile` BOOLEAN,
   `ts` TIMESTAMP(3),
-  WATERMARK FOR `ts` AS `ts` - INTERVAL '30' SECOND
+  WATERMARK FOR `ts` AS TIMESTAMPADD(MINUTE, -MOD(MOD(TIMESTAMPDIFF(MINUTE, TIMESTAMP '1970-01-01 00:00:00', FLOOR(`ts` - INTERVAL '30' SECOND + INTERVAL '0.001' SECOND TO MINUTE)), 1) + 1, 1), FLOOR(`ts` - INTERVAL '30' SECOND + INTERVAL '0.001' SECOND TO MINUTE)) - INTERVAL '0.001' SECOND
 ) WITH (
   'connector' = 'kafka',
   'topic' = 'visits',

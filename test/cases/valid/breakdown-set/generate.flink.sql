@@ -26,6 +26,8 @@ SET 'table.exec.state.ttl' = '1 d';
 -- 1 minute late (out of order) and still count.
 -- The watermark follows every row (on-event), so which rows are late depends only on the order of
 -- the records, not on how fast they are read (a backlog, a restart).
+-- It moves in steps of 5 minutes, to 1 ms before each window end: every window fires on the same row
+-- as with the exact watermark, and the operators pass on a new watermark per step instead of per row.
 -- proctime (processing time) orders the first-seen deduplication of UV members.
 CREATE TABLE `shop` (
   `record_type` INT,
@@ -34,7 +36,7 @@ CREATE TABLE `shop` (
   `product_id` INT,
   `ts` TIMESTAMP(3),
   `proctime` AS PROCTIME(),
-  WATERMARK FOR `ts` AS `ts` - INTERVAL '1' MINUTE
+  WATERMARK FOR `ts` AS TIMESTAMPADD(MINUTE, -MOD(MOD(TIMESTAMPDIFF(MINUTE, TIMESTAMP '1970-01-01 00:00:00', FLOOR(`ts` - INTERVAL '1' MINUTE + INTERVAL '0.001' SECOND TO MINUTE)), 5) + 5, 5), FLOOR(`ts` - INTERVAL '1' MINUTE + INTERVAL '0.001' SECOND TO MINUTE)) - INTERVAL '0.001' SECOND
 ) WITH (
   'connector' = 'kafka',
   'topic' = 'shop',

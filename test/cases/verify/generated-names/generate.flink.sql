@@ -29,6 +29,8 @@ SET 'table.optimizer.reuse-optimize-block-with-digest-enabled' = 'true';
 -- 120 s late (out of order) and still count.
 -- The watermark follows every row (on-event), so which rows are late depends only on the order of
 -- the records, not on how fast they are read (a backlog, a restart).
+-- It moves in steps of 60 minutes, to 1 ms before each window end: every window fires on the same row
+-- as with the exact watermark, and the operators pass on a new watermark per step instead of per row.
 -- proctime (processing time) orders the first-seen deduplication of UV members.
 CREATE TABLE `window_counts` (
   `kind` STRING,
@@ -36,7 +38,7 @@ CREATE TABLE `window_counts` (
   `b_rows` INT,
   `ts` TIMESTAMP(3),
   `proctime` AS PROCTIME(),
-  WATERMARK FOR `ts` AS `ts` - INTERVAL '120' SECOND(3)
+  WATERMARK FOR `ts` AS TIMESTAMPADD(MINUTE, -MOD(MOD(TIMESTAMPDIFF(MINUTE, TIMESTAMP '1970-01-01 00:00:00', FLOOR(`ts` - INTERVAL '120' SECOND(3) + INTERVAL '0.001' SECOND TO MINUTE)), 60) + 60, 60), FLOOR(`ts` - INTERVAL '120' SECOND(3) + INTERVAL '0.001' SECOND TO MINUTE)) - INTERVAL '0.001' SECOND
 ) WITH (
   'connector' = 'kafka',
   'topic' = 'generated-names',
