@@ -14,7 +14,8 @@ import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobRunner,
 import { kafka } from '../../kafka/client';
 import { ensureTopic, topicReport } from '../../kafka/topics';
 import { sleep } from '../../util/http';
-import { DEFAULT_TIMING, GatewayClient, rootCauseSummary, type FlinkJob } from './client';
+import { DEFAULT_TIMING, GatewayClient, type FlinkJob } from './client';
+import { restartLines } from './restarts';
 import { keepSqlStatement, keptStatements, readJobSql, resolveKeptSecrets } from './job-sql';
 import { planUpgrade, stateOfUpgrade } from './plan';
 import { droppedParts, refusal } from '../upgrade/state';
@@ -227,12 +228,11 @@ export class GatewayDeployer implements Deployer, JobRunner {
       const until = Date.now() + settleMs;
       while (Date.now() < until) {
         if ((await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED'])) === 'FINISHED') return done('FINISHED');
-        const restarts = await this.client.restarts(jobId);
-        if (restarts > 0) {
-          const cause = await this.client.rootCause(jobId);
+        const restarts = await this.client.restartHistory(jobId, 'RUNNING');
+        if (restarts.count > 0) {
           throw new RuntimeFailure(
-            `Flink job ${jobId} failed and restarted ${restarts} time(s)`,
-            cause && rootCauseSummary(cause),
+            `Flink job ${jobId} failed and restarted ${restarts.count} time(s)`,
+            restartLines(restarts).join('\n'),
             'job-restarting',
           );
         }
