@@ -16,6 +16,8 @@ import { ensureTopic, topicReport } from '../../kafka/topics';
 import { sleep } from '../../util/http';
 import { DEFAULT_TIMING, GatewayClient, type FlinkJob } from './client';
 import { restartLines } from './restarts';
+import { gatewayHealth } from './health';
+import type { PipelineHealth } from '../health';
 import { keepSqlStatement, keptStatements, readJobSql, resolveKeptSecrets } from './job-sql';
 import { planUpgrade, stateOfUpgrade } from './plan';
 import { droppedParts, refusal } from '../upgrade/state';
@@ -296,6 +298,17 @@ export class GatewayDeployer implements Deployer, JobRunner {
   }
 
   async status(spec: Spec): Promise<JobState | undefined> {
+    const found = await this.pipelineJob(spec);
+    return found && { jobId: found.job.jid, name: found.job.name, state: found.job.state, details: found.details };
+  }
+
+  async health(spec: Spec): Promise<PipelineHealth | undefined> {
+    const found = await this.pipelineJob(spec);
+    return found && gatewayHealth(this.client, this.target, spec, found.job, found.details);
+  }
+
+  /** The pipeline's running job, else its newest; with the lines worth showing about it. */
+  private async pipelineJob(spec: Spec): Promise<{ job: FlinkJob; details: string[] } | undefined> {
     await this.reachable();
     const jobs = await this.jobsNamed(spec.name);
     const job = jobs.find((j) => ACTIVE.has(j.state)) ?? jobs[0];
@@ -311,7 +324,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
             .slice(0, 5),
         );
     }
-    return { jobId: job.jid, name: job.name, state: job.state, details };
+    return { job, details };
   }
 
   async stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[]; savepoint?: string }> {

@@ -37,6 +37,8 @@ import {
   type SystemResourceItem,
 } from './api';
 import { explain } from './errors';
+import { oceanusHealth } from './health';
+import type { PipelineHealth } from '../health';
 import { builtinConnectors, findParams, systemResourcesParams, toJobState, USED_CONNECTORS, usesBuiltins, type OceanusJobs } from './jobs';
 import { rollBack } from './rollback';
 import { oceanusSession, type OceanusSession } from './session';
@@ -90,6 +92,14 @@ export class OceanusDeployer implements Deployer {
       const jobs = this.jobsOrFail();
       const job = await jobs.find(spec.name);
       return job && toJobState(job, await jobs.versionCount(job.JobId));
+    });
+  }
+
+  health(spec: Spec): Promise<PipelineHealth | undefined> {
+    return this.guarded(spec, async () => {
+      const jobs = this.jobsOrFail();
+      const job = await jobs.find(spec.name);
+      return job && oceanusHealth(this.target, spec, job, toJobState(job, await jobs.versionCount(job.JobId)), Date.now());
     });
   }
 
