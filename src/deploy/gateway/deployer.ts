@@ -234,7 +234,10 @@ export class GatewayDeployer implements Deployer, JobRunner {
         if (restarts.count > 0) {
           throw new RuntimeFailure(
             `Flink job ${jobId} failed and restarted ${restarts.count} time(s)`,
-            restartLines(restarts).join('\n'),
+            // The last failure's root cause first, as for a job that fails outright; then each restart.
+            [`root cause: ${restarts.listed[restarts.listed.length - 1]?.rootCause ?? 'not recorded'}`, ...restartLines(restarts)].join(
+              '\n',
+            ),
             'job-restarting',
           );
         }
