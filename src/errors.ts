@@ -79,3 +79,15 @@ export class RuntimeFailure extends UvpvError {
     super(message);
   }
 }
+
+/** The user stopped a command (Ctrl-C, SIGTERM) and it undid what it had started. Exit 130 (SIGINT) or 143 (SIGTERM), as shells do. */
+export class Interrupted extends UvpvError {
+  readonly exitCode: number;
+  constructor(
+    message: string,
+    readonly signal: 'SIGINT' | 'SIGTERM' = 'SIGINT',
+  ) {
+    super(message);
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}

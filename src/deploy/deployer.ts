@@ -6,6 +6,7 @@ import type { Progress } from '../io/progress';
 import type { CompiledJob } from '../compile';
 import type { Spec, Target } from '../pipeline/types';
 import type { UpgradePlan } from './upgrade/upgrade-plan';
+import type { PipelineHealth } from './health';
 
 export interface DeployRequest {
   spec: Spec;
@@ -58,6 +59,8 @@ export interface Deployer {
   plan?(req: DeployRequest): Promise<UpgradePlan>;
   /** The job of this pipeline (by name), or undefined when there is none. */
   status(spec: Spec): Promise<JobState | undefined>;
+  /** The job's health for `uvpv status` (what the target can tell; the rest marked not available), or undefined when there is no job. */
+  health(spec: Spec): Promise<PipelineHealth | undefined>;
   stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[]; savepoint?: string }>;
 }
 

@@ -20,7 +20,12 @@ export interface StackPorts {
   gateway: number;
   /** The port of a Redis the stack starts itself, when none answers on 6379. */
   ownRedis: number;
+  /** The first of PROMETHEUS_PORTS ports where Flink's processes serve their metrics to Prometheus. */
+  prometheus: number;
 }
+
+/** How many ports from `prometheus` on Flink's Prometheus reporters may take: each Flink process takes the first free one. */
+export const PROMETHEUS_PORTS = 8;
 
 /** Each port of the local stack: the variable that moves it, and its default. */
 export const PORT_VARIABLES: Readonly<Record<keyof StackPorts, readonly [string, number]>> = {
@@ -31,6 +36,7 @@ export const PORT_VARIABLES: Readonly<Record<keyof StackPorts, readonly [string,
   flinkRest: ['UVPV_FLINK_REST_PORT', 8081],
   gateway: ['UVPV_GATEWAY_PORT', 8083],
   ownRedis: ['UVPV_REDIS_PORT', 6390],
+  prometheus: ['UVPV_PROMETHEUS_PORT', 9249],
 };
 
 export const STACK_REDIS_CHOICES = ['auto', 'own'] as const;

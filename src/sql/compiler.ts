@@ -35,6 +35,14 @@ export type DialectName = 'flink' | 'oceanus';
 export type RedisConnectorName = 'jeff-zou' | 'uvpv';
 
 /** What the dialect's connector can do; ConnectorTraits are those the plan itself depends on. */
+/** A step of exactly one of these units floors with FLOOR(... TO unit) alone. */
+const ONE_UNIT_FLOORS: readonly (readonly [string, number])[] = [
+  ['SECOND', 1000],
+  ['MINUTE', 60_000],
+  ['HOUR', 3_600_000],
+  ['DAY', 86_400_000],
+];
+
 export interface Capabilities extends ConnectorTraits {
   /** The Redis commands the connector's sink can run. */
   readonly commands: ReadonlySet<RedisCommand>;
@@ -681,9 +689,11 @@ export abstract class SqlCompiler {
   protected watermarkExpr(rt: string, delay: Duration, floorTo: Duration | undefined): string {
     const exact = `${rt} - ${this.interval(delay)}`;
     if (!floorTo) return exact;
+    const next = `${exact} + INTERVAL '0.001' SECOND`;
+    const oneUnit = ONE_UNIT_FLOORS.find(([, millis]) => millis === floorTo.millis);
+    if (oneUnit) return `FLOOR(${next} TO ${oneUnit[0]}) - INTERVAL '0.001' SECOND`;
     const unit = floorTo.millis % 60_000 === 0 ? 'MINUTE' : 'SECOND';
     const steps = floorTo.millis / (unit === 'MINUTE' ? 60_000 : 1000);
-    const next = `${exact} + INTERVAL '0.001' SECOND`;
     const floored = `FLOOR(${next} TO ${unit})`;
     const since = `TIMESTAMPDIFF(${unit}, TIMESTAMP '1970-01-01 00:00:00', ${floored})`;
     return `TIMESTAMPADD(${unit}, -MOD(MOD(${since}, ${steps}) + ${steps}, ${steps}), ${floored}) - INTERVAL '0.001' SECOND`;

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Progress } from '../io/progress';
+import { PROMETHEUS_PORTS } from '../io/settings';
 import { RuntimeFailure } from '../errors';
 import { components, launches, type Component, type ComponentName, type Launch } from './components';
 import {
@@ -303,6 +304,7 @@ export class LocalStack {
       blobPort: this.layout.ports.blob,
       flinkRestPort: this.layout.ports.flinkRest,
       gatewayPort: this.layout.ports.gateway,
+      prometheusPorts: `${this.layout.ports.prometheus}-${this.layout.ports.prometheus + PROMETHEUS_PORTS - 1}`,
     };
     const templates = join(this.layout.projectRoot, 'templates', 'stack');
     for (const file of [

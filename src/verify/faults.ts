@@ -8,7 +8,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { GatewayClient } from '../deploy/gateway/client';
-import { RuntimeFailure, UsageError } from '../errors';
+import { Interrupted, RuntimeFailure, UsageError } from '../errors';
 import type { Progress } from '../io/progress';
 import { sendValues } from '../kafka/client';
 import { sleep } from '../util/http';
@@ -73,6 +73,8 @@ export interface FaultContext {
   partitions: number;
   progress: Progress;
   proxy?: RedisProxy;
+  /** Aborted when verify is interrupted: no more events are sent, and no fault is injected. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function feedWithFault(ctx: FaultContext, jobId: string, messages: 
   // Set once `at` of the events are in and checkpointed: the fault follows the next batch.
   let armed = false;
   for (let sent = 0; sent < messages.length;) {
+    stopIfAborted(ctx.signal);
     const next = Math.min(armed || report ? messages.length : faultAfter, sent + size);
     await sendValues(ctx.kafka, ctx.topic, messages.slice(sent, next), undefined, 5000, ctx.partitions, sent);
     sent = next;
@@ -102,7 +105,7 @@ export async function feedWithFault(ctx: FaultContext, jobId: string, messages: 
       report = { kind: plan.kind, after: sent, total: messages.length, detail: injected.detail, at };
     } else if (!report && sent >= faultAfter) {
       // A checkpoint after the job has read what was sent, so there is state to restore.
-      await waitForCheckpoint(ctx.client, jobId);
+      await waitForCheckpoint(ctx.client, jobId, ctx.signal);
       armed = true;
     } else {
       await sleep(200);
@@ -114,12 +117,11 @@ export async function feedWithFault(ctx: FaultContext, jobId: string, messages: 
   return report;
 }
 
-/** What the fault run reports once the job has finished: its restarts, and how long it took to run again. */
-export async function outcome(client: GatewayClient, jobId: string, fed: FedReport): Promise<FaultReport> {
-  const n = await client.restarts(jobId);
+/** What the fault run reports once the job has finished: its restarts (read once, by verify), and how long it took to run again. */
+export async function outcome(client: GatewayClient, jobId: string, fed: FedReport, restarts: number): Promise<FaultReport> {
   const job = await client.rest<{ timestamps?: Record<string, number> }>(`/jobs/${jobId}`);
   const back = job.timestamps?.RUNNING;
-  return { ...fed, restarts: n, recoveredSeconds: n > 0 && back && back > fed.at ? (back - fed.at) / 1000 : undefined };
+  return { ...fed, restarts, recoveredSeconds: restarts > 0 && back && back > fed.at ? (back - fed.at) / 1000 : undefined };
 }
 
 async function inject(ctx: FaultContext, kind: FaultKind): Promise<{ detail: string; restored: Promise<void> }> {
@@ -162,14 +164,19 @@ async function killAndRestart(
 }
 
 /** Waits until the job has completed a checkpoint (at most a minute). */
-async function waitForCheckpoint(client: GatewayClient, jobId: string): Promise<void> {
+async function waitForCheckpoint(client: GatewayClient, jobId: string, signal?: AbortSignal): Promise<void> {
   const before = await completedCheckpoints(client, jobId);
   const deadline = Date.now() + 60_000;
   while ((await completedCheckpoints(client, jobId)) <= before) {
+    stopIfAborted(signal);
     if (Date.now() > deadline)
       throw new RuntimeFailure(`job ${jobId} completed no checkpoint in 60 s; a fault run needs one to restore from`);
     await sleep(100);
   }
+}
+
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new Interrupted('the fault run was interrupted');
 }
 
 async function completedCheckpoints(client: GatewayClient, jobId: string): Promise<number> {

@@ -13,7 +13,8 @@ import { compileSpec } from '../compile';
 import { GatewayClient, DEFAULT_TIMING } from '../deploy/gateway/client';
 import type { JobRunner } from '../deploy/deployer';
 import { GatewayDeployer } from '../deploy/gateway/deployer';
-import { RuntimeFailure, UsageError } from '../errors';
+import type { Restarts } from '../deploy/gateway/restarts';
+import { Interrupted, RuntimeFailure, UsageError } from '../errors';
 import { createTopic, deleteTopic, kafka, partitionCounts, sendValues, splitLines } from '../kafka/client';
 import type { Expectation } from '../model/expectation';
 import { referenceModel } from '../model/reference';
@@ -26,6 +27,7 @@ import { expectationYaml, readExpectation } from './expect-file';
 import { FAULT_CHECKPOINT, faultLine, feedWithFault, outcome, type FaultPlan, type FaultReport } from './faults';
 import { RedisProxy } from './redis-proxy';
 import { junitXml } from './junit';
+import { restartVerdict } from './restarts';
 import { claimDatabase, CLAIM_KEY } from './namespace';
 import { snapshot } from './snapshot';
 import { nothingToCompare, unmatchedEvents, verdict, type Verdict } from './verdict';
@@ -44,6 +46,10 @@ export interface VerifyOptions {
   parallelism?: number;
   /** An empty result (no key expected, none written) passes instead of failing as "nothing to compare". */
   allowEmpty?: boolean;
+  /** Fail the run when Flink restarted the job at all (by default the results decide, and restarts are reported). */
+  failOnRestart?: boolean;
+  /** Aborted on Ctrl-C or SIGTERM (its reason is the signal's name): the job is cancelled and the run's topic and database cleaned up. */
+  signal?: AbortSignal;
 }
 
 export interface VerifyOutcome {
@@ -51,6 +57,10 @@ export interface VerifyOutcome {
   results: KeyResult[];
   timings: Record<string, number>;
   fault?: FaultReport;
+  /** The job's restarts, read once it had ended. */
+  restarts?: Restarts;
+  /** The Flink job verify ran. */
+  jobId?: string;
 }
 
 export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome> {
@@ -112,9 +122,27 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
   const topic = `uvpv-verify-${spec.name}-${runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-verify' });
   const ns = await claimDatabase(redisAt.host, redisAt.port, runId);
+  const target = stack.target;
+  const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
   let results: KeyResult[] = [];
   let failure: RuntimeFailure | undefined;
   let faultReport: FaultReport | undefined;
+  let restarts: Restarts | undefined;
+  // The job this run started, until it has ended: whatever ends the run, it does not outlive it (unless --keep).
+  let jobId: string | undefined;
+  let ended = false;
+  const interrupted = () => {
+    const signal = opts.signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+    return new Interrupted(`verify was interrupted (${signal === 'SIGINT' ? 'Ctrl-C' : signal})`, signal);
+  };
+  const checkSignal = () => {
+    if (opts.signal?.aborted) throw interrupted();
+  };
+  // Cancelling at once ends the wait on the job (it turns CANCELED); the run then cleans up as after any failure.
+  const onAbort = () => {
+    if (jobId && !ended && !opts.keep) client.cancel(jobId).catch(() => undefined);
+  };
+  opts.signal?.addEventListener('abort', onAbort);
   // As many partitions as the job's parallelism, so every source task reads.
   const partitions = spec.job.parallelism;
   // A Redis outage cuts the job off through a proxy: the Redis server itself is never stopped.
@@ -127,8 +155,8 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       await sendValues(k, topic, messages, undefined, 5000, partitions);
       end();
     });
+    checkSignal();
     const redisPort = proxy ? await proxy.start() : redisAt.port;
-    const target = stack.target;
     const { statements } = compileSpec(
       loaded,
       'flink',
@@ -144,21 +172,30 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       },
       { redisConnector: target.redisConnector },
     );
-    const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
     // The job is submitted and waited on through the gateway deployer; the client reads Flink's REST API for the faults.
     const runner: JobRunner = new GatewayDeployer(target, client, { env: io.env, progress: p });
-    const jobId = await timed('submit', () => runner.submitJob(spec, jobStatements(statements, 'reveal')));
+    jobId = await timed('submit', () => runner.submitJob(spec, jobStatements(statements, 'reveal')));
+    const job = jobId;
+    // A signal during the submission: the job exists now, so cancel it.
+    if (opts.signal?.aborted) onAbort();
+    checkSignal();
     const plan = opts.fault;
     const fed =
       plan &&
-      (await timed('feed', () => feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy }, jobId, messages, plan)));
+      (await timed('feed', () =>
+        feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy, signal: opts.signal }, job, messages, plan),
+      ));
+    checkSignal();
     await timed('run', async () => {
-      const end = p.step(`running job ${jobId} to the end of its input`);
+      const end = p.step(`running job ${job} to the end of its input`);
+      // A restart is no failure while waiting: whether it fails the run is decided once the job has ended, from its history.
       // A fault run restarts on purpose, and may take a while to recover.
-      await runner.waitUntilFinished(jobId, { timeoutMs: plan ? 300_000 : undefined, tolerateRestarts: Boolean(plan) });
+      await runner.waitUntilFinished(job, { timeoutMs: plan ? 300_000 : undefined, tolerateRestarts: true });
+      ended = true;
       end('FINISHED');
     });
-    if (fed) faultReport = await outcome(client, jobId, fed);
+    restarts = await client.restartHistory(job, 'FINISHED');
+    if (fed) faultReport = await outcome(client, job, fed, restarts.count);
     const actual = await timed('compare', async () => {
       const got = await snapshot(ns.redis, new Set([CLAIM_KEY]));
       results = compare(expectation, got);
@@ -176,27 +213,68 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       io.stderr(`wrote ${opts.writeExpect} from what Redis holds: review it before using it as an expectation\n`);
     }
   } catch (e) {
-    if (!(e instanceof RuntimeFailure)) throw e;
-    failure = e;
+    // A failure caused by the signal (the cancelled job, a closed connection) is the interruption.
+    if (opts.signal?.aborted) failure = undefined;
+    else if (!(e instanceof RuntimeFailure)) throw e;
+    else failure = e;
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (jobId && !ended) {
+      if (opts.keep) io.stderr(`kept job ${jobId} as it is (--keep): stop it with the Flink UI or REST API\n`);
+      else await cancelJob(client, jobId, p);
+    }
     if (opts.keep) io.stderr(`kept topic ${topic} and Redis database ${ns.database} on ${redisAt.host}:${redisAt.port} (--keep)\n`);
     else await deleteTopic(k, topic).catch(() => undefined);
     await ns.release(opts.keep);
     await proxy?.stop();
   }
+  // Every run that started a job reports its restarts, however it ended.
+  if (jobId && !restarts) restarts = await client.restartHistory(jobId).catch(() => undefined);
+  const restartCheck = restarts && restartVerdict(restarts, Boolean(opts.failOnRestart));
 
   const total = Object.values(t).reduce((a, b) => a + b, 0);
-  const decided = verdict(results, { allowEmpty: Boolean(opts.allowEmpty), exact: expectation.exact });
+  const decided = verdict(results, {
+    allowEmpty: Boolean(opts.allowEmpty),
+    exact: expectation.exact,
+    restartedWhenForbidden: restartCheck?.fails ? restarts?.count : undefined,
+  });
   const empty = !failure && results.length === 0 && !decided.ok ? nothingToCompare(expectation.exact) : undefined;
   if (opts.junit)
     writeFileSync(
       resolve(io.cwd, opts.junit),
-      junitXml(`uvpv verify ${spec.name}`, results, total, failure ? `${failure.message}\n${failure.detail ?? ''}` : empty),
+      junitXml(`uvpv verify ${spec.name}`, results, total, {
+        error: opts.signal?.aborted ? interrupted().message : failure ? `${failure.message}\n${failure.detail ?? ''}` : empty,
+        properties: [...(jobId ? ([['job', jobId]] as [string, string][]) : []), ...(restartCheck?.properties ?? [])],
+        failures: restartCheck?.failure ? [restartCheck.failure] : [],
+      }),
     );
-  if (failure) throw failure;
+  if (opts.signal?.aborted || failure) {
+    for (const line of restartCheck?.lines ?? []) io.stdout(`${line}\n`);
+    throw failure ?? interrupted();
+  }
   if (faultReport) io.stdout(`${faultLine(faultReport)}\n`);
+  for (const line of restartCheck?.lines ?? []) io.stdout(`${line}\n`);
   report(io, results, decided, t);
-  return { ok: decided.ok, results, timings: t, fault: faultReport };
+  return { ok: decided.ok, results, timings: t, fault: faultReport, restarts, jobId };
+}
+
+/** Cancels a job verify started and waits (briefly) until Flink has cancelled it. */
+async function cancelJob(client: GatewayClient, jobId: string, p: ReturnType<typeof progress>): Promise<void> {
+  const end = p.step(`cancelling job ${jobId}`);
+  try {
+    await client.cancel(jobId);
+    // A restarting job passes through RESTARTING on its way to CANCELED.
+    end(await client.waitForJob(jobId, ['CANCELED', 'FINISHED', 'FAILED'], 30_000, true));
+  } catch (e) {
+    // A job that had already ended cannot be cancelled: then there is nothing left to do.
+    const state = await client.job(jobId).then(
+      (j) => j.state,
+      () => 'unknown',
+    );
+    end(state);
+    if (!['CANCELED', 'FINISHED', 'FAILED'].includes(state))
+      p.info(`warning: job ${jobId} is ${state} after cancelling it (${(e as Error).message}): stop it with the Flink UI or REST API`);
+  }
 }
 
 function report(io: Io, results: KeyResult[], decided: Verdict, t: Record<string, number>): void {

@@ -22,14 +22,24 @@ export function nothingToCompare(exact: boolean): string {
   return `nothing to compare: ${why}; check that the events match the spec's filters, or pass --allow-empty if an empty result is expected`;
 }
 
-export function verdict(results: readonly KeyResult[], opts: { allowEmpty: boolean; exact: boolean }): Verdict {
+/**
+ * `restartedWhenForbidden`: how many times the job restarted, when `--fail-on-restart` makes any
+ * restart a failure (undefined when it did not restart, or restarts are only reported).
+ */
+export function verdict(
+  results: readonly KeyResult[],
+  opts: { allowEmpty: boolean; exact: boolean; restartedWhenForbidden?: number },
+): Verdict {
+  const n = opts.restartedWhenForbidden;
+  const restarted = n ? `, but the job restarted ${n} time${n === 1 ? '' : 's'} (--fail-on-restart)` : '';
   if (results.length === 0) {
     return opts.allowEmpty
-      ? { ok: true, summary: 'PASS: no key expected and none compared (--allow-empty)' }
-      : { ok: false, summary: `FAIL: ${nothingToCompare(opts.exact)}` };
+      ? { ok: !n, summary: `${n ? 'FAIL' : 'PASS'}: no key expected and none compared (--allow-empty)${restarted}` }
+      : { ok: false, summary: `FAIL: ${nothingToCompare(opts.exact)}${restarted}` };
   }
   const bad = results.filter((r) => !r.ok).length;
-  return { ok: bad === 0, summary: `${bad ? 'FAIL' : 'PASS'}: ${results.length - bad} of ${results.length} keys match` };
+  const ok = bad === 0 && !n;
+  return { ok, summary: `${ok ? 'PASS' : 'FAIL'}: ${results.length - bad} of ${results.length} keys match${restarted}` };
 }
 
 /**

@@ -264,6 +264,12 @@ describe('bounded jobs (verify and the bench, through JobRunner)', () => {
     await expect(deployer.waitUntilFinished(id)).resolves.toBeUndefined();
   });
 
+  test('a restart is no failure while waiting when tolerated (verify decides on restarts once the job has ended)', async () => {
+    const states = ['RUNNING', 'RESTARTING', 'RESTARTING', 'RUNNING', 'FINISHED'];
+    happyGateway(() => (states.length > 1 ? (states.shift() as string) : states[0]));
+    await expect(deployer.waitUntilFinished(JOB, { tolerateRestarts: true })).resolves.toBeUndefined();
+  });
+
   test('waitUntilFinished ends with the root cause when the job fails', async () => {
     happyGateway(() => 'FAILED');
     fake.route('GET', new RegExp(`^/jobs/${JOB}/exceptions`), () => ({ body: { 'root-exception': 'java.lang.RuntimeException: boom' } }));

@@ -19,6 +19,7 @@ test('unset or empty settings are their defaults', () => {
       flinkRest: 8081,
       gateway: 8083,
       ownRedis: 6390,
+      prometheus: 9249,
     });
     expect(s.localTargetUrls()).toEqual({ gateway: 'http://127.0.0.1:8083', flinkRest: 'http://127.0.0.1:8081' });
     expect(s.pollMs(100)).toBe(100);

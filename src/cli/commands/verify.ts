@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import type { Io } from '../../io/io';
 import { wholeNumberFlag } from '../flags';
 
-/** `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--target local] [--parallelism N] [--junit FILE] [--keep] [--allow-empty]`. */
+/**
+ * `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--target local] [--parallelism N] [--junit FILE] [--keep]
+ * [--allow-empty] [--fail-on-restart]`. Ctrl-C or SIGTERM cancels the job the run started and cleans up; a second one quits at once.
+ */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('verify')
@@ -12,7 +15,8 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('-x, --expect <file>', 'expected Redis contents (default: computed by the reference model)')
     .option('-t, --target <name>', 'where to run (only the local stack)', 'local')
     .option('--junit <file>', 'also write the result as JUnit XML')
-    .option('--keep', "keep the run's Kafka topic and Redis database for inspection")
+    .option('--keep', "keep the run's Kafka topic and Redis database for inspection, and its job if it has not ended")
+    .option('--fail-on-restart', 'fail when Flink restarted the job at all (by default the results decide, and restarts are reported)')
     .option('--write-expect <file>', 'record what Redis holds after the run as an expectation file, for review')
     .option(
       '--fault <kind>',
@@ -38,13 +42,39 @@ export function register(program: Command, io: Io, done: (code: number) => void)
           at?: string;
           parallelism?: string;
           allowEmpty?: boolean;
+          failOnRestart?: boolean;
         },
       ) => {
         const parallelism = opts.parallelism === undefined ? undefined : wholeNumberFlag(opts.parallelism, '--parallelism', 1);
         const { verify } = await import('../../verify/run-verify');
         const { parseFault } = await import('../../verify/faults');
-        const outcome = await verify({ ...opts, spec, keep: Boolean(opts.keep), fault: parseFault(opts.fault, opts.at), parallelism }, io);
-        done(outcome.ok ? 0 : 1);
+        const fault = parseFault(opts.fault, opts.at);
+        const stop = new AbortController();
+        const onSignal = (signal: NodeJS.Signals) => {
+          if (stop.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+          io.stderr(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: cancelling the job and cleaning up (again to quit at once)\n`);
+          stop.abort(signal);
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        try {
+          const outcome = await verify(
+            {
+              ...opts,
+              spec,
+              keep: Boolean(opts.keep),
+              failOnRestart: Boolean(opts.failOnRestart),
+              fault,
+              parallelism,
+              signal: stop.signal,
+            },
+            io,
+          );
+          done(outcome.ok ? 0 : 1);
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
       },
     );
 }

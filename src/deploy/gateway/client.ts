@@ -4,6 +4,7 @@
  */
 import { RuntimeFailure } from '../../errors';
 import { HttpError, requestJson, sleep } from '../../util/http';
+import { deepestCause, restartsOf, type ExceptionEntry, type Restarts } from './restarts';
 
 export interface GatewayEndpoints {
   gateway: string;
@@ -123,13 +124,15 @@ export class GatewayClient {
     return r?.['root-exception'] ?? r?.exceptionHistory?.entries?.[0]?.stacktrace;
   }
 
-  /** How many times Flink restarted the job: the failures in its exception history, or its numRestarts metric. */
-  async restarts(jobId: string): Promise<number> {
-    const history = await this.rest<{ exceptionHistory?: { entries?: unknown[] } }>(`/jobs/${jobId}/exceptions?maxExceptions=100`).catch(
-      () => undefined,
-    );
+  /** How many times Flink restarted the job, and why (see restarts.ts); the same answer every time it is asked. */
+  async restartHistory(jobId: string, state?: string): Promise<Restarts> {
+    const history = await this.rest<{ exceptionHistory?: { entries?: ExceptionEntry[] } }>(
+      `/jobs/${jobId}/exceptions?maxExceptions=100`,
+    ).catch(() => undefined);
     const metric = await this.rest<{ id: string; value: string }[]>(`/jobs/${jobId}/metrics?get=numRestarts`).catch(() => []);
-    return Math.max(history?.exceptionHistory?.entries?.length ?? 0, Number(metric.find((m) => m.id === 'numRestarts')?.value ?? 0));
+    const value = metric.find((m) => m.id === 'numRestarts')?.value;
+    const jobState = state ?? (await this.job(jobId).catch(() => undefined))?.state ?? 'RUNNING';
+    return restartsOf(jobState, history?.exceptionHistory?.entries, value === undefined ? undefined : Number(value));
   }
 
   async cancel(jobId: string): Promise<void> {
@@ -209,14 +212,6 @@ function flinkMessage(body: unknown): string {
 function flinkDetail(body: unknown): string | undefined {
   const errors = (body as { errors?: unknown[] } | undefined)?.errors;
   return Array.isArray(errors) && errors.length > 1 ? rootCauseSummary(errors.map(String).join('\n')) : undefined;
-}
-
-/** The last "Caused by:" line of a Java stack trace: the reason a person can act on. */
-function deepestCause(trace: string): string | undefined {
-  const causes = [...trace.matchAll(/^Caused by: (.+)$/gm)].map((m) => m[1].trim());
-  if (causes.length) return causes[causes.length - 1];
-  const first = trace.split('\n').find((l) => /Exception|Error/.test(l) && !/^\s+at /.test(l));
-  return first?.trim();
 }
 
 /** The root cause first, then the chain of causes, without the `at ...` frames. */

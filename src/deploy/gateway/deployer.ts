@@ -15,7 +15,10 @@ import type { Deployer, DeployerContext, DeployRequest, DeployResult, JobRunner,
 import { kafka } from '../../kafka/client';
 import { ensureTopic, topicReport } from '../../kafka/topics';
 import { sleep } from '../../util/http';
-import { DEFAULT_TIMING, GatewayClient, rootCauseSummary, type FlinkJob } from './client';
+import { DEFAULT_TIMING, GatewayClient, type FlinkJob } from './client';
+import { restartLines } from './restarts';
+import { gatewayHealth } from './health';
+import type { PipelineHealth } from '../health';
 import { keepSqlStatement, keptStatements, readJobSql, resolveKeptSecrets } from './job-sql';
 import { planUpgrade, stateOfUpgrade } from './plan';
 import { droppedParts, refusal } from '../upgrade/state';
@@ -249,12 +252,14 @@ export class GatewayDeployer implements Deployer, JobRunner {
       const until = Date.now() + settleMs;
       while (Date.now() < until) {
         if ((await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED'])) === 'FINISHED') return done('FINISHED');
-        const restarts = await this.client.restarts(jobId);
-        if (restarts > 0) {
-          const cause = await this.client.rootCause(jobId);
+        const restarts = await this.client.restartHistory(jobId, 'RUNNING');
+        if (restarts.count > 0) {
           throw new RuntimeFailure(
-            `Flink job ${jobId} failed and restarted ${restarts} time(s)`,
-            cause && rootCauseSummary(cause),
+            `Flink job ${jobId} failed and restarted ${restarts.count} time(s)`,
+            // The last failure's root cause first, as for a job that fails outright; then each restart.
+            [`root cause: ${restarts.listed[restarts.listed.length - 1]?.rootCause ?? 'not recorded'}`, ...restartLines(restarts)].join(
+              '\n',
+            ),
             'job-restarting',
           );
         }
@@ -318,6 +323,17 @@ export class GatewayDeployer implements Deployer, JobRunner {
   }
 
   async status(spec: Spec): Promise<JobState | undefined> {
+    const found = await this.pipelineJob(spec);
+    return found && { jobId: found.job.jid, name: found.job.name, state: found.job.state, details: found.details };
+  }
+
+  async health(spec: Spec): Promise<PipelineHealth | undefined> {
+    const found = await this.pipelineJob(spec);
+    return found && gatewayHealth(this.client, this.target, spec, found.job, found.details);
+  }
+
+  /** The pipeline's running job, else its newest; with the lines worth showing about it. */
+  private async pipelineJob(spec: Spec): Promise<{ job: FlinkJob; details: string[] } | undefined> {
     await this.reachable();
     const jobs = await this.jobsNamed(spec.name);
     const job = jobs.find((j) => ACTIVE.has(j.state)) ?? jobs[0];
@@ -333,7 +349,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
             .slice(0, 5),
         );
     }
-    return { jobId: job.jid, name: job.name, state: job.state, details };
+    return { job, details };
   }
 
   async stop(spec: Spec, opts: StopOptions): Promise<{ lines: string[]; savepoint?: string }> {

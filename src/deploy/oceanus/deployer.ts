@@ -56,6 +56,8 @@ import {
   type OceanusJobs,
   type StartFrom,
 } from './jobs';
+import { oceanusHealth } from './health';
+import type { PipelineHealth } from '../health';
 import { rollBack } from './rollback';
 import { stateDropped, unchangedLine } from '../semantics';
 import { oceanusSession, type OceanusSession } from './session';
@@ -109,6 +111,14 @@ export class OceanusDeployer implements Deployer {
       const jobs = this.jobsOrFail();
       const job = await jobs.find(spec.name);
       return job && toJobState(job, await jobs.versionCount(job.JobId));
+    });
+  }
+
+  health(spec: Spec): Promise<PipelineHealth | undefined> {
+    return this.guarded(spec, async () => {
+      const jobs = this.jobsOrFail();
+      const job = await jobs.find(spec.name);
+      return job && oceanusHealth(this.target, spec, job, toJobState(job, await jobs.versionCount(job.JobId)), Date.now());
     });
   }
 
