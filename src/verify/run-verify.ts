@@ -129,7 +129,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     });
     const redisPort = proxy ? await proxy.start() : redisAt.port;
     const target = stack.target;
-    const { statements } = compileSpec(
+    const compiled = compileSpec(
       loaded,
       'flink',
       {
@@ -147,7 +147,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
     // The job is submitted and waited on through the gateway deployer; the client reads Flink's REST API for the faults.
     const runner: JobRunner = new GatewayDeployer(target, client, { env: io.env, progress: p });
-    const jobId = await timed('submit', () => runner.submitJob(spec, jobStatements(statements, 'reveal')));
+    const jobId = await timed('submit', () => runner.submitJob(spec, jobStatements(compiled, 'reveal')));
     const plan = opts.fault;
     const fed =
       plan &&

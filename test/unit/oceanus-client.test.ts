@@ -186,6 +186,30 @@ describe('the fake checks requests like the real service', () => {
     );
     expect(entry.code).toBe('InvalidParameterValue.JobTypeCombineWithEntrypointClass');
   });
+
+  test.each([
+    ['LogCollect as a string', { LogCollect: 'true' }, 'boolean'],
+    ['LogCollect as a number', { LogCollect: 1 }, 'boolean'],
+    ['ClsLogsetId as a number', { LogCollect: true, ClsLogsetId: 12345 }, 'string'],
+    ['ClsTopicId as a boolean', { LogCollect: true, ClsTopicId: true }, 'string'],
+    ['COSBucket as a number', { COSBucket: 1250000000 }, 'string'],
+    ['LogCollectType as a string', { LogCollect: true, LogCollectType: '2' }, 'Integer'],
+  ])(
+    'CreateJobConfig with %s is refused with InvalidParameter naming the field and its type; nothing is kept',
+    async (_what, fields, type) => {
+      const c = client();
+      const { JobId } = await c.call<{ JobId: string }>('CreateJob', { Name: 'logs', JobType: 1, ClusterType: 2, ClusterId: CLUSTER });
+      const base = { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;', 60), ...SIZES };
+      const e = await apiError(c.call('CreateJobConfig', { ...base, ...fields }));
+      expect(e.code).toBe('InvalidParameter');
+      expect(e.apiMessage).toBe(`The parameter \`${Object.keys(fields).at(-1)}\` must be of type ${type}.`);
+      expect(fake.state.jobs[0].configs).toHaveLength(0);
+      // The same fields with the SDK models' types are taken.
+      const right = { LogCollect: true, LogCollectType: 2, ClsLogsetId: 'cd9adbb5', ClsTopicId: 'cec4c2f1', COSBucket: 'b-1250000000' };
+      const fixed = Object.fromEntries(Object.keys(fields).map((k) => [k, right[k as keyof typeof right]]));
+      expect(await c.call('CreateJobConfig', { ...base, ClsLogsetId: 'cd9adbb5', ...fixed })).toMatchObject({ Version: 1 });
+    },
+  );
 });
 
 describe('client', () => {

@@ -14,13 +14,13 @@ import {
   SECRET_ID,
   SECRET_KEY,
   SPEC,
+  specWith,
+  uploaded,
   startFake,
   uvpv,
   watchSecret,
 } from '../fake-oceanus/harness';
 import type { FakeOceanus } from '../fake-oceanus/server';
-import { memoryIo } from '../../src/io/io';
-import { run } from '../../src/cli/run';
 import { matched } from '../support/checks';
 
 const DEPLOY = ['deploy', SPEC, '--target', 'oceanus'];
@@ -32,23 +32,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.close();
 });
-
-/** What `uvpv generate --dialect oceanus` prints for the same environment (revealed: not through the secret guard). */
-async function generated(env: NodeJS.ProcessEnv, reveal = false): Promise<string> {
-  const io = memoryIo(env, ROOT);
-  expect(await run(['generate', SPEC, '--dialect', 'oceanus', ...(reveal ? ['--reveal-secrets'] : [])], io)).toBe(0);
-  return io.out;
-}
-
-/** The generated script as Oceanus gets it: the same statements, without the comment lines. */
-async function uploaded(env: NodeJS.ProcessEnv, reveal = false): Promise<string> {
-  const text = await generated(env, reveal);
-  const lines = text.split('\n').filter((l) => !/^\s*--/.test(l));
-  return `${lines
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()}\n`;
-}
 
 describe('deploy', () => {
   test('the first deploy creates exactly one SQL job, uploads the Oceanus SQL, runs it and reports it RUNNING', async () => {
@@ -708,21 +691,6 @@ describe('the SQL Oceanus gets has no comments', () => {
     expect(sql).not.toMatch(/^\s*--/m);
   });
 });
-
-/** The reference spec with more keys in its oceanus target, or other text replaced; written to a temp folder. */
-function specWith(targetKeys: string, replace: [string, string][] = []): { file: string; dir: string } {
-  let text = readFileSync(join(ROOT, SPEC), 'utf8').replace(
-    '    endpoint: ${UVPV_OCEANUS_ENDPOINT:-https://oceanus.tencentcloudapi.com}\n',
-    `    endpoint: \${UVPV_OCEANUS_ENDPOINT:-https://oceanus.tencentcloudapi.com}\n${targetKeys}`,
-  );
-  for (const [from, to] of replace) {
-    expect(text).toContain(from);
-    text = text.replace(from, to);
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'uvpv-oceanus-target-'));
-  writeFileSync(join(dir, 'pipeline.yaml'), text);
-  return { file: join(dir, 'pipeline.yaml'), dir };
-}
 
 describe('what a configuration version carries', () => {
   test('JobManager and TaskManager sizes come from the target (CU × cuMem GB)', async () => {

@@ -61,7 +61,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
     let savepoint = req.fromSavepoint;
     const running = await this.activeJob(req.spec.name);
     const lines: string[] = [];
-    const kept = keptStatements(req.job.statements);
+    const kept = keptStatements(req.job);
     if (running) {
       const job = { what: `Flink job ${running.jid}`, state: running.state };
       if (!req.fromSavepoint && (await this.runsUnchanged(req, running))) {
@@ -82,7 +82,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
       }
     }
 
-    const jobId = await this.submit(req.spec, jobStatements(req.job.statements, 'reveal'), { savepoint, keep: kept });
+    const jobId = await this.submit(req.spec, jobStatements(req.job, 'reveal'), { savepoint, keep: kept });
     lines.push(`submitted ${req.spec.name} as Flink job ${jobId}${savepoint ? ` from savepoint ${savepoint}` : ''}`);
     const wait = this.ctx.progress.step(`waiting for job ${jobId} to run`);
     const state = await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED']);
@@ -95,7 +95,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
     await this.reachable();
     const step = this.ctx.progress.step('reading the running job and planning both jobs on Flink');
     const plan = await planUpgrade(this.client, await this.activeJob(req.spec.name), {
-      statements: jobStatements(req.job.statements, 'mask'),
+      statements: jobStatements(req.job, 'mask'),
       sinks: req.sinks ?? [],
     });
     step();
@@ -116,7 +116,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
       req.job.statements.flatMap((st) => secretsIn(st.parts)),
     );
     if ('missing' in resolved) return false;
-    const next = jobStatements(req.job.statements, 'reveal');
+    const next = jobStatements(req.job, 'reveal');
     return resolved.statements.length === next.length && resolved.statements.every((st, i) => st === next[i]);
   }
 
@@ -169,7 +169,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
     let jobId: string | undefined;
     let failure: { message: string; detail?: string };
     try {
-      jobId = await this.submit(req.spec, jobStatements(req.job.statements, 'reveal'), {
+      jobId = await this.submit(req.spec, jobStatements(req.job, 'reveal'), {
         savepoint,
         keep: kept,
         dropUnclaimedState: req.allowNonRestoredState,
@@ -396,7 +396,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
   /** The plan, then the script: its statements are the ones `deploy` runs, each under its comment. */
   private dryRun(req: DeployRequest): string[] {
     return [
-      `-- would open a session on ${this.target.gateway} and run these ${jobStatements(req.job.statements, 'placeholder').length} statements in order,`,
+      `-- would open a session on ${this.target.gateway} and run these ${jobStatements(req.job, 'placeholder').length} statements in order,`,
       `-- then wait for job '${req.spec.name}' to be RUNNING on ${this.target.flinkRest}` +
         (req.fromSavepoint ? `, starting from savepoint ${req.fromSavepoint}` : '') +
         (req.replace ? '; a running job of the same name would first be stopped with a savepoint' : ''),

@@ -186,7 +186,7 @@ export class OceanusDeployer implements Deployer {
       }
       job = await jobs.settle(job);
     }
-    const sql = uncommentedScript(req.job.statements, 'reveal');
+    const sql = uncommentedScript(req.job, 'reveal');
     const unchanged = await this.runsUnchanged(jobs, job, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs });
     const decide = (from: JobV1 | undefined) => deployActions({ req, job: from, sql, checkpointSeconds: seconds, resources, unchanged });
     const pending = decide(job);
@@ -328,12 +328,12 @@ export class OceanusDeployer implements Deployer {
         `DescribeSystemResources ${json(systemResourcesParams(target))} → not called: no credentials; the built-in ${USED_CONNECTORS.join(' and ')} connectors it lists would be referenced`,
       );
     }
-    const sql = uncommentedScript(req.job.statements, 'placeholder');
+    const sql = uncommentedScript(req.job, 'placeholder');
     // Whether the job runs this very version is told by the SQL as it would be sent, secrets and all; never printed.
     const unchanged =
       jobs && resources
         ? await this.runsUnchanged(jobs, job, {
-            sql: uncommentedScript(req.job.statements, 'reveal'),
+            sql: uncommentedScript(req.job, 'reveal'),
             checkpointSeconds: seconds,
             resourceRefs: resources.refs,
           })
@@ -355,7 +355,7 @@ export class OceanusDeployer implements Deployer {
    */
   private async compare(req: DeployRequest): Promise<UpgradePlan> {
     const jobs = this.jobsOrFail();
-    const next = jobStatements(req.job.statements, 'mask');
+    const next = jobStatements(req.job, 'mask');
     const sinks = req.sinks ?? [];
     const found = await jobs.find(req.spec.name);
     const live = found && LIVE.has(found.Status) ? found : undefined;
