@@ -156,6 +156,30 @@ describe('the fake checks requests like the real service', () => {
     );
   });
 
+  test("a paused job can be stopped (StopType 1), not paused again; the stop takes no savepoint and the pause's stays listed", async () => {
+    const c = client();
+    const { JobId } = await c.call<{ JobId: string }>('CreateJob', { Name: 'j3', JobType: 1, ClusterType: 2, ClusterId: CLUSTER });
+    await c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;', 60), ...SIZES });
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await c.call('DescribeJobs', { JobIds: [JobId] });
+    };
+    await c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1, JobConfigVersion: 1 }] });
+    await settle();
+    await c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 2 }] });
+    await settle();
+    const [job] = fake.state.jobs;
+    expect(job.Status).toBe(6);
+    expect(job.savepoints).toHaveLength(1);
+    expect((await apiError(c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 2 }] }))).code).toBe(
+      'ResourceUnavailable.NotAllowedToBeStopOrPause',
+    );
+    await c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 1 }] });
+    await settle();
+    expect(job.Status).toBe(5);
+    expect(job.stops).toEqual([2, 1]);
+    expect(job.savepoints).toHaveLength(1);
+  });
+
   test('a SQL job config must carry what the documented example does: ProgramArgs {CheckpointInterval, Metadata, SqlCode (base64, no comments)} and sizes', async () => {
     const c = client();
     const { JobId } = await c.call<{ JobId: string }>('CreateJob', { Name: 'j2', JobType: 1, ClusterType: 2, ClusterId: CLUSTER });

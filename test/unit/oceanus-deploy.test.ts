@@ -547,6 +547,52 @@ describe('status and stop', () => {
     expect(job.stops).toEqual([2, 1]);
   });
 
+  test("stop of a paused job stops it (StopType 1) through the lag, says the pause's savepoint is still listed, and a deploy starts from it only when told", async () => {
+    await fake.close();
+    fake = await startFake({ lagPolls: 3 });
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const job = fake.state.jobs[0];
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake))).code).toBe(0);
+    const [savepoint] = job.savepoints;
+    const seen = job.reported.length;
+
+    const stopped = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(stopped.err).not.toContain('error');
+    expect(stopped.code).toBe(0);
+    expect(stopped.out).toBe(
+      `stopped job ${job.JobId} (uvpv-demo), which was PAUSED; the savepoint its pause took is still listed, ${savepoint.Path}: ` +
+        `the next deploy starts from it only with --from-savepoint ${savepoint.Path}\n` +
+        `job ${job.JobId} is STOPPED\n`,
+    );
+    expect(job.stops).toEqual([2, 1]);
+    // PAUSED lingered after StopJobs (the lag) and was waited out, through the operation, to STOPPED.
+    expect(job.reported.slice(seen - 1)).toEqual([6, 3, 5]);
+    expect(job.savepoints).toEqual([savepoint]);
+    // Pausing the stopped job changes nothing.
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake))).out).toBe(
+      `job ${job.JobId} (uvpv-demo) is STOPPED; nothing to pause\n`,
+    );
+
+    // As the line says: the savepoint's path given, the job starts from it (a new version: the SQL is the same, the job was stopped).
+    const resumed = await uvpv([...DEPLOY, '--from-savepoint', savepoint.Path], envFor(fake));
+    expect(resumed.code).toBe(0);
+    expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 2, SavepointPath: savepoint.Path });
+  });
+
+  test('stop of a paused job whose pause left no usable savepoint says its state is dropped', async () => {
+    await fake.close();
+    fake = await startFake({ pauseSavepoint: 'failed' });
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake))).code).toBe(0);
+    const r = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(r.code).toBe(0);
+    const { JobId } = fake.state.jobs[0];
+    expect(r.out).toContain(
+      `stopped job ${JobId} (uvpv-demo), which was PAUSED; Oceanus lists no usable savepoint of its pause (DescribeJobSavepoint, RecordType 3): its state is dropped`,
+    );
+    expect(fake.state.jobs[0].Status).toBe(5);
+  });
+
   test('stop without a job exits 1; --savepoint is refused for Oceanus', async () => {
     const none = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
     expect(none.code).toBe(1);

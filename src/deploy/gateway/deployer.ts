@@ -19,7 +19,7 @@ import { DEFAULT_TIMING, GatewayClient, rootCauseSummary, type FlinkJob } from '
 import { keepSqlStatement, keptStatements, readJobSql, resolveKeptSecrets } from './job-sql';
 import { planUpgrade, stateOfUpgrade } from './plan';
 import { droppedParts, refusal } from '../upgrade/state';
-import { alreadyRuns, stateDropped, unchangedLine } from '../semantics';
+import { alreadyRuns, savepointKept, stateDropped, unchangedLine } from '../semantics';
 import type { UpgradePlan } from '../upgrade/upgrade-plan';
 
 export interface SubmitOptions {
@@ -345,7 +345,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
       const step = this.ctx.progress.step(`stopping job ${job.jid} with a savepoint`);
       const savepoint = await this.client.stopWithSavepoint(job.jid, opts.savepointDir);
       step(savepoint);
-      return { lines: [`stopped job ${job.jid} (${spec.name}) with savepoint ${savepoint}`], savepoint };
+      return { lines: [`stopped job ${job.jid} (${spec.name}) with savepoint ${savepoint}; ${savepointKept(savepoint)}`], savepoint };
     }
     const step = this.ctx.progress.step(`cancelling job ${job.jid}`);
     await this.client.cancel(job.jid);
