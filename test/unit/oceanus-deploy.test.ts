@@ -593,6 +593,17 @@ describe('status and stop', () => {
     expect(fake.state.jobs[0].Status).toBe(5);
   });
 
+  test('stop of a paused job that Oceanus refuses to stop exits 1 with what to do; the job stays paused', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake))).code).toBe(0);
+    fake.inject('StopJobs', { code: 'ResourceUnavailable.NotAllowedToBeStopOrPause', message: 'Job is paused.' });
+    const r = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("job 'uvpv-demo' cannot be stopped or paused in its current state; check it with `uvpv status`");
+    expect(r.err).toContain('StopJobs → ResourceUnavailable.NotAllowedToBeStopOrPause: Job is paused.');
+    expect(fake.state.jobs[0].Status).toBe(6);
+  });
+
   test('stop without a job exits 1; --savepoint is refused for Oceanus', async () => {
     const none = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
     expect(none.code).toBe(1);
