@@ -122,7 +122,7 @@ export async function runFreshness(opts: FreshnessOptions, io: Io): Promise<Fres
   let jobId: string | undefined;
   try {
     await createTopic(k, topic, 1);
-    const { statements } = compileSpec(
+    const compiled = compileSpec(
       loaded,
       'flink',
       {
@@ -135,7 +135,7 @@ export async function runFreshness(opts: FreshnessOptions, io: Io): Promise<Fres
       },
       { redisConnector: stack.target.redisConnector },
     );
-    jobId = await runner.submitJob(spec, jobStatements(statements, 'reveal'));
+    jobId = await runner.submitJob(spec, jobStatements(compiled, 'reveal'));
     const started = p.step(`freshness: job ${jobId}, waiting for its tasks to run`);
     await waitUntilRunning(client, jobId);
     started();

@@ -83,16 +83,13 @@ function stripComments(statement: string): string {
  * statement set). `parallelism`: as generated for the spec with that `job.parallelism`.
  */
 function generatedStatements(ctx: BenchContext, job: string, parallelism?: number) {
-  const { plan, statements } = compileSpec(withParallelism(ctx.loaded, parallelism), 'flink', overrides(ctx, job), {
+  const { plan, statements, statementSet } = compileSpec(withParallelism(ctx.loaded, parallelism), 'flink', overrides(ctx, job), {
     redisConnector: ctx.redisConnector,
   });
   return {
     plan,
     options: statements.filter((st) => st.kind === 'set').map((st) => renderSql(st.parts, 'reveal')),
-    rest: jobStatements(
-      statements.filter((st) => st.kind !== 'set'),
-      'reveal',
-    ),
+    rest: jobStatements({ statements: statements.filter((st) => st.kind !== 'set'), statementSet }, 'reveal'),
   };
 }
 
@@ -188,10 +185,7 @@ const GENERATED: BenchJob = {
   name: 'generated',
   describe: 'the reference pipeline exactly as `uvpv generate` writes it',
   statements: (ctx) =>
-    jobStatements(
-      compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated'), { redisConnector: ctx.redisConnector }).statements,
-      'reveal',
-    ),
+    jobStatements(compileSpec(ctx.loaded, 'flink', overrides(ctx, 'generated'), { redisConnector: ctx.redisConnector }), 'reveal'),
 };
 
 /**
@@ -304,7 +298,7 @@ function metricsJob(file: string): BenchJob {
       if (missing.length)
         throw new Error(`variant ${name}: the spec given has no metric ${missing.join(', ')}; load it with the job's spec()`);
       return jobStatements(
-        compileSpec(ctx.loaded, 'flink', { ...overrides(ctx, name), ...run }, { redisConnector: ctx.redisConnector }).statements,
+        compileSpec(ctx.loaded, 'flink', { ...overrides(ctx, name), ...run }, { redisConnector: ctx.redisConnector }),
         'reveal',
       );
     },

@@ -2,14 +2,14 @@
 import { SpecError } from './errors';
 import { buildPlan, type PlanOverrides } from './ir/build';
 import type { Plan } from './ir/nodes';
-import type { DialectName, SqlCompiler, SqlStatement } from './sql/compiler';
+import type { DialectName, JobSql, SqlCompiler, SqlStatement } from './sql/compiler';
 import type { RenderMode } from './sql/parts';
 import { pushesWindowEntries } from './redis-types';
 import { DIALECTS, type DialectOptions } from './sql/dialects';
 import type { Loaded } from './pipeline/load';
 
-/** What a deployer takes of a compiled job: its statements, and the whole script to print. */
-export interface CompiledJob {
+/** What a deployer takes of a compiled job: its statements, how its inserts are written, and the whole script to print. */
+export interface CompiledJob extends JobSql {
   /** The job's statements, their secrets as parts: each use renders them in its mode. */
   readonly statements: readonly SqlStatement[];
   /** The script with its header and comments, rendered in `mode` (a function of its own: callers may pass it on). */
@@ -60,6 +60,11 @@ export function compileSpec(loaded: Loaded, dialect: DialectName, overrides: Pla
     throw new SpecError(located.sort((a, b) => a.line - b.line || a.col - b.col));
   }
   const statements = compiler.statements(plan);
-  const compiled = { plan, statements, script: (mode: RenderMode) => compiler.render(plan, statements, mode) };
+  const compiled = {
+    plan,
+    statements,
+    statementSet: compiler.statementSet,
+    script: (mode: RenderMode) => compiler.render(plan, statements, mode),
+  };
   return { ...compiled, warnings: guaranteeWarnings(compiled, compiler) };
 }

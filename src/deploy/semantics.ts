@@ -2,7 +2,8 @@
  * What `deploy` and `stop` mean on every target, in the same words: a deploy of a running
  * pipeline whose SQL and settings are unchanged does nothing; a changed one is refused unless
  * `--replace`, which carries the running job's state over through a savepoint; a `stop` without a
- * savepoint says that the state is dropped. Each target's deployer decides; the words live here.
+ * savepoint says that the state is dropped, one that leaves a savepoint says where the state is and
+ * that a deploy starts from it only when told. Each target's deployer decides; the words live here.
  */
 import { UsageError } from '../errors';
 
@@ -23,6 +24,15 @@ export function alreadyRuns(pipeline: string, job: RunningJob): UsageError {
     `pipeline ${pipeline} already runs as ${job.what} (${job.state}) with other SQL or settings; ` +
       `use --replace to stop it with a savepoint and start the new SQL from it, or 'uvpv stop' first`,
   );
+}
+
+/**
+ * What a stop that leaves the job's state in a savepoint says after naming it: a deploy of a
+ * stopped pipeline starts it anew, from the savepoint only when told (gateway: stop --savepoint;
+ * Oceanus: a stop of a paused job, whose pause's savepoint stays listed).
+ */
+export function savepointKept(savepoint: string): string {
+  return `the next deploy starts from it only with --from-savepoint ${savepoint}`;
 }
 
 /** What a stop without a savepoint says: the state is gone, and how it could have been kept. */

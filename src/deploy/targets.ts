@@ -36,7 +36,7 @@ export const TARGETS = {
   oceanus: {
     schema: oceanusTargetSchema,
     dialect: 'oceanus',
-    dialectOptions: () => ({}),
+    dialectOptions: (t) => ({ statementSet: t.statementSet }),
     deployer: async () => (await import('./oceanus/deployer')).createOceanusDeployer,
     doctor: async () => (await import('./oceanus/doctor')).oceanusChecks,
   },

@@ -652,6 +652,7 @@ export class SpecChecker {
       jobManagerCu: t.jobManagerCu,
       taskManagerCu: t.taskManagerCu,
       connectors: t.connectors,
+      statementSet: t.statementSet,
       logCollect: t.logCollect,
       ...(t.clsLogsetId ? { clsLogsetId: t.clsLogsetId } : {}),
       ...(t.clsTopicId ? { clsTopicId: t.clsTopicId } : {}),

@@ -154,6 +154,8 @@ export interface OceanusTarget {
   readonly taskManagerCu: number;
   /** `auto`: reference Oceanus's built-in Kafka and Redis connectors; `none`: reference nothing. */
   readonly connectors: 'auto' | 'none';
+  /** The inserts as one EXECUTE STATEMENT SET (true) or as plain INSERT INTO statements (false, the default). */
+  readonly statementSet: boolean;
   /** Collect the job's logs (CreateJobConfig's LogCollect), into this CLS logset and topic when given. */
   readonly logCollect: boolean;
   readonly clsLogsetId?: string;

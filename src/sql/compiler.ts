@@ -96,7 +96,7 @@ export interface SlotColumn extends Column {
 
 /**
  * One statement of the generated script: what it does (`set` a job option, `create` a table or
- * view, or one `insert` of the statement set), the comment printed above it, and its SQL
+ * view, or one `insert` of the job's inserts), the comment printed above it, and its SQL
  * without the closing `;`, as parts that keep its secrets apart (see parts.ts). The script is
  * rendered from these; tools that submit or plan statements one at a time take them as they
  * are, never by splitting the text again.
@@ -126,20 +126,34 @@ function statementSet(inserts: readonly SqlStatement[]): SqlText {
   return sql`EXECUTE STATEMENT SET\nBEGIN\n\n${body}\n\nEND`;
 }
 
-/**
- * The job as a SQL Gateway runs it, one statement at a time (each without its closing `;` or its
- * comment): every SET and CREATE in order, then all the inserts as one statement set.
- */
-export function jobParts(statements: readonly SqlStatement[]): SqlText[] {
-  return [
-    ...statements.filter((st) => st.kind !== 'insert').map((st) => st.parts),
-    statementSet(statements.filter((st) => st.kind === 'insert')),
-  ];
+/** A compiled job's statements and how its inserts are written: what a target is sent. */
+export interface JobSql {
+  readonly statements: readonly SqlStatement[];
+  /**
+   * The inserts as one `EXECUTE STATEMENT SET` (true), or as plain `INSERT INTO` statements one
+   * after another (false), which a service that submits the whole script as one job (Oceanus)
+   * runs as one job too. The dialect decides (`SqlCompiler.statementSet`).
+   */
+  readonly statementSet: boolean;
 }
 
-/** `jobParts` rendered: the statements a SQL Gateway runs, as text. */
-export function jobStatements(statements: readonly SqlStatement[], mode: RenderMode): string[] {
-  return jobParts(statements).map((st) => renderSql(st, mode));
+/** The inserts as the job runs them: one statement set, or each on its own. */
+function insertParts(job: JobSql): SqlText[] {
+  const inserts = job.statements.filter((st) => st.kind === 'insert');
+  return job.statementSet ? [statementSet(inserts)] : inserts.map((st) => st.parts);
+}
+
+/**
+ * The job as a target runs it, one statement at a time (each without its closing `;` or its
+ * comment): every SET and CREATE in order, then the inserts, as one statement set or plain.
+ */
+export function jobParts(job: JobSql): SqlText[] {
+  return [...job.statements.filter((st) => st.kind !== 'insert').map((st) => st.parts), ...insertParts(job)];
+}
+
+/** `jobParts` rendered: the statements a target runs, as text. */
+export function jobStatements(job: JobSql, mode: RenderMode): string[] {
+  return jobParts(job).map((st) => renderSql(st, mode));
 }
 
 /**
@@ -147,8 +161,8 @@ export function jobStatements(statements: readonly SqlStatement[], mode: RenderM
  * (Oceanus: its SET statement takes none) is sent. Built from the statements, never by removing
  * comments from text, where `--` may stand inside a string.
  */
-export function uncommentedScript(statements: readonly SqlStatement[], mode: RenderMode): string {
-  return `${jobStatements(statements, mode)
+export function uncommentedScript(job: JobSql, mode: RenderMode): string {
+  return `${jobStatements(job, mode)
     .map((st) => `${st};`)
     .join('\n\n')}\n`;
 }
@@ -214,6 +228,12 @@ export abstract class SqlCompiler {
   /** What a person calls the target, for messages: e.g. "Oceanus's Redis connector". */
   abstract readonly describe: string;
   abstract readonly capabilities: Capabilities;
+  /**
+   * The inserts as one `EXECUTE STATEMENT SET` (the default: open-source Flink runs each plain
+   * INSERT as a job of its own), or plain `INSERT INTO` statements, for a service that submits
+   * the whole script as one job (see JobSql).
+   */
+  readonly statementSet: boolean = true;
 
   /** The Redis sink's WITH options, after the columns. */
   protected abstract redisOptions(sink: SinkBase): [string, SqlValue][];
@@ -246,15 +266,22 @@ export abstract class SqlCompiler {
     return problems;
   }
 
-  /** The script text of `statements`: header, then each statement, then the inserts as one set. */
+  /** The script text of `statements`: header, then each statement, then the inserts as the dialect writes them. */
   render(plan: Plan, statements: readonly SqlStatement[], mode: RenderMode): string {
-    const inserts = statements.filter((st) => st.kind === 'insert');
+    const inserts = insertParts({ statements, statementSet: this.statementSet }).map((st) => `${renderSql(st, mode)};`);
     const blocks = [
       this.header(plan),
       ...statements.filter((st) => st.kind !== 'insert').map((st) => `${st.comment ? `${st.comment}\n` : ''}${renderSql(st.parts, mode)};`),
-      `-- All inserts run as one Flink job.\n${renderSql(statementSet(inserts), mode)};`,
+      `${this.insertsComment()}\n${inserts.join('\n\n')}`,
     ];
     return blocks.join('\n\n') + '\n';
+  }
+
+  /** The comment above the inserts: how they make one job. */
+  protected insertsComment(): string {
+    return this.statementSet
+      ? '-- All inserts run as one Flink job.'
+      : '-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.';
   }
 
   /** Every statement of the job, in order: job options, tables and views, then the inserts. */

@@ -157,7 +157,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     });
     checkSignal();
     const redisPort = proxy ? await proxy.start() : redisAt.port;
-    const { statements } = compileSpec(
+    const compiled = compileSpec(
       loaded,
       'flink',
       {
@@ -174,7 +174,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     );
     // The job is submitted and waited on through the gateway deployer; the client reads Flink's REST API for the faults.
     const runner: JobRunner = new GatewayDeployer(target, client, { env: io.env, progress: p });
-    jobId = await timed('submit', () => runner.submitJob(spec, jobStatements(statements, 'reveal')));
+    jobId = await timed('submit', () => runner.submitJob(spec, jobStatements(compiled, 'reveal')));
     const job = jobId;
     // A signal during the submission: the job exists now, so cancel it.
     if (opts.signal?.aborted) onAbort();

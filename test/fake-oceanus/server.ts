@@ -11,7 +11,9 @@
  * still show the state from before), then
  * takes `pollsToSettle` more to finish. Errors can be injected per action.
  * A pause leaves a savepoint of RecordType 3 (DescribeJobSavepoint lists it), which RunJobs can
- * start a job from (SavepointPath, SavepointId).
+ * start a job from (SavepointPath, SavepointId). A paused job can be stopped (StopType 1; whether
+ * the real API takes that no public source says, see docs/oceanus-first-deploy.md): the stop takes
+ * no savepoint, and the pause's stays listed.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -752,8 +754,13 @@ export async function startFakeOceanus(opts: FakeOceanusOptions): Promise<FakeOc
         const job = jobById(desc.JobId, workspace);
         const stopType = given<number>(desc, 'StopType', 'number');
         if (![1, 2].includes(stopType)) throw new ApiError('InvalidParameterValue.UnknownStopType', `StopType ${stopType} is unknown.`);
-        if (job.pending || job.Status !== 4)
-          throw new ApiError('ResourceUnavailable.NotAllowedToBeStopOrPause', `Job ${job.JobId} is not running.`);
+        // A running job can be stopped or paused; a paused one only stopped.
+        const from = stopType === 1 ? [4, 6] : [4];
+        if (job.pending || !from.includes(job.Status))
+          throw new ApiError(
+            'ResourceUnavailable.NotAllowedToBeStopOrPause',
+            `Job ${job.JobId} is not running${stopType === 1 ? ' or paused' : ''}.`,
+          );
         job.stops.push(stopType);
         operate(job, stopType === 2 ? 6 : 5, undefined, undefined, stopType === 2 ? () => pauseSavepoint(job) : undefined);
       }

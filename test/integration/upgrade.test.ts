@@ -84,7 +84,7 @@ describe.each([
     );
     const loaded = loadSpec(spec, { env: { ...process.env }, cwd: dir });
     expect(loaded.spec.job.parallelism).toBe(parallelism);
-    const statements = jobStatements(compileSpec(loaded, 'flink', {}, { redisConnector: 'uvpv' }).statements, 'reveal');
+    const statements = jobStatements(compileSpec(loaded, 'flink', {}, { redisConnector: 'uvpv' }), 'reveal');
     const plan = await executionPlan(client, statements, 'the test job');
     const derived = operatorIds(plan);
     const heads = new Set(chainHeads(plan).map((n) => derived.get(n.id)));

@@ -5,11 +5,11 @@
 import { compileSpec } from '../../src/compile';
 import { SpecError } from '../../src/errors';
 import { loadSpec } from '../../src/pipeline/load';
-import { CONNECTOR_VARIANTS, findCases } from '../support/cases';
+import { findCases, GENERATE_VARIANTS } from '../support/cases';
 import { planOnFlink, type Script } from '../support/flink-planner';
 
 /** Cases with SQL for the flink dialect: for jeff-zou's connector, uvpv's, or both (a spec only uvpv's can write). */
-const flinkVariants = CONNECTOR_VARIANTS.filter((v) => v.dialect === 'flink');
+const flinkVariants = GENERATE_VARIANTS.filter((v) => v.dialect === 'flink');
 const generating = findCases().filter((c) => c.has('generate.flink.sql') || flinkVariants.some((v) => c.has(v.file)));
 
 test('there are golden cases to plan', () => {
@@ -24,7 +24,7 @@ test('Flink plans the SQL of every golden case', async () => {
         .filter((v) => c.has(v.file))
         .map((v) => ({
           id: `${c.name}/${v.file}`, // no spaces: the planner reads the id as one word
-          statements: compileSpec(loaded, 'flink', {}, { redisConnector: v.redisConnector }).statements,
+          statements: compileSpec(loaded, 'flink', {}, v.options).statements,
         }));
       const base = c.has('generate.flink.sql') ? [{ id: c.name, statements: compileSpec(loaded, 'flink').statements }] : [];
       return [...base, ...variants];

@@ -8,21 +8,43 @@
  *   generate.<dialect>.sql     expected `uvpv generate --dialect <dialect>` output
  *   generate.<dialect>.stderr  expected error when the dialect cannot compile the spec (exit 2)
  *   generate.flink.uvpv-connector.sql  optional: expected `generate --redis-connector uvpv` output
+ *   generate.oceanus.statement-set.sql optional: expected `generate --dialect oceanus --statement-set` output
  *   events.jsonl, expected.yaml  events and the Redis contents they must produce (verify)
  *   init.sample.jsonl          records `uvpv init --from-file` reads: pipeline.yaml is what it writes
  *   init.stderr                optional: what it says beside (the records that did not fit); none when absent
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { DialectName } from '../../src/sql/compiler';
+import type { DialectOptions } from '../../src/sql/dialects';
 
 const CASES_ROOT = join(__dirname, '..', 'cases');
 export const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
+/** An expected generate output for a dialect with options other than its defaults. */
+export interface GenerateVariant {
+  file: string;
+  dialect: DialectName;
+  /** The options, as compileSpec takes them. */
+  options: DialectOptions;
+  /** The same options as `generate` flags. */
+  flags: string[];
+}
+
 /**
  * Expected generate outputs a case may have beside one per dialect: the flink dialect for uvpv's
- * own Redis connector, which compiles some metrics differently. A case opts in by having the file.
+ * own Redis connector, which compiles some metrics differently; the oceanus dialect with its
+ * inserts as one statement set. A case opts in by having the file.
  */
-export const CONNECTOR_VARIANTS = [{ file: 'generate.flink.uvpv-connector.sql', dialect: 'flink', redisConnector: 'uvpv' }] as const;
+export const GENERATE_VARIANTS: readonly GenerateVariant[] = [
+  {
+    file: 'generate.flink.uvpv-connector.sql',
+    dialect: 'flink',
+    options: { redisConnector: 'uvpv' },
+    flags: ['--redis-connector', 'uvpv'],
+  },
+  { file: 'generate.oceanus.statement-set.sql', dialect: 'oceanus', options: { statementSet: true }, flags: ['--statement-set'] },
+];
 
 export interface Case {
   name: string;
@@ -71,7 +93,7 @@ export function caseProblems(dialects: readonly string[], root = CASES_ROOT): st
     'init.stderr',
   ]);
   for (const d of dialects) known.add(`generate.${d}.sql`).add(`generate.${d}.stderr`);
-  for (const v of CONNECTOR_VARIANTS) known.add(v.file);
+  for (const v of GENERATE_VARIANTS) known.add(v.file);
   const problems: string[] = [];
   const walk = (dir: string) => {
     const entries = readdirSync(dir).sort();

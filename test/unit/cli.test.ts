@@ -54,6 +54,23 @@ test('generate -o writes the file and says so on stderr', async () => {
   expect(readFileSync(join(dir, 'job.sql'), 'utf8')).toContain("'nodes' = '127.0.0.1:6379'");
 });
 
+test('--statement-set and --no-statement-set choose the oceanus inserts; the flink dialect refuses both (exit 2)', async () => {
+  const plain = await uvpv(['generate', SPEC, '--dialect', 'oceanus']);
+  expect(plain.code).toBe(0);
+  expect(plain.out).not.toContain('STATEMENT SET');
+  expect((await uvpv(['generate', SPEC, '--dialect', 'oceanus', '--no-statement-set'])).out).toBe(plain.out);
+  const set = await uvpv(['generate', SPEC, '--dialect', 'oceanus', '--statement-set']);
+  expect(set.out).toContain('\nEXECUTE STATEMENT SET\nBEGIN\n');
+  for (const flag of ['--statement-set', '--no-statement-set']) {
+    const r = await uvpv(['generate', SPEC, '--dialect', 'flink', flag]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      `error: ${flag} is for dialects that may write plain inserts (oceanus); the flink dialect always writes one EXECUTE STATEMENT SET\n`,
+    );
+  }
+});
+
 test('a secret is a placeholder unless revealed on purpose', async () => {
   const env = { REDIS_PASSWORD: 's3cr3t-pw' };
   const hidden = await uvpv(['generate', SPEC], env);

@@ -61,7 +61,7 @@ test('the JAAS line holds the password as a secret: escaped for JAAS and SQL whe
   expect(renderSql(parts, 'placeholder')).toContain(jaas('${KAFKA_PASSWORD}'));
   expect(renderSql(parts, 'mask')).toContain(jaas('${KAFKA_PASSWORD}'));
   expect(renderSql(parts, 'reveal')).toContain("'properties.sasl.mechanism' = 'SCRAM-SHA-256'");
-  for (const shown of [job.script('placeholder'), job.script('mask'), ...jobStatements(job.statements, 'mask')]) {
+  for (const shown of [job.script('placeholder'), job.script('mask'), ...jobStatements(job, 'mask')]) {
     expect(shown).not.toContain('w0rd');
   }
 });
@@ -73,7 +73,7 @@ test("Flink's error text quoting the JAAS option (which Flink does not mask) sho
   redactor.add(secretValues(job.statements.map((st) => st.parts)));
   // Flink prints option values as given: the JAAS line with the password escaped for JAAS.
   const flink = `Table options are:\n'properties.sasl.jaas.config'='org.apache.kafka.common.security.scram.ScramLoginModule required username="te\\"am\\\\uvpv" password="${escapeJaas(PASSWORD)}";'`;
-  const statement = jobStatements(job.statements, 'reveal').find((st) => st.includes('jaas')) ?? '';
+  const statement = jobStatements(job, 'reveal').find((st) => st.includes('jaas')) ?? '';
   for (const text of [flink, statement, `auth failed for ${PASSWORD}`]) {
     const shown = redactor.redact(text);
     expect(shown).not.toContain('w0rd');
@@ -83,8 +83,8 @@ test("Flink's error text quoting the JAAS option (which Flink does not mask) sho
 
 test('SQL read back from a target has the JAAS line masked whole', () => {
   const { job } = compiled(spec(SCRAM));
-  const running = jobStatements(job.statements, 'reveal');
-  const shown = maskSecretOptions(running, jobStatements(job.statements, 'mask')).join('\n');
+  const running = jobStatements(job, 'reveal');
+  const shown = maskSecretOptions(running, jobStatements(job, 'mask')).join('\n');
   expect(shown).not.toContain('w0rd');
   expect(shown).toContain('password="${KAFKA_PASSWORD}"');
 });

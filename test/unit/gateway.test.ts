@@ -65,7 +65,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const request = { job: { statements: STATEMENTS, script: () => SQL }, dryRun: false, replace: false };
+const request = { job: { statements: STATEMENTS, statementSet: true, script: () => SQL }, dryRun: false, replace: false };
 const deploy = (extra: object = {}) => deployer.deploy({ spec, ...request, ...extra });
 
 test('a gateway that is down is named, with the way to start the local stack', async () => {
@@ -158,7 +158,7 @@ test('a running job that keeps exactly the new SQL is left alone: deploy says so
   fake.route('GET', /^\/jobs\/overview$/, () => ({
     body: { jobs: [{ jid: running, name: 'uvpv-demo', state: 'RUNNING', 'start-time': 1 }] },
   }));
-  let kept = keepSqlStatement(keptStatements(STATEMENTS));
+  let kept = keepSqlStatement(keptStatements({ statements: STATEMENTS, statementSet: true }));
   fake.route('GET', new RegExp(`^/jobs/${running}/config$`), () => ({
     body: { 'execution-config': { 'user-config': { [JOB_SQL_PARAMETER]: kept.slice(kept.indexOf(':') + 1, -1) } } },
   }));
@@ -168,7 +168,9 @@ test('a running job that keeps exactly the new SQL is left alone: deploy says so
   expect(fake.calls.filter((c) => c.path.endsWith('/statements'))).toHaveLength(0);
 
   // One statement different: refused, as any changed deploy without --replace.
-  kept = keepSqlStatement(keptStatements([STATEMENTS[0], { kind: 'insert', comment: '', parts: ['INSERT INTO s SELECT 2'] }]));
+  kept = keepSqlStatement(
+    keptStatements({ statements: [STATEMENTS[0], { kind: 'insert', comment: '', parts: ['INSERT INTO s SELECT 2'] }], statementSet: true }),
+  );
   const err = await rejection(deploy(), UsageError);
   expect(err.message).toMatch(/with other SQL or settings; use --replace/);
   expect(fake.calls.filter((c) => c.path.endsWith('/statements'))).toHaveLength(0);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { run } from '../../src/cli/run';
 import { memoryIo } from '../../src/io/io';
 import { DIALECTS } from '../../src/sql/dialects';
-import { caseProblems, CONNECTOR_VARIANTS, findCases, UPDATE, type Case } from '../support/cases';
+import { caseProblems, findCases, GENERATE_VARIANTS, UPDATE, type Case } from '../support/cases';
 
 const cases = findCases();
 const dialects = Object.keys(DIALECTS);
@@ -93,9 +93,9 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     });
   }
 
-  for (const v of CONNECTOR_VARIANTS.filter((v) => c.has(v.file))) {
-    test(`generate --dialect ${v.dialect} --redis-connector ${v.redisConnector}`, async () => {
-      const r = await uvpv(c, ['generate', 'pipeline.yaml', '--dialect', v.dialect, '--redis-connector', v.redisConnector]);
+  for (const v of GENERATE_VARIANTS.filter((v) => c.has(v.file))) {
+    test(`generate --dialect ${v.dialect} ${v.flags.join(' ')}`, async () => {
+      const r = await uvpv(c, ['generate', 'pipeline.yaml', '--dialect', v.dialect, ...v.flags]);
       expect(r.err).not.toMatch(/\n\s+at /);
       if (UPDATE) writeExpected(c, v.file, r.out);
       else expect(r.out).toBe(c.read(v.file));

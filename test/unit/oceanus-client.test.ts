@@ -156,6 +156,30 @@ describe('the fake checks requests like the real service', () => {
     );
   });
 
+  test("a paused job can be stopped (StopType 1), not paused again; the stop takes no savepoint and the pause's stays listed", async () => {
+    const c = client();
+    const { JobId } = await c.call<{ JobId: string }>('CreateJob', { Name: 'j3', JobType: 1, ClusterType: 2, ClusterId: CLUSTER });
+    await c.call('CreateJobConfig', { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;', 60), ...SIZES });
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await c.call('DescribeJobs', { JobIds: [JobId] });
+    };
+    await c.call('RunJobs', { RunJobDescriptions: [{ JobId, RunType: 1, JobConfigVersion: 1 }] });
+    await settle();
+    await c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 2 }] });
+    await settle();
+    const [job] = fake.state.jobs;
+    expect(job.Status).toBe(6);
+    expect(job.savepoints).toHaveLength(1);
+    expect((await apiError(c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 2 }] }))).code).toBe(
+      'ResourceUnavailable.NotAllowedToBeStopOrPause',
+    );
+    await c.call('StopJobs', { StopJobDescriptions: [{ JobId, StopType: 1 }] });
+    await settle();
+    expect(job.Status).toBe(5);
+    expect(job.stops).toEqual([2, 1]);
+    expect(job.savepoints).toHaveLength(1);
+  });
+
   test('a SQL job config must carry what the documented example does: ProgramArgs {CheckpointInterval, Metadata, SqlCode (base64, no comments)} and sizes', async () => {
     const c = client();
     const { JobId } = await c.call<{ JobId: string }>('CreateJob', { Name: 'j2', JobType: 1, ClusterType: 2, ClusterId: CLUSTER });
@@ -186,6 +210,30 @@ describe('the fake checks requests like the real service', () => {
     );
     expect(entry.code).toBe('InvalidParameterValue.JobTypeCombineWithEntrypointClass');
   });
+
+  test.each([
+    ['LogCollect as a string', { LogCollect: 'true' }, 'boolean'],
+    ['LogCollect as a number', { LogCollect: 1 }, 'boolean'],
+    ['ClsLogsetId as a number', { LogCollect: true, ClsLogsetId: 12345 }, 'string'],
+    ['ClsTopicId as a boolean', { LogCollect: true, ClsTopicId: true }, 'string'],
+    ['COSBucket as a number', { COSBucket: 1250000000 }, 'string'],
+    ['LogCollectType as a string', { LogCollect: true, LogCollectType: '2' }, 'Integer'],
+  ])(
+    'CreateJobConfig with %s is refused with InvalidParameter naming the field and its type; nothing is kept',
+    async (_what, fields, type) => {
+      const c = client();
+      const { JobId } = await c.call<{ JobId: string }>('CreateJob', { Name: 'logs', JobType: 1, ClusterType: 2, ClusterId: CLUSTER });
+      const base = { JobId, ProgramArgs: sqlProgramArgs('SELECT 1;', 60), ...SIZES };
+      const e = await apiError(c.call('CreateJobConfig', { ...base, ...fields }));
+      expect(e.code).toBe('InvalidParameter');
+      expect(e.apiMessage).toBe(`The parameter \`${Object.keys(fields).at(-1)}\` must be of type ${type}.`);
+      expect(fake.state.jobs[0].configs).toHaveLength(0);
+      // The same fields with the SDK models' types are taken.
+      const right = { LogCollect: true, LogCollectType: 2, ClsLogsetId: 'cd9adbb5', ClsTopicId: 'cec4c2f1', COSBucket: 'b-1250000000' };
+      const fixed = Object.fromEntries(Object.keys(fields).map((k) => [k, right[k as keyof typeof right]]));
+      expect(await c.call('CreateJobConfig', { ...base, ClsLogsetId: 'cd9adbb5', ...fixed })).toMatchObject({ Version: 1 });
+    },
+  );
 });
 
 describe('client', () => {

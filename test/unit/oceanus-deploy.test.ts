@@ -14,13 +14,13 @@ import {
   SECRET_ID,
   SECRET_KEY,
   SPEC,
+  specWith,
+  uploaded,
   startFake,
   uvpv,
   watchSecret,
 } from '../fake-oceanus/harness';
 import type { FakeOceanus } from '../fake-oceanus/server';
-import { memoryIo } from '../../src/io/io';
-import { run } from '../../src/cli/run';
 import { matched } from '../support/checks';
 
 const DEPLOY = ['deploy', SPEC, '--target', 'oceanus'];
@@ -32,23 +32,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.close();
 });
-
-/** What `uvpv generate --dialect oceanus` prints for the same environment (revealed: not through the secret guard). */
-async function generated(env: NodeJS.ProcessEnv, reveal = false): Promise<string> {
-  const io = memoryIo(env, ROOT);
-  expect(await run(['generate', SPEC, '--dialect', 'oceanus', ...(reveal ? ['--reveal-secrets'] : [])], io)).toBe(0);
-  return io.out;
-}
-
-/** The generated script as Oceanus gets it: the same statements, without the comment lines. */
-async function uploaded(env: NodeJS.ProcessEnv, reveal = false): Promise<string> {
-  const text = await generated(env, reveal);
-  const lines = text.split('\n').filter((l) => !/^\s*--/.test(l));
-  return `${lines
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()}\n`;
-}
 
 describe('deploy', () => {
   test('the first deploy creates exactly one SQL job, uploads the Oceanus SQL, runs it and reports it RUNNING', async () => {
@@ -564,6 +547,63 @@ describe('status and stop', () => {
     expect(job.stops).toEqual([2, 1]);
   });
 
+  test("stop of a paused job stops it (StopType 1) through the lag, says the pause's savepoint is still listed, and a deploy starts from it only when told", async () => {
+    await fake.close();
+    fake = await startFake({ lagPolls: 3 });
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    const job = fake.state.jobs[0];
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake))).code).toBe(0);
+    const [savepoint] = job.savepoints;
+    const seen = job.reported.length;
+
+    const stopped = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(stopped.err).not.toContain('error');
+    expect(stopped.code).toBe(0);
+    expect(stopped.out).toBe(
+      `stopped job ${job.JobId} (uvpv-demo), which was PAUSED; the savepoint its pause took is still listed, ${savepoint.Path}: ` +
+        `the next deploy starts from it only with --from-savepoint ${savepoint.Path}\n` +
+        `job ${job.JobId} is STOPPED\n`,
+    );
+    expect(job.stops).toEqual([2, 1]);
+    // PAUSED lingered after StopJobs (the lag) and was waited out, through the operation, to STOPPED.
+    expect(job.reported.slice(seen - 1)).toEqual([6, 3, 5]);
+    expect(job.savepoints).toEqual([savepoint]);
+    // Pausing the stopped job changes nothing.
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake))).out).toBe(
+      `job ${job.JobId} (uvpv-demo) is STOPPED; nothing to pause\n`,
+    );
+
+    // As the line says: the savepoint's path given, the job starts from it (a new version: the SQL is the same, the job was stopped).
+    const resumed = await uvpv([...DEPLOY, '--from-savepoint', savepoint.Path], envFor(fake));
+    expect(resumed.code).toBe(0);
+    expect(job.runs.at(-1)).toEqual({ RunType: 1, JobConfigVersion: 2, SavepointPath: savepoint.Path });
+  });
+
+  test('stop of a paused job whose pause left no usable savepoint says its state is dropped', async () => {
+    await fake.close();
+    fake = await startFake({ pauseSavepoint: 'failed' });
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake))).code).toBe(0);
+    const r = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(r.code).toBe(0);
+    const { JobId } = fake.state.jobs[0];
+    expect(r.out).toContain(
+      `stopped job ${JobId} (uvpv-demo), which was PAUSED; Oceanus lists no usable savepoint of its pause (DescribeJobSavepoint, RecordType 3): its state is dropped`,
+    );
+    expect(fake.state.jobs[0].Status).toBe(5);
+  });
+
+  test('stop of a paused job that Oceanus refuses to stop exits 1 with what to do; the job stays paused', async () => {
+    expect((await uvpv(DEPLOY, envFor(fake))).code).toBe(0);
+    expect((await uvpv(['stop', SPEC, '--target', 'oceanus', '--pause'], envFor(fake))).code).toBe(0);
+    fake.inject('StopJobs', { code: 'ResourceUnavailable.NotAllowedToBeStopOrPause', message: 'Job is paused.' });
+    const r = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("job 'uvpv-demo' cannot be stopped or paused in its current state; check it with `uvpv status`");
+    expect(r.err).toContain('StopJobs → ResourceUnavailable.NotAllowedToBeStopOrPause: Job is paused.');
+    expect(fake.state.jobs[0].Status).toBe(6);
+  });
+
   test('stop without a job exits 1; --savepoint is refused for Oceanus', async () => {
     const none = await uvpv(['stop', SPEC, '--target', 'oceanus'], envFor(fake));
     expect(none.code).toBe(1);
@@ -708,21 +748,6 @@ describe('the SQL Oceanus gets has no comments', () => {
     expect(sql).not.toMatch(/^\s*--/m);
   });
 });
-
-/** The reference spec with more keys in its oceanus target, or other text replaced; written to a temp folder. */
-function specWith(targetKeys: string, replace: [string, string][] = []): { file: string; dir: string } {
-  let text = readFileSync(join(ROOT, SPEC), 'utf8').replace(
-    '    endpoint: ${UVPV_OCEANUS_ENDPOINT:-https://oceanus.tencentcloudapi.com}\n',
-    `    endpoint: \${UVPV_OCEANUS_ENDPOINT:-https://oceanus.tencentcloudapi.com}\n${targetKeys}`,
-  );
-  for (const [from, to] of replace) {
-    expect(text).toContain(from);
-    text = text.replace(from, to);
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'uvpv-oceanus-target-'));
-  writeFileSync(join(dir, 'pipeline.yaml'), text);
-  return { file: join(dir, 'pipeline.yaml'), dir };
-}
 
 describe('what a configuration version carries', () => {
   test('JobManager and TaskManager sizes come from the target (CU × cuMem GB)', async () => {

@@ -369,8 +369,8 @@ describe('plan on Oceanus', () => {
 describe('helpers', () => {
   test('the uploaded script splits back into the statements it was made of', () => {
     const io = memoryIo(envFor(fake), ROOT);
-    const { statements } = compileForTarget(SPEC, 'oceanus', io, {}, false).job;
-    expect(splitStatements(uncommentedScript(statements, 'placeholder'))).toEqual(jobStatements(statements, 'placeholder'));
+    const { job } = compileForTarget(SPEC, 'oceanus', io, {}, false);
+    expect(splitStatements(uncommentedScript(job, 'placeholder'))).toEqual(jobStatements(job, 'placeholder'));
   });
 
   test("maskSecretOptions takes the new SQL's value, or ******, and handles quotes in the value", () => {

@@ -88,10 +88,10 @@ test('the compiled job holds the Redis password as a part: one compile serves th
   const file = join(__dirname, '..', 'cases', 'valid', 'secrets', 'pipeline.yaml');
   const loaded = loadSpec(file, { env: { REDIS_PASSWORD: "pa'ss-1234" }, cwd: process.cwd(), revealSecrets: true });
   const job = compileSpec(loaded, 'flink');
-  const sent = jobStatements(job.statements, 'reveal').join('\n');
+  const sent = jobStatements(job, 'reveal').join('\n');
   expect(sent).toContain("'password' = 'pa''ss-1234'");
   for (const mode of ['placeholder', 'mask'] as const) {
-    const shown = [...jobStatements(job.statements, mode), job.script(mode)].join('\n');
+    const shown = [...jobStatements(job, mode), job.script(mode)].join('\n');
     expect(shown).not.toContain('ss-1234');
     expect(shown).toContain("'password' = '${REDIS_PASSWORD}'");
   }

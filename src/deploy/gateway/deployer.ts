@@ -22,7 +22,7 @@ import type { PipelineHealth } from '../health';
 import { keepSqlStatement, keptStatements, readJobSql, resolveKeptSecrets } from './job-sql';
 import { planUpgrade, stateOfUpgrade } from './plan';
 import { droppedParts, refusal } from '../upgrade/state';
-import { alreadyRuns, stateDropped, unchangedLine } from '../semantics';
+import { alreadyRuns, savepointKept, stateDropped, unchangedLine } from '../semantics';
 import type { UpgradePlan } from '../upgrade/upgrade-plan';
 
 export interface SubmitOptions {
@@ -64,7 +64,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
     let savepoint = req.fromSavepoint;
     const running = await this.activeJob(req.spec.name);
     const lines: string[] = [];
-    const kept = keptStatements(req.job.statements);
+    const kept = keptStatements(req.job);
     if (running) {
       const job = { what: `Flink job ${running.jid}`, state: running.state };
       if (!req.fromSavepoint && (await this.runsUnchanged(req, running))) {
@@ -85,7 +85,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
       }
     }
 
-    const jobId = await this.submit(req.spec, jobStatements(req.job.statements, 'reveal'), { savepoint, keep: kept });
+    const jobId = await this.submit(req.spec, jobStatements(req.job, 'reveal'), { savepoint, keep: kept });
     lines.push(`submitted ${req.spec.name} as Flink job ${jobId}${savepoint ? ` from savepoint ${savepoint}` : ''}`);
     const wait = this.ctx.progress.step(`waiting for job ${jobId} to run`);
     const state = await this.client.waitForJob(jobId, ['RUNNING', 'FINISHED']);
@@ -98,7 +98,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
     await this.reachable();
     const step = this.ctx.progress.step('reading the running job and planning both jobs on Flink');
     const plan = await planUpgrade(this.client, await this.activeJob(req.spec.name), {
-      statements: jobStatements(req.job.statements, 'mask'),
+      statements: jobStatements(req.job, 'mask'),
       sinks: req.sinks ?? [],
     });
     step();
@@ -119,7 +119,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
       req.job.statements.flatMap((st) => secretsIn(st.parts)),
     );
     if ('missing' in resolved) return false;
-    const next = jobStatements(req.job.statements, 'reveal');
+    const next = jobStatements(req.job, 'reveal');
     return resolved.statements.length === next.length && resolved.statements.every((st, i) => st === next[i]);
   }
 
@@ -172,7 +172,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
     let jobId: string | undefined;
     let failure: { message: string; detail?: string };
     try {
-      jobId = await this.submit(req.spec, jobStatements(req.job.statements, 'reveal'), {
+      jobId = await this.submit(req.spec, jobStatements(req.job, 'reveal'), {
         savepoint,
         keep: kept,
         dropUnclaimedState: req.allowNonRestoredState,
@@ -361,7 +361,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
       const step = this.ctx.progress.step(`stopping job ${job.jid} with a savepoint`);
       const savepoint = await this.client.stopWithSavepoint(job.jid, opts.savepointDir);
       step(savepoint);
-      return { lines: [`stopped job ${job.jid} (${spec.name}) with savepoint ${savepoint}`], savepoint };
+      return { lines: [`stopped job ${job.jid} (${spec.name}) with savepoint ${savepoint}; ${savepointKept(savepoint)}`], savepoint };
     }
     const step = this.ctx.progress.step(`cancelling job ${job.jid}`);
     await this.client.cancel(job.jid);
@@ -412,7 +412,7 @@ export class GatewayDeployer implements Deployer, JobRunner {
   /** The plan, then the script: its statements are the ones `deploy` runs, each under its comment. */
   private dryRun(req: DeployRequest): string[] {
     return [
-      `-- would open a session on ${this.target.gateway} and run these ${jobStatements(req.job.statements, 'placeholder').length} statements in order,`,
+      `-- would open a session on ${this.target.gateway} and run these ${jobStatements(req.job, 'placeholder').length} statements in order,`,
       `-- then wait for job '${req.spec.name}' to be RUNNING on ${this.target.flinkRest}` +
         (req.fromSavepoint ? `, starting from savepoint ${req.fromSavepoint}` : '') +
         (req.replace ? '; a running job of the same name would first be stopped with a savepoint' : ''),

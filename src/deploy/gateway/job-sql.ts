@@ -10,7 +10,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseTemplate, resolveTemplate } from '../../pipeline/interpolate';
-import { jobParts, type SqlStatement } from '../../sql/compiler';
+import { jobParts, type JobSql } from '../../sql/compiler';
 import { quoteString } from '../../sql/escape';
 import { MASK, maskedPlaceholder, renderSql, type SqlPart, type SqlSecret, type SqlText } from '../../sql/parts';
 import type { GatewayClient } from './client';
@@ -22,8 +22,8 @@ export const JOB_SQL_PARAMETER = 'uvpv.sql';
 const KEPT_FORMAT = 2;
 
 /** The job's statements as the gateway runs them, ready to keep: no secret's value, every default masked. */
-export function keptStatements(statements: readonly SqlStatement[]): SqlText[] {
-  return jobParts(statements).map(withoutValues);
+export function keptStatements(job: JobSql): SqlText[] {
+  return jobParts(job).map(withoutValues);
 }
 
 /** The kept statements as a SET that puts them into the job's parameters. */

@@ -59,7 +59,7 @@ import {
 import { oceanusHealth } from './health';
 import type { PipelineHealth } from '../health';
 import { rollBack } from './rollback';
-import { stateDropped, unchangedLine } from '../semantics';
+import { savepointKept, stateDropped, unchangedLine } from '../semantics';
 import { oceanusSession, type OceanusSession } from './session';
 
 /** The spec's checkpoint interval as Oceanus takes it: whole seconds within its range. */
@@ -79,6 +79,11 @@ const json = (value: unknown) => JSON.stringify(value);
 /** Oceanus states in which `deploy` restarts (or resumes) the job rather than starting it anew. */
 const LIVE: ReadonlySet<number> = new Set([JobStatus.Running, JobStatus.Operating, JobStatus.Paused]);
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** A savepoint a job can start from: active, with a path that is still there. */
+function usable(s: Savepoint | undefined): s is Savepoint & { Path: string } {
+  return Boolean(s?.Path) && s?.Status === SavepointStatus.Active && s.PathStatus !== PATH_UNAVAILABLE;
+}
 
 /** A job or version an action needs: the list puts the action that makes it first. */
 function need<T>(value: T | undefined, at: string): T {
@@ -196,7 +201,7 @@ export class OceanusDeployer implements Deployer {
       }
       job = await jobs.settle(job);
     }
-    const sql = uncommentedScript(req.job.statements, 'reveal');
+    const sql = uncommentedScript(req.job, 'reveal');
     const unchanged = await this.runsUnchanged(jobs, job, { sql, checkpointSeconds: seconds, resourceRefs: resources.refs });
     const decide = (from: JobV1 | undefined) => deployActions({ req, job: from, sql, checkpointSeconds: seconds, resources, unchanged });
     const pending = decide(job);
@@ -291,9 +296,7 @@ export class OceanusDeployer implements Deployer {
   private async pauseSavepoint(jobs: OceanusJobs, job: JobV1, before: Savepoint | undefined): Promise<StartFrom> {
     const found = await jobs.newestStopSavepoint(job.JobId);
     const fresh = found && (!before || found.Id !== before.Id || found.SerialId !== before.SerialId) ? found : undefined;
-    if (fresh?.Path && fresh.Status === SavepointStatus.Active && fresh.PathStatus !== PATH_UNAVAILABLE) {
-      return { path: fresh.Path, ...(fresh.SerialId ? { id: fresh.SerialId } : {}) };
-    }
+    if (usable(fresh)) return { path: fresh.Path, ...(fresh.SerialId ? { id: fresh.SerialId } : {}) };
     const why = !fresh
       ? 'Oceanus lists no savepoint taken when it was paused (DescribeJobSavepoint, RecordType 3)'
       : `the savepoint Oceanus took when it was paused is ${fresh.PathStatus === PATH_UNAVAILABLE ? 'no longer available' : fresh.Path ? savepointState(fresh.Status) : 'without a path'}`;
@@ -338,12 +341,12 @@ export class OceanusDeployer implements Deployer {
         `DescribeSystemResources ${json(systemResourcesParams(target))} → not called: no credentials; the built-in ${USED_CONNECTORS.join(' and ')} connectors it lists would be referenced`,
       );
     }
-    const sql = uncommentedScript(req.job.statements, 'placeholder');
+    const sql = uncommentedScript(req.job, 'placeholder');
     // Whether the job runs this very version is told by the SQL as it would be sent, secrets and all; never printed.
     const unchanged =
       jobs && resources
         ? await this.runsUnchanged(jobs, job, {
-            sql: uncommentedScript(req.job.statements, 'reveal'),
+            sql: uncommentedScript(req.job, 'reveal'),
             checkpointSeconds: seconds,
             resourceRefs: resources.refs,
           })
@@ -365,7 +368,7 @@ export class OceanusDeployer implements Deployer {
    */
   private async compare(req: DeployRequest): Promise<UpgradePlan> {
     const jobs = this.jobsOrFail();
-    const next = jobStatements(req.job.statements, 'mask');
+    const next = jobStatements(req.job, 'mask');
     const sinks = req.sinks ?? [];
     const found = await jobs.find(req.spec.name);
     const live = found && LIVE.has(found.Status) ? found : undefined;
@@ -396,6 +399,7 @@ export class OceanusDeployer implements Deployer {
     const found = await jobs.find(spec.name);
     if (!found) throw new RuntimeFailure(`${spec.name}: no job on target ${this.target.name}; nothing to stop`);
     const job = await jobs.settle(found);
+    if (job.Status === JobStatus.Paused && !opts.pause) return this.stopPaused(jobs, job, spec);
     if (job.Status !== JobStatus.Running) {
       return { lines: [`job ${job.JobId} (${spec.name}) is ${jobState(job.Status)}; nothing to ${opts.pause ? 'pause' : 'stop'}`] };
     }
@@ -405,6 +409,26 @@ export class OceanusDeployer implements Deployer {
         opts.pause
           ? `paused job ${stopped.JobId} (${spec.name}); Oceanus took a savepoint, which the next deploy starts from`
           : `stopped job ${stopped.JobId} (${spec.name}); ${stateDropped('stop --pause')}`,
+        `job ${stopped.JobId} is ${jobState(stopped.Status)}`,
+      ],
+    };
+  }
+
+  /**
+   * Stops a paused job (StopType 1): a pause holds a savepoint and leaves the job to be resumed,
+   * a stop ends that, as on a running job. The stop takes no savepoint; the pause's stays listed
+   * (read again after the stop, to say so only when it is), but the next deploy starts the
+   * stopped job anew unless told to start from it, as after a gateway's stop --savepoint.
+   */
+  private async stopPaused(jobs: OceanusJobs, job: JobV1, spec: Spec): Promise<{ lines: string[] }> {
+    const stopped = await jobs.stop(job, false);
+    const kept = await jobs.newestStopSavepoint(stopped.JobId);
+    const what = `stopped job ${stopped.JobId} (${spec.name}), which was PAUSED`;
+    return {
+      lines: [
+        usable(kept)
+          ? `${what}; the savepoint its pause took is still listed, ${kept.Path}: ${savepointKept(kept.Path)}`
+          : `${what}; Oceanus lists no usable savepoint of its pause (DescribeJobSavepoint, RecordType 3): its state is dropped`,
         `job ${stopped.JobId} is ${jobState(stopped.Status)}`,
       ],
     };

@@ -384,7 +384,7 @@ export class OceanusJobs {
     return r.Version;
   }
 
-  /** Stops (or pauses) a running job and waits until it is stopped (or paused). */
+  /** Stops (or pauses) a running job, or stops a paused one, and waits until it is stopped (or paused). */
   async stop(job: JobV1, pause: boolean): Promise<JobV1> {
     job = await this.get(job.JobId); // the state right before the call: what may linger after it
     const want = pause ? JobStatus.Paused : JobStatus.Stopped;

@@ -22,6 +22,8 @@ export const oceanusTargetSchema = z.strictObject({
   jobManagerCu: z.number({ error: CU_HELP }).default(1),
   taskManagerCu: z.number({ error: CU_HELP }).default(1),
   connectors: z.enum(['auto', 'none']).default('auto'),
+  // The inserts as one EXECUTE STATEMENT SET instead of plain INSERT INTO statements (docs/oceanus-first-deploy.md).
+  statementSet: bool.default(false),
   // Log collection and the COS bucket of a configuration version, by the SDK models' names
   // (CreateJobConfig's LogCollect, ClsLogsetId, ClsTopicId, COSBucket).
   logCollect: bool.default(false),

@@ -7,11 +7,19 @@ import { OceanusCompiler } from './oceanus';
 export interface DialectOptions {
   /** flink: the Redis SQL connector the cluster has (default jeff-zou's). */
   redisConnector?: RedisConnectorName;
+  /** oceanus: the inserts as one EXECUTE STATEMENT SET (true) or as plain INSERT INTO statements (false, the default). */
+  statementSet?: boolean;
 }
 
 export const DIALECTS: Readonly<Record<DialectName, (o?: DialectOptions) => SqlCompiler>> = {
   flink: (o) => new FlinkCompiler(o?.redisConnector),
-  oceanus: () => new OceanusCompiler(),
+  oceanus: (o) => new OceanusCompiler(o?.statementSet),
+};
+
+/** The options each dialect reads: `generate` refuses a choice the dialect would ignore. */
+export const DIALECT_OPTIONS: Readonly<Record<DialectName, readonly (keyof DialectOptions)[]>> = {
+  flink: ['redisConnector'],
+  oceanus: ['statementSet'],
 };
 
 export function isDialect(name: string): name is DialectName {

@@ -6,6 +6,9 @@
  * Its ZADD table is (value STRING, score DOUBLE) after the key, as its connector page shows:
  * the member first, then the score, the other way round from jeff-zou's (score, member).
  * Oceanus's SET statement takes the option key unquoted: `SET key = 'value';`.
+ * The inserts are plain `INSERT INTO` statements unless told otherwise: Oceanus's docs show
+ * several in one job, and it runs the whole script as one job; whether its SQL editor takes
+ * `EXECUTE STATEMENT SET` no public source settles (docs/oceanus-first-deploy.md).
  */
 import type { Plan, SinkBase, SinkNode } from '../../ir/nodes';
 import { CONNECTORS, SqlCompiler, type Capabilities, type DialectProblem, type SlotColumn } from '../compiler';
@@ -24,6 +27,11 @@ export class OceanusCompiler extends SqlCompiler {
     // 'scan.watermark.emit.strategy' came with Flink 1.18; the Flink-1.16 the spec's Oceanus targets has none.
     onEventWatermarks: false,
   };
+
+  /** `statementSet`: the inserts as one EXECUTE STATEMENT SET instead of plain INSERT INTO statements. */
+  constructor(override readonly statementSet = false) {
+    super();
+  }
 
   /**
    * Its Redis connector documents standalone and cluster (`nodes`), with a password and no user

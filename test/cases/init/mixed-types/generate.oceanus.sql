@@ -91,27 +91,22 @@ SELECT
 FROM TABLE(HOP(TABLE `input_init_sample_timed`, DESCRIPTOR(`event_ts`), INTERVAL '5' MINUTE, INTERVAL '10' MINUTE))
 GROUP BY `window_start`, `window_end`;
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_uv`
+SELECT 'uv', CAST(`visitor` AS STRING)
+FROM (
+  SELECT `visitor`, ROW_NUMBER() OVER (PARTITION BY `visitor` ORDER BY `proctime`) AS `seen`
+  FROM `input_init_sample_timed`
+  WHERE (`action` = 'view') AND `visitor` IS NOT NULL
+)
+WHERE `seen` = 1;
 
-  INSERT INTO `redis_uv`
-  SELECT 'uv', CAST(`visitor` AS STRING)
-  FROM (
-    SELECT `visitor`, ROW_NUMBER() OVER (PARTITION BY `visitor` ORDER BY `proctime`) AS `seen`
-    FROM `input_init_sample_timed`
-    WHERE (`action` = 'view') AND `visitor` IS NOT NULL
-  )
-  WHERE `seen` = 1;
+INSERT INTO `redis_pv`
+SELECT 'pv', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(`action_view_rows` AS STRING), '}')
+FROM `window_counts`
+WHERE `action_view_rows` > 0;
 
-  INSERT INTO `redis_pv`
-  SELECT 'pv', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(`action_view_rows` AS STRING), '}')
-  FROM `window_counts`
-  WHERE `action_view_rows` > 0;
-
-  INSERT INTO `redis_ratio`
-  SELECT 'ratio', CAST(CAST(((CAST(`action_buy_rows` AS DECIMAL(38, 0)) * 20000 + `action_view_rows`) - MOD((CAST(`action_buy_rows` AS DECIMAL(38, 0)) * 20000 + `action_view_rows`), (CAST(NULLIF(`action_view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`action_view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(33, 0)) * CAST(0.0001 AS DECIMAL(4, 4)) AS STRING)
-  FROM `window_counts`
-  WHERE `action_view_rows` > 0;
-
-END;
+INSERT INTO `redis_ratio`
+SELECT 'ratio', CAST(CAST(((CAST(`action_buy_rows` AS DECIMAL(38, 0)) * 20000 + `action_view_rows`) - MOD((CAST(`action_buy_rows` AS DECIMAL(38, 0)) * 20000 + `action_view_rows`), (CAST(NULLIF(`action_view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`action_view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(33, 0)) * CAST(0.0001 AS DECIMAL(4, 4)) AS STRING)
+FROM `window_counts`
+WHERE `action_view_rows` > 0;

@@ -189,56 +189,51 @@ FROM TABLE(TUMBLE(TABLE `visits_timed`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))
 WHERE `tier` IS NOT NULL
 GROUP BY `window_start`, `window_end`, `tier`;
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_pv_by_channel`
+SELECT 'pv_by_channel', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","channel":', JSON_STRING(`channel`), ',"value":', CAST(`view_rows` AS STRING), '}')
+FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end` ORDER BY `channel` ASC) AS `entry_rank`
+  FROM `window_counts_by_channel`
+  WHERE `view_rows` > 0
+)
+WHERE `entry_rank` <= 9223372036854775807;
 
-  INSERT INTO `redis_pv_by_channel`
-  SELECT 'pv_by_channel', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","channel":', JSON_STRING(`channel`), ',"value":', CAST(`view_rows` AS STRING), '}')
-  FROM (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end` ORDER BY `channel` ASC) AS `entry_rank`
-    FROM `window_counts_by_channel`
-    WHERE `view_rows` > 0
-  )
-  WHERE `entry_rank` <= 9223372036854775807;
+INSERT INTO `redis_pv_by_user`
+SELECT 'pv_by_user', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","user_id":', JSON_STRING(`user_id`), ',"value":', CAST(`view_rows` AS STRING), '}')
+FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end` ORDER BY `user_id` ASC) AS `entry_rank`
+  FROM `window_counts_by_user_id`
+  WHERE `view_rows` > 0
+)
+WHERE `entry_rank` <= 9223372036854775807;
 
-  INSERT INTO `redis_pv_by_user`
-  SELECT 'pv_by_user', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","user_id":', JSON_STRING(`user_id`), ',"value":', CAST(`view_rows` AS STRING), '}')
-  FROM (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end` ORDER BY `user_id` ASC) AS `entry_rank`
-    FROM `window_counts_by_user_id`
-    WHERE `view_rows` > 0
-  )
-  WHERE `entry_rank` <= 9223372036854775807;
-
-  INSERT INTO `redis_pv_by_mobile`
-  SELECT 'pv_by_mobile', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","mobile":', JSON_STRING(`mobile`), ',"value":', CAST(`view_rows` AS STRING), '}')
-  FROM (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end` ORDER BY `mobile` ASC) AS `entry_rank`
-    FROM `window_counts_by_mobile`
-    WHERE `view_rows` > 0
-  )
-  WHERE `entry_rank` <= 9223372036854775807;
-
-  INSERT INTO `redis_uv_by_mobile`
-  SELECT CAST(`mobile` AS STRING), CAST(`view_distinct_user_id` AS STRING)
+INSERT INTO `redis_pv_by_mobile`
+SELECT 'pv_by_mobile', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","mobile":', JSON_STRING(`mobile`), ',"value":', CAST(`view_rows` AS STRING), '}')
+FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end` ORDER BY `mobile` ASC) AS `entry_rank`
   FROM `window_counts_by_mobile`
-  WHERE `view_distinct_user_id` > 0;
+  WHERE `view_rows` > 0
+)
+WHERE `entry_rank` <= 9223372036854775807;
 
-  INSERT INTO `redis_uv_by_country`
-  SELECT CONCAT('uv:', CAST(`country` AS STRING), ':', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
-  FROM TABLE(TUMBLE(TABLE `visits_timed`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))
-  WHERE (`kind` = 'view') AND `user_id` IS NOT NULL AND `country` IS NOT NULL
-  GROUP BY `window_start`, `window_end`, `country`, `user_id`;
+INSERT INTO `redis_uv_by_mobile`
+SELECT CAST(`mobile` AS STRING), CAST(`view_distinct_user_id` AS STRING)
+FROM `window_counts_by_mobile`
+WHERE `view_distinct_user_id` > 0;
 
-  INSERT INTO `redis_pv_by_page`
-  SELECT CONCAT('pv:', CAST(`page` AS STRING)), CAST(`view_rows` AS STRING)
-  FROM `window_counts_by_page`
-  WHERE `view_rows` > 0;
+INSERT INTO `redis_uv_by_country`
+SELECT CONCAT('uv:', CAST(`country` AS STRING), ':', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
+FROM TABLE(TUMBLE(TABLE `visits_timed`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))
+WHERE (`kind` = 'view') AND `user_id` IS NOT NULL AND `country` IS NOT NULL
+GROUP BY `window_start`, `window_end`, `country`, `user_id`;
 
-  INSERT INTO `redis_pv_by_tier`
-  SELECT CAST(`tier` AS STRING), CAST(`view_rows` AS STRING)
-  FROM `window_counts_by_tier`
-  WHERE `view_rows` > 0;
+INSERT INTO `redis_pv_by_page`
+SELECT CONCAT('pv:', CAST(`page` AS STRING)), CAST(`view_rows` AS STRING)
+FROM `window_counts_by_page`
+WHERE `view_rows` > 0;
 
-END;
+INSERT INTO `redis_pv_by_tier`
+SELECT CAST(`tier` AS STRING), CAST(`view_rows` AS STRING)
+FROM `window_counts_by_tier`
+WHERE `view_rows` > 0;

@@ -98,23 +98,18 @@ FROM TABLE(TUMBLE(TABLE `shop_timed`, DESCRIPTOR(`ts`), INTERVAL '5' MINUTE))
 WHERE `channel` IS NOT NULL
 GROUP BY `window_start`, `window_end`, `channel`;
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_pv_by_product`
+SELECT CAST(`product_id` AS STRING), CAST(`browse_rows` AS STRING)
+FROM `window_counts_by_product_id`
+WHERE `browse_rows` > 0;
 
-  INSERT INTO `redis_pv_by_product`
-  SELECT CAST(`product_id` AS STRING), CAST(`browse_rows` AS STRING)
-  FROM `window_counts_by_product_id`
-  WHERE `browse_rows` > 0;
+INSERT INTO `redis_rate_by_product`
+SELECT CAST(`product_id` AS STRING), CAST(CAST(((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 200 + `browse_rows`) - MOD((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 200 + `browse_rows`), (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(35, 0)) * CAST(0.01 AS DECIMAL(2, 2)) AS STRING)
+FROM `window_counts_by_product_id`
+WHERE `browse_rows` > 0;
 
-  INSERT INTO `redis_rate_by_product`
-  SELECT CAST(`product_id` AS STRING), CAST(CAST(((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 200 + `browse_rows`) - MOD((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 200 + `browse_rows`), (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(35, 0)) * CAST(0.01 AS DECIMAL(2, 2)) AS STRING)
-  FROM `window_counts_by_product_id`
-  WHERE `browse_rows` > 0;
-
-  INSERT INTO `redis_uv_by_channel`
-  SELECT CAST(`channel` AS STRING), CAST(`browse_distinct_user_id` AS STRING)
-  FROM `window_counts_by_channel`
-  WHERE `browse_distinct_user_id` > 0;
-
-END;
+INSERT INTO `redis_uv_by_channel`
+SELECT CAST(`channel` AS STRING), CAST(`browse_distinct_user_id` AS STRING)
+FROM `window_counts_by_channel`
+WHERE `browse_distinct_user_id` > 0;

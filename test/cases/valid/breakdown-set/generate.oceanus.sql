@@ -106,44 +106,39 @@ CREATE TEMPORARY TABLE `redis_channels_per_window` (
   'database' = '0'
 );
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_uv_per_window`
+SELECT CONCAT('uv:', CAST(`channel` AS STRING), ':', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
+FROM TABLE(HOP(TABLE `shop_timed`, DESCRIPTOR(`ts`), INTERVAL '5' MINUTE, INTERVAL '10' MINUTE))
+WHERE (`record_type` = 0) AND `user_id` IS NOT NULL AND `channel` IS NOT NULL
+GROUP BY `window_start`, `window_end`, `channel`, `user_id`;
 
-  INSERT INTO `redis_uv_per_window`
-  SELECT CONCAT('uv:', CAST(`channel` AS STRING), ':', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
-  FROM TABLE(HOP(TABLE `shop_timed`, DESCRIPTOR(`ts`), INTERVAL '5' MINUTE, INTERVAL '10' MINUTE))
+INSERT INTO `redis_uv_all_time`
+SELECT CONCAT('uv:', CAST(`channel` AS STRING)), CAST(`user_id` AS STRING)
+FROM (
+  SELECT `channel`, `user_id`, ROW_NUMBER() OVER (PARTITION BY `channel`, `user_id` ORDER BY `proctime`) AS `seen`
+  FROM `shop_timed`
   WHERE (`record_type` = 0) AND `user_id` IS NOT NULL AND `channel` IS NOT NULL
-  GROUP BY `window_start`, `window_end`, `channel`, `user_id`;
+)
+WHERE `seen` = 1;
 
-  INSERT INTO `redis_uv_all_time`
-  SELECT CONCAT('uv:', CAST(`channel` AS STRING)), CAST(`user_id` AS STRING)
-  FROM (
-    SELECT `channel`, `user_id`, ROW_NUMBER() OVER (PARTITION BY `channel`, `user_id` ORDER BY `proctime`) AS `seen`
-    FROM `shop_timed`
-    WHERE (`record_type` = 0) AND `user_id` IS NOT NULL AND `channel` IS NOT NULL
-  )
-  WHERE `seen` = 1;
+INSERT INTO `redis_buyers_by_product`
+SELECT CONCAT('users:', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), ':', CAST(`product_id` AS STRING)), CAST(`user_id` AS STRING)
+FROM TABLE(HOP(TABLE `shop_timed`, DESCRIPTOR(`ts`), INTERVAL '5' MINUTE, INTERVAL '10' MINUTE))
+WHERE (`record_type` = 0) AND `user_id` IS NOT NULL AND `product_id` IS NOT NULL
+GROUP BY `window_start`, `window_end`, `product_id`, `user_id`;
 
-  INSERT INTO `redis_buyers_by_product`
-  SELECT CONCAT('users:', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), ':', CAST(`product_id` AS STRING)), CAST(`user_id` AS STRING)
-  FROM TABLE(HOP(TABLE `shop_timed`, DESCRIPTOR(`ts`), INTERVAL '5' MINUTE, INTERVAL '10' MINUTE))
-  WHERE (`record_type` = 0) AND `user_id` IS NOT NULL AND `product_id` IS NOT NULL
-  GROUP BY `window_start`, `window_end`, `product_id`, `user_id`;
-
-  INSERT INTO `redis_channels_seen`
-  SELECT CONCAT('channels:', CAST(`channel` AS STRING)), CAST(`channel` AS STRING)
-  FROM (
-    SELECT `channel`, ROW_NUMBER() OVER (PARTITION BY `channel` ORDER BY `proctime`) AS `seen`
-    FROM `shop_timed`
-    WHERE (`record_type` = 0) AND `channel` IS NOT NULL
-  )
-  WHERE `seen` = 1;
-
-  INSERT INTO `redis_channels_per_window`
-  SELECT CONCAT('channels:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), ':', CAST(`channel` AS STRING)), CAST(`channel` AS STRING)
-  FROM TABLE(HOP(TABLE `shop_timed`, DESCRIPTOR(`ts`), INTERVAL '5' MINUTE, INTERVAL '10' MINUTE))
+INSERT INTO `redis_channels_seen`
+SELECT CONCAT('channels:', CAST(`channel` AS STRING)), CAST(`channel` AS STRING)
+FROM (
+  SELECT `channel`, ROW_NUMBER() OVER (PARTITION BY `channel` ORDER BY `proctime`) AS `seen`
+  FROM `shop_timed`
   WHERE (`record_type` = 0) AND `channel` IS NOT NULL
-  GROUP BY `window_start`, `window_end`, `channel`;
+)
+WHERE `seen` = 1;
 
-END;
+INSERT INTO `redis_channels_per_window`
+SELECT CONCAT('channels:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), ':', CAST(`channel` AS STRING)), CAST(`channel` AS STRING)
+FROM TABLE(HOP(TABLE `shop_timed`, DESCRIPTOR(`ts`), INTERVAL '5' MINUTE, INTERVAL '10' MINUTE))
+WHERE (`record_type` = 0) AND `channel` IS NOT NULL
+GROUP BY `window_start`, `window_end`, `channel`;

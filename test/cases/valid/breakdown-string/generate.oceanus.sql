@@ -109,28 +109,23 @@ FROM TABLE(CUMULATE(TABLE `shop_timed`, DESCRIPTOR(`ts`), INTERVAL '10' MINUTE, 
 WHERE `channel` IS NOT NULL
 GROUP BY `window_start`, `window_end`, `channel`;
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_pv_latest`
+SELECT CONCAT('pv:', CAST(`product_id` AS STRING)), CAST(`browse_rows` AS STRING)
+FROM `window_counts_by_product_id`
+WHERE `browse_rows` > 0;
 
-  INSERT INTO `redis_pv_latest`
-  SELECT CONCAT('pv:', CAST(`product_id` AS STRING)), CAST(`browse_rows` AS STRING)
-  FROM `window_counts_by_product_id`
-  WHERE `browse_rows` > 0;
+INSERT INTO `redis_pv_per_window`
+SELECT CONCAT('buys:', CAST(`product_id` AS STRING), ':', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`purchase_rows` AS STRING)
+FROM `window_counts_by_product_id`
+WHERE `purchase_rows` > 0;
 
-  INSERT INTO `redis_pv_per_window`
-  SELECT CONCAT('buys:', CAST(`product_id` AS STRING), ':', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`purchase_rows` AS STRING)
-  FROM `window_counts_by_product_id`
-  WHERE `purchase_rows` > 0;
+INSERT INTO `redis_uv_latest`
+SELECT CONCAT('uv:', CAST(`channel` AS STRING)), CAST(`browse_distinct_user_id` AS STRING)
+FROM `window_counts_by_channel`
+WHERE `browse_distinct_user_id` > 0;
 
-  INSERT INTO `redis_uv_latest`
-  SELECT CONCAT('uv:', CAST(`channel` AS STRING)), CAST(`browse_distinct_user_id` AS STRING)
-  FROM `window_counts_by_channel`
-  WHERE `browse_distinct_user_id` > 0;
-
-  INSERT INTO `redis_rate_per_window`
-  SELECT CONCAT('rate:', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), ':', CAST(`channel` AS STRING)), CAST(CAST(((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`) - MOD((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`), (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(33, 0)) * CAST(0.0001 AS DECIMAL(4, 4)) AS STRING)
-  FROM `window_counts_by_channel`
-  WHERE `browse_rows` > 0;
-
-END;
+INSERT INTO `redis_rate_per_window`
+SELECT CONCAT('rate:', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), ':', CAST(`channel` AS STRING)), CAST(CAST(((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`) - MOD((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`), (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(33, 0)) * CAST(0.0001 AS DECIMAL(4, 4)) AS STRING)
+FROM `window_counts_by_channel`
+WHERE `browse_rows` > 0;

@@ -95,27 +95,22 @@ SELECT
 FROM TABLE(HOP(TABLE `input_web_record_timed`, DESCRIPTOR(`create_time`), INTERVAL '5' MINUTE, INTERVAL '10' MINUTE))
 GROUP BY `window_start`, `window_end`;
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_uv`
+SELECT 'userids', CAST(`user_id` AS STRING)
+FROM (
+  SELECT `user_id`, ROW_NUMBER() OVER (PARTITION BY `user_id` ORDER BY `proctime`) AS `seen`
+  FROM `input_web_record_timed`
+  WHERE (`record_type` = 0) AND `user_id` IS NOT NULL
+)
+WHERE `seen` = 1;
 
-  INSERT INTO `redis_uv`
-  SELECT 'userids', CAST(`user_id` AS STRING)
-  FROM (
-    SELECT `user_id`, ROW_NUMBER() OVER (PARTITION BY `user_id` ORDER BY `proctime`) AS `seen`
-    FROM `input_web_record_timed`
-    WHERE (`record_type` = 0) AND `user_id` IS NOT NULL
-  )
-  WHERE `seen` = 1;
+INSERT INTO `redis_pv`
+SELECT 'pagevisits', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(`browse_rows` AS STRING), '}')
+FROM `window_counts`
+WHERE `browse_rows` > 0;
 
-  INSERT INTO `redis_pv`
-  SELECT 'pagevisits', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(`browse_rows` AS STRING), '}')
-  FROM `window_counts`
-  WHERE `browse_rows` > 0;
-
-  INSERT INTO `redis_conversion_rate`
-  SELECT 'conversion_rate', CAST(CAST(((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`) - MOD((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`), (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(33, 0)) * CAST(0.0001 AS DECIMAL(4, 4)) AS STRING)
-  FROM `window_counts`
-  WHERE `browse_rows` > 0;
-
-END;
+INSERT INTO `redis_conversion_rate`
+SELECT 'conversion_rate', CAST(CAST(((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`) - MOD((CAST(`purchase_rows` AS DECIMAL(38, 0)) * 20000 + `browse_rows`), (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`browse_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(33, 0)) * CAST(0.0001 AS DECIMAL(4, 4)) AS STRING)
+FROM `window_counts`
+WHERE `browse_rows` > 0;

@@ -68,19 +68,14 @@ SELECT
 FROM TABLE(TUMBLE(TABLE `events_timed`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))
 GROUP BY `window_start`, `window_end`;
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_uv`
+SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
+FROM TABLE(TUMBLE(TABLE `events_timed`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))
+WHERE (`kind` = 0) AND `user_id` IS NOT NULL
+GROUP BY `window_start`, `window_end`, `user_id`;
 
-  INSERT INTO `redis_uv`
-  SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
-  FROM TABLE(TUMBLE(TABLE `events_timed`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))
-  WHERE (`kind` = 0) AND `user_id` IS NOT NULL
-  GROUP BY `window_start`, `window_end`, `user_id`;
-
-  INSERT INTO `redis_pv`
-  SELECT 'pv', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(`browse_rows` AS STRING), '}')
-  FROM `window_counts`
-  WHERE `browse_rows` > 0;
-
-END;
+INSERT INTO `redis_pv`
+SELECT 'pv', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(`browse_rows` AS STRING), '}')
+FROM `window_counts`
+WHERE `browse_rows` > 0;

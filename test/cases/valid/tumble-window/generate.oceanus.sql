@@ -54,13 +54,8 @@ SELECT
 FROM TABLE(TUMBLE(TABLE `clicks_timed`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))
 GROUP BY `window_start`, `window_end`;
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
-
-  INSERT INTO `redis_uv`
-  SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`view_distinct_user_id` AS STRING)
-  FROM `window_counts`
-  WHERE `view_distinct_user_id` > 0;
-
-END;
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_uv`
+SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`view_distinct_user_id` AS STRING)
+FROM `window_counts`
+WHERE `view_distinct_user_id` > 0;

@@ -123,38 +123,33 @@ SELECT
 FROM TABLE(TUMBLE(TABLE `clicks_timed`, DESCRIPTOR(`ts`), INTERVAL '1' HOUR))
 GROUP BY `window_start`, `window_end`;
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_evil_pv`
+SELECT 'evil', CAST(`evil_rows` AS STRING)
+FROM `window_counts`
+WHERE `evil_rows` > 0;
 
-  INSERT INTO `redis_evil_pv`
-  SELECT 'evil', CAST(`evil_rows` AS STRING)
-  FROM `window_counts`
-  WHERE `evil_rows` > 0;
+INSERT INTO `redis_temp_pv`
+SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(`temp_rows` AS STRING)
+FROM `window_counts`
+WHERE `temp_rows` > 0;
 
-  INSERT INTO `redis_temp_pv`
-  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(`temp_rows` AS STRING)
-  FROM `window_counts`
-  WHERE `temp_rows` > 0;
+INSERT INTO `redis_pct_pv`
+SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(`pct_rows` AS STRING)
+FROM `window_counts`
+WHERE `pct_rows` > 0;
 
-  INSERT INTO `redis_pct_pv`
-  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(`pct_rows` AS STRING)
-  FROM `window_counts`
-  WHERE `pct_rows` > 0;
+INSERT INTO `redis_rate9`
+SELECT 'rate9', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2000000000 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2000000000 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(28, 0)) * CAST(0.000000001 AS DECIMAL(9, 9)) AS STRING), '}')
+FROM `window_counts`
+WHERE `view_rows` > 0;
 
-  INSERT INTO `redis_rate9`
-  SELECT 'rate9', CONCAT('{"window_start":"', DATE_FORMAT(`window_start`, 'yyyy-MM-dd''T''HH:mm:ss'), '","window_end":"', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), '","value":', CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2000000000 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2000000000 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(28, 0)) * CAST(0.000000001 AS DECIMAL(9, 9)) AS STRING), '}')
-  FROM `window_counts`
-  WHERE `view_rows` > 0;
+INSERT INTO `redis_rate2`
+SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(35, 0)) * CAST(0.01 AS DECIMAL(2, 2)) AS STRING)
+FROM `window_counts`
+WHERE `view_rows` > 0;
 
-  INSERT INTO `redis_rate2`
-  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 200 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(35, 0)) * CAST(0.01 AS DECIMAL(2, 2)) AS STRING)
-  FROM `window_counts`
-  WHERE `view_rows` > 0;
-
-  INSERT INTO `redis_rate0`
-  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(37, 0)) AS STRING)
-  FROM `window_counts`
-  WHERE `view_rows` > 0;
-
-END;
+INSERT INTO `redis_rate0`
+SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(CAST(((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2 + `view_rows`) - MOD((CAST(`evil_rows` AS DECIMAL(38, 0)) * 2 + `view_rows`), (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2))) / (CAST(NULLIF(`view_rows`, 0) AS DECIMAL(20, 0)) * 2) AS DECIMAL(37, 0)) AS STRING)
+FROM `window_counts`
+WHERE `view_rows` > 0;

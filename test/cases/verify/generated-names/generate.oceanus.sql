@@ -92,27 +92,22 @@ SELECT
 FROM TABLE(HOP(TABLE `window_counts_timed`, DESCRIPTOR(`ts`), INTERVAL '60' MINUTE, INTERVAL '120' MINUTE(3)))
 GROUP BY `window_start`, `window_end`;
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_seen_users`
+SELECT 'seen', CAST(`seen` AS STRING)
+FROM (
+  SELECT `seen`, ROW_NUMBER() OVER (PARTITION BY `seen` ORDER BY `proctime`) AS `seen_2`
+  FROM `window_counts_timed`
+  WHERE (`kind` = 'a') AND `seen` IS NOT NULL
+)
+WHERE `seen_2` = 1;
 
-  INSERT INTO `redis_seen_users`
-  SELECT 'seen', CAST(`seen` AS STRING)
-  FROM (
-    SELECT `seen`, ROW_NUMBER() OVER (PARTITION BY `seen` ORDER BY `proctime`) AS `seen_2`
-    FROM `window_counts_timed`
-    WHERE (`kind` = 'a') AND `seen` IS NOT NULL
-  )
-  WHERE `seen_2` = 1;
+INSERT INTO `redis_distinct_b`
+SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(`a_distinct_b_rows` AS STRING)
+FROM `window_counts_2`
+WHERE `a_distinct_b_rows` > 0;
 
-  INSERT INTO `redis_distinct_b`
-  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(`a_distinct_b_rows` AS STRING)
-  FROM `window_counts_2`
-  WHERE `a_distinct_b_rows` > 0;
-
-  INSERT INTO `redis_b_count`
-  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(`a_distinct_b_rows_2` AS STRING)
-  FROM `window_counts_2`
-  WHERE `a_distinct_b_rows_2` > 0;
-
-END;
+INSERT INTO `redis_b_count`
+SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(`a_distinct_b_rows_2` AS STRING)
+FROM `window_counts_2`
+WHERE `a_distinct_b_rows_2` > 0;

@@ -109,39 +109,34 @@ SELECT
 FROM TABLE(HOP(TABLE `clicks_timed`, DESCRIPTOR(`ts`), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
 GROUP BY `window_start`, `window_end`;
 
--- All inserts run as one Flink job.
-EXECUTE STATEMENT SET
-BEGIN
+-- Plain inserts: the whole script is submitted as one Flink job, these inserts included.
+INSERT INTO `redis_pv`
+SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(`view_rows` AS STRING)
+FROM `window_counts`
+WHERE `view_rows` > 0;
 
-  INSERT INTO `redis_pv`
-  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(`view_rows` AS STRING)
-  FROM `window_counts`
-  WHERE `view_rows` > 0;
+INSERT INTO `redis_uv`
+SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
+FROM TABLE(HOP(TABLE `clicks_timed`, DESCRIPTOR(`ts`), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
+WHERE (`kind` = 0) AND `user_id` IS NOT NULL
+GROUP BY `window_start`, `window_end`, `user_id`;
 
-  INSERT INTO `redis_uv`
-  SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
-  FROM TABLE(HOP(TABLE `clicks_timed`, DESCRIPTOR(`ts`), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
+INSERT INTO `redis_users`
+SELECT 'users', CAST(`user_id` AS STRING)
+FROM (
+  SELECT `user_id`, ROW_NUMBER() OVER (PARTITION BY `user_id` ORDER BY `proctime`) AS `seen`
+  FROM `clicks_timed`
   WHERE (`kind` = 0) AND `user_id` IS NOT NULL
-  GROUP BY `window_start`, `window_end`, `user_id`;
+)
+WHERE `seen` = 1;
 
-  INSERT INTO `redis_users`
-  SELECT 'users', CAST(`user_id` AS STRING)
-  FROM (
-    SELECT `user_id`, ROW_NUMBER() OVER (PARTITION BY `user_id` ORDER BY `proctime`) AS `seen`
-    FROM `clicks_timed`
-    WHERE (`kind` = 0) AND `user_id` IS NOT NULL
-  )
-  WHERE `seen` = 1;
+INSERT INTO `redis_dropped_rows`
+SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(COUNT(*) AS STRING)
+FROM TABLE(HOP(TABLE `late_rows`, DESCRIPTOR(`ts`), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
+WHERE `window_end` <= `watermark` + INTERVAL '0.001' SECOND
+GROUP BY DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss');
 
-  INSERT INTO `redis_dropped_rows`
-  SELECT DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), CAST(COUNT(*) AS STRING)
-  FROM TABLE(HOP(TABLE `late_rows`, DESCRIPTOR(`ts`), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
-  WHERE `window_end` <= `watermark` + INTERVAL '0.001' SECOND
-  GROUP BY DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss');
-
-  INSERT INTO `redis_dropped_rows`
-  SELECT 'no_event_time', CAST(COUNT(*) AS STRING)
-  FROM `clicks`
-  WHERE `ts` IS NULL;
-
-END;
+INSERT INTO `redis_dropped_rows`
+SELECT 'no_event_time', CAST(COUNT(*) AS STRING)
+FROM `clicks`
+WHERE `ts` IS NULL;
