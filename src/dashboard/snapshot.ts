@@ -8,7 +8,7 @@
  * The reading goes through `RedisReader`, a handful of commands, so the logic is tested without
  * a Redis (test/unit/dashboard.test.ts) and against a real one (test/browser/).
  */
-import type Redis from 'ioredis';
+import { describeRedis, redisAddressOf, type RedisClient } from '../util/redis';
 import { commandOf, readerOf, redisType, type Point, type Ranked, type RedisReader } from '../redis-types';
 import type { Column, Metric, Spec } from '../pipeline/types';
 import { emptyBreakdown, isBreakdown, readBreakdown, type Bar } from './breakdown';
@@ -90,11 +90,11 @@ export class History {
   }
 }
 
-export async function readSnapshot(redis: Redis | RedisReader, spec: Spec, history: History, now = new Date()): Promise<Snapshot> {
+export async function readSnapshot(redis: RedisClient | RedisReader, spec: Spec, history: History, now = new Date()): Promise<Snapshot> {
   const reader = 'pipeline' in redis ? readerOf(redis) : redis;
   const metrics = await Promise.all(spec.metrics.map((m) => readMetric(reader, m, history, now, spec.source.columns)));
   const r = spec.redis;
-  return { pipeline: spec.name, redis: `${r.host}:${r.port}/${r.database}`, updated: now.toISOString(), metrics };
+  return { pipeline: spec.name, redis: describeRedis(redisAddressOf(r)), updated: now.toISOString(), metrics };
 }
 
 async function readMetric(redis: RedisReader, m: Metric, history: History, now: Date, columns: readonly Column[]): Promise<MetricView> {

@@ -20,6 +20,14 @@ export interface StackPorts {
   gateway: number;
   /** The port of a Redis the stack starts itself, when none answers on 6379. */
   ownRedis: number;
+  /** The extras (`stack up --with`, src/stack/extras.ts): the secure Kafka's SASL_SSL and SSL listeners (and the two ports after SSL's). */
+  kafkaSasl: number;
+  kafkaSsl: number;
+  /** The first of the Redis Cluster's 3 ports (and their cluster bus ports, 10000 higher). */
+  redisCluster: number;
+  /** The sentinel (its master and replica on the two ports after it). */
+  redisSentinel: number;
+  redisTls: number;
 }
 
 /** Each port of the local stack: the variable that moves it, and its default. */
@@ -31,6 +39,11 @@ export const PORT_VARIABLES: Readonly<Record<keyof StackPorts, readonly [string,
   flinkRest: ['UVPV_FLINK_REST_PORT', 8081],
   gateway: ['UVPV_GATEWAY_PORT', 8083],
   ownRedis: ['UVPV_REDIS_PORT', 6390],
+  kafkaSasl: ['UVPV_KAFKA_SASL_PORT', 9094],
+  kafkaSsl: ['UVPV_KAFKA_SSL_PORT', 9095],
+  redisCluster: ['UVPV_REDIS_CLUSTER_PORT', 7001],
+  redisSentinel: ['UVPV_REDIS_SENTINEL_PORT', 7010],
+  redisTls: ['UVPV_REDIS_TLS_PORT', 7020],
 };
 
 export const STACK_REDIS_CHOICES = ['auto', 'own'] as const;

@@ -1,5 +1,5 @@
 /** The Redis write types a spec may use. A new type is one file here and one line below. */
-import type Redis from 'ioredis';
+import { scanStep, type RedisClient } from '../util/redis';
 import type { MetricType } from '../metrics';
 import type { RedisReader, RedisTypeDefinition } from './definition';
 import { hash } from './hash';
@@ -61,7 +61,7 @@ export function expectedOf(type: RedisType, content: unknown): Expected {
 }
 
 /** A key's content as verify compares it; undefined for a Redis type no write type is stored as. */
-export async function snapshotKey(redis: Redis, key: string): Promise<Expected | undefined> {
+export async function snapshotKey(redis: RedisClient, key: string): Promise<Expected | undefined> {
   const stored = await redis.type(key);
   for (const name of REDIS_TYPE_NAMES) {
     if (REDIS_TYPES[name].storedAs !== stored) continue;
@@ -72,9 +72,9 @@ export async function snapshotKey(redis: Redis, key: string): Promise<Expected |
 }
 
 /** The dashboard's commands on an ioredis client. */
-export function readerOf(redis: Redis): RedisReader {
+export function readerOf(redis: RedisClient): RedisReader {
   return {
-    scan: (cursor, pattern, count) => redis.scan(cursor, 'MATCH', pattern, 'COUNT', count),
+    scan: (cursor, pattern, count) => scanStep(redis, cursor, pattern, count),
     exists: (key) => redis.exists(key),
     scard: (key) => redis.scard(key),
     pfcount: (key) => redis.pfcount(key),

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { Io } from '../../io/io';
+import { UsageError } from '../../errors';
 import { wholeNumberFlag } from '../flags';
 
-/** `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--target local] [--parallelism N] [--junit FILE] [--keep]`. */
+/** `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--connections stack|spec] [--parallelism N] [--junit FILE] [--keep]`. */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('verify')
@@ -20,6 +21,11 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     )
     .option('--at <share>', 'with --fault: after how much of the events, e.g. 40% (default)')
     .option('--parallelism <n>', "run the job at this parallelism instead of the spec's job.parallelism (on a topic of as many partitions)")
+    .option(
+      '--connections <whose>',
+      "whose Kafka and Redis the job uses: stack (the local stack's, default) | spec (the spec's own, with its security and Redis mode)",
+      'stack',
+    )
     .action(
       async (
         spec: string,
@@ -33,12 +39,18 @@ export function register(program: Command, io: Io, done: (code: number) => void)
           fault?: string;
           at?: string;
           parallelism?: string;
+          connections: string;
         },
       ) => {
         const parallelism = opts.parallelism === undefined ? undefined : wholeNumberFlag(opts.parallelism, '--parallelism', 1);
-        const { verify } = await import('../../verify/run-verify');
+        const { verify, CONNECTIONS } = await import('../../verify/run-verify');
+        const connections = CONNECTIONS.find((c) => c === opts.connections);
+        if (!connections) throw new UsageError(`--connections: got '${opts.connections}'; expected one of ${CONNECTIONS.join(', ')}`);
         const { parseFault } = await import('../../verify/faults');
-        const outcome = await verify({ ...opts, spec, keep: Boolean(opts.keep), fault: parseFault(opts.fault, opts.at), parallelism }, io);
+        const outcome = await verify(
+          { ...opts, spec, keep: Boolean(opts.keep), fault: parseFault(opts.fault, opts.at), parallelism, connections },
+          io,
+        );
         done(outcome.ok ? 0 : 1);
       },
     );
