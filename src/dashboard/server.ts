@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { RuntimeFailure } from '../errors';
 import type { Spec } from '../pipeline/types';
-import { describeRedis, redisAddressOf, redisClient, redisRefusal } from '../util/redis';
+import { describeRedis, redisAddressOf, connectRedis, redisClient, redisRefusal } from '../util/redis';
 import { History, readSnapshot, type Snapshot } from './snapshot';
 
 export interface DashboardOptions {
@@ -57,7 +57,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const where = describeRedis(at);
   const redis = redisClient(at, 'session');
   try {
-    await redis.connect();
+    await connectRedis(redis);
   } catch (e) {
     redis.disconnect();
     const refusal = redisRefusal(e, at);

@@ -10,7 +10,7 @@ import { kafka } from '../kafka/client';
 import { kafkaRefusal } from '../kafka/security';
 import { loadSpec } from '../pipeline/load';
 import type { Redactor } from '../util/redact';
-import { describeRedis, masters, redisAddressOf, redisClient, redisRefusal } from '../util/redis';
+import { describeRedis, masters, redisAddressOf, connectRedis, redisClient, redisRefusal } from '../util/redis';
 import type { Spec } from '../pipeline/types';
 import type { CheckResult } from './result';
 
@@ -189,7 +189,7 @@ async function redisCheck(spec: Spec): Promise<CheckResult> {
     return { label: 'Redis', ok: false, detail: (e as Error).message, fix: 'fix redis.tls.ca' };
   }
   try {
-    await client.connect();
+    await connectRedis(client);
     await client.ping();
     const nodes = spec.redis.mode === 'cluster' ? ` (${masters(client).length} masters)` : '';
     return {

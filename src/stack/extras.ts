@@ -20,7 +20,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { RuntimeFailure, UsageError } from '../errors';
 import type { Progress } from '../io/progress';
-import { redisClient, type RedisAddress } from '../util/redis';
+import { connectRedis, redisClient, type RedisAddress } from '../util/redis';
 import { kafka } from '../kafka/client';
 import type { KafkaSecurity } from '../pipeline/types';
 import type { StackLayout } from './layout';
@@ -435,7 +435,7 @@ export function stackKafkaSecurity(layout: StackLayout, listener: 'sasl' | 'ssl'
 async function ping(at: RedisAddress): Promise<string | undefined> {
   const client = redisClient(at, 'probe');
   try {
-    await client.connect();
+    await connectRedis(client);
     return (await client.ping()) === 'PONG' ? 'PONG' : undefined;
   } catch {
     return undefined;
@@ -537,7 +537,7 @@ async function formCluster(layout: StackLayout, creds: ExtraCredentials, progres
   const ok = await waitHealthy(async () => {
     const client = redisClient(at, 'probe');
     try {
-      await client.connect();
+      await connectRedis(client);
       const info = await client.cluster('INFO');
       return /cluster_state:ok/.test(info) ? 'ok' : undefined;
     } catch {

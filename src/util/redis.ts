@@ -107,9 +107,29 @@ export function ioredisOptions(at: RedisAddress, purpose: 'probe' | 'session', r
 export function redisClient(at: RedisAddress, purpose: 'probe' | 'session'): RedisClient {
   const o = ioredisOptions(at, purpose);
   const client = o.kind === 'cluster' ? new Cluster(o.nodes, o.options) : new Redis(o.options);
-  client.on('error', () => undefined);
-  client.on('node error', () => undefined);
+  // Kept, not printed: `connectRedis` says why a connection closed (a refused password shows only here).
+  const keep = (e: unknown) => lastErrors.set(client, e);
+  client.on('error', keep);
+  client.on('node error', keep);
   return client;
+}
+
+const lastErrors = new WeakMap<RedisClient, unknown>();
+
+/**
+ * Connects; a failure carries, as its `cause`, the last error the client reported: ioredis's
+ * own rejection often says only "Connection is closed" after a refused login or handshake.
+ */
+export async function connectRedis(client: RedisClient): Promise<void> {
+  try {
+    await client.connect();
+  } catch (e) {
+    const last = lastErrors.get(client);
+    if (last === undefined || last === e) throw e;
+    throw new Error(`${(e as Error).message} (${last instanceof Error ? last.message : typeof last === 'string' ? last : 'unknown'})`, {
+      cause: last,
+    });
+  }
 }
 
 /** The servers holding the keyspace: a cluster's masters (connected), or the one client itself. */

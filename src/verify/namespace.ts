@@ -6,7 +6,16 @@
  */
 import { RuntimeFailure } from '../errors';
 import type Redis from 'ioredis';
-import { deleteAll, describeRedis, keyCount, redisClient, redisRefusal, type RedisAddress, type RedisClient } from '../util/redis';
+import {
+  deleteAll,
+  describeRedis,
+  keyCount,
+  connectRedis,
+  redisClient,
+  redisRefusal,
+  type RedisAddress,
+  type RedisClient,
+} from '../util/redis';
 
 export const CLAIM_KEY = '__uvpv_verify_claim';
 
@@ -82,7 +91,7 @@ async function tryClaim(at: RedisAddress, runId: string): Promise<Namespace | un
 async function connect(at: RedisAddress): Promise<RedisClient> {
   const redis = redisClient(at, 'session');
   try {
-    await redis.connect();
+    await connectRedis(redis);
     return redis;
   } catch (e) {
     redis.disconnect();
