@@ -435,7 +435,7 @@ export function stackKafkaSecurity(layout: StackLayout, listener: 'sasl' | 'ssl'
 async function ping(at: RedisAddress): Promise<string | undefined> {
   const client = redisClient(at, 'probe');
   try {
-    await connectRedis(client);
+    await connectRedis(client, 3000);
     return (await client.ping()) === 'PONG' ? 'PONG' : undefined;
   } catch {
     return undefined;
@@ -537,7 +537,7 @@ async function formCluster(layout: StackLayout, creds: ExtraCredentials, progres
   const ok = await waitHealthy(async () => {
     const client = redisClient(at, 'probe');
     try {
-      await connectRedis(client);
+      await connectRedis(client, 3000);
       const info = await client.cluster('INFO');
       return /cluster_state:ok/.test(info) ? 'ok' : undefined;
     } catch {

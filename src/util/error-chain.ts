@@ -8,7 +8,7 @@ export function errorChain(e: unknown): Error[] {
   const out: Error[] = [];
   let x: unknown = e;
   while (out.length < 8) {
-    if (!(x instanceof Error)) {
+    if (!isError(x)) {
       if (typeof x === 'string' && out.length === 0) out.push(new Error(x));
       break;
     }
@@ -29,4 +29,9 @@ export function tlsCertificateCode(e: unknown): string | undefined {
 /** True when a TLS handshake met a server that does not speak TLS. */
 export function tlsHandshakeFailed(e: unknown): boolean {
   return errorChain(e).some((x) => /wrong version number|EPROTO|packet length too long|disconnected before secure TLS/i.test(x.message));
+}
+
+/** An Error, also one made in another realm (Node's own, as seen from a test sandbox), where instanceof fails. */
+export function isError(x: unknown): x is Error {
+  return x instanceof Error || (typeof x === 'object' && x !== null && typeof (x as { message?: unknown }).message === 'string');
 }

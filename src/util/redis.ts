@@ -9,7 +9,7 @@ import type { ConnectionOptions } from 'node:tls';
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { UsageError } from '../errors';
 import type { RedisMode, RedisSpec } from '../pipeline/types';
-import { errorChain, tlsCertificateCode, tlsHandshakeFailed } from './error-chain';
+import { errorChain, isError, tlsCertificateCode, tlsHandshakeFailed } from './error-chain';
 
 /** Where a Redis is and how to log in: a standalone host and port, or a spec's cluster or sentinel. */
 export interface RedisAddress {
@@ -120,15 +120,25 @@ const lastErrors = new WeakMap<RedisClient, unknown>();
  * Connects; a failure carries, as its `cause`, the last error the client reported: ioredis's
  * own rejection often says only "Connection is closed" after a refused login or handshake.
  */
-export async function connectRedis(client: RedisClient): Promise<void> {
+export async function connectRedis(client: RedisClient, timeoutMs = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  // A cluster whose state is not ok yet can leave connect() unsettled: never wait forever.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      client.disconnect();
+      reject(new Error(`no ready connection within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+  });
   try {
-    await client.connect();
+    await Promise.race([client.connect(), deadline]);
   } catch (e) {
     const last = lastErrors.get(client);
     if (last === undefined || last === e) throw e;
-    throw new Error(`${(e as Error).message} (${last instanceof Error ? last.message : typeof last === 'string' ? last : 'unknown'})`, {
+    throw new Error(`${(e as Error).message} (${isError(last) ? last.message : typeof last === 'string' ? last : 'unknown'})`, {
       cause: last,
     });
+  } finally {
+    clearTimeout(timer);
   }
 }
 
