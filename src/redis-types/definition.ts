@@ -69,7 +69,7 @@ export interface Point {
   v: number;
 }
 
-/** The few Redis commands the dashboard reads with; `readerOf` adapts an ioredis client. */
+/** The few Redis commands the dashboard reads with; the dashboard's `readerOf` adapts an ioredis client. */
 export interface RedisReader {
   /** One SCAN step: [next cursor, keys]. */
   scan(cursor: string, pattern: string, count: number): Promise<[string, string[]]>;

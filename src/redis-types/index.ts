@@ -1,7 +1,7 @@
 /** The Redis write types a spec may use. A new type is one file here and one line below. */
-import { scanStep, type RedisClient } from '../util/redis';
+import type { RedisClient } from '../util/redis';
 import type { MetricType } from '../metrics';
-import type { RedisReader, RedisTypeDefinition } from './definition';
+import type { RedisTypeDefinition } from './definition';
 import { hash } from './hash';
 import { hll } from './hll';
 import { list } from './list';
@@ -69,21 +69,6 @@ export async function snapshotKey(redis: RedisClient, key: string): Promise<Expe
     if (content !== undefined) return expectedOf(name, content);
   }
   return undefined;
-}
-
-/** The dashboard's commands on an ioredis client. */
-export function readerOf(redis: RedisClient): RedisReader {
-  return {
-    scan: (cursor, pattern, count) => scanStep(redis, cursor, pattern, count),
-    exists: (key) => redis.exists(key),
-    scard: (key) => redis.scard(key),
-    pfcount: (key) => redis.pfcount(key),
-    get: (key) => redis.get(key),
-    lrange: (key, start, stop) => redis.lrange(key, start, stop),
-    hgetall: (key) => redis.hgetall(key),
-    hscan: (key, cursor, count) => redis.hscan(key, cursor, 'COUNT', count),
-    zrevrangeWithScores: (key, start, stop) => redis.zrange(key, start, stop, 'REV', 'WITHSCORES'),
-  };
 }
 
 export type { ListEntry } from './list';

@@ -327,6 +327,34 @@ describe("verify's keyspace on a cluster, a sentinel's master and a TLS server w
   });
 });
 
+test('produce writes to the SCRAM listener, and init --from-topic reads it back with the same security', async () => {
+  const spec = specFor('scram', 'standalone', 10);
+  const produced = await uvpv(['produce', spec, '--events', '300', '--topic', 'uvpv-init-sample']);
+  expect(produced.out).toMatch(/^produced 300 records to uvpv-init-sample on 127\.0\.0\.1:\d+/m);
+  expect(produced.code).toBe(0);
+  const ca = join(tlsDir(layout), 'ca.pem');
+  const flags = ['--security-protocol', 'SASL_SSL', '--sasl-mechanism', 'SCRAM-SHA-512', '--sasl-username', 'uvpv', '--truststore', ca];
+  const init = await uvpv(['init', '--from-topic', 'uvpv-init-sample', '--bootstrap-servers', `127.0.0.1:${ports.kafkaSasl}`, ...flags], {
+    KAFKA_PASSWORD: creds.UVPV_STACK_KAFKA_PASSWORD,
+  } as Partial<ExtraCredentials>);
+  expect(init.err).not.toMatch(/error:/);
+  expect(init.out).toContain('    protocol: SASL_SSL\n    mechanism: SCRAM-SHA-512\n    username: uvpv\n    password: ${KAFKA_PASSWORD}');
+  expect(init.out).toContain(`    truststore: ${ca}`);
+  expect(init.code).toBe(0);
+  expectNoSecret(produced);
+  expectNoSecret(init);
+
+  const refused = await uvpv(
+    ['init', '--from-topic', 'uvpv-init-sample', '--bootstrap-servers', `127.0.0.1:${ports.kafkaSasl}`, ...flags],
+    {
+      KAFKA_PASSWORD: 'not-the-password-42',
+    } as Partial<ExtraCredentials>,
+  );
+  expect(refused.err).toMatch(/^error: Kafka at .*: Kafka refused the SCRAM-SHA-512 login of user uvpv$/m);
+  expect(refused.code).toBe(1);
+  expectNoSecret(refused, ['not-the-password-42']);
+});
+
 test('stack status lists the extras that run, and they answer', async () => {
   const io = memoryIo({ ...process.env, UVPV_HOME: home }, ROOT);
   await run(['stack', 'status'], io);
