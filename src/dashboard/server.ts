@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { RuntimeFailure } from '../errors';
 import type { Spec } from '../pipeline/types';
-import { redisClient } from '../util/redis';
+import { describeRedis, redisAddressOf, connectRedis, redisClient, redisRefusal } from '../util/redis';
 import { History, readSnapshot, type Snapshot } from './snapshot';
 
 export interface DashboardOptions {
@@ -52,13 +52,20 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const r = opts.spec.redis;
   const database = opts.database ?? r.database;
   const spec: Spec = { ...opts.spec, redis: { ...r, database } };
-  const redis = redisClient({ host: r.host, port: r.port, db: database, password: r.password.value }, 'session');
+  // In the spec's mode: a cluster's keys are found on every master (see readerOf).
+  const at = redisAddressOf(r, database);
+  const where = describeRedis(at);
+  const redis = redisClient(at, 'session');
   try {
-    await redis.connect();
+    await connectRedis(redis);
   } catch (e) {
     redis.disconnect();
+    const refusal = redisRefusal(e, at);
     throw new RuntimeFailure(
-      `cannot reach Redis at ${r.host}:${r.port}/${database}: ${(e as Error).message}; start it (e.g. 'uvpv stack up') or fix the spec's redis block`,
+      `cannot reach ${where}: ${refusal?.detail ?? (e as Error).message}`,
+      undefined,
+      'service-unreachable',
+      refusal?.fix ?? "start it (e.g. 'uvpv stack up') or fix the spec's redis block",
     );
   }
   const history = new History();
@@ -72,7 +79,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     try {
       latest = await readSnapshot(redis, spec, history);
     } catch (e) {
-      latest = { error: `cannot read Redis at ${r.host}:${r.port}/${database}: ${(e as Error).message}` };
+      latest = { error: `cannot read ${where}: ${(e as Error).message}` };
     } finally {
       reading = false;
     }

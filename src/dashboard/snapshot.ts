@@ -8,8 +8,8 @@
  * The reading goes through `RedisReader`, a handful of commands, so the logic is tested without
  * a Redis (test/unit/dashboard.test.ts) and against a real one (test/browser/).
  */
-import type Redis from 'ioredis';
-import { commandOf, readerOf, redisType, type Point, type Ranked, type RedisReader } from '../redis-types';
+import { describeRedis, redisAddressOf, scanStep, type RedisClient } from '../util/redis';
+import { commandOf, redisType, type Point, type Ranked, type RedisReader } from '../redis-types';
 import type { Column, Metric, Spec } from '../pipeline/types';
 import { emptyBreakdown, isBreakdown, readBreakdown, type Bar } from './breakdown';
 import { keyMatcher, scanKeys, type KeyMatcher } from './keys';
@@ -125,7 +125,22 @@ export class History {
   }
 }
 
-export async function readSnapshot(redis: Redis | RedisReader, spec: Spec, history: History, now = new Date()): Promise<Snapshot> {
+/** The dashboard's commands on an ioredis client: SCAN walks every master of a cluster. */
+function readerOf(redis: RedisClient): RedisReader {
+  return {
+    scan: (cursor, pattern, count) => scanStep(redis, cursor, pattern, count),
+    exists: (key) => redis.exists(key),
+    scard: (key) => redis.scard(key),
+    pfcount: (key) => redis.pfcount(key),
+    get: (key) => redis.get(key),
+    lrange: (key, start, stop) => redis.lrange(key, start, stop),
+    hgetall: (key) => redis.hgetall(key),
+    hscan: (key, cursor, count) => redis.hscan(key, cursor, 'COUNT', count),
+    zrevrangeWithScores: (key, start, stop) => redis.zrange(key, start, stop, 'REV', 'WITHSCORES'),
+  };
+}
+
+export async function readSnapshot(redis: RedisClient | RedisReader, spec: Spec, history: History, now = new Date()): Promise<Snapshot> {
   const reader = 'pipeline' in redis ? readerOf(redis) : redis;
   const metrics = await Promise.all(spec.metrics.map((m) => readMetric(reader, m, history, now, spec.source.columns)));
   const key = spec.job.droppedRows?.key;
@@ -133,7 +148,7 @@ export async function readSnapshot(redis: Redis | RedisReader, spec: Spec, histo
   const r = spec.redis;
   return {
     pipeline: spec.name,
-    redis: `${r.host}:${r.port}/${r.database}`,
+    redis: describeRedis(redisAddressOf(r)),
     updated: now.toISOString(),
     metrics,
     health: { freshness: freshness(metrics, dropped, now), dropped, lag: null, restarts: null },

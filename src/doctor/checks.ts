@@ -7,9 +7,10 @@ import { isIP, Socket } from 'node:net';
 import { definitionOf } from '../deploy/targets';
 import { SpecError, formatDiagnostic } from '../errors';
 import { kafka } from '../kafka/client';
+import { kafkaRefusal } from '../kafka/security';
 import { loadSpec } from '../pipeline/load';
 import type { Redactor } from '../util/redact';
-import { isRedisAuthError, redisClient } from '../util/redis';
+import { describeRedis, masters, redisAddressOf, connectRedis, redisClient, redisRefusal } from '../util/redis';
 import type { Spec } from '../pipeline/types';
 import type { CheckResult } from './result';
 
@@ -81,12 +82,28 @@ function tool(cmd: string, args: string[], pattern: RegExp, good: (v: string) =>
 }
 
 async function kafkaChecks(spec: Spec): Promise<CheckResult[]> {
-  const { bootstrapServers, topic } = spec.source;
-  const admin = kafka(bootstrapServers, { clientId: 'uvpv-doctor', retries: 0, connectionTimeoutMs: 2000, requestTimeoutMs: 3000 }).admin();
+  const { bootstrapServers, topic, security } = spec.source;
+  const secured = security && security.protocol !== 'PLAINTEXT' ? ` over ${security.protocol}` : '';
+  const login = security?.sasl ? `, accepts ${security.sasl.mechanism} user ${security.sasl.username}` : '';
+  let admin;
+  try {
+    admin = kafka(bootstrapServers, {
+      clientId: 'uvpv-doctor',
+      retries: 0,
+      connectionTimeoutMs: 2000,
+      requestTimeoutMs: 3000,
+      security,
+    }).admin();
+  } catch (e) {
+    // A truststore or key file that cannot be read.
+    return [{ label: 'Kafka', ok: false, detail: (e as Error).message, fix: 'fix the file paths under source.security' }];
+  }
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    const out: CheckResult[] = [{ label: 'Kafka', ok: true, detail: `${bootstrapServers} answers (${cluster.brokers.length} brokers)` }];
+    const out: CheckResult[] = [
+      { label: 'Kafka', ok: true, detail: `${bootstrapServers} answers${secured} (${cluster.brokers.length} brokers${login})` },
+    ];
     out.push(...(await advertisedChecks(cluster.brokers)));
     const topics = await admin.listTopics();
     const present = topics.includes(topic);
@@ -98,12 +115,14 @@ async function kafkaChecks(spec: Spec): Promise<CheckResult[]> {
     });
     return out;
   } catch (e) {
+    const refusal = kafkaRefusal(e, security);
+    if (refusal) return [{ label: 'Kafka', ok: false, detail: `${bootstrapServers}${secured}: ${refusal.detail}`, fix: refusal.fix }];
     return [
       {
         label: 'Kafka',
         ok: false,
-        detail: `${bootstrapServers} does not answer (${(e as Error).message})`,
-        fix: "start it ('uvpv stack up' for the local stack) or fix source.bootstrapServers",
+        detail: `${bootstrapServers}${secured} does not answer (${(e as Error).message})`,
+        fix: "start it ('uvpv stack up' for the local stack) or fix source.bootstrapServers (and source.security.protocol for a secured listener)",
       },
     ];
   } finally {
@@ -160,23 +179,34 @@ function tcpReachable(host: string, port: number): Promise<boolean> {
 }
 
 async function redisCheck(spec: Spec): Promise<CheckResult> {
-  const { host, port, database, password } = spec.redis;
-  const where = `${host}:${port}/${database}`;
-  const client = redisClient({ host, port, db: database, password: password.value }, 'probe');
+  const at = redisAddressOf(spec.redis);
+  const where = describeRedis(at);
+  let client;
   try {
-    await client.connect();
-    await client.ping();
-    return { label: 'Redis', ok: true, detail: `${where} answers${password.empty ? '' : ' and accepts the password'}` };
+    client = redisClient(at, 'probe');
   } catch (e) {
-    if (isRedisAuthError(e)) {
-      return {
-        label: 'Redis',
-        ok: false,
-        detail: `${where} refuses the password (or needs one)`,
-        fix: 'set REDIS_PASSWORD to the right password',
-      };
-    }
-    return { label: 'Redis', ok: false, detail: `${where} does not answer`, fix: 'start Redis or fix redis.host / redis.port' };
+    // A CA file that cannot be read.
+    return { label: 'Redis', ok: false, detail: (e as Error).message, fix: 'fix redis.tls.ca' };
+  }
+  try {
+    await connectRedis(client);
+    await client.ping();
+    const nodes = spec.redis.mode === 'cluster' ? ` (${masters(client).length} masters)` : '';
+    return {
+      label: 'Redis',
+      ok: true,
+      detail: `${where} answers${nodes}${spec.redis.password.empty ? '' : ' and accepts the password'}`,
+    };
+  } catch (e) {
+    const refusal = redisRefusal(e, at);
+    if (refusal) return { label: 'Redis', ok: false, detail: `${where}: ${refusal.detail}`, fix: refusal.fix };
+    const fix =
+      spec.redis.mode === 'standalone'
+        ? 'start Redis or fix redis.host / redis.port'
+        : spec.redis.mode === 'cluster'
+          ? 'start the cluster or fix redis.nodes (its seed nodes; every master must be reachable from here)'
+          : 'start the sentinels or fix redis.nodes (the sentinels) and redis.masterName';
+    return { label: 'Redis', ok: false, detail: `${where} does not answer (${(e as Error).message})`, fix };
   } finally {
     client.disconnect();
   }

@@ -4,12 +4,15 @@ import { parseFilter } from '../expressions/filter';
 import { parseSqlType } from '../pipeline/sql-types';
 import { WINDOW_TYPE_NAMES } from '../windows';
 import type { Proposal } from './infer';
+import type { KafkaSecurity } from '../pipeline/types';
 
 export interface Origin {
   /** Where the sample came from, for the header: `file events.jsonl`, `topic clicks on 127.0.0.1:9092`. */
   described: string;
   topic: string;
   bootstrap: string;
+  /** How the sample's Kafka was reached (init's security flags); its password is written as `${KAFKA_PASSWORD}`. */
+  security?: KafkaSecurity;
 }
 
 const scalar = (v: string | number) => stringify(v).trim();
@@ -87,6 +90,24 @@ export function sampleNotes(p: Proposal): string[] {
   return notes;
 }
 
+/** The source's `security`, as the flags gave it: the password a variable, the files absolute. */
+function securityLines(s: KafkaSecurity | undefined): string[] {
+  if (!s) return [];
+  return [
+    line('  ', 'security', '', 'how the sample was read: see docs/spec.md#connections').trimEnd(),
+    line('    ', 'protocol', s.protocol),
+    ...(s.sasl
+      ? [
+          line('    ', 'mechanism', s.sasl.mechanism),
+          line('    ', 'username', scalar(s.sasl.username)),
+          line('    ', 'password', s.sasl.password.placeholder, 'set it in the environment'),
+        ]
+      : []),
+    ...(s.truststore ? [line('    ', 'truststore', scalar(s.truststore))] : []),
+    ...(s.keystore ? [line('    ', 'keystore', `{ cert: ${scalar(s.keystore.cert)}, key: ${scalar(s.keystore.key)} }`)] : []),
+  ];
+}
+
 export function renderSpec(p: Proposal, origin: Origin): string {
   const out: string[] = [
     `# Written by \`uvpv init\` from ${p.records} records of ${origin.described}${p.unparsed ? ` (${p.unparsed} more ${p.unparsed === 1 ? 'was' : 'were'} not JSON objects)` : ''}.`,
@@ -99,6 +120,7 @@ export function renderSpec(p: Proposal, origin: Origin): string {
     line('  ', 'table', tableName(origin.topic)),
     line('  ', 'topic', scalar(origin.topic)),
     line('  ', 'bootstrapServers', scalar(`\${KAFKA_BOOTSTRAP_SERVERS:-${origin.bootstrap}}`)),
+    ...securityLines(origin.security),
     line('  ', 'startupMode', 'earliest-offset', 'earliest-offset | latest-offset | group-offsets'),
     '  format: json',
     line('  ', 'ignoreParseErrors', 'true', 'a record that is not JSON is skipped'),

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RuntimeFailure, UsageError } from '../errors';
 import type { Progress } from '../io/progress';
-import { kafka } from '../kafka/client';
+import { kafka, reachKafka } from '../kafka/client';
+import type { KafkaSecurity } from '../pipeline/types';
 
 /** How long after the last message the sample of a topic with fewer than `limit` ends. */
 const IDLE_MS = 2_000;
@@ -60,8 +61,17 @@ export function sampleFile(path: string, limit: number): Sample {
  * The topic's first `limit` messages from its earliest offsets; fewer when the topic has fewer:
  * the sample ends 2 s after the last message that came, or after `waitMs` with none at all.
  */
-export async function sampleTopic(bootstrap: string, topic: string, limit: number, waitMs: number, progress: Progress): Promise<Sample> {
-  const k = kafka(bootstrap, { clientId: 'uvpv-init', retries: 1 });
+export async function sampleTopic(
+  bootstrap: string,
+  topic: string,
+  limit: number,
+  waitMs: number,
+  progress: Progress,
+  security?: KafkaSecurity,
+): Promise<Sample> {
+  const k = kafka(bootstrap, { clientId: 'uvpv-init', retries: 1, security });
+  // A refused login or certificate is told with its fix.
+  await reachKafka(k, bootstrap, security);
   const admin = k.admin();
   try {
     await admin.connect();

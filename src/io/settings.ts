@@ -22,6 +22,14 @@ export interface StackPorts {
   ownRedis: number;
   /** The first of PROMETHEUS_PORTS ports where Flink's processes serve their metrics to Prometheus. */
   prometheus: number;
+  /** The extras (`stack up --with`, src/stack/extras.ts): the secure Kafka's SASL_SSL and SSL listeners (and the two ports after SSL's). */
+  kafkaSasl: number;
+  kafkaSsl: number;
+  /** The first of the Redis Cluster's 3 ports (and their cluster bus ports, 10000 higher). */
+  redisCluster: number;
+  /** The sentinel (its master and replica on the two ports after it). */
+  redisSentinel: number;
+  redisTls: number;
 }
 
 /** How many ports from `prometheus` on Flink's Prometheus reporters may take: each Flink process takes the first free one. */
@@ -37,6 +45,11 @@ export const PORT_VARIABLES: Readonly<Record<keyof StackPorts, readonly [string,
   gateway: ['UVPV_GATEWAY_PORT', 8083],
   ownRedis: ['UVPV_REDIS_PORT', 6390],
   prometheus: ['UVPV_PROMETHEUS_PORT', 9249],
+  kafkaSasl: ['UVPV_KAFKA_SASL_PORT', 9094],
+  kafkaSsl: ['UVPV_KAFKA_SSL_PORT', 9095],
+  redisCluster: ['UVPV_REDIS_CLUSTER_PORT', 7001],
+  redisSentinel: ['UVPV_REDIS_SENTINEL_PORT', 7010],
+  redisTls: ['UVPV_REDIS_TLS_PORT', 7020],
 };
 
 export const STACK_REDIS_CHOICES = ['auto', 'own'] as const;

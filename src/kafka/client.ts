@@ -1,6 +1,8 @@
 /** Kafka through kafkajs: topics and batched sends, quiet unless something fails. */
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { RuntimeFailure } from '../errors';
+import type { KafkaSecurity } from '../pipeline/types';
+import { kafkaRefusal, kafkaSecurityConfig } from './security';
 
 export interface KafkaOptions {
   /** Names the client in the brokers' logs (default `uvpv`). */
@@ -11,6 +13,8 @@ export interface KafkaOptions {
   connectionTimeoutMs?: number;
   /** How long a request may take (default: kafkajs's own). */
   requestTimeoutMs?: number;
+  /** How to reach a secured Kafka (a spec's `source.security`); undefined: plaintext. */
+  security?: KafkaSecurity;
 }
 
 /** A kafkajs client for `bootstrap` (comma-separated host:port), logging nothing. */
@@ -22,7 +26,30 @@ export function kafka(bootstrap: string, opts: KafkaOptions = {}): Kafka {
     connectionTimeout: opts.connectionTimeoutMs ?? 3000,
     ...(opts.requestTimeoutMs === undefined ? {} : { requestTimeout: opts.requestTimeoutMs }),
     retry: { retries: opts.retries ?? 3, initialRetryTime: 100 },
+    ...kafkaSecurityConfig(opts.security),
   });
+}
+
+/**
+ * Connects once and lists the topics: a Kafka that refuses the login or the certificate, or does
+ * not answer, is a RuntimeFailure whose `fix` says what to change, before any work starts.
+ */
+export async function reachKafka(k: Kafka, bootstrap: string, security: KafkaSecurity | undefined): Promise<void> {
+  const admin = k.admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+  } catch (e) {
+    const refusal = kafkaRefusal(e, security);
+    throw new RuntimeFailure(
+      `Kafka at ${bootstrap}: ${refusal?.detail ?? `does not answer (${(e as Error).message})`}`,
+      undefined,
+      'service-unreachable',
+      refusal?.fix ?? 'start that Kafka, or fix source.bootstrapServers (and source.security.protocol for a secured listener)',
+    );
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 export async function createTopic(k: Kafka, topic: string, partitions = 1): Promise<void> {

@@ -3,7 +3,7 @@
  * (Implementation: src/produce/generator.ts and src/produce/sink.ts.)
  */
 import type { Io } from '../io/io';
-import type { Spec } from '../pipeline/types';
+import type { KafkaSecurity, Spec } from '../pipeline/types';
 
 export interface ProduceOptions {
   /** Stop after this many records (default when neither is given: 10,000). */
@@ -28,7 +28,9 @@ export interface ProduceOptions {
   stepMs?: number;
 }
 
-export type ProduceTarget = { kind: 'kafka'; bootstrap: string; topic: string } | { kind: 'file'; path: string };
+export type ProduceTarget =
+  /** `security`: the spec's, when the brokers are the spec's (undefined: plaintext). */
+  { kind: 'kafka'; bootstrap: string; topic: string; security?: KafkaSecurity } | { kind: 'file'; path: string };
 
 export interface ProduceResult {
   sent: number;

@@ -4,7 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Io } from '../io/io';
-import { kafka, spreadOver } from '../kafka/client';
+import { kafka, reachKafka, spreadOver } from '../kafka/client';
 import { ensureTopic, topicReport } from '../kafka/topics';
 import { RuntimeFailure } from '../errors';
 import { metricDefinition } from '../metrics';
@@ -88,8 +88,10 @@ const KAFKA_REQUEST = 1_000;
  * A missing topic is created with one partition per source task of the job; records go round
  * the topic's partitions in turn (record i to partition i mod partitions), whatever their count.
  */
-async function kafkaWriter(target: { bootstrap: string; topic: string }, parallelism: number, io: Io): Promise<Writer> {
-  const k = kafka(target.bootstrap, { clientId: 'uvpv-produce' });
+async function kafkaWriter(target: Extract<ProduceTarget, { kind: 'kafka' }>, parallelism: number, io: Io): Promise<Writer> {
+  const k = kafka(target.bootstrap, { clientId: 'uvpv-produce', security: target.security });
+  // A refused login or certificate is a failure with its fix, not "does not answer".
+  if (target.security) await reachKafka(k, target.bootstrap, target.security);
   const state = await ensureTopic(k.admin(), target.topic, parallelism);
   if (state.kind !== 'present')
     throw new RuntimeFailure(`Kafka at ${target.bootstrap} does not answer; start it ('uvpv stack up') or pass --bootstrap`);

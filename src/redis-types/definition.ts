@@ -5,7 +5,7 @@
  * (`set.ts`, `list.ts`, ...); `index.ts` lists them. Adding a type is one file and one line there
  * (and, for a command no type runs yet, that command in uvpv's connector: connector/).
  */
-import type Redis from 'ioredis';
+import type { RedisClient } from '../util/redis';
 import type { MetricType } from '../metrics';
 import type { RedisCommand, RedisType } from './index';
 
@@ -69,7 +69,7 @@ export interface Point {
   v: number;
 }
 
-/** The few Redis commands the dashboard reads with; `readerOf` adapts an ioredis client. */
+/** The few Redis commands the dashboard reads with; the dashboard's `readerOf` adapts an ioredis client. */
 export interface RedisReader {
   /** One SCAN step: [next cursor, keys]. */
   scan(cursor: string, pattern: string, count: number): Promise<[string, string[]]>;
@@ -132,7 +132,7 @@ interface RedisTypeBase<C, Cmd extends string> {
   /** The Redis TYPE a key of this type has (one of TYPE's replies). */
   readonly storedAs: 'set' | 'list' | 'hash' | 'string' | 'zset' | 'stream';
   /** Verify: a key's content, or undefined when the key is not this type (e.g. a string that is no HyperLogLog). */
-  snapshot(redis: Redis, key: string): Promise<C | undefined>;
+  snapshot(redis: RedisClient, key: string): Promise<C | undefined>;
   /** Verify: differences of `got` from `want`, one line each; empty when they match. */
   diff(want: C, got: C): string[];
   /** Verify: the content in a few words, e.g. "a set of 3". */

@@ -1,7 +1,7 @@
 /** The Redis write types a spec may use. A new type is one file here and one line below. */
-import type Redis from 'ioredis';
+import type { RedisClient } from '../util/redis';
 import type { MetricType } from '../metrics';
-import type { RedisReader, RedisTypeDefinition } from './definition';
+import type { RedisTypeDefinition } from './definition';
 import { hash } from './hash';
 import { hll } from './hll';
 import { list } from './list';
@@ -61,7 +61,7 @@ export function expectedOf(type: RedisType, content: unknown): Expected {
 }
 
 /** A key's content as verify compares it; undefined for a Redis type no write type is stored as. */
-export async function snapshotKey(redis: Redis, key: string): Promise<Expected | undefined> {
+export async function snapshotKey(redis: RedisClient, key: string): Promise<Expected | undefined> {
   const stored = await redis.type(key);
   for (const name of REDIS_TYPE_NAMES) {
     if (REDIS_TYPES[name].storedAs !== stored) continue;
@@ -69,21 +69,6 @@ export async function snapshotKey(redis: Redis, key: string): Promise<Expected |
     if (content !== undefined) return expectedOf(name, content);
   }
   return undefined;
-}
-
-/** The dashboard's commands on an ioredis client. */
-export function readerOf(redis: Redis): RedisReader {
-  return {
-    scan: (cursor, pattern, count) => redis.scan(cursor, 'MATCH', pattern, 'COUNT', count),
-    exists: (key) => redis.exists(key),
-    scard: (key) => redis.scard(key),
-    pfcount: (key) => redis.pfcount(key),
-    get: (key) => redis.get(key),
-    lrange: (key, start, stop) => redis.lrange(key, start, stop),
-    hgetall: (key) => redis.hgetall(key),
-    hscan: (key, cursor, count) => redis.hscan(key, cursor, 'COUNT', count),
-    zrevrangeWithScores: (key, start, stop) => redis.zrange(key, start, stop, 'REV', 'WITHSCORES'),
-  };
 }
 
 export type { ListEntry } from './list';

@@ -23,6 +23,7 @@ import {
 import { stackUrls, type StackLayout } from './layout';
 import { alive, killProcess, portInUse, runningPid, startDetached, stopProcess } from './processes';
 import { redisSinkDir, resolveJars } from './resolve';
+import { downExtras, extrasStatus, upExtras, type ExtraName, type ExtraStatus } from './extras';
 import { localTarget } from '../pipeline/load';
 import type { GatewayTarget } from '../pipeline/types';
 
@@ -166,9 +167,28 @@ export class LocalStack {
     return { started: toStart.map((c) => c.name), redis };
   }
 
-  /** Stops the processes this stack started, newest first; leaves anything else alone. */
+  /**
+   * Starts the opt-in servers named (src/stack/extras.ts) beside the running stack, and waits
+   * until each answers; returns those it started.
+   */
+  async upExtras(names: readonly ExtraName[]): Promise<string[]> {
+    if (!names.length) return [];
+    const jars = await resolveJars(this.layout, this.progress);
+    return upExtras(this.layout, names, jars.kafka, this.progress);
+  }
+
+  /** The opt-in servers that run. */
+  extras(): Promise<ExtraStatus[]> {
+    return extrasStatus(this.layout);
+  }
+
+  /** Stops the processes this stack started, newest first (its extras first of all); leaves anything else alone. */
   async down(): Promise<string[]> {
     const lines: string[] = [];
+    const end = this.progress.step('stopping the extras');
+    const extras = await downExtras(this.layout);
+    end(extras.length ? `${extras.length} stopped` : 'none ran');
+    lines.push(...extras);
     for (const c of components(this.layout).reverse()) {
       const end = this.progress.step(`stopping ${c.name}`);
       const result = await stopProcess(this.layout.runDir, c.name, c.marker);

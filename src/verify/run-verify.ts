@@ -1,7 +1,9 @@
 /**
  * `uvpv verify`: feed known events through the real pipeline on the local stack and compare what
  * lands in Redis with an expectation (a file, or the reference model). Each run has a topic and
- * a Redis database of its own, and cleans both up unless asked to keep them.
+ * a Redis keyspace of its own, and cleans both up unless asked to keep them. The job runs on the
+ * stack's Flink; its Kafka and Redis are the stack's (`--connections stack`, the default) or the
+ * spec's own, reached with the spec's security and Redis mode (`--connections spec`).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ import type { JobRunner } from '../deploy/deployer';
 import { GatewayDeployer } from '../deploy/gateway/deployer';
 import type { Restarts } from '../deploy/gateway/restarts';
 import { Interrupted, RuntimeFailure, UsageError } from '../errors';
-import { createTopic, deleteTopic, kafka, partitionCounts, sendValues, splitLines } from '../kafka/client';
+import { createTopic, deleteTopic, kafka, partitionCounts, reachKafka, sendValues, splitLines } from '../kafka/client';
 import type { Expectation } from '../model/expectation';
 import { referenceModel } from '../model/reference';
 import { loadSpec, withParallelism } from '../pipeline/load';
@@ -28,7 +30,8 @@ import { FAULT_CHECKPOINT, faultLine, feedWithFault, outcome, type FaultPlan, ty
 import { RedisProxy } from './redis-proxy';
 import { junitXml } from './junit';
 import { restartVerdict } from './restarts';
-import { claimDatabase, CLAIM_KEY } from './namespace';
+import { claimDatabase, claimKeyspace, CLAIM_KEY, type Namespace } from './namespace';
+import { describeRedis, redisAddressOf } from '../util/redis';
 import { snapshot } from './snapshot';
 import { nothingToCompare, unmatchedEvents, verdict, type Verdict } from './verdict';
 
@@ -50,7 +53,12 @@ export interface VerifyOptions {
   failOnRestart?: boolean;
   /** Aborted on Ctrl-C or SIGTERM (its reason is the signal's name): the job is cancelled and the run's topic and database cleaned up. */
   signal?: AbortSignal;
+  /** Whose Kafka and Redis the job uses: the local stack's (default), or the spec's own. */
+  connections?: Connections;
 }
+
+export const CONNECTIONS = ['stack', 'spec'] as const;
+export type Connections = (typeof CONNECTIONS)[number];
 
 export interface VerifyOutcome {
   ok: boolean;
@@ -65,9 +73,17 @@ export interface VerifyOutcome {
 
 export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome> {
   if (opts.target !== 'local') throw new UsageError(`verify runs on the local stack only ('--target local'), not on '${opts.target}'`);
-  // The local target always uses the stack's Kafka and Redis, so the spec's addresses and
-  // password are not needed: unset variables there are fine.
-  const loaded = withParallelism(loadSpec(opts.spec, { env: io.env, cwd: io.cwd, mode: 'lenient' }), opts.parallelism);
+  const ownConnections = opts.connections === 'spec';
+  if (ownConnections && (opts.fault?.kind === 'redis-outage' || opts.fault?.kind === 'kafka-restart'))
+    throw new UsageError(
+      `--fault ${opts.fault.kind} acts on the local stack's ${opts.fault.kind === 'redis-outage' ? 'Redis' : 'Kafka'}, not on the spec's: use it with --connections stack`,
+    );
+  // With the stack's Kafka and Redis, the spec's addresses and passwords are not needed: unset
+  // variables there are fine. With the spec's own, they are, secrets included.
+  const loaded = withParallelism(
+    loadSpec(opts.spec, { env: io.env, cwd: io.cwd, mode: ownConnections ? 'strict' : 'lenient', revealSecrets: ownConnections }),
+    opts.parallelism,
+  );
   io.redactor?.add(loaded.secrets);
   const spec = loaded.spec;
   const messages = splitLines(readInput(io, opts.events, 'events file'));
@@ -120,8 +136,16 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
   if (!redisAt) throw new Error('the local stack is up but has not recorded its Redis endpoint');
   const runId = randomBytes(4).toString('hex');
   const topic = `uvpv-verify-${spec.name}-${runId}`.replace(/[^A-Za-z0-9._-]/g, '_');
-  const k = kafka(stack.urls.kafka, { clientId: 'uvpv-verify' });
-  const ns = await claimDatabase(redisAt.host, redisAt.port, runId);
+  const source = ownConnections
+    ? { bootstrapServers: spec.source.bootstrapServers, security: spec.source.security }
+    : { bootstrapServers: stack.urls.kafka, security: undefined };
+  const k = kafka(source.bootstrapServers, { clientId: 'uvpv-verify', security: source.security });
+  // A refused login or certificate ends the run here, with its fix, before anything is created.
+  await reachKafka(k, source.bootstrapServers, source.security);
+  const ns: Namespace = ownConnections
+    ? await claimKeyspace(redisAddressOf(spec.redis), runId)
+    : await claimDatabase(redisAt.host, redisAt.port, runId);
+  if (ownConnections) io.stderr(`connections: the spec's Kafka ${source.bootstrapServers} and ${describeRedis(ns.at)}\n`);
   const target = stack.target;
   const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: pollMs });
   let results: KeyResult[] = [];
@@ -162,12 +186,15 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       'flink',
       {
         topic,
-        bootstrapServers: stack.urls.kafka,
+        ...source,
         groupId: `uvpv-verify-${runId}`,
         // A fault run starts before its input is written: it stops at the offsets the input ends at.
         bounded: opts.fault ? partitionCounts(messages.length, partitions) : true,
         checkpointInterval: opts.fault ? FAULT_CHECKPOINT : undefined,
-        redis: { host: redisAt.host, port: redisPort, database: ns.database, password: { placeholder: '', empty: true } },
+        // The spec's own Redis stays as the spec has it: its mode, its TLS, its user.
+        ...(!ownConnections && {
+          redis: { host: redisAt.host, port: redisPort, database: ns.database, password: { placeholder: '', empty: true } },
+        }),
         jobName: `${spec.name}-verify-${runId}`,
       },
       { redisConnector: target.redisConnector },
@@ -223,7 +250,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
       if (opts.keep) io.stderr(`kept job ${jobId} as it is (--keep): stop it with the Flink UI or REST API\n`);
       else await cancelJob(client, jobId, p);
     }
-    if (opts.keep) io.stderr(`kept topic ${topic} and Redis database ${ns.database} on ${redisAt.host}:${redisAt.port} (--keep)\n`);
+    if (opts.keep) io.stderr(`kept topic ${topic} and the keys on ${describeRedis(ns.at)} (--keep)\n`);
     else await deleteTopic(k, topic).catch(() => undefined);
     await ns.release(opts.keep);
     await proxy?.stop();

@@ -1,17 +1,10 @@
-/** Everything in one Redis database, read into the expectation's shape for comparison. */
-import type Redis from 'ioredis';
+/** Everything in the run's keyspace (every master's, on a cluster), read into the expectation's shape for comparison. */
 import { snapshotKey, type Expected } from '../redis-types';
+import { scanAll, type RedisClient } from '../util/redis';
 
-export async function snapshot(redis: Redis, ignore: ReadonlySet<string> = new Set()): Promise<Map<string, Expected>> {
+export async function snapshot(redis: RedisClient, ignore: ReadonlySet<string> = new Set()): Promise<Map<string, Expected>> {
   const out = new Map<string, Expected>();
-  let cursor = '0';
-  const keys: string[] = [];
-  do {
-    const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  for (const key of keys.sort()) {
+  for (const key of (await scanAll(redis)).sort()) {
     if (ignore.has(key)) continue;
     const content = await snapshotKey(redis, key);
     if (content !== undefined) out.set(key, content);

@@ -20,6 +20,11 @@ test('unset or empty settings are their defaults', () => {
       gateway: 8083,
       ownRedis: 6390,
       prometheus: 9249,
+      kafkaSasl: 9094,
+      kafkaSsl: 9095,
+      redisCluster: 7001,
+      redisSentinel: 7010,
+      redisTls: 7020,
     });
     expect(s.localTargetUrls()).toEqual({ gateway: 'http://127.0.0.1:8083', flinkRest: 'http://127.0.0.1:8081' });
     expect(s.pollMs(100)).toBe(100);

@@ -55,11 +55,25 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       if (opts.events === undefined && opts.durationMs === undefined) opts.events = 10_000;
       const { loadSpec } = await import('../../pipeline/load');
       const { produce } = await import('../../produce/sink');
-      const { spec, secrets } = loadSpec(file, { env: io.env, cwd: io.cwd, mode: flags.bootstrap ? 'lenient' : 'strict' });
+      // The spec's brokers are reached with the spec's security (its password resolved); --bootstrap's in plaintext.
+      const own = !flags.bootstrap && !flags.out;
+      const { spec, secrets } = loadSpec(file, {
+        env: io.env,
+        cwd: io.cwd,
+        mode: flags.bootstrap ? 'lenient' : 'strict',
+        // Only the Kafka secrets are needed here: kafkaSecurityConfig names one that is not set.
+        revealSecrets: own,
+        requireSecrets: false,
+      });
       io.redactor?.add(secrets);
       const target: ProduceTarget = flags.out
         ? { kind: 'file', path: resolve(io.cwd, flags.out) }
-        : { kind: 'kafka', bootstrap: flags.bootstrap ?? spec.source.bootstrapServers, topic: flags.topic ?? spec.source.topic };
+        : {
+            kind: 'kafka',
+            bootstrap: flags.bootstrap ?? spec.source.bootstrapServers,
+            topic: flags.topic ?? spec.source.topic,
+            security: own ? spec.source.security : undefined,
+          };
       const r = await produce(spec, target, opts, io);
       const where =
         target.kind === 'file'

@@ -16,14 +16,22 @@ export function register(program: Command, io: Io, done: (code: number) => void)
   stack
     .command('up')
     .description('start the local stack (idempotent) and wait until every part answers')
-    .action(async () => {
+    .option('--with <extras>', 'also start opt-in servers, comma-separated: secure, cluster, sentinel, tls (see docs/local-stack.md)')
+    .action(async (opts: { with?: string }) => {
+      const { parseExtras } = await import('../../stack/extras');
+      const extras = parseExtras(opts.with);
       const s = await local();
       const started = Date.now();
-      const { started: names, redis } = await s.up();
+      const { started: base, redis } = await s.up();
+      const names = [...base, ...(await s.upExtras(extras))];
       const took = ((Date.now() - started) / 1000).toFixed(1);
       io.stdout(
         `${names.length ? `stack up in ${took}s` : 'stack already up'}: Kafka ${s.urls.kafka}, Flink ${s.urls.flinkRest}, SQL Gateway ${s.urls.gateway}, Redis ${redis.host}:${redis.port}${redis.managed ? ' (own)' : ''}\n`,
       );
+      if (extras.length) {
+        const { credentialsFile } = await import('../../stack/extras');
+        io.stdout(`extras: ${extras.join(', ')}; their passwords: ${credentialsFile(s.layout)}\n`);
+      }
       io.stdout(`logs: ${s.layout.logsDir}\n`);
       done(0);
     });
@@ -56,6 +64,10 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       else {
         io.stdout(`${'redis'.padEnd(12)} not chosen yet (uvpv stack up picks one)\n`);
         ok = false;
+      }
+      for (const e of await s.extras()) {
+        if (!e.healthy) ok = false;
+        io.stdout(`${e.name.padEnd(12)} ${e.healthy ? `up     ${e.healthy}` : 'UNHEALTHY'}  (pid ${e.pid}, --with ${e.extra})\n`);
       }
       const stale = s.staleConnector();
       if (stale) io.stderr(`warning: ${stale}\n`);

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { Io } from '../../io/io';
+import { UsageError } from '../../errors';
 import { wholeNumberFlag } from '../flags';
 
 /**
- * `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--target local] [--parallelism N] [--junit FILE] [--keep]
+ * `uvpv verify <spec> --events FILE.jsonl [--expect FILE.yaml] [--connections stack|spec] [--parallelism N] [--junit FILE] [--keep]
  * [--allow-empty] [--fail-on-restart]`. Ctrl-C or SIGTERM cancels the job the run started and cleans up; a second one quits at once.
  */
 export function register(program: Command, io: Io, done: (code: number) => void): void {
@@ -28,6 +29,11 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       '--allow-empty',
       'an empty result is expected: pass when no key is expected and none written (else that fails: nothing to compare)',
     )
+    .option(
+      '--connections <whose>',
+      "whose Kafka and Redis the job uses: stack (the local stack's, default) | spec (the spec's own, with its security and Redis mode)",
+      'stack',
+    )
     .action(
       async (
         spec: string,
@@ -43,10 +49,13 @@ export function register(program: Command, io: Io, done: (code: number) => void)
           parallelism?: string;
           allowEmpty?: boolean;
           failOnRestart?: boolean;
+          connections: string;
         },
       ) => {
         const parallelism = opts.parallelism === undefined ? undefined : wholeNumberFlag(opts.parallelism, '--parallelism', 1);
-        const { verify } = await import('../../verify/run-verify');
+        const { verify, CONNECTIONS } = await import('../../verify/run-verify');
+        const connections = CONNECTIONS.find((c) => c === opts.connections);
+        if (!connections) throw new UsageError(`--connections: got '${opts.connections}'; expected one of ${CONNECTIONS.join(', ')}`);
         const { parseFault } = await import('../../verify/faults');
         const fault = parseFault(opts.fault, opts.at);
         const stop = new AbortController();
@@ -65,6 +74,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
               keep: Boolean(opts.keep),
               failOnRestart: Boolean(opts.failOnRestart),
               fault,
+              connections,
               parallelism,
               signal: stop.signal,
             },
