@@ -1,5 +1,7 @@
 package dev.uvpv.redis;
 
+import org.apache.flink.metrics.Counter;
+
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -156,8 +158,10 @@ final class RedisConnectionConfig implements Serializable {
      * Opens the target of this mode (AUTH and SELECT included). A refused or timed-out connection is
      * tried again {@link #CONNECT_ATTEMPTS} times in all; any other error (a wrong password, an untrusted
      * certificate, a database out of range) fails at once.
+     *
+     * @param retries counts each attempt to be made again
      */
-    RedisTarget open() throws IOException {
+    RedisTarget open(Counter retries) throws IOException {
         long backoffMs = CONNECT_BACKOFF_MS;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -176,6 +180,7 @@ final class RedisConnectionConfig implements Serializable {
             } catch (JedisException e) {
                 throw failure(attempt, e);
             }
+            retries.inc();
             try {
                 Thread.sleep(backoffMs);
             } catch (InterruptedException e) {

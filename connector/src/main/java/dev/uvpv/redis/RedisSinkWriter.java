@@ -52,15 +52,6 @@ import java.util.Set;
 final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSinkWriter.class);
 
-    /** Name of the counter of rows not written because a key or value column was NULL. */
-    static final String NULL_ROWS_METRIC = "numNullRowsSkipped";
-
-    /** Name of the counter of lpush/rpush values not pushed because of {@code list.push-if-newer-field}. */
-    static final String LIST_SKIPPED_METRIC = "numListPushesSkipped";
-
-    /** Name of the counter of sadd/pfadd rows not sent because their member was written already. */
-    static final String MEMBERS_SKIPPED_METRIC = "numMembersSkipped";
-
     /** The Lua script of {@code list.push-if-newer-field}; see the comments in the file. */
     static final String LIST_SCRIPT = resource("list-push-if-newer.lua");
 
@@ -78,7 +69,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     private final ProcessingTimeService timers;
     /** The server, the cluster's masters or the sentinels' master: see {@link RedisConnectionConfig#open()}. */
     private final RedisTarget target;
-    private final Counter nullRowsSkipped;
+    private final RedisSinkMetrics metrics;
     private final Counter recordsSent;
 
     /**
@@ -89,7 +80,6 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     /** The script's arguments besides the key and the value: "L" or "R", and the EXPIRE seconds or "". */
     private final String listSide;
     private final String listTtl;
-    private final Counter listPushesSkipped;
     /** The SHA1 Redis returned for {@link #LIST_SCRIPT}; null without {@code list.push-if-newer-field}. */
     private String scriptSha;
 
@@ -97,12 +87,9 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     private final RedisMemberCache memberCache;
     /** The pairs the queued batch adds: they join the cache once its replies are checked. */
     private final Map<String, Set<String>> queuedMembers = new HashMap<>();
-    private final Counter membersSkipped;
 
     private final RedisBatch batch = new RedisBatch();
     private long queuedRows;
-    /** Commands sent to Redis (after merging), for tests. */
-    private long commandsSent;
     private long nextNullWarnMs;
 
     /** A flush timer is registered and has not fired yet. */
@@ -118,7 +105,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
      * @param timers the task's processing-time service (Sink V2 writer init context); used only with a
      *     {@code sink.buffer-flush.interval} above 0
      */
-    RedisSinkWriter(RedisSink sink, SinkWriterMetricGroup metrics, ProcessingTimeService timers) throws IOException {
+    RedisSinkWriter(RedisSink sink, SinkWriterMetricGroup metricGroup, ProcessingTimeService timers) throws IOException {
         this.sink = sink;
         this.command = sink.command();
         this.readers = new RedisValueFormat.ColumnReader[sink.columnTypes().size()];
@@ -135,12 +122,10 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         this.maxRows = sink.bufferFlush().maxRows();
         this.flushIntervalMillis = sink.bufferFlush().intervalMillis();
         this.timers = timers;
-        this.nullRowsSkipped = metrics.counter(NULL_ROWS_METRIC);
-        this.listPushesSkipped = metrics.counter(LIST_SKIPPED_METRIC);
-        this.membersSkipped = metrics.counter(MEMBERS_SKIPPED_METRIC);
+        this.metrics = new RedisSinkMetrics(metricGroup);
         this.memberCache = sink.cachesMembers() ? new RedisMemberCache(sink.memberCacheMaxEntries()) : null;
-        this.recordsSent = metrics.getNumRecordsSendCounter();
-        this.target = sink.connection().open();
+        this.recordsSent = metricGroup.getNumRecordsSendCounter();
+        this.target = sink.connection().open(metrics.connectRetries);
         if (listFields != null) {
             try {
                 this.scriptSha = loadScript();
@@ -172,7 +157,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
             }
         }
         if (memberCache != null && !trackMember(args[0], args[1], delete)) {
-            membersSkipped.inc();
+            metrics.membersSkipped.inc();
             return;
         }
         if (listFields != null) {
@@ -266,12 +251,13 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     /**
      * Sends the queued commands (merged, see {@link RedisBatch}) and checks every reply; only then do the
-     * members they added join the member cache.
+     * members they added join the member cache. A batch that fails is counted before the job fails.
      */
     private void sync() throws IOException {
         if (batch.isEmpty()) {
             return;
         }
+        long start = System.nanoTime();
         try {
             List<RedisBatch.Queued> sent = batch.merged();
             List<Object> replies = syncPipeline(sent);
@@ -282,14 +268,18 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
             if (listFields != null) {
                 for (Object reply : replies) {
                     if (Long.valueOf(0).equals(reply)) {
-                        listPushesSkipped.inc();
+                        metrics.listPushesSkipped.inc();
                     }
                 }
             }
+            metrics.batchFlushed((System.nanoTime() - start) / 1_000_000);
             recordsSent.inc(queuedRows);
             if (memberCache != null) {
                 queuedMembers.forEach((key, members) -> members.forEach(member -> memberCache.add(key, member)));
             }
+        } catch (IOException e) {
+            metrics.writeFailures.inc();
+            throw e;
         } finally {
             queuedRows = 0;
             batch.clear();
@@ -302,7 +292,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
      * connection or (cluster) a moved slot throws.
      */
     private List<Object> syncPipeline(List<RedisBatch.Queued> commands) throws IOException {
-        commandsSent += commands.size();
+        metrics.commandsWritten.inc(commands.size());
         try {
             return target.send(commands);
         } catch (IOException e) {
@@ -313,7 +303,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     /** SCRIPT LOAD of {@link #LIST_SCRIPT} on every master; returns its SHA1. */
     private String loadScript() throws IOException {
         List<Object> replies = target.sendToEveryMaster(scriptLoad());
-        commandsSent += replies.size();
+        metrics.commandsWritten.inc(replies.size());
         String sha = null;
         for (Object reply : replies) {
             sha = scriptShaOf(reply);
@@ -419,32 +409,37 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     /** Counts a row that has NULL in a column the command needs; warns at most once a minute, without values. */
     private void skipNullRow(int column) {
-        nullRowsSkipped.inc();
+        metrics.nullRowsSkipped.inc();
         long now = System.currentTimeMillis();
         if (now >= nextNullWarnMs) {
             nextNullWarnMs = now + NULL_WARN_INTERVAL_MS;
             LOG.warn("Redis sink ({}): skipped a row whose {} column '{}' is NULL; rows skipped so far: {} "
                             + "(metric {}; this warning repeats at most once a minute).",
                     command.optionValue(), command.arguments().get(column), sink.columnNames().get(column),
-                    nullRowsSkipped.getCount(), NULL_ROWS_METRIC);
+                    metrics.nullRowsSkipped.getCount(), RedisSinkMetrics.NULL_ROWS_SKIPPED);
         }
     }
 
     long nullRowsSkipped() {
-        return nullRowsSkipped.getCount();
+        return metrics.nullRowsSkipped.getCount();
     }
 
     long listPushesSkipped() {
-        return listPushesSkipped.getCount();
+        return metrics.listPushesSkipped.getCount();
     }
 
     long membersSkipped() {
-        return membersSkipped.getCount();
+        return metrics.membersSkipped.getCount();
     }
 
     /** Commands sent to Redis so far, after merging (SCRIPT LOAD included). */
     long commandsSent() {
-        return commandsSent;
+        return metrics.commandsWritten.getCount();
+    }
+
+    /** The writer's own metrics, for tests. */
+    RedisSinkMetrics metrics() {
+        return metrics;
     }
 
     /** The member cache, or null when rows are never skipped. */

@@ -7,12 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.SimpleCounter;
-import org.apache.flink.metrics.groups.OperatorIOMetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
@@ -25,7 +20,6 @@ import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +45,7 @@ class RedisMemberCacheWriterTest extends WithTestRedis {
             // the first 5 rows are queued (and merged into one SADD); the other 95 are known
             assertEquals(1, writer.commandsSent());
             assertEquals(95, writer.membersSkipped());
-            assertEquals(95, metrics.counters.get(RedisSinkWriter.MEMBERS_SKIPPED_METRIC).getCount());
+            assertEquals(95, metrics.counters.get(RedisSinkMetrics.MEMBERS_SKIPPED).getCount());
             assertEquals(5, writer.memberCache().size());
             writer.write(row(RowKind.INSERT, k, "u1"), null);
             writer.write(row(RowKind.INSERT, k, "u5"), null);
@@ -244,50 +238,5 @@ class RedisMemberCacheWriterTest extends WithTestRedis {
             values[i] = StringData.fromString(fields[i]);
         }
         return GenericRowData.ofKind(kind, values);
-    }
-
-    /** The writer's metric group, keeping the counters it registers by name. */
-    private static final class RecordingMetrics extends UnregisteredMetricsGroup implements SinkWriterMetricGroup {
-        final Map<String, Counter> counters = new HashMap<>();
-        private final SinkWriterMetricGroup io = UnregisteredMetricsGroup.createSinkWriterMetricGroup();
-
-        @Override
-        public Counter counter(String name) {
-            return counter(name, new SimpleCounter());
-        }
-
-        @Override
-        public <C extends Counter> C counter(String name, C counter) {
-            counters.put(name, counter);
-            return counter;
-        }
-
-        @Override
-        public OperatorIOMetricGroup getIOMetricGroup() {
-            return io.getIOMetricGroup();
-        }
-
-        @Override
-        public Counter getNumRecordsOutErrorsCounter() {
-            return io.getNumRecordsOutErrorsCounter();
-        }
-
-        @Override
-        public Counter getNumRecordsSendErrorsCounter() {
-            return io.getNumRecordsSendErrorsCounter();
-        }
-
-        @Override
-        public Counter getNumRecordsSendCounter() {
-            return io.getNumRecordsSendCounter();
-        }
-
-        @Override
-        public Counter getNumBytesSendCounter() {
-            return io.getNumBytesSendCounter();
-        }
-
-        @Override
-        public void setCurrentSendTimeGauge(Gauge<Long> currentSendTimeGauge) {}
     }
 }

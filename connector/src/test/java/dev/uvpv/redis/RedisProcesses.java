@@ -45,12 +45,17 @@ final class RedisProcesses implements AutoCloseable {
     /** Starts {@code redis-server} on a free port with the extra arguments; returns once it accepts connections. */
     int server(String... args) throws Exception {
         int port = freePort();
+        serverOn(port, args);
+        return port;
+    }
+
+    /** Starts {@code redis-server} on the given port (see {@link #freePort}); returns once it accepts connections. */
+    void serverOn(int port, String... args) throws Exception {
         Path nodeDir = Files.createDirectories(dir.resolve("node-" + port));
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", HOST,
                 "--save", "", "--appendonly", "no", "--dir", nodeDir.toString(), "--protected-mode", "no"));
         command.addAll(List.of(args));
         start(port, command, nodeDir);
-        return port;
     }
 
     /** A TLS-only server on a free port, with the certificate of {@link #certificates}; returns its TLS port. */
@@ -195,7 +200,7 @@ final class RedisProcesses implements AutoCloseable {
     }
 
     /** A free port whose cluster bus port (+10000) is free too. */
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         while (true) {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
                 int port = s.getLocalPort();
