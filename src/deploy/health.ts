@@ -81,12 +81,29 @@ export interface SinkCounts {
   written: number;
   /** Rows it skipped as it should: null values, list pushes and set members already written on a replay. */
   skipped: { nullRows: number; listPushes: number; members: number };
+  /** Where the connector counts them (uvpv's): the batches it synced since its tasks last started. */
+  batches?: SinkBatches;
+}
+
+/** A sink's batches over its subtasks: each subtask syncs its own. */
+export interface SinkBatches {
+  /** Batches whose every reply was checked (`numBatchesFlushed`). */
+  flushed: number;
+  /** Commands they sent, after merging (`numCommandsWritten`). */
+  commands: number;
+  /** The slowest subtask's last batch, the longest batch, and the mean, in ms (`lastBatchSyncTimeMs`, `maxBatchSyncTimeMs`, `accumulatedBatchSyncTimeMs`). */
+  lastMs: number;
+  maxMs: number;
+  meanMs: number | null;
 }
 
 export interface RedisSection {
   sinks: SinkCounts[];
   written: number;
-  /** Write failures and retries, where the connector counts them. */
+  /**
+   * Batches that failed and connection attempts retried, where the connector counts them (`numWriteFailures`,
+   * `numConnectRetries`): since the sinks' tasks last started, as a failed batch fails the job (see restarts).
+   */
   failures: Section<{ count: number }>;
   retries: Section<{ count: number }>;
 }

@@ -77,6 +77,13 @@ const RUNNING_METRICS: Record<string, Record<string, [number, number, number]>> 
     'redis_uv[3]__Writer.numRecordsInPerSecond': [1, 2, 3],
     'redis_uv[3]__Writer.numRecordsSend': [10, 20, 30],
     'redis_uv[3]__Writer.numMembersSkipped': [1, 1, 2],
+    'redis_uv[3]__Writer.numCommandsWritten': [5, 7, 12],
+    'redis_uv[3]__Writer.numBatchesFlushed': [2, 4, 6],
+    'redis_uv[3]__Writer.numWriteFailures': [0, 0, 0],
+    'redis_uv[3]__Writer.numConnectRetries': [0, 1, 1],
+    'redis_uv[3]__Writer.lastBatchSyncTimeMs': [1, 3, 4],
+    'redis_uv[3]__Writer.maxBatchSyncTimeMs': [9, 30, 39],
+    'redis_uv[3]__Writer.accumulatedBatchSyncTimeMs': [10, 20, 30],
   },
   v2: {
     'GlobalWindowAggregate[4].currentInputWatermark': [NOW - 45_000, NOW - 45_000, 0],
@@ -86,6 +93,13 @@ const RUNNING_METRICS: Record<string, Record<string, [number, number, number]>> 
     'redis_pv[5]__Writer.numRecordsSend': [4, 4, 8],
     'redis_pv[5]__Writer.numNullRowsSkipped': [1, 1, 2],
     'redis_pv[5]__Writer.numListPushesSkipped': [0, 3, 3],
+    'redis_pv[5]__Writer.numCommandsWritten': [4, 4, 8],
+    'redis_pv[5]__Writer.numBatchesFlushed': [1, 1, 2],
+    'redis_pv[5]__Writer.numWriteFailures': [0, 1, 1],
+    'redis_pv[5]__Writer.numConnectRetries': [1, 1, 2],
+    'redis_pv[5]__Writer.lastBatchSyncTimeMs': [2, 5, 7],
+    'redis_pv[5]__Writer.maxBatchSyncTimeMs': [6, 12, 18],
+    'redis_pv[5]__Writer.accumulatedBatchSyncTimeMs': [4, 4, 8],
   },
 };
 
@@ -151,15 +165,26 @@ test('a running job: every section read from its metric', async () => {
     busiest: 'v2 -> Calc',
     backPressured: ['v1 -> Calc'],
   });
-  expect(h.redis).toMatchObject({
+  // Counts are summed over subtasks; the last batch time is the slowest subtask's, the mean is all time over all batches.
+  expect(h.redis).toEqual({
     available: true,
     written: 38,
     sinks: [
-      { sink: 'redis_pv', written: 8, skipped: { nullRows: 2, listPushes: 3, members: 0 } },
-      { sink: 'redis_uv', written: 30, skipped: { nullRows: 0, listPushes: 0, members: 2 } },
+      {
+        sink: 'redis_pv',
+        written: 8,
+        skipped: { nullRows: 2, listPushes: 3, members: 0 },
+        batches: { flushed: 2, commands: 8, lastMs: 5, maxMs: 12, meanMs: 4 },
+      },
+      {
+        sink: 'redis_uv',
+        written: 30,
+        skipped: { nullRows: 0, listPushes: 0, members: 2 },
+        batches: { flushed: 6, commands: 12, lastMs: 3, maxMs: 30, meanMs: 5 },
+      },
     ],
-    failures: { available: false },
-    retries: { available: false },
+    failures: { available: true, count: 1 },
+    retries: { available: true, count: 3 },
   });
   expect(h.droppedRows.available).toBe(false);
 
@@ -175,8 +200,9 @@ test('a running job: every section read from its metric', async () => {
   );
   expect(text).toContain('  throughput    in 25.0 records/s, out 4.0 rows/s to Redis');
   expect(text).toContain('  tasks         busiest: v2 -> Calc (950 ms/s busy); back-pressured: v1 -> Calc');
-  expect(text.find((l) => l.startsWith('  redis '))).toMatch(
-    /^ {2}redis +38 rows written by 2 sinks, 7 skipped .*; failures and retries: not available \(uvpv's connector/,
+  expect(text).toContain(
+    '  redis         38 rows written by 2 sinks in 8 batches (20 commands; last 5 ms, longest 30 ms, mean 4.8 ms), ' +
+      '7 skipped (already written on a replay, or null); failures: 1; retries: 3 (since the sinks last started)',
   );
   expect(text.find((l) => l.startsWith('  dropped rows'))).toMatch(/^ {2}dropped rows  not available \(/);
 });
@@ -200,6 +226,30 @@ test("the group's committed offsets stand in when the job reports none; Kafka aw
     available: false,
     reason: "Kafka at 127.0.0.1:1 does not answer from here, so the topic's end offsets are unknown",
   });
+});
+
+test('a connector that does not count failures and retries: not available, with why, and no batches', async () => {
+  const counted = /\.(numCommandsWritten|numBatchesFlushed|numWriteFailures|numConnectRetries|\w+BatchSyncTimeMs)$/;
+  flink('RUNNING', { v1: Object.fromEntries(Object.entries(RUNNING_METRICS.v1).filter(([k]) => !counted.test(k))) }, CHECKPOINTS);
+  const older = await health(offsets([[0, 130]]));
+  const why = {
+    available: false,
+    reason:
+      "the job runs a build of uvpv's connector from before it counted them: uvpv connector --out DIR makes a new one for a cluster of your own; locally, uvpv stack down, then up",
+  };
+  expect(older.redis).toEqual({
+    available: true,
+    written: 30,
+    sinks: [{ sink: 'redis_uv', written: 30, skipped: { nullRows: 0, listPushes: 0, members: 2 } }],
+    failures: why,
+    retries: why,
+  });
+  expect(healthLines(older)).toContain(
+    `  redis         30 rows written by 1 sink, 2 skipped (already written on a replay, or null); failures and retries: not available (${why.reason})`,
+  );
+  target = { ...target, redisConnector: 'jeff-zou' };
+  const other = await health(offsets([[0, 130]]));
+  expect(other.redis.available && other.redis.failures).toEqual({ available: false, reason: 'this Redis connector does not report them' });
 });
 
 test('no watermark yet, and the source watermark when there is no window operator', async () => {

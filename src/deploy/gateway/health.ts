@@ -116,7 +116,22 @@ const PARTITION = /^Source__.+?\[\d+\]\.KafkaSourceReader\.topic\.(.+)\.partitio
 const SOURCE_IN = /^Source__.+?\[\d+\]\.numRecordsInPerSecond$/;
 const SOURCE_WATERMARK = /^Source__.+?\[\d+\]\.currentOutputWatermark$/;
 const WINDOW_WATERMARK = /^\w*WindowAggregate\[\d+\]\.currentInputWatermark$/;
-const WRITER = /^(.+?)\[\d+\]__Writer\.(numRecordsInPerSecond|numRecordsSend|numNullRowsSkipped|numListPushesSkipped|numMembersSkipped)$/;
+/** The sinks' metrics: Flink's own, and those uvpv's connector registers (connector/…/RedisSinkMetrics.java). */
+const SINK_METRICS = [
+  'numRecordsInPerSecond',
+  'numRecordsSend',
+  'numNullRowsSkipped',
+  'numListPushesSkipped',
+  'numMembersSkipped',
+  'numCommandsWritten',
+  'numBatchesFlushed',
+  'numWriteFailures',
+  'numConnectRetries',
+  'lastBatchSyncTimeMs',
+  'maxBatchSyncTimeMs',
+  'accumulatedBatchSyncTimeMs',
+] as const;
+const WRITER = new RegExp(`^(.+?)\\[\\d+\\]__Writer\\.(${SINK_METRICS.join('|')})$`);
 const TASK = new Set(['busyTimeMsPerSecond', 'backPressuredTimeMsPerSecond']);
 
 function wanted(name: string): boolean {
@@ -234,23 +249,52 @@ function tasks(vertices: { v: VertexInfo; m: Aggregates }[]): Section<TasksSecti
 }
 
 function redis(target: GatewayTarget, vertices: { m: Aggregates }[]): Section<RedisSection> {
-  const bySink = new Map<string, SinkCounts>();
+  const bySink = new Map<string, { counts: SinkCounts; metrics: Aggregates }>();
   for (const [m, v] of matching(vertices, WRITER)) {
-    const sink = bySink.get(m[1]) ?? { sink: m[1], written: 0, skipped: { nullRows: 0, listPushes: 0, members: 0 } };
+    const sink = bySink.get(m[1]) ?? {
+      counts: { sink: m[1], written: 0, skipped: { nullRows: 0, listPushes: 0, members: 0 } },
+      metrics: new Map(),
+    };
     bySink.set(m[1], sink);
-    if (m[2] === 'numRecordsSend') sink.written += v.sum;
-    else if (m[2] === 'numNullRowsSkipped') sink.skipped.nullRows += v.sum;
-    else if (m[2] === 'numListPushesSkipped') sink.skipped.listPushes += v.sum;
-    else if (m[2] === 'numMembersSkipped') sink.skipped.members += v.sum;
+    sink.metrics.set(m[2], v);
   }
   if (!bySink.size) return notAvailable('the job reports no Redis sink metrics');
-  const sinks = [...bySink.values()].sort((a, b) => a.sink.localeCompare(b.sink));
-  const uncounted = notAvailable(
-    target.redisConnector === 'uvpv'
-      ? "uvpv's connector does not count them: a write Redis does not take fails the job, which restarts from its last checkpoint (see restarts)"
-      : 'this Redis connector does not report them',
-  );
-  return { available: true, sinks, written: sinks.reduce((a, s) => a + s.written, 0), failures: uncounted, retries: uncounted };
+  const sum = (m: Aggregates, name: (typeof SINK_METRICS)[number]) => finite(m.get(name)?.sum);
+  const sinks = [...bySink.values()]
+    .map(({ counts, metrics: m }): SinkCounts => {
+      const skipped = {
+        nullRows: sum(m, 'numNullRowsSkipped'),
+        listPushes: sum(m, 'numListPushesSkipped'),
+        members: sum(m, 'numMembersSkipped'),
+      };
+      if (!m.has('numBatchesFlushed')) return { ...counts, written: sum(m, 'numRecordsSend'), skipped };
+      const flushed = sum(m, 'numBatchesFlushed');
+      const batches = {
+        flushed,
+        commands: sum(m, 'numCommandsWritten'),
+        lastMs: finite(m.get('lastBatchSyncTimeMs')?.max),
+        maxMs: finite(m.get('maxBatchSyncTimeMs')?.max),
+        meanMs: flushed > 0 ? sum(m, 'accumulatedBatchSyncTimeMs') / flushed : null,
+      };
+      return { ...counts, written: sum(m, 'numRecordsSend'), skipped, batches };
+    })
+    .sort((a, b) => a.sink.localeCompare(b.sink));
+  const counted = (name: 'numWriteFailures' | 'numConnectRetries'): Section<{ count: number }> => {
+    const reported = [...bySink.values()].filter(({ metrics: m }) => m.has(name));
+    if (reported.length) return { available: true, count: reported.reduce((a, { metrics: m }) => a + sum(m, name), 0) };
+    return notAvailable(
+      target.redisConnector === 'uvpv'
+        ? "the job runs a build of uvpv's connector from before it counted them: uvpv connector --out DIR makes a new one for a cluster of your own; locally, uvpv stack down, then up"
+        : 'this Redis connector does not report them',
+    );
+  };
+  return {
+    available: true,
+    sinks,
+    written: sinks.reduce((a, s) => a + s.written, 0),
+    failures: counted('numWriteFailures'),
+    retries: counted('numConnectRetries'),
+  };
 }
 
 /** A task's name without Flink's operator ids: `Source: clicks -> Calc -> …`. */
