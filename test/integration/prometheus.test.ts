@@ -30,6 +30,14 @@ const QUERIED = [
   'flink_taskmanager_job_task_busyTimeMsPerSecond',
   'flink_taskmanager_job_task_backPressuredTimeMsPerSecond',
   'flink_taskmanager_job_task_operator_numRecordsSend',
+  // uvpv's Redis connector's own (connector/README.md#metrics)
+  'flink_taskmanager_job_task_operator_numCommandsWritten',
+  'flink_taskmanager_job_task_operator_numBatchesFlushed',
+  'flink_taskmanager_job_task_operator_accumulatedBatchSyncTimeMs',
+  'flink_taskmanager_job_task_operator_lastBatchSyncTimeMs',
+  'flink_taskmanager_job_task_operator_maxBatchSyncTimeMs',
+  'flink_taskmanager_job_task_operator_numWriteFailures',
+  'flink_taskmanager_job_task_operator_numConnectRetries',
 ];
 
 let build: FreshBuild;
