@@ -13,8 +13,7 @@ import { commandOf, redisType, type Point, type Ranked, type RedisReader } from 
 import type { Column, Metric, Spec } from '../pipeline/types';
 import { emptyBreakdown, isBreakdown, readBreakdown, type Bar } from './breakdown';
 import { keyMatcher, scanKeys, type KeyMatcher } from './keys';
-import { NO_EVENT_TIME_FIELD } from '../ir/nodes';
-import { hashPoints } from '../redis-types/hash';
+import { droppedRowsOf } from '../deploy/dropped-rows';
 
 export type { Point, Ranked, RedisReader } from '../redis-types';
 export { MAX_BARS, MAX_ENTRIES, MAX_FIELDS, MAX_KEYS, MAX_RANKING, type Bar } from './breakdown';
@@ -158,16 +157,14 @@ export async function readSnapshot(redis: RedisClient | RedisReader, spec: Spec,
 /** The dropped rows' hash: window end → rows dropped as late, and no_event_time → rows without an event time. */
 async function readDropped(redis: RedisReader, key: string): Promise<DroppedView> {
   try {
-    const h = await redis.hgetall(key);
-    const windows = hashPoints(h).filter((p) => p.t !== NO_EVENT_TIME_FIELD);
-    const sorted = newest(windows, Infinity);
-    const noEventTime = Number(h[NO_EVENT_TIME_FIELD] ?? 0);
+    const count = droppedRowsOf(await redis.hgetall(key));
+    const newest = count.windows[count.windows.length - 1];
     return {
       key,
-      late: windows.reduce((sum, p) => sum + p.v, 0),
-      lateWindows: windows.length,
-      ...(sorted.length ? { newest: sorted[sorted.length - 1] } : {}),
-      noEventTime: Number.isFinite(noEventTime) ? noEventTime : 0,
+      late: count.late,
+      lateWindows: count.windows.length,
+      ...(newest ? { newest } : {}),
+      noEventTime: count.withoutEventTime,
     };
   } catch (e) {
     return { key, late: 0, lateWindows: 0, noEventTime: 0, error: (e as Error).message };
