@@ -46,7 +46,7 @@ export type HashReader = (key: string) => Promise<Record<string, string>>;
 export async function droppedRowsSection(spec: Spec, read?: HashReader): Promise<Section<DroppedRowsSection>> {
   const key = spec.job.droppedRows?.key;
   if (key === undefined)
-    return notAvailable('the spec does not count them: set job.droppedRows in the spec (see "Dropped rows" in docs/spec.md)');
+    return notAvailable('the spec does not count them: set job.droppedRows in the spec, see "Dropped rows" in docs/spec.md');
   const at = redisAddressOf(spec.redis);
   let hash: Record<string, string>;
   try {

@@ -60,7 +60,7 @@ test("status reads the spec's hash: totals, and the newest five windows newest f
 test('without job.droppedRows the section says how to get it, and reads nothing', async () => {
   const read = jest.fn();
   expect(await droppedRowsSection(spec(), read)).toEqual(
-    notAvailable('the spec does not count them: set job.droppedRows in the spec (see "Dropped rows" in docs/spec.md)'),
+    notAvailable('the spec does not count them: set job.droppedRows in the spec, see "Dropped rows" in docs/spec.md'),
   );
   expect(read).not.toHaveBeenCalled();
 });
