@@ -15,7 +15,8 @@ import { dirname, join } from 'node:path';
 import { RuntimeFailure } from '../errors';
 import type { Spec } from '../pipeline/types';
 import { describeRedis, redisAddressOf, connectRedis, redisClient, redisRefusal } from '../util/redis';
-import { History, readSnapshot, type Snapshot } from './snapshot';
+import { History, NOT_READ, readSnapshot, type Snapshot } from './snapshot';
+import { FlinkReader, type FlinkSource } from './flink';
 
 export interface DashboardOptions {
   spec: Spec;
@@ -25,6 +26,8 @@ export interface DashboardOptions {
   intervalMs?: number;
   /** Read this Redis database instead of the spec's (tests). */
   database?: number;
+  /** Where the health strip's lag and restarts come from (default: nowhere, and the tiles say so). */
+  flink?: FlinkSource;
 }
 
 export interface Dashboard {
@@ -69,6 +72,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     );
   }
   const history = new History();
+  const flink = new FlinkReader(opts.flink ?? { reason: NOT_READ });
   const clients = new Set<ServerResponse>();
   let latest: Snapshot | { error: string } = { error: 'not read yet' };
   let reading = false;
@@ -77,7 +81,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     if (reading) return; // a slow Redis: skip a tick rather than pile reads up
     reading = true;
     try {
-      latest = await readSnapshot(redis, spec, history);
+      const [snapshot, tiles] = await Promise.all([readSnapshot(redis, spec, history), flink.tiles()]);
+      latest = { ...snapshot, health: { ...snapshot.health, ...tiles } };
     } catch (e) {
       latest = { error: `cannot read ${where}: ${(e as Error).message}` };
     } finally {
@@ -132,6 +137,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   } catch (e) {
     clearInterval(timer);
     redis.disconnect();
+    await flink.settled();
     throw e;
   }
   const { port } = server.address() as AddressInfo;
@@ -148,6 +154,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
         redis.disconnect();
+        await flink.settled();
       })();
       return closed;
     },

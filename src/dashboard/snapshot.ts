@@ -13,8 +13,12 @@ import { commandOf, redisType, type Point, type Ranked, type RedisReader } from 
 import type { Column, Metric, Spec } from '../pipeline/types';
 import { emptyBreakdown, isBreakdown, readBreakdown, type Bar } from './breakdown';
 import { keyMatcher, scanKeys, type KeyMatcher } from './keys';
-import { NO_EVENT_TIME_FIELD } from '../ir/nodes';
-import { hashPoints } from '../redis-types/hash';
+import { droppedRowsOf } from '../deploy/dropped-rows';
+import { notAvailable } from '../deploy/health';
+import type { FlinkTiles } from './flink';
+
+/** Why lag and restarts are missing when the dashboard was given no target to read them from. */
+export const NOT_READ = 'not read by the dashboard: see uvpv status';
 
 export type { Point, Ranked, RedisReader } from '../redis-types';
 export { MAX_BARS, MAX_ENTRIES, MAX_FIELDS, MAX_KEYS, MAX_RANKING, type Bar } from './breakdown';
@@ -70,9 +74,9 @@ export interface Snapshot {
 }
 
 /**
- * The health strip above the metrics. What Redis cannot tell is `null` ("not available" on the
- * page), never a made-up number: `lag` and `restarts` come from Flink (`uvpv status`), which the
- * dashboard does not read yet.
+ * The health strip above the metrics. What cannot be told is `null` or `{ available: false, reason }`
+ * ("not available" on the page), never a made-up number: `lag` and `restarts` come from Flink
+ * (flink.ts, the reader `uvpv status` uses), which readSnapshot alone does not read.
  */
 export interface Health {
   /**
@@ -83,10 +87,10 @@ export interface Health {
   freshness: { newestWindowEnd: string; behindSeconds: number } | null;
   /** The dropped rows' hash (job.droppedRows); null when the spec writes none. */
   dropped: DroppedView | null;
-  /** Kafka lag: not read from Redis; the place `uvpv status`'s numbers will fill. */
-  lag: null;
-  /** Restarts of the job: not read from Redis; the place `uvpv status`'s numbers will fill. */
-  restarts: null;
+  /** The job's Kafka lag, over the topic's partitions. */
+  lag: FlinkTiles['lag'];
+  /** The job's restarts, and the last one's root cause. */
+  restarts: FlinkTiles['restarts'];
 }
 
 export interface DroppedView {
@@ -140,6 +144,9 @@ function readerOf(redis: RedisClient): RedisReader {
   };
 }
 
+/** Lag and restarts when nothing reads Flink (the server fills them from a FlinkReader). */
+const NO_FLINK: FlinkTiles = { lag: notAvailable(NOT_READ), restarts: notAvailable(NOT_READ) };
+
 export async function readSnapshot(redis: RedisClient | RedisReader, spec: Spec, history: History, now = new Date()): Promise<Snapshot> {
   const reader = 'pipeline' in redis ? readerOf(redis) : redis;
   const metrics = await Promise.all(spec.metrics.map((m) => readMetric(reader, m, history, now, spec.source.columns)));
@@ -151,23 +158,21 @@ export async function readSnapshot(redis: RedisClient | RedisReader, spec: Spec,
     redis: describeRedis(redisAddressOf(r)),
     updated: now.toISOString(),
     metrics,
-    health: { freshness: freshness(metrics, dropped, now), dropped, lag: null, restarts: null },
+    health: { freshness: freshness(metrics, dropped, now), dropped, ...NO_FLINK },
   };
 }
 
 /** The dropped rows' hash: window end → rows dropped as late, and no_event_time → rows without an event time. */
 async function readDropped(redis: RedisReader, key: string): Promise<DroppedView> {
   try {
-    const h = await redis.hgetall(key);
-    const windows = hashPoints(h).filter((p) => p.t !== NO_EVENT_TIME_FIELD);
-    const sorted = newest(windows, Infinity);
-    const noEventTime = Number(h[NO_EVENT_TIME_FIELD] ?? 0);
+    const count = droppedRowsOf(await redis.hgetall(key));
+    const newest = count.windows[count.windows.length - 1];
     return {
       key,
-      late: windows.reduce((sum, p) => sum + p.v, 0),
-      lateWindows: windows.length,
-      ...(sorted.length ? { newest: sorted[sorted.length - 1] } : {}),
-      noEventTime: Number.isFinite(noEventTime) ? noEventTime : 0,
+      late: count.late,
+      lateWindows: count.windows.length,
+      ...(newest ? { newest } : {}),
+      noEventTime: count.withoutEventTime,
     };
   } catch (e) {
     return { key, late: 0, lateWindows: 0, noEventTime: 0, error: (e as Error).message };

@@ -138,10 +138,12 @@ export async function runDemo(opts: DemoOptions, io: Io, stop: AbortSignal): Pro
       await deployer.stop(spec, {});
     }
 
-    const dashboard: Dashboard = await startDashboard({ spec, port: opts.port }).catch((e: NodeJS.ErrnoException) => {
+    // Lag and restarts from the demo's job, read as `uvpv status` reads it.
+    const flink = { target: target.name, pipeline: spec.name, read: () => deployer.health(spec) };
+    const dashboard: Dashboard = await startDashboard({ spec, port: opts.port, flink }).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'EADDRINUSE') throw e;
       io.stderr(`port ${opts.port} is in use; the dashboard takes a free one\n`);
-      return startDashboard({ spec, port: 0 });
+      return startDashboard({ spec, port: 0, flink });
     });
     undo.push({ label: 'stopping the dashboard', run: () => dashboard.close() });
 

@@ -58,7 +58,9 @@ export function healthLines(h: PipelineHealth): string[] {
   });
   show('dropped rows', h.droppedRows, (d) => {
     const unparseable = d.unparseable === undefined ? '' : `, ${d.unparseable} unparseable`;
-    return `${d.late} late, ${d.withoutEventTime} without an event time${unparseable}`;
+    const newest = d.newestWindows.length ? `; newest: ${d.newestWindows.map((w) => `${w.windowEnd} ${w.late}`).join(', ')}` : '';
+    const windows = `${d.lateWindows} window${d.lateWindows === 1 ? '' : 's'}`;
+    return `${d.late} late in ${windows}, ${d.withoutEventTime} without an event time${unparseable} (hash ${d.key}${newest})`;
   });
   flush();
   for (const d of h.job.details) lines.push(`  ${d}`);

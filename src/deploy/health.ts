@@ -108,9 +108,16 @@ export interface RedisSection {
   retries: Section<{ count: number }>;
 }
 
-/** Rows the job dropped (late, without an event time, unparseable): filled where a target can count them. */
+/** Rows the job dropped, from the spec's `job.droppedRows` hash in Redis (deploy/dropped-rows.ts). */
 export interface DroppedRowsSection {
+  /** The hash's key. */
+  key: string;
+  /** Rows dropped as late, over every window the hash holds. */
   late: number;
+  /** How many windows dropped late rows. */
+  lateWindows: number;
+  /** The newest windows that dropped late rows (at most 5), newest first. */
+  newestWindows: { windowEnd: string; late: number }[];
   withoutEventTime: number;
   unparseable?: number;
 }

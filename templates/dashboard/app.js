@@ -305,13 +305,18 @@
           d.noEventTime.toLocaleString('en-US') +
           ' without event time',
       );
-    // Filled by `uvpv status` once the dashboard reads Flink; until then there is no source.
-    tile('lag', h.lag === null ? null : String(h.lag), h.lag === null ? 'not read by the dashboard: see uvpv status' : '');
-    tile(
-      'restarts',
-      h.restarts === null ? null : String(h.restarts),
-      h.restarts === null ? 'not read by the dashboard: see uvpv status' : '',
-    );
+    // From the job on Flink (the reader `uvpv status` uses), or why not.
+    const l = h.lag;
+    if (!l.available) tile('lag', null, l.reason);
+    else tile('lag', l.totalLag.toLocaleString('en-US'), (l.totalLag === 1 ? 'record' : 'records') + ' behind on ' + l.topic);
+    const r = h.restarts;
+    if (!r.available) tile('restarts', null, r.reason);
+    else
+      tile(
+        'restarts',
+        String(r.count),
+        r.last ? 'last at ' + utc(r.last.at) + ': ' + r.last.rootCause.split('\n')[0] : 'none since the job started',
+      );
   }
 
   // --- The page: its header, every card, and the one event stream that feeds them.

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startDashboard, type Dashboard } from '../../src/dashboard/server';
-import { History, readSnapshot, type Snapshot } from '../../src/dashboard/snapshot';
+import { History, NOT_READ, readSnapshot, type Snapshot } from '../../src/dashboard/snapshot';
+import type { PipelineHealth } from '../../src/deploy/health';
 import { loadSpec } from '../../src/pipeline/load';
 import { claimDatabase, type Namespace } from '../../src/verify/namespace';
 import { headlessChromium } from '../support/browser';
@@ -169,6 +170,10 @@ test('the page shows the numbers, follows Redis live, and looks right', async ()
 describe('the health strip with dropped rows', () => {
   // The same spec, writing its dropped rows to a hash, on a database of its own that holds only that hash.
   const withDropped = { ...spec, job: { ...spec.job, droppedRows: { key: 'dropped', type: 'hash' as const } } };
+  const jobHealth = {
+    restarts: { available: true, count: 1, last: { at: '2024-05-01T10:11:00.000Z', rootCause: 'java.io.IOException: Redis went away' } },
+    kafka: { available: true, topic: 'clicks', from: 'job metrics', totalLag: 1500, partitions: [] },
+  } as unknown as PipelineHealth;
   let own: Namespace;
   let board: Dashboard;
   let p: Page;
@@ -176,7 +181,15 @@ describe('the health strip with dropped rows', () => {
   beforeAll(async () => {
     own = await claimDatabase('127.0.0.1', 6379, 'dashboard-health');
     await own.redis.hset('dropped', '2024-05-01T10:05:00', '3', '2024-05-01T10:10:00', '2', 'no_event_time', '4');
-    board = await startDashboard({ spec: withDropped, port: 0, database: own.database, intervalMs: 250 });
+    // Lag and restarts from a stand-in for the job's health on Flink (the reader `uvpv status` uses).
+    const read = async () => jobHealth;
+    board = await startDashboard({
+      spec: withDropped,
+      port: 0,
+      database: own.database,
+      intervalMs: 250,
+      flink: { target: 'local', pipeline: spec.name, read },
+    });
     p = await browser.newPage();
   });
 
@@ -192,8 +205,8 @@ describe('the health strip with dropped rows', () => {
     expect(s.health).toEqual({
       freshness: { newestWindowEnd: '2024-05-01T10:10:00', behindSeconds: 150 },
       dropped: { key: 'dropped', late: 5, lateWindows: 2, newest: { t: '2024-05-01T10:10:00', v: 2 }, noEventTime: 4 },
-      lag: null,
-      restarts: null,
+      lag: { available: false, reason: NOT_READ },
+      restarts: { available: false, reason: NOT_READ },
     });
   });
 
@@ -207,6 +220,10 @@ describe('the health strip with dropped rows', () => {
     await expectText(tile('dropped', 'value'), '10');
     expect(await tile('dropped', 'detail').textContent()).toBe('6 late in 3 windows (newest 10:15:00: 1) · 4 without event time');
     await expectText(tile('freshness', 'detail'), 'newest window ends 2024-05-01 10:15:00 (UTC)');
+    expect(await tile('lag', 'value').textContent()).toBe('1,500');
+    expect(await tile('lag', 'detail').textContent()).toBe('records behind on clicks');
+    expect(await tile('restarts', 'value').textContent()).toBe('1');
+    expect(await tile('restarts', 'detail').textContent()).toBe('last at 10:11:00 UTC: java.io.IOException: Redis went away');
   });
 });
 

@@ -26,6 +26,9 @@ import {
   type RedisReader,
   type Snapshot,
 } from '../../src/dashboard/snapshot';
+import { NOT_READ } from '../../src/dashboard/snapshot';
+import { FlinkReader } from '../../src/dashboard/flink';
+import type { PipelineHealth } from '../../src/deploy/health';
 import { demoSpecText } from '../../src/demo/run-demo';
 import { compileSpec } from '../../src/compile';
 import { loadSpec } from '../../src/pipeline/load';
@@ -827,6 +830,21 @@ describe('the page (templates/dashboard/app.js)', () => {
     expect(page.health.children.map((c) => c.dataset.health)).toEqual(['freshness', 'dropped', 'lag', 'restarts']);
     expect(text(page.health, 'value')).toEqual(['118 min behind', 'not available', 'not available', 'not available']);
     expect(text(page.health, 'detail')[0]).toBe('newest window ends 2024-05-01 10:02:00 (UTC)');
+    expect(text(page.health, 'detail').slice(2)).toEqual([NOT_READ, NOT_READ]);
+    // Read from Flink by the server (FlinkReader): the numbers, the topic, the last restart's cause.
+    const read = await readSnapshot(r, spec, new History(), NOW);
+    page.push({
+      ...read,
+      health: {
+        ...read.health,
+        lag: { available: true, topic: 'clicks', totalLag: 1234 },
+        restarts: { available: true, count: 2, last: { at: '2024-05-01T11:58:00.000Z', rootCause: 'java.io.IOException: gone\n\tat x' } },
+      },
+    });
+    expect(text(page.health, 'value').slice(2)).toEqual(['1,234', '2']);
+    expect(text(page.health, 'detail').slice(2)).toEqual(['records behind on clicks', 'last at 11:58:00 UTC: java.io.IOException: gone']);
+    page.push({ ...read, health: { ...read.health, restarts: { available: true, count: 0 } } });
+    expect(text(page.health, 'detail')[3]).toBe('none since the job started');
 
     const number = page.card('pv');
     expect(text(number, 'value')).toEqual(['5']);
@@ -961,6 +979,58 @@ function loadPage() {
     push: (s: Snapshot) => required(streams[0].onmessage, "the page's stream listener")({ data: JSON.stringify(s) }),
   };
 }
+
+describe('lag and restarts from Flink (FlinkReader)', () => {
+  const health = (count: number, totalLag: number) =>
+    ({
+      restarts: { available: true, count },
+      kafka: { available: true, topic: 'clicks', from: 'job metrics', totalLag, partitions: [] },
+    }) as unknown as PipelineHealth;
+
+  test('reads the job health at most every 5 s, the first read awaited, later ones never waited for', async () => {
+    let now = 0;
+    let answer: PipelineHealth | undefined = health(1, 40);
+    const read = jest.fn(async () => answer);
+    const reader = new FlinkReader({ target: 'local', pipeline: 'shop', read }, 5000, () => now);
+    expect(await reader.tiles()).toEqual({
+      lag: { available: true, topic: 'clicks', totalLag: 40 },
+      restarts: { available: true, count: 1 },
+    });
+    answer = health(2, 0);
+    now = 4999;
+    expect((await reader.tiles()).restarts).toEqual({ available: true, count: 1 });
+    expect(read).toHaveBeenCalledTimes(1);
+    now = 5000;
+    await reader.tiles(); // starts the read; shows the last tiles meanwhile
+    await reader.settled();
+    expect(await reader.tiles()).toEqual({
+      lag: { available: true, topic: 'clicks', totalLag: 0 },
+      restarts: { available: true, count: 2 },
+    });
+    expect(read).toHaveBeenCalledTimes(2);
+  });
+
+  test('no job, a Flink that does not answer, a section Flink cannot give: not available, with why', async () => {
+    const none = await new FlinkReader({ target: 'local', pipeline: 'shop', read: async () => undefined }).tiles();
+    expect(none).toEqual({
+      lag: { available: false, reason: 'no job of shop on target local' },
+      restarts: { available: false, reason: 'no job of shop on target local' },
+    });
+    const away = await new FlinkReader({
+      target: 'local',
+      pipeline: 'shop',
+      read: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:8081')),
+    }).tiles();
+    expect(away.lag).toEqual({ available: false, reason: 'Flink of target local does not answer: connect ECONNREFUSED 127.0.0.1:8081' });
+    const stopped = { ...health(0, 0), kafka: { available: false, reason: 'the job is FAILED, not RUNNING' } } as PipelineHealth;
+    expect((await new FlinkReader({ target: 'local', pipeline: 'shop', read: async () => stopped }).tiles()).lag).toEqual({
+      available: false,
+      reason: 'the job is FAILED, not RUNNING',
+    });
+    const unread = await new FlinkReader({ reason: 'target prod is an Oceanus target' }).tiles();
+    expect(unread.restarts).toEqual({ available: false, reason: 'target prod is an Oceanus target' });
+  });
+});
 
 describe('the demo spec', () => {
   test('the breakdown pipeline, live-sized, validates and compiles with its metrics as they are', () => {

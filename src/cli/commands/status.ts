@@ -27,10 +27,13 @@ export function register(program: Command, io: Io, done: (code: number) => void)
       const { loadForTarget } = await import('../target-spec');
       const { deployerFor } = await import('../../deploy/targets');
       const { healthLines } = await import('../../deploy/health-text');
+      const { droppedRowsSection } = await import('../../deploy/dropped-rows');
       const { loaded, target } = loadForTarget(file, opts.target, io, true);
       const deployer = await deployerFor(target, { env: io.env, progress: progress(io, true) });
       const once = async (): Promise<number> => {
-        const health = await deployer.health(loaded.spec);
+        const found = await deployer.health(loaded.spec);
+        // Dropped rows are counted into the spec's Redis, not the target's metrics: read the same way on every target.
+        const health = found && { ...found, droppedRows: await droppedRowsSection(loaded.spec) };
         if (opts.json) {
           const none = { version: 1, pipeline: loaded.spec.name, target: { name: target.name, type: target.type }, job: null };
           shown(`${JSON.stringify(health ?? none, null, every ? undefined : 2)}\n`);

@@ -86,12 +86,9 @@ export async function gatewayHealth(
   };
 }
 
-/**
- * Rows the job dropped as late, without an event time or unparseable. The slot is here so that
- * every reader of `status --json` finds it; counting them is the generated job's part.
- */
+/** Rows the job dropped are counted into the spec's Redis, not Flink's metrics: `status` reads them (deploy/dropped-rows.ts). */
 function droppedRows(): Section<never> {
-  return notAvailable('not counted by this version of uvpv: the generated job does not count the rows it drops yet');
+  return notAvailable("not in Flink's metrics: the job counts them into the spec's job.droppedRows hash in Redis");
 }
 
 async function vertexMetrics(client: GatewayClient, jobId: string, v: VertexInfo): Promise<Aggregates> {
