@@ -1,8 +1,10 @@
 /**
  * `uvpv status` on the real local stack: the reference pipeline (under a name, topic and Redis
- * database of this test's own) deployed, fed a few hundred records, then `status --json` must hold
- * every section, with numbers that fit what was sent; once stopped, the live numbers are not
- * available and status exits 1.
+ * database of this test's own, counting its dropped rows with job.droppedRows) deployed, fed a few
+ * hundred records of which some are late, some malformed (`produce --late-ratio 0.05 --bad-ratio
+ * 0.02`), then `status --json` must hold every section, with numbers that fit what was sent and
+ * dropped rows exactly as the reference model computes them; once stopped, the live numbers are
+ * not available and status exits 1.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../src/cli/run';
 import { memoryIo } from '../../src/io/io';
-import { deleteTopic, kafka } from '../../src/kafka/client';
+import { deleteTopic, kafka, sendValues, splitLines } from '../../src/kafka/client';
+import { referenceModel } from '../../src/model/reference';
+import { loadSpec } from '../../src/pipeline/load';
 import type { PipelineHealth } from '../../src/deploy/health';
 import { HEALTH_SECTIONS } from '../../src/deploy/health';
 import { stackLayout, stackUrls } from '../../src/stack/layout';
@@ -48,7 +52,7 @@ beforeAll(async () => {
     .replace(/^ {2}topic: uvpv-demo$/m, `  topic: ${NAME}`)
     .replace(/^ {2}port: 6379$/m, `  port: ${redis.port}`)
     .replace(/^ {2}database: 0$/m, `  database: ${ns.database}`)
-    .replace(/\nredis:/, '\njob:\n  checkpointInterval: 2 s\n\nredis:');
+    .replace(/\nredis:/, `\njob:\n  checkpointInterval: 2 s\n  droppedRows: { key: '${NAME}:dropped', type: hash }\n\nredis:`);
   expect(text).toContain(`database: ${ns.database}`);
   writeFileSync(SPEC, text);
 });
@@ -62,8 +66,19 @@ afterAll(async () => {
 test('status --json of a running pipeline: every section present and sane; stopped, the live numbers are not available', async () => {
   const deployed = await uvpv(['deploy', SPEC, '--create-topic']);
   expect(deployed.code).toBe(0);
-  const produced = await uvpv(['produce', SPEC, '--events', String(RECORDS), '--seed', '3']);
+  // Records 20 s of event time apart, so that windows close while they are read and late ones miss them.
+  const file = join(dir, 'records.jsonl');
+  const args = ['--events', String(RECORDS), '--seed', '3', '--step', '20 s', '--late-ratio', '0.05', '--bad-ratio', '0.02'];
+  const produced = await uvpv(['produce', SPEC, ...args, '--out', file]);
   expect(produced.code).toBe(0);
+  const messages = splitLines(readFileSync(file));
+  expect(messages).toHaveLength(RECORDS);
+  const model = referenceModel(loadSpec(SPEC, { env: process.env, cwd: dir }).spec, messages);
+  const late = [...model.dropped.late.values()].reduce((a, b) => a + b, 0);
+  // The records must exercise what is checked: rows late for some window, and rows without an event time.
+  expect(late).toBeGreaterThan(0);
+  expect(model.dropped.noEventTime).toBeGreaterThan(0);
+  await sendValues(kafka(urls.kafka), NAME, messages);
 
   // Flink's REST API refreshes a job's metrics every 10 s: wait until they show every record read and a checkpoint.
   let h: PipelineHealth | undefined;
@@ -71,7 +86,9 @@ test('status --json of a running pipeline: every section present and sane; stopp
   const deadline = Date.now() + 90_000;
   for (;;) {
     ({ code, health: h } = await status());
-    if (h.kafka.available && h.kafka.totalLag === 0 && h.checkpoints.available && h.checkpoints.last) break;
+    const droppedDone =
+      h.droppedRows.available && h.droppedRows.late === late && h.droppedRows.withoutEventTime === model.dropped.noEventTime;
+    if (h.kafka.available && h.kafka.totalLag === 0 && h.checkpoints.available && h.checkpoints.last && droppedDone) break;
     if (Date.now() > deadline) throw new Error(`status never showed the records read and a checkpoint:\n${JSON.stringify(h, null, 2)}`);
     await new Promise((r) => setTimeout(r, 2000));
   }
@@ -115,8 +132,15 @@ test('status --json of a running pipeline: every section present and sane; stopp
   // The uv set's sink writes each browsing user as it arrives.
   expect(h.redis.sinks.map((s) => s.sink)).toEqual(['redis_conversion_rate', 'redis_pv', 'redis_uv']);
   expect(h.redis.written).toBeGreaterThan(0);
-  expect(h.redis.failures.available).toBe(false);
-  expect(typeof h.droppedRows.available).toBe('boolean');
+  expect(h.redis.failures).toEqual({ available: true, count: 0 });
+  // Exactly the rows the model drops: late per window (a HOP row late for both its windows counts in each), and without an event time.
+  expect(h.droppedRows).toMatchObject({
+    available: true,
+    key: `${NAME}:dropped`,
+    late,
+    lateWindows: model.dropped.late.size,
+    withoutEventTime: model.dropped.noEventTime,
+  });
 
   const text = await uvpv(['status', SPEC]);
   expect(text.code).toBe(0);
