@@ -3,8 +3,10 @@
  * is mid-stream. The job starts first, bounded by the offsets the whole input will end at; the
  * events then arrive in batches, and after `--at` of them (and a completed checkpoint) the fault
  * hits. The service comes back, Flink restarts the job from its last checkpoint by itself, and
- * the rest of the events follow. Faults touch only what the stack started (a TaskManager, the
- * Kafka broker) or a proxy in front of Redis: the Redis server itself is never stopped.
+ * the rest of the events follow. Faults on the stack's connections touch only what the stack
+ * started (a TaskManager, the Kafka broker) or a proxy in front of Redis: the Redis server itself
+ * is never stopped. With `--connections spec`, a cluster's master pauses or the sentinels fail the
+ * master over (redis-mode-faults.ts), on servers of this machine only.
  */
 import type { Kafka } from 'kafkajs';
 import type { GatewayClient } from '../deploy/gateway/client';
@@ -13,10 +15,42 @@ import type { Progress } from '../io/progress';
 import { sendValues } from '../kafka/client';
 import { sleep } from '../util/http';
 import type { LocalStack } from '../stack/stack';
+import type { RedisSpec } from '../pipeline/types';
 import { RedisProxy } from './redis-proxy';
+import {
+  checkRedisModeFault,
+  failover,
+  MASTER_PAUSE_MS,
+  pauseOneMaster,
+  REDIS_MODE_FAULTS,
+  type RedisModeFault,
+} from './redis-mode-faults';
 
-export const FAULT_KINDS = ['taskmanager-kill', 'redis-outage', 'kafka-restart'] as const;
+export const FAULT_KINDS = ['taskmanager-kill', 'redis-outage', 'kafka-restart', 'redis-master-outage', 'redis-failover'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Whose servers a fault acts on, so which `--connections` it goes with (taskmanager-kill: the stack's Flink, either). */
+export const FAULT_CONNECTIONS: Readonly<Record<FaultKind, 'stack' | 'spec' | 'either'>> = {
+  'taskmanager-kill': 'either',
+  'redis-outage': 'stack',
+  'kafka-restart': 'stack',
+  'redis-master-outage': 'spec',
+  'redis-failover': 'spec',
+};
+
+/** A usage error when the fault cannot act on the run's connections (and, for the spec's, on its Redis mode). */
+export function checkFaultFits(kind: FaultKind, connections: 'stack' | 'spec', redis: RedisSpec): void {
+  const needs = FAULT_CONNECTIONS[kind];
+  if (needs === 'stack' && connections === 'spec')
+    throw new UsageError(
+      `--fault ${kind} acts on the local stack's ${kind === 'redis-outage' ? 'Redis' : 'Kafka'}, not on the spec's: use it with --connections stack`,
+    );
+  if (needs === 'spec' && connections === 'stack')
+    throw new UsageError(
+      `--fault ${kind} acts on the spec's own ${REDIS_MODE_FAULTS[kind as RedisModeFault]} Redis: use it with --connections spec`,
+    );
+  if (needs === 'spec') checkRedisModeFault(kind as RedisModeFault, redis);
+}
 
 export interface FaultPlan {
   kind: FaultKind;
@@ -73,6 +107,10 @@ export interface FaultContext {
   partitions: number;
   progress: Progress;
   proxy?: RedisProxy;
+  /** The spec's own Redis (`--connections spec`), for the faults on its cluster or sentinels. */
+  redis?: RedisSpec;
+  /** A key the job writes: redis-master-outage pauses the master that serves it. */
+  key?: string;
   /** Aborted when verify is interrupted: no more events are sent, and no fault is injected. */
   signal?: AbortSignal;
 }
@@ -143,6 +181,19 @@ async function inject(ctx: FaultContext, kind: FaultKind): Promise<{ detail: str
       if (!ctx.proxy) throw new Error('redis-outage needs the proxy');
       restored = ctx.proxy.outage(REDIS_OUTAGE_MS);
       detail = `cut the job's Redis connections and refused new ones for ${REDIS_OUTAGE_MS / 1000} s (a proxy; the Redis server was not touched)`;
+      break;
+    }
+    case 'redis-master-outage': {
+      if (!ctx.redis || ctx.key === undefined) throw new Error("redis-master-outage needs the spec's Redis and a key the job writes");
+      detail = await pauseOneMaster(ctx.redis, ctx.key, MASTER_PAUSE_MS);
+      restored = sleep(MASTER_PAUSE_MS);
+      break;
+    }
+    case 'redis-failover': {
+      if (!ctx.redis) throw new Error("redis-failover needs the spec's Redis");
+      // The job writes the batch just sent while the sentinels demote its master and promote the replica.
+      const r = await failover(ctx.redis);
+      detail = `the sentinels failed master ${ctx.redis.masterName} over from ${r.from} to ${r.to} (SENTINEL FAILOVER)`;
       break;
     }
   }

@@ -26,7 +26,7 @@ import { stackLayout } from '../stack/layout';
 import { LocalStack } from '../stack/stack';
 import { compare, type KeyResult } from './compare';
 import { expectationYaml, readExpectation } from './expect-file';
-import { FAULT_CHECKPOINT, faultLine, feedWithFault, outcome, type FaultPlan, type FaultReport } from './faults';
+import { checkFaultFits, FAULT_CHECKPOINT, faultLine, feedWithFault, outcome, type FaultPlan, type FaultReport } from './faults';
 import { RedisProxy } from './redis-proxy';
 import { junitXml } from './junit';
 import { restartVerdict } from './restarts';
@@ -74,10 +74,6 @@ export interface VerifyOutcome {
 export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome> {
   if (opts.target !== 'local') throw new UsageError(`verify runs on the local stack only ('--target local'), not on '${opts.target}'`);
   const ownConnections = opts.connections === 'spec';
-  if (ownConnections && (opts.fault?.kind === 'redis-outage' || opts.fault?.kind === 'kafka-restart'))
-    throw new UsageError(
-      `--fault ${opts.fault.kind} acts on the local stack's ${opts.fault.kind === 'redis-outage' ? 'Redis' : 'Kafka'}, not on the spec's: use it with --connections stack`,
-    );
   // With the stack's Kafka and Redis, the spec's addresses and passwords are not needed: unset
   // variables there are fine. With the spec's own, they are, secrets included.
   const loaded = withParallelism(
@@ -86,6 +82,7 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
   );
   io.redactor?.add(loaded.secrets);
   const spec = loaded.spec;
+  if (opts.fault) checkFaultFits(opts.fault.kind, ownConnections ? 'spec' : 'stack', spec.redis);
   const messages = splitLines(readInput(io, opts.events, 'events file'));
   const model = referenceModel(spec, messages);
   const expectation: Expectation = opts.expect ? readExpectation(resolve(io.cwd, opts.expect), opts.expect) : model.expectation;
@@ -210,7 +207,23 @@ export async function verify(opts: VerifyOptions, io: Io): Promise<VerifyOutcome
     const fed =
       plan &&
       (await timed('feed', () =>
-        feedWithFault({ stack, client, kafka: k, topic, partitions, progress: p, proxy, signal: opts.signal }, job, messages, plan),
+        feedWithFault(
+          {
+            stack,
+            client,
+            kafka: k,
+            topic,
+            partitions,
+            progress: p,
+            proxy,
+            redis: ownConnections ? spec.redis : undefined,
+            key: spec.metrics[0]?.redis.key,
+            signal: opts.signal,
+          },
+          job,
+          messages,
+          plan,
+        ),
       ));
     checkSignal();
     await timed('run', async () => {

@@ -18,6 +18,9 @@ import { stackLayout, type StackLayout } from '../../src/stack/layout';
 import { LocalStack } from '../../src/stack/stack';
 import { credentials, extraPorts, SENTINEL_MASTER, stackKafkaSecurity, tlsDir, type ExtraCredentials } from '../../src/stack/extras';
 import { claimKeyspace, CLAIM_KEY } from '../../src/verify/namespace';
+import { failover } from '../../src/verify/redis-mode-faults';
+import { loadSpec } from '../../src/pipeline/load';
+import Redis from 'ioredis';
 import { snapshot } from '../../src/verify/snapshot';
 import { connectRedis, keyCount, masters, redisClient, type RedisAddress } from '../../src/util/redis';
 
@@ -178,6 +181,76 @@ describe.each([1, 2])('verify --connections spec at parallelism %d', (parallelis
     expectPass(r);
   });
 });
+
+describe.each([1, 2])("verify --fault on the spec's own Redis at parallelism %d: results exact", (parallelism) => {
+  // Events whose windows close all along the stream (as in faults.test.ts), so the job writes while the fault hits.
+  let events: string;
+  beforeAll(async () => {
+    events = join(home, `fault-events-${parallelism}.jsonl`);
+    const spec = join(ROOT, 'pipelines/uvpv.yaml');
+    expect((await uvpv(['produce', spec, '--events', '200', '--seed', '7', '--step', '20 s', '--out', events])).code).toBe(0);
+  });
+  // The expectation is the reference model's.
+  const faultArgs = (spec: string, kind: string) => [
+    'verify',
+    spec,
+    '--events',
+    events,
+    '--connections',
+    'spec',
+    '--parallelism',
+    String(parallelism),
+    '--fault',
+    kind,
+    '--at',
+    '40%',
+  ];
+
+  test('redis-master-outage: one master of the cluster paused mid-stream', async () => {
+    const r = await uvpv(faultArgs(specFor('plain', 'cluster'), 'redis-master-outage'));
+    expect(r.out).toMatch(
+      /^fault: redis-master-outage after \d+ of \d+ messages .*: paused the Redis Cluster master 127\.0\.0\.1:\d+ \(slots \d+-\d+, key \w+\) for 4 s/m,
+    );
+    // The paused master failed the connector's batch: Flink restarted the job from its checkpoint.
+    expect(r.out).toMatch(/Flink restarted the job [1-9]\d* times?;/);
+    expectPass(r);
+  });
+
+  test('redis-failover: the sentinels fail the master over mid-stream', async () => {
+    const sentinelPorts = [ports.sentinelMaster, ports.sentinelReplica];
+    try {
+      const r = await uvpv(faultArgs(specFor('plain', 'sentinel', parallelism), 'redis-failover'));
+      expect(r.out).toMatch(
+        new RegExp(
+          `^fault: redis-failover after \\d+ of \\d+ messages .*: the sentinels failed master ${SENTINEL_MASTER} over from 127\\.0\\.0\\.1:(${sentinelPorts.join('|')}) to 127\\.0\\.0\\.1:(${sentinelPorts.join('|')}) \\(SENTINEL FAILOVER\\)`,
+          'm',
+        ),
+      );
+      expectPass(r);
+    } finally {
+      // The other tests reach the sentinels' first master directly: it is the master again.
+      await failBack();
+    }
+  });
+});
+
+/** Fails the sentinels' master back to the one the stack started as master, if it is not already. */
+async function failBack(): Promise<void> {
+  const spec = loadSpec(specFor('plain', 'sentinel'), {
+    env: { ...process.env, ...creds },
+    cwd: home,
+    mode: 'strict',
+    revealSecrets: true,
+  }).spec;
+  const home0 = `127.0.0.1:${ports.sentinelMaster}`;
+  for (let i = 0; i < 2; i++) {
+    const sentinel = new Redis({ host: '127.0.0.1', port: ports.sentinel, lazyConnect: true });
+    const [host, port] = ((await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_MASTER)) as string[]) ?? [];
+    sentinel.disconnect();
+    if (`${host}:${port}` === home0) return;
+    await failover(spec.redis);
+  }
+}
 
 describe('wrong credentials: exit 1 with the fix, quickly, and no secret', () => {
   test('a wrong Kafka password', async () => {

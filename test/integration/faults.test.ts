@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../src/cli/run';
 import { memoryIo } from '../../src/io/io';
-import { FAULT_KINDS } from '../../src/verify/faults';
+import { FAULT_CONNECTIONS, FAULT_KINDS } from '../../src/verify/faults';
 import { required } from '../../src/util/required';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -48,7 +48,8 @@ const SPECS = [
 describe.each(SPECS.flatMap(([name, file]) => [1, 2].map((p) => [`${name} at parallelism ${p}`, name, file, p] as const)))(
   '%s',
   (_title, name, file, parallelism) => {
-    test.each(FAULT_KINDS.map((k) => [k]))(
+    // The faults on a spec's own cluster or sentinels are in connections.test.ts.
+    test.each(FAULT_KINDS.filter((k) => FAULT_CONNECTIONS[k] !== 'spec').map((k) => [k]))(
       '%s mid-stream: Redis holds exactly what the model says, and the fault happened',
       async (kind) => {
         const { spec, events } = await prepare(name, file, parallelism);

@@ -21,7 +21,7 @@ export function register(program: Command, io: Io, done: (code: number) => void)
     .option('--write-expect <file>', 'record what Redis holds after the run as an expectation file, for review')
     .option(
       '--fault <kind>',
-      'inject a failure mid-stream: taskmanager-kill | redis-outage | kafka-restart (Flink must recover from its last checkpoint)',
+      'inject a failure mid-stream: taskmanager-kill | redis-outage | kafka-restart; with --connections spec: redis-master-outage (cluster) | redis-failover (sentinel) (Flink must recover from its last checkpoint)',
     )
     .option('--at <share>', 'with --fault: after how much of the events, e.g. 40% (default)')
     .option('--parallelism <n>', "run the job at this parallelism instead of the spec's job.parallelism (on a topic of as many partitions)")
