@@ -71,8 +71,13 @@ test('status --json of a running pipeline: every section present and sane; stopp
   const args = ['--events', String(RECORDS), '--seed', '3', '--step', '20 s', '--late-ratio', '0.05', '--bad-ratio', '0.02'];
   const produced = await uvpv(['produce', SPEC, ...args, '--out', file]);
   expect(produced.code).toBe(0);
-  const messages = splitLines(readFileSync(file));
-  expect(messages).toHaveLength(RECORDS);
+  // produce's malformed records keep their event time; two more have none (missing, and not a time).
+  const noTime = [
+    '{"record_type":0,"user_id":7,"client_ip":"100.0.0.7","product_id":101}',
+    '{"record_type":0,"user_id":8,"create_time":"yesterday"}',
+  ];
+  const messages = [...splitLines(readFileSync(file)), ...noTime.map((line) => Buffer.from(line))];
+  expect(messages).toHaveLength(RECORDS + noTime.length);
   const model = referenceModel(loadSpec(SPEC, { env: process.env, cwd: dir }).spec, messages);
   const late = [...model.dropped.late.values()].reduce((a, b) => a + b, 0);
   // The records must exercise what is checked: rows late for some window, and rows without an event time.
@@ -115,7 +120,7 @@ test('status --json of a running pipeline: every section present and sane; stopp
     topic: NAME,
     from: 'job metrics',
     totalLag: 0,
-    partitions: [{ partition: 0, position: RECORDS, endOffset: RECORDS, lag: 0 }],
+    partitions: [{ partition: 0, position: messages.length, endOffset: messages.length, lag: 0 }],
   });
   if (!h.freshness.available) throw new Error(`freshness: ${h.freshness.reason}`);
   // The records' event times are in the past; the watermark trails the newest by the spec's delay.
@@ -129,8 +134,8 @@ test('status --json of a running pipeline: every section present and sane; stopp
   expect(h.tasks.tasks.map((t) => t.name).join('\n')).toMatch(/^Source: input_web_record/m);
   expect(h.tasks.busiest).toBe(h.tasks.tasks[0].name);
   if (!h.redis.available) throw new Error(`redis: ${h.redis.reason}`);
-  // The uv set's sink writes each browsing user as it arrives.
-  expect(h.redis.sinks.map((s) => s.sink)).toEqual(['redis_conversion_rate', 'redis_pv', 'redis_uv']);
+  // The uv set's sink writes each browsing user as it arrives; job.droppedRows adds the dropped rows' hash.
+  expect(h.redis.sinks.map((s) => s.sink)).toEqual(['redis_conversion_rate', 'redis_dropped_rows', 'redis_pv', 'redis_uv']);
   expect(h.redis.written).toBeGreaterThan(0);
   expect(h.redis.failures).toEqual({ available: true, count: 0 });
   // Exactly the rows the model drops: late per window (a HOP row late for both its windows counts in each), and without an event time.
