@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { UsageError } from '../errors';
 import type { KafkaSecurity, SaslMechanism, Secret } from '../pipeline/types';
-import { errorChain, tlsCertificateCode, tlsHandshakeFailed } from '../util/error-chain';
+import { errorChain, tlsRefusal, type Refusal } from '../util/error-chain';
 
 const KAFKAJS_MECHANISM: Readonly<Record<SaslMechanism, 'plain' | 'scram-sha-256' | 'scram-sha-512'>> = {
   PLAIN: 'plain',
@@ -61,12 +61,8 @@ function readPem(path: string): string {
   }
 }
 
-/** Why a secured Kafka refused a client, and the fix, as doctor and verify print them. */
-export interface KafkaRefusal {
-  kind: 'authentication' | 'tls';
-  detail: string;
-  fix: string;
-}
+/** Why a secured Kafka refused a client, and the fix. */
+export type KafkaRefusal = Refusal;
 
 /**
  * An authentication or TLS failure read from a kafkajs error (its name, its cause's TLS code),
@@ -83,18 +79,14 @@ export function kafkaRefusal(e: unknown, security: KafkaSecurity | undefined): K
       fix: 'check source.security.username and the variable source.security.password names, and that the user exists for this mechanism on the brokers',
     };
   }
-  const code = tlsCertificateCode(e);
-  if (code)
-    return {
-      kind: 'tls',
+  return tlsRefusal(e, {
+    untrusted: (code) => ({
       detail: `the brokers' TLS certificate is not trusted (${code})`,
       fix: "set source.security.truststore to the PEM file of the CA that signed the brokers' certificates (and check the address matches the certificate)",
-    };
-  if (tlsHandshakeFailed(e))
-    return {
-      kind: 'tls',
+    }),
+    handshake: {
       detail: 'the TLS handshake with the brokers failed: the listener may not speak TLS, or wants a client certificate',
       fix: 'match source.security.protocol to the listener (SSL/SASL_SSL for a TLS listener), and set source.security.keystore when it requires a client certificate',
-    };
-  return undefined;
+    },
+  });
 }

@@ -31,6 +31,27 @@ export function tlsHandshakeFailed(e: unknown): boolean {
   return errorChain(e).some((x) => /wrong version number|EPROTO|packet length too long|disconnected before secure TLS/i.test(x.message));
 }
 
+/** Why a service refused a client, and the fix (naming the setting, never a value), as doctor and verify print them. */
+export interface Refusal {
+  kind: 'authentication' | 'tls';
+  detail: string;
+  fix: string;
+}
+
+/**
+ * A TLS refusal read from an error: a certificate that was not trusted (the caller's words for it,
+ * given Node's code), or a handshake with a server that does not speak TLS; undefined for anything else.
+ */
+export function tlsRefusal(
+  e: unknown,
+  words: { untrusted: (code: string) => Omit<Refusal, 'kind'>; handshake: Omit<Refusal, 'kind'> },
+): Refusal | undefined {
+  const code = tlsCertificateCode(e);
+  if (code) return { kind: 'tls', ...words.untrusted(code) };
+  if (tlsHandshakeFailed(e)) return { kind: 'tls', ...words.handshake };
+  return undefined;
+}
+
 /** An Error, also one made in another realm (Node's own, as seen from a test sandbox), where instanceof fails. */
 export function isError(x: unknown): x is Error {
   return x instanceof Error || (typeof x === 'object' && x !== null && typeof (x as { message?: unknown }).message === 'string');

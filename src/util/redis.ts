@@ -9,7 +9,7 @@ import type { ConnectionOptions } from 'node:tls';
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { UsageError } from '../errors';
 import type { RedisMode, RedisSpec } from '../pipeline/types';
-import { errorChain, isError, tlsCertificateCode, tlsHandshakeFailed } from './error-chain';
+import { errorChain, isError, tlsRefusal, type Refusal } from './error-chain';
 
 /** Where a Redis is and how to log in: a standalone host and port, or a spec's cluster or sentinel. */
 export interface RedisAddress {
@@ -218,7 +218,7 @@ export function isRedisAuthError(e: unknown): boolean {
 }
 
 /** Why a Redis refused a client, and the fix, as doctor and verify print them; undefined for anything else. */
-export function redisRefusal(e: unknown, at: RedisAddress): { kind: 'authentication' | 'tls'; detail: string; fix: string } | undefined {
+export function redisRefusal(e: unknown, at: RedisAddress): Refusal | undefined {
   if (isRedisAuthError(e))
     return {
       kind: 'authentication',
@@ -227,20 +227,16 @@ export function redisRefusal(e: unknown, at: RedisAddress): { kind: 'authenticat
         ? 'check redis.username and the variable redis.password names, and that the ACL user is on'
         : 'set the variable redis.password names to the right password (and redis.username for an ACL user)',
     };
-  const code = tlsCertificateCode(e);
-  if (code)
-    return {
-      kind: 'tls',
+  return tlsRefusal(e, {
+    untrusted: (code) => ({
       detail: `Redis's TLS certificate is not trusted (${code})`,
       fix: "set redis.tls.ca to the PEM file of the CA that signed the server's certificate (and check the address matches the certificate)",
-    };
-  if (tlsHandshakeFailed(e))
-    return {
-      kind: 'tls',
+    }),
+    handshake: {
       detail: 'the TLS handshake with Redis failed: the port may not speak TLS',
       fix: 'remove redis.tls for a Redis without TLS, or point redis.port/nodes at its TLS port',
-    };
-  return undefined;
+    },
+  });
 }
 
 function hostPort(text: string): { host: string; port: number } {
