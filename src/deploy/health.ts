@@ -3,6 +3,7 @@
  * or, with --json, as this object (`version` 1; documented in docs/observability.md). A section a
  * target cannot give is `{ available: false, reason }`, never a made-up zero.
  */
+import type { Spec } from '../pipeline/types';
 import type { JobState } from './deployer';
 
 export type Section<T> = ({ available: true } & T) | { available: false; reason: string };
@@ -120,6 +121,15 @@ export interface DroppedRowsSection {
   newestWindows: { windowEnd: string; late: number }[];
   withoutEventTime: number;
   unparseable?: number;
+}
+
+/** What every health report starts with: its format version, the pipeline, the target and when it was read. */
+export function healthHeader(
+  spec: Pick<Spec, 'name'>,
+  target: { name: string; type: string },
+  now: number,
+): Pick<PipelineHealth, 'version' | 'pipeline' | 'target' | 'checkedAt'> {
+  return { version: 1, pipeline: spec.name, target: { name: target.name, type: target.type }, checkedAt: new Date(now).toISOString() };
 }
 
 export interface PipelineHealth {

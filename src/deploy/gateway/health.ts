@@ -6,6 +6,7 @@
 import type { GatewayTarget, Spec } from '../../pipeline/types';
 import { kafka } from '../../kafka/client';
 import {
+  healthHeader,
   notAvailable,
   type CheckpointsSection,
   type FreshnessSection,
@@ -60,10 +61,7 @@ export async function gatewayHealth(
     ? await Promise.all((job.vertices ?? []).map(async (v) => ({ v, m: await vertexMetrics(client, found.jid, v) })))
     : [];
   return {
-    version: 1,
-    pipeline: spec.name,
-    target: { name: target.name, type: target.type },
-    checkedAt: new Date(now).toISOString(),
+    ...healthHeader(spec, target, now),
     job: {
       ...state,
       startedAt: job['start-time'] > 0 ? new Date(job['start-time']).toISOString() : null,

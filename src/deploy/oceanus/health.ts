@@ -5,7 +5,7 @@
  */
 import type { OceanusTarget, Spec } from '../../pipeline/types';
 import type { JobState } from '../deployer';
-import { notAvailable, type PipelineHealth } from '../health';
+import { healthHeader, notAvailable, type PipelineHealth } from '../health';
 import { JobStatus, type JobV1 } from './api';
 
 export function oceanusHealth(target: OceanusTarget, spec: Spec, job: JobV1, state: JobState, now: number): PipelineHealth {
@@ -13,10 +13,7 @@ export function oceanusHealth(target: OceanusTarget, spec: Spec, job: JobV1, sta
   const where = `see the job's monitoring in the Oceanus console${job.WebUIUrl ? ` or its Flink web UI (${job.WebUIUrl})` : ''}`;
   const na = (what: string) => notAvailable(`Oceanus's API (DescribeJobs) does not report ${what}: ${where}`);
   return {
-    version: 1,
-    pipeline: spec.name,
-    target: { name: target.name, type: target.type },
-    checkedAt: new Date(now).toISOString(),
+    ...healthHeader(spec, target, now),
     job: {
       ...state,
       startedAt: running ? new Date(now - (job.CurrentRunMillis ?? 0)).toISOString() : null,
