@@ -139,7 +139,7 @@ export class GatewayClient {
     await this.rest(`/jobs/${jobId}?mode=cancel`, undefined, 'PATCH');
   }
 
-  /** Stops a job with a savepoint; returns the savepoint's location. */
+  /** Stops a job with a savepoint and waits until it is FINISHED; returns the savepoint's location. */
   async stopWithSavepoint(jobId: string, targetDirectory?: string): Promise<string> {
     const body = targetDirectory ? { targetDirectory, drain: false } : { drain: false };
     const { 'request-id': trigger } = await this.rest<{ 'request-id': string }>(`/jobs/${jobId}/stop`, body);
@@ -154,6 +154,10 @@ export class GatewayClient {
         if (cause || !s.operation?.location) {
           throw new RuntimeFailure('the savepoint failed', cause?.['stack-trace'] ?? cause?.class, 'savepoint-failed');
         }
+        // The savepoint completes a moment before the job is FINISHED: whoever looks next must not see it RUNNING.
+        await this.waitForJob(jobId, ['FINISHED'], undefined, true).catch((e) => {
+          if (!(e instanceof RuntimeFailure && e.code === 'timed-out')) throw e;
+        });
         return s.operation.location;
       }
       if (Date.now() > deadline)
