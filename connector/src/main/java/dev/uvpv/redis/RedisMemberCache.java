@@ -1,17 +1,20 @@
 package dev.uvpv.redis;
 
 /**
- * The (key, member) pairs a writer has written with SADD or PFADD and whose replies it checked, so a
- * row that adds one of them again can be skipped ({@code sink.member-cache.max-entries}). Both commands
- * are idempotent: forgetting a pair (eviction, a restart: the cache is not checkpointed) only costs a
- * write, while remembering one Redis does not hold would lose it, so a pair is added only after its
- * batch succeeded and removed as soon as a DELETE row (SREM) is queued. Pairs are compared in full
- * (never by hash alone), so a hit is always a pair that was written.
+ * The (key, member) pairs a writer has sent with SADD or PFADD, so a row that adds one of them again
+ * can be skipped ({@code sink.member-cache.max-entries}). Both commands are idempotent: forgetting a
+ * pair (eviction, a restart: the cache is not checkpointed) only costs a write, while remembering one
+ * Redis does not hold would lose it. So a pair queued in the open batch is held as pending: a repeat
+ * within the batch needs no second command, and {@link #batchLost} forgets every pending pair when
+ * the batch fails, while {@link #batchWritten} keeps them once its replies are checked. A pair is
+ * removed as soon as a DELETE row (SREM) is queued. Pairs are compared in full (never by hash alone),
+ * so a hit is always a pair that was written or is in the open batch.
  *
  * <p>Set-associative: a pair's mixed hash picks one set of up to {@link #WAYS} slots, and a new pair
  * replaces the set's least recently used one. A lookup is a few array reads with no allocation and no
- * relinking; the LinkedHashMap it replaces spent 10% of the source task on hash bins that had turned
- * into trees, because user ids as decimal strings have closely packed {@code String.hashCode}s. Holds
+ * relinking. Java's hash maps spent 10–15% of the source task on hash bins that had turned into trees,
+ * because user ids as decimal strings have closely packed {@code String.hashCode}s: this cache, and the
+ * pending state instead of a per-batch {@code HashSet} of queued members, avoid them. Holds
  * at most {@code maxEntries} pairs (a multiple of the ways, rounded down). Not thread-safe: only the
  * writer's task thread uses it.
  */
@@ -25,7 +28,11 @@ final class RedisMemberCache {
     private final int[] hashes;
     /** When each slot was last used (a tick of this cache); 0 for an empty slot. */
     private final long[] lastUsed;
+    /** The batch that queued each slot's pair: pending while it is {@link #batch}, written before. */
+    private final long[] queuedIn;
     private long tick;
+    /** The open batch: pairs added now are pending until it is written or lost. */
+    private long batch = 1;
     private int size;
 
     /** @param maxEntries 1 or more: the most (key, member) pairs held at once */
@@ -40,6 +47,7 @@ final class RedisMemberCache {
         this.members = new String[slots];
         this.hashes = new int[slots];
         this.lastUsed = new long[slots];
+        this.queuedIn = new long[slots];
     }
 
     /** Whether the pair was written; a hit makes it the most recently used of its set. */
@@ -53,26 +61,52 @@ final class RedisMemberCache {
         return true;
     }
 
-    /** Remembers a pair whose write Redis acknowledged; replaces its set's least recently used pair when full. */
-    void add(String key, String member) {
+    /**
+     * Remembers a pair being queued in the open batch, unless it is held already (written, or pending in
+     * this batch): true when the row must be sent. A new pair replaces its set's least recently used one
+     * when the set is full.
+     */
+    boolean addIfAbsent(String key, String member) {
         int hash = hash(key, member);
         int first = firstSlot(hash);
         int slot = find(first, hash, key, member);
-        if (slot < 0) {
-            slot = first;
-            for (int i = first + 1; i < first + ways; i++) {
-                if (lastUsed[i] < lastUsed[slot]) {
-                    slot = i; // an empty slot (0) is the least recent of all
-                }
-            }
-            if (keys[slot] == null) {
-                size++;
-            }
-            keys[slot] = key;
-            members[slot] = member;
-            hashes[slot] = hash;
+        if (slot >= 0) {
+            lastUsed[slot] = ++tick;
+            return false;
         }
+        slot = first;
+        for (int i = first + 1; i < first + ways; i++) {
+            if (lastUsed[i] < lastUsed[slot]) {
+                slot = i; // an empty slot (0) is the least recent of all
+            }
+        }
+        if (keys[slot] == null) {
+            size++;
+        }
+        keys[slot] = key;
+        members[slot] = member;
+        hashes[slot] = hash;
+        queuedIn[slot] = batch;
         lastUsed[slot] = ++tick;
+        return true;
+    }
+
+    /** The open batch's replies were checked: its pending pairs are written. */
+    void batchWritten() {
+        batch++;
+    }
+
+    /**
+     * The open batch failed: Redis may hold none of its pairs, so they are forgotten (a scan of every
+     * slot, which only a failure pays) and sent again if a row adds them.
+     */
+    void batchLost() {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null && queuedIn[i] == batch) {
+                clear(i);
+            }
+        }
+        batch++;
     }
 
     /** Forgets a pair (its member is being removed from the key). */
@@ -80,11 +114,15 @@ final class RedisMemberCache {
         int hash = hash(key, member);
         int slot = find(firstSlot(hash), hash, key, member);
         if (slot >= 0) {
-            keys[slot] = null;
-            members[slot] = null;
-            lastUsed[slot] = 0;
-            size--;
+            clear(slot);
         }
+    }
+
+    private void clear(int slot) {
+        keys[slot] = null;
+        members[slot] = null;
+        lastUsed[slot] = 0;
+        size--;
     }
 
     int size() {

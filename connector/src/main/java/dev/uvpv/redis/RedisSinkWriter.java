@@ -23,10 +23,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes rows as pipelined Redis commands. The pipeline is synced (sent, and every reply checked)
@@ -86,7 +84,6 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     /** The (key, member) pairs written by checked batches; null when rows are never skipped. */
     private final RedisMemberCache memberCache;
     /** The pairs the queued batch adds: they join the cache once its replies are checked. */
-    private final Map<String, Set<String>> queuedMembers = new HashMap<>();
 
     private final RedisBatch batch = new RedisBatch();
     private long queuedRows;
@@ -182,19 +179,11 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
      * member at once, so that a later row adds it again.
      */
     private boolean trackMember(String key, String member, boolean delete) {
-        Set<String> queued = queuedMembers.get(key);
         if (delete) {
             memberCache.remove(key, member);
-            if (queued != null) {
-                queued.remove(member);
-            }
             return true;
         }
-        if (memberCache.contains(key, member) || queued != null && queued.contains(member)) {
-            return false;
-        }
-        queuedMembers.computeIfAbsent(key, k -> new HashSet<>()).add(member);
-        return true;
+        return memberCache.addIfAbsent(key, member);
     }
 
     /** Registers a timer unless one is pending: every queued row is then sent within the interval. */
@@ -258,6 +247,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
             return;
         }
         long start = System.nanoTime();
+        boolean written = false;
         try {
             List<RedisBatch.Queued> sent = batch.merged();
             List<Object> replies = syncPipeline(sent);
@@ -274,16 +264,21 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
             }
             metrics.batchFlushed((System.nanoTime() - start) / 1_000_000);
             recordsSent.inc(queuedRows);
-            if (memberCache != null) {
-                queuedMembers.forEach((key, members) -> members.forEach(member -> memberCache.add(key, member)));
-            }
+            written = true;
         } catch (IOException e) {
             metrics.writeFailures.inc();
             throw e;
         } finally {
             queuedRows = 0;
             batch.clear();
-            queuedMembers.clear();
+            if (memberCache != null) {
+                // whatever ended the batch, its members count as written only if every reply was checked
+                if (written) {
+                    memberCache.batchWritten();
+                } else {
+                    memberCache.batchLost();
+                }
+            }
         }
     }
 

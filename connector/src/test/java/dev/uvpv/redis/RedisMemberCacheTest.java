@@ -13,9 +13,9 @@ class RedisMemberCacheTest {
     @Test
     void holdsWhatWasAddedUntilRemoved() {
         RedisMemberCache cache = new RedisMemberCache(10);
-        cache.add("k", "a");
-        cache.add("k", "a");
-        cache.add("other", "a");
+        cache.addIfAbsent("k", "a");
+        cache.addIfAbsent("k", "a");
+        cache.addIfAbsent("other", "a");
         assertTrue(cache.contains("k", "a"));
         assertTrue(cache.contains("other", "a"));
         assertFalse(cache.contains("k", "b"));
@@ -27,18 +27,37 @@ class RedisMemberCacheTest {
     }
 
     @Test
+    void aPairIsSentOnceAndALostBatchForgetsOnlyItsOwnPairs() {
+        RedisMemberCache cache = new RedisMemberCache(100);
+        assertTrue(cache.addIfAbsent("k", "written"), "new: sent");
+        cache.batchWritten();
+        assertTrue(cache.addIfAbsent("k", "pending"));
+        assertFalse(cache.addIfAbsent("k", "pending"), "queued in the open batch already: not sent twice");
+        assertFalse(cache.addIfAbsent("k", "written"), "written by an earlier batch: a hit, and it stays written");
+        cache.batchLost();
+        assertFalse(cache.contains("k", "pending"), "Redis may not hold what a failed batch carried");
+        assertTrue(cache.contains("k", "written"));
+        assertEquals(1, cache.size());
+        assertTrue(cache.addIfAbsent("k", "pending"), "sent again in the next batch");
+        cache.batchWritten();
+        cache.batchLost(); // an empty batch that failed
+        assertTrue(cache.contains("k", "pending"));
+        assertEquals(2, cache.size());
+    }
+
+    @Test
     void evictsTheLeastRecentlyUsedPairOfAFullSet() {
         // 3 entries make one set of 3 slots: least recently used first out, over every key
         RedisMemberCache cache = new RedisMemberCache(3);
-        cache.add("k1", "a");
-        cache.add("k1", "b");
-        cache.add("k2", "x");
+        cache.addIfAbsent("k1", "a");
+        cache.addIfAbsent("k1", "b");
+        cache.addIfAbsent("k2", "x");
         assertTrue(cache.contains("k1", "a"), "k1 and its a are now the most recently used");
-        cache.add("k2", "y"); // b is the least recently used pair
+        cache.addIfAbsent("k2", "y"); // b is the least recently used pair
         assertEquals(3, cache.size());
         assertFalse(cache.contains("k1", "b"));
         assertTrue(cache.contains("k1", "a"));
-        cache.add("k3", "z"); // x is the least recently used pair now
+        cache.addIfAbsent("k3", "z"); // x is the least recently used pair now
         assertFalse(cache.contains("k2", "x"));
         assertTrue(cache.contains("k2", "y"));
         assertTrue(cache.contains("k3", "z"));
@@ -49,7 +68,7 @@ class RedisMemberCacheTest {
     void neverHoldsMoreThanItsBound() {
         RedisMemberCache cache = new RedisMemberCache(100);
         for (int i = 0; i < 10_000; i++) {
-            cache.add("k" + (i % 7), "m" + i);
+            cache.addIfAbsent("k" + (i % 7), "m" + i);
             assertTrue(cache.size() <= 100);
         }
         assertEquals(100, cache.size());
@@ -60,9 +79,9 @@ class RedisMemberCacheTest {
     void comparesPairsInFullNotByHash() {
         // "Aa" and "BB" have the same String.hashCode, so both pairs land on the same slot hash
         RedisMemberCache cache = new RedisMemberCache(100);
-        cache.add("k", "Aa");
+        cache.addIfAbsent("k", "Aa");
         assertFalse(cache.contains("k", "BB"));
-        cache.add("Aa", "m");
+        cache.addIfAbsent("Aa", "m");
         assertFalse(cache.contains("BB", "m"));
         assertTrue(cache.contains("k", "Aa"));
     }
@@ -74,7 +93,7 @@ class RedisMemberCacheTest {
         // crowded into fewer sets would lose far more
         RedisMemberCache cache = new RedisMemberCache(100_000);
         for (int id = 0; id < 50_000; id++) {
-            cache.add("userids", Integer.toString(1_000_000 + id * 7));
+            cache.addIfAbsent("userids", Integer.toString(1_000_000 + id * 7));
         }
         int held = 0;
         for (int id = 0; id < 50_000; id++) {
