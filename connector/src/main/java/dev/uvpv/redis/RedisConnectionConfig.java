@@ -19,8 +19,8 @@ import java.util.Objects;
 
 /**
  * Where and how the sink connects: one server ({@code single}), a Redis Cluster's seed nodes, or the
- * sentinels of a master; an optional ACL user, password and TLS. {@link #toString()} never shows the
- * password, and no message built here or in a {@link RedisTarget} contains it.
+ * sentinels of a master; an optional ACL user, password, sentinels' password and TLS. {@link #toString()}
+ * never shows a password, and no message built here or in a {@link RedisTarget} contains one.
  */
 final class RedisConnectionConfig implements Serializable {
     /** Unchanged since the single-mode build: a sink it serialized reads null for the new fields (single mode, no user, no TLS). */
@@ -64,6 +64,8 @@ final class RedisConnectionConfig implements Serializable {
     private final int database;
     private final int timeoutMs;
     private final Tls tls;
+    /** Option {@code sentinels.password}: the sentinels' own (sentinel mode only); null in a sink serialized before it. */
+    private final String sentinelsPassword;
 
     /** One server, without a user or TLS. */
     RedisConnectionConfig(String host, int port, String password, int database, int timeoutMs) {
@@ -77,6 +79,12 @@ final class RedisConnectionConfig implements Serializable {
      */
     RedisConnectionConfig(Mode mode, String host, int port, List<String> nodes, String masterName, String username,
             String password, int database, int timeoutMs, Tls tls) {
+        this(mode, host, port, nodes, masterName, username, password, database, timeoutMs, tls, null);
+    }
+
+    /** @param sentinelsPassword sentinel only: the sentinels' own password; null: see {@link RedisSentinelTarget} */
+    RedisConnectionConfig(Mode mode, String host, int port, List<String> nodes, String masterName, String username,
+            String password, int database, int timeoutMs, Tls tls, String sentinelsPassword) {
         this.mode = Objects.requireNonNull(mode, "mode");
         this.host = host;
         this.port = port;
@@ -87,6 +95,10 @@ final class RedisConnectionConfig implements Serializable {
         this.database = database;
         this.timeoutMs = timeoutMs;
         this.tls = tls;
+        this.sentinelsPassword = sentinelsPassword == null || sentinelsPassword.isEmpty() ? null : sentinelsPassword;
+        if (this.sentinelsPassword != null && this.mode != Mode.SENTINEL) {
+            throw new IllegalArgumentException("a sentinels' password needs sentinel mode");
+        }
         if (this.mode == Mode.SINGLE) {
             Objects.requireNonNull(host, "host");
         } else if (this.nodes.isEmpty()) {
@@ -134,15 +146,27 @@ final class RedisConnectionConfig implements Serializable {
         return new HostAndPort(host, port);
     }
 
-    /** The client settings for a data node (the server, a cluster node, the master), or a sentinel when {@code auth} is false. */
+    /**
+     * The client settings for a data node (the server, a cluster node, the master), or a sentinel that asks
+     * for the data nodes' user and password; without {@code auth}, a sentinel without a password.
+     */
     JedisClientConfig clientConfig(int databaseNumber, boolean auth) throws IOException {
+        return auth ? clientConfig(databaseNumber, username, password) : clientConfig(databaseNumber, null, null);
+    }
+
+    /** The client settings for a sentinel with option {@code sentinels.password} (AUTH password, no user). */
+    JedisClientConfig sentinelsClientConfig() throws IOException {
+        return clientConfig(0, null, sentinelsPassword);
+    }
+
+    private JedisClientConfig clientConfig(int databaseNumber, String user, String secret) throws IOException {
         DefaultJedisClientConfig.Builder config =
                 DefaultJedisClientConfig.builder().database(databaseNumber).timeoutMillis(timeoutMs);
-        if (auth && username != null) {
-            config.user(username);
+        if (user != null) {
+            config.user(user);
         }
-        if (auth && password != null) {
-            config.password(password);
+        if (secret != null) {
+            config.password(secret);
         }
         if (tls != null) {
             RedisTls.configure(config, tls, RedisOptions.TLS_CA.key());
@@ -152,6 +176,10 @@ final class RedisConnectionConfig implements Serializable {
 
     boolean hasPassword() {
         return password != null;
+    }
+
+    boolean hasSentinelsPassword() {
+        return sentinelsPassword != null;
     }
 
     /**
@@ -201,6 +229,14 @@ final class RedisConnectionConfig implements Serializable {
 
     /** What to check, for the failures a setting causes. */
     private String hint(JedisException e) {
+        if (e instanceof RedisSentinelTarget.SentinelAuthFailure) {
+            String option = RedisOptions.SENTINELS_PASSWORD.key();
+            return sentinelsPassword != null
+                    ? " (authentication to the sentinels failed: check option '" + option + "')"
+                    : password == null
+                            ? " (the sentinels need a password: set option '" + option + "')"
+                            : " (the sentinels need a password other than the data nodes': set option '" + option + "')";
+        }
         if (e instanceof JedisAccessControlException || String.valueOf(e.getMessage()).startsWith("NOAUTH")) {
             return String.format(" (authentication failed%s: check options 'username' and 'password')",
                     username == null ? "" : " for user '" + username + "'");
@@ -233,11 +269,12 @@ final class RedisConnectionConfig implements Serializable {
         return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
     }
 
-    /** The mode, where, the database, the user and whether a password and TLS are set; never the password itself. */
+    /** The mode, where, the database, the user and whether passwords and TLS are set; never a password itself. */
     @Override
     public String toString() {
         String where = mode() == Mode.CLUSTER ? address() : address() + "/" + database;
         return where + (username == null ? "" : " (user " + username + ")") + (password == null ? "" : " (password set)")
+                + (sentinelsPassword == null ? "" : " (sentinels password set)")
                 + (tls == null ? "" : tls.verifyPeer ? " (tls)" : " (tls, peer not verified)");
     }
 }

@@ -51,6 +51,7 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                 RedisOptions.REDIS_MODE,
                 RedisOptions.CLUSTER_NODES,
                 RedisOptions.SENTINELS_INFO,
+                RedisOptions.SENTINELS_PASSWORD,
                 RedisOptions.MASTER_NAME,
                 RedisOptions.USERNAME,
                 RedisOptions.TLS,
@@ -110,7 +111,8 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
 
     /**
      * The connection of {@code redis-mode}: each mode's own options, and none of another mode's; a cluster
-     * has database 0 only; a user needs a password; the TLS options need {@code tls}.
+     * has database 0 only; a user needs a password; the sentinels' password needs sentinel mode; the TLS
+     * options need {@code tls}. No message names a password's value.
      */
     private static RedisConnectionConfig connection(ReadableConfig options, int port, int database, int timeout) {
         String modeValue = options.get(RedisOptions.REDIS_MODE);
@@ -172,7 +174,25 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
                     username));
         }
         return new RedisConnectionConfig(mode, options.get(RedisOptions.HOST), port, nodes, masterName, username, password,
-                database, timeout, tls(options));
+                database, timeout, tls(options), sentinelsPassword(options, mode));
+    }
+
+    /** {@code sentinels.password}: sentinel mode only, and not empty; null when not set. */
+    private static String sentinelsPassword(ReadableConfig options, RedisConnectionConfig.Mode mode) {
+        String key = RedisOptions.SENTINELS_PASSWORD.key();
+        String value = options.getOptional(RedisOptions.SENTINELS_PASSWORD).orElse(null);
+        if (value == null) {
+            return null;
+        }
+        if (mode != RedisConnectionConfig.Mode.SENTINEL) {
+            throw new ValidationException(String.format("Option '%s' does not apply with 'redis-mode' = '%s': it is the "
+                    + "password of the sentinels of 'redis-mode' = 'sentinel'.", key, mode.optionValue()));
+        }
+        if (value.isEmpty()) {
+            throw new ValidationException(String.format("Option '%s' is empty: expected the sentinels' password, or no "
+                    + "'%s' for sentinels that need none or the data nodes' 'password'.", key, key));
+        }
+        return value;
     }
 
     /** {@code tls}, {@code tls.ca} and {@code tls.verify-peer}; null without TLS. The CA file is read by each writer. */

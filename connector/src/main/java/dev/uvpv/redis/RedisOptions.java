@@ -51,8 +51,17 @@ public final class RedisOptions {
             ConfigOptions.key("sentinels.info")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("With 'redis-mode' = 'sentinel': the sentinels, host:port,host:port. They get "
-                            + "'username' and 'password' only if they ask for them (NOAUTH).");
+                    .withDescription("With 'redis-mode' = 'sentinel': the sentinels, host:port,host:port. Without "
+                            + "'sentinels.password', they get 'username' and 'password' only if they ask for them (NOAUTH).");
+
+    /** A secret, like {@link #PASSWORD}: never logged, and never part of a summary string or an exception message. */
+    public static final ConfigOption<String> SENTINELS_PASSWORD =
+            ConfigOptions.key("sentinels.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("With 'redis-mode' = 'sentinel': the sentinels' own password (AUTH password, "
+                            + "without 'username'), for sentinels whose password differs from the data nodes'. Not set: "
+                            + "the sentinels get 'username' and 'password' if they ask for them (NOAUTH), and nothing otherwise.");
 
     public static final ConfigOption<String> MASTER_NAME =
             ConfigOptions.key("master.name")

@@ -5,6 +5,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -22,8 +23,11 @@ import java.util.List;
  * batch loses its connection or gets READONLY from the old master, and the batch fails (the job replays
  * it from its last checkpoint).
  *
- * <p>The sentinels get the user and password only if they ask for them (NOAUTH to a PING without): many
- * installs protect the data nodes and not the sentinels, others both with the same password.
+ * <p>With option {@code sentinels.password}, the sentinels get that password (AUTH password). Without it,
+ * they get the data nodes' user and password only if they ask for them (NOAUTH to a PING without): many
+ * installs protect the data nodes and not the sentinels, others both with the same password. A sentinel
+ * that refuses what it gets fails the writer at once with a {@link SentinelAuthFailure}: Jedis itself would
+ * only log the refusal and report every sentinel down.
  */
 final class RedisSentinelTarget implements RedisTarget {
     private final SentineledConnectionProvider provider;
@@ -37,24 +41,67 @@ final class RedisSentinelTarget implements RedisTarget {
                 new LinkedHashSet<>(sentinels), sentinelConfig(config, sentinels));
     }
 
-    /** Without AUTH, unless the first sentinel that answers says NOAUTH. */
+    /** The sentinels' client settings, as the first sentinel that answers takes them. */
     private static JedisClientConfig sentinelConfig(RedisConnectionConfig config, List<HostAndPort> sentinels) throws IOException {
-        JedisClientConfig plain = config.clientConfig(0, false);
         JedisConnectionException unreachable = null;
         for (HostAndPort sentinel : sentinels) {
-            try (Connection c = new Connection(sentinel, plain)) {
-                c.ping();
-                return plain;
-            } catch (JedisDataException e) {
-                if (String.valueOf(e.getMessage()).startsWith("NOAUTH")) {
-                    return config.clientConfig(0, true);
-                }
-                throw e;
+            try {
+                return sentinelConfig(config, sentinel);
             } catch (JedisConnectionException e) {
                 unreachable = e;
             }
         }
         throw unreachable;
+    }
+
+    /** {@code sentinels.password}; or nothing, unless the sentinel says NOAUTH: then the data nodes' user and password. */
+    private static JedisClientConfig sentinelConfig(RedisConnectionConfig config, HostAndPort sentinel) throws IOException {
+        if (config.hasSentinelsPassword()) {
+            JedisClientConfig own = config.sentinelsClientConfig();
+            try {
+                ping(sentinel, own);
+                return own;
+            } catch (JedisDataException e) {
+                // WRONGPASS, or "ERR AUTH <password> called without any password configured" from a sentinel without one
+                throw new SentinelAuthFailure(String.format("sentinel %s refused option '%s': %s", sentinel,
+                        RedisOptions.SENTINELS_PASSWORD.key(), e.getMessage()));
+            }
+        }
+        JedisClientConfig plain = config.clientConfig(0, false);
+        try {
+            ping(sentinel, plain);
+            return plain;
+        } catch (JedisDataException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("NOAUTH")) {
+                throw e;
+            }
+            if (!config.hasPassword()) {
+                throw new SentinelAuthFailure(String.format("sentinel %s asks for a password: %s", sentinel, e.getMessage()));
+            }
+        }
+        JedisClientConfig dataNodes = config.clientConfig(0, true);
+        try {
+            ping(sentinel, dataNodes);
+            return dataNodes;
+        } catch (JedisDataException e) {
+            throw new SentinelAuthFailure(String.format("sentinel %s asks for a password (NOAUTH) and refused the data "
+                    + "nodes' password (option '%s'): %s", sentinel, RedisOptions.PASSWORD.key(), e.getMessage()));
+        }
+    }
+
+    private static void ping(HostAndPort sentinel, JedisClientConfig clientConfig) {
+        try (Connection c = new Connection(sentinel, clientConfig)) {
+            c.ping();
+        }
+    }
+
+    /** A sentinel refused the password it got, or got none and asks for one; {@link RedisConnectionConfig} adds what to set. */
+    static final class SentinelAuthFailure extends JedisAccessControlException {
+        private static final long serialVersionUID = 1L;
+
+        SentinelAuthFailure(String message) {
+            super(message);
+        }
     }
 
     @Override

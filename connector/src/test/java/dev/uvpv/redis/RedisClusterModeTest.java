@@ -20,9 +20,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -222,28 +220,14 @@ class RedisClusterModeTest {
 
     /** Keys of this test, at least n, until every master holds a slot of one. */
     private List<String> keysOnEveryMaster(String name, int n) {
-        List<String> keys = new ArrayList<>();
-        Set<Integer> masters = new HashSet<>();
-        for (int i = 0; keys.size() < n || masters.size() < 3; i++) {
-            String k = prefix + name + ":" + i;
-            keys.add(k);
-            masters.add(portOf(k));
-        }
-        return keys;
+        return ModeTestSupport.keysOnEveryMaster(prefix + name, n, ports.length, RedisClusterModeTest::portOf);
     }
 
     /** The port of the master that serves the key's slot, as the cluster says now. */
     private static int portOf(String key) {
-        int slot = JedisClusterCRC16.getSlot(key);
         try (Jedis any = RedisProcesses.jedis(ports[2], PASSWORD)) {
-            for (Object range : any.clusterSlots()) {
-                List<?> r = (List<?>) range;
-                if ((Long) r.get(0) <= slot && slot <= (Long) r.get(1)) {
-                    return ((Long) ((List<?>) r.get(2)).get(1)).intValue();
-                }
-            }
+            return ModeTestSupport.masterPortOf(any, key);
         }
-        throw new AssertionError("no master serves slot " + slot);
     }
 
     private static Jedis nodeOf(String key) {

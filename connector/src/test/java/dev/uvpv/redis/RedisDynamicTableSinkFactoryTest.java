@@ -30,6 +30,7 @@ import java.util.Optional;
 /** Planning-time behaviour: options, their validation messages, column checks; the password is never shown. */
 class RedisDynamicTableSinkFactoryTest {
     private static final String PASSWORD = "pw-7f3a-never-shown";
+    private static final String SENTINELS_PASSWORD = "sentinel-pw-91c2-never-shown";
 
     private static final Column K = Column.physical("k", DataTypes.STRING());
     private static final Column V = Column.physical("v", DataTypes.BIGINT());
@@ -138,6 +139,28 @@ class RedisDynamicTableSinkFactoryTest {
                         "cluster-nodes", "h:2"), K, V)).getMessage());
         assertEquals("Option 'master.name' does not apply with 'redis-mode' = 'single'; it takes 'host' and 'port'.",
                 rootCause(fails(options("command", "set", "master.name", "m"), K, V)).getMessage());
+    }
+
+    @Test
+    void theSentinelsPasswordIsForSentinelModeOnlyAndNeverShown() {
+        RedisSink sink = redisSink(createSink(options("command", "set", "redis-mode", "sentinel", "sentinels.info", "h:1",
+                "master.name", "m", "password", PASSWORD, "sentinels.password", SENTINELS_PASSWORD), K, V));
+        assertEquals("master 'm' of sentinels h:1/0 (password set) (sentinels password set)", sink.connection().toString());
+        assertTrue(sink.connection().hasSentinelsPassword());
+        assertFalse(sink.toString().contains(SENTINELS_PASSWORD));
+        assertFalse(redisSink(createSink(options("command", "set", "redis-mode", "sentinel", "sentinels.info", "h:1",
+                "master.name", "m"), K, V)).connection().hasSentinelsPassword());
+        assertEquals("Option 'sentinels.password' does not apply with 'redis-mode' = 'single': it is the password of the "
+                        + "sentinels of 'redis-mode' = 'sentinel'.",
+                rootCause(fails(options("command", "set", "sentinels.password", SENTINELS_PASSWORD), K, V)).getMessage());
+        assertEquals("Option 'sentinels.password' does not apply with 'redis-mode' = 'cluster': it is the password of the "
+                        + "sentinels of 'redis-mode' = 'sentinel'.",
+                rootCause(fails(options("command", "set", "redis-mode", "cluster", "cluster-nodes", "h:1",
+                        "sentinels.password", SENTINELS_PASSWORD), K, V)).getMessage());
+        assertEquals("Option 'sentinels.password' is empty: expected the sentinels' password, or no 'sentinels.password' "
+                        + "for sentinels that need none or the data nodes' 'password'.",
+                rootCause(fails(options("command", "set", "redis-mode", "sentinel", "sentinels.info", "h:1", "master.name", "m",
+                        "sentinels.password", ""), K, V)).getMessage());
     }
 
     @Test
@@ -409,6 +432,17 @@ class RedisDynamicTableSinkFactoryTest {
             String text = fullText(fails(options, K, V));
             assertFalse(text.contains(PASSWORD), text);
             assertTrue(text.contains("'password'='******'"), "Flink masks the option in its listing: " + text);
+        }
+        List<Map<String, String>> badWithSentinelsPassword = List.of(
+                options("command", "set", "sentinels.password", SENTINELS_PASSWORD),
+                options("command", "set", "redis-mode", "sentinel", "sentinels.info", "h:1", "sentinels.password",
+                        SENTINELS_PASSWORD),
+                options("command", "set", "redis-mode", "sentinel", "sentinels.info", "h:1", "master.name", "m",
+                        "sentinels.password", SENTINELS_PASSWORD, "unknown", "x"));
+        for (Map<String, String> options : badWithSentinelsPassword) {
+            String text = fullText(fails(options, K, V));
+            assertFalse(text.contains(SENTINELS_PASSWORD), text);
+            assertTrue(text.contains("'sentinels.password'='******'"), "Flink masks the option in its listing: " + text);
         }
     }
 

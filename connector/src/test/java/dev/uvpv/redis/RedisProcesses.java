@@ -5,6 +5,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * redis-server processes of a test's own, on 127.0.0.1 and free ports, in a temporary directory: a
- * cluster, a master with a replica and a sentinel, a TLS server, and the certificates for it (openssl).
+ * cluster, a master with a replica and a sentinel, each plain or TLS-only, and the certificates for TLS
+ * (openssl). A {@code certs} argument of null means plain TCP.
  * {@link #close} kills every process it started and deletes the directory; a JVM shutdown hook does the
  * same if the test run dies first.
  */
@@ -58,33 +60,50 @@ final class RedisProcesses implements AutoCloseable {
         start(port, command, nodeDir);
     }
 
-    /** A TLS-only server on a free port, with the certificate of {@link #certificates}; returns its TLS port. */
+    /**
+     * A TLS-only server (no plaintext port) on a free port, with the certificate of {@link #certificates};
+     * returns its TLS port. Add {@code --tls-cluster yes} or {@code --tls-replication yes} for a cluster's
+     * bus or a replica's link to its master.
+     */
     int tlsServer(Path certs, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--tls-cert-file", certs.resolve("server.crt").toString(),
-                "--tls-key-file", certs.resolve("server.key").toString(), "--tls-ca-cert-file",
-                certs.resolve("ca.crt").toString(), "--tls-auth-clients", "no"));
-        all.addAll(List.of(args));
         int port = freePort();
         Path nodeDir = Files.createDirectories(dir.resolve("node-" + port));
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", "0", "--tls-port", String.valueOf(port),
                 "--bind", HOST, "--save", "", "--appendonly", "no", "--dir", nodeDir.toString()));
-        command.addAll(all);
+        tlsSettings(certs).forEach((name, value) -> command.addAll(List.of("--" + name, value)));
+        command.addAll(List.of(args));
         start(port, command, nodeDir);
         return port;
     }
 
     /** A sentinel monitoring {@code masterName} at masterPort (quorum 1); with a password, for the data nodes and itself. */
     int sentinel(String masterName, int masterPort, String password) throws Exception {
+        return sentinel(masterName, masterPort, password, password, null);
+    }
+
+    /**
+     * A sentinel monitoring {@code masterName} at masterPort (quorum 1), which AUTHs to the data nodes with
+     * masterPassword and asks its clients for sentinelPassword (each may be null); with certs, TLS-only and
+     * talking TLS to the data nodes ({@code tls-replication yes}).
+     */
+    int sentinel(String masterName, int masterPort, String masterPassword, String sentinelPassword, Path certs) throws Exception {
         int port = freePort();
         Path nodeDir = Files.createDirectories(dir.resolve("sentinel-" + port));
         StringBuilder conf = new StringBuilder()
-                .append("port ").append(port).append("\nbind ").append(HOST).append("\ndir ").append(nodeDir)
+                .append(certs == null ? "port " + port : "port 0\ntls-port " + port)
+                .append("\nbind ").append(HOST).append("\ndir ").append(nodeDir)
                 .append("\nsentinel monitor ").append(masterName).append(' ').append(HOST).append(' ').append(masterPort).append(" 1")
                 .append("\nsentinel down-after-milliseconds ").append(masterName).append(" 5000")
                 .append("\nsentinel failover-timeout ").append(masterName).append(" 10000\n");
-        if (password != null) {
-            conf.append("sentinel auth-pass ").append(masterName).append(' ').append(password).append('\n');
-            conf.append("requirepass ").append(password).append('\n');
+        if (masterPassword != null) {
+            conf.append("sentinel auth-pass ").append(masterName).append(' ').append(masterPassword).append('\n');
+        }
+        if (sentinelPassword != null) {
+            conf.append("requirepass ").append(sentinelPassword).append('\n');
+        }
+        if (certs != null) {
+            tlsSettings(certs).forEach((name, value) -> conf.append(name).append(' ').append(value).append('\n'));
+            conf.append("tls-replication yes\n");
         }
         Path file = nodeDir.resolve("sentinel.conf");
         Files.writeString(file, conf.toString());
@@ -94,7 +113,15 @@ final class RedisProcesses implements AutoCloseable {
 
     /** Makes the servers one cluster, their slots split evenly (redis-cli --cluster create), and waits until it is ok. */
     void createCluster(String password, int... ports) throws Exception {
+        createCluster(null, password, ports);
+    }
+
+    /** {@link #createCluster(String, int...)} of TLS-only servers (see {@link #tlsServer}) when certs is not null. */
+    void createCluster(Path certs, String password, int... ports) throws Exception {
         List<String> command = new ArrayList<>(List.of("redis-cli"));
+        if (certs != null) {
+            command.addAll(List.of("--tls", "--cacert", certs.resolve("ca.crt").toString()));
+        }
         if (password != null) {
             command.addAll(List.of("-a", password, "--no-auth-warning"));
         }
@@ -105,7 +132,7 @@ final class RedisProcesses implements AutoCloseable {
         command.add("--cluster-yes");
         run(command);
         for (int port : ports) {
-            try (Jedis jedis = jedis(port, password)) {
+            try (Jedis jedis = jedis(port, password, certs)) {
                 await("cluster state ok on " + port, () -> jedis.clusterInfo().contains("cluster_state:ok")
                         && jedis.clusterSlots().size() == ports.length, 20_000);
             }
@@ -139,11 +166,33 @@ final class RedisProcesses implements AutoCloseable {
     }
 
     static Jedis jedis(int port, String password) {
+        return jedis(port, password, null);
+    }
+
+    /** A client of the test; with certs, over TLS, checking the server's certificate against their CA. */
+    static Jedis jedis(int port, String password, Path certs) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder().timeoutMillis(5000);
         if (password != null) {
             config.password(password);
         }
+        if (certs != null) {
+            try {
+                RedisTls.configure(config, new RedisConnectionConfig.Tls(certs.resolve("ca.crt").toString(), true), "tls.ca");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         return new Jedis(new HostAndPort(HOST, port), config.build());
+    }
+
+    /** The TLS settings of every TLS server and sentinel: the certificate of {@link #certificates}, no client certificates. */
+    private static Map<String, String> tlsSettings(Path certs) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("tls-cert-file", certs.resolve("server.crt").toString());
+        settings.put("tls-key-file", certs.resolve("server.key").toString());
+        settings.put("tls-ca-cert-file", certs.resolve("ca.crt").toString());
+        settings.put("tls-auth-clients", "no");
+        return settings;
     }
 
     static void await(String what, BooleanSupplier done, long timeoutMs) throws InterruptedException {
