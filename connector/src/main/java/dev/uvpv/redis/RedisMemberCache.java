@@ -17,22 +17,28 @@ package dev.uvpv.redis;
  * pending state instead of a per-batch {@code HashSet} of queued members, avoid them. Holds
  * at most {@code maxEntries} pairs (a multiple of the ways, rounded down). Not thread-safe: only the
  * writer's task thread uses it.
+ *
+ * <p>A slot's fields sit side by side (its hash, batch and last use in {@code meta}, its key and member
+ * in {@code pairs}), so a lookup and an insert touch two or three cache lines rather than one per
+ * field: with most members new, as in a bench of 1M users, the cache's memory reads were 16% of the
+ * source task when each field had an array of its own.
  */
 final class RedisMemberCache {
     static final int WAYS = 4;
 
     private final int ways;
     private final int sets;
-    private final String[] keys;
-    private final String[] members;
-    private final int[] hashes;
-    /** When each slot was last used (a tick of this cache); 0 for an empty slot. */
-    private final long[] lastUsed;
-    /** The batch that queued each slot's pair: pending while it is {@link #batch}, written before. */
-    private final long[] queuedIn;
+    /**
+     * Two longs per slot: the pair's mixed hash (high 32 bits) and the batch that queued it (low 32 bits,
+     * pending while it is {@link #batch}'s, written before); then when it was last used (a tick of this
+     * cache; 0 for an empty slot).
+     */
+    private final long[] meta;
+    /** Two per slot: the key and the member; null for an empty slot. */
+    private final String[] pairs;
     private long tick;
     /** The open batch: pairs added now are pending until it is written or lost. */
-    private long batch = 1;
+    private int batch = 1;
     private int size;
 
     /** @param maxEntries 1 or more: the most (key, member) pairs held at once */
@@ -43,21 +49,18 @@ final class RedisMemberCache {
         this.ways = Math.min(WAYS, maxEntries);
         this.sets = maxEntries / ways;
         int slots = sets * ways;
-        this.keys = new String[slots];
-        this.members = new String[slots];
-        this.hashes = new int[slots];
-        this.lastUsed = new long[slots];
-        this.queuedIn = new long[slots];
+        this.meta = new long[2 * slots];
+        this.pairs = new String[2 * slots];
     }
 
-    /** Whether the pair was written; a hit makes it the most recently used of its set. */
+    /** Whether the pair was written or is pending; a hit makes it the most recently used of its set. */
     boolean contains(String key, String member) {
         int hash = hash(key, member);
         int slot = find(firstSlot(hash), hash, key, member);
         if (slot < 0) {
             return false;
         }
-        lastUsed[slot] = ++tick;
+        meta[2 * slot + 1] = ++tick;
         return true;
     }
 
@@ -71,23 +74,22 @@ final class RedisMemberCache {
         int first = firstSlot(hash);
         int slot = find(first, hash, key, member);
         if (slot >= 0) {
-            lastUsed[slot] = ++tick;
+            meta[2 * slot + 1] = ++tick;
             return false;
         }
         slot = first;
         for (int i = first + 1; i < first + ways; i++) {
-            if (lastUsed[i] < lastUsed[slot]) {
+            if (meta[2 * i + 1] < meta[2 * slot + 1]) {
                 slot = i; // an empty slot (0) is the least recent of all
             }
         }
-        if (keys[slot] == null) {
+        if (pairs[2 * slot] == null) {
             size++;
         }
-        keys[slot] = key;
-        members[slot] = member;
-        hashes[slot] = hash;
-        queuedIn[slot] = batch;
-        lastUsed[slot] = ++tick;
+        pairs[2 * slot] = key;
+        pairs[2 * slot + 1] = member;
+        meta[2 * slot] = ((long) hash << 32) | (batch & 0xffffffffL);
+        meta[2 * slot + 1] = ++tick;
         return true;
     }
 
@@ -98,11 +100,12 @@ final class RedisMemberCache {
 
     /**
      * The open batch failed: Redis may hold none of its pairs, so they are forgotten (a scan of every
-     * slot, which only a failure pays) and sent again if a row adds them.
+     * slot, which only a failure pays) and sent again if a row adds them. (A pair written 2^32 batches
+     * ago carries the same tag and is forgotten too: that only costs a write.)
      */
     void batchLost() {
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != null && queuedIn[i] == batch) {
+        for (int i = 0; i < pairs.length / 2; i++) {
+            if (pairs[2 * i] != null && (int) meta[2 * i] == batch) {
                 clear(i);
             }
         }
@@ -119,9 +122,10 @@ final class RedisMemberCache {
     }
 
     private void clear(int slot) {
-        keys[slot] = null;
-        members[slot] = null;
-        lastUsed[slot] = 0;
+        pairs[2 * slot] = null;
+        pairs[2 * slot + 1] = null;
+        meta[2 * slot] = 0;
+        meta[2 * slot + 1] = 0;
         size--;
     }
 
@@ -131,13 +135,16 @@ final class RedisMemberCache {
 
     /** The most pairs held at once: {@code maxEntries} rounded down to a multiple of the ways. */
     int capacity() {
-        return keys.length;
+        return pairs.length / 2;
     }
 
     private int find(int first, int hash, String key, String member) {
         for (int i = first; i < first + ways; i++) {
-            if (hashes[i] == hash && keys[i] != null && members[i].equals(member) && keys[i].equals(key)) {
-                return i;
+            if ((int) (meta[2 * i] >>> 32) == hash) {
+                String k = pairs[2 * i];
+                if (k != null && pairs[2 * i + 1].equals(member) && k.equals(key)) {
+                    return i;
+                }
             }
         }
         return -1;
