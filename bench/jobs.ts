@@ -2,7 +2,8 @@
  * The jobs the bench compares on the same topic: the ceiling (read and parse every record and
  * count the rows, nothing else), the pipeline as `uvpv generate` writes it, the hand-written
  * baseline, and two anchors that split the ceiling's budget: read-only (fetch the raw bytes and
- * count them, no JSON) and parse-only (fetch and decode the pipeline's columns, count nothing). Variants (`--variant FILE`, by default every
+ * count them, no JSON) and parse-only (fetch and decode the pipeline's columns, count nothing);
+ * and, when the stack's Redis Cluster runs, the generated job writing there in cluster mode. Variants (`--variant FILE`, by default every
  * file in bench/variants/) are option files on top of the generated job, whole SQL jobs with
  * the baseline's {{placeholders}}, or metrics added to the bench's spec (a YAML file).
  */
@@ -16,7 +17,8 @@ import { quoteIdent, quoteString } from '../src/sql/escape';
 import { renderSql } from '../src/sql/parts';
 import { splitStatements } from '../src/sql/split';
 import { loadSpecText, withParallelism, type Loaded, type LoadOptions } from '../src/pipeline/load';
-import type { GatewayTarget } from '../src/pipeline/types';
+import type { GatewayTarget, RedisSpec } from '../src/pipeline/types';
+import type { RedisAddress } from '../src/util/redis';
 
 type RedisConnector = GatewayTarget['redisConnector'];
 
@@ -31,6 +33,8 @@ export interface BenchContext {
   runId: string;
   /** The Redis connector of the stack the bench runs on. */
   redisConnector: RedisConnector;
+  /** The stack's Redis Cluster, for a job that writes there (`redis: 'cluster'`). */
+  cluster?: RedisAddress;
 }
 
 export interface BenchJob {
@@ -55,6 +59,12 @@ export interface BenchJob {
    * (compared by digest in every run): the generated job, for its option and metrics variants.
    */
   sameOutputAs?: string;
+  /**
+   * Where the job writes, when not to a database of its own on the stack's standalone Redis: the
+   * stack's Redis Cluster (the `cluster` extra), which the job has to itself (the run deletes
+   * everything in it, master by master). Without a running cluster the job is skipped, with why.
+   */
+  redis?: 'cluster';
 }
 
 /** Where the ceiling job leaves its row count (INCRBY per window, so the sum of all windows). */
@@ -335,7 +345,45 @@ function additions(file: string, text: string): { metrics: unknown[]; job: Recor
   return { metrics, job, run };
 }
 
+/** The spec with its Redis replaced by the cluster at `at` (its password a secret the SQL reveals). */
+function withClusterRedis(loaded: Loaded, at: RedisAddress): Loaded {
+  const redis: RedisSpec = {
+    mode: 'cluster',
+    host: at.host,
+    port: at.port,
+    nodes: at.nodes ?? [`${at.host}:${at.port}`],
+    password: at.password
+      ? { placeholder: '${UVPV_STACK_REDIS_PASSWORD}', value: at.password, empty: false }
+      : { placeholder: '', empty: true },
+    database: 0,
+  };
+  return { ...loaded, spec: { ...loaded.spec, redis } };
+}
+
+const CLUSTER: BenchJob = {
+  name: 'cluster',
+  describe:
+    "the generated job with its Redis sink in cluster mode (`'redis-mode' = 'cluster'`, the stack's connector), writing to the stack's Redis Cluster (3 masters, with a password; `uvpv stack up --with cluster`)",
+  sameOutputAs: 'generated',
+  redis: 'cluster',
+  statements: (ctx) => {
+    if (!ctx.cluster) throw new Error('bench job cluster: no Redis Cluster to write to');
+    // Everything as for the generated job but the Redis: the spec's own (now the cluster), not the standalone override.
+    const o: PlanOverrides = { ...overrides(ctx, 'cluster'), redis: undefined };
+    return jobStatements(
+      compileSpec(withClusterRedis(ctx.loaded, ctx.cluster), 'flink', o, { redisConnector: ctx.redisConnector }),
+      'reveal',
+    );
+  },
+};
+
 export const JOBS: readonly BenchJob[] = [CEILING, GENERATED, BASELINE, PARSE_ONLY, READ_ONLY];
+
+/**
+ * Jobs that need one of the stack's extras: `npm run bench` (and `--only` naming them) runs them
+ * when the extra runs, and skips them with the reason otherwise. Not in JOBS, which every stack can run.
+ */
+export const EXTRA_JOBS: readonly BenchJob[] = [CLUSTER];
 
 /** The anchors, by name: what the report splits the budget with. */
 export const ANCHORS = { readOnly: READ_ONLY.name, parseOnly: PARSE_ONLY.name } as const;

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { processIo } from '../src/io/io';
 import { freshnessMarkdown, runFreshness } from './freshness';
-import { JOBS, VARIANT_FILE, variantJob, type BenchJob } from './jobs';
+import { EXTRA_JOBS, JOBS, VARIANT_FILE, variantJob, type BenchJob } from './jobs';
 import { mergeSection, resultsMarkdown, SECTIONS } from './report';
 import { runBench } from './run-bench';
 
@@ -85,6 +85,24 @@ function defaultVariants(): string[] {
     .map((f) => join(VARIANTS_DIR, f));
 }
 
+/**
+ * The jobs a run runs. The ceiling always runs (it is what the others are compared with), and so
+ * does every variant given. Without --variant, every variant in bench/variants/ runs too, so
+ * results.md shows what was tried (with --only, those it names). The jobs that need one of the
+ * stack's extras (cluster) are asked for the same way: the run skips them, with why, when it is not running.
+ */
+export function benchJobs(o: Pick<ReturnType<typeof parseArgs>, 'only' | 'variants'>): BenchJob[] {
+  const asked = (name: string) => !o.only || o.only.includes(name);
+  const variants = o.variants.length
+    ? o.variants.map((f) => resolve(f))
+    : defaultVariants().filter((f) => asked(basename(f).replace(VARIANT_FILE, '')));
+  return [
+    ...JOBS.filter((j, i) => i === 0 || asked(j.name)),
+    ...EXTRA_JOBS.filter((j) => asked(j.name)),
+    ...variants.map((f) => variantJob(f)),
+  ];
+}
+
 /** Writes one section of the results file, keeping the others. */
 function writeSection(file: string, name: string, body: string): void {
   const path = resolve(file);
@@ -109,12 +127,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${md}\nwrote ${o.out}\n`);
     return 0;
   }
-  // The ceiling always runs (it is what the others are compared with), and so does every variant.
-  // Without --variant, every variant in bench/variants/ runs too, so results.md shows what was tried
-  // (with --only, those it names).
-  const named = (f: string) => !o.only || o.only.includes(basename(f).replace(VARIANT_FILE, ''));
-  const variants = o.variants.length ? o.variants.map((f) => resolve(f)) : defaultVariants().filter(named);
-  const jobs: BenchJob[] = [...JOBS.filter((j, i) => i === 0 || !o.only || o.only.includes(j.name)), ...variants.map((f) => variantJob(f))];
+  const jobs = benchJobs(o);
   const largest = o.sizes[o.sizes.length - 1];
   const result = await runBench(
     { spec: o.spec, sizes: o.sizes, seed: o.seed, rounds: o.rounds, warmup: o.warmup, uvUsers: o.uv ?? Math.max(largest, 1_000_000), jobs },

@@ -31,22 +31,33 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
-export type Pids = Partial<Record<MeasuredProcess, number>>;
+/** Each measured process's pid; several for one that runs as several (a Redis Cluster's masters), whose CPU is summed. */
+export type Pids = Partial<Record<MeasuredProcess, number | readonly number[]>>;
+
+/** The CPU seconds of one process, or the sum over several; undefined when any cannot be read. */
+export function cpuSecondsOf(pid: number | readonly number[] | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  let sum = 0;
+  for (const one of typeof pid === 'number' ? [pid] : pid) {
+    const s = cpuSeconds(one);
+    if (s === undefined) return undefined;
+    sum += s;
+  }
+  return sum;
+}
 
 /** CPU seconds each process used between `start` and `stop` (a process that could not be read is left out). */
 export function cpuMeter(pids: Pids) {
   const before = new Map<MeasuredProcess, number>();
   for (const name of MEASURED_PROCESSES) {
-    const pid = pids[name];
-    const s = pid === undefined ? undefined : cpuSeconds(pid);
+    const s = cpuSecondsOf(pids[name]);
     if (s !== undefined) before.set(name, s);
   }
   return {
     stop(): Partial<Record<MeasuredProcess, number>> {
       const out: Partial<Record<MeasuredProcess, number>> = {};
       for (const [name, s] of before) {
-        const pid = pids[name];
-        const now = pid === undefined ? undefined : cpuSeconds(pid);
+        const now = cpuSecondsOf(pids[name]);
         if (now !== undefined) out[name] = now - s;
       }
       return out;

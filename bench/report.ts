@@ -7,8 +7,8 @@ const n = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-
 const x2 = (x: number) => `${x.toFixed(2)}×`;
 const PROCESS_TITLE: Record<MeasuredProcess, string> = { taskmanager: 'TaskManager', kafka: 'Kafka', redis: 'Redis' };
 
-/** The reference and freshness targets of issue 23, in one place. */
-export const TARGETS = { generatedVsCeiling: 0.85, breakdownVsGenerated: 0.8 } as const;
+/** The bench's targets, in one place: the reference and breakdown targets of issue 23, and cluster mode's cost. */
+export const TARGETS = { generatedVsCeiling: 0.85, breakdownVsGenerated: 0.8, clusterVsStandalone: 0.9 } as const;
 
 /** `0.77× [0.74–0.80] (0.70–0.83)`: median, bootstrap 95% interval, range. */
 export function ratioText(r: PairedRatio | undefined): string {
@@ -52,7 +52,7 @@ function resultsTable(r: BenchResult): string[] {
   ];
 }
 
-/** One sentence per target: the generated job against the ceiling, and the breakdown variant against the generated job. */
+/** One sentence per target: the generated job against the ceiling, the breakdown variant and cluster mode against the generated job. */
 function verdict(r: BenchResult): string[] {
   const generated = r.jobs.find((j) => j.name === 'generated');
   const byProduct = r.jobs.find((j) => j.name === 'by-product');
@@ -73,6 +73,7 @@ function verdict(r: BenchResult): string[] {
       `The breakdown variant by-product runs at **${ratioText(byProduct.vsGenerated)}** the generated job (target at least ${TARGETS.breakdownVsGenerated}×: ${judged(byProduct.vsGenerated, TARGETS.breakdownVsGenerated)}).`,
     );
   }
+  out.push(...clusterVerdict(r, judged));
   const busy = r.jobs.flatMap((j) => j.runs).filter((run) => run.busy).length;
   const all = r.jobs.reduce((a, j) => a + j.runs.length, 0);
   out.push(
@@ -81,6 +82,29 @@ function verdict(r: BenchResult): string[] {
       : `No run started busy (1-minute load average at most ${r.busyThreshold.toFixed(2)} before every run).`,
   );
   return out.flatMap((line) => [line, '']);
+}
+
+/**
+ * Cluster mode against standalone: the cluster job's ratio to the generated job, paired per round,
+ * and the target line; when the job was skipped or had no generated job to pair with, why, and
+ * the target not measured. Nothing when the cluster job was not asked for.
+ */
+function clusterVerdict(r: BenchResult, judged: (ratio: PairedRatio, target: number) => string): string[] {
+  const target = TARGETS.clusterVsStandalone;
+  const line = `cluster mode costs at most ${Math.round((1 - target) * 100)}% (≥ ${target.toFixed(2)}× the standalone job)`;
+  const cluster = r.jobs.find((j) => j.redis === 'cluster');
+  const skipped = r.skipped.find((s) => s.name === 'cluster');
+  if (cluster?.vsGenerated) {
+    const rounds = cluster.vsGenerated.perRound.length;
+    return [
+      `In cluster mode (the stack's 3-master Redis Cluster) the generated job runs at **${ratioText(cluster.vsGenerated)}** the standalone generated job ` +
+        `(paired median over ${rounds} round${rounds === 1 ? '' : 's'} [bootstrap 95% interval] (range)). Target: ${line}: ${judged(cluster.vsGenerated, target)}.`,
+    ];
+  }
+  if (cluster)
+    return [`The cluster job ran without the generated job to pair it with (\`--only generated,cluster\`). Target: ${line}: not measured.`];
+  if (skipped) return [`The cluster job was skipped: ${skipped.reason}. Target: ${line}: not measured.`];
+  return [];
 }
 
 /**
@@ -177,6 +201,7 @@ function checks(r: BenchResult): string[] {
     out.push(
       `- Redis contents, every key in full (a sha256 digest per run): ${compared.map((j) => j.name).join(', ')} against ${[...new Set(compared.map((j) => j.sameOutputAs))].join(', ')}, ` +
         `on every key the job compared with writes, in every round and at every size` +
+        (compared.some((j) => j.redis === 'cluster') ? " (the cluster job's contents read master by master)" : '') +
         (r.digestMismatches.length ? '.' : ': **the same**; every job wrote the same contents in each of its runs.'),
     );
   }

@@ -5,7 +5,8 @@
  * round against the ceiling of the same round. Each run measures records/s, Redis write commands
  * (INFO commandstats before and after), CPU seconds of the TaskManager, Kafka and Redis (/proc),
  * the load average before and after, the TaskManager's peak memory, Flink's busy / back-pressured
- * / idle time per task, and a digest of every key the job wrote.
+ * / idle time per task, and a digest of every key the job wrote. A job that writes to the stack's
+ * Redis Cluster runs only when the cluster runs (else it is skipped, with why), on the cluster to itself.
  * Then the Redis memory of a UV of many distinct users, as a set and as an hll.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import type Redis from 'ioredis';
 import type { Expected } from '../src/redis-types';
 import type { Io } from '../src/io/io';
 import { progress } from '../src/io/progress';
@@ -25,16 +25,17 @@ import { createTopic, deleteTopic, kafka } from '../src/kafka/client';
 import { produce } from '../src/produce/sink';
 import { REDIS_COMMANDS } from '../src/redis-types';
 import { loadSpec } from '../src/pipeline/load';
-import { stackLayout } from '../src/stack/layout';
+import { runningCluster } from '../src/stack/extras';
+import { stackLayout, type StackLayout } from '../src/stack/layout';
 import { LocalStack } from '../src/stack/stack';
 import { required } from '../src/util/required';
-import { redisClient } from '../src/util/redis';
-import { claimDatabase, CLAIM_KEY } from '../src/verify/namespace';
+import { connectRedis, keyCount, masters, redisClient, type RedisAddress, type RedisClient } from '../src/util/redis';
+import { claimDatabase, claimKeyspace, CLAIM_KEY, type Namespace } from '../src/verify/namespace';
 import { snapshot } from '../src/verify/snapshot';
 import { JOBS, ROWS_KEY, type BenchContext, type BenchJob } from './jobs';
 import { digestOf, keyDigests } from './digest';
 import { collectGarbage, memorySampler, type FlinkRest } from './memory';
-import { busyThreshold, cpuMeter, cpuSeconds, loadAverage, MEASURED_PROCESSES, type MeasuredProcess, type Pids } from './processes';
+import { busyThreshold, cpuMeter, cpuSecondsOf, loadAverage, MEASURED_PROCESSES, type MeasuredProcess, type Pids } from './processes';
 import { prng } from '../src/util/random';
 import { median, pairedRatio, shuffled, type PairedRatio } from './stats';
 
@@ -117,6 +118,8 @@ export interface JobResult {
   adds?: readonly string[];
   /** The job whose Redis contents this one must reproduce (on that job's keys). */
   sameOutputAs?: string;
+  /** Where the job wrote, when not to the stack's standalone Redis: its Redis Cluster. */
+  redis?: 'cluster';
   /** The job's parallelism, and the partitions of the topic it read. */
   parallelism: number;
   /** Every measured run, in the order run. */
@@ -149,6 +152,8 @@ export interface BenchResult {
   warmup: number;
   seed: number;
   jobs: JobResult[];
+  /** Jobs asked for that did not run, each with why (the stack's Redis Cluster is not running). */
+  skipped: { name: string; reason: string }[];
   /** Every digest disagreement, in words; empty when every run wrote what it should. */
   digestMismatches: string[];
   /** Runs whose row count (ceiling, read-only anchor) is not the records produced. */
@@ -165,7 +170,6 @@ export interface BenchResult {
 }
 
 export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult> {
-  const jobs = opts.jobs ?? JOBS;
   const sizes = [...opts.sizes].sort((a, b) => a - b);
   const largest = sizes[sizes.length - 1];
   const p = progress(io);
@@ -176,12 +180,18 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   if (!(await stack.isUp())) await stack.up();
   const redisAt = stack.redisEndpoint();
   if (!redisAt) throw new RuntimeFailure('the local stack has no Redis');
+  // The jobs that write to the stack's Redis Cluster run only when it runs, and is theirs to empty.
+  const asked = opts.jobs ?? JOBS;
+  const cluster = asked.some((j) => j.redis === 'cluster') ? await usableCluster(layout) : undefined;
+  if (cluster && 'at' in cluster && cluster.at.password) io.redactor?.add([cluster.at.password]);
+  const skipped =
+    cluster && 'down' in cluster ? asked.filter((j) => j.redis === 'cluster').map((j) => ({ name: j.name, reason: cluster.down })) : [];
+  for (const s of skipped) p.info(`skipping bench job ${s.name}: ${s.reason}`);
+  const jobs = asked.filter((j) => !skipped.some((s) => s.name === j.name));
+  const clusterAt = cluster && 'at' in cluster ? cluster : undefined;
   const tmPid = stack.pid('taskmanager');
   const pids: Pids = { taskmanager: tmPid, kafka: stack.pid('kafka'), redis: await redisPid(redisAt.host, redisAt.port) };
-  const cpuMeasured = MEASURED_PROCESSES.filter((name) => {
-    const pid = pids[name];
-    return pid !== undefined && cpuSeconds(pid) !== undefined;
-  });
+  const cpuMeasured = MEASURED_PROCESSES.filter((name) => cpuSecondsOf(pids[name]) !== undefined);
   const threshold = busyThreshold();
   const jcmd = layout.java.includes('/') ? join(dirname(layout.java), 'jcmd') : 'jcmd';
   const runId = randomBytes(3).toString('hex');
@@ -215,7 +225,11 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
     place: { round: number; order: number },
   ): Promise<JobRun> => {
     if (gcBetweenJobs) gcBetweenJobs = collectGarbage(tmPid, jcmd);
-    const ns = await claimDatabase(redisAt.host, redisAt.port, `bench-${runId}`);
+    const onCluster = job.redis === 'cluster' ? required(clusterAt, `the Redis Cluster of bench job ${job.name}`) : undefined;
+    // The cluster has one database, claimed whole (empty); the standalone Redis a free database of the run's own.
+    const ns: Namespace = onCluster
+      ? await claimKeyspace(onCluster.at, `bench-${runId}`)
+      : await claimDatabase(redisAt.host, redisAt.port, `bench-${runId}`);
     try {
       const ctx: BenchContext = {
         loaded: specOf(job),
@@ -226,11 +240,13 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
         database: ns.database,
         runId: `${runId}-${tag}`,
         redisConnector: target.redisConnector,
+        ...(onCluster ? { cluster: onCluster.at } : {}),
       };
       const before = await commandStats(ns.redis);
       const loadBefore = loadAverage();
       const sampler = memorySampler(tmPid, rest);
-      const cpu = cpuMeter(pids);
+      // The Redis CPU of a job on the cluster is its masters', summed.
+      const cpu = cpuMeter(onCluster ? { ...pids, redis: onCluster.pids } : pids);
       let jobId: string;
       try {
         jobId = await runner.submitJob(loaded.spec, job.statements(ctx));
@@ -330,6 +346,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
         describe: job.describe,
         ...(job.adds ? { adds: job.adds } : {}),
         ...(job.sameOutputAs ? { sameOutputAs: job.sameOutputAs } : {}),
+        ...(job.redis ? { redis: job.redis } : {}),
         parallelism: partitionsOf(job),
         runs: all,
         ratePerRound,
@@ -351,6 +368,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       warmup: opts.warmup ?? 1,
       seed: opts.seed,
       jobs: results,
+      skipped,
       digestMismatches: digestMismatches(results),
       rowMismatches: rowMismatches(results),
       busyThreshold: threshold,
@@ -445,6 +463,25 @@ function rowMismatches(jobs: readonly JobResult[]): string[] {
   );
 }
 
+/**
+ * The stack's Redis Cluster, when it runs and holds nothing (a job's run there deletes everything
+ * in it afterwards, so it must not hold anyone else's keys); else why not, in one line.
+ */
+async function usableCluster(layout: StackLayout): Promise<{ at: RedisAddress; pids: number[] } | { down: string }> {
+  const cluster = await runningCluster(layout);
+  if ('down' in cluster) return cluster;
+  const client = redisClient(cluster.at, 'session');
+  try {
+    await connectRedis(client, 5000);
+    const keys = await keyCount(client);
+    return keys ? { down: `the stack's Redis Cluster holds ${keys} key${keys === 1 ? '' : 's'}: the cluster job needs it empty` } : cluster;
+  } catch (e) {
+    return { down: `the stack's Redis Cluster does not answer (${(e as Error).message})` };
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** The Redis server's pid, from INFO server (so it is found whether the stack started it or not); undefined when it is not on this machine. */
 async function redisPid(host: string, port: number): Promise<number | undefined> {
   if (host !== '127.0.0.1' && host !== 'localhost') return undefined;
@@ -518,10 +555,11 @@ export function fewest(runs: readonly Record<string, number>[]): Record<string, 
   return out;
 }
 
-/** Calls per Redis command, from INFO commandstats (server-wide; the bench is the only writer). */
-async function commandStats(redis: Redis): Promise<Record<string, number>> {
+/** Calls per Redis command, from INFO commandstats (server-wide; the bench is the only writer), summed over a cluster's masters. */
+async function commandStats(redis: RedisClient): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) out[m[1]] = Number(m[2]);
+  for (const node of masters(redis))
+    for (const m of (await node.info('commandstats')).matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
   return out;
 }
 

@@ -518,8 +518,8 @@ export async function upExtras(layout: StackLayout, names: readonly ExtraName[],
 /** `redis-cli --cluster create` over the three nodes, then waits until every node says the cluster is ok. */
 async function formCluster(layout: StackLayout, creds: ExtraCredentials, progress: Progress): Promise<void> {
   const end = progress.step('forming the Redis Cluster (3 masters)');
-  const nodes = extraPorts(layout).cluster.map((p) => `127.0.0.1:${p}`);
-  const r = spawnSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], {
+  const at = clusterAddress(layout, creds);
+  const r = spawnSync('redis-cli', ['--cluster', 'create', ...(at.nodes ?? []), '--cluster-replicas', '0', '--cluster-yes'], {
     encoding: 'utf8',
     // The password reaches redis-cli through its environment, not its command line.
     env: { ...process.env, REDISCLI_AUTH: creds.UVPV_STACK_REDIS_PASSWORD },
@@ -527,27 +527,51 @@ async function formCluster(layout: StackLayout, creds: ExtraCredentials, progres
   if (r.error)
     throw new RuntimeFailure('redis-cli not found, to form the Redis Cluster', undefined, undefined, 'install Redis (redis-tools)');
   if (r.status !== 0) throw new RuntimeFailure('redis-cli --cluster create failed', `${r.stdout}\n${r.stderr}`);
-  const at: RedisAddress = {
-    mode: 'cluster',
-    host: '127.0.0.1',
-    port: extraPorts(layout).cluster[0],
-    nodes,
-    password: creds.UVPV_STACK_REDIS_PASSWORD,
-  };
-  const ok = await waitHealthy(async () => {
-    const client = redisClient(at, 'probe');
-    try {
-      await connectRedis(client, 3000);
-      const info = await client.cluster('INFO');
-      return /cluster_state:ok/.test(info) ? 'ok' : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      client.disconnect();
-    }
-  }, 30_000);
+  const ok = await waitHealthy(async () => ((await clusterStateOk(at)) ? 'ok' : undefined), 30_000);
   if (!ok) throw new RuntimeFailure('the Redis Cluster did not reach cluster_state:ok within 30 s');
   end('cluster_state:ok');
+}
+
+/** The stack's Redis Cluster as a client reaches it: its three masters as seed nodes, with the extras' password. */
+export function clusterAddress(layout: StackLayout, creds: ExtraCredentials): RedisAddress {
+  const ports = extraPorts(layout).cluster;
+  return {
+    mode: 'cluster',
+    host: '127.0.0.1',
+    port: ports[0],
+    nodes: ports.map((p) => `127.0.0.1:${p}`),
+    password: creds.UVPV_STACK_REDIS_PASSWORD,
+  };
+}
+
+/** Whether the cluster answers, in one try, that its state is ok (every slot served). */
+async function clusterStateOk(at: RedisAddress): Promise<boolean> {
+  const client = redisClient(at, 'probe');
+  try {
+    await connectRedis(client, 3000);
+    return /cluster_state:ok/.test(await client.cluster('INFO'));
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * The stack's Redis Cluster, when every node of it runs (a pid of ours) and it says its state is
+ * ok: its address and its nodes' pids. Else why not, in one line. Reads the credentials file, and
+ * never makes one: a stack without the extras has none.
+ */
+export async function runningCluster(layout: StackLayout): Promise<{ at: RedisAddress; pids: number[] } | { down: string }> {
+  const start = 'uvpv stack up --with cluster starts it';
+  const nodes = known(layout).filter((p) => p.extra === 'cluster');
+  const pids = nodes.flatMap((p) => runningPid(layout.runDir, p.name, p.marker) ?? []);
+  if (!existsSync(credentialsFile(layout)) || pids.length === 0) return { down: `the stack's Redis Cluster is not running (${start})` };
+  if (pids.length < nodes.length)
+    return { down: `only ${pids.length} of the ${nodes.length} nodes of the stack's Redis Cluster run (uvpv stack down, then ${start})` };
+  const at = clusterAddress(layout, credentials(layout));
+  if (!(await clusterStateOk(at))) return { down: `the stack's Redis Cluster does not answer with cluster_state:ok` };
+  return { at, pids };
 }
 
 /** Stops every extra that runs, whichever were asked for. */

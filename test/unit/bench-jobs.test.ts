@@ -3,14 +3,17 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { digestOf, keyDigests } from '../../bench/digest';
-import { VARIANT_FILE, variantJob, type BenchContext } from '../../bench/jobs';
-import { parseArgs, VARIANTS_DIR } from '../../bench/main';
+import { EXTRA_JOBS, JOBS, VARIANT_FILE, variantJob, type BenchContext } from '../../bench/jobs';
+import { benchJobs, parseArgs, VARIANTS_DIR } from '../../bench/main';
+import { cpuSecondsOf } from '../../bench/processes';
 import { mergeSection, resultsMarkdown } from '../../bench/report';
 import { digestMismatches, roundRate, type BenchResult, type JobResult, type JobRun } from '../../bench/run-bench';
 import { median, pairedRatio, shuffled } from '../../bench/stats';
 import { prng } from '../../src/util/random';
 import type { Expected } from '../../src/redis-types';
 import { loadSpec } from '../../src/pipeline/load';
+import { runningCluster } from '../../src/stack/extras';
+import { stackLayout } from '../../src/stack/layout';
 
 const ROOT = resolve(__dirname, '../..');
 const ctx: BenchContext = {
@@ -103,6 +106,71 @@ describe('by-product: the reference pipeline plus pv by product_id into a hash a
     );
     expect(() => bad.spec?.('pipelines/uvpv.yaml', { env: {}, cwd: ROOT, mode: 'lenient' })).toThrow();
   });
+});
+
+describe("the cluster job: the generated job writing to the stack's Redis Cluster", () => {
+  const cluster = EXTRA_JOBS.find((j) => j.name === 'cluster');
+  const generated = JOBS.find((j) => j.name === 'generated');
+  if (!cluster || !generated) throw new Error('the bench has a cluster and a generated job');
+  const at = {
+    mode: 'cluster' as const,
+    host: '127.0.0.1',
+    port: 7001,
+    nodes: ['127.0.0.1:7001', '127.0.0.1:7002', '127.0.0.1:7003'],
+    password: 'cluster-secret',
+  };
+
+  test("is the generated job statement for statement, but for its name and its sinks' connection: cluster mode, the nodes, the password, no database", () => {
+    const mine = cluster.statements({ ...ctx, cluster: at });
+    const theirs = generated.statements(ctx);
+    expect(mine).toHaveLength(theirs.length);
+    const sinks = mine.filter((s) => /'connector' = 'redis'/.test(s));
+    expect(sinks.map((s) => /^CREATE TEMPORARY TABLE `(\w+)`/.exec(s)?.[1])).toEqual(['redis_uv', 'redis_pv', 'redis_conversion_rate']);
+    for (const sink of sinks) {
+      expect(sink).toContain("'redis-mode' = 'cluster'");
+      expect(sink).toContain("'cluster-nodes' = '127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003'");
+      expect(sink).toContain("'password' = 'cluster-secret'");
+      expect(sink).not.toMatch(/'(host|port|database)' =/);
+    }
+    // Everything else is the generated job's: the same source, options, views and inserts.
+    const connection = /^ {2}'(redis-mode|host|port|database|cluster-nodes|password)' = /;
+    const same = (s: string) =>
+      s
+        .split('\n')
+        .filter((line) => !connection.test(line))
+        .map((line) => line.replace(/,$/, '').replace(/-(generated|cluster)-abc/g, '-JOB-abc'))
+        .join('\n');
+    expect(mine.map(same)).toEqual(theirs.map(same));
+    expect(cluster.sameOutputAs).toBe('generated');
+    expect(cluster.redis).toBe('cluster');
+  });
+
+  test('needs the cluster in its context', () => {
+    expect(() => cluster.statements(ctx)).toThrow('bench job cluster: no Redis Cluster to write to');
+  });
+
+  test('runs by default and when --only names it, after the standard jobs; not when --only leaves it out', () => {
+    const names = (args: string[]) => benchJobs(parseArgs(args)).map((j) => j.name);
+    expect(names(['--only', 'generated,cluster'])).toEqual(['ceiling', 'generated', 'cluster']);
+    expect(names(['--only', 'generated,by-product'])).toEqual(['ceiling', 'generated', 'by-product']);
+    expect(names([]).slice(0, 6)).toEqual(['ceiling', 'generated', 'baseline', 'parse-only', 'read-only', 'cluster']);
+  });
+
+  test('without a running cluster, the reason it is skipped is one line that says how to start it', async () => {
+    const layout = stackLayout({ ...process.env, UVPV_HOME: mkdtempSync(join(tmpdir(), 'uvpv-no-cluster-')) });
+    expect(await runningCluster(layout)).toEqual({
+      down: "the stack's Redis Cluster is not running (uvpv stack up --with cluster starts it)",
+    });
+  });
+});
+
+test("a process that runs as several (a cluster's masters) is measured as the sum of their CPU, or not at all", () => {
+  const one = cpuSecondsOf(process.pid);
+  expect(one).toBeGreaterThan(0);
+  expect(cpuSecondsOf([process.pid, process.pid])).toBeGreaterThanOrEqual(2 * (one ?? 0));
+  // A pid that is gone makes the whole unreadable, rather than a part passed off as the whole.
+  expect(cpuSecondsOf([process.pid, 2 ** 22 + 1])).toBeUndefined();
+  expect(cpuSecondsOf(undefined)).toBeUndefined();
 });
 
 describe('the dropped-rows and periodic-watermarks variants', () => {
@@ -211,6 +279,7 @@ describe('the report', () => {
         { adds: ['pv_by_product', 'top_products'], sameOutputAs: 'generated', vsGenerated: pairedRatio([200_000], generatedRate, 1) },
       ),
     ],
+    skipped: [],
     digestMismatches: [],
     rowMismatches: [],
     busyThreshold: 1.5,
@@ -253,6 +322,35 @@ describe('the report', () => {
       '- **DIGEST MISMATCH**: no-ttl (round 1, 1,000,000 records) differs from generated on 1 of its 2 keys (userids).',
     );
     expect(md).toContain(': **the same**; every job wrote the same contents in each of its runs.');
+  });
+
+  const TARGET = 'cluster mode costs at most 10% (≥ 0.90× the standalone job)';
+  const withCluster = (rates: number[], generatedRates: number[]) => {
+    const rounds = rates.length;
+    const cluster = run('cluster', 4, { sadd: 10, lpush: 2 }, pv, {
+      sameOutputAs: 'generated',
+      redis: 'cluster',
+      vsGenerated: pairedRatio(rates, generatedRates, 1),
+    });
+    return resultsMarkdown({ ...result, rounds, jobs: [...result.jobs, cluster] }, 'test', new Date());
+  };
+
+  test('gives cluster mode against standalone, paired per round with its interval and range, and whether the target is met', () => {
+    const met = withCluster([95, 97, 92, 99, 96], [100, 100, 100, 100, 100]);
+    expect(met).toContain(
+      "In cluster mode (the stack's 3-master Redis Cluster) the generated job runs at **0.96× [0.92–0.99] (0.92–0.99)** the standalone generated job " +
+        `(paired median over 5 rounds [bootstrap 95% interval] (range)). Target: ${TARGET}: met, the whole interval above it.`,
+    );
+    expect(met).toContain("(the cluster job's contents read master by master)");
+    const notMet = withCluster([80, 85, 95, 82, 84], [100, 100, 100, 100, 100]);
+    expect(notMet).toMatch(new RegExp(`runs at \\*\\*0\\.84× .*Target: ${TARGET.replace(/[()%.×≥]/g, '\\$&')}: \\*\\*not met\\*\\*\\.`));
+  });
+
+  test('says why the cluster job did not run, and that the target was not measured; nothing when it was not asked for', () => {
+    const reason = "the stack's Redis Cluster is not running (uvpv stack up --with cluster starts it)";
+    const skipped = resultsMarkdown({ ...result, skipped: [{ name: 'cluster', reason }] }, 'test', new Date());
+    expect(skipped).toContain(`The cluster job was skipped: ${reason}. Target: ${TARGET}: not measured.`);
+    expect(md).not.toContain('cluster mode');
   });
 });
 
