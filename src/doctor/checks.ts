@@ -192,10 +192,11 @@ async function redisCheck(spec: Spec): Promise<CheckResult> {
     await connectRedis(client);
     await client.ping();
     const nodes = spec.redis.mode === 'cluster' ? ` (${masters(client).length} masters)` : '';
+    const accepted = [...(spec.redis.password.empty ? [] : ['the password']), ...(at.sentinelPassword ? ["the sentinels' password"] : [])];
     return {
       label: 'Redis',
       ok: true,
-      detail: `${where} answers${nodes}${spec.redis.password.empty ? '' : ' and accepts the password'}`,
+      detail: `${where} answers${nodes}${accepted.length ? ` and accepts ${accepted.join(' and ')}` : ''}`,
     };
   } catch (e) {
     const refusal = redisRefusal(e, at);

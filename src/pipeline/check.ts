@@ -314,13 +314,16 @@ export class SpecChecker {
     };
   }
 
-  /** The secret at `path`, which must be written as a whole \${VAR} (no literal, no default): undefined where there is none. */
-  private wholeVariable(path: Path): Secret | undefined {
+  /**
+   * The secret at `path`, which must be written as a whole \${VAR} (no literal, no default):
+   * undefined where there is none. `example`: the variable the message suggests.
+   */
+  private wholeVariable(path: Path, example = 'KAFKA_PASSWORD'): Secret | undefined {
     const secret = this.secrets.get(pathText(path));
     if (secret && !WHOLE_VARIABLE.test(secret.placeholder)) {
       this.error(
         path,
-        'a secret is written as \${VAR} (e.g. \${KAFKA_PASSWORD}), set in the environment of the command that deploys: no literal, no default, so it is never in a file',
+        `a secret is written as \${VAR} (e.g. \${${example}}), set in the environment of the command that deploys: no literal, no default, so it is never in a file`,
       );
     }
     return secret;
@@ -414,6 +417,7 @@ export class SpecChecker {
     if (r.mode !== 'sentinel' && r.masterName !== undefined) {
       this.error(['redis', 'masterName'], `applies only with mode: sentinel (the master the sentinels watch); mode is '${r.mode}'`);
     }
+    const sentinelPassword = this.sentinelPassword(r.mode);
     if (r.username !== undefined && !r.username.trim())
       this.error(['redis', 'username'], 'expected an ACL user name, or leave the key out');
     if (r.tls?.ca !== undefined) this.pemPath(r.tls.ca, ['redis', 'tls', 'ca']);
@@ -425,8 +429,19 @@ export class SpecChecker {
     }
     if (this.errors.length > errors || port === undefined || database === undefined || !nodes) return undefined;
     const first = r.host === undefined ? splitHostPort(nodes[0]) : { host: r.host, port };
-    const optional = { masterName: r.masterName, username: r.username, tls: r.tls };
+    const optional = { masterName: r.masterName, username: r.username, sentinelPassword, tls: r.tls };
     return { mode: r.mode, ...first, nodes, password, database, ...optional };
+  }
+
+  /** `redis.sentinelPassword`: sentinel mode only, and a whole \${VAR}; undefined when absent (or wrong: reported). */
+  private sentinelPassword(mode: RedisSpec['mode']): Secret | undefined {
+    const path = ['redis', 'sentinelPassword'];
+    if (!this.secrets.has(pathText(path))) return undefined;
+    if (mode !== 'sentinel') {
+      this.error(path, `applies only with mode: sentinel (the password the sentinels require); mode is '${mode}'`);
+      return undefined;
+    }
+    return this.wholeVariable(path, 'REDIS_SENTINEL_PASSWORD');
   }
 
   /** The `host:port` of each node: `nodes`, or the one of host and port; undefined when they are wrong (reported). */

@@ -50,7 +50,7 @@ const DESCRIPTIONS: Record<string, string> = {
     'or',
   )}; durations like '10 minutes'.`,
   redis:
-    'Where results go: a standalone host and port, or mode cluster or sentinel with nodes (and masterName); username, password (use ${VAR}), database, tls.',
+    "Where results go: a standalone host and port, or mode cluster or sentinel with nodes (sentinel: masterName, and sentinelPassword when the sentinels' password differs); username, password (use ${VAR}), database, tls.",
   metrics:
     `What to compute and where to write it: ${series(
       METRIC_TYPE_NAMES.map((t) => `${t} (${METRIC_TYPES[t].summary})`),

@@ -65,6 +65,7 @@ export const schemas = {
     masterName: text.optional(),
     username: text.optional(),
     password: text.optional(),
+    sentinelPassword: text.optional(),
     database: int.default(0),
     tls: z
       .strictObject(
@@ -94,7 +95,12 @@ export const TOP_LEVEL_KEYS = ['version', 'name', 'source', 'events', 'window', 
 export const REQUIRED_TOP_LEVEL = ['version', 'name', 'source', 'events', 'window', 'redis', 'metrics'] as const;
 
 /** The spec's own secrets (a target's are found by their key's name below). */
-const SECRET_KEYS: ReadonlySet<string> = new Set(['redis.password', 'source.security.password', 'source.security.keystore.keyPassword']);
+const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'redis.password',
+  'redis.sentinelPassword',
+  'source.security.password',
+  'source.security.keystore.keyPassword',
+]);
 
 /** Keys whose values are secrets: never printed, resolved only when a command must send them. */
 export function isSecretPath(path: readonly (string | number)[]): boolean {

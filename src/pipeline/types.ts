@@ -88,6 +88,12 @@ export interface RedisSpec {
   /** An ACL user (Redis 6+); without it, AUTH with the password alone (the default user). */
   readonly username?: string;
   readonly password: Secret;
+  /**
+   * Sentinel only: the password the sentinels themselves require (`requirepass` in sentinel.conf),
+   * when it differs from the data nodes'. Absent: as before it existed (uvpv's connector gives the
+   * sentinels the data nodes' login if they ask for one; uvpv's own clients give them none).
+   */
+  readonly sentinelPassword?: Secret;
   readonly database: number;
   /** TLS to every node; `ca`: the CA's PEM file (else the JVM's own), `verifyPeer`: check the server's certificate and name. */
   readonly tls?: { readonly ca?: string; readonly verifyPeer: boolean };

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { ConnectorTraits } from '../ir/build';
-import type { KafkaSecurity } from '../pipeline/types';
+import type { KafkaSecurity, Secret } from '../pipeline/types';
 import {
   NO_EVENT_TIME_FIELD,
   type AggregationNode,
@@ -26,6 +26,7 @@ import { renderFilter, type FilterExpr } from '../expressions/filter';
 import { keyText, placeholderTexts, type KeyPart } from '../expressions/key-template';
 import { required } from '../util/required';
 import { windowType } from '../windows';
+import { REDIS_OPTIONS } from './dialects/redis-options';
 import { commentText, quoteIdent, quoteString } from './escape';
 import { escapeJaas, indentSql, joinSql, renderSql, sql, stringLiteral, type RenderMode, type SqlText, type SqlValue } from './parts';
 
@@ -112,7 +113,12 @@ export interface SqlStatement {
  * The WITH options that may hold a secret. The compiler writes secrets under these keys only;
  * SQL read back from a target, which is text, has these options' values masked (read-back.ts).
  */
-export const SECRET_OPTIONS: ReadonlySet<string> = new Set(['password', 'properties.sasl.jaas.config', 'properties.ssl.key.password']);
+export const SECRET_OPTIONS: ReadonlySet<string> = new Set([
+  REDIS_OPTIONS.password,
+  REDIS_OPTIONS.sentinelsPassword,
+  'properties.sasl.jaas.config',
+  'properties.ssl.key.password',
+]);
 
 /**
  * The inserts as one `EXECUTE STATEMENT SET`, so that the pipeline is one Flink job: its SQL
@@ -743,8 +749,17 @@ export abstract class SqlCompiler {
 
   /** The Redis password option's value, a secret: none when the password is known to be empty. */
   protected password(sink: SinkBase): SqlValue | undefined {
-    const p = sink.redis.password;
-    if (p.empty) return undefined;
-    return [{ secret: { path: 'redis.password', placeholder: p.placeholder, value: p.value } }];
+    return secretOption('redis.password', sink.redis.password);
   }
+
+  /** The sentinels' own password option's value, a secret: none without redis.sentinelPassword (or when it is empty). */
+  protected sentinelPassword(sink: SinkBase): SqlValue | undefined {
+    return secretOption('redis.sentinelPassword', sink.redis.sentinelPassword);
+  }
+}
+
+/** A spec's secret as an option's whole value: none when it is absent or known to be empty. */
+function secretOption(path: string, secret: Secret | undefined): SqlValue | undefined {
+  if (!secret || secret.empty) return undefined;
+  return [{ secret: { path, placeholder: secret.placeholder, value: secret.value } }];
 }

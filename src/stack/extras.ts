@@ -5,7 +5,8 @@
  * - `secure`: a second Kafka broker with a SASL_SSL listener (SCRAM-SHA-256/512 and PLAIN, user
  *   `uvpv`) and an SSL listener that requires a client certificate (mutual TLS);
  * - `cluster`: a Redis Cluster of 3 masters with a password;
- * - `sentinel`: a Redis master with a password, its replica and one sentinel watching it;
+ * - `sentinel`: a Redis master with a password, its replica and one sentinel watching it, which
+ *   has a password of its own;
  * - `tls`: a TLS-only Redis whose default user is off and whose ACL user is `uvpv`.
  *
  * All on 127.0.0.1. Their certificates (a CA, a server certificate for 127.0.0.1 and localhost,
@@ -33,7 +34,7 @@ export type ExtraName = (typeof EXTRAS)[number];
 export const EXTRA_TITLES: Readonly<Record<ExtraName, string>> = {
   secure: 'Kafka with SASL_SSL (SCRAM, PLAIN) and SSL (client certificate) listeners',
   cluster: 'Redis Cluster, 3 masters, with a password',
-  sentinel: 'Redis master and replica, with a password, watched by a sentinel',
+  sentinel: 'Redis master and replica, with a password, watched by a sentinel with a password of its own',
   tls: 'TLS-only Redis with an ACL user',
 };
 
@@ -52,6 +53,8 @@ export interface ExtraCredentials {
   UVPV_STACK_KAFKA_USER: string;
   UVPV_STACK_KAFKA_PASSWORD: string;
   UVPV_STACK_REDIS_PASSWORD: string;
+  /** The sentinel's own password (its requirepass), not the data nodes': a spec's redis.sentinelPassword. */
+  UVPV_STACK_REDIS_SENTINEL_PASSWORD: string;
   UVPV_STACK_REDIS_USER: string;
   UVPV_STACK_REDIS_USER_PASSWORD: string;
   /** The PKCS#12 keystore's password of the secure broker (the broker's own; no spec needs it). */
@@ -100,28 +103,32 @@ export function tlsDir(layout: StackLayout): string {
   return join(extrasDir(layout), 'tls');
 }
 
-/** The credentials, made at random the first time. */
+/**
+ * The credentials, made at random the first time. A file made before a variable existed gets that
+ * one added (the others kept), so that servers already set up keep their passwords.
+ */
 export function credentials(layout: StackLayout): ExtraCredentials {
   const file = credentialsFile(layout);
-  if (existsSync(file)) {
-    const read = Object.fromEntries(
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .map((l) => /^([A-Z_]+)=(.*)$/.exec(l))
-        .filter((m): m is RegExpExecArray => m !== null)
-        .map((m) => [m[1], m[2]]),
-    );
-    return read as unknown as ExtraCredentials;
-  }
+  const read: Partial<Record<string, string>> = existsSync(file)
+    ? Object.fromEntries(
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((l) => /^([A-Z_]+)=(.*)$/.exec(l))
+          .filter((m): m is RegExpExecArray => m !== null)
+          .map((m) => [m[1], m[2]]),
+      )
+    : {};
   const secret = () => randomBytes(12).toString('hex');
   const made: ExtraCredentials = {
-    UVPV_STACK_KAFKA_USER: 'uvpv',
-    UVPV_STACK_KAFKA_PASSWORD: secret(),
-    UVPV_STACK_REDIS_PASSWORD: secret(),
-    UVPV_STACK_REDIS_USER: 'uvpv',
-    UVPV_STACK_REDIS_USER_PASSWORD: secret(),
-    UVPV_STACK_KEYSTORE_PASSWORD: secret(),
+    UVPV_STACK_KAFKA_USER: read.UVPV_STACK_KAFKA_USER ?? 'uvpv',
+    UVPV_STACK_KAFKA_PASSWORD: read.UVPV_STACK_KAFKA_PASSWORD ?? secret(),
+    UVPV_STACK_REDIS_PASSWORD: read.UVPV_STACK_REDIS_PASSWORD ?? secret(),
+    UVPV_STACK_REDIS_SENTINEL_PASSWORD: read.UVPV_STACK_REDIS_SENTINEL_PASSWORD ?? secret(),
+    UVPV_STACK_REDIS_USER: read.UVPV_STACK_REDIS_USER ?? 'uvpv',
+    UVPV_STACK_REDIS_USER_PASSWORD: read.UVPV_STACK_REDIS_USER_PASSWORD ?? secret(),
+    UVPV_STACK_KEYSTORE_PASSWORD: read.UVPV_STACK_KEYSTORE_PASSWORD ?? secret(),
   };
+  if (Object.keys(made).every((k) => read[k] !== undefined)) return made;
   mkdirSync(extrasDir(layout), { recursive: true });
   const text = Object.entries(made)
     .map(([k, v]) => `${k}=${v}`)
@@ -271,6 +278,8 @@ function processes(layout: StackLayout, kafkaJars: string, creds: ExtraCredentia
       'sentinel',
       ports.sentinel,
       [
+        // The sentinel's own password, not the data nodes': a spec must give it as redis.sentinelPassword.
+        `requirepass ${creds.UVPV_STACK_REDIS_SENTINEL_PASSWORD}`,
         `sentinel monitor ${SENTINEL_MASTER} 127.0.0.1 ${ports.sentinelMaster} 1`,
         `sentinel auth-pass ${SENTINEL_MASTER} ${pw}`,
         `sentinel down-after-milliseconds ${SENTINEL_MASTER} 2000`,
@@ -283,6 +292,7 @@ function processes(layout: StackLayout, kafkaJars: string, creds: ExtraCredentia
         nodes: [`127.0.0.1:${ports.sentinel}`],
         masterName: SENTINEL_MASTER,
         password: pw,
+        sentinelPassword: creds.UVPV_STACK_REDIS_SENTINEL_PASSWORD,
       },
       true,
     ),
@@ -462,6 +472,7 @@ const NO_CREDENTIALS: ExtraCredentials = {
   UVPV_STACK_KAFKA_USER: 'uvpv',
   UVPV_STACK_KAFKA_PASSWORD: '',
   UVPV_STACK_REDIS_PASSWORD: '',
+  UVPV_STACK_REDIS_SENTINEL_PASSWORD: '',
   UVPV_STACK_REDIS_USER: 'uvpv',
   UVPV_STACK_REDIS_USER_PASSWORD: '',
   UVPV_STACK_KEYSTORE_PASSWORD: '',

@@ -24,6 +24,8 @@ export interface RedisAddress {
   db?: number;
   username?: string;
   password?: string;
+  /** Sentinel only: the password the sentinels themselves require; without it they get none. */
+  sentinelPassword?: string;
   tls?: { ca?: string; verifyPeer: boolean };
 }
 
@@ -41,6 +43,7 @@ export function redisAddressOf(r: RedisSpec, db = r.database): RedisAddress {
     db,
     username: r.username,
     password: r.password.value,
+    sentinelPassword: r.sentinelPassword?.value,
     tls: r.tls,
   };
 }
@@ -95,6 +98,9 @@ export function ioredisOptions(at: RedisAddress, purpose: 'probe' | 'session', r
         ...common,
         sentinels: (at.nodes ?? [`${at.host}:${at.port}`]).map(hostPort),
         name: at.masterName,
+        // The sentinels' own password: ioredis gives them neither `username` nor `password`.
+        ...(at.sentinelPassword && { sentinelPassword: at.sentinelPassword }),
+        // `tls` (in common) is the master's, with enableTLSForSentinelMode; sentinelTLS the sentinels'.
         ...(tls && { enableTLSForSentinelMode: true, sentinelTLS: tls }),
         ...(purpose === 'probe' && { sentinelRetryStrategy: () => null }),
       },
@@ -211,14 +217,38 @@ export async function keyCount(client: RedisClient): Promise<number> {
  * `ERR AUTH <password> called without any password configured`.
  */
 export function isRedisAuthError(e: unknown): boolean {
+  return errorChain(e).some((x) => isAuthReply(x.message));
+}
+
+/**
+ * Whether the sentinels refused a client: ioredis tries each sentinel, then fails with "All
+ * sentinels are unreachable ... Last error: <the last sentinel's reply>", where a refused or
+ * missing password is one of isRedisAuthError's replies. (A master's refusal is its own reply.)
+ */
+function isSentinelAuthError(e: unknown): boolean {
   return errorChain(e).some((x) => {
-    const kind = x.message.split(' ', 1)[0];
-    return kind === 'NOAUTH' || kind === 'WRONGPASS' || (kind === 'ERR' && /\b(invalid password|AUTH)\b/.test(x.message));
+    const last = /^All sentinels are unreachable\b.*?\bLast error: (.*)$/s.exec(x.message);
+    return last !== null && isAuthReply(last[1]);
   });
+}
+
+function isAuthReply(message: string): boolean {
+  const kind = message.split(' ', 1)[0];
+  return kind === 'NOAUTH' || kind === 'WRONGPASS' || (kind === 'ERR' && /\b(invalid password|AUTH)\b/.test(message));
 }
 
 /** Why a Redis refused a client, and the fix, as doctor and verify print them; undefined for anything else. */
 export function redisRefusal(e: unknown, at: RedisAddress): Refusal | undefined {
+  if (at.mode === 'sentinel' && isSentinelAuthError(e))
+    return {
+      kind: 'authentication',
+      detail: at.sentinelPassword
+        ? 'the sentinels refused redis.sentinelPassword (wrong password)'
+        : 'the sentinels require a password (NOAUTH) and redis.sentinelPassword gives none',
+      fix: at.sentinelPassword
+        ? "set the variable redis.sentinelPassword names to the sentinels' password (requirepass in their sentinel.conf)"
+        : "set redis.sentinelPassword: ${VAR} (e.g. ${REDIS_SENTINEL_PASSWORD}) to the sentinels' password (requirepass in their sentinel.conf), the variable set in the environment",
+    };
   if (isRedisAuthError(e))
     return {
       kind: 'authentication',

@@ -101,14 +101,20 @@ export async function failover(redis: RedisSpec): Promise<{ from: string; to: st
   }
 }
 
-/** A client of a sentinel itself: without a login unless it asks for one (as the connector does). */
+/**
+ * A client of a sentinel itself: with the sentinels' own password when the spec gives one; else
+ * without a login unless it asks for one, then with the data nodes' (as the connector does).
+ */
 async function connectSentinel(at: RedisAddress, nodes: readonly string[]): Promise<Redis> {
   let last: unknown;
+  const logins: Pick<RedisAddress, 'username' | 'password'>[] = at.sentinelPassword
+    ? [{ password: at.sentinelPassword }]
+    : [{}, { username: at.username, password: at.password }];
   for (const node of nodes) {
     const port = Number(node.slice(node.lastIndexOf(':') + 1));
     const host = node.slice(0, node.lastIndexOf(':'));
-    for (const login of [false, true]) {
-      const o = ioredisOptions({ host, port, tls: at.tls, ...(login && { username: at.username, password: at.password }) }, 'probe');
+    for (const login of logins) {
+      const o = ioredisOptions({ host, port, tls: at.tls, ...login }, 'probe');
       if (o.kind !== 'single') continue;
       const client = new Redis(o.options);
       client.on('error', () => undefined);

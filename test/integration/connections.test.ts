@@ -56,7 +56,12 @@ afterAll(async () => {
 });
 
 /** The secrets of this run: none may appear in any output. */
-const secrets = () => [creds.UVPV_STACK_KAFKA_PASSWORD, creds.UVPV_STACK_REDIS_PASSWORD, creds.UVPV_STACK_REDIS_USER_PASSWORD];
+const secrets = () => [
+  creds.UVPV_STACK_KAFKA_PASSWORD,
+  creds.UVPV_STACK_REDIS_PASSWORD,
+  creds.UVPV_STACK_REDIS_SENTINEL_PASSWORD,
+  creds.UVPV_STACK_REDIS_USER_PASSWORD,
+];
 
 type KafkaChoice = 'plain' | 'scram' | 'ssl';
 type RedisChoice = 'standalone' | 'cluster' | 'sentinel' | 'tls';
@@ -96,6 +101,8 @@ function specFor(kafkaChoice: KafkaChoice, redisChoice: RedisChoice, database = 
       nodes: [`127.0.0.1:${ports.sentinel}`],
       masterName: SENTINEL_MASTER,
       password: '${UVPV_STACK_REDIS_PASSWORD}',
+      // The stack's sentinel has a password of its own.
+      sentinelPassword: '${UVPV_STACK_REDIS_SENTINEL_PASSWORD}',
       database,
     },
     tls: {
@@ -244,7 +251,12 @@ async function failBack(): Promise<void> {
   }).spec;
   const home0 = `127.0.0.1:${ports.sentinelMaster}`;
   for (let i = 0; i < 2; i++) {
-    const sentinel = new Redis({ host: '127.0.0.1', port: ports.sentinel, lazyConnect: true });
+    const sentinel = new Redis({
+      host: '127.0.0.1',
+      port: ports.sentinel,
+      password: creds.UVPV_STACK_REDIS_SENTINEL_PASSWORD,
+      lazyConnect: true,
+    });
     const [host, port] = ((await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_MASTER)) as string[]) ?? [];
     sentinel.disconnect();
     if (`${host}:${port}` === home0) return;
@@ -311,7 +323,7 @@ describe('doctor checks each connection', () => {
       'ssl',
       'sentinel',
       /^OK   Kafka +127\.0\.0\.1:\d+ answers over SSL/m,
-      /^OK   Redis +Redis master uvpv via sentinels .* answers and accepts the password$/m,
+      /^OK   Redis +Redis master uvpv via sentinels .* answers and accepts the password and the sentinels' password$/m,
     ],
     [
       'scram',
@@ -344,6 +356,22 @@ describe('doctor checks each connection', () => {
   });
 });
 
+test("the sentinels' own password: wrong or missing, doctor FAILs naming redis.sentinelPassword, no secret", async () => {
+  const wrong = 'not-the-sentinel-password-31';
+  const r = await uvpv(['doctor', specFor('plain', 'sentinel')], { UVPV_STACK_REDIS_SENTINEL_PASSWORD: wrong });
+  expect(r.out).toMatch(
+    /^FAIL Redis +Redis master uvpv via sentinels .*: the sentinels refused redis\.sentinelPassword .*\n +fix: set the variable redis\.sentinelPassword names/m,
+  );
+  expectNoSecret(r, [wrong]);
+
+  const without = specFor('plain', 'sentinel');
+  writeFileSync(without, readFileSync(without, 'utf8').replace(/^\s+sentinelPassword: .*\n/m, ''));
+  const n = await uvpv(['doctor', without]);
+  expect(n.out).toMatch(/^FAIL Redis +.*: the sentinels require a password \(NOAUTH\).*\n +fix: set redis\.sentinelPassword: \$\{VAR\}/m);
+  expect(n.code).toBe(1);
+  expectNoSecret(n);
+});
+
 describe("verify's keyspace on a cluster, a sentinel's master and a TLS server with an ACL user", () => {
   const addresses = (): [string, RedisAddress][] => [
     [
@@ -365,6 +393,7 @@ describe("verify's keyspace on a cluster, a sentinel's master and a TLS server w
         nodes: [`127.0.0.1:${ports.sentinel}`],
         masterName: SENTINEL_MASTER,
         password: creds.UVPV_STACK_REDIS_PASSWORD,
+        sentinelPassword: creds.UVPV_STACK_REDIS_SENTINEL_PASSWORD,
         db: 7,
       },
     ],

@@ -116,3 +116,55 @@ test('a deploy to a Flink on this machine refuses a truststore missing here, nam
   expect(await run(['validate', 'pipeline.yaml'], present)).toBe(0);
   expect(present.err).toBe('');
 });
+
+describe("the sentinels' own password (redis.sentinelPassword)", () => {
+  const SENTINEL_PASSWORD = "s3nt'inel-pw";
+  const sentinel = [
+    '  mode: sentinel',
+    '  nodes: [10.0.0.1:26379, 10.0.0.2:26379]',
+    '  masterName: mymaster',
+    '  password: ${REDIS_PASSWORD}',
+    '  sentinelPassword: ${REDIS_SENTINEL_PASSWORD}',
+  ].join('\n');
+  const load = (env: NodeJS.ProcessEnv) => loadSpecText('pipeline.yaml', spec('', sentinel), { env, cwd: '.', revealSecrets: true });
+
+  test.each(['jeff-zou', 'uvpv'] as const)(
+    "%s's connector: 'sentinels.password', a secret revealed only for the target, never in printed, kept or read-back SQL",
+    (connector) => {
+      const loaded = load({ REDIS_PASSWORD: 'data-pw', REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD });
+      const job = compileSpec(loaded, 'flink', {}, { redisConnector: connector });
+      expect(job.script('reveal')).toContain("'sentinels.password' = 's3nt''inel-pw'");
+      expect(job.script('placeholder')).toContain("'sentinels.password' = '${REDIS_SENTINEL_PASSWORD}'");
+      const readBack = maskSecretOptions(jobStatements(job, 'reveal'), jobStatements(job, 'mask'));
+      for (const shown of [job.script('placeholder'), job.script('mask'), ...jobStatements(job, 'mask'), ...readBack]) {
+        expect(shown).not.toContain('inel-pw');
+      }
+      expect(readBack.join('\n')).toContain("'sentinels.password' = '${REDIS_SENTINEL_PASSWORD}'");
+    },
+  );
+
+  test("Flink's error text quoting the option shows no sentinel password once redacted", () => {
+    const loaded = load({ REDIS_PASSWORD: 'data-pw', REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD });
+    const job = compileSpec(loaded, 'flink');
+    // As a run does: the spec's resolved secrets, and their values as the SQL writes them.
+    const redactor = new Redactor();
+    redactor.add(loaded.secrets);
+    redactor.add(secretValues(job.statements.map((st) => st.parts)));
+    const statement = jobStatements(job, 'reveal').find((st) => st.includes('sentinels.password')) ?? '';
+    for (const text of [
+      statement,
+      `Table options are:\n'sentinels.password'='${SENTINEL_PASSWORD}'`,
+      `auth failed for ${SENTINEL_PASSWORD}`,
+    ]) {
+      const shown = redactor.redact(text);
+      expect(shown).not.toContain('inel-pw');
+      expect(shown).toContain('******');
+    }
+  });
+
+  test('an empty sentinel password writes no option, as an empty password writes none', () => {
+    const job = compileSpec(load({ REDIS_PASSWORD: 'data-pw', REDIS_SENTINEL_PASSWORD: '' }), 'flink');
+    expect(job.script('reveal')).not.toContain('sentinels.password');
+    expect(job.script('reveal')).toContain("'password' = 'data-pw'");
+  });
+});

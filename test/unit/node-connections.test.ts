@@ -5,7 +5,11 @@
 import type { KafkaSecurity } from '../../src/pipeline/types';
 import { kafkaRefusal, kafkaSecurityConfig } from '../../src/kafka/security';
 import { describeRedis, ioredisOptions, redisRefusal, scanStep, type RedisAddress } from '../../src/util/redis';
-import { parseExtras } from '../../src/stack/extras';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { credentials, credentialsFile, parseExtras } from '../../src/stack/extras';
+import { stackLayout } from '../../src/stack/layout';
 import { UsageError } from '../../src/errors';
 import { Cluster } from 'ioredis';
 
@@ -121,20 +125,52 @@ describe('ioredis options from redis', () => {
     expect(looked).toEqual(['10.0.0.9']);
   });
 
-  test('sentinel: the sentinels and the master name; TLS also to the sentinels', () => {
+  test('sentinel: the sentinels and the master name; TLS to the master and to the sentinels', () => {
     const o = ioredisOptions(
-      { ...base, mode: 'sentinel', nodes: ['10.0.0.5:26379'], masterName: 'mymaster', db: 1, tls: { verifyPeer: false } },
+      { ...base, mode: 'sentinel', nodes: ['10.0.0.5:26379'], masterName: 'mymaster', db: 1, tls: { ca: '/ca.pem', verifyPeer: false } },
       'session',
       files,
     );
     expect(o.kind).toBe('single');
+    const tls = { ca: ['PEM of /ca.pem'], rejectUnauthorized: false };
     expect(o.options).toMatchObject({
       sentinels: [{ host: '10.0.0.5', port: 26379 }],
       name: 'mymaster',
       db: 1,
+      password: 'pw',
+      // ioredis uses `tls` for the master only with enableTLSForSentinelMode, and sentinelTLS for the sentinels.
       enableTLSForSentinelMode: true,
-      tls: { rejectUnauthorized: false },
+      tls,
+      sentinelTLS: tls,
     });
+    // No sentinel password unless the spec gives one: ioredis then sends the sentinels no AUTH.
+    expect(o.options).not.toHaveProperty('sentinelPassword');
+    expect(o.options).not.toHaveProperty('sentinelUsername');
+  });
+
+  test("sentinel with the sentinels' own password: sentinelPassword, beside the master's password", () => {
+    const o = ioredisOptions(
+      { ...base, mode: 'sentinel', nodes: ['10.0.0.5:26379'], masterName: 'm', username: 'app', sentinelPassword: 'spw' },
+      'probe',
+      files,
+    );
+    expect(o.options).toMatchObject({
+      sentinelPassword: 'spw',
+      username: 'app',
+      password: 'pw',
+      sentinelRetryStrategy: expect.any(Function) as unknown,
+    });
+    // The ACL user is the data nodes'; the sentinels' password is for their default user.
+    expect(o.options).not.toHaveProperty('sentinelUsername');
+    expect(o.options).not.toHaveProperty('tls');
+    expect(o.options).not.toHaveProperty('enableTLSForSentinelMode');
+  });
+
+  test('a sentinel password outside sentinel mode reaches no client option', () => {
+    for (const mode of ['standalone', 'cluster'] as const) {
+      const o = ioredisOptions({ ...base, mode, sentinelPassword: 'spw' }, 'probe', files);
+      expect(JSON.stringify(o)).not.toContain('spw');
+    }
   });
 
   test('an address is described without its password', () => {
@@ -158,6 +194,37 @@ describe('a Redis refusal', () => {
     const cert = Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
     const e = Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: cert });
     expect(redisRefusal(e, { host: 'h', port: 1 })).toMatchObject({ kind: 'tls', fix: expect.stringMatching(/redis\.tls\.ca/) as string });
+  });
+
+  // ioredis's words when every sentinel failed, the last one's reply after them.
+  const allSentinels = (last: string) => new Error(`All sentinels are unreachable and retry is disabled. Last error: ${last}`);
+  const sentinelAt: RedisAddress = { host: 's', port: 26379, mode: 'sentinel', nodes: ['s:26379'], masterName: 'm', password: 'pw' };
+
+  test("sentinels that say NOAUTH: the fix is redis.sentinelPassword, not the data nodes' password", () => {
+    const r = redisRefusal(allSentinels('NOAUTH Authentication required.'), sentinelAt);
+    expect(r).toEqual({
+      kind: 'authentication',
+      detail: 'the sentinels require a password (NOAUTH) and redis.sentinelPassword gives none',
+      fix: "set redis.sentinelPassword: ${VAR} (e.g. ${REDIS_SENTINEL_PASSWORD}) to the sentinels' password (requirepass in their sentinel.conf), the variable set in the environment",
+    });
+  });
+
+  test('sentinels that say WRONGPASS (inside a closed connection, after retries): the variable redis.sentinelPassword names', () => {
+    const refused = new Error(
+      'All sentinels are unreachable. Retrying from scratch after 10ms. Last error: WRONGPASS invalid username-password pair or user is disabled.',
+    );
+    const e = new Error('no ready connection within 10 s', { cause: refused });
+    expect(redisRefusal(e, { ...sentinelAt, sentinelPassword: 'spw' })).toMatchObject({
+      kind: 'authentication',
+      detail: 'the sentinels refused redis.sentinelPassword (wrong password)',
+      fix: expect.stringMatching(/^set the variable redis\.sentinelPassword names/) as string,
+    });
+  });
+
+  test("in sentinel mode the master's own refusal is still redis.password's, and unreachable sentinels are no refusal", () => {
+    const master = new Error('WRONGPASS invalid username-password pair or user is disabled.');
+    expect(redisRefusal(master, { ...sentinelAt, sentinelPassword: 'spw' })?.fix).toMatch(/redis\.password/);
+    expect(redisRefusal(allSentinels('connect ECONNREFUSED 127.0.0.1:26379'), sentinelAt)).toBeUndefined();
   });
 
   test('a refused connection is no refusal', () => {
@@ -195,4 +262,44 @@ test('stack up --with takes the extras by name, in a fixed order, and refuses ot
   expect(() => parseExtras('cluster,kerberos')).toThrow(
     new UsageError("--with: unknown 'kerberos'; expected some of secure, cluster, sentinel, tls"),
   );
+});
+
+describe("the extras' credentials file", () => {
+  const layout = () => stackLayout({ UVPV_HOME: mkdtempSync(join(tmpdir(), 'uvpv-creds-')) });
+
+  test("made once, readable by its owner only; the sentinel's password is its own", () => {
+    const l = layout();
+    const made = credentials(l);
+    expect(statSync(credentialsFile(l)).mode & 0o777).toBe(0o600);
+    expect(made.UVPV_STACK_REDIS_SENTINEL_PASSWORD).toMatch(/^[0-9a-f]{24}$/);
+    expect(made.UVPV_STACK_REDIS_SENTINEL_PASSWORD).not.toBe(made.UVPV_STACK_REDIS_PASSWORD);
+    expect(credentials(l)).toEqual(made);
+  });
+
+  test('a file from before the sentinel had a password gets one added, the others kept', () => {
+    const l = layout();
+    const file = credentialsFile(l);
+    mkdirSync(dirname(file), { recursive: true });
+    const old = {
+      UVPV_STACK_KAFKA_USER: 'uvpv',
+      UVPV_STACK_KAFKA_PASSWORD: 'k1',
+      UVPV_STACK_REDIS_PASSWORD: 'r1',
+      UVPV_STACK_REDIS_USER: 'uvpv',
+      UVPV_STACK_REDIS_USER_PASSWORD: 'u1',
+      UVPV_STACK_KEYSTORE_PASSWORD: 's1',
+    };
+    writeFileSync(
+      file,
+      `# old\n${Object.entries(old)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join('')}`,
+      { mode: 0o644 },
+    );
+    const read = credentials(l);
+    expect(read).toMatchObject(old);
+    expect(read.UVPV_STACK_REDIS_SENTINEL_PASSWORD).toMatch(/^[0-9a-f]{24}$/);
+    expect(readFileSync(file, 'utf8')).toContain(`UVPV_STACK_REDIS_SENTINEL_PASSWORD=${read.UVPV_STACK_REDIS_SENTINEL_PASSWORD}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(credentials(l)).toEqual(read);
+  });
 });

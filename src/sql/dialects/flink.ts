@@ -42,7 +42,7 @@ export class FlinkCompiler extends SqlCompiler {
       ['connector', CONNECTORS.sink],
       ...redisLocationOptions(sink.redis),
       ['command', sink.command],
-      ...redisAuthOptions(sink.redis, this.password(sink)),
+      ...redisAuthOptions(sink.redis, this.password(sink), this.sentinelPassword(sink)),
     ];
     // A string's last write, a list's order, a hash field overwritten per window: one writer keeps them.
     if (sink.ordered) options.push(['sink.parallelism', '1']);

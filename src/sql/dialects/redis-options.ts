@@ -1,8 +1,9 @@
 /**
  * The Redis sink's connection options in the flink dialect: one home for their names, which the
  * SQL for jeff-zou's connector and for uvpv's own (connector/: RedisOptions.java) both use.
- * jeff-zou's flink-connector-redis 1.4.3 names the mode and its nodes; uvpv's connector takes the
- * same names and adds an ACL user and TLS, which jeff-zou's has not.
+ * jeff-zou's flink-connector-redis 1.4.3 names the mode and its nodes (and the sentinels' own
+ * password); uvpv's connector takes the same names and adds an ACL user and TLS, which jeff-zou's
+ * has not.
  */
 import type { DialectProblem, RedisConnectorName } from '../compiler';
 import type { RedisConnection } from '../../ir/nodes';
@@ -23,6 +24,8 @@ export const REDIS_OPTIONS = {
   /** uvpv's connector only: an ACL user (AUTH username password) */
   username: 'username',
   password: 'password',
+  /** sentinel: the password the sentinels themselves require (a spec's redis.sentinelPassword) */
+  sentinelsPassword: 'sentinels.password',
   /** uvpv's connector only: 'true' for TLS to every node, the CA's PEM file, and whether to check the server's certificate and name */
   tls: 'tls',
   tlsCa: 'tls.ca',
@@ -44,12 +47,20 @@ export function redisLocationOptions(r: RedisConnection): [string, SqlValue][] {
   return options;
 }
 
-/** How it authenticates and encrypts: `password` is the secret's option value, or undefined when there is none. */
-export function redisAuthOptions(r: RedisConnection, password: SqlValue | undefined): [string, SqlValue][] {
+/**
+ * How it authenticates and encrypts: `password` and `sentinelPassword` are the secrets' option
+ * values, or undefined where there is none.
+ */
+export function redisAuthOptions(
+  r: RedisConnection,
+  password: SqlValue | undefined,
+  sentinelPassword: SqlValue | undefined,
+): [string, SqlValue][] {
   const o = REDIS_OPTIONS;
   const options: [string, SqlValue][] = [];
   if (r.username !== undefined) options.push([o.username, r.username]);
   if (password !== undefined) options.push([o.password, password]);
+  if (r.mode === 'sentinel' && sentinelPassword !== undefined) options.push([o.sentinelsPassword, sentinelPassword]);
   if (r.tls) {
     options.push([o.tls, 'true']);
     if (r.tls.ca !== undefined) options.push([o.tlsCa, r.tls.ca]);
