@@ -55,19 +55,33 @@ final class RedisBatch {
         }
     }
 
-    private final List<Queued> queue = new ArrayList<>();
+    /** In order: {@link Queued} commands, and {@link Run}s of one variadic command on one key. */
+    private final List<Object> queue = new ArrayList<>();
+    /** The run the last add went to, while nothing was queued after it. */
+    private Run lastRun;
 
     /** Queues {@code command key args...}. */
     void add(Command command, String key, String... args) {
+        if (VARIADIC.contains(command)) {
+            // a sink's rows mostly repeat one key: they join the run, with no command object per row
+            if (lastRun == null || lastRun.command != command || !lastRun.key.equals(key)) {
+                lastRun = new Run(command, key);
+                queue.add(lastRun);
+            }
+            lastRun.append(args);
+            return;
+        }
         String[] all = new String[args.length + 1];
         all[0] = key;
         System.arraycopy(args, 0, all, 1, args.length);
         queue.add(new Queued(command, key, all));
+        lastRun = null;
     }
 
     /** Queues a command whose key is not its first argument (EVALSHA); it is never merged. */
     void addWithArgs(Command command, String key, String... args) {
         queue.add(new Queued(command, key, args));
+        lastRun = null;
     }
 
     boolean isEmpty() {
@@ -76,16 +90,20 @@ final class RedisBatch {
 
     void clear() {
         queue.clear();
+        lastRun = null;
     }
 
     /** The queued commands as they are to be sent, merged as described above. */
     List<Queued> merged() {
         List<Queued> out = new ArrayList<>();
         Segment segment = new Segment();
-        for (Queued q : queue) {
-            if (VARIADIC.contains(q.command)) {
-                segment.add(q);
-            } else if (q.command == Command.EXPIRE && segment.touched(q.key)) {
+        for (Object entry : queue) {
+            if (entry instanceof Run) {
+                segment.add((Run) entry);
+                continue;
+            }
+            Queued q = (Queued) entry;
+            if (q.command == Command.EXPIRE && segment.touched(q.key)) {
                 segment.expire(q);
             } else {
                 segment.drainTo(out);
@@ -96,6 +114,24 @@ final class RedisBatch {
         return out;
     }
 
+    /** Consecutive rows of one variadic command on one key: their arguments after the key, in row order. */
+    private static final class Run {
+        final Command command;
+        final String key;
+        final List<String> args = new ArrayList<>();
+
+        Run(Command command, String key) {
+            this.command = command;
+            this.key = key;
+        }
+
+        void append(String[] rowArgs) {
+            for (String arg : rowArgs) {
+                args.add(arg);
+            }
+        }
+    }
+
     /** The mergeable commands between two order-sensitive ones. */
     private static final class Segment {
         /** One variadic command per (command, key), in the order of each one's first row. */
@@ -104,10 +140,9 @@ final class RedisBatch {
         private final Map<String, Queued> expires = new LinkedHashMap<>();
         /** The keys of the groups. */
         private final Set<String> keys = new HashSet<>();
-
-        void add(Queued q) {
-            keys.add(q.key);
-            groups.computeIfAbsent(Arrays.asList(q.command, q.key), g -> new Group(q.command, q.key)).append(q.args);
+        void add(Run run) {
+            keys.add(run.key);
+            groups.computeIfAbsent(Arrays.asList(run.command, run.key), g -> new Group(run.command, run.key)).args.addAll(run.args);
         }
 
         /** Whether an add of the segment has this key. */
@@ -138,10 +173,6 @@ final class RedisBatch {
         Group(Command command, String key) {
             this.command = command;
             this.args.add(key);
-        }
-
-        void append(String[] rowArgs) {
-            args.addAll(Arrays.asList(rowArgs).subList(1, rowArgs.length));
         }
 
         Queued toQueued() {
