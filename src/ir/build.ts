@@ -93,7 +93,8 @@ export function buildPlan(spec: Spec, overrides: PlanOverrides = {}, connector: 
       const member = membersOf(m);
       const dedupe = namesWindow(key) ? 'per-window' : connector.skipsWrittenMembers ? 'sink' : 'first-seen';
       const remember = dedupe === 'first-seen' ? spec.job.stateTtl : undefined;
-      return { ...base, kind: 'members', dedupe, remember, filter: eventFilter(spec, member.event), column: member.column };
+      const columnType = required(spec.source.columns.find((c) => c.name === member.column)?.type, `the type of column ${member.column}`);
+      return { ...base, kind: 'members', dedupe, remember, filter: eventFilter(spec, member.event), column: member.column, columnType };
     }
     const a = aggregation(m.by);
     a.readers++;

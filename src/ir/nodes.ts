@@ -7,6 +7,7 @@ import type { Duration } from '../expressions/duration';
 import type { FilterExpr } from '../expressions/filter';
 import type { KeyPart } from '../expressions/key-template';
 import type { OffsetReset, RedisSpec, RedisType, SourceSpec, WindowSpec } from '../pipeline/types';
+import type { SqlType } from '../pipeline/sql-types';
 
 export interface Plan {
   readonly pipelineName: string;
@@ -139,6 +140,8 @@ export interface MembersSink extends SinkBase {
   readonly remember?: Duration | null;
   readonly filter: FilterExpr;
   readonly column: string;
+  /** The member column's type in the source (a connector may take an integral one as it is). */
+  readonly columnType: SqlType;
 }
 
 /** One value per window (per value of `by`), written as its Redis type says (string, list, hash). */

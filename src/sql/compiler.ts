@@ -58,6 +58,12 @@ export interface Capabilities extends ConnectorTraits {
    */
   readonly idempotentListPush: boolean;
   /**
+   * The sink's SADD and PFADD take an integral (TINYINT, SMALLINT, INT, BIGINT) member column as it
+   * is and write its decimal text, the same as CAST(... AS STRING) (uvpv's connector, which reads it
+   * as a number): such a member is selected and declared with its own type, with no cast per row.
+   */
+  readonly integralMembers: boolean;
+  /**
    * A write Redis does not take may be dropped without failing the job, so a restart from the
    * last checkpoint cannot make up for it (jeff-zou's connector sends each write asynchronously
    * and does not look at the answer: measured with verify --fault redis-outage).
@@ -520,11 +526,27 @@ export abstract class SqlCompiler {
 
   /**
    * The sink's columns after the key, in the connector's order, each with the slot it carries and
-   * its SQL type: the Redis type's columns, all STRING. A dialect whose connector takes a command's
+   * its SQL type: the Redis type's columns, all STRING but an integral set or hll member where the
+   * connector takes one as it is (integralMembers). A dialect whose connector takes a command's
    * arguments in another order or type overrides this (Oceanus's ZADD: member, then a DOUBLE score).
    */
   protected slotColumns(sink: SinkNode): readonly SlotColumn[] {
-    return redisType(sink.redisType).columns.map((c) => ({ name: c.name, slot: c.slot, type: 'STRING' }));
+    return redisType(sink.redisType).columns.map((c) => ({
+      name: c.name,
+      slot: c.slot,
+      type: sink.kind === 'members' && this.integralMember(sink) ? sink.columnType.sql : 'STRING',
+    }));
+  }
+
+  /** The connector takes this set or hll member column as it is (capabilities.integralMembers). */
+  protected integralMember(sink: MembersSink): boolean {
+    return this.capabilities.integralMembers && sink.columnType.family === 'integer';
+  }
+
+  /** The member as the sink's member column declares it: the column itself, or its text. */
+  protected memberExpr(sink: MembersSink): string {
+    const column = quoteIdent(sink.column);
+    return this.integralMember(sink) ? column : `CAST(${column} AS STRING)`;
   }
 
   protected sinkColumns(sink: SinkNode): Column[] {
@@ -542,6 +564,17 @@ export abstract class SqlCompiler {
   }
 
   protected sinkComment(sink: SinkNode): string {
+    const write = this.writeComment(sink);
+    if (sink.kind !== 'members' || !this.integralMember(sink)) return write;
+    return [
+      write,
+      `-- ${sink.column} is declared and selected as it is (${sink.columnType.sql}), with no cast per row: the connector writes`,
+      '-- its decimal text, the same members as CAST(... AS STRING) would give.',
+    ].join('\n');
+  }
+
+  /** What the sink writes to Redis, and how often. */
+  protected writeComment(sink: SinkNode): string {
     const key = this.keyText(sink.key);
     const column = sink.kind === 'members' ? sink.column : undefined;
     const perWindow = redisType(sink.redisType).describeWrite({ metric: sink.metric, key, command: sink.command, column, by: sink.by });
@@ -579,7 +612,7 @@ export abstract class SqlCompiler {
     if (sink.dedupe === 'sink') {
       // The connector skips members it already wrote: no state, no shuffle, chained to the source.
       const from = `FROM ${quoteIdent(plan.source.timedView)}`;
-      return [`INSERT INTO ${quoteIdent(sink.table)}`, `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`, from, where].join(
+      return [`INSERT INTO ${quoteIdent(sink.table)}`, `SELECT ${this.keyExpr(sink.key)}, ${this.memberExpr(sink)}`, from, where].join(
         '\n',
       );
     }
@@ -589,7 +622,7 @@ export abstract class SqlCompiler {
       const proctime = quoteIdent(required(plan.source.proctime, "the source's proctime column"));
       return [
         `INSERT INTO ${quoteIdent(sink.table)}`,
-        `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`,
+        `SELECT ${this.keyExpr(sink.key)}, ${this.memberExpr(sink)}`,
         'FROM (',
         `  SELECT ${[...by, column].join(', ')}, ROW_NUMBER() OVER (PARTITION BY ${[...by, column].join(', ')} ORDER BY ${proctime}) AS ${rank}`,
         `  FROM ${quoteIdent(plan.source.timedView)}`,
@@ -600,7 +633,7 @@ export abstract class SqlCompiler {
     }
     return [
       `INSERT INTO ${quoteIdent(sink.table)}`,
-      `SELECT ${this.keyExpr(sink.key)}, CAST(${column} AS STRING)`,
+      `SELECT ${this.keyExpr(sink.key)}, ${this.memberExpr(sink)}`,
       `FROM ${this.windowTvf(plan, plan.window)}`,
       where,
       `GROUP BY ${['`window_start`', '`window_end`', ...by, column].join(', ')}`,

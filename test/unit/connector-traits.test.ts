@@ -54,7 +54,7 @@ describe('skipsWrittenMembers: the connector skips the members it has already wr
     expect(insert[0]).toBe(
       [
         'INSERT INTO `redis_uv`',
-        "SELECT 'userids', CAST(`user_id` AS STRING)",
+        "SELECT 'userids', `user_id`",
         'FROM `input_web_record_timed`',
         'WHERE (`record_type` = 0) AND `user_id` IS NOT NULL',
       ].join('\n'),
@@ -81,6 +81,51 @@ describe('skipsWrittenMembers: the connector skips the members it has already wr
       const { plan } = compiled(uvInto('set', 'uv:{window_end}'), connector);
       expect(membersSink(plan, 'uv')?.dedupe).toBe('per-window');
       expect(plan.source.proctime).toBeUndefined();
+    }
+  });
+});
+
+describe('integralMembers: the connector takes an integral UV member as it is', () => {
+  /** The uv sink's table and insert, as the script shows them. */
+  const uvSql = (job: ReturnType<typeof compiled> | ReturnType<typeof compileSpec>) => {
+    const rendered = job.statements.map((st) => ({ ...st, text: renderSql(st.parts, 'placeholder') }));
+    const table = rendered.find((st) => st.kind === 'create' && st.text.includes('CREATE TEMPORARY TABLE `redis_uv`'));
+    const insert = rendered.find((st) => st.kind === 'insert' && st.text.includes('INSERT INTO `redis_uv`'));
+    return { table: table?.text ?? '', comment: table?.comment ?? '', insert: insert?.text ?? '' };
+  };
+
+  test("only uvpv's connector for the flink dialect", () => {
+    expect(DIALECTS.flink({ redisConnector: 'uvpv' }).capabilities.integralMembers).toBe(true);
+    expect(DIALECTS.flink({ redisConnector: 'jeff-zou' }).capabilities.integralMembers).toBe(false);
+    expect(DIALECTS.flink().capabilities.integralMembers).toBe(false);
+    expect(DIALECTS.oceanus().capabilities.integralMembers).toBe(false);
+  });
+
+  test.each([
+    ['TINYINT', 'set', 'userids'],
+    ['SMALLINT', 'hll', 'userids'],
+    ['INT', 'set', 'uv:{window_end}'],
+    ['BIGINT', 'hll', 'uv:{window_end}'],
+  ])('a %s column into a %s (key %s): declared with its type and selected without a cast', (type, redisType, key) => {
+    const edit = (t: string) => uvInto(redisType, key)(t).replace('    user_id: INT', `    user_id: ${type}`);
+    const { table, comment, insert } = uvSql(compiled(edit, 'uvpv'));
+    expect(table).toContain(`  \`member\` ${type}\n)`);
+    expect(insert).toContain(', `user_id`\nFROM');
+    expect(insert).not.toContain('CAST(`user_id`');
+    expect(comment).toContain(`-- user_id is declared and selected as it is (${type}), with no cast per row`);
+  });
+
+  test('a string member, and every other connector, keep the member as text', () => {
+    const stringMember = (t: string) => t.replace('    column: user_id', '    column: client_ip');
+    const { table, insert } = uvSql(compiled(stringMember, 'uvpv'));
+    expect(table).toContain('  `member` STRING\n)');
+    expect(insert).toContain('CAST(`client_ip` AS STRING)');
+    const others = [compiled(), compileSpec(loadSpecText('pipeline.yaml', REFERENCE, { env: {}, cwd: ROOT }), 'oceanus')];
+    for (const job of others) {
+      const uv = uvSql(job);
+      expect(uv.table).toContain('`member` STRING');
+      expect(uv.insert).toContain('CAST(`user_id` AS STRING)');
+      expect(uv.comment).not.toContain('as it is');
     }
   });
 });

@@ -25,6 +25,8 @@ export class FlinkCompiler extends SqlCompiler {
       commands: new Set(connector === 'uvpv' ? REDIS_COMMANDS : JEFF_ZOU_COMMANDS),
       keyOptionCommands: new Set(),
       idempotentListPush: connector === 'uvpv',
+      // uvpv's connector reads an integral member as a number (connector/: RedisLongMemberCache.java).
+      integralMembers: connector === 'uvpv',
       // uvpv's connector keeps a bounded cache of the members it wrote (sink.member-cache.max-entries).
       skipsWrittenMembers: connector === 'uvpv',
       dropsFailedWrites: connector === 'jeff-zou',

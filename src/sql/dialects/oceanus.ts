@@ -21,6 +21,7 @@ export class OceanusCompiler extends SqlCompiler {
     commands: new Set(['set', 'lpush', 'sadd', 'hset', 'zadd']),
     keyOptionCommands: new Set(['hset', 'zadd']),
     idempotentListPush: false,
+    integralMembers: false,
     skipsWrittenMembers: false,
     dropsFailedWrites: false,
     managesCheckpoints: true,

@@ -57,9 +57,11 @@ SELECT * FROM `input_web_record` WHERE `create_time` IS NOT NULL;
 -- One key for all windows: every matching row's member goes to the sink at once, which skips the
 -- members it has already written. SADD ignores a repeat, so a member written again (forgotten by the
 -- sink's bounded cache, or replayed after a restore) changes nothing: the job keeps no state for it.
+-- user_id is declared and selected as it is (INT), with no cast per row: the connector writes
+-- its decimal text, the same members as CAST(... AS STRING) would give.
 CREATE TEMPORARY TABLE `redis_uv` (
   `key` STRING,
-  `member` STRING
+  `member` INT
 ) WITH (
   'connector' = 'redis',
   'redis-mode' = 'single',
@@ -113,7 +115,7 @@ EXECUTE STATEMENT SET
 BEGIN
 
   INSERT INTO `redis_uv`
-  SELECT 'userids', CAST(`user_id` AS STRING)
+  SELECT 'userids', `user_id`
   FROM `input_web_record_timed`
   WHERE (`record_type` = 0) AND `user_id` IS NOT NULL;
 

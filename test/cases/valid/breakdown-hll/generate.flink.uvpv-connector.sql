@@ -47,9 +47,11 @@ CREATE TEMPORARY VIEW `shop_timed` AS
 SELECT * FROM `shop` WHERE `ts` IS NOT NULL;
 
 -- Metric uv_per_window: PFADD uv:{window_end}:{channel} <each distinct user_id> per window and channel.
+-- user_id is declared and selected as it is (BIGINT), with no cast per row: the connector writes
+-- its decimal text, the same members as CAST(... AS STRING) would give.
 CREATE TEMPORARY TABLE `redis_uv_per_window` (
   `key` STRING,
-  `member` STRING
+  `member` BIGINT
 ) WITH (
   'connector' = 'redis',
   'redis-mode' = 'single',
@@ -63,9 +65,11 @@ CREATE TEMPORARY TABLE `redis_uv_per_window` (
 -- One key for all windows: every matching row's member goes to the sink at once, which skips the
 -- members it has already written. PFADD ignores a repeat, so a member written again (forgotten by the
 -- sink's bounded cache, or replayed after a restore) changes nothing: the job keeps no state for it.
+-- user_id is declared and selected as it is (BIGINT), with no cast per row: the connector writes
+-- its decimal text, the same members as CAST(... AS STRING) would give.
 CREATE TEMPORARY TABLE `redis_uv_all_time` (
   `key` STRING,
-  `member` STRING
+  `member` BIGINT
 ) WITH (
   'connector' = 'redis',
   'redis-mode' = 'single',
@@ -80,13 +84,13 @@ EXECUTE STATEMENT SET
 BEGIN
 
   INSERT INTO `redis_uv_per_window`
-  SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), ':', CAST(`channel` AS STRING)), CAST(`user_id` AS STRING)
+  SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss'), ':', CAST(`channel` AS STRING)), `user_id`
   FROM TABLE(TUMBLE(TABLE `shop_timed`, DESCRIPTOR(`ts`), INTERVAL '5' MINUTE))
   WHERE (`record_type` = 0) AND `user_id` IS NOT NULL AND `channel` IS NOT NULL
   GROUP BY `window_start`, `window_end`, `channel`, `user_id`;
 
   INSERT INTO `redis_uv_all_time`
-  SELECT CONCAT('uv:', CAST(`channel` AS STRING)), CAST(`user_id` AS STRING)
+  SELECT CONCAT('uv:', CAST(`channel` AS STRING)), `user_id`
   FROM `shop_timed`
   WHERE (`record_type` = 0) AND `user_id` IS NOT NULL AND `channel` IS NOT NULL;
 

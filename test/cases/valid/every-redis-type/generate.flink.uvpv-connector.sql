@@ -54,9 +54,11 @@ SELECT * FROM `clicks` WHERE `ts` IS NOT NULL;
 -- One key for all windows: every matching row's member goes to the sink at once, which skips the
 -- members it has already written. SADD ignores a repeat, so a member written again (forgotten by the
 -- sink's bounded cache, or replayed after a restore) changes nothing: the job keeps no state for it.
+-- user_id is declared and selected as it is (BIGINT), with no cast per row: the connector writes
+-- its decimal text, the same members as CAST(... AS STRING) would give.
 CREATE TEMPORARY TABLE `redis_uv_set` (
   `key` STRING,
-  `member` STRING
+  `member` BIGINT
 ) WITH (
   'connector' = 'redis',
   'redis-mode' = 'single',
@@ -67,9 +69,11 @@ CREATE TEMPORARY TABLE `redis_uv_set` (
 );
 
 -- Metric uv_hll: PFADD uv:hll:{window_end} <each distinct user_id> per window.
+-- user_id is declared and selected as it is (BIGINT), with no cast per row: the connector writes
+-- its decimal text, the same members as CAST(... AS STRING) would give.
 CREATE TEMPORARY TABLE `redis_uv_hll` (
   `key` STRING,
-  `member` STRING
+  `member` BIGINT
 ) WITH (
   'connector' = 'redis',
   'redis-mode' = 'single',
@@ -153,12 +157,12 @@ EXECUTE STATEMENT SET
 BEGIN
 
   INSERT INTO `redis_uv_set`
-  SELECT 'uv:set', CAST(`user_id` AS STRING)
+  SELECT 'uv:set', `user_id`
   FROM `clicks_timed`
   WHERE (`kind` = 'view') AND `user_id` IS NOT NULL;
 
   INSERT INTO `redis_uv_hll`
-  SELECT CONCAT('uv:hll:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
+  SELECT CONCAT('uv:hll:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), `user_id`
   FROM TABLE(HOP(TABLE `clicks_timed`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE, INTERVAL '2' MINUTE))
   WHERE (`kind` = 'view') AND `user_id` IS NOT NULL
   GROUP BY `window_start`, `window_end`, `user_id`;

@@ -56,9 +56,11 @@ CREATE TEMPORARY VIEW `events_timed` AS
 SELECT * FROM `events` WHERE `ts` IS NOT NULL;
 
 -- Metric uv: SADD uv:{window_end} <each distinct user_id> per window.
+-- user_id is declared and selected as it is (BIGINT), with no cast per row: the connector writes
+-- its decimal text, the same members as CAST(... AS STRING) would give.
 CREATE TEMPORARY TABLE `redis_uv` (
   `key` STRING,
-  `member` STRING
+  `member` BIGINT
 ) WITH (
   'connector' = 'redis',
   'redis-mode' = 'single',
@@ -97,7 +99,7 @@ EXECUTE STATEMENT SET
 BEGIN
 
   INSERT INTO `redis_uv`
-  SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
+  SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), `user_id`
   FROM TABLE(TUMBLE(TABLE `events_timed`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))
   WHERE (`kind` = 0) AND `user_id` IS NOT NULL
   GROUP BY `window_start`, `window_end`, `user_id`;

@@ -60,9 +60,11 @@ CREATE TEMPORARY TABLE `redis_pv` (
 );
 
 -- Metric uv: SADD uv:{window_end} <each distinct user_id> per window.
+-- user_id is declared and selected as it is (INT), with no cast per row: the connector writes
+-- its decimal text, the same members as CAST(... AS STRING) would give.
 CREATE TEMPORARY TABLE `redis_uv` (
   `key` STRING,
-  `member` STRING
+  `member` INT
 ) WITH (
   'connector' = 'redis',
   'redis-mode' = 'single',
@@ -76,9 +78,11 @@ CREATE TEMPORARY TABLE `redis_uv` (
 -- One key for all windows: every matching row's member goes to the sink at once, which skips the
 -- members it has already written. SADD ignores a repeat, so a member written again (forgotten by the
 -- sink's bounded cache, or replayed after a restore) changes nothing: the job keeps no state for it.
+-- user_id is declared and selected as it is (INT), with no cast per row: the connector writes
+-- its decimal text, the same members as CAST(... AS STRING) would give.
 CREATE TEMPORARY TABLE `redis_users` (
   `key` STRING,
-  `member` STRING
+  `member` INT
 ) WITH (
   'connector' = 'redis',
   'redis-mode' = 'single',
@@ -132,13 +136,13 @@ BEGIN
   WHERE `view_rows` > 0;
 
   INSERT INTO `redis_uv`
-  SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), CAST(`user_id` AS STRING)
+  SELECT CONCAT('uv:', DATE_FORMAT(`window_end`, 'yyyy-MM-dd''T''HH:mm:ss')), `user_id`
   FROM TABLE(HOP(TABLE `clicks_timed`, DESCRIPTOR(`ts`), INTERVAL '5' SECOND, INTERVAL '10' SECOND))
   WHERE (`kind` = 0) AND `user_id` IS NOT NULL
   GROUP BY `window_start`, `window_end`, `user_id`;
 
   INSERT INTO `redis_users`
-  SELECT 'users', CAST(`user_id` AS STRING)
+  SELECT 'users', `user_id`
   FROM `clicks_timed`
   WHERE (`kind` = 0) AND `user_id` IS NOT NULL;
 

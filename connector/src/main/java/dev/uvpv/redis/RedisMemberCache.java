@@ -1,5 +1,7 @@
 package dev.uvpv.redis;
 
+import java.util.Arrays;
+
 /**
  * The (key, member) pairs a writer has sent with SADD or PFADD, so a row that adds one of them again
  * can be skipped ({@code sink.member-cache.max-entries}). Both commands are idempotent: forgetting a
@@ -10,6 +12,12 @@ package dev.uvpv.redis;
  * removed as soon as a DELETE row (SREM) is queued. Pairs are compared in full (never by hash alone),
  * so a hit is always a pair that was written or is in the open batch.
  *
+ * <p>This class is that policy, for either kind of member: {@link RedisStringMemberCache} holds a
+ * member as its string, {@link RedisLongMemberCache} an integral column's member as a long (no string
+ * per row). A variant stores the pairs; it looks one up by setting it as its probe and calling
+ * {@link #containsProbe}, {@link #addProbeIfAbsent} or {@link #removeProbe} with the pair's hash, which
+ * ask it {@link #holdsProbe} for the slots whose hash matches and {@link #storeProbe} for a new one.
+ *
  * <p>Set-associative: a pair's mixed hash picks one set of up to {@link #WAYS} slots, and a new pair
  * replaces the set's least recently used one. A lookup is a few array reads with no allocation and no
  * relinking. Java's hash maps spent 10–15% of the source task on hash bins that had turned into trees,
@@ -18,83 +26,99 @@ package dev.uvpv.redis;
  * at most {@code maxEntries} pairs (a multiple of the ways, rounded down). Not thread-safe: only the
  * writer's task thread uses it.
  *
- * <p>A slot's fields sit side by side (its hash, batch and last use in {@code meta}, its key and member
- * in {@code pairs}), so a lookup and an insert touch two or three cache lines rather than one per
- * field: with most members new, as in a bench of 1M users, the cache's memory reads were 16% of the
- * source task when each field had an array of its own.
+ * <p>A slot's fields sit side by side (its hash, batch and last use, and a variant's own longs, in
+ * {@code meta}; its key and member in the variant's arrays), so a lookup and an insert touch two or
+ * three cache lines rather than one per field: with most members new, as in a bench of 1M users, the
+ * cache's memory reads were 16% of the source task when each field had an array of its own.
  */
-final class RedisMemberCache {
+abstract class RedisMemberCache {
     static final int WAYS = 4;
 
     private final int ways;
     private final int sets;
+    /** Longs per slot in {@link #meta}: the two of this class, then the variant's own. */
+    private final int stride;
     /**
-     * Two longs per slot: the pair's mixed hash (high 32 bits) and the batch that queued it (low 32 bits,
-     * pending while it is {@link #batch}'s, written before); then when it was last used (a tick of this
-     * cache; 0 for an empty slot).
+     * Per slot: the pair's mixed hash (high 32 bits) and the batch that queued it (low 32 bits, pending
+     * while it is {@link #batch}'s, written before); then when it was last used (a tick of this cache;
+     * 0 for an empty slot); then the variant's own longs.
      */
     private final long[] meta;
-    /** Two per slot: the key and the member; null for an empty slot. */
-    private final String[] pairs;
     private long tick;
     /** The open batch: pairs added now are pending until it is written or lost. */
     private int batch = 1;
     private int size;
 
-    /** @param maxEntries 1 or more: the most (key, member) pairs held at once */
-    RedisMemberCache(int maxEntries) {
+    /**
+     * @param maxEntries 1 or more: the most (key, member) pairs held at once
+     * @param ownLongs the longs a variant keeps per slot beside the hash, batch and last use
+     */
+    RedisMemberCache(int maxEntries, int ownLongs) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("A member cache needs room for 1 entry or more, not " + maxEntries);
         }
         this.ways = Math.min(WAYS, maxEntries);
         this.sets = maxEntries / ways;
-        int slots = sets * ways;
-        this.meta = new long[2 * slots];
-        this.pairs = new String[2 * slots];
+        this.stride = 2 + ownLongs;
+        this.meta = new long[stride * sets * ways];
     }
 
-    /** Whether the pair was written or is pending; a hit makes it the most recently used of its set. */
-    boolean contains(String key, String member) {
-        int hash = hash(key, member);
-        int slot = find(firstSlot(hash), hash, key, member);
+    /** Whether the slot holds the probe: the pair the variant is looking up. Only asked of a slot whose hash matches. */
+    abstract boolean holdsProbe(int slot);
+
+    /** Stores the probe in the slot (empty, or its pair evicted). */
+    abstract void storeProbe(int slot);
+
+    /** Drops the slot's pair, so that it holds no reference. */
+    abstract void clearPair(int slot);
+
+    /** Whether the probe was written or is pending; a hit makes it the most recently used of its set. */
+    final boolean containsProbe(int hash) {
+        int slot = find(firstSlot(hash), hash);
         if (slot < 0) {
             return false;
         }
-        meta[2 * slot + 1] = ++tick;
+        meta[stride * slot + 1] = ++tick;
         return true;
     }
 
     /**
-     * Remembers a pair being queued in the open batch, unless it is held already (written, or pending in
+     * Remembers the probe as queued in the open batch, unless it is held already (written, or pending in
      * this batch): true when the row must be sent. A new pair replaces its set's least recently used one
      * when the set is full.
      */
-    boolean addIfAbsent(String key, String member) {
-        int hash = hash(key, member);
+    final boolean addProbeIfAbsent(int hash) {
         int first = firstSlot(hash);
-        int slot = find(first, hash, key, member);
+        int slot = find(first, hash);
         if (slot >= 0) {
-            meta[2 * slot + 1] = ++tick;
+            meta[stride * slot + 1] = ++tick;
             return false;
         }
         slot = first;
         for (int i = first + 1; i < first + ways; i++) {
-            if (meta[2 * i + 1] < meta[2 * slot + 1]) {
+            if (meta[stride * i + 1] < meta[stride * slot + 1]) {
                 slot = i; // an empty slot (0) is the least recent of all
             }
         }
-        if (pairs[2 * slot] == null) {
+        if (meta[stride * slot + 1] == 0) {
             size++;
         }
-        pairs[2 * slot] = key;
-        pairs[2 * slot + 1] = member;
-        meta[2 * slot] = ((long) hash << 32) | (batch & 0xffffffffL);
-        meta[2 * slot + 1] = ++tick;
+        storeProbe(slot);
+        meta[stride * slot] = ((long) hash << 32) | (batch & 0xffffffffL);
+        meta[stride * slot + 1] = ++tick;
         return true;
     }
 
+    /** Forgets the probe (its member is being removed from the key). */
+    final void removeProbe(int hash) {
+        int slot = find(firstSlot(hash), hash);
+        if (slot >= 0) {
+            clear(slot);
+        }
+    }
+
     /** The open batch's replies were checked: its pending pairs are written. */
-    void batchWritten() {
+    final void batchWritten() {
         batch++;
     }
 
@@ -103,48 +127,44 @@ final class RedisMemberCache {
      * slot, which only a failure pays) and sent again if a row adds them. (A pair written 2^32 batches
      * ago carries the same tag and is forgotten too: that only costs a write.)
      */
-    void batchLost() {
-        for (int i = 0; i < pairs.length / 2; i++) {
-            if (pairs[2 * i] != null && (int) meta[2 * i] == batch) {
+    final void batchLost() {
+        for (int i = 0; i < capacity(); i++) {
+            if (meta[stride * i + 1] != 0 && (int) meta[stride * i] == batch) {
                 clear(i);
             }
         }
         batch++;
     }
 
-    /** Forgets a pair (its member is being removed from the key). */
-    void remove(String key, String member) {
-        int hash = hash(key, member);
-        int slot = find(firstSlot(hash), hash, key, member);
-        if (slot >= 0) {
-            clear(slot);
-        }
-    }
-
     private void clear(int slot) {
-        pairs[2 * slot] = null;
-        pairs[2 * slot + 1] = null;
-        meta[2 * slot] = 0;
-        meta[2 * slot + 1] = 0;
+        clearPair(slot);
+        Arrays.fill(meta, stride * slot, stride * (slot + 1), 0L);
         size--;
     }
 
-    int size() {
+    final int size() {
         return size;
     }
 
     /** The most pairs held at once: {@code maxEntries} rounded down to a multiple of the ways. */
-    int capacity() {
-        return pairs.length / 2;
+    final int capacity() {
+        return sets * ways;
     }
 
-    private int find(int first, int hash, String key, String member) {
+    /** The variant's own long {@code i} of the slot. */
+    final long ownLong(int slot, int i) {
+        return meta[stride * slot + 2 + i];
+    }
+
+    final void setOwnLong(int slot, int i, long value) {
+        meta[stride * slot + 2 + i] = value;
+    }
+
+    /** The slot of the set starting at {@code first} that holds the probe, or -1. An empty slot never does. */
+    private int find(int first, int hash) {
         for (int i = first; i < first + ways; i++) {
-            if ((int) (meta[2 * i] >>> 32) == hash) {
-                String k = pairs[2 * i];
-                if (k != null && pairs[2 * i + 1].equals(member) && k.equals(key)) {
-                    return i;
-                }
+            if ((int) (meta[stride * i] >>> 32) == hash && meta[stride * i + 1] != 0 && holdsProbe(i)) {
+                return i;
             }
         }
         return -1;
@@ -155,9 +175,9 @@ final class RedisMemberCache {
         return (int) (((hash & 0xffffffffL) * sets) >>> 32) * ways;
     }
 
-    /** Both strings' hashes, mixed (murmur3's finalizer) so that packed hashes spread over every set. */
-    private static int hash(String key, String member) {
-        int h = key.hashCode() * 31 + member.hashCode();
+    /** A pair's hashes, mixed (murmur3's finalizer) so that packed hashes spread over every set. */
+    static int mix(int keyHash, int memberHash) {
+        int h = keyHash * 31 + memberHash;
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;

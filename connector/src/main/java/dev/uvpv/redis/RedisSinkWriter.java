@@ -45,7 +45,8 @@ import java.util.Map;
  * <p>Commands are queued in a {@link RedisBatch} and pipelined at the sync, where runs of SADD, PFADD,
  * HSET and ZADD on one key go out as one variadic command. With {@code sink.member-cache.max-entries}
  * above 0 (sadd and pfadd, without {@code ttl}), a row whose (key, member) a checked batch already wrote
- * is skipped (see {@link RedisMemberCache}).
+ * is skipped (see {@link RedisMemberCache}); an integral member column is then read and compared as a
+ * long, and made a string only when it is sent.
  */
 final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSinkWriter.class);
@@ -81,9 +82,15 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     /** The SHA1 Redis returned for {@link #LIST_SCRIPT}; null without {@code list.push-if-newer-field}. */
     private String scriptSha;
 
-    /** The (key, member) pairs written by checked batches; null when rows are never skipped. */
+    /**
+     * The (key, member) pairs written by checked batches or queued in this one; null when rows are never
+     * skipped. It is one of the two below: the variant for the member column's type.
+     */
     private final RedisMemberCache memberCache;
-    /** The pairs the queued batch adds: they join the cache once its replies are checked. */
+    private final RedisStringMemberCache stringMembers;
+    /** With an integral member column: the column read as a long, so a row whose pair is held costs no string. */
+    private final RedisLongMemberCache longMembers;
+    private final RedisValueFormat.IntegralReader longMember;
 
     private final RedisBatch batch = new RedisBatch();
     private long queuedRows;
@@ -120,7 +127,12 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         this.flushIntervalMillis = sink.bufferFlush().intervalMillis();
         this.timers = timers;
         this.metrics = new RedisSinkMetrics(metricGroup);
-        this.memberCache = sink.cachesMembers() ? new RedisMemberCache(sink.memberCacheMaxEntries()) : null;
+        boolean integralMembers = sink.cachesMembers() && RedisValueFormat.isIntegral(sink.columnTypes().get(1));
+        this.longMember = integralMembers ? RedisValueFormat.integralReader(sink.columnTypes().get(1), 1) : null;
+        this.longMembers = integralMembers ? new RedisLongMemberCache(sink.memberCacheMaxEntries()) : null;
+        this.stringMembers = sink.cachesMembers() && !integralMembers
+                ? new RedisStringMemberCache(sink.memberCacheMaxEntries()) : null;
+        this.memberCache = integralMembers ? longMembers : stringMembers;
         this.recordsSent = metricGroup.getNumRecordsSendCounter();
         this.target = sink.connection().open(metrics.connectRetries);
         if (listFields != null) {
@@ -145,16 +157,8 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         if (op == null) {
             return;
         }
-        String[] args = new String[readers.length];
-        for (int i = 0; i < readers.length; i++) {
-            args[i] = readers[i].read(row);
-            if (args[i] == null) {
-                skipNullRow(i);
-                return;
-            }
-        }
-        if (memberCache != null && !trackMember(args[0], args[1], delete)) {
-            metrics.membersSkipped.inc();
+        String[] args = longMembers != null ? readLongMemberRow(row, delete) : readRow(row, delete);
+        if (args == null) {
             return;
         }
         if (listFields != null) {
@@ -173,6 +177,46 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         }
     }
 
+    /** The row's arguments as strings; null when the row is skipped (a NULL argument, or a member the cache holds). */
+    private String[] readRow(RowData row, boolean delete) {
+        String[] args = new String[readers.length];
+        for (int i = 0; i < readers.length; i++) {
+            args[i] = readers[i].read(row);
+            if (args[i] == null) {
+                skipNullRow(i);
+                return null;
+            }
+        }
+        if (stringMembers != null && !trackMember(args[0], args[1], delete)) {
+            metrics.membersSkipped.inc();
+            return null;
+        }
+        return args;
+    }
+
+    /**
+     * As {@link #readRow}, for sadd and pfadd with an integral member column and the cache: the member is
+     * read and looked up as a long, and made a string (the same decimal text as the string path) only
+     * when the row is sent.
+     */
+    private String[] readLongMemberRow(RowData row, boolean delete) {
+        String key = readers[0].read(row);
+        if (key == null) {
+            skipNullRow(0);
+            return null;
+        }
+        if (longMember.isNull(row)) {
+            skipNullRow(1);
+            return null;
+        }
+        long member = longMember.read(row);
+        if (!trackMember(key, member, delete)) {
+            metrics.membersSkipped.inc();
+            return null;
+        }
+        return new String[] {key, Long.toString(member)};
+    }
+
     /**
      * For sadd and pfadd with the member cache: false when the row adds a member already written (by a
      * checked batch, or queued in this one), so it need not be sent. A DELETE row (SREM) forgets the
@@ -180,10 +224,19 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
      */
     private boolean trackMember(String key, String member, boolean delete) {
         if (delete) {
-            memberCache.remove(key, member);
+            stringMembers.remove(key, member);
             return true;
         }
-        return memberCache.addIfAbsent(key, member);
+        return stringMembers.addIfAbsent(key, member);
+    }
+
+    /** {@link #trackMember(String, String, boolean)} for an integral member column. */
+    private boolean trackMember(String key, long member, boolean delete) {
+        if (delete) {
+            longMembers.remove(key, member);
+            return true;
+        }
+        return longMembers.addIfAbsent(key, member);
     }
 
     /** Registers a timer unless one is pending: every queued row is then sent within the interval. */
@@ -437,7 +490,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         return metrics;
     }
 
-    /** The member cache, or null when rows are never skipped. */
+    /** The member cache (either variant), or null when rows are never skipped. */
     RedisMemberCache memberCache() {
         return memberCache;
     }

@@ -6,6 +6,7 @@ import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
 
 import java.io.Serializable;
 import java.util.Base64;
@@ -27,7 +28,62 @@ final class RedisValueFormat {
         String read(RowData row);
     }
 
+    /**
+     * Reads an integral column (TINYINT, SMALLINT, INT, BIGINT) as a long, with no boxing and no string:
+     * what the member cache of such a column compares. Its Redis string is {@link Long#toString}, the
+     * same text {@link #reader} writes for the column.
+     */
+    static final class IntegralReader implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final LogicalTypeRoot root;
+        private final int pos;
+
+        private IntegralReader(LogicalTypeRoot root, int pos) {
+            this.root = root;
+            this.pos = pos;
+        }
+
+        boolean isNull(RowData row) {
+            return row.isNullAt(pos);
+        }
+
+        /** The value of a row where {@link #isNull} is false. */
+        long read(RowData row) {
+            switch (root) {
+                case TINYINT:
+                    return row.getByte(pos);
+                case SMALLINT:
+                    return row.getShort(pos);
+                case INTEGER:
+                    return row.getInt(pos);
+                default:
+                    return row.getLong(pos);
+            }
+        }
+    }
+
     private RedisValueFormat() {}
+
+    /** TINYINT, SMALLINT, INT or BIGINT: a column {@link #integralReader} reads. */
+    static boolean isIntegral(LogicalType type) {
+        switch (type.getTypeRoot()) {
+            case TINYINT:
+            case SMALLINT:
+            case INTEGER:
+            case BIGINT:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** A reader of column {@code pos} as a long; {@link #isIntegral} must accept its type. */
+    static IntegralReader integralReader(LogicalType type, int pos) {
+        if (!isIntegral(type)) {
+            throw new IllegalArgumentException("Not an integral column type: " + type.asSummaryString());
+        }
+        return new IntegralReader(type.getTypeRoot(), pos);
+    }
 
     static boolean supports(LogicalType type) {
         switch (type.getTypeRoot()) {

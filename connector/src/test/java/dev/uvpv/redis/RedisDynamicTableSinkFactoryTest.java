@@ -205,6 +205,25 @@ class RedisDynamicTableSinkFactoryTest {
     }
 
     @Test
+    void saddAndPfaddTakeAnIntegralOrStringMember() {
+        List<DataType> members = List.of(DataTypes.TINYINT(), DataTypes.SMALLINT(), DataTypes.INT(), DataTypes.BIGINT(),
+                DataTypes.BIGINT().notNull(), DataTypes.STRING(), DataTypes.VARCHAR(20), DataTypes.CHAR(3));
+        for (String command : List.of("sadd", "pfadd")) {
+            for (DataType member : members) {
+                RedisSink sink = redisSink(createSink(options("command", command), K, Column.physical("m", member)));
+                assertEquals(member.getLogicalType(), sink.columnTypes().get(1), command + " " + member);
+                assertTrue(sink.cachesMembers());
+            }
+            ValidationException e = fails(options("command", command), K,
+                    Column.physical("m", DataTypes.MAP(DataTypes.INT(), DataTypes.INT())));
+            String argument = command.equals("sadd") ? "member" : "element";
+            assertEquals("Column 'm' (the " + argument + " of redis command '" + command + "') has type MAP<INT, INT>, which "
+                    + "cannot be written to Redis. Supported types: " + RedisValueFormat.SUPPORTED_TYPES + ".", rootCause(e).getMessage());
+            assertTrue(rootCause(e).getMessage().contains("TINYINT, SMALLINT, INT, BIGINT"), "the integral members are named");
+        }
+    }
+
+    @Test
     void zaddTakesKeyScoreMemberWithANumericOrStringScore() {
         Column member = Column.physical("page", DataTypes.STRING());
         List<DataType> scores = List.of(DataTypes.TINYINT(), DataTypes.SMALLINT(), DataTypes.INT(), DataTypes.BIGINT(),

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The bounded cache alone: what it holds, and which pair it evicts. */
+/** The bounded cache alone, with string members: what it holds, and which pair it evicts (RedisLongMemberCacheTest: long members). */
 class RedisMemberCacheTest {
 
     @Test
     void holdsWhatWasAddedUntilRemoved() {
-        RedisMemberCache cache = new RedisMemberCache(10);
+        RedisStringMemberCache cache = new RedisStringMemberCache(10);
         cache.addIfAbsent("k", "a");
         cache.addIfAbsent("k", "a");
         cache.addIfAbsent("other", "a");
@@ -28,7 +28,7 @@ class RedisMemberCacheTest {
 
     @Test
     void aPairIsSentOnceAndALostBatchForgetsOnlyItsOwnPairs() {
-        RedisMemberCache cache = new RedisMemberCache(100);
+        RedisStringMemberCache cache = new RedisStringMemberCache(100);
         assertTrue(cache.addIfAbsent("k", "written"), "new: sent");
         cache.batchWritten();
         assertTrue(cache.addIfAbsent("k", "pending"));
@@ -48,7 +48,7 @@ class RedisMemberCacheTest {
     @Test
     void evictsTheLeastRecentlyUsedPairOfAFullSet() {
         // 3 entries make one set of 3 slots: least recently used first out, over every key
-        RedisMemberCache cache = new RedisMemberCache(3);
+        RedisStringMemberCache cache = new RedisStringMemberCache(3);
         cache.addIfAbsent("k1", "a");
         cache.addIfAbsent("k1", "b");
         cache.addIfAbsent("k2", "x");
@@ -66,7 +66,7 @@ class RedisMemberCacheTest {
 
     @Test
     void neverHoldsMoreThanItsBound() {
-        RedisMemberCache cache = new RedisMemberCache(100);
+        RedisStringMemberCache cache = new RedisStringMemberCache(100);
         for (int i = 0; i < 10_000; i++) {
             cache.addIfAbsent("k" + (i % 7), "m" + i);
             assertTrue(cache.size() <= 100);
@@ -78,7 +78,7 @@ class RedisMemberCacheTest {
     @Test
     void comparesPairsInFullNotByHash() {
         // "Aa" and "BB" have the same String.hashCode, so both pairs land on the same slot hash
-        RedisMemberCache cache = new RedisMemberCache(100);
+        RedisStringMemberCache cache = new RedisStringMemberCache(100);
         cache.addIfAbsent("k", "Aa");
         assertFalse(cache.contains("k", "BB"));
         cache.addIfAbsent("Aa", "m");
@@ -91,7 +91,7 @@ class RedisMemberCacheTest {
         // user ids as decimal strings have closely packed hashes. At half the cache's room, sets of 4 hold
         // 2 pairs on average and a perfectly random hash overflows 3.7% of them (Poisson); packed hashes
         // crowded into fewer sets would lose far more
-        RedisMemberCache cache = new RedisMemberCache(100_000);
+        RedisStringMemberCache cache = new RedisStringMemberCache(100_000);
         for (int id = 0; id < 50_000; id++) {
             cache.addIfAbsent("userids", Integer.toString(1_000_000 + id * 7));
         }
@@ -105,13 +105,13 @@ class RedisMemberCacheTest {
 
     @Test
     void roundsItsRoomDownToWholeSets() {
-        assertEquals(8, new RedisMemberCache(10).capacity());
-        assertEquals(1, new RedisMemberCache(1).capacity());
-        assertEquals(100_000, new RedisMemberCache(100_000).capacity());
+        assertEquals(8, new RedisStringMemberCache(10).capacity());
+        assertEquals(1, new RedisStringMemberCache(1).capacity());
+        assertEquals(100_000, new RedisStringMemberCache(100_000).capacity());
     }
 
     @Test
     void needsRoomForAnEntry() {
-        assertThrows(IllegalArgumentException.class, () -> new RedisMemberCache(0));
+        assertThrows(IllegalArgumentException.class, () -> new RedisStringMemberCache(0));
     }
 }
