@@ -300,16 +300,6 @@ function jobOptions(
         'prunes the counts each one does not use, and runs one window aggregation per metric, each with its own copy of the window state.',
     });
   }
-  if (spec.job.parallelism === 1 && views.length > 0) {
-    options.push({
-      key: 'table.optimizer.agg-phase-strategy',
-      value: 'ONE_PHASE',
-      why:
-        'At parallelism 1 the window counts run in one task either way. In one phase the source task, which reads and parses every record and is the busiest, ' +
-        "hands rows to that task as they are instead of also pre-aggregating them (1.08× the records/s on the reference pipeline, measured). Above parallelism 1 Flink's default, " +
-        'two phases, stays: the pre-aggregation keeps every row of a window without a key from going to one task.',
-    });
-  }
   // At parallelism 1 there is no task to spread a hot window or user over: the second level only costs.
   if (spec.job.parallelism > 1 && views.some((v) => v.counts.some((c) => c.kind === 'distinct'))) {
     options.push({

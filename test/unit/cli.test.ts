@@ -180,7 +180,7 @@ test('deploy --dry-run to a gateway shows the statements with secrets as placeho
   const dead = `http://127.0.0.1:${await closedPort()}`;
   const r = await uvpv(['deploy', SPEC, '--dry-run'], { REDIS_PASSWORD: 'dry-run-secret', FLINK_SQL_GATEWAY: dead, FLINK_REST: dead });
   expect(r.code).toBe(0);
-  expect(r.out).toContain(`-- would open a session on ${dead} and run these 15 statements in order`);
+  expect(r.out).toContain(`-- would open a session on ${dead} and run these 14 statements in order`);
   expect(r.out).toContain("'password' = '${REDIS_PASSWORD:-}'");
   expect(r.out + r.err).not.toContain('dry-run-secret');
 });

@@ -41,7 +41,6 @@ test('the generated scripts split into their statements', () => {
     "SET 'execution.checkpointing.interval' =",
     "SET 'restart-strategy.type' =",
     "SET 'execution.checkpointing.externalized-checkpoint-retention' =",
-    "SET 'table.optimizer.agg-phase-strategy' =",
     'CREATE TABLE `clicks`',
     'CREATE TEMPORARY VIEW',
     'CREATE TEMPORARY TABLE',

@@ -25,9 +25,6 @@ SET 'table.exec.state.ttl' = '1 d';
 -- Computes the shared window counts once for all the metrics that read them. Without it the planner optimizes each INSERT on its own, prunes the counts each one does not use, and runs one window aggregation per metric, each with its own copy of the window state.
 SET 'table.optimizer.reuse-optimize-block-with-digest-enabled' = 'true';
 
--- At parallelism 1 the window counts run in one task either way. In one phase the source task, which reads and parses every record and is the busiest, hands rows to that task as they are instead of also pre-aggregating them (1.08× the records/s on the reference pipeline, measured). Above parallelism 1 Flink's default, two phases, stays: the pre-aggregation keeps every row of a window without a key from going to one task.
-SET 'table.optimizer.agg-phase-strategy' = 'ONE_PHASE';
-
 -- Kafka source: one JSON record per message. Event time is create_time; a row may arrive up to
 -- 10 minutes late (out of order) and still count.
 -- The watermark follows every row (on-event), so which rows are late depends only on the order of
