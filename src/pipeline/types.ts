@@ -90,8 +90,9 @@ export interface RedisSpec {
   readonly password: Secret;
   /**
    * Sentinel only: the password the sentinels themselves require (`requirepass` in sentinel.conf),
-   * when it differs from the data nodes'. Absent: as before it existed (uvpv's connector gives the
-   * sentinels the data nodes' login if they ask for one; uvpv's own clients give them none).
+   * when it differs from the data nodes'. Absent: as before it existed (uvpv's connector and the
+   * redis-failover fault's control client give the sentinels the data nodes' login if they ask for
+   * one; doctor, verify's reads and the dashboard give them none).
    */
   readonly sentinelPassword?: Secret;
   readonly database: number;

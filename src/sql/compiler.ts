@@ -534,7 +534,7 @@ export abstract class SqlCompiler {
     return redisType(sink.redisType).columns.map((c) => ({
       name: c.name,
       slot: c.slot,
-      type: sink.kind === 'members' && this.integralMember(sink) ? sink.columnType.sql : 'STRING',
+      type: c.slot === 'member' && sink.kind === 'members' && this.integralMember(sink) ? sink.columnType.sql : 'STRING',
     }));
   }
 

@@ -173,10 +173,11 @@ public final class RedisOptions {
                     .withDescription("For command sadd or pfadd without 'ttl': the most (key, member) pairs each "
                             + "writer remembers as written (in sets of 4, least recently used first out; rounded down to a "
                             + "multiple of 4). A row whose pair is "
-                            + "remembered is not sent: SADD and PFADD would change nothing. A pair is remembered "
-                            + "only after Redis acknowledged its write, and forgotten when a DELETE row removes it; "
-                            + "after a restart the cache starts empty, so a member is at worst written again. "
-                            + "'0' turns the cache off.");
+                            + "remembered is not sent: SADD and PFADD would change nothing. A pair queued in the "
+                            + "open batch spares that batch's repeats and counts as written once the batch's replies "
+                            + "are checked; a batch that fails forgets its pairs, and a DELETE row forgets its pair at "
+                            + "once. After a restart the cache starts empty, so a member is at worst written again. "
+                            + "At most 100000000; '0' turns the cache off.");
 
     public static final String SINGLE_MODE = "single";
 

@@ -44,8 +44,8 @@ import java.util.Map;
  *
  * <p>Commands are queued in a {@link RedisBatch} and pipelined at the sync, where runs of SADD, PFADD,
  * HSET and ZADD on one key go out as one variadic command. With {@code sink.member-cache.max-entries}
- * above 0 (sadd and pfadd, without {@code ttl}), a row whose (key, member) a checked batch already wrote
- * is skipped (see {@link RedisMemberCache}); an integral member column is then read and compared as a
+ * above 0 (sadd and pfadd, without {@code ttl}), a row whose (key, member) a checked batch already wrote,
+ * or the open batch already queued, is skipped (see {@link RedisMemberCache}); an integral member column is then read and compared as a
  * long, and made a string only when it is sent.
  */
 final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output {
@@ -293,7 +293,8 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     /**
      * Sends the queued commands (merged, see {@link RedisBatch}) and checks every reply; only then do the
-     * members they added join the member cache. A batch that fails is counted before the job fails.
+     * batch's pending pairs in the member cache count as written, while a batch that fails (however it
+     * fails) forgets them. A batch that fails is counted before the job fails.
      */
     private void sync() throws IOException {
         if (batch.isEmpty()) {

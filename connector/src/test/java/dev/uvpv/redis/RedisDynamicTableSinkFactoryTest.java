@@ -355,8 +355,11 @@ class RedisDynamicTableSinkFactoryTest {
     void badMemberCacheValuesAreRejectedNamingTheOption() {
         Column member = Column.physical("m", DataTypes.STRING());
         assertEquals("Invalid value -1 for option 'sink.member-cache.max-entries': expected a number of entries "
-                        + "(0 or more; 0 turns the cache off).",
+                        + "(0 to 100000000; 0 turns the cache off).",
                 rootCause(fails(options("command", "sadd", "sink.member-cache.max-entries", "-1"), K, member)).getMessage());
+        assertEquals("Invalid value 100000001 for option 'sink.member-cache.max-entries': expected a number of entries "
+                        + "(0 to 100000000; 0 turns the cache off).",
+                rootCause(fails(options("command", "sadd", "sink.member-cache.max-entries", "100000001"), K, member)).getMessage());
         ValidationException notANumber = fails(options("command", "sadd", "sink.member-cache.max-entries", "lots"), K, member);
         assertTrue(fullText(notANumber).contains("Could not parse value 'lots' for key 'sink.member-cache.max-entries'"),
                 fullText(notANumber));

@@ -2,6 +2,7 @@ package dev.uvpv.redis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -136,6 +137,28 @@ class RedisMemberCacheWriterTest extends WithTestRedis {
             writer.flush(false);
             assertEquals(sent + 1, writer.commandsSent(), "m is sent again");
             assertEquals(1, writer.membersSkipped(), "only the repeat within the failed batch");
+        }
+        assertEquals(Set.of("m"), redis.jedis().smembers(good));
+    }
+
+    @Test
+    void aMemberRemovedAndAddedAgainInABatchThatFailsIsSentAgainAfterIt() throws Exception {
+        String good = redis.key("readded");
+        String bad = redis.key("readded-bad");
+        redis.jedis().set(bad, "a string");
+        try (RedisSinkWriter writer = writer(RedisCommand.SADD, 0, 500, DEFAULT, new RecordingMetrics())) {
+            writer.write(row(RowKind.INSERT, good, "m"), null);
+            writer.flush(false);
+            writer.write(row(RowKind.DELETE, good, "m"), null);
+            writer.write(row(RowKind.INSERT, good, "m"), null);
+            writer.write(row(RowKind.INSERT, bad, "x"), null);
+            assertThrows(IOException.class, () -> writer.flush(false));
+            RedisStringMemberCache cache = (RedisStringMemberCache) writer.memberCache();
+            assertFalse(cache.contains(good, "m"), "the failed batch's re-add is forgotten, not kept as written");
+            long sent = writer.commandsSent();
+            writer.write(row(RowKind.INSERT, good, "m"), null);
+            writer.flush(false);
+            assertEquals(sent + 1, writer.commandsSent(), "m is sent again");
         }
         assertEquals(Set.of("m"), redis.jedis().smembers(good));
     }
