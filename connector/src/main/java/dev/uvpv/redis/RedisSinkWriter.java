@@ -83,10 +83,9 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
     private String scriptSha;
 
     /**
-     * The (key, member) pairs written by checked batches or queued in this one; null when rows are never
-     * skipped. It is one of the two below: the variant for the member column's type.
+     * The (key, member) pairs written by checked batches or queued in this one, in the variant for the
+     * member column's type: at most one of the two is set, neither when rows are never skipped.
      */
-    private final RedisMemberCache memberCache;
     private final RedisStringMemberCache stringMembers;
     /** With an integral member column: the column read as a long, so a row whose pair is held costs no string. */
     private final RedisLongMemberCache longMembers;
@@ -132,7 +131,6 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         this.longMembers = integralMembers ? new RedisLongMemberCache(sink.memberCacheMaxEntries()) : null;
         this.stringMembers = sink.cachesMembers() && !integralMembers
                 ? new RedisStringMemberCache(sink.memberCacheMaxEntries()) : null;
-        this.memberCache = integralMembers ? longMembers : stringMembers;
         this.recordsSent = metricGroup.getNumRecordsSendCounter();
         this.target = sink.connection().open(metrics.connectRetries);
         if (listFields != null) {
@@ -325,12 +323,13 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
         } finally {
             queuedRows = 0;
             batch.clear();
-            if (memberCache != null) {
+            RedisMemberCache cache = memberCache();
+            if (cache != null) {
                 // whatever ended the batch, its members count as written only if every reply was checked
                 if (written) {
-                    memberCache.batchWritten();
+                    cache.batchWritten();
                 } else {
-                    memberCache.batchLost();
+                    cache.batchLost();
                 }
             }
         }
@@ -493,7 +492,7 @@ final class RedisSinkWriter implements SinkWriter<RowData>, RedisCommand.Output 
 
     /** The member cache (either variant), or null when rows are never skipped. */
     RedisMemberCache memberCache() {
-        return memberCache;
+        return longMembers != null ? longMembers : stringMembers;
     }
 
     /** For tests: a SHA1 Redis does not know makes the next batch get NOSCRIPT. */
