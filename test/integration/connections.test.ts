@@ -16,7 +16,15 @@ import { run } from '../../src/cli/run';
 import { createTopic, deleteTopic, kafka } from '../../src/kafka/client';
 import { stackLayout, type StackLayout } from '../../src/stack/layout';
 import { LocalStack } from '../../src/stack/stack';
-import { credentials, extraPorts, SENTINEL_MASTER, stackKafkaSecurity, tlsDir, type ExtraCredentials } from '../../src/stack/extras';
+import {
+  clusterAddress,
+  credentials,
+  extraPorts,
+  SENTINEL_MASTER,
+  stackKafkaSecurity,
+  tlsDir,
+  type ExtraCredentials,
+} from '../../src/stack/extras';
 import { claimKeyspace, CLAIM_KEY } from '../../src/verify/namespace';
 import { failover } from '../../src/verify/redis-mode-faults';
 import { loadSpec } from '../../src/pipeline/load';
@@ -374,16 +382,7 @@ test("the sentinels' own password: wrong or missing, doctor FAILs naming redis.s
 
 describe("verify's keyspace on a cluster, a sentinel's master and a TLS server with an ACL user", () => {
   const addresses = (): [string, RedisAddress][] => [
-    [
-      'cluster',
-      {
-        mode: 'cluster',
-        host: '127.0.0.1',
-        port: ports.cluster[0],
-        nodes: ports.cluster.map((p) => `127.0.0.1:${p}`),
-        password: creds.UVPV_STACK_REDIS_PASSWORD,
-      },
-    ],
+    ['cluster', clusterAddress(layout, creds)],
     [
       'sentinel',
       {
