@@ -118,7 +118,7 @@ abstract class RedisMemberCache {
     }
 
     /** The open batch's replies were checked: its pending pairs are written. */
-    final void batchWritten() {
+    void batchWritten() {
         batch++;
     }
 
@@ -127,7 +127,7 @@ abstract class RedisMemberCache {
      * slot, which only a failure pays) and sent again if a row adds them. (A pair written 2^32 batches
      * ago carries the same tag and is forgotten too: that only costs a write.)
      */
-    final void batchLost() {
+    void batchLost() {
         for (int i = 0; i < capacity(); i++) {
             if (meta[stride * i + 1] != 0 && (int) meta[stride * i] == batch) {
                 clear(i);
@@ -142,7 +142,7 @@ abstract class RedisMemberCache {
         size--;
     }
 
-    final int size() {
+    int size() {
         return size;
     }
 

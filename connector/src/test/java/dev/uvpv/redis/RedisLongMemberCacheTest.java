@@ -7,12 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The bounded cache of an integral member column alone: the same policy as with strings, members compared as longs. */
+import java.util.List;
+
+/**
+ * The bounded cache of an integral member column alone: the same policy as with strings, members compared
+ * as longs; held as bits while the ids sit close together (RedisMemberBitmapsTest: the bits alone), and in
+ * the hashed slots once they prove sparse, or when the bound leaves no room for a page of bits.
+ */
 class RedisLongMemberCacheTest {
 
     @Test
     void holdsWhatWasAddedUntilRemoved() {
-        RedisLongMemberCache cache = new RedisLongMemberCache(10);
+        for (RedisLongMemberCache cache : List.of(new RedisLongMemberCache(10), new RedisLongMemberCache(1_000))) {
+            holdsWhatWasAddedUntilRemoved(cache);
+        }
+    }
+
+    private static void holdsWhatWasAddedUntilRemoved(RedisLongMemberCache cache) {
         assertTrue(cache.addIfAbsent("k", 42));
         assertFalse(cache.addIfAbsent("k", 42));
         assertTrue(cache.addIfAbsent("other", 42));
@@ -32,7 +43,12 @@ class RedisLongMemberCacheTest {
 
     @Test
     void aPairIsSentOnceAndALostBatchForgetsOnlyItsOwnPairs() {
-        RedisLongMemberCache cache = new RedisLongMemberCache(100);
+        for (RedisLongMemberCache cache : List.of(new RedisLongMemberCache(100, false), new RedisLongMemberCache(100))) {
+            aPairIsSentOnceAndALostBatchForgetsOnlyItsOwnPairs(cache);
+        }
+    }
+
+    private static void aPairIsSentOnceAndALostBatchForgetsOnlyItsOwnPairs(RedisLongMemberCache cache) {
         assertTrue(cache.addIfAbsent("k", 1), "new: sent");
         cache.batchWritten();
         assertTrue(cache.addIfAbsent("k", 2));
@@ -82,7 +98,7 @@ class RedisLongMemberCacheTest {
 
     @Test
     void neverHoldsMoreThanItsBound() {
-        RedisLongMemberCache cache = new RedisLongMemberCache(100);
+        RedisLongMemberCache cache = new RedisLongMemberCache(100, false);
         for (int i = 0; i < 10_000; i++) {
             cache.addIfAbsent("k" + (i % 7), i);
             assertTrue(cache.size() <= 100);
@@ -93,10 +109,17 @@ class RedisLongMemberCacheTest {
 
     @Test
     void comparesPairsInFullNotByHash() {
+        comparesPairsInFull(new RedisLongMemberCache(100, false));
+        // bits: page room for every member below
+        RedisLongMemberCache bits = new RedisLongMemberCache(1_000);
+        comparesPairsInFull(bits);
+        assertTrue(bits.holdsBits());
+    }
+
+    private static void comparesPairsInFull(RedisLongMemberCache cache) {
         // Long.hashCode folds the high half in: 0 and 2^32 + 1 hash alike, as do the keys "Aa" and "BB"
         long alike = (1L << 32) | 1;
         assertEquals(Long.hashCode(0), Long.hashCode(alike));
-        RedisLongMemberCache cache = new RedisLongMemberCache(100);
         cache.addIfAbsent("k", 0);
         assertFalse(cache.contains("k", alike));
         assertTrue(cache.addIfAbsent("k", alike), "a member of the same hash is a new pair, and sent");
@@ -116,7 +139,7 @@ class RedisLongMemberCacheTest {
     void spreadsSequentialIdsOverEverySet() {
         // as with decimal strings (RedisMemberCacheTest): at half the cache's room, a random hash overflows
         // 3.7% of the sets of 4; ids that crowded into fewer sets would lose far more
-        RedisLongMemberCache cache = new RedisLongMemberCache(100_000);
+        RedisLongMemberCache cache = new RedisLongMemberCache(100_000, false);
         for (int id = 0; id < 50_000; id++) {
             cache.addIfAbsent("userids", 1_000_000 + id * 7L);
         }
@@ -126,6 +149,51 @@ class RedisLongMemberCacheTest {
         }
         assertEquals(held, cache.size());
         assertTrue(held >= 47_750, "held " + held + " of 50,000 in a cache of 100,000");
+    }
+
+    @Test
+    void denseIdsAreHeldAsBitsBeyondTheEntryBound() {
+        // 64 entries: room for one page of bits (4,096 ids), 512 bytes
+        RedisLongMemberCache cache = new RedisLongMemberCache(64);
+        for (long id = 0; id < 4_096; id++) {
+            assertTrue(cache.addIfAbsent("k", id));
+        }
+        assertEquals(4_096, cache.size());
+        assertFalse(cache.addIfAbsent("k", 4_095));
+        assertTrue(cache.holdsBits());
+    }
+
+    @Test
+    void denseIdsThatOutgrowThePagesStartOverInBits() {
+        RedisLongMemberCache cache = new RedisLongMemberCache(64);
+        for (long id = 0; id < 100; id++) {
+            cache.addIfAbsent("k", id);
+        }
+        assertTrue(cache.addIfAbsent("k", 5_000), "a second page does not fit: the first is dropped");
+        assertTrue(cache.holdsBits(), "100 ids a page are dense");
+        assertEquals(1, cache.size());
+        assertTrue(cache.contains("k", 5_000));
+        assertFalse(cache.contains("k", 7), "forgotten: a later row sends it again");
+        assertTrue(cache.addIfAbsent("k", 7));
+    }
+
+    @Test
+    void sparseIdsMoveToTheHashedSlotsForGood() {
+        RedisLongMemberCache cache = new RedisLongMemberCache(64);
+        assertTrue(cache.addIfAbsent("k", 3));
+        assertTrue(cache.addIfAbsent("k", 9_000_000_000L), "a page of its own: one member a page is sparse");
+        assertFalse(cache.holdsBits());
+        assertTrue(cache.contains("k", 9_000_000_000L));
+        assertFalse(cache.contains("k", 3), "forgotten with the bits");
+        assertTrue(cache.addIfAbsent("k", 3));
+        assertFalse(cache.addIfAbsent("k", 3));
+        cache.batchLost();
+        assertEquals(0, cache.size(), "a lost batch forgets the slots' pending pairs");
+        for (long id = 0; id < 10_000; id++) {
+            cache.addIfAbsent("k", id);
+        }
+        assertFalse(cache.holdsBits(), "dense ids later do not bring the bits back");
+        assertEquals(64, cache.size());
     }
 
     @Test

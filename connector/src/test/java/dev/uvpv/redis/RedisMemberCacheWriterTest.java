@@ -258,12 +258,13 @@ class RedisMemberCacheWriterTest extends WithTestRedis {
      * as a decimal STRING (what CAST(... AS STRING) gives): adds, repeats, DELETE rows, NULL members and
      * negative ids, over batches of 7 rows, from a cache small enough to evict. Redis ends up with the
      * same members. With one set (4 entries or fewer) the cache is a plain LRU, so the two writers also
-     * skip the same rows; with more sets, which pairs share a set depends on the variant's hash.
+     * skip the same rows; with more sets, which pairs share a set depends on the variant's hash. With
+     * 128 entries the long members are held as bits (two pages: -4,096 to 4,095).
      */
     @Test
     void anIntegralMemberColumnLeavesTheSameSetAsItsDecimalStrings() throws Exception {
         List<LogicalType> bigint = List.of(VarCharType.STRING_TYPE, new BigIntType());
-        for (int[] entriesAndRange : new int[][] {{16, 81}, {4, 9}}) {
+        for (int[] entriesAndRange : new int[][] {{16, 81}, {4, 9}, {128, 81}}) {
             int entries = entriesAndRange[0];
             int range = entriesAndRange[1];
             String numeric = redis.key("numeric-" + entries);
@@ -282,6 +283,7 @@ class RedisMemberCacheWriterTest extends WithTestRedis {
                 }
                 longs.flush(false);
                 strings.flush(false);
+                assertEquals(entries == 128, ((RedisLongMemberCache) longs.memberCache()).holdsBits());
                 assertTrue(longs.membersSkipped() > 300, "the cache skips repeats: " + longs.membersSkipped());
                 assertEquals(strings.nullRowsSkipped(), longs.nullRowsSkipped());
                 assertTrue(longs.nullRowsSkipped() > 0);
