@@ -12,7 +12,7 @@ import { mergeSection, resultsMarkdown, SECTIONS } from './report';
 import { runBench } from './run-bench';
 
 const USAGE = [
-  'usage: npm run bench -- [--events N | --sizes A,B] [--rounds K] [--warmup W] [--seed S] [--out FILE] [--uv N] [--spec FILE] [--variant FILE]... [--only job,job]',
+  'usage: npm run bench -- [--events N | --sizes A,B] [--rounds K] [--warmup W] [--seed S] [--event-step MS] [--out FILE] [--uv N] [--spec FILE] [--variant FILE]... [--only job,job]',
   '       npm run bench -- --freshness [--seconds N] [--rate R] [--seed S] [--out FILE]',
 ].join('\n');
 
@@ -27,6 +27,8 @@ export function parseArgs(args: readonly string[]) {
     out: 'bench/results.md',
     uv: undefined as number | undefined,
     seed: 1,
+    /** Event time between two produced records, in ms; undefined: produce's default. */
+    eventStep: undefined as number | undefined,
     spec: 'pipelines/uvpv.yaml',
     variants: [] as string[],
     only: undefined as string[] | undefined,
@@ -63,6 +65,7 @@ export function parseArgs(args: readonly string[]) {
     else if (flag === '--warmup') o.warmup = whole(flag, value, 0);
     else if (flag === '--uv') o.uv = whole(flag, value, 1);
     else if (flag === '--seed') o.seed = whole(flag, value, 0);
+    else if (flag === '--event-step') o.eventStep = whole(flag, value, 1);
     else if (flag === '--seconds') o.seconds = whole(flag, value, 15);
     else if (flag === '--rate') o.rate = whole(flag, value, 1);
     else if (flag === '--out' && value) o.out = value;
@@ -130,7 +133,16 @@ async function main(): Promise<number> {
   const jobs = benchJobs(o);
   const largest = o.sizes[o.sizes.length - 1];
   const result = await runBench(
-    { spec: o.spec, sizes: o.sizes, seed: o.seed, rounds: o.rounds, warmup: o.warmup, uvUsers: o.uv ?? Math.max(largest, 1_000_000), jobs },
+    {
+      spec: o.spec,
+      sizes: o.sizes,
+      seed: o.seed,
+      eventStepMs: o.eventStep,
+      rounds: o.rounds,
+      warmup: o.warmup,
+      uvUsers: o.uv ?? Math.max(largest, 1_000_000),
+      jobs,
+    },
     io,
   );
   const md = resultsMarkdown(result, command, new Date());

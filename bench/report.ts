@@ -1,4 +1,6 @@
 /** bench/results.md: the machine, the command, the paired ratios, the budget, the checks, every run, and where the time goes. */
+import { duration } from '../src/deploy/health-text';
+import { windowType } from '../src/windows';
 import { MEASURED_PROCESSES, type MeasuredProcess } from './processes';
 import type { BenchResult, JobResult, JobRun } from './run-bench';
 import type { PairedRatio } from './stats';
@@ -245,6 +247,22 @@ function runsTable(r: BenchResult): string[] {
   ];
 }
 
+/**
+ * How far apart the records are in event time, and what that makes of a million records: how
+ * long they span and how many of the spec's windows end in it (so how many results a run writes).
+ */
+export function eventTimeText(r: Pick<BenchResult, 'eventStepMs' | 'window'>): string {
+  const million = 1_000_000;
+  const every = windowType(r.window.type).endsEvery(r.window);
+  const windows = (million * r.eventStepMs) / every.millis;
+  const few = (x: number) => (x < 10 ? String(Number(x.toPrecision(2))) : n(x));
+  return (
+    `${n(r.eventStepMs)} ms of event time apart (${few(1000 / r.eventStepMs)} records per second of event time: ` +
+    `${n(million)} records span ${duration((million * r.eventStepMs) / 1000)}, about ${few(windows)} of the spec's ${r.window.type} windows of ${r.window.size.text}` +
+    `${every.millis === r.window.size.millis ? '' : `, one ending every ${every.text}`})`
+  );
+}
+
 const THROUGHPUT = 'throughput';
 
 export function resultsMarkdown(r: BenchResult, command: string, date: Date): string {
@@ -262,7 +280,8 @@ export function resultsMarkdown(r: BenchResult, command: string, date: Date): st
     '',
     `Produced by \`${command}\` on ${date.toISOString().slice(0, 10)}: ${sizes} records produced once into fresh topics` +
       `${r.partitionCounts.length > 1 ? ` (per parallelism the jobs run at: ${r.partitionCounts.join(', ')} partitions; the same records in each)` : ''} ` +
-      `(${n(r.produceRate)} records/s into Kafka), then ${r.warmup ? `${r.warmup} unmeasured warm-up round${r.warmup === 1 ? '' : 's'}, then ` : ''}` +
+      `(${n(r.produceRate)} records/s into Kafka), ${eventTimeText(r)}; ` +
+      `then ${r.warmup ? `${r.warmup} unmeasured warm-up round${r.warmup === 1 ? '' : 's'}, then ` : ''}` +
       `${r.rounds} round${r.rounds === 1 ? '' : 's'}, each running every job once${r.sizes.length > 1 ? ' at each size' : ''} in an order shuffled afresh (seed ${r.seed}). ` +
       (r.sizes.length > 1
         ? `A job's records/s in a round is the slope between the sizes: (${sizes.replace(' and ', ' − ').split(' − ').reverse().join(' − ')}) records / the difference of their run times, so start and stop costs cancel.`

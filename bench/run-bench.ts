@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { WindowSpec } from '../src/pipeline/types';
 import type { Expected } from '../src/redis-types';
 import type { Io } from '../src/io/io';
 import { progress } from '../src/io/progress';
@@ -22,6 +23,7 @@ import type { JobRunner } from '../src/deploy/deployer';
 import { GatewayDeployer } from '../src/deploy/gateway/deployer';
 import { RuntimeFailure } from '../src/errors';
 import { createTopic, deleteTopic, kafka } from '../src/kafka/client';
+import { EVENT_STEP_MS } from '../src/produce/generator';
 import { produce } from '../src/produce/sink';
 import { REDIS_COMMANDS } from '../src/redis-types';
 import { loadSpec } from '../src/pipeline/load';
@@ -47,6 +49,8 @@ export interface BenchOptions {
    */
   sizes: readonly number[];
   seed: number;
+  /** Event time between two produced records, in ms (default: produce's, EVENT_STEP_MS). */
+  eventStepMs?: number;
   /** Measured rounds: each runs every job once (at every size), in a shuffled order. */
   rounds: number;
   /** Rounds of every job before the measured ones, not measured: the TaskManager's JIT warms up (default 1). */
@@ -148,6 +152,10 @@ export interface BenchResult {
   produceRate: number;
   /** The topics' partition counts: one topic per parallelism the jobs run at (and per size), the same records in each. */
   partitionCounts: number[];
+  /** Event time between two produced records, in ms. */
+  eventStepMs: number;
+  /** The bench spec's window: how many windows the records span. */
+  window: WindowSpec;
   rounds: number;
   warmup: number;
   seed: number;
@@ -207,7 +215,10 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   const specOf = (job: BenchJob) => required(specs.get(job.name), `the spec of bench job ${job.name}`);
   const partitionsOf = (job: BenchJob) => job.parallelism ?? specOf(job).spec.job.parallelism;
   const partitionCounts = [...new Set(jobs.map(partitionsOf))].sort((a, b) => a - b);
-  const topicOf = (partitions: number, size: number) => `uvpv-bench-${runId}-p${partitions}-n${size}`;
+  const eventStepMs = opts.eventStepMs ?? EVENT_STEP_MS;
+  // Another event step is other records: its topics say so.
+  const stepTag = eventStepMs === EVENT_STEP_MS ? '' : `-s${eventStepMs}`;
+  const topicOf = (partitions: number, size: number) => `uvpv-bench-${runId}-p${partitions}-n${size}${stepTag}`;
   const k = kafka(stack.urls.kafka, { clientId: 'uvpv-bench' });
   const target = stack.target;
   const client = new GatewayClient(target, { ...DEFAULT_TIMING, intervalMs: 50, timeoutMs: 30 * 60_000 });
@@ -302,7 +313,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
         produced = await produce(
           loaded.spec,
           { kind: 'kafka', bootstrap: stack.urls.kafka, topic: topicOf(partitions, size) },
-          { events: size, users, seed: opts.seed, badRatio: 0, lateRatio: 0 },
+          { events: size, users, seed: opts.seed, badRatio: 0, lateRatio: 0, stepMs: opts.eventStepMs },
           io,
         );
       }
@@ -363,6 +374,8 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
     return {
       sizes,
       produceRate: produced.sent / produced.seconds,
+      eventStepMs,
+      window: loaded.spec.window,
       partitionCounts,
       rounds: opts.rounds,
       warmup: opts.warmup ?? 1,

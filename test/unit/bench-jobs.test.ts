@@ -6,7 +6,7 @@ import { digestOf, keyDigests } from '../../bench/digest';
 import { EXTRA_JOBS, JOBS, VARIANT_FILE, variantJob, type BenchContext } from '../../bench/jobs';
 import { benchJobs, parseArgs, VARIANTS_DIR } from '../../bench/main';
 import { cpuSecondsOf } from '../../bench/processes';
-import { mergeSection, resultsMarkdown } from '../../bench/report';
+import { eventTimeText, mergeSection, resultsMarkdown } from '../../bench/report';
 import { digestMismatches, roundRate, type BenchResult, type JobResult, type JobRun } from '../../bench/run-bench';
 import { median, pairedRatio, shuffled } from '../../bench/stats';
 import { prng } from '../../src/util/random';
@@ -256,6 +256,8 @@ describe('the report', () => {
   const result: BenchResult = {
     sizes: [1_000_000],
     produceRate: 80_000,
+    eventStepMs: 100,
+    window: ctx.loaded.spec.window,
     partitionCounts: [1],
     rounds: 1,
     warmup: 0,
@@ -303,6 +305,22 @@ describe('the report', () => {
       'The breakdown variant by-product runs at **0.80×** the generated job (target at least 0.8×: met in its one round (no interval)).',
     );
     expect(md).toContain('No run started busy');
+  });
+
+  test("says how far apart the records are in event time, and how many of the spec's windows a million of them span", () => {
+    expect(md).toContain(
+      '(80,000 records/s into Kafka), 100 ms of event time apart (10 records per second of event time: ' +
+        "1,000,000 records span 1 d 3 h, about 333 of the spec's hop windows of 10 minutes, one ending every 5 minutes); then ",
+    );
+    expect(eventTimeText({ eventStepMs: 1, window: result.window })).toBe(
+      '1 ms of event time apart (1,000 records per second of event time: ' +
+        "1,000,000 records span 16 min 40 s, about 3.3 of the spec's hop windows of 10 minutes, one ending every 5 minutes)",
+    );
+    const tumble = { type: 'tumble' as const, size: ctx.loaded.spec.window.size };
+    expect(eventTimeText({ eventStepMs: 1500, window: tumble })).toBe(
+      '1,500 ms of event time apart (0.67 records per second of event time: ' +
+        "1,000,000 records span 17 d 8 h, about 2,500 of the spec's tumble windows of 10 minutes)",
+    );
   });
 
   test('shows each variant against the generated job, paired, with the Redis commands of a metrics variant', () => {
@@ -438,6 +456,15 @@ describe('the command line and the results file', () => {
     expect(() => parseArgs(['--sizes', '3000000,1000000'])).toThrow('the smaller first');
     expect(() => parseArgs(['--events', '1000', '--sizes', '1000,2000'])).toThrow('give one');
     expect(parseArgs(['--freshness', '--seconds', '20', '--rate', '100'])).toMatchObject({ freshness: true, seconds: 20, rate: 100 });
+  });
+
+  test("--event-step takes whole milliseconds of at least 1; without it, produce's default", () => {
+    expect(parseArgs([]).eventStep).toBeUndefined();
+    expect(parseArgs(['--event-step', '1']).eventStep).toBe(1);
+    expect(parseArgs(['--events', '1000', '--event-step', '250']).eventStep).toBe(250);
+    for (const bad of ['0', '-5', '1.5', 'fast', '10ms'])
+      expect(() => parseArgs(['--event-step', bad])).toThrow(`--event-step takes a whole number of at least 1, got '${bad}'`);
+    expect(() => parseArgs(['--event-step'])).toThrow("--event-step takes a whole number of at least 1, got ''");
   });
 
   test('a section replaces its earlier version and keeps the others', () => {
