@@ -96,7 +96,7 @@ final class RedisLongMemberCache extends RedisMemberCache {
 
     @Override
     int size() {
-        return bitmaps != null ? (int) bitmaps.size() : super.size();
+        return bitmaps != null ? (int) Math.min(Integer.MAX_VALUE, bitmaps.size()) : super.size();
     }
 
     /** Whether members are held as bits (not yet found sparse); for tests. */
