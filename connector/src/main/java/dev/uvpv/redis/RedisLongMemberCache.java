@@ -57,7 +57,8 @@ final class RedisLongMemberCache extends RedisMemberCache {
             if (added != RedisMemberBitmaps.FULL) {
                 return added == RedisMemberBitmaps.ADDED;
             }
-            boolean dense = bitmaps.size() >= (long) bitmaps.pages() * DENSE_MEMBERS_PER_PAGE;
+            // judged by what the pages took in, so that removes and lost batches do not make ids look sparse
+            boolean dense = bitmaps.added() >= (long) bitmaps.pages() * DENSE_MEMBERS_PER_PAGE;
             bitmaps.clear();
             if (dense) {
                 return bitmaps.addIfAbsent(key, member) == RedisMemberBitmaps.ADDED;

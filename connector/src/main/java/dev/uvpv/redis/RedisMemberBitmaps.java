@@ -37,6 +37,8 @@ final class RedisMemberBitmaps {
     private KeyPages lastPages;
     private int pages;
     private long size;
+    /** Members set since the pages were last cleared, removed ones included: how full they were filled. */
+    private long added;
 
     /** The members set in the open batch, to clear if it is lost. */
     private KeyPages[] pendingKeys = new KeyPages[64];
@@ -53,12 +55,13 @@ final class RedisMemberBitmaps {
 
     /** {@link #ADDED}, {@link #HELD} or {@link #FULL}; see there. */
     int addIfAbsent(String key, long member) {
-        KeyPages of = pagesOf(key, true);
-        long[] page = of.page(member >> PAGE_SHIFT);
+        KeyPages of = pagesOf(key, false);
+        long[] page = of == null ? null : of.page(member >> PAGE_SHIFT);
         if (page == null) {
             if (pages >= maxPages) {
                 return FULL;
             }
+            of = of == null ? pagesOf(key, true) : of;
             page = of.newPage(member >> PAGE_SHIFT);
             pages++;
         }
@@ -69,6 +72,7 @@ final class RedisMemberBitmaps {
         }
         page[word] |= bit;
         size++;
+        added++;
         pending(of, member);
         return ADDED;
     }
@@ -109,6 +113,7 @@ final class RedisMemberBitmaps {
         lastPages = null;
         pages = 0;
         size = 0;
+        added = 0;
         batchWritten();
     }
 
@@ -120,6 +125,16 @@ final class RedisMemberBitmaps {
     /** Pages in use. */
     int pages() {
         return pages;
+    }
+
+    /** Members set since the last {@link #clear}, even if removed or lost since: how densely the pages were filled. */
+    long added() {
+        return added;
+    }
+
+    /** Keys with pages. */
+    int keys() {
+        return byKey.size();
     }
 
     private KeyPages pagesOf(String key, boolean create) {

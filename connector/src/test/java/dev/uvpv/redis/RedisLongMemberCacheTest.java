@@ -178,6 +178,38 @@ class RedisLongMemberCacheTest {
     }
 
     @Test
+    void denseIdsStayBitsThoughRemovedBeforeThePagesFill() {
+        RedisLongMemberCache cache = new RedisLongMemberCache(64);
+        for (long id = 0; id < 100; id++) {
+            cache.addIfAbsent("k", id);
+        }
+        cache.batchWritten();
+        for (long id = 0; id < 100; id++) {
+            cache.remove("k", id);
+        }
+        assertTrue(cache.addIfAbsent("k", 5_000));
+        assertTrue(cache.holdsBits(), "the page took in 100 ids: dense, however many are left");
+    }
+
+    @Test
+    void aBatchLostAfterStartingOverForgetsWhatItAddedSince() {
+        RedisLongMemberCache cache = new RedisLongMemberCache(64);
+        for (long id = 0; id < 100; id++) {
+            cache.addIfAbsent("k", id);
+        }
+        cache.batchWritten();
+        cache.addIfAbsent("k", 200); // pending
+        cache.addIfAbsent("k", 5_000); // starts over: 0..99 and 200 forgotten, 5,000 pending
+        cache.addIfAbsent("k", 5_001);
+        cache.batchLost();
+        assertEquals(0, cache.size());
+        for (long id : new long[] {0, 99, 200, 5_000, 5_001}) {
+            assertFalse(cache.contains("k", id), "" + id);
+            assertTrue(cache.addIfAbsent("k", id), "sent again: " + id);
+        }
+    }
+
+    @Test
     void sparseIdsMoveToTheHashedSlotsForGood() {
         RedisLongMemberCache cache = new RedisLongMemberCache(64);
         assertTrue(cache.addIfAbsent("k", 3));

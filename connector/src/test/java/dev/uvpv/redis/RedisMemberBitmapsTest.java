@@ -88,14 +88,37 @@ class RedisMemberBitmapsTest {
         bits.addIfAbsent("other", 0);
         assertEquals(2, bits.pages());
         assertEquals(RedisMemberBitmaps.FULL, bits.addIfAbsent("k", 4_096));
+        for (int i = 0; i < 1_000; i++) {
+            assertEquals(RedisMemberBitmaps.FULL, bits.addIfAbsent("new" + i, 0));
+        }
+        assertEquals(2, bits.keys(), "a refused key leaves nothing behind");
         assertEquals(RedisMemberBitmaps.ADDED, bits.addIfAbsent("k", 4_095), "an id of a page it has");
         assertEquals(3, bits.size());
         bits.clear();
         assertEquals(0, bits.pages());
         assertEquals(0, bits.size());
+        assertEquals(0, bits.keys());
         assertFalse(bits.contains("k", 0));
         bits.batchLost(); // nothing pending after a clear
+        assertEquals(0, bits.size());
         assertEquals(RedisMemberBitmaps.ADDED, bits.addIfAbsent("k", 4_096));
+        assertEquals(1, bits.size());
+    }
+
+    @Test
+    void countsWhatThePagesTookInEvenOnceRemovedOrLost() {
+        RedisMemberBitmaps bits = new RedisMemberBitmaps(4);
+        for (long id = 0; id < 50; id++) {
+            bits.addIfAbsent("k", id);
+        }
+        bits.batchWritten();
+        bits.remove("k", 0);
+        bits.addIfAbsent("k", 100);
+        bits.batchLost();
+        assertEquals(49, bits.size());
+        assertEquals(51, bits.added());
+        bits.clear();
+        assertEquals(0, bits.added());
     }
 
     @Test
