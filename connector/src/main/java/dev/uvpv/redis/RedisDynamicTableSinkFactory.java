@@ -269,14 +269,12 @@ public class RedisDynamicTableSinkFactory implements DynamicTableSinkFactory {
      * applies to), and a value above 0 excludes {@code ttl}: a key that expired must get its members back,
      * so with a ttl every row is written (the default then turns the cache off rather than failing).
      */
-    static final int MAX_MEMBER_CACHE_ENTRIES = 100_000_000;
-
     private static int memberCacheMaxEntries(ReadableConfig options, RedisCommand command, Integer ttl) {
         String option = RedisOptions.MEMBER_CACHE_MAX_ENTRIES.key();
         int maxEntries = options.get(RedisOptions.MEMBER_CACHE_MAX_ENTRIES);
-        // the bound keeps the cache's arrays (up to 4 slots' worth of longs an entry) within what a JVM can allocate
-        check(maxEntries >= 0 && maxEntries <= MAX_MEMBER_CACHE_ENTRIES, option,
-                "a number of entries (0 to 100000000; 0 turns the cache off)", maxEntries);
+        check(maxEntries >= 0 && maxEntries <= RedisOptions.MEMBER_CACHE_MAX_ENTRIES_LIMIT, option,
+                "a number of entries (0 to " + RedisOptions.MEMBER_CACHE_MAX_ENTRIES_LIMIT + "; 0 turns the cache off)",
+                maxEntries);
         if (options.getOptional(RedisOptions.MEMBER_CACHE_MAX_ENTRIES).isEmpty()) {
             return maxEntries;
         }

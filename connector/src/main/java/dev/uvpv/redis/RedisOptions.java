@@ -162,6 +162,12 @@ public final class RedisOptions {
                             + "'sink.buffer-flush.max-rows' rows or for the next checkpoint (or the end of input).");
 
     /**
+     * The most {@link #MEMBER_CACHE_MAX_ENTRIES} takes: it keeps the cache's arrays (up to 4 slots' worth
+     * of longs an entry) within what a JVM can allocate.
+     */
+    public static final int MEMBER_CACHE_MAX_ENTRIES_LIMIT = 100_000_000;
+
+    /**
      * This sink's own option: the bound of the writer's cache of (key, member) pairs already written with
      * sadd or pfadd. The default, about 10 MB of heap per writer at 20-character members, is measured in
      * docs/bench.md.
@@ -179,7 +185,7 @@ public final class RedisOptions {
                             + "once. After a restart the cache starts empty, so a member is at worst written again. "
                             + "Integral members close together are held as bits, in pages worth a further 8 bytes per "
                             + "entry, which hold far more than this many members. "
-                            + "At most 100000000; '0' turns the cache off.");
+                            + "At most " + MEMBER_CACHE_MAX_ENTRIES_LIMIT + "; '0' turns the cache off.");
 
     public static final String SINGLE_MODE = "single";
 
