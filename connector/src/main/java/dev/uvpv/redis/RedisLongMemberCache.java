@@ -20,8 +20,11 @@ final class RedisLongMemberCache extends RedisMemberCache {
     static final int DENSE_MEMBERS_PER_PAGE = 16;
     private static final int PAGE_BYTES = RedisMemberBitmaps.PAGE_BITS / 8;
 
-    /** One per slot: the key; null for an empty slot. The member is the slot's own long 0. */
-    private final String[] keys;
+    /**
+     * One per slot: the key; null for an empty slot. The member is the slot's own long 0. Allocated with
+     * the slots, only once the bits are given up (or never taken).
+     */
+    private String[] keys;
     /** Null when {@code maxEntries} leaves no room for a page, or once the ids proved sparse. */
     private RedisMemberBitmaps bitmaps;
     /** The pair being looked up. */
@@ -35,10 +38,20 @@ final class RedisLongMemberCache extends RedisMemberCache {
 
     /** @param bits false: the hashed slots only, as for ids known to be sparse (and for tests of the slots) */
     RedisLongMemberCache(int maxEntries, boolean bits) {
-        super(maxEntries, 1);
-        this.keys = new String[capacity()];
+        super(maxEntries, 1, false);
         long pages = (long) maxEntries * BITMAP_BYTES_PER_ENTRY / PAGE_BYTES;
-        this.bitmaps = bits && pages >= 1 ? new RedisMemberBitmaps((int) pages) : null;
+        if (bits && pages >= 1) {
+            bitmaps = new RedisMemberBitmaps((int) pages);
+        } else {
+            useSlots();
+        }
+    }
+
+    /** Gives up the bits for the slots, for good. */
+    private void useSlots() {
+        bitmaps = null;
+        allocateSlots();
+        keys = new String[capacity()];
     }
 
     /** Whether the pair was written or is pending; a hit makes it the most recently used of its set. */
@@ -63,7 +76,7 @@ final class RedisLongMemberCache extends RedisMemberCache {
             if (dense) {
                 return bitmaps.addIfAbsent(key, member) == RedisMemberBitmaps.ADDED;
             }
-            bitmaps = null;
+            useSlots();
         }
         probe(key, member);
         return addProbeIfAbsent(hash(key, member));

@@ -41,9 +41,10 @@ abstract class RedisMemberCache {
     /**
      * Per slot: the pair's mixed hash (high 32 bits) and the batch that queued it (low 32 bits, pending
      * while it is {@link #batch}'s, written before); then when it was last used (a tick of this cache;
-     * 0 for an empty slot); then the variant's own longs.
+     * 0 for an empty slot); then the variant's own longs. Null until {@link #allocateSlots} for a variant
+     * that may never use its slots.
      */
-    private final long[] meta;
+    private long[] meta;
     private long tick;
     /** The open batch: pairs added now are pending until it is written or lost. */
     private int batch = 1;
@@ -54,13 +55,30 @@ abstract class RedisMemberCache {
      * @param ownLongs the longs a variant keeps per slot beside the hash, batch and last use
      */
     RedisMemberCache(int maxEntries, int ownLongs) {
+        this(maxEntries, ownLongs, true);
+    }
+
+    /**
+     * @param slotsNow false: the slots are allocated by {@link #allocateSlots}, which must come before
+     *     any lookup; until then the cache holds no pair
+     */
+    RedisMemberCache(int maxEntries, int ownLongs, boolean slotsNow) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("A member cache needs room for 1 entry or more, not " + maxEntries);
         }
         this.ways = Math.min(WAYS, maxEntries);
         this.sets = maxEntries / ways;
         this.stride = 2 + ownLongs;
-        this.meta = new long[stride * sets * ways];
+        if (slotsNow) {
+            allocateSlots();
+        }
+    }
+
+    /** Allocates the slots, empty, unless they are. */
+    final void allocateSlots() {
+        if (meta == null) {
+            meta = new long[stride * sets * ways];
+        }
     }
 
     /** Whether the slot holds the probe: the pair the variant is looking up. Only asked of a slot whose hash matches. */
@@ -128,7 +146,7 @@ abstract class RedisMemberCache {
      * ago carries the same tag and is forgotten too: that only costs a write.)
      */
     void batchLost() {
-        for (int i = 0; i < capacity(); i++) {
+        for (int i = 0; meta != null && i < capacity(); i++) {
             if (meta[stride * i + 1] != 0 && (int) meta[stride * i] == batch) {
                 clear(i);
             }

@@ -183,7 +183,7 @@ public final class RedisOptions {
                             + "open batch spares that batch's repeats and counts as written once the batch's replies "
                             + "are checked; a batch that fails forgets its pairs, and a DELETE row forgets its pair at "
                             + "once. After a restart the cache starts empty, so a member is at worst written again. "
-                            + "Integral members close together are held as bits, in pages worth a further 8 bytes per "
+                            + "Integral members close together are held as bits, in pages worth 8 bytes per "
                             + "entry, which hold far more than this many members. "
                             + "At most " + MEMBER_CACHE_MAX_ENTRIES_LIMIT + "; '0' turns the cache off.");
 
