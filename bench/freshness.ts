@@ -24,7 +24,7 @@ import { jobStatements } from '../src/sql/compiler';
 import { stackLayout } from '../src/stack/layout';
 import { LocalStack } from '../src/stack/stack';
 import { claimDatabase } from '../src/verify/namespace';
-import { busyThreshold, loadAverage } from './processes';
+import { isBusy, loadAverage, otherWorkMeter, ownProcesses, redisPid, type OtherWork } from './processes';
 import { percentile } from './stats';
 
 export const FRESHNESS_SPEC = join(__dirname, 'freshness.yaml');
@@ -59,6 +59,8 @@ export interface FreshnessResult {
   pollMs: number;
   loadBefore: number;
   loadAfter: number;
+  /** Work on the machine by anything but the stack and the bench while records were produced; absent without /proc/stat. */
+  otherWork?: OtherWork;
   busy: boolean;
   types: TypeFreshness[];
 }
@@ -156,6 +158,7 @@ export async function runFreshness(opts: FreshnessOptions, io: Io): Promise<Fres
       }
     })();
     const loadBefore = loadAverage();
+    const others = otherWorkMeter(ownProcesses(stack, await redisPid(redisAt.host, redisAt.port)));
     const end = p.step(`freshness: ${opts.rate} records/s with event time now, for ${opts.seconds} s`);
     const producerStart = Date.now();
     const produced = await produce(
@@ -165,6 +168,7 @@ export async function runFreshness(opts: FreshnessOptions, io: Io): Promise<Fres
       io,
     );
     const producerEnd = Date.now();
+    const otherWork = others.stop();
     end(`${produced.sent.toLocaleString('en-US')} records`);
     // The last windows the watermark passed fire now: give them time to be written.
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -202,7 +206,8 @@ export async function runFreshness(opts: FreshnessOptions, io: Io): Promise<Fres
       pollMs: POLL_MS,
       loadBefore,
       loadAfter,
-      busy: loadBefore > busyThreshold(),
+      ...(otherWork ? { otherWork } : {}),
+      busy: isBusy(otherWork, loadBefore),
       types,
     };
   } finally {
@@ -256,7 +261,10 @@ export function freshnessMarkdown(r: FreshnessResult, command: string, date: Dat
     `Produced by \`${command}\` on ${date.toISOString().slice(0, 10)}: the freshness pipeline (\`bench/freshness.yaml\`: 10-second tumbling windows, ` +
       `watermark delay ${r.watermarkDelayMs / 1000} s, checkpoint interval ${r.checkpointInterval}, the default) on the local stack, ` +
       `${r.rate} records/s with event time = now for ${r.seconds} s (${r.sent.toLocaleString('en-US')} records); Redis polled every ${r.pollMs} ms. ` +
-      `Load average ${r.loadBefore.toFixed(2)} before, ${r.loadAfter.toFixed(2)} after${r.busy ? ' (**busy**: the load before was above the threshold)' : ''}.`,
+      `Load average ${r.loadBefore.toFixed(2)} before, ${r.loadAfter.toFixed(2)} after` +
+      (r.otherWork
+        ? `; other work (not the stack's or the bench's, steal included) took ${r.otherWork.cores.toFixed(2)} of a core while records were produced${r.busy ? ' (**busy**: above the threshold)' : ''}.`
+        : `${r.busy ? ' (**busy**: the load before was above the threshold)' : ''}.`),
     '',
     '| Redis type | key (metric) | windows | p50 | p95 | max |',
     '|---|---|---:|---:|---:|---:|',

@@ -1,10 +1,13 @@
 /**
  * What the stack's processes cost while a job runs: CPU time of the TaskManager, Kafka and Redis
- * from /proc/<pid>/stat (utime + stime, every thread), and the machine's load average.
+ * from /proc/<pid>/stat (utime + stime, every thread); and what other work took from the machine
+ * meanwhile (/proc/stat), which decides whether a run was busy.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import type { LocalStack } from '../src/stack/stack';
+import { redisClient } from '../src/util/redis';
 
 export const MEASURED_PROCESSES = ['taskmanager', 'kafka', 'redis'] as const;
 export type MeasuredProcess = (typeof MEASURED_PROCESSES)[number];
@@ -68,7 +71,107 @@ export function cpuMeter(pids: Pids) {
 /** The 1-minute load average. */
 export const loadAverage = (): number => loadavg()[0];
 
-/** A run is flagged busy when the load before it exceeds this share of the cores (1.5 on 2 cores). */
+/**
+ * Where /proc/stat cannot be read (not Linux), a run is flagged busy when the load before it
+ * exceeds this share of the cores (1.5 on 2 cores). The load average lags by a minute and counts
+ * the bench's own previous job, so it is only the fallback.
+ */
 export const BUSY_LOAD_PER_CORE = 0.75;
 
 export const busyThreshold = (cores = cpus().length): number => BUSY_LOAD_PER_CORE * cores;
+
+/**
+ * A run is busy when work other than the stack's and the bench's, plus the time the hypervisor
+ * gave other guests (steal), took more than this many cores on average while it ran.
+ */
+export const BUSY_OTHER_CORES = 0.25;
+
+/** The machine's CPU time since boot, in seconds: work (user + nice + system) and steal. */
+export interface MachineCpu {
+  workSeconds: number;
+  stealSeconds: number;
+}
+
+/**
+ * The first line of /proc/stat: `cpu user nice system idle iowait irq softirq steal ...` in clock
+ * ticks. Interrupt time is left out of work: it is not charged to any process, so it would be
+ * counted as other work when it is the job's own network traffic.
+ */
+export function parseProcStat(text: string, ticks = TICKS): MachineCpu | undefined {
+  const line = text.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) return undefined;
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  if (f.length < 8 || f.some((x) => !Number.isFinite(x))) return undefined;
+  return { workSeconds: (f[0] + f[1] + f[2]) / ticks, stealSeconds: f[7] / ticks };
+}
+
+function machineCpu(): MachineCpu | undefined {
+  try {
+    return parseProcStat(readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Other work during a run: the cores it took on average, and steal's share of them. */
+export interface OtherWork {
+  cores: number;
+  stealCores: number;
+}
+
+/** Whether a run was busy: by the other work measured during it, else by the load before it. */
+export function isBusy(other: OtherWork | undefined, loadBefore: number, cores = cpus().length): boolean {
+  return other ? other.cores > BUSY_OTHER_CORES : loadBefore > busyThreshold(cores);
+}
+
+/**
+ * Measures the work done on the machine, between `start` and `stop`, by anything but `pids` (the
+ * stack's processes and the bench itself): the machine's work from /proc/stat less theirs, plus
+ * steal. A process that cannot be read at both ends is left out of theirs, so its work counts as
+ * other; undefined when /proc/stat cannot be read.
+ */
+export function otherWorkMeter(pids: readonly number[]) {
+  const startedAt = process.hrtime.bigint();
+  const machineBefore = machineCpu();
+  const before = new Map<number, number>();
+  for (const pid of new Set(pids)) {
+    const s = cpuSeconds(pid);
+    if (s !== undefined) before.set(pid, s);
+  }
+  return {
+    stop(): OtherWork | undefined {
+      const machineAfter = machineCpu();
+      const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+      if (!machineBefore || !machineAfter || seconds <= 0) return undefined;
+      let theirs = 0;
+      for (const [pid, s] of before) {
+        const now = cpuSeconds(pid);
+        if (now !== undefined) theirs += now - s;
+      }
+      const steal = machineAfter.stealSeconds - machineBefore.stealSeconds;
+      // Clock ticks are counted per process and per machine apart, so a quiet run can come out a little below 0.
+      const other = Math.max(0, machineAfter.workSeconds - machineBefore.workSeconds - theirs);
+      return { cores: (other + steal) / seconds, stealCores: steal / seconds };
+    },
+  };
+}
+
+/** The pid of the Redis at host:port when it runs on this machine (from `INFO server`), else undefined. */
+export async function redisPid(host: string, port: number): Promise<number | undefined> {
+  if (host !== '127.0.0.1' && host !== 'localhost') return undefined;
+  const redis = redisClient({ host, port, db: 0 }, 'session');
+  try {
+    const m = /^process_id:(\d+)/m.exec(await redis.info('server'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The stack's processes (and its Redis, when its pid is known) and the bench's own: the work that is not other work. */
+export function ownProcesses(stack: LocalStack, redis: number | readonly number[] | undefined): number[] {
+  const components = (['taskmanager', 'jobmanager', 'sql-gateway', 'kafka'] as const).flatMap((c) => stack.pid(c) ?? []);
+  return [...components, ...(redis === undefined ? [] : typeof redis === 'number' ? [redis] : redis), process.pid];
+}

@@ -3,7 +3,7 @@ import { duration } from '../src/deploy/health-text';
 import { windowType } from '../src/windows';
 import { MEASURED_PROCESSES, type MeasuredProcess } from './processes';
 import type { BenchResult, JobResult, JobRun } from './run-bench';
-import type { PairedRatio } from './stats';
+import { median, type PairedRatio } from './stats';
 
 const n = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
 const x2 = (x: number) => `${x.toFixed(2)}×`;
@@ -76,13 +76,7 @@ function verdict(r: BenchResult): string[] {
     );
   }
   out.push(...clusterVerdict(r, judged));
-  const busy = r.jobs.flatMap((j) => j.runs).filter((run) => run.busy).length;
-  const all = r.jobs.reduce((a, j) => a + j.runs.length, 0);
-  out.push(
-    busy
-      ? `**${busy} of ${all} runs started busy** (1-minute load average above ${r.busyThreshold.toFixed(2)}): other work shared the cores; the paired ratios hold up better than the rates, but read them with that in mind.`
-      : `No run started busy (1-minute load average at most ${r.busyThreshold.toFixed(2)} before every run).`,
-  );
+  out.push(busyVerdict(r));
   return out.flatMap((line) => [line, '']);
 }
 
@@ -223,6 +217,28 @@ function checks(r: BenchResult): string[] {
   return out;
 }
 
+/** What makes a run busy, in words: other work measured during it, or (without /proc/stat) the load before it. */
+function busyRule(r: BenchResult, measured: boolean): string {
+  return measured
+    ? `other work (not the stack's or the bench's, steal included) above ${r.busyOtherCores.toFixed(2)} of a core on average during the run`
+    : `a 1-minute load average above ${r.busyThreshold.toFixed(2)} before the run`;
+}
+
+/** How many runs were busy, and how much other work there was. */
+function busyVerdict(r: BenchResult): string {
+  const runs = r.jobs.flatMap((j) => j.runs);
+  const busy = runs.filter((run) => run.busy).length;
+  const measured = runs.every((run) => run.otherWork);
+  const others = runs.flatMap((run) => (run.otherWork ? [run.otherWork.cores] : []));
+  const otherText =
+    measured && others.length
+      ? ` Other work took ${median(others).toFixed(2)} of a core in the median run (at most ${Math.max(...others).toFixed(2)}).`
+      : '';
+  return busy
+    ? `**${busy} of ${runs.length} runs were busy** (${busyRule(r, measured)}): the paired ratios hold up better than the rates, but read them with that in mind.${otherText}`
+    : `No run was busy (none had ${busyRule(r, measured)}).${otherText}`;
+}
+
 /** Every measured run: when, how fast, what it cost the machine, and what it wrote. */
 function runsTable(r: BenchResult): string[] {
   const all = r.jobs
@@ -234,14 +250,14 @@ function runsTable(r: BenchResult): string[] {
     );
     return (
       `| ${run.round} | ${run.order} | ${job} | ${n(run.events)} | ${run.runSeconds.toFixed(2)} | ${n(run.events / run.runSeconds)} | ${cpuText(cpu, r.cpuMeasured)} | ` +
-      `${run.loadBefore.toFixed(2)} → ${run.loadAfter.toFixed(2)} | ${run.busy ? '**busy**' : ''} | \`${shortDigest(run.digest)}\` |`
+      `${run.loadBefore.toFixed(2)} → ${run.loadAfter.toFixed(2)} | ${run.otherWork ? run.otherWork.cores.toFixed(2) : 'n/a'} | ${run.busy ? '**busy**' : ''} | \`${shortDigest(run.digest)}\` |`
     );
   };
   return [
     `Every measured run, in the order run (CPU: seconds per million records, ${r.cpuMeasured.map((p) => PROCESS_TITLE[p]).join(' / ') || 'n/a'}):`,
     '',
-    '| round | # | job | records | run s | records/s | CPU s per M | load before → after | busy | digest |',
-    '|---:|---:|---|---:|---:|---:|---|---|---|---|',
+    '| round | # | job | records | run s | records/s | CPU s per M | load before → after | other work (cores) | busy | digest |',
+    '|---:|---:|---|---:|---:|---:|---|---|---:|---|---|',
     ...all.map(row),
     '',
   ];
@@ -275,6 +291,7 @@ export function resultsMarkdown(r: BenchResult, command: string, date: Date): st
     }),
   );
   const sizes = r.sizes.map(n).join(' and ');
+  const measuredAll = r.jobs.every((j) => j.runs.every((run) => run.otherWork));
   return [
     '# Benchmark results',
     '',
@@ -307,7 +324,8 @@ export function resultsMarkdown(r: BenchResult, command: string, date: Date): st
       `Run time is Flink's own: from the first task RUNNING to the last task FINISHED (\`/jobs/{id}/vertices/{v}/subtasktimes\`). ` +
       `CPU is user + system time of each process (every thread) from \`/proc/<pid>/stat\`, from the job's submission to its end, per million records read; ` +
       `Redis and Kafka serve whoever else uses them during a run, so their columns are upper bounds. ` +
-      `A run is **busy** when the 1-minute load average before it was above ${r.busyThreshold.toFixed(2)} (0.75 per core). ` +
+      `Other work is the machine's user + system time (\`/proc/stat\`) less that of the stack's processes and the bench's own, plus steal, in cores averaged over the run; ` +
+      `a run is **busy** when ${measuredAll ? `it was above ${r.busyOtherCores.toFixed(2)} of a core` : `it had ${busyRule(r, false)}`}. ` +
       `Redis write commands are counted by \`INFO commandstats\` before and after each run (server-wide: the fewest over a job's runs is shown). ` +
       `The contents digest is a sha256 over every key the run wrote, each with its type and canonical content (set members and fields sorted, list entries in order). ` +
       `Peak heap is the TaskManager's heap used, sampled every 100 ms ` +

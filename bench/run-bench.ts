@@ -37,7 +37,21 @@ import { snapshot } from '../src/verify/snapshot';
 import { JOBS, ROWS_KEY, type BenchContext, type BenchJob } from './jobs';
 import { digestOf, keyDigests } from './digest';
 import { collectGarbage, memorySampler, type FlinkRest } from './memory';
-import { busyThreshold, cpuMeter, cpuSecondsOf, loadAverage, MEASURED_PROCESSES, type MeasuredProcess, type Pids } from './processes';
+import {
+  BUSY_OTHER_CORES,
+  busyThreshold,
+  cpuMeter,
+  cpuSecondsOf,
+  isBusy,
+  loadAverage,
+  MEASURED_PROCESSES,
+  otherWorkMeter,
+  ownProcesses,
+  redisPid,
+  type MeasuredProcess,
+  type OtherWork,
+  type Pids,
+} from './processes';
 import { prng } from '../src/util/random';
 import { median, pairedRatio, shuffled, type PairedRatio } from './stats';
 
@@ -106,7 +120,9 @@ export interface JobRun {
   /** The 1-minute load average before the job was submitted and after it finished. */
   loadBefore: number;
   loadAfter: number;
-  /** The load before the run was above the busy threshold: other work shared the cores. */
+  /** Work on the machine by anything but the stack and the bench while the job ran; absent where /proc/stat cannot be read. */
+  otherWork?: OtherWork;
+  /** Other work took more than BUSY_OTHER_CORES while the job ran (or, without /proc/stat, the load before it was above the threshold). */
   busy: boolean;
   vertices: VertexProfile[];
   output: JobOutput;
@@ -167,6 +183,8 @@ export interface BenchResult {
   /** Runs whose row count (ceiling, read-only anchor) is not the records produced. */
   rowMismatches: string[];
   busyThreshold: number;
+  /** The cores other work may take during a run before the run is flagged busy. */
+  busyOtherCores: number;
   uvMemory: { distinct: number; setBytes: number; hllBytes: number };
   machine: string[];
   /** How the peak heap was measured. */
@@ -200,6 +218,8 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   const tmPid = stack.pid('taskmanager');
   const pids: Pids = { taskmanager: tmPid, kafka: stack.pid('kafka'), redis: await redisPid(redisAt.host, redisAt.port) };
   const cpuMeasured = MEASURED_PROCESSES.filter((name) => cpuSecondsOf(pids[name]) !== undefined);
+  // What is not other work: the stack's processes, its Redis, the cluster's masters and the bench itself.
+  const ownPids = [...ownProcesses(stack, pids.redis), ...(clusterAt?.pids ?? [])];
   const threshold = busyThreshold();
   const jcmd = layout.java.includes('/') ? join(dirname(layout.java), 'jcmd') : 'jcmd';
   const runId = randomBytes(3).toString('hex');
@@ -258,6 +278,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       const sampler = memorySampler(tmPid, rest);
       // The Redis CPU of a job on the cluster is its masters', summed.
       const cpu = cpuMeter(onCluster ? { ...pids, redis: onCluster.pids } : pids);
+      const others = otherWorkMeter(ownPids);
       let jobId: string;
       try {
         jobId = await runner.submitJob(loaded.spec, job.statements(ctx));
@@ -269,6 +290,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
         throw e;
       }
       const cpuSeconds = cpu.stop();
+      const otherWork = others.stop();
       const memory = await sampler.stop();
       const loadAfter = loadAverage();
       heapSource = memory.heapSource;
@@ -277,10 +299,11 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       const redisCommands = Object.values(byCommand).reduce((a, b) => a + b, 0);
       const contents = await snapshot(ns.redis, new Set([CLAIM_KEY]));
       const keys = keyDigests(contents);
-      const busy = loadBefore > threshold;
+      const busy = isBusy(otherWork, loadBefore);
       p.info(
         `  ${timing.runSeconds.toFixed(2)} s running (${timing.jobSeconds.toFixed(2)} s job), ${Math.round(size / timing.runSeconds).toLocaleString('en-US')} records/s, ` +
-          `${redisCommands.toLocaleString('en-US')} Redis commands, peak heap ${memory.heapMb} MB, load ${loadBefore.toFixed(2)}${busy ? ' (busy)' : ''}`,
+          `${redisCommands.toLocaleString('en-US')} Redis commands, peak heap ${memory.heapMb} MB, load ${loadBefore.toFixed(2)}` +
+          `${otherWork ? `, other work ${otherWork.cores.toFixed(2)} cores` : ''}${busy ? ' (busy)' : ''}`,
       );
       return {
         jobId,
@@ -294,6 +317,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
         cpuSeconds,
         loadBefore,
         loadAfter,
+        ...(otherWork ? { otherWork } : {}),
         busy,
         output: readOutput(contents),
         digest: digestOf(keys),
@@ -385,6 +409,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
       digestMismatches: digestMismatches(results),
       rowMismatches: rowMismatches(results),
       busyThreshold: threshold,
+      busyOtherCores: BUSY_OTHER_CORES,
       uvMemory,
       machine: await machine(rest, layout.java),
       heapSource,
@@ -496,19 +521,6 @@ async function usableCluster(layout: StackLayout): Promise<{ at: RedisAddress; p
 }
 
 /** The Redis server's pid, from INFO server (so it is found whether the stack started it or not); undefined when it is not on this machine. */
-async function redisPid(host: string, port: number): Promise<number | undefined> {
-  if (host !== '127.0.0.1' && host !== 'localhost') return undefined;
-  const redis = redisClient({ host, port, db: 0 }, 'session');
-  try {
-    const m = /^process_id:(\d+)/m.exec(await redis.info('server'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 interface JobDetail {
   duration: number;
   vertices: { id: string; name: string; metrics: Record<string, number> }[];

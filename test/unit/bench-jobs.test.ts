@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { digestOf, keyDigests } from '../../bench/digest';
 import { EXTRA_JOBS, JOBS, VARIANT_FILE, variantJob, type BenchContext } from '../../bench/jobs';
 import { benchJobs, parseArgs, VARIANTS_DIR } from '../../bench/main';
-import { cpuSecondsOf } from '../../bench/processes';
+import { BUSY_OTHER_CORES, cpuSecondsOf, isBusy, otherWorkMeter, parseProcStat } from '../../bench/processes';
 import { eventTimeText, mergeSection, resultsMarkdown } from '../../bench/report';
 import { digestMismatches, roundRate, type BenchResult, type JobResult, type JobRun } from '../../bench/run-bench';
 import { median, pairedRatio, shuffled } from '../../bench/stats';
@@ -173,6 +173,41 @@ test("a process that runs as several (a cluster's masters) is measured as the su
   expect(cpuSecondsOf(undefined)).toBeUndefined();
 });
 
+describe("other work: the machine's, less the stack's and the bench's own", () => {
+  test("/proc/stat's first line gives work (user + nice + system) and steal, in seconds", () => {
+    const text = 'cpu  50860 12 8868 74072 790 3 915 1924 0 0\ncpu0 25000 6 4400 37000 400 1 450 960 0 0\n';
+    expect(parseProcStat(text, 100)).toEqual({ workSeconds: (50860 + 12 + 8868) / 100, stealSeconds: 19.24 });
+    // A kernel too old to report steal, or a line that is not numbers, measures nothing.
+    expect(parseProcStat('cpu  1 2 3 4\n', 100)).toBeUndefined();
+    expect(parseProcStat('cpu  a b c d e f g h\n', 100)).toBeUndefined();
+    expect(parseProcStat('intr 1 2 3\n', 100)).toBeUndefined();
+  });
+
+  test('a run is busy by the other work measured during it; by the load before it only when that could not be measured', () => {
+    expect(isBusy({ cores: BUSY_OTHER_CORES + 0.01, stealCores: 0 }, 0, 2)).toBe(true);
+    // A high load average (the bench's own previous job) does not make a quiet run busy.
+    expect(isBusy({ cores: 0.05, stealCores: 0.05 }, 3, 2)).toBe(false);
+    expect(isBusy(undefined, 1.6, 2)).toBe(true);
+    expect(isBusy(undefined, 1.4, 2)).toBe(false);
+  });
+
+  test("the bench's own work is not counted as other work", async () => {
+    const withSelf = otherWorkMeter([process.pid]);
+    const withoutSelf = otherWorkMeter([]);
+    // Burn this process's CPU for a while: the meter that knows this pid must not count it.
+    const until = Date.now() + 400;
+    let x = 0;
+    while (Date.now() < until) x += Math.sqrt(x + 1);
+    expect(x).toBeGreaterThan(0);
+    const mine = withSelf.stop();
+    const all = withoutSelf.stop();
+    if (!mine || !all) throw new Error('/proc/stat could not be read: the bench measures other work on Linux');
+    // Both measured the same interval: they differ by this process's work, most of a core.
+    expect(all.cores - mine.cores).toBeGreaterThan(0.3);
+    expect(mine.cores).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe('the dropped-rows and periodic-watermarks variants', () => {
   const ctx = {
     topic: 'bench-topic',
@@ -220,6 +255,7 @@ describe('the report', () => {
     cpuSeconds: { taskmanager: seconds * 1.5, kafka: 0.5 },
     loadBefore: 1,
     loadAfter: 1.2,
+    otherWork: { cores: 0.05, stealCores: 0.01 },
     busy: false,
     vertices: [],
     output: { sets: {}, hashes: {}, zsets: {}, lists: {}, strings: {}, ...output },
@@ -285,6 +321,7 @@ describe('the report', () => {
     digestMismatches: [],
     rowMismatches: [],
     busyThreshold: 1.5,
+    busyOtherCores: 0.25,
     uvMemory: { distinct: 1000, setBytes: 40_000, hllBytes: 14_000 },
     machine: ['2 cores'],
     heapSource: 'hsperfdata',
@@ -304,7 +341,10 @@ describe('the report', () => {
     expect(md).toContain(
       'The breakdown variant by-product runs at **0.80×** the generated job (target at least 0.8×: met in its one round (no interval)).',
     );
-    expect(md).toContain('No run started busy');
+    expect(md).toContain(
+      "No run was busy (none had other work (not the stack's or the bench's, steal included) above 0.25 of a core on average during the run). " +
+        'Other work took 0.05 of a core in the median run (at most 0.05).',
+    );
   });
 
   test("says how far apart the records are in event time, and how many of the spec's windows a million of them span", () => {
@@ -321,6 +361,27 @@ describe('the report', () => {
       '1,500 ms of event time apart (0.67 records per second of event time: ' +
         "1,000,000 records span 17 d 8 h, about 2,500 of the spec's tumble windows of 10 minutes)",
     );
+  });
+
+  test("counts the runs other work made busy, and shows each run's other work", () => {
+    const noisy = (j: JobResult, cores: number): JobResult => {
+      const runs = j.runs.map((r) => ({
+        ...r,
+        otherWork: { cores, stealCores: 0.1 },
+        busy: isBusy({ cores, stealCores: 0.1 }, r.loadBefore),
+      }));
+      return { ...j, runs, median: runs[0] };
+    };
+    const busyMd = resultsMarkdown(
+      { ...result, jobs: result.jobs.map((j) => noisy(j, j.name === 'generated' ? 0.6 : 0.1)) },
+      'test',
+      new Date('2026-11-30T12:00:00Z'),
+    );
+    expect(busyMd).toContain(
+      "**1 of 4 runs were busy** (other work (not the stack's or the bench's, steal included) above 0.25 of a core on average during the run)",
+    );
+    expect(busyMd).toContain('Other work took 0.10 of a core in the median run (at most 0.60).');
+    expect(busyMd).toMatch(/^\| 1 \| 1 \| generated \| 1,000,000 \| 4\.00 \| 250,000 \| .* \| 1\.00 → 1\.20 \| 0\.60 \| \*\*busy\*\* \|/m);
   });
 
   test('shows each variant against the generated job, paired, with the Redis commands of a metrics variant', () => {
