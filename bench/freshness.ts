@@ -24,7 +24,7 @@ import { jobStatements } from '../src/sql/compiler';
 import { stackLayout } from '../src/stack/layout';
 import { LocalStack } from '../src/stack/stack';
 import { claimDatabase } from '../src/verify/namespace';
-import { isBusy, loadAverage, otherWorkMeter, ownProcesses, redisPid, type OtherWork } from './processes';
+import { busyRuleText, isBusy, loadAverage, otherWorkMeter, ownProcesses, redisPid, type OtherWork } from './processes';
 import { percentile } from './stats';
 
 export const FRESHNESS_SPEC = join(__dirname, 'freshness.yaml');
@@ -158,7 +158,7 @@ export async function runFreshness(opts: FreshnessOptions, io: Io): Promise<Fres
       }
     })();
     const loadBefore = loadAverage();
-    const others = otherWorkMeter(ownProcesses(stack, await redisPid(redisAt.host, redisAt.port)));
+    const others = otherWorkMeter(await ownProcesses(layout, stack, await redisPid(redisAt.host, redisAt.port)));
     const end = p.step(`freshness: ${opts.rate} records/s with event time now, for ${opts.seconds} s`);
     const producerStart = Date.now();
     const produced = await produce(
@@ -263,8 +263,9 @@ export function freshnessMarkdown(r: FreshnessResult, command: string, date: Dat
       `${r.rate} records/s with event time = now for ${r.seconds} s (${r.sent.toLocaleString('en-US')} records); Redis polled every ${r.pollMs} ms. ` +
       `Load average ${r.loadBefore.toFixed(2)} before, ${r.loadAfter.toFixed(2)} after` +
       (r.otherWork
-        ? `; other work (not the stack's or the bench's, steal included) took ${r.otherWork.cores.toFixed(2)} of a core while records were produced${r.busy ? ' (**busy**: above the threshold)' : ''}.`
-        : `${r.busy ? ' (**busy**: the load before was above the threshold)' : ''}.`),
+        ? `; other work took ${r.otherWork.cores.toFixed(2)} of a core (steal ${r.otherWork.stealCores.toFixed(2)}) while records were produced`
+        : '') +
+      (r.busy ? ` (**busy**: ${busyRuleText(r.otherWork ? 'all' : 'none')}).` : '.'),
     '',
     '| Redis type | key (metric) | windows | p50 | p95 | max |',
     '|---|---|---:|---:|---:|---:|',

@@ -6,6 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { extrasStatus } from '../src/stack/extras';
+import type { StackLayout } from '../src/stack/layout';
 import type { LocalStack } from '../src/stack/stack';
 import { redisClient } from '../src/util/redis';
 
@@ -21,14 +23,18 @@ function clockTicks(): number {
 
 const TICKS = clockTicks();
 
-/** utime + stime of a process, in seconds; undefined when it cannot be read (gone, or not Linux). */
-export function cpuSeconds(pid: number): number | undefined {
+/**
+ * utime + stime of a process, in seconds; with `children`, also those of its children that ended
+ * and were waited for (a Redis save's fork). Undefined when it cannot be read (gone, or not Linux).
+ */
+export function cpuSeconds(pid: number, children = false): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces: the fields after it start after its last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15, so 11 and 12 after the state (field 3).
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+    // utime, stime, cutime and cstime are fields 14 to 17, so 11 to 14 after the state (field 3).
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (children ? own + Number(fields[13]) + Number(fields[14]) : own) / TICKS;
   } catch {
     return undefined;
   }
@@ -94,15 +100,16 @@ export interface MachineCpu {
 
 /**
  * The first line of /proc/stat: `cpu user nice system idle iowait irq softirq steal ...` in clock
- * ticks. Interrupt time is left out of work: it is not charged to any process, so it would be
- * counted as other work when it is the job's own network traffic.
+ * ticks. Work is user + nice + system + irq + softirq: without IRQ time accounting (a kernel
+ * option, often off) the kernel charges interrupt time to the process it interrupted, so the
+ * stack's processes' times hold their own network interrupts; with it on, those show as other work.
  */
 export function parseProcStat(text: string, ticks = TICKS): MachineCpu | undefined {
   const line = text.split('\n').find((l) => l.startsWith('cpu '));
   if (!line) return undefined;
   const f = line.trim().split(/\s+/).slice(1).map(Number);
   if (f.length < 8 || f.some((x) => !Number.isFinite(x))) return undefined;
-  return { workSeconds: (f[0] + f[1] + f[2]) / ticks, stealSeconds: f[7] / ticks };
+  return { workSeconds: (f[0] + f[1] + f[2] + f[5] + f[6]) / ticks, stealSeconds: f[7] / ticks };
 }
 
 function machineCpu(): MachineCpu | undefined {
@@ -117,6 +124,13 @@ function machineCpu(): MachineCpu | undefined {
 export interface OtherWork {
   cores: number;
   stealCores: number;
+}
+
+/** What made runs busy, in words: other work measured while they ran, or (where it could not be) the load before them. */
+export function busyRuleText(measured: 'all' | 'some' | 'none', limits = { otherCores: BUSY_OTHER_CORES, load: busyThreshold() }): string {
+  const other = `other work (not the stack's or the bench's, steal included) above ${limits.otherCores.toFixed(2)} of a core on average while it ran`;
+  const load = `a 1-minute load average above ${limits.load.toFixed(2)} before it`;
+  return measured === 'all' ? other : measured === 'none' ? load : `${other}, or where that could not be measured, ${load}`;
 }
 
 /** Whether a run was busy: by the other work measured during it, else by the load before it. */
@@ -135,7 +149,7 @@ export function otherWorkMeter(pids: readonly number[]) {
   const machineBefore = machineCpu();
   const before = new Map<number, number>();
   for (const pid of new Set(pids)) {
-    const s = cpuSeconds(pid);
+    const s = cpuSeconds(pid, true);
     if (s !== undefined) before.set(pid, s);
   }
   return {
@@ -145,7 +159,7 @@ export function otherWorkMeter(pids: readonly number[]) {
       if (!machineBefore || !machineAfter || seconds <= 0) return undefined;
       let theirs = 0;
       for (const [pid, s] of before) {
-        const now = cpuSeconds(pid);
+        const now = cpuSeconds(pid, true);
         if (now !== undefined) theirs += now - s;
       }
       const steal = machineAfter.stealSeconds - machineBefore.stealSeconds;
@@ -156,13 +170,18 @@ export function otherWorkMeter(pids: readonly number[]) {
   };
 }
 
-/** The pid of the Redis at host:port when it runs on this machine (from `INFO server`), else undefined. */
+/**
+ * The pid of the Redis at host:port when it runs on this machine (from `INFO server`), else
+ * undefined: also when that pid is not a redis-server here (a Redis in a container reports its
+ * pid inside the container).
+ */
 export async function redisPid(host: string, port: number): Promise<number | undefined> {
   if (host !== '127.0.0.1' && host !== 'localhost') return undefined;
   const redis = redisClient({ host, port, db: 0 }, 'session');
   try {
     const m = /^process_id:(\d+)/m.exec(await redis.info('server'));
-    return m ? Number(m[1]) : undefined;
+    const pid = m ? Number(m[1]) : undefined;
+    return pid !== undefined && isRedisServer(pid) ? pid : undefined;
   } catch {
     return undefined;
   } finally {
@@ -170,8 +189,24 @@ export async function redisPid(host: string, port: number): Promise<number | und
   }
 }
 
-/** The stack's processes (and its Redis, when its pid is known) and the bench's own: the work that is not other work. */
-export function ownProcesses(stack: LocalStack, redis: number | readonly number[] | undefined): number[] {
+function isRedisServer(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('redis-server');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The processes whose work is not other work: the stack's (its components, the extras that run,
+ * its Redis when its pid is known) and the bench's own.
+ */
+export async function ownProcesses(
+  layout: StackLayout,
+  stack: LocalStack,
+  redis: number | readonly number[] | undefined,
+): Promise<number[]> {
   const components = (['taskmanager', 'jobmanager', 'sql-gateway', 'kafka'] as const).flatMap((c) => stack.pid(c) ?? []);
-  return [...components, ...(redis === undefined ? [] : typeof redis === 'number' ? [redis] : redis), process.pid];
+  const extras = (await extrasStatus(layout)).flatMap((e) => e.pid ?? []);
+  return [...components, ...extras, ...(redis === undefined ? [] : typeof redis === 'number' ? [redis] : redis), process.pid];
 }

@@ -1,7 +1,7 @@
 /** bench/results.md: the machine, the command, the paired ratios, the budget, the checks, every run, and where the time goes. */
 import { duration } from '../src/deploy/health-text';
 import { windowType } from '../src/windows';
-import { MEASURED_PROCESSES, type MeasuredProcess } from './processes';
+import { busyRuleText, MEASURED_PROCESSES, type MeasuredProcess } from './processes';
 import type { BenchResult, JobResult, JobRun } from './run-bench';
 import { median, type PairedRatio } from './stats';
 
@@ -217,27 +217,30 @@ function checks(r: BenchResult): string[] {
   return out;
 }
 
-/** What makes a run busy, in words: other work measured during it, or (without /proc/stat) the load before it. */
-function busyRule(r: BenchResult, measured: boolean): string {
-  return measured
-    ? `other work (not the stack's or the bench's, steal included) above ${r.busyOtherCores.toFixed(2)} of a core on average during the run`
-    : `a 1-minute load average above ${r.busyThreshold.toFixed(2)} before the run`;
+/** Whether the runs' other work was measured: in all of them, some or none. */
+function otherWorkMeasured(r: BenchResult): 'all' | 'some' | 'none' {
+  const runs = r.jobs.flatMap((j) => j.runs);
+  const measured = runs.filter((run) => run.otherWork).length;
+  return measured === runs.length ? 'all' : measured === 0 ? 'none' : 'some';
 }
+
+const busyRule = (r: BenchResult) => busyRuleText(otherWorkMeasured(r), { otherCores: r.busyOtherCores, load: r.busyThreshold });
 
 /** How many runs were busy, and how much other work there was. */
 function busyVerdict(r: BenchResult): string {
   const runs = r.jobs.flatMap((j) => j.runs);
   const busy = runs.filter((run) => run.busy).length;
-  const measured = runs.every((run) => run.otherWork);
   const others = runs.flatMap((run) => (run.otherWork ? [run.otherWork.cores] : []));
-  const otherText =
-    measured && others.length
-      ? ` Other work took ${median(others).toFixed(2)} of a core in the median run (at most ${Math.max(...others).toFixed(2)}).`
-      : '';
+  const otherText = others.length
+    ? ` Other work took ${median(others).toFixed(2)} of a core in the median run (at most ${Math.max(...others).toFixed(2)}).`
+    : '';
   return busy
-    ? `**${busy} of ${runs.length} runs were busy** (${busyRule(r, measured)}): the paired ratios hold up better than the rates, but read them with that in mind.${otherText}`
-    : `No run was busy (none had ${busyRule(r, measured)}).${otherText}`;
+    ? `**${busy} of ${runs.length} runs were busy** (${busyRule(r)}): the paired ratios hold up better than the rates, but read them with that in mind.${otherText}`
+    : `No run was busy (none had ${busyRule(r)}).${otherText}`;
 }
+
+/** A run's other work: `0.31 (steal 0.05)`. */
+const otherWorkText = (o: JobRun['otherWork']) => (o ? `${o.cores.toFixed(2)} (steal ${o.stealCores.toFixed(2)})` : 'n/a');
 
 /** Every measured run: when, how fast, what it cost the machine, and what it wrote. */
 function runsTable(r: BenchResult): string[] {
@@ -250,7 +253,7 @@ function runsTable(r: BenchResult): string[] {
     );
     return (
       `| ${run.round} | ${run.order} | ${job} | ${n(run.events)} | ${run.runSeconds.toFixed(2)} | ${n(run.events / run.runSeconds)} | ${cpuText(cpu, r.cpuMeasured)} | ` +
-      `${run.loadBefore.toFixed(2)} → ${run.loadAfter.toFixed(2)} | ${run.otherWork ? run.otherWork.cores.toFixed(2) : 'n/a'} | ${run.busy ? '**busy**' : ''} | \`${shortDigest(run.digest)}\` |`
+      `${run.loadBefore.toFixed(2)} → ${run.loadAfter.toFixed(2)} | ${otherWorkText(run.otherWork)} | ${run.busy ? '**busy**' : ''} | \`${shortDigest(run.digest)}\` |`
     );
   };
   return [
@@ -291,7 +294,6 @@ export function resultsMarkdown(r: BenchResult, command: string, date: Date): st
     }),
   );
   const sizes = r.sizes.map(n).join(' and ');
-  const measuredAll = r.jobs.every((j) => j.runs.every((run) => run.otherWork));
   return [
     '# Benchmark results',
     '',
@@ -324,8 +326,8 @@ export function resultsMarkdown(r: BenchResult, command: string, date: Date): st
       `Run time is Flink's own: from the first task RUNNING to the last task FINISHED (\`/jobs/{id}/vertices/{v}/subtasktimes\`). ` +
       `CPU is user + system time of each process (every thread) from \`/proc/<pid>/stat\`, from the job's submission to its end, per million records read; ` +
       `Redis and Kafka serve whoever else uses them during a run, so their columns are upper bounds. ` +
-      `Other work is the machine's user + system time (\`/proc/stat\`) less that of the stack's processes and the bench's own, plus steal, in cores averaged over the run; ` +
-      `a run is **busy** when ${measuredAll ? `it was above ${r.busyOtherCores.toFixed(2)} of a core` : `it had ${busyRule(r, false)}`}. ` +
+      `Other work is the machine's non-idle time (user, nice, system and interrupts, from \`/proc/stat\`) less that of the stack's processes and the bench's own (their ended children included), plus steal, in cores averaged over the run; ` +
+      `a run is **busy** when it had ${busyRule(r)}. ` +
       `Redis write commands are counted by \`INFO commandstats\` before and after each run (server-wide: the fewest over a job's runs is shown). ` +
       `The contents digest is a sha256 over every key the run wrote, each with its type and canonical content (set members and fields sorted, list entries in order). ` +
       `Peak heap is the TaskManager's heap used, sampled every 100 ms ` +

@@ -218,8 +218,7 @@ export async function runBench(opts: BenchOptions, io: Io): Promise<BenchResult>
   const tmPid = stack.pid('taskmanager');
   const pids: Pids = { taskmanager: tmPid, kafka: stack.pid('kafka'), redis: await redisPid(redisAt.host, redisAt.port) };
   const cpuMeasured = MEASURED_PROCESSES.filter((name) => cpuSecondsOf(pids[name]) !== undefined);
-  // What is not other work: the stack's processes, its Redis, the cluster's masters and the bench itself.
-  const ownPids = [...ownProcesses(stack, pids.redis), ...(clusterAt?.pids ?? [])];
+  const ownPids = await ownProcesses(layout, stack, pids.redis);
   const threshold = busyThreshold();
   const jcmd = layout.java.includes('/') ? join(dirname(layout.java), 'jcmd') : 'jcmd';
   const runId = randomBytes(3).toString('hex');
@@ -520,7 +519,6 @@ async function usableCluster(layout: StackLayout): Promise<{ at: RedisAddress; p
   }
 }
 
-/** The Redis server's pid, from INFO server (so it is found whether the stack started it or not); undefined when it is not on this machine. */
 interface JobDetail {
   duration: number;
   vertices: { id: string; name: string; metrics: Record<string, number> }[];
