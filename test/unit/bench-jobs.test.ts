@@ -412,7 +412,9 @@ describe('the report', () => {
       "**1 of 4 runs were busy** (other work (not the stack's or the bench's, steal included) above 0.25 of a core on average while it ran)",
     );
     expect(busyMd).toContain('Other work took 0.10 of a core in the median run (at most 0.60).');
-    expect(busyMd).toMatch(/^\| 1 \| 1 \| generated \| 1,000,000 \| 4\.00 \| 250,000 \| .* \| 1\.00 → 1\.20 \| 0\.60 \(steal 0\.10\) \| \*\*busy\*\* \|/m);
+    expect(busyMd).toMatch(
+      /^\| 1 \| 1 \| generated \| 1,000,000 \| 4\.00 \| 250,000 \| .* \| 1\.00 → 1\.20 \| 0\.60 \(steal 0\.10\) \| \*\*busy\*\* \|/m,
+    );
   });
 
   test('shows each variant against the generated job, paired, with the Redis commands of a metrics variant', () => {
