@@ -32,6 +32,9 @@ test('the bench runs the ceiling, the generated job, the baseline, the anchors a
     expect(j.recordsPerSecond).toBeCloseTo(EVENTS / j.median.runSeconds);
     expect(j.median.vertices.length).toBeGreaterThan(0);
     expect(j.median.loadBefore).toBeGreaterThanOrEqual(0);
+    // The other work during the run is measured (this is Linux), and judges whether it was busy.
+    expect(j.median.otherWork?.cores).toBeGreaterThanOrEqual(0);
+    expect(j.median.busy).toBe((j.median.otherWork?.cores ?? NaN) > r.busyOtherCores);
     expect(j.median.cpuSeconds.taskmanager).toBeGreaterThan(0);
     if (j.name !== 'ceiling') expect(j.vsCeiling?.median).toBeCloseTo(j.recordsPerSecond / r.jobs[0].recordsPerSecond);
   }
@@ -121,6 +124,7 @@ test('the freshness run times each window of every Redis type into Redis', async
   const io = memoryIo({ ...process.env }, ROOT);
   const r = await runFreshness({ seconds: 24, rate: 200, seed: SEED }, io);
   expect(r.sent).toBeGreaterThan(4000);
+  expect(r.otherWork?.cores).toBeGreaterThanOrEqual(0);
   expect(r.types.map((t) => t.type).sort()).toEqual(['hash', 'list', 'set', 'string']);
   for (const t of r.types) {
     expect(t.missing).toBe(0);
