@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { components } from '../src/stack/components';
 import { extrasStatus } from '../src/stack/extras';
 import type { StackLayout } from '../src/stack/layout';
 import type { LocalStack } from '../src/stack/stack';
@@ -206,7 +207,7 @@ export async function ownProcesses(
   stack: LocalStack,
   redis: number | readonly number[] | undefined,
 ): Promise<number[]> {
-  const components = (['taskmanager', 'jobmanager', 'sql-gateway', 'kafka'] as const).flatMap((c) => stack.pid(c) ?? []);
+  const own = components(layout).flatMap((c) => stack.pid(c.name) ?? []);
   const extras = (await extrasStatus(layout)).flatMap((e) => e.pid ?? []);
-  return [...components, ...extras, ...(redis === undefined ? [] : typeof redis === 'number' ? [redis] : redis), process.pid];
+  return [...own, ...extras, ...[redis ?? []].flat(), process.pid];
 }
